@@ -1,0 +1,3 @@
+export { EntityChunker, getEntities, InvalidTagError, type TagEntity } from './entities';
+export { nerScores, NerScorer, prf, SequenceLengthError, type NerScores, type Prf } from './ner';
+export { classificationScores, ClassificationInputError, type ClassificationScores } from './classification';
