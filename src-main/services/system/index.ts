@@ -1,0 +1,39 @@
+/** The system service: About facts and execution-provider probes, as a slice of the method table. */
+import { z } from 'zod';
+import type { MethodSlice } from '../contract-impl-types';
+import { readAbout } from './about';
+import { ALL_PROVIDERS, DEFAULT_PROBE_TIMEOUT_MS, probeProviders, type ChildCommand } from './probe';
+
+export { ALL_PROVIDERS, DEFAULT_PROBE_TIMEOUT_MS, type ChildCommand } from './probe';
+
+export interface SystemDeps {
+  /** How to start the probe child (differs between built JS, Electron and TS tests). */
+  readonly probeChild: ChildCommand;
+}
+
+const providerSchema = z.enum(['cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
+
+/** Builds the `system.*` methods. */
+export function systemMethods(deps: SystemDeps): MethodSlice<'system.about' | 'system.probeProviders'> {
+  return {
+    'system.about': {
+      input: z.strictObject({}),
+      handler: () => readAbout(),
+    },
+    'system.probeProviders': {
+      input: z.strictObject({
+        providers: z.array(providerSchema).min(1).max(ALL_PROVIDERS.length).optional(),
+        timeoutMs: z.number().int().min(1_000).max(120_000).optional(),
+      }),
+      handler: async (input, ctx) => {
+        const probes = await probeProviders(
+          deps.probeChild,
+          input.providers ?? ALL_PROVIDERS,
+          input.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+          (probe) => ctx.emit({ type: 'system.probe', probe }),
+        );
+        return { probes };
+      },
+    },
+  };
+}
