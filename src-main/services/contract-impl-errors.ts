@@ -9,6 +9,9 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'unknown_method',
   'not_found',
   'conflict',
+  'path_rejected',
+  'schema_too_new',
+  'io',
   'unavailable',
   'cancelled',
   'unauthorized',
@@ -17,18 +20,14 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'internal',
 ]);
 
-/** An error a service throws on purpose; the message must tell the user how to fix the problem. */
-export class ServiceError extends Error {
-  override readonly name = 'ServiceError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+interface CodedError {
+  readonly code: string;
+  readonly message: string;
+  readonly issues?: readonly string[];
 }
 
-function hasCode(error: unknown): error is { code: string; message: string } {
+// Duck-typed on purpose: services/errors.ts ServiceError (and any error carrying a contract code) qualifies.
+function hasCode(error: unknown): error is CodedError {
   return (
     typeof error === 'object' &&
     error !== null &&
@@ -39,8 +38,9 @@ function hasCode(error: unknown): error is { code: string; message: string } {
 
 /** Maps any thrown value to the `ApiError` that crosses the boundary. */
 export function toApiError(error: unknown, method: string): ApiError {
-  if (hasCode(error) && KNOWN_CODES.has(error.code)) {
-    return { code: error.code as ErrorCode, message: error.message, method };
+  if (hasCode(error) && isErrorCode(error.code)) {
+    const issues = Array.isArray(error.issues) ? { issues: error.issues.map(String) } : {};
+    return { code: error.code, message: error.message, method, ...issues };
   }
   if (error instanceof Error) {
     return { code: 'internal', message: `${error.name}: ${error.message}`, method };

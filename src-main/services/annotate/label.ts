@@ -1,0 +1,94 @@
+// labelDataset: runs a silver labeler over a dataset's examples, replacing only pending silver spans.
+import type { Db } from '../../store/db';
+import * as datasets from '../../store/repos/datasets';
+import { insertSpan, spansOfExamples } from '../../store/repos/spans';
+import type { CharSpan } from '../../data/types';
+import { guardAsync, parseInput, ServiceError, type Result } from '../errors';
+import { LabelDatasetInput } from './schemas';
+import { overlaps, validOffsets } from './text';
+
+/** A silver labeler: spans for each text (same order), and its 'name@version' recorded on every span. */
+export interface SilverLabeler {
+  readonly name: string;
+  label(texts: readonly string[]): Promise<readonly (readonly CharSpan[])[]> | readonly (readonly CharSpan[])[];
+}
+
+export type LabelDatasetEvent =
+  | { readonly kind: 'progress'; readonly done: number; readonly total: number; readonly spans: number }
+  | { readonly kind: 'done'; readonly summary: LabelSummary };
+
+export interface LabelSummary {
+  readonly examples: number;
+  /** Silver spans stored (after dropping the ones a person already decided on). */
+  readonly spans: number;
+  /** Pending silver spans from earlier runs that were replaced. */
+  readonly replaced: number;
+  /** Proposed spans dropped: rejected before, overlapping a gold span, or with offsets outside the text. */
+  readonly dropped: number;
+  readonly seconds: number;
+}
+
+export interface LabelRuntime {
+  readonly labeler: SilverLabeler;
+  readonly onEvent?: (e: LabelDatasetEvent) => void;
+  /** Aborting stops after the current batch; batches already committed stay (re-running is idempotent). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Labels every example of a dataset (reviewed ones skipped by default). Idempotent: each batch deletes the
+ * examples' pending silver spans and inserts the new ones in one transaction; gold, model, accepted and
+ * rejected spans are never touched, and a proposal equal to a rejected span or overlapping a gold one is dropped.
+ * Not an undoable edit: it is a bulk machine step, re-run it instead.
+ */
+export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime): Promise<Result<LabelSummary>> {
+  return guardAsync(async () => {
+    const started = performance.now();
+    const { datasetId, skipReviewed, batchSize } = parseInput(LabelDatasetInput, input, 'labelDataset input');
+    const d = datasets.getDataset(db, datasetId);
+    if (d.status !== 'ready') throw new ServiceError('conflict', `Dataset ${datasetId} is still importing; finish the import first.`);
+    const rows = db
+      .prepare<[number, number], { id: number; text: string }>(
+        `SELECT id, text FROM examples WHERE dataset_id = ? AND (? = 0 OR status != 'reviewed') ORDER BY line`,
+      )
+      .all(datasetId, skipReviewed ? 1 : 0);
+    const del = db.prepare(`DELETE FROM spans WHERE example_id = ? AND source = 'silver' AND status = 'pending'`);
+    const totals = { spans: 0, replaced: 0, dropped: 0 };
+    const write = db.transaction((batch: readonly { id: number; text: string }[], proposed: readonly (readonly CharSpan[])[]) => {
+      const existing = spansOfExamples(
+        db,
+        batch.map((r) => r.id),
+      );
+      batch.forEach((r, i) => {
+        totals.replaced += del.run(r.id).changes;
+        const kept = (existing.get(r.id) ?? []).filter((s) => !(s.source === 'silver' && s.status === 'pending'));
+        for (const p of proposed[i] ?? []) {
+          const clash = kept.some(
+            (s) =>
+              (s.status === 'rejected' && s.start === p.start && s.end === p.end && s.type === p.type) ||
+              (s.source === 'gold' && s.status !== 'rejected' && overlaps(s.start, s.end, p.start, p.end)),
+          );
+          if (clash || !validOffsets(r.text, p.start, p.end)) {
+            totals.dropped++;
+            continue;
+          }
+          insertSpan(db, { exampleId: r.id, start: p.start, end: p.end, type: p.type, source: 'silver', status: 'pending', labeler: rt.labeler.name });
+          totals.spans++;
+        }
+      });
+    });
+    for (let i = 0; i < rows.length; i += batchSize) {
+      if (rt.signal?.aborted) throw new ServiceError('cancelled', `Labelling was cancelled after ${i} of ${rows.length} examples; those stay labelled.`);
+      const batch = rows.slice(i, i + batchSize);
+      const proposed = await rt.labeler.label(batch.map((r) => r.text));
+      if (proposed.length !== batch.length) {
+        throw new ServiceError('internal', `Labeler ${rt.labeler.name} returned ${proposed.length} results for ${batch.length} texts; it must return one list per text.`);
+      }
+      write.immediate(batch, proposed);
+      rt.onEvent?.({ kind: 'progress', done: i + batch.length, total: rows.length, spans: totals.spans });
+    }
+    const summary: LabelSummary = { examples: rows.length, ...totals, seconds: (performance.now() - started) / 1000 };
+    rt.onEvent?.({ kind: 'done', summary });
+    return summary;
+  });
+}
