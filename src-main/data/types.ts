@@ -25,6 +25,8 @@ export interface ImportedExample {
   readonly spans?: readonly CharSpan[];
   /** Word tokens when the source file is token based (CoNLL); text is them joined by single spaces. */
   readonly tokens?: readonly string[];
+  /** Set when an earlier example (at this line) has the same text; the example is still emitted. */
+  readonly duplicateOf?: number;
 }
 
 /** A record that was not imported and why (the reason says how to fix it). */
@@ -73,7 +75,8 @@ export type ImportEvent =
 export type ColumnRef = string | number;
 
 export interface ColumnMapping {
-  readonly textColumn: ColumnRef;
+  /** One column, or several joined with a space (AG News original: title + description). */
+  readonly textColumn: ColumnRef | readonly ColumnRef[];
   readonly labelColumn?: ColumnRef;
   /** Whether the first row is a header; auto-detected when omitted. */
   readonly header?: boolean;
