@@ -19,7 +19,8 @@ function compile<M extends MethodName>(table: MethodTable, method: M): Compiled 
     const parsed = def.input.safeParse(input ?? {});
     if (!parsed.success) {
       const message = `Invalid input for ${method}: ${z.prettifyError(parsed.error)}`;
-      return { ok: false, error: { code: 'invalid_input', message, method } };
+      const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`);
+      return { ok: false, error: { code: 'invalid_input', message, method, issues } };
     }
     try {
       return { ok: true, value: await def.handler(parsed.data, ctx) };

@@ -1,6 +1,8 @@
 // How services report failure: they throw typed errors inside, and every exported service function
 // returns a plain `Result` so transports (IPC, HTTP, CLI) can pass it on unchanged. See README.md.
+// The codes are a subset of the API contract's ErrorCode (src-preload/contract.ts).
 import { z } from 'zod';
+import { ImportError } from '../data/import/errors';
 import { ConstraintError, MigrationError, NotFoundError, SchemaTooNewError, StoreError } from '../store/errors';
 
 /** Machine-readable failure kinds; transports map them (e.g. HTTP 400/404/409/500). */
@@ -11,6 +13,7 @@ export type ErrorCode =
   | 'path_rejected'
   | 'schema_too_new'
   | 'cancelled'
+  | 'unavailable'
   | 'io'
   | 'internal';
 
@@ -42,6 +45,8 @@ export function toErrorData(err: unknown): ServiceErrorData {
   if (err instanceof ServiceError) {
     return err.issues ? { code: err.code, message: err.message, issues: err.issues } : { code: err.code, message: err.message };
   }
+  // The file cannot be read as the chosen format: the message says where and how to fix it.
+  if (err instanceof ImportError) return { code: 'invalid_input', message: err.message };
   if (err instanceof NotFoundError) return { code: 'not_found', message: err.message };
   if (err instanceof ConstraintError) return { code: 'conflict', message: err.message };
   if (err instanceof SchemaTooNewError) return { code: 'schema_too_new', message: err.message };

@@ -1,7 +1,8 @@
 // zod schemas for the annotation services' inputs.
 import { z } from 'zod';
+import { IdSchema } from '../projects/ids';
 
-const id = z.int().positive();
+const id = IdSchema;
 /** Entity types: short tags such as PER, ORG, LOC, DATE (letters, digits, _ and -). */
 export const EntityTypeSchema = z
   .string()

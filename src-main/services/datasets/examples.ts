@@ -1,5 +1,6 @@
 // Reading examples: filtered pages with totals, single examples with spans, and statistics.
 import { z } from 'zod';
+import { IdSchema } from '../projects/ids';
 import type { Db } from '../../store/db';
 import { getExample as getExampleRow } from '../../store/repos/examples';
 import { spansOfExample, spansOfExamples } from '../../store/repos/spans';
@@ -8,8 +9,8 @@ import type { ExampleWithSpans } from '../../store/types';
 import { guard, parseInput, type Result } from '../errors';
 
 const Scope = {
-  datasetId: z.int().positive().optional(),
-  projectId: z.int().positive().optional(),
+  datasetId: IdSchema.optional(),
+  projectId: IdSchema.optional(),
 };
 const oneScope = (v: { datasetId?: number; projectId?: number }): boolean => (v.datasetId === undefined) !== (v.projectId === undefined);
 const scopeMessage = { message: 'give exactly one of datasetId or projectId' };
@@ -36,7 +37,7 @@ export type ListExamplesInput = z.input<typeof ListExamplesInput>;
 export const StatsInput = z.object(Scope).refine(oneScope, scopeMessage);
 export type StatsInput = z.input<typeof StatsInput>;
 
-export const ExampleIdInput = z.object({ exampleId: z.int().positive() });
+export const ExampleIdInput = z.object({ exampleId: IdSchema });
 export type ExampleIdInput = z.input<typeof ExampleIdInput>;
 
 export interface ExamplePage {

@@ -1,5 +1,6 @@
 // zod schemas for the dataset services' inputs (exported for the API contract and transports).
 import { z } from 'zod';
+import { IdSchema } from '../projects/ids';
 
 export const ImportFormatSchema = z.enum(['csv', 'tsv', 'jsonl', 'conll', 'prodigy', 'doccano']);
 
@@ -31,7 +32,7 @@ export const SplitPolicySchema = z.discriminatedUnion('mode', [
 export type SplitPolicy = z.output<typeof SplitPolicySchema>;
 
 export const ImportDatasetInput = z.object({
-  projectId: z.int().positive(),
+  projectId: IdSchema,
   /** Absolute path of an existing file. */
   path: z.string().min(1),
   /** Display name; the file name when omitted. */
@@ -61,8 +62,8 @@ export const PreviewFileInput = z.object({
 });
 export type PreviewFileInput = z.input<typeof PreviewFileInput>;
 
-export const DatasetIdInput = z.object({ datasetId: z.int().positive() });
+export const DatasetIdInput = z.object({ datasetId: IdSchema });
 export type DatasetIdInput = z.input<typeof DatasetIdInput>;
 
-export const ResplitInput = z.object({ datasetId: z.int().positive(), split: SplitPolicySchema });
+export const ResplitInput = z.object({ datasetId: IdSchema, split: SplitPolicySchema });
 export type ResplitInput = z.input<typeof ResplitInput>;

@@ -1,5 +1,6 @@
 // Project use-cases.
 import { z } from 'zod';
+import { IdSchema } from './ids';
 import type { Db } from '../../store/db';
 import * as repo from '../../store/repos/projects';
 import type { Project } from '../../store/types';
@@ -11,7 +12,7 @@ export const CreateProjectInput = z.object({
 });
 export type CreateProjectInput = z.input<typeof CreateProjectInput>;
 
-export const ProjectIdInput = z.object({ projectId: z.int().positive() });
+export const ProjectIdInput = z.object({ projectId: IdSchema });
 export type ProjectIdInput = z.input<typeof ProjectIdInput>;
 
 /** Creates a project; names are unique (conflict otherwise). */

@@ -1,0 +1,33 @@
+// Test helpers: write rows to a real file and import them through the real importer.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../../store/db';
+import { createProject } from '../projects';
+import { unwrap } from '../errors';
+import { importDataset, type ImportSummary } from './import';
+
+export interface Row {
+  readonly text: string;
+  readonly label?: string;
+  readonly spans?: readonly { readonly start: number; readonly end: number; readonly label: string }[];
+}
+
+/** Writes rows as JSONL ({text, label, spans}) and returns the file path. */
+export function writeJsonl(dir: string, name: string, rows: readonly Row[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return path;
+}
+
+/** Creates a project and imports `rows` into it as one dataset. */
+export async function projectWithRows(
+  db: Db,
+  dir: string,
+  rows: readonly Row[],
+  extra: Record<string, unknown> = {},
+): Promise<{ projectId: number; summary: ImportSummary }> {
+  const project = unwrap(createProject(db, { name: `p${Math.random().toString(36).slice(2, 8)}` }));
+  const path = writeJsonl(dir, `rows-${project.id}.jsonl`, rows);
+  const summary = unwrap(await importDataset(db, { projectId: project.id, path, ...extra }));
+  return { projectId: project.id, summary };
+}
