@@ -31,6 +31,9 @@ export type ErrorCode =
   | 'unknown_method' // no such method in the table
   | 'not_found' // the id or file does not exist
   | 'conflict' // the request clashes with the current state (e.g. duplicate name)
+  | 'path_rejected' // a file path escapes its allowed folder, is not absolute, or is a symlink out
+  | 'schema_too_new' // the project database was written by a newer app version
+  | 'io' // the file system refused (missing file, permissions, disk full)
   | 'unavailable' // a dependency (file, device, execution provider) cannot be used here
   | 'cancelled' // the user or a newer request cancelled the work
   | 'unauthorized' // browser mode: the access token is missing or wrong
@@ -43,6 +46,8 @@ export interface ApiError {
   readonly message: string;
   /** The method that failed, when known; helps people report bugs. */
   readonly method?: string;
+  /** For invalid_input: one line per problem, as `path: message`. */
+  readonly issues?: readonly string[];
 }
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
