@@ -1,0 +1,37 @@
+import type { DType } from '../onnx';
+import { Graph } from '../onnx';
+import type { MultiTaskSpec } from './multitask';
+import { buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS } from './multitask';
+import { encoderParamSpecs, headParamSpecs } from './param-names';
+import type { ParamStore } from './param-store';
+import { declareParamInitializers } from './param-store';
+
+export interface InferenceGraphOptions {
+  readonly name?: string;
+  /** attention_mask dtype; int64 by default, as Hugging Face tokenizers produce it. */
+  readonly maskDtype?: DType;
+  readonly withTokenTypes?: boolean;
+  /** Also output [B, T, H] token embeddings (off by default: it is the largest output). */
+  readonly withTokenEmbeddings?: boolean;
+}
+
+/**
+ * Forward-only graph: inputs input_ids / attention_mask [B, T]; outputs class_logits [B, C],
+ * token_logits [B, T, L] (for the heads the model has) and sentence_embedding [B, H]. Weights are
+ * initializers so ORT can constant-fold the weight transposes and prepack the MatMuls.
+ */
+export function buildInferenceGraph(spec: MultiTaskSpec, store: ParamStore, options: InferenceGraphOptions = {}): Graph {
+  const g = new Graph(options.name ?? 'multitask-inference');
+  const specs = [...encoderParamSpecs(spec.dims), ...headParamSpecs(spec.dims.hiddenSize, spec.numClasses, spec.numNerLabels)];
+  const params = declareParamInitializers(g, store, specs);
+  const batch = declareBatchInputs(g, spec, {
+    maskDtype: options.maskDtype ?? 'int64',
+    withTokenTypes: options.withTokenTypes ?? false,
+  });
+  const out = buildMultiTaskForward(g, spec, params, batch);
+  if (out.classLogits) g.output(out.classLogits, MODEL_OUTPUTS.classLogits);
+  if (out.tokenLogits) g.output(out.tokenLogits, MODEL_OUTPUTS.tokenLogits);
+  g.output(out.sentenceEmbedding, MODEL_OUTPUTS.sentenceEmbedding);
+  if (options.withTokenEmbeddings) g.output(out.tokenEmbeddings, MODEL_OUTPUTS.tokenEmbeddings);
+  return g;
+}

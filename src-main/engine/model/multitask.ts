@@ -1,0 +1,144 @@
+import type { DType, Graph, Value } from '../onnx';
+import { op } from '../onnx';
+import type { BertDims } from './dims';
+import { buildEncoder } from './encoder';
+import { ModelConfigError } from './errors';
+import { classificationHead, tokenClassificationHead } from './heads';
+import type { DropoutFn } from './layers';
+import { noDropout } from './layers';
+import type { WeightedLoss } from './losses';
+import { maskedCrossEntropy, weightedSum } from './losses';
+import type { ParamValues } from './params';
+import type { PoolingMode } from './pooling';
+import { pool } from './pooling';
+
+/** The multi-task model: one encoder, a sentence head and a token (BIO) head; 0 labels = no head. */
+export interface MultiTaskSpec {
+  readonly dims: BertDims;
+  readonly numClasses: number;
+  readonly numNerLabels: number;
+  readonly pooling: PoolingMode;
+}
+
+/** Graph input names shared by the training and inference graphs. */
+export const BATCH_INPUTS = {
+  inputIds: 'input_ids',
+  attentionMask: 'attention_mask',
+  tokenTypeIds: 'token_type_ids',
+  classLabels: 'class_labels',
+  nerLabels: 'ner_labels',
+  classMask: 'class_example_mask',
+  nerMask: 'ner_example_mask',
+} as const;
+
+/** Graph output names. */
+export const MODEL_OUTPUTS = {
+  classLogits: 'class_logits',
+  tokenLogits: 'token_logits',
+  sentenceEmbedding: 'sentence_embedding',
+  tokenEmbeddings: 'token_embeddings',
+  loss: 'loss',
+  classLoss: 'loss.classification',
+  nerLoss: 'loss.ner',
+} as const;
+
+export interface BatchInputOptions {
+  /** float32 suits WebGPU (no int64 compares); int64 is what HF-style callers feed to exported models. */
+  readonly maskDtype?: DType;
+  readonly withTokenTypes?: boolean;
+  /** Declare label inputs (class_labels [B], ner_labels [B, T], int32, -100 = ignore). */
+  readonly withLabels?: boolean;
+  /** Declare per-task example masks [B] float32 (1 = the example has labels for that task). */
+  readonly withTaskMasks?: boolean;
+}
+
+/** The batch as graph values. */
+export interface BatchValues {
+  readonly inputIds: Value;
+  readonly attentionMask: Value;
+  readonly tokenTypeIds?: Value;
+  readonly classLabels?: Value;
+  readonly nerLabels?: Value;
+  readonly classMask?: Value;
+  readonly nerMask?: Value;
+}
+
+/** Declares the batch inputs with symbolic batch/seq dims. */
+export function declareBatchInputs(g: Graph, spec: MultiTaskSpec, options: BatchInputOptions = {}): BatchValues {
+  const bt = ['batch', 'seq'];
+  const labels = options.withLabels ?? false;
+  const masks = labels && (options.withTaskMasks ?? false);
+  return {
+    inputIds: g.input(BATCH_INPUTS.inputIds, 'int64', bt),
+    attentionMask: g.input(BATCH_INPUTS.attentionMask, options.maskDtype ?? 'int64', bt),
+    ...(options.withTokenTypes ? { tokenTypeIds: g.input(BATCH_INPUTS.tokenTypeIds, 'int64', bt) } : {}),
+    ...(labels && spec.numClasses > 0 ? { classLabels: g.input(BATCH_INPUTS.classLabels, 'int32', ['batch']) } : {}),
+    ...(labels && spec.numNerLabels > 0 ? { nerLabels: g.input(BATCH_INPUTS.nerLabels, 'int32', bt) } : {}),
+    ...(masks && spec.numClasses > 0 ? { classMask: g.input(BATCH_INPUTS.classMask, 'float32', ['batch']) } : {}),
+    ...(masks && spec.numNerLabels > 0 ? { nerMask: g.input(BATCH_INPUTS.nerMask, 'float32', ['batch']) } : {}),
+  };
+}
+
+export interface ForwardOptions {
+  readonly dropout?: DropoutFn;
+  /** Per-task loss weights (default 1 each). */
+  readonly lossWeights?: { readonly classification?: number; readonly ner?: number };
+}
+
+export interface ForwardOutputs {
+  /** [B, T, H] */
+  readonly tokenEmbeddings: Value;
+  /** [B, H] */
+  readonly sentenceEmbedding: Value;
+  /** [B, C] when the model has a classification head. */
+  readonly classLogits?: Value;
+  /** [B, T, L] when the model has a NER head. */
+  readonly tokenLogits?: Value;
+  /** Present when labels were given: the weighted multi-task loss and its parts. */
+  readonly loss?: { readonly total: Value; readonly classification?: Value; readonly ner?: Value };
+}
+
+/** Encoder + pooling + heads (+ losses when the batch carries labels). */
+export function buildMultiTaskForward(
+  g: Graph,
+  spec: MultiTaskSpec,
+  params: ParamValues,
+  batch: BatchValues,
+  options: ForwardOptions = {},
+): ForwardOutputs {
+  if (spec.numClasses <= 0 && spec.numNerLabels <= 0) {
+    throw new ModelConfigError('the model needs at least one task: set numClasses or numNerLabels above 0.');
+  }
+  const dropout = options.dropout ?? noDropout;
+  const enc = buildEncoder(g, spec.dims, params, batch, { dropout });
+  const sentenceEmbedding = pool(g, enc.lastHiddenState, enc.maskFloat, spec.pooling);
+  const classLogits =
+    spec.numClasses > 0 ? classificationHead(g, params, sentenceEmbedding, spec.numClasses, dropout) : undefined;
+  const tokenLogits =
+    spec.numNerLabels > 0 ? tokenClassificationHead(g, params, enc.lastHiddenState, spec.numNerLabels, dropout) : undefined;
+  const base = { tokenEmbeddings: enc.lastHiddenState, sentenceEmbedding, classLogits, tokenLogits };
+  if (!batch.classLabels && !batch.nerLabels) return base;
+
+  return g.withScope('loss', () => {
+    const parts: WeightedLoss[] = [];
+    let classification: Value | undefined;
+    let ner: Value | undefined;
+    if (classLogits && batch.classLabels) {
+      classification = maskedCrossEntropy(g, classLogits, batch.classLabels, batch.classMask).loss;
+      parts.push({ loss: classification, weight: options.lossWeights?.classification ?? 1 });
+    }
+    if (tokenLogits && batch.nerLabels) {
+      // Padding positions count as ignored even if a caller forgot to write -100 there.
+      const tokenMask = batch.nerMask ? g.withScope('mask', () => rowTimesTokens(g, batch.nerMask!, enc.maskFloat)) : enc.maskFloat;
+      ner = maskedCrossEntropy(g, tokenLogits, batch.nerLabels, tokenMask).loss;
+      parts.push({ loss: ner, weight: options.lossWeights?.ner ?? 1 });
+    }
+    return { ...base, loss: { total: weightedSum(g, parts), classification, ner } };
+  });
+}
+
+/** [B] example mask times [B, T] token mask. */
+function rowTimesTokens(g: Graph, rowMask: Value, tokenMask: Value): Value {
+  const rows = op.unsqueeze(g, op.cast(g, rowMask, tokenMask.dtype), [1]); // [B, 1]
+  return op.mul(g, rows, tokenMask); // [B, T]
+}
