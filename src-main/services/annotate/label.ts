@@ -2,16 +2,12 @@
 import type { Db } from '../../store/db';
 import * as datasets from '../../store/repos/datasets';
 import { insertSpan, spansOfExamples } from '../../store/repos/spans';
-import type { CharSpan } from '../../data/types';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { CharSpan, SilverSpan } from '../../data/types';
+import type { Labeler } from '../../data/silver/types';
 import { guardAsync, parseInput, ServiceError, type Result } from '../errors';
 import { LabelDatasetInput } from './schemas';
 import { overlaps, validOffsets } from './text';
-
-/** A silver labeler: spans for each text (same order), and its 'name@version' recorded on every span. */
-export interface SilverLabeler {
-  readonly name: string;
-  label(texts: readonly string[]): Promise<readonly (readonly CharSpan[])[]> | readonly (readonly CharSpan[])[];
-}
 
 export type LabelDatasetEvent =
   | { readonly kind: 'progress'; readonly done: number; readonly total: number; readonly spans: number }
@@ -29,7 +25,8 @@ export interface LabelSummary {
 }
 
 export interface LabelRuntime {
-  readonly labeler: SilverLabeler;
+  /** The silver pipeline (src-main/data/silver); each span records the labeler id that produced it. */
+  readonly labeler: Labeler;
   readonly onEvent?: (e: LabelDatasetEvent) => void;
   /** Aborting stops after the current batch; batches already committed stay (re-running is idempotent). */
   readonly signal?: AbortSignal;
@@ -54,7 +51,7 @@ export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime): Pr
       .all(datasetId, skipReviewed ? 1 : 0);
     const del = db.prepare(`DELETE FROM spans WHERE example_id = ? AND source = 'silver' AND status = 'pending'`);
     const totals = { spans: 0, replaced: 0, dropped: 0 };
-    const write = db.transaction((batch: readonly { id: number; text: string }[], proposed: readonly (readonly CharSpan[])[]) => {
+    const write = db.transaction((batch: readonly { id: number; text: string }[], proposed: readonly (readonly (CharSpan | SilverSpan)[])[]) => {
       const existing = spansOfExamples(
         db,
         batch.map((r) => r.id),
@@ -72,7 +69,7 @@ export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime): Pr
             totals.dropped++;
             continue;
           }
-          insertSpan(db, { exampleId: r.id, start: p.start, end: p.end, type: p.type, source: 'silver', status: 'pending', labeler: rt.labeler.name });
+          insertSpan(db, { exampleId: r.id, start: p.start, end: p.end, type: p.type, source: 'silver', status: 'pending', labeler: 'labeler' in p ? p.labeler : rt.labeler.id });
           totals.spans++;
         }
       });
@@ -80,11 +77,9 @@ export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime): Pr
     for (let i = 0; i < rows.length; i += batchSize) {
       if (rt.signal?.aborted) throw new ServiceError('cancelled', `Labelling was cancelled after ${i} of ${rows.length} examples; those stay labelled.`);
       const batch = rows.slice(i, i + batchSize);
-      const proposed = await rt.labeler.label(batch.map((r) => r.text));
-      if (proposed.length !== batch.length) {
-        throw new ServiceError('internal', `Labeler ${rt.labeler.name} returned ${proposed.length} results for ${batch.length} texts; it must return one list per text.`);
-      }
+      const proposed = batch.map((r) => rt.labeler.label(r.text));
       write.immediate(batch, proposed);
+      await yieldToEventLoop(); // let progress listeners, aborts and other requests run between batches
       rt.onEvent?.({ kind: 'progress', done: i + batch.length, total: rows.length, spans: totals.spans });
     }
     const summary: LabelSummary = { examples: rows.length, ...totals, seconds: (performance.now() - started) / 1000 };
