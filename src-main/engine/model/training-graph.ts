@@ -1,0 +1,121 @@
+import { applyDropout } from '../dropout';
+import type { Graph, Value } from '../onnx';
+import type { AdamWConfig } from '../optim';
+import { DEFAULT_ADAMW } from '../optim';
+import type { EvalGraph, TrainingGraph, TrainingDType } from '../train-step';
+import { buildEvalGraph, buildTrainingGraph } from '../train-step';
+import type { FreezeConfig, ParamPartition } from './freeze';
+import { partitionParams } from './freeze';
+import type { DropoutFn, DropoutSite } from './layers';
+import type { ForwardOptions, MultiTaskSpec } from './multitask';
+import { buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS } from './multitask';
+import { encoderParamSpecs, headParamSpecs } from './param-names';
+
+/** Dropout probabilities by site kind (BERT config's hidden/attention dropout; the heads' own rate). */
+export interface DropoutRates {
+  readonly hidden: number;
+  readonly attention: number;
+  readonly head: number;
+}
+
+/** BERT's config.json defaults and the project recipe's 0.1 on both heads. */
+export const DEFAULT_DROPOUT: DropoutRates = { hidden: 0.1, attention: 0.1, head: 0.1 };
+
+export interface ModelTrainingSpec {
+  readonly model: MultiTaskSpec;
+  readonly freeze: FreezeConfig;
+  readonly adamw?: AdamWConfig;
+  /** Global gradient-norm clip (1.0 in the recipe); null disables it. */
+  readonly clipNorm: number | null;
+  readonly dropout?: DropoutRates;
+  readonly lossWeights?: ForwardOptions['lossWeights'];
+  /** Per-task example masks [B] as inputs, besides -100 labels. */
+  readonly withTaskMasks?: boolean;
+  readonly withTokenTypes?: boolean;
+  /** Also output class/token logits (for running train accuracy); loss parts are always output. */
+  readonly withLogits?: boolean;
+  readonly dtype?: TrainingDType;
+}
+
+export interface ModelTrainingGraph extends TrainingGraph {
+  readonly partition: ParamPartition;
+}
+
+/** Stable site names: they key the dropout random streams, so keep them across versions (resume). */
+export function dropoutSiteName(site: DropoutSite): string {
+  switch (site.kind) {
+    case 'embeddings':
+      return 'emb';
+    case 'attention-probs':
+      return `l${site.layer}.attn_probs`;
+    case 'attention-output':
+      return `l${site.layer}.attn_out`;
+    case 'ffn-output':
+      return `l${site.layer}.ffn_out`;
+    case 'head':
+      return site.task === 'classification' ? 'head.cls' : 'head.ner';
+  }
+}
+
+/** Maps the model's dropout sites to H7's mask-fed dropout with the configured rates. */
+export function dropoutFor(rates: DropoutRates): DropoutFn {
+  return (g: Graph, x: Value, site: DropoutSite): Value => {
+    const rate = site.kind === 'attention-probs' ? rates.attention : site.kind === 'head' ? rates.head : rates.hidden;
+    return applyDropout(g, x, dropoutSiteName(site), rate);
+  };
+}
+
+/**
+ * One training step for the multi-task model: forward (encoder, pooling, heads, masked losses) ->
+ * gradients for the preset's trainable parameters only -> clipping -> AdamW. Batch inputs: input_ids
+ * [B, T] int64, attention_mask [B, T] float32, class_labels [B] and ner_labels [B, T] int32 (-100 = ignore).
+ */
+export function buildModelTrainingGraph(spec: ModelTrainingSpec): ModelTrainingGraph {
+  const { model } = spec;
+  const partition = partitionParams(model.dims, model, spec.freeze);
+  const rates = spec.dropout ?? DEFAULT_DROPOUT;
+  const graph = buildTrainingGraph({
+    name: 'multitask_train_step',
+    trainable: partition.trainable.map((p) => ({ ...p, decay: p.shape.length >= 2 })),
+    frozen: partition.frozen,
+    adamw: spec.adamw ?? DEFAULT_ADAMW,
+    clipNorm: spec.clipNorm,
+    dtype: spec.dtype ?? 'float32',
+    forward: (g, params) => {
+      const batch = declareBatchInputs(g, model, {
+        maskDtype: 'float32',
+        withLabels: true,
+        withTaskMasks: spec.withTaskMasks ?? false,
+        withTokenTypes: spec.withTokenTypes ?? false,
+      });
+      const out = buildMultiTaskForward(g, model, params, batch, { dropout: dropoutFor(rates), lossWeights: spec.lossWeights });
+      const outputs: Record<string, Value> = {};
+      if (out.loss!.classification) outputs[MODEL_OUTPUTS.classLoss] = out.loss!.classification;
+      if (out.loss!.ner) outputs[MODEL_OUTPUTS.nerLoss] = out.loss!.ner;
+      if (spec.withLogits && out.classLogits) outputs[MODEL_OUTPUTS.classLogits] = out.classLogits;
+      if (spec.withLogits && out.tokenLogits) outputs[MODEL_OUTPUTS.tokenLogits] = out.tokenLogits;
+      return { loss: out.loss!.total, outputs };
+    },
+  });
+  return { ...graph, partition };
+}
+
+/**
+ * Forward-only graph with parameters as inputs (evaluation during training: feed the current weights, no
+ * rebuild). Outputs class_logits, token_logits, sentence_embedding; no dropout.
+ */
+export function buildModelEvalGraph(model: MultiTaskSpec, options: { readonly dtype?: TrainingDType } = {}): EvalGraph {
+  return buildEvalGraph({
+    name: 'multitask_eval',
+    params: [...encoderParamSpecs(model.dims), ...headParamSpecs(model.dims.hiddenSize, model.numClasses, model.numNerLabels)],
+    dtype: options.dtype ?? 'float32',
+    forward: (g, params) => {
+      const batch = declareBatchInputs(g, model, { maskDtype: 'float32' });
+      const out = buildMultiTaskForward(g, model, params, batch);
+      const outputs: Record<string, Value> = { [MODEL_OUTPUTS.sentenceEmbedding]: out.sentenceEmbedding };
+      if (out.classLogits) outputs[MODEL_OUTPUTS.classLogits] = out.classLogits;
+      if (out.tokenLogits) outputs[MODEL_OUTPUTS.tokenLogits] = out.tokenLogits;
+      return outputs;
+    },
+  });
+}
