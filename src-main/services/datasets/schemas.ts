@@ -11,7 +11,8 @@ export const ColumnMappingSchema = z.object({
   header: z.boolean().optional(),
 });
 
-const ratio = z.number().min(0).max(1);
+// Relative weights, normalised by their sum (0.8/0.1/0.1 and 8/1/1 mean the same).
+const ratio = z.number().min(0).max(1000);
 export const SplitPolicySchema = z.discriminatedUnion('mode', [
   z
     .object({
