@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './feeds';
+export * from './session';
+export * from './tensor';
+export * from './training-session';
