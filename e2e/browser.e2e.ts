@@ -1,0 +1,179 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchBrowser, type Browser } from './support/browser';
+import { CHROMIUM, REPO, SCREENSHOTS } from './support/paths';
+import { serveApp, type ServedApp } from './support/serve';
+
+const NAV = ['Datasets', 'Annotate', 'Train', 'Runs', 'Playground', 'Export', 'About this machine'];
+const cudaLibs = existsSync(
+  path.join(REPO, 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so'),
+);
+
+let app: ServedApp;
+let browser: Browser;
+/** Console errors and CSP violations seen on pages that should have none. */
+const pageProblems: string[] = [];
+
+function watch(page: Page): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageProblems.push(message.text());
+  });
+  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
+}
+
+async function openApp(hash = ''): Promise<Page> {
+  const page = await browser.context.newPage();
+  watch(page);
+  await page.goto(app.url + hash);
+  return page;
+}
+
+function api(method: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+  return fetch(`${app.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No chromium at ${CHROMIUM}. Install it (apt-get install -y chromium) or set MTS_CHROMIUM.`);
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  app = await serveApp();
+  browser = await launchBrowser();
+});
+
+beforeEach(() => {
+  pageProblems.length = 0;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe('browser mode', () => {
+  it('shows the navigation, hides the token from the URL bar, and every screen renders', async () => {
+    const page = await openApp();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const label of NAV) await expect.poll(() => nav.getByRole('link', { name: label }).isVisible()).toBe(true);
+    expect(page.url()).not.toContain('token=');
+    for (const label of NAV) {
+      await nav.getByRole('link', { name: label }).click();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(label);
+      await expect.poll(() => nav.getByRole('link', { name: label }).getAttribute('aria-current')).toBe('page');
+      if (label !== 'About this machine') {
+        await expect.poll(() => page.getByTestId('not-built').isVisible()).toBe(true);
+      } else {
+        await page.locator('[data-provider="cpu"][data-status="available"]').waitFor({ timeout: 30_000 });
+      }
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${label.toLowerCase().replace(/\s+/g, '-')}.png`), fullPage: true });
+    }
+    // Reloading keeps working: the token lives in sessionStorage for this tab.
+    await page.reload();
+    await expect.poll(() => nav.isVisible()).toBe(true);
+    await page.close();
+    expect(pageProblems).toEqual([]);
+  });
+
+  it('About lists versions, cpu as available with its ORT version, and unavailable providers with their error text', async () => {
+    const page = await openApp('');
+    await page.goto(`${app.origin}/#/about`);
+    await expect.poll(() => page.getByTestId('ort-version').textContent(), { timeout: 15_000 }).toBe('1.30.0');
+    const row = (provider: string) => page.locator(`[data-provider="${provider}"]`);
+    await expect
+      .poll(async () => Promise.all(['cpu', 'webgpu', 'cuda', 'dml', 'coreml'].map((p) => row(p).getAttribute('data-status'))), {
+        timeout: 45_000,
+      })
+      .not.toContain('pending');
+    expect(await row('cpu').getAttribute('data-status')).toBe('available');
+    expect(await row('cpu').textContent()).toMatch(/onnxruntime 1\.30\.0/);
+    for (const provider of ['webgpu', 'cuda', 'dml', 'coreml']) {
+      const status = await row(provider).getAttribute('data-status');
+      expect(['available', 'unavailable'], `${provider} probe neither ran nor failed cleanly`).toContain(status);
+      if (status === 'unavailable') expect((await row(provider).locator('pre.error-text').textContent())?.trim()).not.toBe('');
+    }
+    if (!cudaLibs) {
+      expect(await row('cuda').getAttribute('data-status')).toBe('unavailable');
+      expect(await row('cuda').locator('pre.error-text').textContent()).toMatch(/Failed to load shared library/);
+    }
+    if (process.platform === 'linux') {
+      expect(await row('dml').locator('pre.error-text').textContent()).toMatch(/backend not found/);
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'about-probed.png'), fullPage: true });
+    await page.close();
+    expect(pageProblems).toEqual([]);
+  });
+
+  it('refuses API calls without the token (401), from another Origin (403), and bad payloads (400 + zod message)', async () => {
+    const noToken = await api('system.about', {}, {});
+    expect(noToken.status).toBe(401);
+    expect(await noToken.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+
+    const foreign = await api('system.about', {}, { 'x-mts-token': app.token, origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+
+    const bad = await api('system.probeProviders', { providers: ['tpu'] }, { 'x-mts-token': app.token });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('invalid_input');
+    expect(body.error.message).toMatch(/Invalid option[\s\S]*providers/);
+  });
+
+  it('refuses a cross-origin page in a real browser', async () => {
+    const page = await browser.context.newPage();
+    await page.goto('about:blank');
+    const outcome = await page.evaluate(async (target) => {
+      try {
+        const res = await fetch(`${target}/api/system.about`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-mts-token': 'guess' },
+          body: '{}',
+        });
+        return `status ${res.status}`;
+      } catch (error) {
+        return `blocked: ${String(error)}`;
+      }
+    }, app.origin);
+    expect(outcome).toMatch(/^blocked|^status 40[13]/);
+    await page.close();
+  });
+
+  it('shows a backend error as a readable message, not a blank screen', async () => {
+    const page = await browser.context.newPage();
+    await page.route('**/api/system.about', (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ ok: false, error: { code: 'internal', message: 'Disk full while reading versions (injected by the e2e test).', method: 'system.about' } }),
+      }),
+    );
+    await page.goto(`${app.url.split('#')[0]}#token=${app.token}`);
+    await page.goto(`${app.origin}/#/about`);
+    const notice = page.getByTestId('error-notice').first();
+    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toMatch(/Something went wrong[\s\S]*Disk full while reading versions/);
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'error-backend.png'), fullPage: true });
+
+    // A proxy or crashed server answering garbage also reads as a message.
+    await page.unroute('**/api/system.about');
+    await page.route('**/api/system.about', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>' }));
+    await notice.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => page.getByTestId('error-notice').first().textContent()).toMatch(/Cannot reach the backend[\s\S]*502/);
+    await page.close();
+  });
+
+  it('explains what to do when the page is opened without the token', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${app.origin}/#/about`);
+    await expect
+      .poll(() => page.getByTestId('error-notice').first().textContent(), { timeout: 15_000 })
+      .toMatch(/Not authorised[\s\S]*#token=/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'error-no-token.png'), fullPage: true });
+    await page.close();
+  });
+});

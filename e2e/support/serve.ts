@@ -1,0 +1,50 @@
+/** Starts `mts serve` (the built CLI, exactly as a user would) on a free port and reads the printed URL. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { REPO } from './paths';
+
+export interface ServedApp {
+  /** The URL `mts serve` printed, with #token=... */
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Spawns `node bin/mts.js serve --port 0 --no-open` and resolves once it prints its URL. */
+export function serveApp(): Promise<ServedApp> {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin/mts.js'), 'serve', '--port', '0', '--no-open'], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mts serve printed no URL within 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      const match = /(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(output);
+      if (match?.[1] === undefined || match[2] === undefined) return;
+      clearTimeout(timer);
+      const [url, origin, token] = [match[0], match[1], match[2]];
+      resolve({
+        url,
+        origin,
+        token,
+        process: child,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGINT');
+          }),
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`mts serve exited with ${String(code)} before printing a URL:\n${output}`));
+    });
+  });
+}
