@@ -1,15 +1,25 @@
 // Test helpers: a tiny real WordPiece tokenizer and a forward function whose logits are a fixed function of
 // each token id (context-free), so windowed, batched and single predictions must agree exactly.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WordPieceTokenizer } from '../tokenizer';
 import type { BatchFeeds, ForwardFn, ForwardOutputs } from './ports';
 
 const WORDS = ['john', 'smith', 'lives', 'in', 'paris', 'new', 'york', 'the', 'bank', 'of', 'france', 'said', 'apple', 'inc', 'and', 'a', 'on', 'monday'];
 
+/** Vocabulary of the tiny tokenizer (ids are positions). */
+export const TINY_VOCAB: readonly string[] = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS, '##s', '##es', '##ed', '.', ',', '!', '?', '-', '日', '本', 'e', 'i', 'o', 'u', '##a', '##e', '##i', '##o', '##u'];
+
+/** Writes the tiny tokenizer as a Hugging Face folder (vocab.txt + tokenizer_config.json). */
+export function writeTinyTokenizerDir(dir: string): void {
+  writeFileSync(join(dir, 'vocab.txt'), `${TINY_VOCAB.join('\n')}\n`);
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ do_lower_case: true, model_max_length: 512 }));
+}
+
 /** A small BERT-style tokenizer (uncased, with ## pieces and punctuation) built in memory. */
 export function tinyTokenizer(): WordPieceTokenizer {
-  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS, '##s', '##es', '##ed', '.', ',', '!', '?', '-', '日', '本', 'a', 'e', 'i', 'o', 'u', '##a', '##e', '##i', '##o', '##u'];
   return new WordPieceTokenizer({
-    vocab,
+    vocab: TINY_VOCAB,
     cleanText: true,
     handleChineseChars: true,
     stripAccents: true,

@@ -1,0 +1,197 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MultiTaskSpec } from '../model/multitask';
+import type { ParamStore } from '../model/param-store';
+import { serializeModel } from '../onnx';
+import { createSession, type Session } from '../runtime';
+import { loadTokenizerSpec, WordPieceTokenizer } from '../tokenizer';
+import { padBatch } from './batching';
+import { bertTokenizerJson, headConfigJson, labelsJson, modelCard, tokenizerConfigJson, type ModelCardInfo } from './bundle-files';
+import { BundleWriter } from './bundle-writer';
+import { InferenceError, ExportParityError } from './errors';
+import { EXAMPLE_MJS } from './example-script';
+import { buildExportGraph, buildHeadGraph, type HeadKind } from './graphs';
+import type { BatchFeeds, ForwardFn } from './ports';
+import { createInferenceSession, sessionFeeds, sessionForward } from './runner';
+import type { HeadLabels } from './types';
+
+/** A trained model as the exporter needs it. */
+export interface ExportSource {
+  readonly spec: MultiTaskSpec;
+  readonly store: ParamStore;
+  readonly labels: HeadLabels;
+  /** Folder with the tokenizer files (tokenizer.json and/or vocab.txt, tokenizer_config.json). */
+  readonly tokenizerDir: string;
+  /** The encoder's Hugging Face config.json contents (copied into each head folder with id2label). */
+  readonly hfConfig: Readonly<Record<string, unknown>>;
+}
+
+export interface ExportOptions {
+  /** Replace an existing outDir (only after the new bundle passed its checks). Default false. */
+  readonly overwrite?: boolean;
+  /** Extra texts for the parity check (a built-in varied set is always used). */
+  readonly sampleTexts?: readonly string[];
+  /** Max abs difference allowed between the exported graphs and the in-app predictor. Default 1e-4. */
+  readonly tolerance?: number;
+  /** Token limit written to labels.json and used for the parity batch. Default 128. */
+  readonly maxLength?: number;
+  /** The in-app forward to compare with; default: a session of the app's own inference graph for `source`. */
+  readonly reference?: ForwardFn;
+}
+
+/** One compared output: the largest absolute difference found. */
+export interface ParityResult {
+  readonly file: string;
+  readonly output: string;
+  readonly maxAbsDiff: number;
+}
+
+export interface ExportReport {
+  readonly outDir: string;
+  /** Bundle-relative file names. */
+  readonly files: readonly string[];
+  readonly parity: readonly ParityResult[];
+  readonly sampleCount: number;
+}
+
+const PARITY_TEXTS = [
+  'John Smith flew from Paris to New York on Monday.',
+  'Stocks fell 3% as the Federal Reserve raised rates.',
+  'a',
+  'Émile Zola, 日本, שלום and 👍🏽 in one line!',
+  'The quick brown fox jumps over the lazy dog. '.repeat(8),
+];
+
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'vocab.txt', 'special_tokens_map.json'] as const;
+
+/**
+ * Writes an export bundle: model.onnx (both heads + sentence embedding), tokenizer files, labels.json, a
+ * README.md model card, example.mjs, and one transformers.js-style folder per head. The exported graphs are
+ * read back from disk and run against the in-app predictor on sample texts; a difference above the
+ * tolerance fails the export and leaves outDir untouched. Everything is written to a temp folder first.
+ */
+export async function exportBundle(source: ExportSource, outDir: string, card: ModelCardInfo, options: ExportOptions = {}): Promise<ExportReport> {
+  checkSource(source);
+  const maxLength = options.maxLength ?? 128;
+  const writer = new BundleWriter(outDir, options.overwrite ?? false);
+  try {
+    const heads = headKinds(source);
+    writer.write('model.onnx', serializeModel(buildExportGraph(source.spec, source.store), { docString: card.name }));
+    const tokenizerFiles = tokenizerFileContents(source.tokenizerDir);
+    for (const [name, data] of tokenizerFiles) writer.write(name, data);
+    writer.write('labels.json', labelsJson(source.labels, source.spec.pooling, maxLength));
+    writer.write('README.md', modelCard(card, source.labels, source.spec.dims.hiddenSize, maxLength));
+    writer.write('example.mjs', EXAMPLE_MJS);
+    for (const head of heads) {
+      const labels = head === 'classification' ? source.labels.classification : source.labels.ner;
+      writer.write(`${head}/config.json`, headConfigJson(source.hfConfig, head, labels));
+      for (const [name, data] of tokenizerFiles) writer.write(`${head}/${name}`, data);
+      writer.write(`${head}/onnx/model.onnx`, serializeModel(buildHeadGraph(source.spec, source.store, head), { docString: `${card.name} (${head})` }));
+    }
+    const texts = [...PARITY_TEXTS, ...(options.sampleTexts ?? [])];
+    const feeds = parityFeeds(source.tokenizerDir, texts, maxLength);
+    const parity = await checkParity(source, writer, heads, feeds, options);
+    const tolerance = options.tolerance ?? 1e-4;
+    const worst = parity.reduce((a, b) => (b.maxAbsDiff > a.maxAbsDiff ? b : a));
+    if (!(worst.maxAbsDiff <= tolerance)) throw new ExportParityError(`${worst.file}:${worst.output}`, worst.maxAbsDiff, tolerance);
+    writer.commit();
+    return { outDir: writer.outDir, files: writer.files, parity, sampleCount: texts.length };
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+}
+
+function checkSource(source: ExportSource): void {
+  const { spec, labels } = source;
+  if (labels.classification.length !== spec.numClasses || labels.ner.length !== spec.numNerLabels) {
+    throw new InferenceError(
+      `The labels (${labels.classification.length} classes, ${labels.ner.length} NER tags) do not match the model ` +
+        `(${spec.numClasses} classes, ${spec.numNerLabels} tags); export the labels saved with the checkpoint.`,
+    );
+  }
+}
+
+function headKinds(source: ExportSource): HeadKind[] {
+  return [...(source.spec.numClasses > 0 ? ['classification' as const] : []), ...(source.spec.numNerLabels > 0 ? ['ner' as const] : [])];
+}
+
+/** Tokenizer files copied from the model folder; tokenizer.json / tokenizer_config.json generated when missing. */
+function tokenizerFileContents(dir: string): Map<string, string | Uint8Array> {
+  const files = new Map<string, string | Uint8Array>();
+  for (const name of TOKENIZER_FILES) {
+    const path = join(dir, name);
+    if (existsSync(path)) files.set(name, readFileSync(path));
+  }
+  const spec = loadTokenizerSpec(dir);
+  if (!files.has('tokenizer.json')) files.set('tokenizer.json', bertTokenizerJson(spec));
+  if (!files.has('tokenizer_config.json')) files.set('tokenizer_config.json', tokenizerConfigJson(spec));
+  if (!files.has('vocab.txt')) files.set('vocab.txt', `${spec.vocab.join('\n')}\n`);
+  return files;
+}
+
+function parityFeeds(tokenizerDir: string, texts: readonly string[], maxLength: number): BatchFeeds {
+  const tok = WordPieceTokenizer.fromDir(tokenizerDir);
+  return padBatch(texts.map((t) => tok.encode(t, { maxLength }).ids), tok.padId);
+}
+
+async function checkParity(
+  source: ExportSource,
+  writer: BundleWriter,
+  heads: readonly HeadKind[],
+  feeds: BatchFeeds,
+  options: ExportOptions,
+): Promise<ParityResult[]> {
+  let own: Session | undefined;
+  const reference = options.reference ?? sessionForward((own = await createInferenceSession(source.spec, source.store)), { embeddings: true });
+  try {
+    const expected = await reference(feeds);
+    const byName: Record<string, Float32Array | undefined> = {
+      class_logits: expected.classLogits,
+      token_logits: expected.tokenLogits,
+      sentence_embedding: expected.sentenceEmbedding,
+    };
+    const results = await compareFile(writer, 'model.onnx', feeds, (name) => byName[name]);
+    for (const head of heads) {
+      const want = head === 'classification' ? expected.classLogits : expected.tokenLogits;
+      results.push(...(await compareFile(writer, `${head}/onnx/model.onnx`, feeds, (name) => (name === 'logits' ? want : undefined))));
+    }
+    return results;
+  } finally {
+    await own?.release();
+  }
+}
+
+// Runs the file as written to disk (what users get) and compares every output with the reference.
+async function compareFile(
+  writer: BundleWriter,
+  file: string,
+  feeds: BatchFeeds,
+  expected: (output: string) => Float32Array | undefined,
+): Promise<ParityResult[]> {
+  const session = await createSession(readFileSync(writer.pathOf(file)), { device: 'cpu' });
+  try {
+    const out = await session.run(sessionFeeds(session, feeds));
+    return session.outputNames.map((output) => {
+      const want = expected(output);
+      const got = out[output];
+      if (!want || !got || got.dtype !== 'float32') {
+        throw new InferenceError(`Parity check: ${file} output '${output}' has no in-app counterpart or is not float32; the export graph is wrong.`);
+      }
+      return { file, output, maxAbsDiff: maxAbsDiff(got.data, want) };
+    });
+  } finally {
+    await session.release();
+  }
+}
+
+/** Largest |a - b| (Infinity when lengths differ or a value is NaN). */
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}

@@ -1,0 +1,38 @@
+// The graphs an export bundle ships: the multi-task graph (both heads + embedding) and one single-output
+// graph per head in the Hugging Face / transformers.js convention (input_ids, attention_mask,
+// token_type_ids -> logits).
+import { Graph } from '../onnx';
+import { buildEncoder } from '../model/encoder';
+import { classificationHead, tokenClassificationHead } from '../model/heads';
+import { buildInferenceGraph } from '../model/inference-graph';
+import { declareBatchInputs, type MultiTaskSpec } from '../model/multitask';
+import { encoderParamSpecs, headParamSpecs } from '../model/param-names';
+import { declareParamInitializers, type ParamStore } from '../model/param-store';
+import { pool } from '../model/pooling';
+
+export type HeadKind = 'classification' | 'ner';
+
+/** Multi-task export graph: int64 input_ids / attention_mask / token_type_ids -> class_logits, token_logits, sentence_embedding. */
+export function buildExportGraph(spec: MultiTaskSpec, store: ParamStore): Graph {
+  return buildInferenceGraph(spec, store, { name: 'multitask-export', maskDtype: 'int64', withTokenTypes: true });
+}
+
+/**
+ * One head alone with a single `logits` output ([B, C] for classification, [B, T, L] for NER), as
+ * BertForSequenceClassification / BertForTokenClassification exports have. Only that head's nodes are built.
+ */
+export function buildHeadGraph(spec: MultiTaskSpec, store: ParamStore, head: HeadKind): Graph {
+  const g = new Graph(`${head}-export`);
+  const numClasses = head === 'classification' ? spec.numClasses : 0;
+  const numNer = head === 'ner' ? spec.numNerLabels : 0;
+  const specs = [...encoderParamSpecs(spec.dims), ...headParamSpecs(spec.dims.hiddenSize, numClasses, numNer)];
+  const params = declareParamInitializers(g, store, specs);
+  const batch = declareBatchInputs(g, { ...spec, numClasses, numNerLabels: numNer }, { maskDtype: 'int64', withTokenTypes: true });
+  const enc = buildEncoder(g, spec.dims, params, batch);
+  const logits =
+    head === 'classification'
+      ? classificationHead(g, params, pool(g, enc.lastHiddenState, enc.maskFloat, spec.pooling), numClasses) // [B, C]
+      : tokenClassificationHead(g, params, enc.lastHiddenState, numNer); // [B, T, L]
+  g.output(logits, 'logits');
+  return g;
+}
