@@ -38,7 +38,14 @@ function swapLast(g: Graph, x: Value): Value {
 function flatWeightGrad(g: Graph, A: Value, B: Value, D: Value): Value | null {
   const [k, n] = B.shape;
   if (B.shape.length !== 2 || A.shape.length <= 2 || typeof k !== 'number' || typeof n !== 'number') return null;
-  const a2 = op.reshape(g, A, [-1, k]); // [B*T, K]
-  const d2 = op.reshape(g, D, [-1, n]); // [B*T, N]
+  const a2 = flatten(g, A, k); // [B*T, K]
+  const d2 = flatten(g, D, n); // [B*T, N]
   return op.gemm(g, a2, d2, null, { transA: true }); // [K, N]
+}
+
+/** [..., last] -> [prod(...), last] with constant dims [-1, last] (the builder's inference cannot name 3*B). */
+function flatten(g: Graph, x: Value, last: number): Value {
+  const lead = x.shape.slice(0, -1);
+  const rows = lead.every((d) => typeof d === 'number') ? lead.reduce<number>((p, d) => p * (d as number), 1) : lead.join('*');
+  return g.addNode('Reshape', [x, g.int64s([-1, last])], [{ dtype: x.dtype, shape: [rows, last] }])[0]!;
 }

@@ -1,0 +1,2 @@
+export { gelu } from './gelu';
+export { logSoftmax, softmaxCrossEntropy, type CrossEntropyOptions } from './cross-entropy';
