@@ -1,0 +1,51 @@
+import type { SilverSpan } from '../types';
+import { silverSpan, type Labeler } from './types';
+
+/** Default entity types kept by the silver pipeline. */
+export const DEFAULT_TYPES: readonly string[] = ['PER', 'ORG', 'LOC', 'DATE', 'MONEY'];
+
+export interface ComposeOptions {
+  /** Renames source types (e.g. { GPE: 'LOC', PERSON: 'PER' }); null drops the type. Unlisted types pass through. */
+  readonly scheme?: Readonly<Record<string, string | null>>;
+  /** Types kept after mapping (default PER, ORG, LOC, DATE, MONEY). */
+  readonly types?: readonly string[];
+  /** id of the composed labeler (default 'silver@1'); each span keeps the id of the labeler that made it. */
+  readonly id?: string;
+}
+
+/**
+ * Overlap rule: spans never overlap in the output. Candidates are ranked by labeler order (earlier in the
+ * list wins), then by length (longer wins), then by position (leftmost wins); each candidate is kept
+ * only if it overlaps no span kept before it. So put the most trusted labeler (a user gazetteer) first.
+ */
+export function resolveOverlaps(candidates: readonly (readonly SilverSpan[])[]): SilverSpan[] {
+  const ranked = candidates.flatMap((spans, rank) => spans.map((s) => ({ s, rank })));
+  ranked.sort((a, b) => a.rank - b.rank || b.s.end - b.s.start - (a.s.end - a.s.start) || a.s.start - b.s.start);
+  const kept: SilverSpan[] = [];
+  for (const { s } of ranked) {
+    if (s.end <= s.start) continue;
+    if (kept.some((k) => k.start < s.end && s.start < k.end)) continue;
+    kept.push(s);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+/** Runs labelers in priority order, maps types through the scheme, keeps `types`, and resolves overlaps. */
+export function composeLabelers(labelers: readonly Labeler[], options: ComposeOptions = {}): Labeler {
+  const scheme = options.scheme ?? {};
+  const keep = new Set(options.types ?? DEFAULT_TYPES);
+  const mapType = (t: string): string | null => (t in scheme ? scheme[t] : t);
+  return {
+    id: options.id ?? 'silver@1',
+    types: [...keep],
+    label(text: string): SilverSpan[] {
+      const candidates = labelers.map((l) =>
+        l.label(text).flatMap((s) => {
+          const type = mapType(s.type);
+          return type !== null && keep.has(type) ? [type === s.type ? s : silverSpan(s.labeler, s.start, s.end, type)] : [];
+        }),
+      );
+      return resolveOverlaps(candidates);
+    },
+  };
+}

@@ -1,0 +1,218 @@
+// Capitalised-sequence rules for news text. Signals: capitalisation (unless the sentence is a headline in
+// capitals), compromise's lexicon (names, places, organisations, sports teams), wink's common-word
+// vocabulary (a capitalised common word at sentence start is not a name), titles, name endings
+// (Corp, Bank, River), and the shape of sports results lines. One pass, no parsing: >100k words/s.
+import type { SilverSpan } from '../types';
+import { TITLES } from './edges';
+import { COUNTRIES, newsLexicon, type LexKind, type Lexicon } from './lexicon';
+import { silverSpan, type Labeler } from './types';
+import { commonWords, type VocabPos } from './vocab';
+
+const ID = 'news-rules@1';
+
+interface Tok {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  /** Lower case, without a final '.' unless the word is an initialism (u.s.). */
+  readonly key: string;
+  readonly cap: boolean;
+  readonly upper: boolean;
+  readonly letters: boolean;
+  readonly num: boolean;
+  readonly lex: LexKind | undefined;
+  readonly vocab: VocabPos | undefined;
+}
+
+type Entity = 'PER' | 'LOC' | 'ORG';
+
+const CONNECT = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'des', 'del', 'di', 'da', 'al', 'el', 'bin', 'ibn', 'y', '&']);
+const LOC_BEFORE = new Set(['in', 'at', 'near', 'from', 'to', 'into', 'across', 'outside', 'inside', 'visited', 'via']);
+const SCORECARD = new Set(['c', 'b', 'lbw', 'st', 'run', 'retired']);
+const NAME_KINDS = new Set<LexKind | undefined>(['PER', 'FIRST', 'LAST', 'LOC', 'ORG']);
+const ABBREV = /^(?:(?:\p{L}\.)+|(?:Corp|Inc|Co|Ltd|Jr|Sr|St|Mr|Mrs|Ms|Dr|Gen|Col|Sen|Gov|Rep|Lt|Capt|Bros|Mt|Ft)\.)$/u;
+
+function tokenize(text: string, lex: Lexicon, vocab: ReadonlyMap<string, VocabPos>): Tok[] {
+  const out: Tok[] = [];
+  const re = /\S+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    let s = m.index;
+    let e = s + m[0].length;
+    const pieces: [number, number][] = [];
+    // Peel punctuation off both ends; keep the final '.' of initialisms and abbreviations (U.S., Corp.).
+    while (s < e && /[("'“‘[{«]/.test(text[s])) pieces.push([s, ++s]);
+    const tail: [number, number][] = [];
+    while (e > s && /[)"'”’\]},;:!?»]/.test(text[e - 1])) tail.unshift([--e, e + 1]);
+    if (e > s + 1 && text[e - 1] === '.' && !ABBREV.test(text.slice(s, e))) tail.unshift([--e, e + 1]);
+    if (e > s + 1 && /,$/.test(text.slice(s, e))) tail.unshift([--e, e + 1]);
+    let poss: [number, number] | null = null;
+    if (e - s > 2 && /['’]s$/i.test(text.slice(s, e))) {
+      poss = [e - 2, e];
+      e -= 2;
+    }
+    if (e > s) pieces.push([s, e]);
+    if (poss) pieces.push(poss);
+    pieces.push(...tail);
+    for (const [a, b] of pieces) out.push(makeTok(text.slice(a, b), a, b, lex, vocab));
+  }
+  return out;
+}
+
+function makeTok(text: string, start: number, end: number, lex: Lexicon, vocab: ReadonlyMap<string, VocabPos>): Tok {
+  const letters = /\p{L}/u.test(text);
+  const lower = text.toLowerCase();
+  const key = /^(?:\p{L}\.)+$/u.test(lower) ? lower : lower.replace(/\.$/, '');
+  return {
+    text, start, end, key, letters,
+    cap: /^\p{Lu}/u.test(text),
+    upper: letters && text === text.toUpperCase(),
+    num: /^[\d.,:/-]*\d[\d.,:/-]*$/.test(text),
+    lex: lex.words.get(key),
+    vocab: vocab.get(key),
+  };
+}
+
+interface Sentence {
+  readonly toks: readonly Tok[];
+  readonly lex: Lexicon;
+  /** Headline in capitals: capitalisation says nothing. */
+  readonly caps: boolean;
+  readonly numbers: number;
+  readonly scorecard: boolean;
+  /** Known multi-word names: start index -> [end, kind]. */
+  readonly phrases: ReadonlyMap<number, readonly [number, LexKind]>;
+}
+
+const keyOf = (toks: readonly Tok[], i: number, j: number): string => toks.slice(i, j).map((t) => t.key).join(' ');
+const isCommon = (t: Tok): boolean => t.vocab !== undefined && !NAME_KINDS.has(t.lex);
+
+function findPhrases(toks: readonly Tok[], lex: Lexicon, caps: boolean): Map<number, readonly [number, LexKind]> {
+  const out = new Map<number, readonly [number, LexKind]>();
+  for (let i = 0; i < toks.length; i++) {
+    if (!toks[i].letters || (!caps && !toks[i].cap)) continue;
+    for (let len = Math.min(lex.maxPhrase, toks.length - i); len >= 2; len--) {
+      if (!caps && !toks[i + len - 1].cap) continue;
+      const kind = lex.words.get(keyOf(toks, i, i + len));
+      if (kind === 'LOC' || kind === 'ORG' || kind === 'PER') {
+        out.set(i, [i + len, kind]);
+        i += len - 1;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function nameLike(s: Sentence, k: number, sentenceStart: boolean): boolean {
+  const t = s.toks[k];
+  if (!t.letters) return false;
+  if (NAME_KINDS.has(t.lex) && (t.cap || s.caps)) return true;
+  if (s.caps) return !isCommon(t) && t.lex !== 'DATE';
+  if (!t.cap) return false;
+  return !(sentenceStart && isCommon(t));
+}
+
+// Type of tokens [i, j) from lexicon, name endings, titles and context.
+function classify(s: Sentence, i: number, j: number, titled: boolean): Entity | null {
+  const { toks, lex } = s;
+  const len = j - i;
+  const whole = len === 1 ? toks[i].lex : lex.words.get(keyOf(toks, i, j));
+  const first = toks[i];
+  const last = toks[j - 1];
+  const prev = i > 0 ? toks[i - 1] : null;
+  const next = j < toks.length ? toks[j] : null;
+  const resultsLine = s.numbers >= 2 && !s.scorecard && next !== null && next.num;
+  const country = COUNTRIES.has(keyOf(toks, i, j));
+  if (whole === 'LOC') return resultsLine && !country ? 'ORG' : 'LOC';
+  if (whole === 'ORG' || whole === 'PER') return whole;
+  if (whole === 'DEMONYM' || whole === 'DATE' || whole === 'TITLE') return null;
+  if (len > 1 && lex.orgWords.has(last.key)) return 'ORG';
+  if (len > 1 && lex.placeWords.has(last.key)) return 'LOC';
+  if (len > 2 && lex.orgWords.has(first.key) && toks[i + 1].key === 'of') return 'ORG';
+  if (titled) return 'PER';
+  if (len > 1 && (/^\p{Lu}\.$/u.test(first.text) || first.lex === 'FIRST' || last.lex === 'LAST')) return 'PER';
+  if (resultsLine) return 'ORG';
+  if (!s.caps && len === 1 && first.upper && /^\p{L}{2,5}$/u.test(first.text)) return 'ORG';
+  if (toks.slice(i, j).every((t) => isCommon(t) || CONNECT.has(t.key))) return null;
+  if (len === 1) {
+    if (first.lex === 'FIRST' || first.lex === 'LAST') return 'PER';
+    if (prev && LOC_BEFORE.has(prev.key) && !prev.cap) return 'LOC';
+  }
+  return 'PER';
+}
+
+// Splits a run at its last title word and drops leading modifiers, then classifies what is left.
+function emit(s: Sentence, i: number, j: number, out: SilverSpan[]): void {
+  const { toks } = s;
+  const phrase = s.phrases.get(i);
+  if (phrase && phrase[0] === j) {
+    const type = classify(s, i, j, false);
+    if (type) out.push(silverSpan(ID, toks[i].start, toks[j - 1].end, type));
+    return;
+  }
+  let start = i;
+  let titled = false;
+  for (let k = j - 2; k >= i; k--) {
+    if (TITLES.has(toks[k].key) || toks[k].lex === 'TITLE') {
+      // What precedes a title is a place or organisation modifier ("U.S. President ..."): keep it only if known.
+      const before = s.phrases.get(i);
+      if (before && before[0] <= k) emit(s, i, before[0], out);
+      else if (k > i && (toks[i].lex === 'LOC' || toks[i].lex === 'ORG')) out.push(silverSpan(ID, toks[i].start, toks[i].end, toks[i].lex));
+      start = k + 1;
+      titled = true;
+      break;
+    }
+  }
+  while (start < j - 1) {
+    const t = toks[start];
+    if (t.lex === 'DEMONYM' || t.lex === 'DATE' || (t.vocab === 'ADJ' && !NAME_KINDS.has(t.lex))) start++;
+    else break;
+  }
+  const type = classify(s, start, j, titled);
+  if (type) out.push(silverSpan(ID, toks[start].start, toks[j - 1].end, type));
+}
+
+/** Fast rule labeler for PER/ORG/LOC in news text (see the file comment for the signals it uses). */
+export function newsRulesLabeler(): Labeler {
+  const lex = newsLexicon();
+  const vocab = commonWords();
+  return {
+    id: ID,
+    types: ['PER', 'ORG', 'LOC'],
+    label(text: string): SilverSpan[] {
+      const toks = tokenize(text, lex, vocab);
+      const withLetters = toks.filter((t) => t.letters);
+      const caps = withLetters.length >= 2 && withLetters.filter((t) => t.upper).length / withLetters.length > 0.6;
+      const s: Sentence = {
+        toks, lex, caps,
+        numbers: toks.filter((t) => t.num).length,
+        scorecard: toks.some((t) => SCORECARD.has(t.text)),
+        phrases: findPhrases(toks, lex, caps),
+      };
+      const spans: SilverSpan[] = [];
+      let k = 0;
+      let atStart = true;
+      while (k < toks.length) {
+        const phrase = s.phrases.get(k);
+        if (!phrase && !nameLike(s, k, atStart)) {
+          // After an opening quote, dash or colon a new sentence may start.
+          atStart = !toks[k].letters && !toks[k].num ? atStart || /^[-:"'“(—–]+$/.test(toks[k].text) : false;
+          k++;
+          continue;
+        }
+        let j = phrase ? phrase[0] : k + 1;
+        for (;;) {
+          const p = s.phrases.get(j);
+          if (p) j = p[0];
+          else if (j < toks.length && nameLike(s, j, false)) j++;
+          else if (j + 1 < toks.length && CONNECT.has(toks[j].key) && !toks[j].cap && nameLike(s, j + 1, false)) j += 2;
+          else break;
+        }
+        emit(s, k, j, spans);
+        atStart = false;
+        k = j;
+      }
+      return spans;
+    },
+  };
+}
