@@ -25,7 +25,8 @@ export interface ServiceErrorData {
   readonly issues?: readonly string[];
 }
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ServiceErrorData };
+export type Result<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ServiceErrorData };
 
 /** An expected failure raised inside a service, carrying its code. */
 export class ServiceError extends Error {
@@ -43,7 +44,9 @@ export class ServiceError extends Error {
 /** Maps any thrown value to error data; unknown errors become 'internal' with their message kept. */
 export function toErrorData(err: unknown): ServiceErrorData {
   if (err instanceof ServiceError) {
-    return err.issues ? { code: err.code, message: err.message, issues: err.issues } : { code: err.code, message: err.message };
+    return err.issues
+      ? { code: err.code, message: err.message, issues: err.issues }
+      : { code: err.code, message: err.message };
   }
   // The file cannot be read as the chosen format: the message says where and how to fix it.
   if (err instanceof ImportError) return { code: 'invalid_input', message: err.message };
@@ -56,7 +59,10 @@ export function toErrorData(err: unknown): ServiceErrorData {
     return { code: 'io', message: (err as Error).message };
   }
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return { code: 'internal', message: `Unexpected error: ${message}. This is a bug; please report it with the steps that led here.` };
+  return {
+    code: 'internal',
+    message: `Unexpected error: ${message}. This is a bug; please report it with the steps that led here.`,
+  };
 }
 
 /** Runs a synchronous service body and wraps its value or error in a Result. */

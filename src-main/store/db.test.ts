@@ -48,7 +48,11 @@ describe('openDb', () => {
     t.db.close();
     const bad = [
       ...MIGRATIONS,
-      { version: SCHEMA_VERSION + 1, description: 'half good', up: 'CREATE TABLE extra (x INTEGER); INSERT INTO nope VALUES (1);' },
+      {
+        version: SCHEMA_VERSION + 1,
+        description: 'half good',
+        up: 'CREATE TABLE extra (x INTEGER); INSERT INTO nope VALUES (1);',
+      },
     ];
     expect(() => openDb(t!.path, { migrations: bad })).toThrow(MigrationError);
     const db = openDb(t.path);
@@ -61,8 +65,10 @@ describe('openDb', () => {
     t = tempDb();
     expect(() =>
       t!.db
-        .prepare(`INSERT INTO datasets (project_id, name, source_path, sha256, format, mapping_json, options_json, status, created_at)
-                  VALUES (999, 'd', '/x', 'h', 'csv', '{}', '{}', 'ready', 'now')`)
+        .prepare(
+          `INSERT INTO datasets (project_id, name, source_path, sha256, format, mapping_json, options_json, status, created_at)
+                  VALUES (999, 'd', '/x', 'h', 'csv', '{}', '{}', 'ready', 'now')`,
+        )
         .run(),
     ).toThrow(/FOREIGN KEY/);
   });

@@ -73,3 +73,14 @@ export function integrityCheck(db: Db): readonly string[] {
 }
 
 export { SCHEMA_VERSION };
+
+const statementCache = new WeakMap<Db, Map<string, Database.Statement<unknown[], unknown>>>();
+
+/** A prepared statement for `sql`, prepared once per connection (preparing costs more than running small statements). */
+export function stmt<P extends unknown[] = unknown[], R = unknown>(db: Db, sql: string): Database.Statement<P, R> {
+  let cache = statementCache.get(db);
+  if (!cache) statementCache.set(db, (cache = new Map()));
+  let s = cache.get(sql);
+  if (!s) cache.set(sql, (s = db.prepare(sql)));
+  return s as unknown as Database.Statement<P, R>;
+}

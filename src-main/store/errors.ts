@@ -42,7 +42,9 @@ export class NotFoundError extends StoreError {
     readonly entity: string,
     readonly id: number | string,
   ) {
-    super(`No ${entity} with id ${String(id)}: it was deleted or never existed. List the ${entity}s to pick a valid id.`);
+    super(
+      `No ${entity} with id ${String(id)}: it was deleted or never existed. List the ${entity}s to pick a valid id.`,
+    );
   }
 }
 

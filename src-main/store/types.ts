@@ -12,7 +12,14 @@ export const SPLITS: readonly Split[] = ['train', 'dev', 'test'];
 export const SPAN_SOURCES: readonly SpanSource[] = ['silver', 'gold', 'model'];
 export const SPAN_STATUSES: readonly SpanStatus[] = ['pending', 'accepted', 'rejected'];
 export const EXAMPLE_STATUSES: readonly ExampleStatus[] = ['pending', 'reviewed', 'skipped'];
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'];
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+];
 
 export interface Project {
   readonly id: number;

@@ -4,7 +4,16 @@ import { integrityCheck } from '../../store/db';
 import { unwrap } from '../errors';
 import { projectWithRows } from '../datasets/testing';
 import { getExample, listExamples } from '../datasets/examples';
-import { acceptExample, acceptSpan, addSpan, rejectSpan, relabelSpan, removeSpan, setClassLabel, setExampleStatus } from './edits';
+import {
+  acceptExample,
+  acceptSpan,
+  addSpan,
+  rejectSpan,
+  relabelSpan,
+  removeSpan,
+  setClassLabel,
+  setExampleStatus,
+} from './edits';
 import { history, redo, undo } from './history';
 import { labelAllOccurrences } from './labelAll';
 import { applyModelPredictions } from './model';
@@ -16,9 +25,14 @@ let datasetId: number;
 const texts = ['Acme hires Bob in Paris', 'Acmeville is not Acme', 'Bob 🤦🏼‍♂️ Acme', 'Nothing to see'];
 beforeEach(async () => {
   t = tempDb();
-  const r = await projectWithRows(t.db, t.dir, texts.map((text, i) => ({ text, label: i % 2 === 0 ? 'Business' : 'World' })), {
-    split: { mode: 'fixed', split: 'train' },
-  });
+  const r = await projectWithRows(
+    t.db,
+    t.dir,
+    texts.map((text, i) => ({ text, label: i % 2 === 0 ? 'Business' : 'World' })),
+    {
+      split: { mode: 'fixed', split: 'train' },
+    },
+  );
   projectId = r.projectId;
   datasetId = r.summary.datasetId;
 });
@@ -30,10 +44,13 @@ afterEach(() => {
 function example(i: number): ExampleWithSpans {
   return unwrap(listExamples(t.db, { datasetId, limit: 10 })).items[i];
 }
-const shape = (e: ExampleWithSpans) => e.spans.map((s) => `${e.text.slice(s.start, s.end)}/${s.type}/${s.source}/${s.status}`);
+const shape = (e: ExampleWithSpans) =>
+  e.spans.map((s) => `${e.text.slice(s.start, s.end)}/${s.type}/${s.source}/${s.status}`);
 function silver(exampleId: number, start: number, end: number, type: string): void {
   t.db
-    .prepare(`INSERT INTO spans (example_id, char_start, char_end, type, source, status, labeler, created_at) VALUES (?, ?, ?, ?, 'silver', 'pending', 'test', 'now')`)
+    .prepare(
+      `INSERT INTO spans (example_id, char_start, char_end, type, source, status, labeler, created_at) VALUES (?, ?, ?, ?, 'silver', 'pending', 'test', 'now')`,
+    )
     .run(exampleId, start, end, type);
 }
 
@@ -42,10 +59,19 @@ describe('span edits and undo', () => {
     const e = example(0);
     silver(e.id, 0, 4, 'ORG'); // "Acme"
     silver(e.id, 11, 14, 'PER'); // "Bob"
-    unwrap(applyModelPredictions(t.db, { labeler: 'run:1', predictions: [{ exampleId: e.id, spans: [{ start: 0, end: 10, type: 'ORG' }] }] }));
+    unwrap(
+      applyModelPredictions(t.db, {
+        labeler: 'run:1',
+        predictions: [{ exampleId: e.id, spans: [{ start: 0, end: 10, type: 'ORG' }] }],
+      }),
+    );
     const before = shape(example(0));
     const after = unwrap(addSpan(t.db, { exampleId: e.id, start: 0, end: 10, type: 'MISC' })); // "Acme hires"
-    expect(shape(after)).toEqual(['Acme hires/ORG/model/pending', 'Acme hires/MISC/gold/accepted', 'Bob/PER/silver/pending']);
+    expect(shape(after)).toEqual([
+      'Acme hires/ORG/model/pending',
+      'Acme hires/MISC/gold/accepted',
+      'Bob/PER/silver/pending',
+    ]);
     expect(unwrap(undo(t.db, { projectId })).entry).toMatchObject({ action: 'addSpan', undone: true });
     expect(shape(example(0))).toEqual(before);
     unwrap(redo(t.db, { projectId }));
@@ -54,9 +80,18 @@ describe('span edits and undo', () => {
 
   it('refuses offsets outside the text or inside a surrogate pair, naming the offsets', () => {
     const e = example(2); // 'Bob 🤦🏼‍♂️ Acme'
-    expect(addSpan(t.db, { exampleId: e.id, start: 0, end: 99, type: 'PER' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/\[0, 99\)/) } });
-    expect(addSpan(t.db, { exampleId: e.id, start: 5, end: 7, type: 'PER' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(addSpan(t.db, { exampleId: e.id, start: 0, end: 3, type: 'B-PER' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(addSpan(t.db, { exampleId: e.id, start: 0, end: 99, type: 'PER' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/\[0, 99\)/) },
+    });
+    expect(addSpan(t.db, { exampleId: e.id, start: 5, end: 7, type: 'PER' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+    expect(addSpan(t.db, { exampleId: e.id, start: 0, end: 3, type: 'B-PER' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
     const acme = e.text.indexOf('Acme');
     const ok = unwrap(addSpan(t.db, { exampleId: String(e.id), start: acme, end: acme + 4, type: 'ORG' }));
     expect(shape(ok)).toEqual(['Acme/ORG/gold/accepted']);
@@ -81,22 +116,41 @@ describe('span edits and undo', () => {
     const e = example(0);
     silver(e.id, 0, 4, 'PER');
     silver(e.id, 11, 14, 'PER');
-    unwrap(applyModelPredictions(t.db, { labeler: 'run:1', predictions: [{ exampleId: e.id, spans: [{ start: 18, end: 23, type: 'ORG', confidence: 0.4 }] }] }));
+    unwrap(
+      applyModelPredictions(t.db, {
+        labeler: 'run:1',
+        predictions: [{ exampleId: e.id, spans: [{ start: 18, end: 23, type: 'ORG', confidence: 0.4 }] }],
+      }),
+    );
     const [acme, bob, paris] = example(0).spans;
     unwrap(relabelSpan(t.db, { spanId: acme.id, type: 'ORG' }));
     unwrap(rejectSpan(t.db, { spanId: bob.id }));
     unwrap(relabelSpan(t.db, { spanId: paris.id, type: 'LOC' }));
-    expect(shape(example(0))).toEqual(['Acme/ORG/gold/accepted', 'Bob/PER/silver/rejected', 'Paris/ORG/model/pending', 'Paris/LOC/gold/accepted']);
+    expect(shape(example(0))).toEqual([
+      'Acme/ORG/gold/accepted',
+      'Bob/PER/silver/rejected',
+      'Paris/ORG/model/pending',
+      'Paris/LOC/gold/accepted',
+    ]);
     unwrap(acceptSpan(t.db, { spanId: bob.id }));
     unwrap(removeSpan(t.db, { spanId: acme.id }));
     expect(shape(example(0))).toEqual(['Bob/PER/gold/accepted', 'Paris/ORG/model/pending', 'Paris/LOC/gold/accepted']);
-    expect(unwrap(history(t.db, { projectId })).map((h) => h.action)).toEqual(['removeSpan', 'acceptSpan', 'relabelSpan', 'rejectSpan', 'relabelSpan']);
+    expect(unwrap(history(t.db, { projectId })).map((h) => h.action)).toEqual([
+      'removeSpan',
+      'acceptSpan',
+      'relabelSpan',
+      'rejectSpan',
+      'relabelSpan',
+    ]);
     expect(removeSpan(t.db, { spanId: acme.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('sets class labels and statuses, undoably', () => {
     const e = example(1);
-    expect(unwrap(setClassLabel(t.db, { exampleId: e.id, label: 'Sports' }))).toMatchObject({ classLabel: 'Sports', labelSource: 'gold' });
+    expect(unwrap(setClassLabel(t.db, { exampleId: e.id, label: 'Sports' }))).toMatchObject({
+      classLabel: 'Sports',
+      labelSource: 'gold',
+    });
     expect(unwrap(setExampleStatus(t.db, { exampleId: e.id, status: 'skipped' })).status).toBe('skipped');
     unwrap(undo(t.db, { projectId }));
     unwrap(undo(t.db, { projectId }));
@@ -106,7 +160,8 @@ describe('span edits and undo', () => {
   it('keeps at least 20 edits of history, and a new edit clears the redo stack', () => {
     const e = example(3); // 'Nothing to see'
     const initial = shape(example(3));
-    for (let i = 0; i < 25; i++) unwrap(addSpan(t.db, { exampleId: e.id, start: i % 7, end: (i % 7) + 1, type: `T${i}` }));
+    for (let i = 0; i < 25; i++)
+      unwrap(addSpan(t.db, { exampleId: e.id, start: i % 7, end: (i % 7) + 1, type: `T${i}` }));
     for (let i = 0; i < 25; i++) expect(unwrap(undo(t.db, { projectId })).entry).not.toBeNull();
     expect(shape(example(3))).toEqual(initial);
     expect(unwrap(undo(t.db, { projectId })).entry).toBeNull();

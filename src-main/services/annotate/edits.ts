@@ -19,7 +19,9 @@ import { overlaps, validOffsets } from './text';
 /** The project an example belongs to (its undo history is per project). */
 export function projectOfExample(db: Db, exampleId: number): number {
   const row = db
-    .prepare<[number], { project_id: number }>('SELECT d.project_id FROM examples e JOIN datasets d ON d.id = e.dataset_id WHERE e.id = ?')
+    .prepare<[number], { project_id: number }>(
+      'SELECT d.project_id FROM examples e JOIN datasets d ON d.id = e.dataset_id WHERE e.id = ?',
+    )
     .get(exampleId);
   if (!row) throw new NotFoundError('example', exampleId);
   return row.project_id;
@@ -57,7 +59,9 @@ export function addSpan(db: Db, input: unknown): Result<ExampleWithSpans> {
   return guard(() => {
     const { exampleId, start, end, type } = parseInput(AddSpanInput, input, 'addSpan input');
     const e = getExample(db, exampleId);
-    recordEdit(db, projectOfExample(db, exampleId), 'addSpan', `${type} "${quote(e, start, end)}"`, (rec) => addGoldSpan(db, rec, e, start, end, type));
+    recordEdit(db, projectOfExample(db, exampleId), 'addSpan', `${type} "${quote(e, start, end)}"`, (rec) =>
+      addGoldSpan(db, rec, e, start, end, type),
+    );
     return withSpans(db, exampleId);
   });
 }
@@ -67,7 +71,13 @@ export function removeSpan(db: Db, input: unknown): Result<ExampleWithSpans> {
   return guard(() => {
     const span = getSpan(db, parseInput(SpanIdInput, input, 'removeSpan input').spanId);
     const e = getExample(db, span.exampleId);
-    recordEdit(db, projectOfExample(db, e.id), 'removeSpan', `${span.type} "${quote(e, span.start, span.end)}"`, (rec) => rec.deleteSpan(span.id));
+    recordEdit(
+      db,
+      projectOfExample(db, e.id),
+      'removeSpan',
+      `${span.type} "${quote(e, span.start, span.end)}"`,
+      (rec) => rec.deleteSpan(span.id),
+    );
     return withSpans(db, e.id);
   });
 }
@@ -77,8 +87,12 @@ export function rejectSpan(db: Db, input: unknown): Result<ExampleWithSpans> {
   return guard(() => {
     const span = getSpan(db, parseInput(SpanIdInput, input, 'rejectSpan input').spanId);
     const e = getExample(db, span.exampleId);
-    recordEdit(db, projectOfExample(db, e.id), 'rejectSpan', `${span.type} "${quote(e, span.start, span.end)}"`, (rec) =>
-      rec.updateSpan(span.id, { status: 'rejected' }),
+    recordEdit(
+      db,
+      projectOfExample(db, e.id),
+      'rejectSpan',
+      `${span.type} "${quote(e, span.start, span.end)}"`,
+      (rec) => rec.updateSpan(span.id, { status: 'rejected' }),
     );
     return withSpans(db, e.id);
   });
@@ -129,7 +143,8 @@ export function acceptExample(db: Db, input: unknown): Result<ExampleWithSpans> 
     const e = getExample(db, exampleId);
     recordEdit(db, projectOfExample(db, exampleId), 'acceptExample', `example line ${e.line}`, (rec) => {
       for (const s of spansOfExample(db, exampleId)) {
-        if (s.source !== 'model' && s.status === 'pending') rec.updateSpan(s.id, { source: 'gold', status: 'accepted' });
+        if (s.source !== 'model' && s.status === 'pending')
+          rec.updateSpan(s.id, { source: 'gold', status: 'accepted' });
       }
       rec.updateExample(exampleId, {
         status: 'reviewed',
@@ -146,8 +161,12 @@ export function setExampleStatus(db: Db, input: unknown): Result<ExampleWithSpan
   return guard(() => {
     const { exampleId, status } = parseInput(SetExampleStatusInput, input, 'setExampleStatus input');
     const e = getExample(db, exampleId);
-    recordEdit(db, projectOfExample(db, exampleId), status === 'skipped' ? 'skipExample' : 'reopenExample', `example line ${e.line}`, (rec) =>
-      rec.updateExample(exampleId, { status, reviewedAt: null }),
+    recordEdit(
+      db,
+      projectOfExample(db, exampleId),
+      status === 'skipped' ? 'skipExample' : 'reopenExample',
+      `example line ${e.line}`,
+      (rec) => rec.updateExample(exampleId, { status, reviewedAt: null }),
     );
     return withSpans(db, exampleId);
   });

@@ -17,7 +17,8 @@ const gazetteer = (entries: Record<string, string>, id = 'gaz@1'): Labeler => ({
   label(text: string): SilverSpan[] {
     const out: SilverSpan[] = [];
     for (const [word, type] of Object.entries(entries)) {
-      for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) out.push({ start: i, end: i + word.length, type, source: 'silver', labeler: id });
+      for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1))
+        out.push({ start: i, end: i + word.length, type, source: 'silver', labeler: id });
     }
     return out.sort((a, b) => a.start - b.start);
   },
@@ -28,20 +29,32 @@ let datasetId: number;
 const texts = ['Acme hires Bob in Paris', 'Bob left Acme', 'Paris is big', 'Nothing here'];
 beforeEach(async () => {
   t = tempDb();
-  datasetId = (await projectWithRows(t.db, t.dir, texts.map((text) => ({ text })), { split: { mode: 'fixed', split: 'train' } })).summary.datasetId;
+  datasetId = (
+    await projectWithRows(
+      t.db,
+      t.dir,
+      texts.map((text) => ({ text })),
+      { split: { mode: 'fixed', split: 'train' } },
+    )
+  ).summary.datasetId;
 });
 afterEach(() => t.cleanup());
 
 const all = (): readonly ExampleWithSpans[] => unwrap(listExamples(t.db, { datasetId })).items;
-const shape = (e: ExampleWithSpans) => e.spans.map((s) => `${e.text.slice(s.start, s.end)}/${s.type}/${s.source}/${s.status}/${s.labeler}`);
+const shape = (e: ExampleWithSpans) =>
+  e.spans.map((s) => `${e.text.slice(s.start, s.end)}/${s.type}/${s.source}/${s.status}/${s.labeler}`);
 
 describe('labelDataset', () => {
   it('stores pending silver spans with progress events, and is idempotent', async () => {
     const events: LabelDatasetEvent[] = [];
     const labeler = gazetteer({ Acme: 'ORG', Bob: 'PER', Paris: 'LOC' });
-    const s = unwrap(await labelDataset(t.db, { datasetId, batchSize: 3 }, { labeler, onEvent: (e) => events.push(e) }));
+    const s = unwrap(
+      await labelDataset(t.db, { datasetId, batchSize: 3 }, { labeler, onEvent: (e) => events.push(e) }),
+    );
     expect(s).toMatchObject({ examples: 4, spans: 6, replaced: 0, dropped: 0 });
-    expect(events.filter((e) => e.kind === 'progress').map((e) => (e.kind === 'progress' ? e.done : -1))).toEqual([3, 4]);
+    expect(events.filter((e) => e.kind === 'progress').map((e) => (e.kind === 'progress' ? e.done : -1))).toEqual([
+      3, 4,
+    ]);
     const first = all().map(shape);
     expect(first[1]).toEqual(['Bob/PER/silver/pending/gaz@1', 'Acme/ORG/silver/pending/gaz@1']);
     const again = unwrap(await labelDataset(t.db, { datasetId }, { labeler }));
@@ -55,11 +68,21 @@ describe('labelDataset', () => {
     unwrap(addSpan(t.db, { exampleId: e0.id, start: 0, end: 4, type: 'ORG' })); // gold Acme replaces silver PER
     unwrap(rejectSpan(t.db, { spanId: e1.spans[1].id })); // reject silver PER on "Acme" in example 1
     unwrap(acceptExample(t.db, { exampleId: e2.id }));
-    const s = unwrap(await labelDataset(t.db, { datasetId }, { labeler: gazetteer({ Acme: 'PER', Bob: 'PER', Paris: 'LOC', big: 'MISC' }, 'gaz@2') }));
+    const s = unwrap(
+      await labelDataset(
+        t.db,
+        { datasetId },
+        { labeler: gazetteer({ Acme: 'PER', Bob: 'PER', Paris: 'LOC', big: 'MISC' }, 'gaz@2') },
+      ),
+    );
     expect(s.examples).toBe(3); // the reviewed one is skipped
     expect(s.dropped).toBe(2); // PER over the gold ORG, and the rejected PER again
     const [a, b, c] = all();
-    expect(shape(a)).toEqual(['Acme/ORG/gold/accepted/human', 'Bob/PER/silver/pending/gaz@2', 'Paris/LOC/silver/pending/gaz@2']);
+    expect(shape(a)).toEqual([
+      'Acme/ORG/gold/accepted/human',
+      'Bob/PER/silver/pending/gaz@2',
+      'Paris/LOC/silver/pending/gaz@2',
+    ]);
     expect(shape(b)).toEqual(['Bob/PER/silver/pending/gaz@2', 'Acme/PER/silver/rejected/gaz@1']);
     expect(shape(c)).toEqual(['Paris/LOC/gold/accepted/gaz@1']);
   });
@@ -69,11 +92,16 @@ describe('labelDataset', () => {
     const s = unwrap(await labelDataset(t.db, { datasetId }, { labeler }));
     expect(s.spans).toBeGreaterThan(0);
     for (const e of all()) {
-      expect(e.spans.map((s) => [s.start, s.end, s.type])).toEqual(labeler.label(e.text).map((s) => [s.start, s.end, s.type]));
+      expect(e.spans.map((s) => [s.start, s.end, s.type])).toEqual(
+        labeler.label(e.text).map((s) => [s.start, s.end, s.type]),
+      );
     }
   });
 
   it('refuses a dataset that is still importing or missing', async () => {
-    expect(await labelDataset(t.db, { datasetId: 999 }, { labeler: gazetteer({}) })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await labelDataset(t.db, { datasetId: 999 }, { labeler: gazetteer({}) })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 });

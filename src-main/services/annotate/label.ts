@@ -43,7 +43,8 @@ export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime): Pr
     const started = performance.now();
     const { datasetId, skipReviewed, batchSize } = parseInput(LabelDatasetInput, input, 'labelDataset input');
     const d = datasets.getDataset(db, datasetId);
-    if (d.status !== 'ready') throw new ServiceError('conflict', `Dataset ${datasetId} is still importing; finish the import first.`);
+    if (d.status !== 'ready')
+      throw new ServiceError('conflict', `Dataset ${datasetId} is still importing; finish the import first.`);
     const rows = db
       .prepare<[number, number], { id: number; text: string }>(
         `SELECT id, text FROM examples WHERE dataset_id = ? AND (? = 0 OR status != 'reviewed') ORDER BY line`,
@@ -51,31 +52,45 @@ export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime): Pr
       .all(datasetId, skipReviewed ? 1 : 0);
     const del = db.prepare(`DELETE FROM spans WHERE example_id = ? AND source = 'silver' AND status = 'pending'`);
     const totals = { spans: 0, replaced: 0, dropped: 0 };
-    const write = db.transaction((batch: readonly { id: number; text: string }[], proposed: readonly (readonly (CharSpan | SilverSpan)[])[]) => {
-      const existing = spansOfExamples(
-        db,
-        batch.map((r) => r.id),
-      );
-      batch.forEach((r, i) => {
-        totals.replaced += del.run(r.id).changes;
-        const kept = (existing.get(r.id) ?? []).filter((s) => !(s.source === 'silver' && s.status === 'pending'));
-        for (const p of proposed[i] ?? []) {
-          const clash = kept.some(
-            (s) =>
-              (s.status === 'rejected' && s.start === p.start && s.end === p.end && s.type === p.type) ||
-              (s.source === 'gold' && s.status !== 'rejected' && overlaps(s.start, s.end, p.start, p.end)),
-          );
-          if (clash || !validOffsets(r.text, p.start, p.end)) {
-            totals.dropped++;
-            continue;
+    const write = db.transaction(
+      (batch: readonly { id: number; text: string }[], proposed: readonly (readonly (CharSpan | SilverSpan)[])[]) => {
+        const existing = spansOfExamples(
+          db,
+          batch.map((r) => r.id),
+        );
+        batch.forEach((r, i) => {
+          totals.replaced += del.run(r.id).changes;
+          const kept = (existing.get(r.id) ?? []).filter((s) => !(s.source === 'silver' && s.status === 'pending'));
+          for (const p of proposed[i] ?? []) {
+            const clash = kept.some(
+              (s) =>
+                (s.status === 'rejected' && s.start === p.start && s.end === p.end && s.type === p.type) ||
+                (s.source === 'gold' && s.status !== 'rejected' && overlaps(s.start, s.end, p.start, p.end)),
+            );
+            if (clash || !validOffsets(r.text, p.start, p.end)) {
+              totals.dropped++;
+              continue;
+            }
+            insertSpan(db, {
+              exampleId: r.id,
+              start: p.start,
+              end: p.end,
+              type: p.type,
+              source: 'silver',
+              status: 'pending',
+              labeler: 'labeler' in p ? p.labeler : rt.labeler.id,
+            });
+            totals.spans++;
           }
-          insertSpan(db, { exampleId: r.id, start: p.start, end: p.end, type: p.type, source: 'silver', status: 'pending', labeler: 'labeler' in p ? p.labeler : rt.labeler.id });
-          totals.spans++;
-        }
-      });
-    });
+        });
+      },
+    );
     for (let i = 0; i < rows.length; i += batchSize) {
-      if (rt.signal?.aborted) throw new ServiceError('cancelled', `Labelling was cancelled after ${i} of ${rows.length} examples; those stay labelled.`);
+      if (rt.signal?.aborted)
+        throw new ServiceError(
+          'cancelled',
+          `Labelling was cancelled after ${i} of ${rows.length} examples; those stay labelled.`,
+        );
       const batch = rows.slice(i, i + batchSize);
       const proposed = batch.map((r) => rt.labeler.label(r.text));
       write.immediate(batch, proposed);

@@ -25,7 +25,9 @@ export function labelAllOccurrences(db: Db, input: unknown): Result<LabelAllResu
     const { datasetId, text, type } = parseInput(LabelAllOccurrencesInput, input, 'labelAllOccurrences input');
     const d = datasets.getDataset(db, datasetId);
     const rows = db
-      .prepare<[number, string], { id: number; text: string }>('SELECT id, text FROM examples WHERE dataset_id = ? AND instr(text, ?) > 0 ORDER BY line')
+      .prepare<[number, string], { id: number; text: string }>(
+        'SELECT id, text FROM examples WHERE dataset_id = ? AND instr(text, ?) > 0 ORDER BY line',
+      )
       .all(datasetId, text);
     return recordEdit(db, d.projectId, 'labelAllOccurrences', `${type} "${text}" everywhere`, (rec) => {
       const spans = spansOfExamples(
@@ -36,7 +38,9 @@ export function labelAllOccurrences(db: Db, input: unknown): Result<LabelAllResu
       let skipped = 0;
       let touched = 0;
       for (const r of rows) {
-        const existing: { start: number; end: number; type: string; source: string; status: string }[] = [...(spans.get(r.id) ?? [])];
+        const existing: { start: number; end: number; type: string; source: string; status: string }[] = [
+          ...(spans.get(r.id) ?? []),
+        ];
         let any = false;
         for (const start of wholeTokenMatches(r.text, text)) {
           const end = start + text.length;
@@ -49,7 +53,17 @@ export function labelAllOccurrences(db: Db, input: unknown): Result<LabelAllResu
             skipped++;
             continue;
           }
-          existing.push(rec.insertSpan({ exampleId: r.id, start, end, type, source: 'gold', status: 'pending', labeler: 'label-all' }));
+          existing.push(
+            rec.insertSpan({
+              exampleId: r.id,
+              start,
+              end,
+              type,
+              source: 'gold',
+              status: 'pending',
+              labeler: 'label-all',
+            }),
+          );
           added++;
           any = true;
         }

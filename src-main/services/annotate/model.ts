@@ -20,26 +20,40 @@ export function applyModelPredictions(db: Db, input: unknown): Result<ApplyPredi
   return guard(() => {
     const { labeler, predictions } = parseInput(ApplyModelPredictionsInput, input, 'applyModelPredictions input');
     const del = db.prepare(`DELETE FROM spans WHERE example_id = ? AND source = 'model' AND status != 'rejected'`);
-    return db.transaction(() => {
-      const at = nowIso();
-      let spans = 0;
-      for (const p of predictions) {
-        const e = getExample(db, p.exampleId);
-        for (const s of p.spans) {
-          if (!validOffsets(e.text, s.start, s.end)) {
-            throw new ServiceError('invalid_input', `Model span [${s.start}, ${s.end}) does not fit example ${e.id} (text length ${e.text.length}).`);
+    return db
+      .transaction(() => {
+        const at = nowIso();
+        let spans = 0;
+        for (const p of predictions) {
+          const e = getExample(db, p.exampleId);
+          for (const s of p.spans) {
+            if (!validOffsets(e.text, s.start, s.end)) {
+              throw new ServiceError(
+                'invalid_input',
+                `Model span [${s.start}, ${s.end}) does not fit example ${e.id} (text length ${e.text.length}).`,
+              );
+            }
+          }
+          del.run(e.id);
+          const rejected = spansOfExample(db, e.id).filter((s) => s.source === 'model' && s.status === 'rejected');
+          setModelClass(db, e.id, p.label ?? null, p.confidence ?? null, at);
+          for (const s of p.spans) {
+            if (rejected.some((r) => r.start === s.start && r.end === s.end && r.type === s.type)) continue;
+            insertSpan(db, {
+              exampleId: e.id,
+              start: s.start,
+              end: s.end,
+              type: s.type,
+              source: 'model',
+              status: 'pending',
+              confidence: s.confidence ?? null,
+              labeler,
+            });
+            spans++;
           }
         }
-        del.run(e.id);
-        const rejected = spansOfExample(db, e.id).filter((s) => s.source === 'model' && s.status === 'rejected');
-        setModelClass(db, e.id, p.label ?? null, p.confidence ?? null, at);
-        for (const s of p.spans) {
-          if (rejected.some((r) => r.start === s.start && r.end === s.end && r.type === s.type)) continue;
-          insertSpan(db, { exampleId: e.id, start: s.start, end: s.end, type: s.type, source: 'model', status: 'pending', confidence: s.confidence ?? null, labeler });
-          spans++;
-        }
-      }
-      return { examples: predictions.length, spans };
-    }).immediate();
+        return { examples: predictions.length, spans };
+      })
+      .immediate();
   });
 }

@@ -8,7 +8,10 @@ export const EntityTypeSchema = z
   .string()
   .min(1)
   .max(40)
-  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'entity types are tags like PER or ORG (letters, digits, _ or -; no spaces; B-/I- prefixes are added on export)')
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_-]*$/,
+    'entity types are tags like PER or ORG (letters, digits, _ or -; no spaces; B-/I- prefixes are added on export)',
+  )
   .refine((t) => !/^[BIES]-/.test(t), 'give the bare type (PER), not a BIO tag (B-PER)');
 
 export const AddSpanInput = z
@@ -33,7 +36,11 @@ export type SetExampleStatusInput = z.input<typeof SetExampleStatusInput>;
 
 export const LabelAllOccurrencesInput = z.object({
   datasetId: id,
-  text: z.string().min(1).max(500).refine((t) => t.trim() === t, 'no leading or trailing spaces: select the word itself'),
+  text: z
+    .string()
+    .min(1)
+    .max(500)
+    .refine((t) => t.trim() === t, 'no leading or trailing spaces: select the word itself'),
   type: EntityTypeSchema,
 });
 export type LabelAllOccurrencesInput = z.input<typeof LabelAllOccurrencesInput>;
@@ -59,7 +66,12 @@ const Prediction = z.object({
   confidence: z.number().min(0).max(1).nullable().optional(),
   spans: z
     .array(
-      z.object({ start: z.int().nonnegative(), end: z.int().positive(), type: EntityTypeSchema, confidence: z.number().min(0).max(1).nullable().optional() }),
+      z.object({
+        start: z.int().nonnegative(),
+        end: z.int().positive(),
+        type: EntityTypeSchema,
+        confidence: z.number().min(0).max(1).nullable().optional(),
+      }),
     )
     .default([]),
 });

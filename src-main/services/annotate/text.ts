@@ -5,7 +5,8 @@ const WORD = /[\p{L}\p{N}\p{M}_]/u;
 /** True when [start, end) is inside the text and does not cut a surrogate pair in half. */
 export function validOffsets(text: string, start: number, end: number): boolean {
   if (start < 0 || end > text.length || end <= start) return false;
-  const low = (i: number): boolean => i > 0 && i < text.length && text.charCodeAt(i) >= 0xdc00 && text.charCodeAt(i) <= 0xdfff;
+  const low = (i: number): boolean =>
+    i > 0 && i < text.length && text.charCodeAt(i) >= 0xdc00 && text.charCodeAt(i) <= 0xdfff;
   return !low(start) && !low(end);
 }
 

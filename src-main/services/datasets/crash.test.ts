@@ -24,15 +24,21 @@ beforeEach(() => {
   unwrap(createProject(t.db, { name: 'crash' }));
   csvPath = join(t.dir, 'big.csv');
   const lines = ['label,text'];
-  for (let i = 0; i < ROWS; i++) lines.push(`${LABELS[i % 4]},"Row ${i}: a synthetic headline about item ${i * 7919} and its ""details"""`);
+  for (let i = 0; i < ROWS; i++)
+    lines.push(`${LABELS[i % 4]},"Row ${i}: a synthetic headline about item ${i * 7919} and its ""details"""`);
   writeFileSync(csvPath, lines.join('\n') + '\n');
 });
 afterEach(() => t.cleanup());
 
 /** Starts the child importer; resolves once it has committed at least `minExamples`, then kills it. */
-function importAndKill(minExamples: number, onTick: () => void): Promise<{ committedSeen: number; signal: NodeJS.Signals | null }> {
+function importAndKill(
+  minExamples: number,
+  onTick: () => void,
+): Promise<{ committedSeen: number; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, t.path, csvPath, '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, t.path, csvPath, '500'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let committedSeen = 0;
     let stderr = '';
     let buffered = '';
@@ -48,7 +54,8 @@ function importAndKill(minExamples: number, onTick: () => void): Promise<{ commi
     child.stdout.on('data', (d: Buffer) => {
       buffered += d.toString();
       for (const m of buffered.matchAll(/committed (\d+)/g)) committedSeen = Math.max(committedSeen, Number(m[1]));
-      if (buffered.includes('finished')) reject(new Error(`child finished before it was killed: ${buffered.slice(-300)}`));
+      if (buffered.includes('finished'))
+        reject(new Error(`child finished before it was killed: ${buffered.slice(-300)}`));
       if (committedSeen >= minExamples && child.exitCode === null) child.kill('SIGKILL');
     });
     child.on('error', reject);
@@ -80,7 +87,9 @@ describe('import crash safety', () => {
     expect(integrityCheck(db)).toEqual(['ok']);
     expect(unwrap(listDatasets(db, { projectId }))).toEqual([]); // no half dataset visible
     const [partial] = unwrap(listIncompleteImports(db, { projectId }));
-    const stored = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM examples WHERE dataset_id = ?').get(partial.id)?.n;
+    const stored = db
+      .prepare<[number], { n: number }>('SELECT count(*) AS n FROM examples WHERE dataset_id = ?')
+      .get(partial.id)?.n;
     // Counters were committed with their rows: they agree, and cover at least what the child reported.
     expect(partial.examples).toBe(stored);
     expect(partial.examples).toBeGreaterThanOrEqual(committedSeen);
@@ -90,7 +99,11 @@ describe('import crash safety', () => {
     expect(s.datasetId).toBe(partial.id);
     expect(s.resumedAfterLine).toBe(partial.resumeLine);
     expect(s).toMatchObject({ rowsRead: ROWS, examples: ROWS, skipped: 0, duplicates: 0 });
-    const lines = db.prepare<[number], { n: number; lo: number; hi: number }>('SELECT count(DISTINCT line) AS n, min(line) AS lo, max(line) AS hi FROM examples WHERE dataset_id = ?').get(s.datasetId);
+    const lines = db
+      .prepare<[number], { n: number; lo: number; hi: number }>(
+        'SELECT count(DISTINCT line) AS n, min(line) AS lo, max(line) AS hi FROM examples WHERE dataset_id = ?',
+      )
+      .get(s.datasetId);
     expect(lines).toEqual({ n: ROWS, lo: 2, hi: ROWS + 1 });
     const stats = unwrap(datasetStats(db, { datasetId: s.datasetId }));
     for (const l of LABELS) expect(stats.byClass[l]).toEqual({ train: 12_000, dev: 1500, test: 1500 });

@@ -18,7 +18,10 @@ const rows = Array.from({ length: 12 }, (_, i) => {
 });
 beforeEach(async () => {
   t = tempDb();
-  const r = await projectWithRows(t.db, t.dir, rows, { importedSpanSource: 'silver', split: { mode: 'stratified', train: 2, dev: 1, test: 1, seed: 5 } });
+  const r = await projectWithRows(t.db, t.dir, rows, {
+    importedSpanSource: 'silver',
+    split: { mode: 'stratified', train: 2, dev: 1, test: 1, seed: 5 },
+  });
   projectId = r.projectId;
   datasetId = r.summary.datasetId;
   ids = unwrap(listExamples(t.db, { datasetId, limit: 100 })).items.map((e) => e.id);
@@ -63,7 +66,12 @@ describe('listExamples', () => {
       applyModelPredictions(t.db, {
         labeler: 'run:7',
         predictions: [
-          { exampleId: ids[0], label: 'A', confidence: 0.9, spans: [{ start: 0, end: 4, type: 'ORG', confidence: 0.9 }] }, // agrees
+          {
+            exampleId: ids[0],
+            label: 'A',
+            confidence: 0.9,
+            spans: [{ start: 0, end: 4, type: 'ORG', confidence: 0.9 }],
+          }, // agrees
           { exampleId: ids[1], label: 'C', confidence: 0.3, spans: [{ start: 0, end: 4, type: 'ORG' }] }, // class differs
           { exampleId: ids[2], label: 'C', confidence: 0.8, spans: [{ start: 0, end: 4, type: 'LOC' }] }, // span type differs
           { exampleId: ids[6], label: 'A', confidence: 0.6, spans: [] }, // misses the PER span
@@ -90,7 +98,8 @@ describe('datasetStats', () => {
     expect(s.reviewed).toBe(1);
     expect(s.byExampleStatus).toEqual({ pending: 11, reviewed: 1 });
     for (const label of ['A', 'B', 'C']) expect(s.byClass[label]).toEqual({ train: 2, dev: 1, test: 1 });
-    const total = (r: Readonly<Record<string, number | undefined>>) => Object.values(r).reduce<number>((a, b) => a + (b ?? 0), 0);
+    const total = (r: Readonly<Record<string, number | undefined>>) =>
+      Object.values(r).reduce<number>((a, b) => a + (b ?? 0), 0);
     expect(total(s.byEntityType.ORG)).toBe(6);
     expect(total(s.byEntityType.PER)).toBe(3);
     expect(s.bySpanSource).toEqual({ gold: 1, silver: 8 });

@@ -12,7 +12,8 @@ const Scope = {
   datasetId: IdSchema.optional(),
   projectId: IdSchema.optional(),
 };
-const oneScope = (v: { datasetId?: number; projectId?: number }): boolean => (v.datasetId === undefined) !== (v.projectId === undefined);
+const oneScope = (v: { datasetId?: number; projectId?: number }): boolean =>
+  (v.datasetId === undefined) !== (v.projectId === undefined);
 const scopeMessage = { message: 'give exactly one of datasetId or projectId' };
 
 export const ListExamplesInput = z

@@ -54,7 +54,13 @@ describe('importDataset', () => {
 
   it('keeps imported spans as accepted gold and honours a fixed split', async () => {
     const path = writeJsonl(t.dir, 'ner.jsonl', [
-      { text: 'Acme hires Bob', spans: [{ start: 0, end: 4, label: 'ORG' }, { start: 11, end: 14, label: 'PER' }] },
+      {
+        text: 'Acme hires Bob',
+        spans: [
+          { start: 0, end: 4, label: 'ORG' },
+          { start: 11, end: 14, label: 'PER' },
+        ],
+      },
       { text: 'Nothing here' },
     ]);
     const s = unwrap(await importDataset(t.db, { projectId, path, split: { mode: 'fixed', split: 'dev' } }));
@@ -79,19 +85,39 @@ describe('importDataset', () => {
     const path = join(t.dir, 'big.csv');
     writeFileSync(path, csv(3000));
     const ac = new AbortController();
-    const r = await importDataset(t.db, { projectId, path, batchSize: 100 }, { signal: ac.signal, onEvent: (e) => e.kind === 'progress' && ac.abort() });
+    const r = await importDataset(
+      t.db,
+      { projectId, path, batchSize: 100 },
+      { signal: ac.signal, onEvent: (e) => e.kind === 'progress' && ac.abort() },
+    );
     expect(r).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(unwrap(listIncompleteImports(t.db, { projectId }))).toEqual([]);
     expect(t.db.prepare('SELECT count(*) AS n FROM examples').get()).toEqual({ n: 0 });
   });
 
   it('rejects bad paths and unknown projects with actionable errors', async () => {
-    expect(await importDataset(t.db, { projectId, path: 'relative.csv' })).toMatchObject({ ok: false, error: { code: 'path_rejected' } });
-    expect(await importDataset(t.db, { projectId, path: join(t.dir, 'missing.csv') })).toMatchObject({ ok: false, error: { code: 'path_rejected' } });
+    expect(await importDataset(t.db, { projectId, path: 'relative.csv' })).toMatchObject({
+      ok: false,
+      error: { code: 'path_rejected' },
+    });
+    expect(await importDataset(t.db, { projectId, path: join(t.dir, 'missing.csv') })).toMatchObject({
+      ok: false,
+      error: { code: 'path_rejected' },
+    });
     const path = writeJsonl(t.dir, 'a.jsonl', [{ text: 'x' }]);
-    expect(await importDataset(t.db, { projectId: 999, path })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    const bad = await importDataset(t.db, { projectId, path, split: { mode: 'stratified', train: 0, dev: 0, test: 0 } });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [expect.stringMatching(/^split/)] } });
+    expect(await importDataset(t.db, { projectId: 999, path })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    const bad = await importDataset(t.db, {
+      projectId,
+      path,
+      split: { mode: 'stratified', train: 0, dev: 0, test: 0 },
+    });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', issues: [expect.stringMatching(/^split/)] },
+    });
   });
 });
 

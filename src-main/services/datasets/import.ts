@@ -35,7 +35,12 @@ export interface ImportSummary {
 }
 
 export type ImportDatasetEvent =
-  | { readonly kind: 'started'; readonly datasetId: number; readonly sha256: string; readonly resumedAfterLine: number | null }
+  | {
+      readonly kind: 'started';
+      readonly datasetId: number;
+      readonly sha256: string;
+      readonly resumedAfterLine: number | null;
+    }
   | {
       readonly kind: 'progress';
       readonly bytesRead: number;
@@ -71,7 +76,13 @@ function textKey(text: string): string {
 function invalidReason(ex: ImportedExample): string | null {
   if (ex.text.length === 0) return 'empty text; fill in the text column or remove the row';
   for (const s of ex.spans ?? []) {
-    if (!Number.isInteger(s.start) || !Number.isInteger(s.end) || s.start < 0 || s.end <= s.start || s.end > ex.text.length) {
+    if (
+      !Number.isInteger(s.start) ||
+      !Number.isInteger(s.end) ||
+      s.start < 0 ||
+      s.end <= s.start ||
+      s.end > ex.text.length
+    ) {
       return `span [${s.start}, ${s.end}) ${s.type} lies outside the text (length ${ex.text.length}); fix its offsets`;
     }
   }
@@ -93,7 +104,11 @@ export async function importDataset(db: Db, input: unknown, rt: ImportRuntime = 
   return guardAsync(() => runImport(db, parseInput(ImportDatasetInput, input, 'importDataset input'), rt));
 }
 
-async function runImport(db: Db, input: ReturnType<typeof ImportDatasetInput.parse>, rt: ImportRuntime): Promise<ImportSummary> {
+async function runImport(
+  db: Db,
+  input: ReturnType<typeof ImportDatasetInput.parse>,
+  rt: ImportRuntime,
+): Promise<ImportSummary> {
   const started = performance.now();
   getProject(db, input.projectId);
   const path = checkImportPath(input.path);
@@ -106,7 +121,11 @@ async function runImport(db: Db, input: ReturnType<typeof ImportDatasetInput.par
     latin1Fallback: input.latin1Fallback,
   };
   const mappingJson = JSON.stringify(importOptions);
-  const optionsJson = JSON.stringify({ split: input.split, keepDuplicates: input.keepDuplicates, importedSpanSource: input.importedSpanSource });
+  const optionsJson = JSON.stringify({
+    split: input.split,
+    keepDuplicates: input.keepDuplicates,
+    importedSpanSource: input.importedSpanSource,
+  });
 
   const resumable = datasets.findResumableImport(db, input.projectId, sha256, mappingJson, optionsJson);
   const dataset: Dataset =
@@ -173,7 +192,15 @@ async function streamRows(
     for (const ex of b.examples) {
       const id = insertExample(db, dataset.id, ex.line, ex.text, ex.label ?? null, fixedSplit);
       for (const s of ex.spans ?? []) {
-        insertSpan(db, { exampleId: id, start: s.start, end: s.end, type: s.type, source: input.importedSpanSource, status: spanStatus, labeler: 'import' });
+        insertSpan(db, {
+          exampleId: id,
+          start: s.start,
+          end: s.end,
+          type: s.type,
+          source: input.importedSpanSource,
+          status: spanStatus,
+          labeler: 'import',
+        });
       }
     }
     datasets.addImportProgress(db, dataset.id, {
@@ -194,7 +221,14 @@ async function streamRows(
     commit.immediate(batch);
     batch = emptyBatch(batch.lastLine);
     const d = datasets.getDataset(db, dataset.id);
-    rt.onEvent?.({ kind: 'progress', ...bytes, rowsRead: d.rowsRead, examples: d.examples, skipped: d.skipped, duplicates: d.duplicates });
+    rt.onEvent?.({
+      kind: 'progress',
+      ...bytes,
+      rowsRead: d.rowsRead,
+      examples: d.examples,
+      skipped: d.skipped,
+      duplicates: d.duplicates,
+    });
   };
 
   for await (const ev of importer(path, importOptions)) {

@@ -34,18 +34,22 @@ export function deleteDataset(db: Db, input: unknown): Result<{ readonly deleted
 
 /** Imports that a crash left unfinished (importing the same file again with the same mapping resumes them). */
 export function listIncompleteImports(db: Db, input: unknown): Result<readonly Dataset[]> {
-  return guard(() => datasets.listIncompleteImports(db, parseInput(ProjectIdInput, input, 'listIncompleteImports input').projectId));
+  return guard(() =>
+    datasets.listIncompleteImports(db, parseInput(ProjectIdInput, input, 'listIncompleteImports input').projectId),
+  );
 }
 
 /** Deletes every unfinished import of a project instead of resuming it; returns the removed ids. */
 export function discardIncompleteImports(db: Db, input: unknown): Result<readonly number[]> {
   return guard(() => {
     const { projectId } = parseInput(ProjectIdInput, input, 'discardIncompleteImports input');
-    return db.transaction(() => {
-      const ids = datasets.listIncompleteImports(db, projectId).map((d) => d.id);
-      for (const id of ids) datasets.deleteDataset(db, id);
-      return ids;
-    }).immediate();
+    return db
+      .transaction(() => {
+        const ids = datasets.listIncompleteImports(db, projectId).map((d) => d.id);
+        for (const id of ids) datasets.deleteDataset(db, id);
+        return ids;
+      })
+      .immediate();
   });
 }
 
@@ -55,7 +59,10 @@ export function resplitDataset(db: Db, input: unknown): Result<Dataset> {
     const { datasetId, split } = parseInput(ResplitInput, input, 'resplitDataset input');
     const d = datasets.getDataset(db, datasetId);
     if (d.status !== 'ready') {
-      throw new ServiceError('conflict', `Dataset ${datasetId} is still importing; finish or discard the import before re-splitting.`);
+      throw new ServiceError(
+        'conflict',
+        `Dataset ${datasetId} is still importing; finish or discard the import before re-splitting.`,
+      );
     }
     db.transaction(() => {
       if (split.mode === 'stratified') assignDatasetSplits(db, datasetId, split, split.seed);

@@ -6,16 +6,25 @@ import { ServiceError } from '../errors';
 /** Checks an import path: absolute, existing, a regular file (symlinks resolved). Returns the real path. */
 export function checkImportPath(path: string): string {
   if (!isAbsolute(path)) {
-    throw new ServiceError('path_rejected', `Import path "${path}" is relative; pass an absolute path (e.g. ${resolve(path)}).`);
+    throw new ServiceError(
+      'path_rejected',
+      `Import path "${path}" is relative; pass an absolute path (e.g. ${resolve(path)}).`,
+    );
   }
   let real: string;
   try {
     real = realpathSync(path);
   } catch {
-    throw new ServiceError('path_rejected', `Import file "${path}" does not exist; check the path and that the file is readable.`);
+    throw new ServiceError(
+      'path_rejected',
+      `Import file "${path}" does not exist; check the path and that the file is readable.`,
+    );
   }
   if (!statSync(real).isFile()) {
-    throw new ServiceError('path_rejected', `Import path "${path}" is not a regular file; pick a .csv, .tsv, .jsonl or CoNLL .txt file.`);
+    throw new ServiceError(
+      'path_rejected',
+      `Import path "${path}" is not a regular file; pick a .csv, .tsv, .jsonl or CoNLL .txt file.`,
+    );
   }
   return real;
 }
@@ -51,19 +60,32 @@ export function resolveExportPath(folder: string, relativePath: string): string 
   try {
     root = realpathSync(folder);
   } catch {
-    throw new ServiceError('path_rejected', `Export folder "${folder}" does not exist; create it first or choose another.`);
+    throw new ServiceError(
+      'path_rejected',
+      `Export folder "${folder}" does not exist; create it first or choose another.`,
+    );
   }
-  if (!statSync(root).isDirectory()) throw new ServiceError('path_rejected', `Export folder "${folder}" is not a folder.`);
+  if (!statSync(root).isDirectory())
+    throw new ServiceError('path_rejected', `Export folder "${folder}" is not a folder.`);
   if (relativePath === '' || isAbsolute(relativePath)) {
-    throw new ServiceError('path_rejected', `Export file name "${relativePath}" must be a non-empty path relative to the export folder.`);
+    throw new ServiceError(
+      'path_rejected',
+      `Export file name "${relativePath}" must be a non-empty path relative to the export folder.`,
+    );
   }
   const target = resolve(root, relativePath);
   if (!isInside(root, target)) {
-    throw new ServiceError('path_rejected', `Export path "${relativePath}" leaves the export folder ${folder}; use a name without "..".`);
+    throw new ServiceError(
+      'path_rejected',
+      `Export path "${relativePath}" leaves the export folder ${folder}; use a name without "..".`,
+    );
   }
   const { real, rest } = realExistingAncestor(target);
   if (!isInside(root, real)) {
-    throw new ServiceError('path_rejected', `Export path "${relativePath}" goes through a symbolic link out of ${folder}; write to a plain file name.`);
+    throw new ServiceError(
+      'path_rejected',
+      `Export path "${relativePath}" goes through a symbolic link out of ${folder}; write to a plain file name.`,
+    );
   }
   let isLink = false;
   try {
@@ -72,7 +94,10 @@ export function resolveExportPath(folder: string, relativePath: string): string 
     isLink = false; // does not exist yet: fine
   }
   if (isLink) {
-    throw new ServiceError('path_rejected', `Export target "${relativePath}" is a symbolic link; remove it or choose another name.`);
+    throw new ServiceError(
+      'path_rejected',
+      `Export target "${relativePath}" is a symbolic link; remove it or choose another name.`,
+    );
   }
   return rest === '' ? real : join(real, rest);
 }

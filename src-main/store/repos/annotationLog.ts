@@ -1,5 +1,5 @@
 // Undo/redo log: every user edit is one transaction plus one log row listing its row-level changes.
-import type { Db } from '../db';
+import { stmt, type Db } from '../db';
 import { ConstraintError, NotFoundError } from '../errors';
 import { nowIso, type Span } from '../types';
 import { deleteSpan, getSpan, insertSpan, restoreSpan, updateSpan, type NewSpan, type SpanPatch } from './spans';
@@ -13,7 +13,12 @@ export type Change =
   | { readonly kind: 'spanInsert'; readonly span: Span }
   | { readonly kind: 'spanDelete'; readonly span: Span }
   | { readonly kind: 'spanUpdate'; readonly id: number; readonly before: SpanPatch; readonly after: SpanPatch }
-  | { readonly kind: 'exampleUpdate'; readonly id: number; readonly before: ExamplePatch; readonly after: ExamplePatch };
+  | {
+      readonly kind: 'exampleUpdate';
+      readonly id: number;
+      readonly before: ExamplePatch;
+      readonly after: ExamplePatch;
+    };
 
 export interface LogEntry {
   readonly id: number;
@@ -65,26 +70,32 @@ export class EditRecorder {
 }
 
 /** Runs `body` and logs its changes as one undoable edit, all in one transaction; clears the redo stack. */
-export function recordEdit<T>(db: Db, projectId: number, action: string, summary: string, body: (r: EditRecorder) => T): T {
-  return db.transaction(() => {
-    const rec = new EditRecorder(db);
-    const result = body(rec);
-    if (rec.changes.length > 0) {
-      db.prepare('DELETE FROM annotation_log WHERE project_id = ? AND undone = 1').run(projectId);
-      db.prepare('INSERT INTO annotation_log (project_id, action, summary, changes_json, created_at) VALUES (?, ?, ?, ?, ?)').run(
-        projectId,
-        action,
-        summary,
-        JSON.stringify(rec.changes),
-        nowIso(),
-      );
-      db.prepare(
-        `DELETE FROM annotation_log WHERE project_id = ? AND id <= (
+export function recordEdit<T>(
+  db: Db,
+  projectId: number,
+  action: string,
+  summary: string,
+  body: (r: EditRecorder) => T,
+): T {
+  return db
+    .transaction(() => {
+      const rec = new EditRecorder(db);
+      const result = body(rec);
+      if (rec.changes.length > 0) {
+        stmt(db, 'DELETE FROM annotation_log WHERE project_id = ? AND undone = 1').run(projectId);
+        stmt(
+          db,
+          'INSERT INTO annotation_log (project_id, action, summary, changes_json, created_at) VALUES (?, ?, ?, ?, ?)',
+        ).run(projectId, action, summary, JSON.stringify(rec.changes), nowIso());
+        stmt(
+          db,
+          `DELETE FROM annotation_log WHERE project_id = ? AND id <= (
            SELECT id FROM annotation_log WHERE project_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
-      ).run(projectId, projectId, MAX_UNDO_DEPTH);
-    }
-    return result;
-  }).immediate();
+        ).run(projectId, projectId, MAX_UNDO_DEPTH);
+      }
+      return result;
+    })
+    .immediate();
 }
 
 function applyChange(db: Db, c: Change, forward: boolean): void {
@@ -149,34 +160,42 @@ function replay(db: Db, row: LogRow, forward: boolean): LogEntry {
     }
     throw err;
   }
-  db.prepare('UPDATE annotation_log SET undone = ? WHERE id = ?').run(forward ? 0 : 1, row.id);
+  stmt(db, 'UPDATE annotation_log SET undone = ? WHERE id = ?').run(forward ? 0 : 1, row.id);
   return { ...toEntry(row), undone: !forward };
 }
 
 /** Reverts the project's latest edit; null when there is nothing to undo. */
 export function undoLast(db: Db, projectId: number): LogEntry | null {
-  return db.transaction(() => {
-    const row = db
-      .prepare<[number], LogRow>('SELECT * FROM annotation_log WHERE project_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1')
-      .get(projectId);
-    return row ? replay(db, row, false) : null;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const row = stmt<[number], LogRow>(
+        db,
+        'SELECT * FROM annotation_log WHERE project_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1',
+      ).get(projectId);
+      return row ? replay(db, row, false) : null;
+    })
+    .immediate();
 }
 
 /** Re-applies the project's most recently undone edit; null when there is nothing to redo. */
 export function redoNext(db: Db, projectId: number): LogEntry | null {
-  return db.transaction(() => {
-    const row = db
-      .prepare<[number], LogRow>('SELECT * FROM annotation_log WHERE project_id = ? AND undone = 1 ORDER BY id ASC LIMIT 1')
-      .get(projectId);
-    return row ? replay(db, row, true) : null;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const row = stmt<[number], LogRow>(
+        db,
+        'SELECT * FROM annotation_log WHERE project_id = ? AND undone = 1 ORDER BY id ASC LIMIT 1',
+      ).get(projectId);
+      return row ? replay(db, row, true) : null;
+    })
+    .immediate();
 }
 
 /** The project's edit history, newest first (undone entries included, flagged). */
 export function listHistory(db: Db, projectId: number, limit: number): readonly LogEntry[] {
-  return db
-    .prepare<[number, number], LogRow>('SELECT * FROM annotation_log WHERE project_id = ? ORDER BY id DESC LIMIT ?')
+  return stmt<[number, number], LogRow>(
+    db,
+    'SELECT * FROM annotation_log WHERE project_id = ? ORDER BY id DESC LIMIT ?',
+  )
     .all(projectId, limit)
     .map(toEntry);
 }

@@ -1,5 +1,5 @@
 // Datasets repository: the import lifecycle (importing -> ready) and its counters.
-import type { Db } from '../db';
+import { stmt, type Db } from '../db';
 import { NotFoundError } from '../errors';
 import { nowIso, type Dataset, type DatasetStatus, type SkippedRowRecord } from '../types';
 
@@ -60,30 +60,36 @@ export interface NewDataset {
 
 /** Creates a dataset in the 'importing' state (invisible to listDatasets until marked ready). */
 export function insertImportingDataset(db: Db, d: NewDataset): Dataset {
-  const info = db
-    .prepare(
-      `INSERT INTO datasets (project_id, name, source_path, sha256, format, mapping_json, options_json, status, created_at)
+  const info = stmt(
+    db,
+    `INSERT INTO datasets (project_id, name, source_path, sha256, format, mapping_json, options_json, status, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'importing', ?)`,
-    )
-    .run(d.projectId, d.name, d.sourcePath, d.sha256, d.format, d.mappingJson, d.optionsJson, nowIso());
+  ).run(d.projectId, d.name, d.sourcePath, d.sha256, d.format, d.mappingJson, d.optionsJson, nowIso());
   return getDataset(db, Number(info.lastInsertRowid));
 }
 
 /** An unfinished import of the same file content with the same mapping and options, if any. */
-export function findResumableImport(db: Db, projectId: number, sha256: string, mappingJson: string, optionsJson: string): Dataset | null {
-  const row = db
-    .prepare<[number, string, string, string], DatasetRow>(
-      `SELECT * FROM datasets WHERE project_id = ? AND sha256 = ? AND mapping_json = ? AND options_json = ?
+export function findResumableImport(
+  db: Db,
+  projectId: number,
+  sha256: string,
+  mappingJson: string,
+  optionsJson: string,
+): Dataset | null {
+  const row = stmt<[number, string, string, string], DatasetRow>(
+    db,
+    `SELECT * FROM datasets WHERE project_id = ? AND sha256 = ? AND mapping_json = ? AND options_json = ?
        AND status = 'importing' ORDER BY id DESC LIMIT 1`,
-    )
-    .get(projectId, sha256, mappingJson, optionsJson);
+  ).get(projectId, sha256, mappingJson, optionsJson);
   return row ? toDataset(row) : null;
 }
 
 /** Unfinished imports of a project (left by a crash or a cancelled import). */
 export function listIncompleteImports(db: Db, projectId: number): readonly Dataset[] {
-  return db
-    .prepare<[number], DatasetRow>(`SELECT * FROM datasets WHERE project_id = ? AND status = 'importing' ORDER BY id`)
+  return stmt<[number], DatasetRow>(
+    db,
+    `SELECT * FROM datasets WHERE project_id = ? AND status = 'importing' ORDER BY id`,
+  )
     .all(projectId)
     .map(toDataset);
 }
@@ -101,7 +107,8 @@ export interface ImportProgress {
 export function addImportProgress(db: Db, datasetId: number, p: ImportProgress): void {
   const current = getDataset(db, datasetId);
   const kept = [...current.skippedRows, ...p.newSkippedRows].slice(0, MAX_SKIPPED_KEPT);
-  db.prepare(
+  stmt(
+    db,
     `UPDATE datasets SET resume_line = ?, rows_read = rows_read + ?, examples_count = examples_count + ?,
        skipped_count = skipped_count + ?, duplicates_count = duplicates_count + ?, skipped_json = ? WHERE id = ?`,
   ).run(p.resumeLine, p.rowsRead, p.examples, p.skipped, p.duplicates, JSON.stringify(kept), datasetId);
@@ -109,25 +116,24 @@ export function addImportProgress(db: Db, datasetId: number, p: ImportProgress):
 
 /** Makes a dataset visible (call inside the transaction that assigns its splits). */
 export function markDatasetReady(db: Db, datasetId: number): void {
-  db.prepare(`UPDATE datasets SET status = 'ready', completed_at = ? WHERE id = ?`).run(nowIso(), datasetId);
+  stmt(db, `UPDATE datasets SET status = 'ready', completed_at = ? WHERE id = ?`).run(nowIso(), datasetId);
 }
 
 /** One dataset (any status) or NotFoundError. */
 export function getDataset(db: Db, id: number): Dataset {
-  const row = db.prepare<[number], DatasetRow>('SELECT * FROM datasets WHERE id = ?').get(id);
+  const row = stmt<[number], DatasetRow>(db, 'SELECT * FROM datasets WHERE id = ?').get(id);
   if (!row) throw new NotFoundError('dataset', id);
   return toDataset(row);
 }
 
 /** The project's finished datasets, oldest first. */
 export function listDatasets(db: Db, projectId: number): readonly Dataset[] {
-  return db
-    .prepare<[number], DatasetRow>(`SELECT * FROM datasets WHERE project_id = ? AND status = 'ready' ORDER BY id`)
+  return stmt<[number], DatasetRow>(db, `SELECT * FROM datasets WHERE project_id = ? AND status = 'ready' ORDER BY id`)
     .all(projectId)
     .map(toDataset);
 }
 
 /** Deletes a dataset with its examples and spans (cascade). */
 export function deleteDataset(db: Db, id: number): void {
-  db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+  stmt(db, 'DELETE FROM datasets WHERE id = ?').run(id);
 }

@@ -1,5 +1,5 @@
 // Examples repository: inserts during import, reads with filters, single-row updates for edits.
-import type { Db } from '../db';
+import { stmt, type Db } from '../db';
 import { NotFoundError } from '../errors';
 import type { Example, ExampleStatus, Split, SpanSource } from '../types';
 
@@ -45,15 +45,16 @@ export function insertExample(
   classLabel: string | null,
   split: Split | null,
 ): number {
-  const info = db
-    .prepare('INSERT INTO examples (dataset_id, line, text, split, class_label, label_source) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(datasetId, line, text, split, classLabel, classLabel === null ? null : 'gold');
+  const info = stmt(
+    db,
+    'INSERT INTO examples (dataset_id, line, text, split, class_label, label_source) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(datasetId, line, text, split, classLabel, classLabel === null ? null : 'gold');
   return Number(info.lastInsertRowid);
 }
 
 /** One example or NotFoundError. */
 export function getExample(db: Db, id: number): Example {
-  const row = db.prepare<[number], ExampleRow>('SELECT * FROM examples WHERE id = ?').get(id);
+  const row = stmt<[number], ExampleRow>(db, 'SELECT * FROM examples WHERE id = ?').get(id);
   if (!row) throw new NotFoundError('example', id);
   return toExample(row);
 }
@@ -99,15 +100,23 @@ export function snapshotFields(e: Example, patch: ExamplePatch): ExamplePatch {
 
 /** Stores a model's class prediction for an example (not an undoable edit: it is the model's output). */
 export function setModelClass(db: Db, id: number, label: string | null, confidence: number | null, at: string): void {
-  db.prepare('UPDATE examples SET model_label = ?, model_confidence = ?, model_at = ? WHERE id = ?').run(label, confidence, at, id);
+  stmt(db, 'UPDATE examples SET model_label = ?, model_confidence = ?, model_at = ? WHERE id = ?').run(
+    label,
+    confidence,
+    at,
+    id,
+  );
 }
 
 /** Id, class label and text of every example of a dataset, in line order (for splits and dedupe). */
-export function datasetExampleKeys(db: Db, datasetId: number): readonly { id: number; classLabel: string | null; text: string }[] {
-  return db
-    .prepare<[number], { id: number; class_label: string | null; text: string }>(
-      'SELECT id, class_label, text FROM examples WHERE dataset_id = ? ORDER BY line',
-    )
+export function datasetExampleKeys(
+  db: Db,
+  datasetId: number,
+): readonly { id: number; classLabel: string | null; text: string }[] {
+  return stmt<[number], { id: number; class_label: string | null; text: string }>(
+    db,
+    'SELECT id, class_label, text FROM examples WHERE dataset_id = ? ORDER BY line',
+  )
     .all(datasetId)
     .map((r) => ({ id: r.id, classLabel: r.class_label, text: r.text }));
 }

@@ -1,5 +1,5 @@
 // Projects repository.
-import type { Db } from '../db';
+import { stmt, type Db } from '../db';
 import { ConstraintError, NotFoundError } from '../errors';
 import { nowIso, type Project } from '../types';
 
@@ -16,25 +16,28 @@ function toProject(r: ProjectRow): Project {
 
 /** Inserts a project; names are unique. */
 export function insertProject(db: Db, name: string, description: string): Project {
-  const existing = db.prepare<[string], { id: number }>('SELECT id FROM projects WHERE name = ?').get(name);
+  const existing = stmt<[string], { id: number }>(db, 'SELECT id FROM projects WHERE name = ?').get(name);
   if (existing) {
-    throw new ConstraintError(`A project named "${name}" already exists (id ${existing.id}): choose another name or open that project.`);
+    throw new ConstraintError(
+      `A project named "${name}" already exists (id ${existing.id}): choose another name or open that project.`,
+    );
   }
   const createdAt = nowIso();
-  const info = db
-    .prepare<[string, string, string]>('INSERT INTO projects (name, description, created_at) VALUES (?, ?, ?)')
-    .run(name, description, createdAt);
+  const info = stmt<[string, string, string]>(
+    db,
+    'INSERT INTO projects (name, description, created_at) VALUES (?, ?, ?)',
+  ).run(name, description, createdAt);
   return { id: Number(info.lastInsertRowid), name, description, createdAt };
 }
 
 /** All projects, oldest first. */
 export function listProjects(db: Db): readonly Project[] {
-  return db.prepare<[], ProjectRow>('SELECT * FROM projects ORDER BY id').all().map(toProject);
+  return stmt<[], ProjectRow>(db, 'SELECT * FROM projects ORDER BY id').all().map(toProject);
 }
 
 /** One project or NotFoundError. */
 export function getProject(db: Db, id: number): Project {
-  const row = db.prepare<[number], ProjectRow>('SELECT * FROM projects WHERE id = ?').get(id);
+  const row = stmt<[number], ProjectRow>(db, 'SELECT * FROM projects WHERE id = ?').get(id);
   if (!row) throw new NotFoundError('project', id);
   return toProject(row);
 }

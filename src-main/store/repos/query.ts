@@ -84,9 +84,12 @@ export function queryExamples(
   limit: number,
 ): { readonly items: readonly Example[]; readonly total: number } {
   const { sql, params } = whereClause(f);
-  const total = db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM examples e ${sql}`).get(...params)?.n ?? 0;
+  const total =
+    db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM examples e ${sql}`).get(...params)?.n ??
+    0;
   // Least confident model predictions first (uncertainty sampling); unscored ones last.
-  const orderBy = order === 'modelConfidence' ? 'e.model_confidence IS NULL, e.model_confidence ASC, e.id' : 'e.dataset_id, e.line';
+  const orderBy =
+    order === 'modelConfidence' ? 'e.model_confidence IS NULL, e.model_confidence ASC, e.id' : 'e.dataset_id, e.line';
   const rows = db
     .prepare<(string | number)[], ExampleRow>(`SELECT e.* FROM examples e ${sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
     .all(...params, limit, offset);
@@ -110,7 +113,9 @@ export interface DatasetStats {
   readonly modelDisagrees: number;
 }
 
-function nested(rows: readonly { k: string | null; split: string | null; n: number }[]): Record<string, Record<string, number>> {
+function nested(
+  rows: readonly { k: string | null; split: string | null; n: number }[],
+): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const r of rows) {
     const key = r.k ?? '';
@@ -128,7 +133,9 @@ function flat(rows: readonly { k: string; n: number }[]): Record<string, number>
 export function datasetStats(db: Db, f: Pick<ExampleFilter, 'datasetId' | 'projectId'>): DatasetStats {
   const { sql, params } = whereClause(f);
   const q = <R>(s: string): R[] => db.prepare<(string | number)[], R>(s).all(...params);
-  const byStatus = flat(q<{ k: string; n: number }>(`SELECT e.status AS k, count(*) AS n FROM examples e ${sql} GROUP BY e.status`));
+  const byStatus = flat(
+    q<{ k: string; n: number }>(`SELECT e.status AS k, count(*) AS n FROM examples e ${sql} GROUP BY e.status`),
+  );
   const byClass = nested(
     q<{ k: string | null; split: string | null; n: number }>(
       `SELECT e.class_label AS k, e.split AS split, count(*) AS n FROM examples e ${sql} GROUP BY e.class_label, e.split`,
@@ -140,10 +147,15 @@ export function datasetStats(db: Db, f: Pick<ExampleFilter, 'datasetId' | 'proje
       `SELECT s.type AS k, e.split AS split, count(*) AS n ${spanJoin} ${sql ? 'AND' : 'WHERE'} s.status != 'rejected' GROUP BY s.type, e.split`,
     ),
   );
-  const bySource = flat(q<{ k: string; n: number }>(`SELECT s.source AS k, count(*) AS n ${spanJoin} GROUP BY s.source`));
-  const bySpanStatus = flat(q<{ k: string; n: number }>(`SELECT s.status AS k, count(*) AS n ${spanJoin} GROUP BY s.status`));
+  const bySource = flat(
+    q<{ k: string; n: number }>(`SELECT s.source AS k, count(*) AS n ${spanJoin} GROUP BY s.source`),
+  );
+  const bySpanStatus = flat(
+    q<{ k: string; n: number }>(`SELECT s.status AS k, count(*) AS n ${spanJoin} GROUP BY s.status`),
+  );
   const disagrees =
-    q<{ n: number }>(`SELECT count(*) AS n FROM examples e ${sql} ${sql ? 'AND' : 'WHERE'} ${MODEL_DISAGREES}`)[0]?.n ?? 0;
+    q<{ n: number }>(`SELECT count(*) AS n FROM examples e ${sql} ${sql ? 'AND' : 'WHERE'} ${MODEL_DISAGREES}`)[0]?.n ??
+    0;
   const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
   return {
     total,

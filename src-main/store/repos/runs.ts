@@ -1,5 +1,5 @@
 // Runs repository: what the trainer writes (status, metrics, artifacts) and what the runs UI reads.
-import type { Db } from '../db';
+import { stmt, type Db } from '../db';
 import { ConstraintError, NotFoundError } from '../errors';
 import { nowIso, type Artifact, type ArtifactKind, type Metric, type Run, type RunStatus } from '../types';
 
@@ -60,12 +60,21 @@ export interface NewRun {
 
 /** Inserts a run in the 'queued' state. */
 export function createRun(db: Db, r: NewRun): Run {
-  const info = db
-    .prepare(
-      `INSERT INTO runs (project_id, name, config_json, preset, model_path, data_hash, device_requested, status, owner_pid, created_at)
+  const info = stmt(
+    db,
+    `INSERT INTO runs (project_id, name, config_json, preset, model_path, data_hash, device_requested, status, owner_pid, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
-    )
-    .run(r.projectId, r.name, JSON.stringify(r.config), r.preset, r.modelPath, r.dataHash, r.deviceRequested, r.ownerPid ?? process.pid, nowIso());
+  ).run(
+    r.projectId,
+    r.name,
+    JSON.stringify(r.config),
+    r.preset,
+    r.modelPath,
+    r.dataHash,
+    r.deviceRequested,
+    r.ownerPid ?? process.pid,
+    nowIso(),
+  );
   return getRun(db, Number(info.lastInsertRowid));
 }
 
@@ -92,59 +101,64 @@ export interface RunStatusUpdate {
 
 /** Moves a run to a new status; refuses transitions out of a finished state. */
 export function updateRunStatus(db: Db, id: number, u: RunStatusUpdate): Run {
-  return db.transaction(() => {
-    const run = getRun(db, id);
-    if (run.status !== u.status && !ALLOWED[run.status].includes(u.status)) {
-      throw new ConstraintError(
-        `Run ${id} is ${run.status} and cannot become ${u.status}; allowed next states: ${ALLOWED[run.status].join(', ') || 'none (finished)'}.`,
-      );
-    }
-    const now = nowIso();
-    const timings = { ...run.timings, ...(u.timings ?? {}) };
-    db.prepare(
-      `UPDATE runs SET status = ?, device_used = ?, device_reason = ?, error = ?, timings_json = ?,
+  return db
+    .transaction(() => {
+      const run = getRun(db, id);
+      if (run.status !== u.status && !ALLOWED[run.status].includes(u.status)) {
+        throw new ConstraintError(
+          `Run ${id} is ${run.status} and cannot become ${u.status}; allowed next states: ${ALLOWED[run.status].join(', ') || 'none (finished)'}.`,
+        );
+      }
+      const now = nowIso();
+      const timings = { ...run.timings, ...(u.timings ?? {}) };
+      stmt(
+        db,
+        `UPDATE runs SET status = ?, device_used = ?, device_reason = ?, error = ?, timings_json = ?,
          started_at = ?, ended_at = ? WHERE id = ?`,
-    ).run(
-      u.status,
-      u.deviceUsed ?? run.deviceUsed,
-      u.deviceReason ?? run.deviceReason,
-      u.error ?? run.error,
-      JSON.stringify(timings),
-      u.status === 'running' ? (run.startedAt ?? now) : run.startedAt,
-      TERMINAL.has(u.status) ? (run.endedAt ?? now) : run.endedAt,
-      id,
-    );
-    return getRun(db, id);
-  }).immediate();
+      ).run(
+        u.status,
+        u.deviceUsed ?? run.deviceUsed,
+        u.deviceReason ?? run.deviceReason,
+        u.error ?? run.error,
+        JSON.stringify(timings),
+        u.status === 'running' ? (run.startedAt ?? now) : run.startedAt,
+        TERMINAL.has(u.status) ? (run.endedAt ?? now) : run.endedAt,
+        id,
+      );
+      return getRun(db, id);
+    })
+    .immediate();
 }
 
 /** Appends many metric points in one transaction. */
 export function appendMetrics(db: Db, runId: number, metrics: readonly Metric[]): void {
-  const stmt = db.prepare('INSERT INTO run_metrics (run_id, step, epoch, split, name, value) VALUES (?, ?, ?, ?, ?, ?)');
+  const insert = stmt(db, 'INSERT INTO run_metrics (run_id, step, epoch, split, name, value) VALUES (?, ?, ?, ?, ?, ?)');
   db.transaction(() => {
     getRun(db, runId);
-    for (const m of metrics) stmt.run(runId, m.step, m.epoch, m.split, m.name, Number.isNaN(m.value) ? null : m.value);
+    for (const m of metrics)
+      insert.run(runId, m.step, m.epoch, m.split, m.name, Number.isNaN(m.value) ? null : m.value);
   }).immediate();
 }
 
 /** Metric points of a run, optionally one metric name, in step order. */
 export function getMetrics(db: Db, runId: number, name?: string): readonly Metric[] {
-  const rows = db
-    .prepare<[number, string | null, string | null], Omit<Metric, 'value'> & { value: number | null }>(
-      'SELECT step, epoch, split, name, value FROM run_metrics WHERE run_id = ? AND (? IS NULL OR name = ?) ORDER BY step, rowid',
-    )
-    .all(runId, name ?? null, name ?? null);
+  const rows = stmt<[number, string | null, string | null], Omit<Metric, 'value'> & { value: number | null }>(
+    db,
+    'SELECT step, epoch, split, name, value FROM run_metrics WHERE run_id = ? AND (? IS NULL OR name = ?) ORDER BY step, rowid',
+  ).all(runId, name ?? null, name ?? null);
   return rows.map((r) => ({ ...r, value: r.value ?? Number.NaN }));
 }
 
 /** A project's runs, newest first. */
 export function listRuns(db: Db, projectId: number): readonly Run[] {
-  return db.prepare<[number], RunRow>('SELECT * FROM runs WHERE project_id = ? ORDER BY id DESC').all(projectId).map(toRun);
+  return stmt<[number], RunRow>(db, 'SELECT * FROM runs WHERE project_id = ? ORDER BY id DESC')
+    .all(projectId)
+    .map(toRun);
 }
 
 /** One run or NotFoundError. */
 export function getRun(db: Db, id: number): Run {
-  const row = db.prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
+  const row = stmt<[number], RunRow>(db, 'SELECT * FROM runs WHERE id = ?').get(id);
   if (!row) throw new NotFoundError('run', id);
   return toRun(row);
 }
@@ -161,20 +175,29 @@ export interface NewArtifact {
 export function addArtifact(db: Db, a: NewArtifact): Artifact {
   getRun(db, a.runId);
   const createdAt = nowIso();
-  const info = db
-    .prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(a.runId, a.kind, a.path, a.sha256, a.bytes, createdAt);
+  const info = stmt(
+    db,
+    'INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(a.runId, a.kind, a.path, a.sha256, a.bytes, createdAt);
   return { id: Number(info.lastInsertRowid), ...a, createdAt };
 }
 
 /** Artifacts of a run, oldest first. */
 export function listArtifacts(db: Db, runId: number): readonly Artifact[] {
-  return db
-    .prepare<[number], { id: number; run_id: number; kind: ArtifactKind; path: string; sha256: string; bytes: number; created_at: string }>(
-      'SELECT * FROM artifacts WHERE run_id = ? ORDER BY id',
-    )
+  return stmt<
+    [number],
+    { id: number; run_id: number; kind: ArtifactKind; path: string; sha256: string; bytes: number; created_at: string }
+  >(db, 'SELECT * FROM artifacts WHERE run_id = ? ORDER BY id')
     .all(runId)
-    .map((r) => ({ id: r.id, runId: r.run_id, kind: r.kind, path: r.path, sha256: r.sha256, bytes: r.bytes, createdAt: r.created_at }));
+    .map((r) => ({
+      id: r.id,
+      runId: r.run_id,
+      kind: r.kind,
+      path: r.path,
+      sha256: r.sha256,
+      bytes: r.bytes,
+      createdAt: r.created_at,
+    }));
 }
 
 /** True when a process with this id exists (signal 0 probes without sending anything). */
@@ -189,17 +212,27 @@ export function processAlive(pid: number): boolean {
 }
 
 /** Marks runs left 'running' (or 'queued') by a process that no longer exists as 'interrupted'; returns their ids. */
-export function markOrphanedRunsInterrupted(db: Db, isAlive: (pid: number) => boolean = processAlive): readonly number[] {
-  return db.transaction(() => {
-    const rows = db
-      .prepare<[], { id: number; owner_pid: number | null }>(`SELECT id, owner_pid FROM runs WHERE status IN ('running', 'queued')`)
-      .all();
-    const dead = rows.filter((r) => r.owner_pid === null || (r.owner_pid !== process.pid && !isAlive(r.owner_pid)));
-    const stmt = db.prepare(`UPDATE runs SET status = 'interrupted', ended_at = ?, error = ? WHERE id = ?`);
-    const now = nowIso();
-    for (const r of dead) {
-      stmt.run(now, `The process that ran it (pid ${r.owner_pid ?? 'unknown'}) ended without finishing the run; resume from its last checkpoint or start it again.`, r.id);
-    }
-    return dead.map((r) => r.id);
-  }).immediate();
+export function markOrphanedRunsInterrupted(
+  db: Db,
+  isAlive: (pid: number) => boolean = processAlive,
+): readonly number[] {
+  return db
+    .transaction(() => {
+      const rows = stmt<[], { id: number; owner_pid: number | null }>(
+        db,
+        `SELECT id, owner_pid FROM runs WHERE status IN ('running', 'queued')`,
+      ).all();
+      const dead = rows.filter((r) => r.owner_pid === null || (r.owner_pid !== process.pid && !isAlive(r.owner_pid)));
+      const mark = stmt(db, `UPDATE runs SET status = 'interrupted', ended_at = ?, error = ? WHERE id = ?`);
+      const now = nowIso();
+      for (const r of dead) {
+        mark.run(
+          now,
+          `The process that ran it (pid ${r.owner_pid ?? 'unknown'}) ended without finishing the run; resume from its last checkpoint or start it again.`,
+          r.id,
+        );
+      }
+      return dead.map((r) => r.id);
+    })
+    .immediate();
 }

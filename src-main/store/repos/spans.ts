@@ -1,5 +1,5 @@
 // Spans repository: row-level reads and writes; policies (overlap, undo) live in the annotate service.
-import type { Db } from '../db';
+import { stmt, type Db } from '../db';
 import { NotFoundError } from '../errors';
 import { nowIso, type Span, type SpanSource, type SpanStatus } from '../types';
 
@@ -45,18 +45,18 @@ export interface NewSpan {
 /** Inserts a span and returns it with its new id. */
 export function insertSpan(db: Db, s: NewSpan): Span {
   const createdAt = nowIso();
-  const info = db
-    .prepare(
-      `INSERT INTO spans (example_id, char_start, char_end, type, source, status, confidence, labeler, created_at)
+  const info = stmt(
+    db,
+    `INSERT INTO spans (example_id, char_start, char_end, type, source, status, confidence, labeler, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(s.exampleId, s.start, s.end, s.type, s.source, s.status, s.confidence ?? null, s.labeler ?? null, createdAt);
+  ).run(s.exampleId, s.start, s.end, s.type, s.source, s.status, s.confidence ?? null, s.labeler ?? null, createdAt);
   return getSpan(db, Number(info.lastInsertRowid));
 }
 
 /** Re-inserts a span exactly as it was (same id); used by undo/redo. */
 export function restoreSpan(db: Db, s: Span): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO spans (id, example_id, char_start, char_end, type, source, status, confidence, labeler, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(s.id, s.exampleId, s.start, s.end, s.type, s.source, s.status, s.confidence, s.labeler, s.createdAt);
@@ -64,7 +64,7 @@ export function restoreSpan(db: Db, s: Span): void {
 
 /** Deletes a span by id. */
 export function deleteSpan(db: Db, id: number): void {
-  db.prepare('DELETE FROM spans WHERE id = ?').run(id);
+  stmt(db, 'DELETE FROM spans WHERE id = ?').run(id);
 }
 
 /** Fields of a span an edit may change. */
@@ -77,7 +77,7 @@ export interface SpanPatch {
 /** Updates the given fields of a span. */
 export function updateSpan(db: Db, id: number, patch: SpanPatch): void {
   const current = getSpan(db, id);
-  db.prepare('UPDATE spans SET type = ?, source = ?, status = ? WHERE id = ?').run(
+  stmt(db, 'UPDATE spans SET type = ?, source = ?, status = ? WHERE id = ?').run(
     patch.type ?? current.type,
     patch.source ?? current.source,
     patch.status ?? current.status,
@@ -87,15 +87,14 @@ export function updateSpan(db: Db, id: number, patch: SpanPatch): void {
 
 /** One span or NotFoundError. */
 export function getSpan(db: Db, id: number): Span {
-  const row = db.prepare<[number], SpanRow>('SELECT * FROM spans WHERE id = ?').get(id);
+  const row = stmt<[number], SpanRow>(db, 'SELECT * FROM spans WHERE id = ?').get(id);
   if (!row) throw new NotFoundError('span', id);
   return toSpan(row);
 }
 
 /** The spans of one example, in text order. */
 export function spansOfExample(db: Db, exampleId: number): readonly Span[] {
-  return db
-    .prepare<[number], SpanRow>('SELECT * FROM spans WHERE example_id = ? ORDER BY char_start, char_end, id')
+  return stmt<[number], SpanRow>(db, 'SELECT * FROM spans WHERE example_id = ? ORDER BY char_start, char_end, id')
     .all(exampleId)
     .map(toSpan);
 }
