@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { saveCheckpoint } from '../model/checkpoint';
+import { loadBertEncoder } from '../model/hf-config';
+import { writeTinyBert } from '../model/hf-config-tiny';
+import { initHeads } from '../model/init';
+import { createSession } from '../runtime';
+import { WordPieceTokenizer } from '../tokenizer';
+import { exportCheckpoint, loadPredictor } from './load';
+import { Predictor } from './predictor';
+import { sessionForward } from './runner';
+
+const root = mkdtempSync(join(tmpdir(), 'mts-load-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const CLASSES = ['World', 'Sports', 'Business', 'Sci/Tech'];
+const TAGS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG'];
+
+function tinyCheckpoint(): string {
+  const base = join(root, 'base');
+  writeTinyBert(base, { maxPositions: 160, seed: 3 });
+  const { config, params } = loadBertEncoder(base);
+  const heads = initHeads(config.dims.hiddenSize, CLASSES.length, TAGS.length, 11, 0.5);
+  const dir = join(root, 'ckpt');
+  saveCheckpoint(dir, {
+    config,
+    meta: { version: 1, heads: { classification: { labels: CLASSES }, ner: { labels: TAGS } }, pooling: 'mean', maxLength: 48 },
+    params: new Map([...params, ...heads]),
+    tokenizerDir: base,
+  });
+  return dir;
+}
+
+describe('checkpoint -> predictor and export', () => {
+  it('predicts from a saved checkpoint exactly as the exported bundle does', async () => {
+    const ckpt = tinyCheckpoint();
+    const texts = ['John Smith said on Monday that Google shares rose in New York.', 'Paris '.repeat(80), 'Bush and the president met in London'];
+    const loaded = await loadPredictor(ckpt, { embeddings: true });
+    const out = join(root, 'bundle');
+    try {
+      const report = await exportCheckpoint(ckpt, out, { name: 'tiny', baseModel: 'tiny', data: 'none', preset: 'full', metrics: {} });
+      expect(JSON.parse(readFileSync(join(out, 'labels.json'), 'utf8'))).toMatchObject({ classification: CLASSES, ner: TAGS, maxLength: 48 });
+      expect(Math.max(...report.parity.map((p) => p.maxAbsDiff))).toBeLessThan(1e-4);
+      const mine = await loaded.predictor.predict(texts);
+      const session = await createSession(readFileSync(join(out, 'model.onnx')));
+      try {
+        const theirs = await new Predictor(WordPieceTokenizer.fromDir(out), sessionForward(session, { embeddings: true }), { classification: CLASSES, ner: TAGS }, { maxLength: 48, embeddings: true }).predict(texts);
+        mine.forEach((p, i) => {
+          const q = theirs[i]!;
+          if (!p.ok || !q.ok) throw new Error('both should predict');
+          expect(q.label).toBe(p.label);
+          expect(q.entities.map((e) => [e.start, e.end, e.type])).toEqual(p.entities.map((e) => [e.start, e.end, e.type]));
+          q.classProbs.forEach((c, j) => expect(c.prob).toBeCloseTo(p.classProbs[j]!.prob, 5));
+          expect(q.embedding!.length).toBe(32);
+        });
+        const long = mine[1]!;
+        expect(long.ok && long.truncated).toBe(true);
+      } finally {
+        await session.release();
+      }
+    } finally {
+      await loaded.release();
+    }
+  });
+});
