@@ -12,10 +12,13 @@ export function linear(g: Graph, x: Value, weight: Value, bias: Value | null): V
   return bias ? op.add(g, y, bias) : y;
 }
 
-/** Exact GELU, 0.5 x (1 + erf(x / sqrt 2)), as in BERT's "gelu" (not the tanh approximation). */
+/**
+ * Exact GELU, 0.5 x (1 + erf(x / sqrt 2)), as in BERT's "gelu" (not the tanh approximation). Written in
+ * the op order PyTorch exports (Div, Erf, Add, Mul, Mul) so ORT's Gelu/BiasGelu fusions recognise it.
+ */
 export function gelu(g: Graph, x: Value): Value {
-  const e = op.erf(g, op.mulScalar(g, x, Math.SQRT1_2));
-  return op.mul(g, op.mulScalar(g, x, 0.5), op.addScalar(g, e, 1));
+  const e = op.erf(g, op.div(g, x, g.scalar(Math.SQRT2, x.dtype)));
+  return op.mulScalar(g, op.mul(g, x, op.addScalar(g, e, 1)), 0.5);
 }
 
 /** Where dropout may go; the training graph builder maps sites to its dropout helper. */
