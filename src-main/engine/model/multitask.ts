@@ -124,13 +124,13 @@ export function buildMultiTaskForward(
     let classification: Value | undefined;
     let ner: Value | undefined;
     if (classLogits && batch.classLabels) {
-      classification = maskedCrossEntropy(g, classLogits, batch.classLabels, batch.classMask).loss;
+      classification = maskedCrossEntropy(g, classLogits, batch.classLabels, batch.classMask);
       parts.push({ loss: classification, weight: options.lossWeights?.classification ?? 1 });
     }
     if (tokenLogits && batch.nerLabels) {
       // Padding positions count as ignored even if a caller forgot to write -100 there.
       const tokenMask = batch.nerMask ? g.withScope('mask', () => rowTimesTokens(g, batch.nerMask!, enc.maskFloat)) : enc.maskFloat;
-      ner = maskedCrossEntropy(g, tokenLogits, batch.nerLabels, tokenMask).loss;
+      ner = maskedCrossEntropy(g, tokenLogits, batch.nerLabels, tokenMask);
       parts.push({ loss: ner, weight: options.lossWeights?.ner ?? 1 });
     }
     return { ...base, loss: { total: weightedSum(g, parts), classification, ner } };
