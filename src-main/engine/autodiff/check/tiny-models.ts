@@ -118,7 +118,7 @@ export async function trainSgd(model: TinyModel, seed: number, steps: number, lr
   for (const q of model.params) g.output(op.sub(g, p[q.name]!, op.mul(g, grads.get(q.name)!, lrv)), `${q.name}.new`);
   const session = await ort.InferenceSession.create(serializeModel(g));
   const rng = new Rng(seed);
-  let params = Object.fromEntries(
+  let params: Record<string, ort.Tensor> = Object.fromEntries(
     model.params.map((q) => [q.name, new ort.Tensor('float32', Float32Array.from(rng.array(q.dims.reduce((a, b) => a * b, 1), q.init)), [...q.dims])]),
   );
   const losses: number[] = [];

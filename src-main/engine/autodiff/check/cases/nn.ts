@@ -1,4 +1,4 @@
-import { op } from '../../../onnx';
+import { type Graph, type Value, op } from '../../../onnx';
 import { gelu, logSoftmax, softmaxCrossEntropy } from '../../composites';
 import type { CheckCase } from '../gradcheck';
 import { ints } from './util';
@@ -50,4 +50,36 @@ export const nnCases: readonly CheckCase[] = [
     inputs: { a: { dims: [4, 3] }, w: { dims: [3], wrt: false, init: (r) => r.uniform(0.5, 2) } },
     build: (g, x) => softmaxCrossEntropy(g, x.a!, ints(g, 'int32', [4], [2, 0, -100, 2]), { classWeights: x.w! }),
   },
+  {
+    rule: 'mlp',
+    name: 'MLP tanh(x W1 + b1) W2 (all parameters)',
+    inputs: { x: { dims: [3, 4] }, w1: { dims: [4, 5] }, b1: { dims: [5] }, w2: { dims: [5, 2] } },
+    build: (g, x) => op.matMul(g, op.tanh(g, op.add(g, op.matMul(g, x.x!, x.w1!), x.b1!)), x.w2!),
+  },
+  {
+    rule: 'attention',
+    name: 'attention block: 2 heads, padding mask, residual + LayerNorm [B,T,4]',
+    inputs: {
+      x: { dims: [2, 3, 4], shape: ['B', 'T', 4] },
+      wq: { dims: [4, 4] },
+      wk: { dims: [4, 4] },
+      wv: { dims: [4, 4] },
+      s: { dims: [4] },
+      b: { dims: [4] },
+    },
+    build: (g, x) => attentionBlock(g, x),
+  },
 ];
+
+/** LN(x + softmax(q k^T / sqrt(d) + mask) v) with 2 heads of size 2; the second sequence has one pad. */
+function attentionBlock(g: Graph, x: Readonly<Record<string, Value>>): Value {
+  const heads = (w: Value, perm: number[]): Value => op.transpose(g, op.reshape(g, op.matMul(g, x.x!, w), [0, 0, 2, 2]), perm);
+  const q = heads(x.wq!, [0, 2, 1, 3]); // [B, 2, T, 2]
+  const kT = heads(x.wk!, [0, 2, 3, 1]); // [B, 2, 2, T]
+  const v = heads(x.wv!, [0, 2, 1, 3]); // [B, 2, T, 2]
+  const pad = g.constant({ dtype: 'float64', dims: [2, 1, 1, 3], data: Float64Array.from([0, 0, 0, 0, 0, -1e4]) }, 'pad'); // [B, 1, 1, T]
+  const scores = op.add(g, op.mulScalar(g, op.matMul(g, q, kT), Math.SQRT1_2), pad); // [B, 2, T, T]
+  const ctx = op.matMul(g, op.softmax(g, scores, -1), v); // [B, 2, T, 2]
+  const merged = op.reshape(g, op.transpose(g, ctx, [0, 2, 1, 3]), [0, 0, 4]); // [B, T, 4]
+  return op.layerNorm(g, op.add(g, x.x!, merged), x.s!, x.b!, 1e-5);
+}
