@@ -44,7 +44,7 @@ describe('importDataset', () => {
     expect(events.at(-1)).toMatchObject({ kind: 'done' });
 
     const [d] = unwrap(listDatasets(t.db, { projectId }));
-    expect(d).toMatchObject({ id: s.datasetId, status: 'ready', name: 'news.csv', examples: 400 });
+    expect(d).toMatchObject({ id: s.datasetId, status: 'ready', name: 'news.csv', format: 'csv', examples: 400 });
     expect(d.mapping).toMatchObject({ labels: LABELS });
     const stats = unwrap(datasetStats(t.db, { datasetId: d.id }));
     expect(stats.total).toBe(400);

@@ -147,7 +147,7 @@ async function runImport(
     rt.onEvent?.({ kind: 'finalizing', examples: datasets.getDataset(db, dataset.id).examples });
     db.transaction(() => {
       if (input.split.mode === 'stratified') assignDatasetSplits(db, dataset.id, input.split, input.split.seed);
-      datasets.markDatasetReady(db, dataset.id);
+      datasets.markDatasetReady(db, dataset.id, report?.format ?? null);
     }).immediate();
     const d = datasets.getDataset(db, dataset.id);
     const summary: ImportSummary = {

@@ -29,6 +29,15 @@ export function checkImportPath(path: string): string {
   return real;
 }
 
+/** True when the path exists and is itself a symbolic link (dangling ones included). */
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false; // does not exist yet: fine for a file about to be written
+  }
+}
+
 function isInside(root: string, candidate: string): boolean {
   const rel = relative(root, candidate);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
@@ -87,13 +96,7 @@ export function resolveExportPath(folder: string, relativePath: string): string 
       `Export path "${relativePath}" goes through a symbolic link out of ${folder}; write to a plain file name.`,
     );
   }
-  let isLink = false;
-  try {
-    isLink = lstatSync(target).isSymbolicLink();
-  } catch {
-    isLink = false; // does not exist yet: fine
-  }
-  if (isLink) {
+  if (isSymlink(target)) {
     throw new ServiceError(
       'path_rejected',
       `Export target "${relativePath}" is a symbolic link; remove it or choose another name.`,

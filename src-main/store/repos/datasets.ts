@@ -114,9 +114,13 @@ export function addImportProgress(db: Db, datasetId: number, p: ImportProgress):
   ).run(p.resumeLine, p.rowsRead, p.examples, p.skipped, p.duplicates, JSON.stringify(kept), datasetId);
 }
 
-/** Makes a dataset visible (call inside the transaction that assigns its splits). */
-export function markDatasetReady(db: Db, datasetId: number): void {
-  stmt(db, `UPDATE datasets SET status = 'ready', completed_at = ? WHERE id = ?`).run(nowIso(), datasetId);
+/** Makes a dataset visible, recording the format the importer detected (call inside the split transaction). */
+export function markDatasetReady(db: Db, datasetId: number, detectedFormat: string | null): void {
+  stmt(db, `UPDATE datasets SET status = 'ready', completed_at = ?, format = coalesce(?, format) WHERE id = ?`).run(
+    nowIso(),
+    detectedFormat,
+    datasetId,
+  );
 }
 
 /** One dataset (any status) or NotFoundError. */
