@@ -1,0 +1,122 @@
+import { classificationScores, nerScores } from '../metrics';
+import type { HostTensor, Session } from '../runtime';
+import type { EvalMetrics } from './events';
+import type { TrainExample } from './example';
+import { IGNORE, trainingFeeds } from './example';
+
+export interface EvalLabels {
+  readonly classLabels: readonly string[];
+  /** BIO tag names by id (e.g. O, B-PER, I-PER, ...). */
+  readonly nerTags: readonly string[];
+}
+
+/** Per-example predictions kept for error analysis (the dev examples a run gets wrong). */
+export interface EvalPredictions {
+  readonly classPred: readonly number[];
+  readonly classProb: readonly number[];
+}
+
+function argmax(data: Float32Array, offset: number, n: number): number {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (data[offset + i]! > data[offset + best]!) best = i;
+  return best;
+}
+
+function softmaxAt(data: Float32Array, offset: number, n: number, k: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) max = Math.max(max, data[offset + i]!);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Math.exp(data[offset + i]! - max);
+  return Math.exp(data[offset + k]! - max) / sum;
+}
+
+/**
+ * Runs the forward-only graph over dev examples in length-sorted batches and scores both heads:
+ * accuracy / macro-F1 / per-class / confusion for classes, seqeval entity P/R/F1 for NER (tags read at the
+ * first sub-word of each word, the positions whose gold label is not IGNORE).
+ */
+export async function evaluate(
+  session: Session,
+  params: Readonly<Record<string, HostTensor>>,
+  examples: readonly TrainExample[],
+  labels: EvalLabels,
+  batchSize: number,
+  padId: number,
+): Promise<{ metrics: EvalMetrics; predictions: EvalPredictions }> {
+  const hasCls = labels.classLabels.length > 0;
+  const hasNer = labels.nerTags.length > 0;
+  const order = examples.map((_, i) => i).sort((a, b) => examples[a]!.ids.length - examples[b]!.ids.length);
+  const classPred = new Array<number>(examples.length).fill(-1);
+  const classProb = new Array<number>(examples.length).fill(0);
+  const nerGold: string[][] = [];
+  const nerPred: string[][] = [];
+  for (let start = 0; start < order.length; start += batchSize) {
+    const idx = order.slice(start, start + batchSize);
+    const batch = idx.map((i) => examples[i]!);
+    const feeds = trainingFeeds(batch, padId, { classification: false, ner: false });
+    const out = await session.run({ ...params, ...feeds });
+    const seq = feeds['input_ids']!.dims[1]!;
+    if (hasCls) {
+      const logits = out['class_logits']!.data as Float32Array; // [B, C]
+      const c = labels.classLabels.length;
+      idx.forEach((exampleIndex, b) => {
+        const k = argmax(logits, b * c, c);
+        classPred[exampleIndex] = k;
+        classProb[exampleIndex] = softmaxAt(logits, b * c, c, k);
+      });
+    }
+    if (hasNer) {
+      const logits = out['token_logits']!.data as Float32Array; // [B, T, L]
+      const l = labels.nerTags.length;
+      batch.forEach((e, b) => {
+        if (!e.nerLabels) return;
+        const gold: string[] = [];
+        const pred: string[] = [];
+        e.nerLabels.forEach((tag, t) => {
+          if (tag === IGNORE) return;
+          gold.push(labels.nerTags[tag]!);
+          pred.push(labels.nerTags[argmax(logits, (b * seq + t) * l, l)]!);
+        });
+        nerGold.push(gold);
+        nerPred.push(pred);
+      });
+    }
+  }
+  return { metrics: scoreMetrics(examples, labels, classPred, nerGold, nerPred), predictions: { classPred, classProb } };
+}
+
+function scoreMetrics(
+  examples: readonly TrainExample[],
+  labels: EvalLabels,
+  classPred: readonly number[],
+  nerGold: readonly string[][],
+  nerPred: readonly string[][],
+): EvalMetrics {
+  const withClass = examples.map((e, i) => ({ gold: e.classLabel, pred: classPred[i]! })).filter((x) => x.gold !== IGNORE);
+  let classification: EvalMetrics['classification'];
+  if (labels.classLabels.length > 0 && withClass.length > 0) {
+    const s = classificationScores(
+      withClass.map((x) => labels.classLabels[x.gold]!),
+      withClass.map((x) => labels.classLabels[x.pred]!),
+      labels.classLabels,
+    );
+    classification = {
+      accuracy: s.accuracy,
+      macroF1: s.macroF1,
+      labels: s.labels,
+      confusion: s.confusion,
+      perClass: s.labels.map((label) => ({ label, ...s.perClass[label]! })),
+    };
+  }
+  let ner: EvalMetrics['ner'];
+  if (nerGold.length > 0) {
+    const s = nerScores(nerGold, nerPred);
+    ner = {
+      precision: s.micro.precision,
+      recall: s.micro.recall,
+      f1: s.micro.f1,
+      perType: Object.entries(s.perType).map(([type, p]) => ({ type, ...p })),
+    };
+  }
+  return { ...(classification && { classification }), ...(ner && { ner }) };
+}

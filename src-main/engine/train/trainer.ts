@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HfBertConfig } from '../model/hf-config';
+import type { MultiTaskSpec } from '../model/multitask';
+import type { ParamStore } from '../model/param-store';
+import { saveCheckpoint } from '../model/checkpoint';
+import { buildModelEvalGraph, buildModelTrainingGraph } from '../model/training-graph';
+import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
+import type { HostTensor, Session } from '../runtime';
+import { createSession, hostTensor, TrainingSession } from '../runtime';
+import { planEpochBatches } from './batching';
+import type { TrainerConfig, TrainerConfigInput } from './config';
+import { parseTrainerConfig } from './config';
+import { openOnDevice } from './device-choice';
+import { EarlyStopping } from './early-stopping';
+import type { EvalLabels } from './evaluate';
+import { evaluate } from './evaluate';
+import type { DeviceReport, EvalMetrics, TrainEvent } from './events';
+import type { TrainExample } from './example';
+import { IGNORE, trainingFeeds, validateExamples } from './example';
+import type { ResumeInfo } from './resume-state';
+import { loadResumeState, saveResumeState } from './resume-state';
+import { interleaveTasks } from './task-sampler';
+
+/** The starting model: base encoder (+ heads, initialised by the caller) and where its tokenizer lives. */
+export interface TrainerModel {
+  readonly config: HfBertConfig;
+  readonly params: ParamStore;
+  readonly tokenizerDir: string;
+  readonly padId: number;
+}
+
+/** Tokenised data and label names; an empty label list means the model has no head for that task. */
+export interface TrainerData {
+  readonly train: readonly TrainExample[];
+  readonly dev: readonly TrainExample[];
+  readonly classLabels: readonly string[];
+  readonly nerTags: readonly string[];
+}
+
+export interface TrainerRun {
+  /** Run folder: best/ (HF checkpoint), resume/ (exact state), metrics.json, trainer-config.json. */
+  readonly outDir: string;
+  /** Continue from outDir/resume when it exists (it must come from the same config and data). */
+  readonly resume?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: TrainEvent) => void;
+  /** Provenance stored in the checkpoint's config.json under mts.extra. */
+  readonly provenance?: Readonly<Record<string, unknown>>;
+}
+
+export interface TrainResult {
+  readonly status: 'completed' | 'cancelled' | 'early-stopped';
+  readonly steps: number;
+  readonly seconds: number;
+  readonly device: DeviceReport;
+  readonly best: { readonly metric: string; readonly value: number | null; readonly step: number; readonly metrics?: EvalMetrics };
+  readonly history: readonly { readonly step: number; readonly epoch: number; readonly metrics: EvalMetrics }[];
+  readonly bestCheckpoint: string | null;
+}
+
+type Group = 'classification' | 'ner';
+
+/** Trains the multi-task model; see TrainerRun for what lands in the run folder. */
+export async function train(model: TrainerModel, data: TrainerData, configInput: TrainerConfigInput, run: TrainerRun): Promise<TrainResult> {
+  const cfg = parseTrainerConfig(configInput);
+  const numClasses = data.classLabels.length;
+  const numNer = data.nerTags.length;
+  validateExamples(data.train, 'train', numClasses, numNer, cfg.maxLength);
+  validateExamples(data.dev, 'dev', numClasses, numNer, cfg.maxLength);
+  const spec: MultiTaskSpec = { dims: model.config.dims, numClasses, numNerLabels: numNer, pooling: cfg.pooling };
+  const tasks = { classification: numClasses > 0, ner: numNer > 0 };
+  const groups = groupExamples(data.train);
+  const planFor = (epoch: number): TrainExample[][] => epochPlan(data.train, groups, cfg, epoch);
+  const perEpoch = planFor(0).length;
+  const totalSteps = cfg.maxSteps > 0 ? Math.min(cfg.maxSteps, cfg.epochs * perEpoch) : cfg.epochs * perEpoch;
+  const adamw = { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay };
+  const schedule =
+    cfg.schedule === 'constant'
+      ? { kind: 'constant' as const, lr: cfg.lr }
+      : { kind: cfg.schedule, lr: cfg.lr, warmupSteps: warmupStepsFromRatio(totalSteps, cfg.warmupRatio), totalSteps };
+  const tg = buildModelTrainingGraph({
+    model: spec,
+    freeze: cfg.freeze,
+    adamw,
+    clipNorm: cfg.clipNorm,
+    dropout: cfg.dropout,
+    lossWeights: cfg.lossWeights,
+  });
+  const initial = new Map([...model.params].map(([name, t]) => [name, t.data]));
+  const opened = await openOnDevice(cfg.device, (device) =>
+    TrainingSession.create({ bytes: tg.bytes, layout: tg.layout, adamw, schedule, params: initial, seed: cfg.seed, device, threads: cfg.threads }),
+  );
+  const session = opened.value;
+  const device = opened.report;
+  const evalSession = await createSession(buildModelEvalGraph(spec).bytes, { device: device.used as never, threads: cfg.threads });
+  try {
+    return await loop({ model, data, cfg, run, spec, session, evalSession, device, planFor, perEpoch, totalSteps, tasks, trainableCount: tg.partition.trainableCount });
+  } finally {
+    await session.release();
+    await evalSession.release();
+  }
+}
+
+interface LoopContext {
+  readonly model: TrainerModel;
+  readonly data: TrainerData;
+  readonly cfg: TrainerConfig;
+  readonly run: TrainerRun;
+  readonly spec: MultiTaskSpec;
+  readonly session: TrainingSession;
+  readonly evalSession: Session;
+  readonly device: DeviceReport;
+  readonly planFor: (epoch: number) => TrainExample[][];
+  readonly perEpoch: number;
+  readonly totalSteps: number;
+  readonly tasks: { readonly classification: boolean; readonly ner: boolean };
+  readonly trainableCount: number;
+}
+
+async function loop(ctx: LoopContext): Promise<TrainResult> {
+  const { cfg, run, session, data, model } = ctx;
+  const emit = (e: TrainEvent): void => run.onEvent?.(e);
+  mkdirSync(run.outDir, { recursive: true });
+  const configHash = hashConfig(cfg, data);
+  writeFileSync(join(run.outDir, 'trainer-config.json'), JSON.stringify({ ...cfg, configHash }, null, 2));
+  const metricName = selectMetricName(cfg, ctx.tasks);
+  const stopper = new EarlyStopping(metricName, 'max', cfg.patience);
+  const shapes = new Map([...model.params].map(([n, t]) => [n, t.shape]));
+  const labels: EvalLabels = { classLabels: data.classLabels, nerTags: data.nerTags };
+  const history: { step: number; epoch: number; metrics: EvalMetrics }[] = [];
+  let bestMetrics: EvalMetrics | undefined;
+  let bestCheckpoint: string | null = null;
+  let epoch = 0;
+  let batchInEpoch = 0;
+  let elapsedBefore = 0;
+  const resumeDir = join(run.outDir, 'resume');
+  const resumed = run.resume ? loadResumeState(resumeDir, configHash) : undefined;
+  if (resumed) {
+    session.loadState(resumed.state);
+    ({ epoch, batchInEpoch } = resumed.info);
+    elapsedBefore = resumed.info.elapsedSec;
+    stopper.restore(resumed.info.earlyStopping);
+  }
+  emit({ type: 'started', device: ctx.device, trainExamples: data.train.length, devExamples: data.dev.length, trainableParams: ctx.trainableCount, totalSteps: ctx.totalSteps, resumedFromStep: session.step });
+  const t0 = performance.now();
+  const seconds = (): number => elapsedBefore + (performance.now() - t0) / 1000;
+  let stepTimeSum = 0;
+  let stepsTimed = 0;
+  let samplesTimed = 0;
+
+  const saveResume = (): void => {
+    const info: ResumeInfo = { version: 1, configHash, step: session.step, epoch, batchInEpoch, earlyStopping: stopper.state(), elapsedSec: seconds() };
+    saveResumeState(resumeDir, session.getState(), info, shapes);
+  };
+  const evalNow = async (): Promise<void> => {
+    const params = paramFeeds(session.getParameters(), shapes);
+    const { metrics } = await evaluate(ctx.evalSession, params, data.dev, labels, cfg.evalBatchSize, model.padId);
+    const value = metricValue(metrics, metricName);
+    const isBest = stopper.update(value, session.step);
+    history.push({ step: session.step, epoch, metrics });
+    if (isBest) {
+      bestMetrics = metrics;
+      bestCheckpoint = join(run.outDir, 'best');
+      saveCheckpoint(bestCheckpoint, {
+        config: model.config,
+        meta: {
+          version: 1,
+          heads: {
+            ...(data.classLabels.length > 0 && { classification: { labels: [...data.classLabels] } }),
+            ...(data.nerTags.length > 0 && { ner: { labels: [...data.nerTags] } }),
+          },
+          pooling: cfg.pooling === 'max' ? 'mean' : cfg.pooling,
+          maxLength: cfg.maxLength,
+          extra: { ...run.provenance, step: session.step, epoch, metric: metricName, value, pooling: cfg.pooling },
+        },
+        params: new Map([...session.getParameters()].map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }])),
+        tokenizerDir: model.tokenizerDir,
+      });
+      emit({ type: 'checkpoint', step: session.step, path: bestCheckpoint, best: true });
+    }
+    emit({ type: 'eval', step: session.step, epoch, metrics, isBest });
+  };
+
+  let status: TrainResult['status'] = 'completed';
+  outer: while (epoch < cfg.epochs && session.step < ctx.totalSteps) {
+    const plan = ctx.planFor(epoch);
+    while (batchInEpoch < plan.length) {
+      if (run.signal?.aborted) {
+        status = 'cancelled';
+        break outer;
+      }
+      const batch = plan[batchInEpoch]!;
+      const ts = performance.now();
+      const r = await session.trainStep(trainingFeeds(batch, model.padId, ctx.tasks));
+      const dt = (performance.now() - ts) / 1000;
+      batchInEpoch++;
+      stepTimeSum += dt;
+      stepsTimed++;
+      samplesTimed += batch.length;
+      const clsLoss = r.outputs['loss.classification'];
+      const nerLoss = r.outputs['loss.ner'];
+      emit({
+        type: 'step',
+        step: session.step,
+        totalSteps: ctx.totalSteps,
+        epoch,
+        losses: { total: r.loss, ...(clsLoss && { classification: Number(clsLoss.data[0]) }), ...(nerLoss && { ner: Number(nerLoss.data[0]) }) },
+        lr: r.lr,
+        gradNorm: r.gradNorm,
+        samplesPerSec: samplesTimed / stepTimeSum,
+        etaSec: (stepTimeSum / stepsTimed) * (ctx.totalSteps - session.step),
+      });
+      if (!Number.isFinite(r.loss)) throw new Error(`the loss became ${r.loss} at step ${session.step}; lower the learning rate (now ${cfg.lr}) or check the labels.`);
+      if (cfg.evalEverySteps > 0 && session.step % cfg.evalEverySteps === 0 && batchInEpoch < plan.length) await evalNow();
+      if (stopper.shouldStop) {
+        status = 'early-stopped';
+        break outer;
+      }
+      if (session.step >= ctx.totalSteps) break;
+    }
+    await evalNow();
+    if (batchInEpoch >= plan.length) {
+      epoch++;
+      batchInEpoch = 0;
+    }
+    saveResume();
+    if (stopper.shouldStop) {
+      status = 'early-stopped';
+      break;
+    }
+  }
+  if (status !== 'completed') saveResume();
+  const best = { metric: metricName, ...stopper.best, value: stopper.best.value ?? null, ...(bestMetrics && { metrics: bestMetrics }) };
+  const result: TrainResult = { status, steps: session.step, seconds: seconds(), device: ctx.device, best, history, bestCheckpoint };
+  writeFileSync(join(run.outDir, 'metrics.json'), JSON.stringify(result, null, 2));
+  emit({ type: 'finished', status, steps: session.step, seconds: result.seconds, best: { metric: metricName, value: best.value, step: best.step } });
+  return result;
+}
+
+function groupExamples(train: readonly TrainExample[]): Record<Group, number[]> {
+  // Examples with a class label train both heads when they also carry NER labels; NER-only ones form
+  // their own group so that task sampling can mix two datasets.
+  const groups: Record<Group, number[]> = { classification: [], ner: [] };
+  train.forEach((e, i) => (e.classLabel !== IGNORE ? groups.classification : groups.ner).push(i));
+  return groups;
+}
+
+function epochPlan(train: readonly TrainExample[], groups: Record<Group, number[]>, cfg: TrainerConfig, epoch: number): TrainExample[][] {
+  const plans = {} as Record<Group, number[][]>;
+  for (const g of ['classification', 'ner'] as const) {
+    const idx = groups[g];
+    const local = planEpochBatches(idx.map((i) => train[i]!.ids.length), { batchSize: cfg.batchSize, shuffle: true, seed: cfg.seed + (g === 'ner' ? 7 : 0), epoch });
+    plans[g] = local.map((b) => b.map((j) => idx[j]!));
+  }
+  const order = interleaveTasks({ classification: plans.classification.length, ner: plans.ner.length }, cfg.taskSampling, cfg.seed, epoch);
+  return order.map(({ task, index }) => plans[task][index]!.map((i) => train[i]!));
+}
+
+function paramFeeds(params: ReadonlyMap<string, Float32Array | Float64Array>, shapes: ReadonlyMap<string, readonly number[]>): Record<string, HostTensor> {
+  const out: Record<string, HostTensor> = {};
+  for (const [name, data] of params) out[name] = hostTensor('float32', data as Float32Array, shapes.get(name)!);
+  return out;
+}
+
+function selectMetricName(cfg: TrainerConfig, tasks: { classification: boolean; ner: boolean }): string {
+  if (cfg.selectMetric !== 'auto') return cfg.selectMetric;
+  return tasks.classification ? 'classification.accuracy' : 'ner.f1';
+}
+
+function metricValue(m: EvalMetrics, name: string): number {
+  switch (name) {
+    case 'classification.accuracy':
+      return m.classification?.accuracy ?? Number.NaN;
+    case 'classification.macroF1':
+      return m.classification?.macroF1 ?? Number.NaN;
+    default:
+      return m.ner?.f1 ?? Number.NaN;
+  }
+}
+
+function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ ...cfg, threads: undefined, device: undefined }));
+  h.update(JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }));
+  for (const e of data.train) h.update(`${e.ids.join(',')}|${e.classLabel}|${e.nerLabels?.join(',') ?? ''}\n`);
+  return h.digest('hex').slice(0, 16);
+}
