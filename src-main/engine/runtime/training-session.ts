@@ -41,6 +41,8 @@ export interface StepResult {
   readonly gradNorm: number;
   /** Extra forward outputs (views valid until the next step). */
   readonly outputs: Readonly<Record<string, HostTensor>>;
+  /** Host time preparing feeds (dropout masks, checks) and time inside session.run, in ms. */
+  readonly timing: { readonly prepareMs: number; readonly runMs: number };
 }
 
 // Two buffers per trainable tensor: the step reads one set and writes the other, then they swap.
@@ -114,6 +116,7 @@ export class TrainingSession {
    * updated parameters and moments in. `lr` overrides the schedule for this step.
    */
   async trainStep(batch: Readonly<Record<string, HostTensor>>, options: { readonly lr?: number } = {}): Promise<StepResult> {
+    const t0 = performance.now();
     const bindings = checkFeeds(this.batchSpecs, batch);
     const step = this.stepIndex;
     const lr = options.lr ?? learningRate(this.schedule, step);
@@ -133,12 +136,15 @@ export class TrainingSession {
     };
     for (const pp of this.pingPong) fetches[pp.outName] = pp.tensors[next];
     for (const name of this.layout.extraOutputs) fetches[name] = null;
+    const t1 = performance.now();
     const result = await runChecked(this.session, feeds, fetches);
+    const runMs = performance.now() - t1;
     this.current = next;
     this.stepIndex = step + 1;
     const outputs: Record<string, HostTensor> = {};
     for (const name of this.layout.extraOutputs) outputs[name] = fromOrt(result[name]!);
-    return { step, lr, loss: Number(this.loss.data[0]), gradNorm: Number(this.gradNorm.data[0]), outputs };
+    const timing = { prepareMs: t1 - t0, runMs };
+    return { step, lr, loss: Number(this.loss.data[0]), gradNorm: Number(this.gradNorm.data[0]), outputs, timing };
   }
 
   /** Copies of the current parameters, moments and step (for checkpoints). */

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench:engine`: full training steps of a MiniLM-shaped multi-task model (6 layers, hidden 384,
+ * 12 heads, FFN 1536, vocab 30522, random init, mean pooling + classification head + token head, dropout 0.1,
+ * clip 1.0, AdamW) through the engine on the CPU EP, against PyTorch eager on the same shapes in the same run
+ * (scripts/ref/bench_torch_train.py, when .venv has torch). Rounds alternate ORT and PyTorch so both see the
+ * same machine load; prints one JSON object.
+ *
+ * Options: --batch 32 --seq 64 --threads 2 --rounds 3 --steps 2 --no-torch --no-dropout --preset full
+ *          --profile <prefix> (ORT per-node profile; prints the top op types by time).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { BertDims } from '../src-main/engine/model/dims';
+import type { FreezePreset } from '../src-main/engine/model/freeze';
+import { initEncoder, initHeads } from '../src-main/engine/model/init';
+import { buildModelTrainingGraph, DEFAULT_DROPOUT } from '../src-main/engine/model/training-graph';
+import { DEFAULT_ADAMW } from '../src-main/engine/optim';
+import { hostTensor, type HostTensor, TrainingSession } from '../src-main/engine/runtime';
+
+const { values: args } = parseArgs({
+  options: {
+    batch: { type: 'string', default: '32' },
+    seq: { type: 'string', default: '64' },
+    threads: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
+    steps: { type: 'string', default: '2' },
+    preset: { type: 'string', default: 'full' },
+    'no-torch': { type: 'boolean', default: false },
+    'no-dropout': { type: 'boolean', default: false },
+    profile: { type: 'string' },
+  },
+});
+const B = Number(args.batch);
+const T = Number(args.seq);
+const threads = Number(args.threads);
+const rounds = Number(args.rounds);
+const stepsPerRound = Number(args.steps);
+const NUM_CLASSES = 4;
+const NUM_NER = 9;
+const DIMS: BertDims = {
+  vocabSize: 30522,
+  hiddenSize: 384,
+  numLayers: 6,
+  numHeads: 12,
+  intermediateSize: 1536,
+  maxPositions: 512,
+  typeVocabSize: 2,
+  layerNormEps: 1e-12,
+};
+const root = join(import.meta.dirname, '..');
+const python = join(root, '.venv/bin/python');
+
+/** The same deterministic batch the PyTorch script builds. */
+function makeBatch(): Record<string, HostTensor> {
+  return {
+    input_ids: hostTensor('int64', BigInt64Array.from({ length: B * T }, (_, i) => BigInt(1000 + ((i * 7919) % 20000))), [B, T]),
+    attention_mask: hostTensor('float32', new Float32Array(B * T).fill(1), [B, T]),
+    class_labels: hostTensor('int32', Int32Array.from({ length: B }, (_, i) => i % NUM_CLASSES), [B]),
+    ner_labels: hostTensor('int32', Int32Array.from({ length: B * T }, (_, i) => i % NUM_NER), [B, T]),
+  };
+}
+
+async function createOrt(): Promise<{ session: TrainingSession; buildMs: number; createMs: number; nodes: number }> {
+  const t0 = performance.now();
+  const spec = { dims: DIMS, numClasses: NUM_CLASSES, numNerLabels: NUM_NER, pooling: 'mean' as const };
+  const dropout = args['no-dropout'] ? { hidden: 0, attention: 0, head: 0 } : DEFAULT_DROPOUT;
+  const built = buildModelTrainingGraph({ model: spec, freeze: { preset: args.preset as FreezePreset }, clipNorm: 1, dropout });
+  const t1 = performance.now();
+  const store = new Map([...initEncoder(DIMS, 1), ...initHeads(DIMS.hiddenSize, NUM_CLASSES, NUM_NER, 2)]);
+  const session = await TrainingSession.create({
+    bytes: built.bytes,
+    layout: built.layout,
+    adamw: DEFAULT_ADAMW,
+    schedule: { kind: 'constant', lr: 5e-5 },
+    params: new Map([...store].map(([n, t]) => [n, t.data])),
+    seed: 1,
+    threads,
+    ...(args.profile !== undefined ? { profilePrefix: args.profile } : {}),
+  });
+  return { session, buildMs: t1 - t0, createMs: performance.now() - t1, nodes: built.graph.nodes.length };
+}
+
+/** A persistent PyTorch process that runs N steps per request (after its own warmup). */
+class TorchServer {
+  private readonly lines: AsyncIterator<string>;
+  private constructor(private readonly proc: ChildProcessWithoutNullStreams) {
+    this.lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  }
+  static async start(): Promise<{ server: TorchServer; version: string }> {
+    const script = join(root, 'scripts/ref/bench_torch_train.py');
+    const proc = spawn(python, [script, '--serve', '--batch', String(B), '--seq', String(T), '--threads', String(threads)]);
+    proc.stderr.on('data', () => undefined); // torch warnings; the answer is on stdout
+    const server = new TorchServer(proc);
+    const ready = JSON.parse(await server.next()) as { ready: boolean; torch: string };
+    return { server, version: ready.torch };
+  }
+  async steps(n: number): Promise<number[]> {
+    this.proc.stdin.write(`${n}\n`);
+    return (JSON.parse(await this.next()) as { ms: number[] }).ms;
+  }
+  stop(): void {
+    this.proc.stdin.end();
+  }
+  private async next(): Promise<string> {
+    const r = await this.lines.next();
+    if (r.done) throw new Error('bench_torch_train.py exited early; run it by hand to see its error.');
+    return r.value;
+  }
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+function rate(ms: readonly number[]): { msPerStep: number; stepsPerSec: number; samplesPerSec: number } {
+  const m = median(ms);
+  return { msPerStep: round(m), stepsPerSec: round(1000 / m, 3), samplesPerSec: round((B * 1000) / m, 2) };
+}
+
+function round(x: number, digits = 1): number {
+  return Number(x.toFixed(digits));
+}
+
+/** Sums ORT profile node times by op type (top 12). */
+function summariseProfile(file: string): { op: string; ms: number; share: number }[] {
+  const events = JSON.parse(readFileSync(file, 'utf8')) as { cat?: string; dur?: number; args?: { op_name?: string } }[];
+  const byOp = new Map<string, number>();
+  let total = 0;
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.args?.op_name || e.dur === undefined) continue;
+    byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + e.dur);
+    total += e.dur;
+  }
+  return [...byOp]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([op, us]) => ({ op, ms: round(us / 1000), share: round(us / total, 3) }));
+}
+
+async function main(): Promise<void> {
+  const batch = makeBatch();
+  const ort = await createOrt();
+  const warm = [await ort.session.trainStep(batch), await ort.session.trainStep(batch)];
+  const wantTorch = !args['no-torch'] && existsSync(python);
+  const torch = wantTorch ? await TorchServer.start() : undefined;
+  const ortMs: number[] = [];
+  const prepareMs: number[] = [];
+  const torchMs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < stepsPerRound; i++) {
+      const t0 = performance.now();
+      const res = await ort.session.trainStep(batch);
+      ortMs.push(performance.now() - t0);
+      prepareMs.push(res.timing.prepareMs);
+    }
+    if (torch) torchMs.push(...(await torch.server.steps(stepsPerRound)));
+  }
+  torch?.server.stop();
+  let profile: ReturnType<typeof summariseProfile> | undefined;
+  if (args.profile !== undefined) {
+    ort.session.endProfiling();
+    const dir = dirname(resolve(args.profile));
+    const base = basename(args.profile);
+    const file = readdirSync(dir).filter((f) => f.startsWith(base) && f.endsWith('.json')).sort().pop();
+    if (file) profile = summariseProfile(join(dir, file));
+  }
+  const ortRate = rate(ortMs);
+  const torchRate = torchMs.length > 0 ? rate(torchMs) : undefined;
+  const report = {
+    shape: { batch: B, seq: T, threads, preset: args.preset, dropout: !args['no-dropout'] },
+    model: 'MiniLM-shaped random BERT (6x384, 12 heads, FFN 1536, vocab 30522) + mean-pool cls head + token head',
+    ort: {
+      ...ortRate,
+      graphNodes: ort.nodes,
+      buildGraphMs: round(ort.buildMs),
+      createSessionMs: round(ort.createMs),
+      hostPrepareMsPerStep: round(median(prepareMs), 2),
+      firstLosses: warm.map((w) => round(w.loss, 4)),
+      device: ort.session.device,
+    },
+    torch: torchRate ? { ...torchRate, version: torch!.version } : 'skipped (no .venv/bin/python with torch, or --no-torch)',
+    ratioSamplesPerSec: torchRate ? round(ortRate.samplesPerSec / torchRate.samplesPerSec, 3) : null,
+    target: '>= 3x PyTorch samples/s',
+    stepsMeasured: { ort: ortMs.length, torch: torchMs.length, rounds },
+    ...(profile ? { profileTopOps: profile } : {}),
+  };
+  console.log(JSON.stringify(report, null, 2));
+  await ort.session.release();
+}
+
+await main();

@@ -1,0 +1,85 @@
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { Graph, GraphBuildError, serializeModel } from '../onnx';
+import { applyDropout, dropoutSites, maskInputName } from './apply';
+import { DropoutMasks } from './masks';
+import { dropThreshold, fillKeepMask, keepScale, streamKey } from './prng';
+
+function mask(n: number, seed: number, step: number, site: string, rate: number): Uint8Array {
+  const out = new Uint8Array(n);
+  fillKeepMask(out, streamKey(seed, step, site), rate);
+  return out;
+}
+
+function dropRate(m: Uint8Array): number {
+  return 1 - m.reduce((a, b) => a + b, 0) / m.length;
+}
+
+describe('counter-based dropout masks', () => {
+  it('drops close to the requested rate, with independent neighbours', () => {
+    const n = 1_000_001; // odd: covers the tail element
+    for (const rate of [0.1, 0.5]) {
+      const m = mask(n, 42, 3, 'l0.attn_probs', rate);
+      const sigma = Math.sqrt((rate * (1 - rate)) / n);
+      expect(Math.abs(dropRate(m) - rate)).toBeLessThan(5 * sigma);
+      // Both elements of a pair come from one 32-bit draw: their joint drop rate must still be rate^2.
+      let both = 0;
+      for (let i = 0; i + 1 < n; i += 2) both += m[i] === 0 && m[i + 1] === 0 ? 1 : 0;
+      const pairs = Math.floor(n / 2);
+      expect(Math.abs(both / pairs - rate * rate)).toBeLessThan(5 * Math.sqrt((rate * rate) / pairs));
+    }
+  });
+
+  it('is a pure function of (seed, step, site): same triple same mask, any change a different mask', () => {
+    const a = mask(4096, 1, 10, 'emb', 0.1);
+    expect(mask(4096, 1, 10, 'emb', 0.1)).toEqual(a);
+    for (const other of [mask(4096, 2, 10, 'emb', 0.1), mask(4096, 1, 11, 'emb', 0.1), mask(4096, 1, 10, 'emb2', 0.1)]) {
+      const agree = other.reduce((s, v, i) => s + (v === a[i] ? 1 : 0), 0) / a.length;
+      expect(agree).toBeLessThan(0.9); // independent 10 % masks agree on ~82 % of entries
+    }
+    // Steps past 2^32 still change the stream.
+    expect(streamKey(1, 2 ** 32 + 5, 'x')).not.toBe(streamKey(1, 5, 'x'));
+  });
+
+  it('scales kept values so that the expectation is exact for the quantised rate', () => {
+    expect(dropThreshold(0.1)).toBe(6554);
+    expect(keepScale(0.1) * (1 - dropThreshold(0.1) / 65536)).toBeCloseTo(1, 15);
+    expect(() => dropThreshold(1)).toThrow(/\[0, 1\)/);
+  });
+
+  it('resumes: a fresh mask set filled at step k equals the one a long run drew at step k', () => {
+    const sites = [{ site: 'a', rate: 0.1, maskInput: maskInputName('a'), shape: ['batch', 8] }];
+    const resolve = (d: string | number): number => (d === 'batch' ? 4 : Number(d));
+    const long = new DropoutMasks(sites, 9);
+    for (let s = 0; s < 5; s++) long.fill(s, resolve);
+    const atFive = [...long.fill(5, resolve).values()][0]!.data.slice();
+    const fresh = [...new DropoutMasks(sites, 9).fill(5, resolve).values()][0]!.data;
+    expect(fresh).toEqual(atFive);
+  });
+});
+
+describe('applyDropout', () => {
+  it('zeroes dropped entries and scales kept ones in the graph', async () => {
+    const g = new Graph('drop');
+    const x = g.input('x', 'float32', ['batch', 6]);
+    g.output(applyDropout(g, x, 'test.site', 0.25), 'y');
+    expect(dropoutSites(g)).toEqual([{ site: 'test.site', rate: 0.25, maskInput: 'dropout.test.site.mask', shape: ['batch', 6] }]);
+    const session = await ort.InferenceSession.create(serializeModel(g));
+    const xs = Float32Array.from({ length: 12 }, (_, i) => i - 5.5);
+    const m = mask(12, 5, 0, 'test.site', 0.25);
+    const out = await session.run({ x: new ort.Tensor('float32', xs, [2, 6]), 'dropout.test.site.mask': new ort.Tensor('bool', m, [2, 6]) });
+    const y = out['y']!.data as Float32Array;
+    xs.forEach((v, i) => expect(y[i]).toBeCloseTo(m[i] ? v * keepScale(0.25) : 0, 5));
+  });
+
+  it('adds nothing at rate 0 and refuses reused or malformed site names', () => {
+    const g = new Graph();
+    const x = g.input('x', 'float32', [3]);
+    expect(applyDropout(g, x, 'a', 0)).toBe(x);
+    expect(g.inputs).toHaveLength(1);
+    applyDropout(g, x, 'a', 0.1);
+    expect(() => applyDropout(g, x, 'a', 0.1)).toThrow(/used twice/);
+    expect(() => applyDropout(g, x, 'bad name', 0.1)).toThrow(GraphBuildError);
+    expect(() => applyDropout(g, x, 'b', 1)).toThrow(/\[0, 1\)/);
+  });
+});
