@@ -1,7 +1,9 @@
 import type { DType } from '../onnx';
 import { Graph } from '../onnx';
+import type { BertDims } from './dims';
+import { buildEncoder } from './encoder';
 import type { MultiTaskSpec } from './multitask';
-import { buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS } from './multitask';
+import { BATCH_INPUTS, buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS } from './multitask';
 import { encoderParamSpecs, headParamSpecs } from './param-names';
 import type { ParamStore } from './param-store';
 import { declareParamInitializers } from './param-store';
@@ -33,5 +35,18 @@ export function buildInferenceGraph(spec: MultiTaskSpec, store: ParamStore, opti
   if (out.tokenLogits) g.output(out.tokenLogits, MODEL_OUTPUTS.tokenLogits);
   g.output(out.sentenceEmbedding, MODEL_OUTPUTS.sentenceEmbedding);
   if (options.withTokenEmbeddings) g.output(out.tokenEmbeddings, MODEL_OUTPUTS.tokenEmbeddings);
+  return g;
+}
+
+/**
+ * Encoder-only forward graph (parity checks, embedding export): input_ids and attention_mask [B, T]
+ * int64 in, last_hidden_state [B, T, H] out, weights as initializers.
+ */
+export function buildEncoderGraph(dims: BertDims, store: ParamStore, options: { readonly name?: string } = {}): Graph {
+  const g = new Graph(options.name ?? 'bert-encoder');
+  const params = declareParamInitializers(g, store, encoderParamSpecs(dims));
+  const inputIds = g.input(BATCH_INPUTS.inputIds, 'int64', ['batch', 'seq']);
+  const attentionMask = g.input(BATCH_INPUTS.attentionMask, 'int64', ['batch', 'seq']);
+  g.output(buildEncoder(g, dims, params, { inputIds, attentionMask }).lastHiddenState, 'last_hidden_state');
   return g;
 }
