@@ -39,13 +39,16 @@ describe('createSession', () => {
 
   it('turns a WebGPU or CUDA failure into DeviceUnavailableError carrying the EP message (or runs where a GPU exists)', async () => {
     for (const device of ['webgpu', 'cuda'] as const) {
-      const result = await createSession(model(), { device }).catch((e: unknown) => e);
-      if (result instanceof Error) {
-        expect(result).toBeInstanceOf(DeviceUnavailableError);
-        expect((result as DeviceUnavailableError).providerMessage.length).toBeGreaterThan(0);
+      const result = await createSession(model(), { device }).then(
+        (session) => ({ ok: true as const, session }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      if (!result.ok) {
+        expect(result.error).toBeInstanceOf(DeviceUnavailableError);
+        expect((result.error as DeviceUnavailableError).providerMessage.length).toBeGreaterThan(0);
       } else {
-        expect(result.device.requested).toBe(device);
-        await result.release();
+        expect(result.session.device.requested).toBe(device);
+        await result.session.release();
       }
     }
   });
