@@ -5,3 +5,6 @@ export { evaluate, type EvalLabels } from './evaluate';
 export { train, type TrainerData, type TrainerModel, type TrainerRun, type TrainResult } from './trainer';
 export { autoDeviceOrder, openOnDevice } from './device-choice';
 export { Rng } from './rng';
+export { loadTrainerModel } from './load-model';
+export { defaultWorkerScript, trainInWorker, TrainingFailedError, type WorkerRunOptions } from './run-in-worker';
+export type { TrainJob } from './worker-protocol';

@@ -44,7 +44,8 @@ export interface TrainerRun {
   readonly outDir: string;
   /** Continue from outDir/resume when it exists (it must come from the same config and data). */
   readonly resume?: boolean;
-  readonly signal?: AbortSignal;
+  /** Checked between steps: an AbortSignal, or a flag a worker reads from shared memory. */
+  readonly signal?: { readonly aborted: boolean };
   readonly onEvent?: (event: TrainEvent) => void;
   /** Provenance stored in the checkpoint's config.json under mts.extra. */
   readonly provenance?: Readonly<Record<string, unknown>>;
