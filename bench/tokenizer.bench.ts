@@ -6,7 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { WordPieceTokenizer } from '../src-main/engine/tokenizer/index';
-import { AG_NEWS_TRAIN, CONLL_VALID, MINILM_DIR, allExist, readAgNewsTexts, readConllSentences } from '../src-main/engine/tokenizer/reference-data';
+import {
+  AG_NEWS_TRAIN,
+  CONLL_VALID,
+  MINILM_DIR,
+  allExist,
+  readAgNewsTexts,
+  readConllSentences,
+} from '../src-main/engine/tokenizer/reference-data';
 
 interface Rate {
   readonly texts: number;
@@ -26,7 +33,9 @@ function measure(run: () => number, texts: number): Rate {
 function pythonRate(limit: number): Rate | { readonly skipped: string } {
   const py = join(import.meta.dirname, '../.venv/bin/python');
   if (!existsSync(py)) return { skipped: '.venv/bin/python missing' };
-  const r = spawnSync(py, [join(import.meta.dirname, '../scripts/ref/tokenizer_ref.py'), 'bench', String(limit)], { encoding: 'utf8' });
+  const r = spawnSync(py, [join(import.meta.dirname, '../scripts/ref/tokenizer_ref.py'), 'bench', String(limit)], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) return { skipped: `python bench failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Rate;
 }
@@ -46,11 +55,17 @@ function main(): void {
   const c0 = performance.now();
   const coldTokens = texts.reduce((n, t) => n + fresh.encode(t).ids.length, 0);
   const coldSeconds = (performance.now() - c0) / 1000;
-  const encodeFirstPass: Rate = { texts: texts.length, tokens: coldTokens, seconds: coldSeconds, tokensPerSec: coldTokens / coldSeconds };
+  const encodeFirstPass: Rate = {
+    texts: texts.length,
+    tokens: coldTokens,
+    seconds: coldSeconds,
+    tokensPerSec: coldTokens / coldSeconds,
+  };
   const encode = measure(() => texts.reduce((n, t) => n + tok.encode(t).ids.length, 0), texts.length);
   const batch = measure(() => {
     let n = 0;
-    for (let i = 0; i < texts.length; i += 32) n += tok.encodeBatch(texts.slice(i, i + 32), { maxLength: 128 }).inputIds.length;
+    for (let i = 0; i < texts.length; i += 32)
+      n += tok.encodeBatch(texts.slice(i, i + 32), { maxLength: 128 }).inputIds.length;
     return n;
   }, texts.length);
   const conll = existsSync(CONLL_VALID) ? readConllSentences(CONLL_VALID) : [];

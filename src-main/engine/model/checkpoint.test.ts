@@ -21,7 +21,10 @@ const haveTransformers = (() => {
 
 const meta: MtsMeta = {
   version: 1,
-  heads: { classification: { labels: ['World', 'Sports', 'Business', 'Sci/Tech'] }, ner: { labels: ['O', 'B-PER', 'I-PER'] } },
+  heads: {
+    classification: { labels: ['World', 'Sports', 'Business', 'Sci/Tech'] },
+    ner: { labels: ['O', 'B-PER', 'I-PER'] },
+  },
   pooling: 'mean',
   maxLength: 128,
   extra: { run: 'test' },
@@ -42,7 +45,13 @@ describe('checkpoint save/load', () => {
     const input = tinyInput(1);
     const dir = join(root, 'ckpt-a');
     saveCheckpoint(dir, input);
-    expect(readdirSync(dir).sort()).toEqual(['config.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer_config.json', 'vocab.txt']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'config.json',
+      'model.safetensors',
+      'special_tokens_map.json',
+      'tokenizer_config.json',
+      'vocab.txt',
+    ]);
     const loaded = loadCheckpoint(dir);
     expect(loaded.meta).toEqual(meta);
     expect(loaded.config.dims).toEqual(input.config.dims);
@@ -53,7 +62,9 @@ describe('checkpoint save/load', () => {
     expect(names).toContain('ner_classifier.bias');
     expect(names).toContain('encoder.layer.1.output.dense.weight');
     const text = 'The market played running.';
-    expect(WordPieceTokenizer.fromDir(dir).encode(text).ids).toEqual(WordPieceTokenizer.fromDir(input.tokenizerDir).encode(text).ids);
+    expect(WordPieceTokenizer.fromDir(dir).encode(text).ids).toEqual(
+      WordPieceTokenizer.fromDir(input.tokenizerDir).encode(text).ids,
+    );
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).model_type).toBe('bert');
   });
 
@@ -62,12 +73,16 @@ describe('checkpoint save/load', () => {
     saveCheckpoint(dir, tinyInput(2));
     const second = tinyInput(3);
     saveCheckpoint(dir, second);
-    expect(loadCheckpoint(dir).params.get('embeddings.word_embeddings.weight')?.data).toEqual(second.params.get('embeddings.word_embeddings.weight')?.data);
+    expect(loadCheckpoint(dir).params.get('embeddings.word_embeddings.weight')?.data).toEqual(
+      second.params.get('embeddings.word_embeddings.weight')?.data,
+    );
     expect(readdirSync(root).filter((n) => n.startsWith('.ckpt-b'))).toEqual([]);
     // A save that fails while writing (tokenizer folder vanished) keeps the previous checkpoint.
     const broken = { ...tinyInput(4), tokenizerDir: join(root, 'missing') };
     expect(() => saveCheckpoint(dir, broken)).toThrow(CheckpointError);
-    expect(loadCheckpoint(dir).params.get('embeddings.word_embeddings.weight')?.data).toEqual(second.params.get('embeddings.word_embeddings.weight')?.data);
+    expect(loadCheckpoint(dir).params.get('embeddings.word_embeddings.weight')?.data).toEqual(
+      second.params.get('embeddings.word_embeddings.weight')?.data,
+    );
   });
 
   it('recovers the previous version after a crash between the two renames', () => {
@@ -82,14 +97,19 @@ describe('checkpoint save/load', () => {
   it('refuses inconsistent inputs before touching the disk', () => {
     const input = tinyInput(6);
     const dir = join(root, 'ckpt-d');
-    const fewerLabels = { ...input, meta: { ...meta, heads: { ...meta.heads, classification: { labels: ['a', 'b'] } } } };
+    const fewerLabels = {
+      ...input,
+      meta: { ...meta, heads: { ...meta.heads, classification: { labels: ['a', 'b'] } } },
+    };
     expect(() => saveCheckpoint(dir, fewerLabels)).toThrow(/heads.classification.weight/);
     const missing = new Map(input.params);
     missing.delete('encoder.layer.0.attention.self.key.bias');
     expect(() => saveCheckpoint(dir, { ...input, params: missing })).toThrow(/encoder.layer.0.attention.self.key.bias/);
     const extra = new Map([...input.params, ['stray', { data: new Float32Array(1), shape: [1] }]]);
     expect(() => saveCheckpoint(dir, { ...input, params: extra })).toThrow(/unexpected tensors stray/);
-    expect(() => saveCheckpoint(dir, { ...input, meta: { ...meta, heads: { ner: { labels: ['O', 'O'] } } } })).toThrow(/unique/);
+    expect(() => saveCheckpoint(dir, { ...input, meta: { ...meta, heads: { ner: { labels: ['O', 'O'] } } } })).toThrow(
+      /unique/,
+    );
     expect(existsSync(dir)).toBe(false);
     expect(() => loadCheckpoint(join(root, 'base-6'))).toThrow(/"mts"/);
   });
@@ -104,7 +124,9 @@ describe.skipIf(!interopReady)(
       const heads = initHeads(config.dims.hiddenSize, 4, 3, 0);
       const dir = join(root, 'minilm-ckpt');
       saveCheckpoint(dir, { config, meta, params: new Map([...params, ...heads]), tokenizerDir: MINILM_DIR });
-      const r = spawnSync(PYTHON, [join(REPO, 'scripts/ref/checkpoint_interop.py'), dir, MINILM_DIR], { encoding: 'utf8' });
+      const r = spawnSync(PYTHON, [join(REPO, 'scripts/ref/checkpoint_interop.py'), dir, MINILM_DIR], {
+        encoding: 'utf8',
+      });
       expect(r.status, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
         maxAbsDiff: number;
@@ -117,7 +139,12 @@ describe.skipIf(!interopReady)(
       expect(out.tokenizerIdsEqual).toBe(true);
       // The pooler is not saved (the engine does not use it), so transformers initialises it: harmless here.
       expect(out.missingKeys.filter((k) => !k.startsWith('pooler.'))).toEqual([]);
-      expect(out.unexpectedKeys.sort()).toEqual(['classifier.bias', 'classifier.weight', 'ner_classifier.bias', 'ner_classifier.weight']);
+      expect(out.unexpectedKeys.sort()).toEqual([
+        'classifier.bias',
+        'classifier.weight',
+        'ner_classifier.bias',
+        'ner_classifier.weight',
+      ]);
     });
   },
 );

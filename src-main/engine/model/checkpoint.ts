@@ -1,7 +1,24 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { type HfBertConfig, HfModelError, expectedBertParams, parseHfBertConfig, resolveBertWeights } from './hf-config';
+import {
+  type HfBertConfig,
+  HfModelError,
+  expectedBertParams,
+  parseHfBertConfig,
+  resolveBertWeights,
+} from './hf-config';
 import { HEAD_NAMES } from './param-names';
 import { type ParamStore, type ParamTensor, checkStore } from './param-store';
 import { type F32Tensor, fsyncDir, readSafetensors, writeSafetensors } from './safetensors';
@@ -71,15 +88,24 @@ function headSpecs(meta: MtsMeta, hidden: number): { name: string; shape: number
   const specs: { name: string; shape: number[] }[] = [];
   const cls = meta.heads.classification?.labels.length;
   const ner = meta.heads.ner?.labels.length;
-  if (cls) specs.push({ name: HEAD_NAMES.classification.weight, shape: [cls, hidden] }, { name: HEAD_NAMES.classification.bias, shape: [cls] });
-  if (ner) specs.push({ name: HEAD_NAMES.ner.weight, shape: [ner, hidden] }, { name: HEAD_NAMES.ner.bias, shape: [ner] });
+  if (cls)
+    specs.push(
+      { name: HEAD_NAMES.classification.weight, shape: [cls, hidden] },
+      { name: HEAD_NAMES.classification.bias, shape: [cls] },
+    );
+  if (ner)
+    specs.push({ name: HEAD_NAMES.ner.weight, shape: [ner, hidden] }, { name: HEAD_NAMES.ner.bias, shape: [ner] });
   return specs;
 }
 
 /** Checks that params hold exactly the encoder + the heads the meta declares, with matching shapes. */
 function validateInput(dir: string, input: CheckpointInput): void {
   const meta = mtsMetaSchema.safeParse(input.meta);
-  if (!meta.success) throw new CheckpointError(dir, `meta field "${meta.error.issues[0].path.join('.')}": ${meta.error.issues[0].message}`);
+  if (!meta.success)
+    throw new CheckpointError(
+      dir,
+      `meta field "${meta.error.issues[0].path.join('.')}": ${meta.error.issues[0].message}`,
+    );
   const specs = [...expectedBertParams(input.config.dims), ...headSpecs(input.meta, input.config.dims.hiddenSize)];
   try {
     checkStore(input.params, specs);
@@ -88,9 +114,16 @@ function validateInput(dir: string, input: CheckpointInput): void {
   }
   const allowed = new Set([...specs.map((s) => s.name), 'pooler.dense.weight', 'pooler.dense.bias']);
   const extra = [...input.params.keys()].filter((n) => !allowed.has(n));
-  if (extra.length > 0) throw new CheckpointError(dir, `unexpected tensors ${extra.join(', ')}; a checkpoint holds the encoder and the declared heads only`);
+  if (extra.length > 0)
+    throw new CheckpointError(
+      dir,
+      `unexpected tensors ${extra.join(', ')}; a checkpoint holds the encoder and the declared heads only`,
+    );
   if (!TOKENIZER_FILES.some((f) => existsSync(join(input.tokenizerDir, f)))) {
-    throw new CheckpointError(dir, `tokenizerDir ${input.tokenizerDir} has no vocab.txt or tokenizer.json; pass the base model folder`);
+    throw new CheckpointError(
+      dir,
+      `tokenizerDir ${input.tokenizerDir} has no vocab.txt or tokenizer.json; pass the base model folder`,
+    );
   }
 }
 
@@ -98,7 +131,7 @@ function writeDurable(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, 'w');
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -108,7 +141,11 @@ function writeDurable(path: string, data: string | Uint8Array): void {
 const siblings = (dir: string, kind: 'tmp' | 'old'): string[] => {
   const parent = dirname(dir);
   const prefix = `.${basename(dir)}.${kind}-`;
-  return existsSync(parent) ? readdirSync(parent).filter((n) => n.startsWith(prefix)).map((n) => join(parent, n)) : [];
+  return existsSync(parent)
+    ? readdirSync(parent)
+        .filter((n) => n.startsWith(prefix))
+        .map((n) => join(parent, n))
+    : [];
 };
 
 /**
@@ -123,7 +160,8 @@ export function recoverCheckpoint(dir: string): void {
       fsyncDir(dirname(dir));
     }
   }
-  if (existsSync(dir)) for (const p of [...siblings(dir, 'old'), ...siblings(dir, 'tmp')]) rmSync(p, { recursive: true, force: true });
+  if (existsSync(dir))
+    for (const p of [...siblings(dir, 'old'), ...siblings(dir, 'tmp')]) rmSync(p, { recursive: true, force: true });
 }
 
 /**
@@ -142,7 +180,11 @@ export function saveCheckpoint(dir: string, input: CheckpointInput): void {
     const raw: Record<string, unknown> = { ...input.config.raw };
     delete raw.mts; // replaced by this save's meta
     writeDurable(join(tmp, 'config.json'), JSON.stringify({ ...raw, mts: input.meta }, null, 2));
-    const tensors: F32Tensor[] = [...input.params].map(([name, t]) => ({ name: CHECKPOINT_HEAD_NAMES[name] ?? name, shape: t.shape, data: t.data }));
+    const tensors: F32Tensor[] = [...input.params].map(([name, t]) => ({
+      name: CHECKPOINT_HEAD_NAMES[name] ?? name,
+      shape: t.shape,
+      data: t.data,
+    }));
     writeSafetensors(join(tmp, 'model.safetensors'), tensors, { format: 'pt', producer: 'multitask-studio' });
     for (const f of TOKENIZER_FILES) {
       const src = join(input.tokenizerDir, f);
@@ -178,21 +220,29 @@ export function loadCheckpoint(dir: string): Checkpoint {
   }
   const meta = mtsMetaSchema.safeParse(raw.mts);
   if (!meta.success) {
-    throw new CheckpointError(dir, `config.json "mts" field "${meta.error.issues[0].path.join('.')}": ${meta.error.issues[0].message}; it was not saved by this app (load it as a base model instead)`);
+    throw new CheckpointError(
+      dir,
+      `config.json "mts" field "${meta.error.issues[0].path.join('.')}": ${meta.error.issues[0].message}; it was not saved by this app (load it as a base model instead)`,
+    );
   }
   const config = parseHfBertConfig(raw, cfgPath);
   const file = readSafetensors(join(dir, 'model.safetensors'));
   const params = new Map<string, ParamTensor>();
-  for (const [name, info] of resolveBertWeights(config.dims, file)) params.set(name, { data: file.float32(info.name), shape: info.shape });
+  for (const [name, info] of resolveBertWeights(config.dims, file))
+    params.set(name, { data: file.float32(info.name), shape: info.shape });
   for (const spec of headSpecs(meta.data, config.dims.hiddenSize)) {
     const stored = CHECKPOINT_HEAD_NAMES[spec.name];
-    if (!file.tensors.has(stored)) throw new HfModelError(file.source, `missing head tensor ${stored} declared by config.json "mts".heads`);
+    if (!file.tensors.has(stored))
+      throw new HfModelError(file.source, `missing head tensor ${stored} declared by config.json "mts".heads`);
     params.set(spec.name, { data: file.float32(stored), shape: file.info(stored).shape });
   }
   try {
     checkStore(params, headSpecs(meta.data, config.dims.hiddenSize));
   } catch (err) {
-    throw new CheckpointError(dir, `${(err as Error).message} (config.json "mts".heads and model.safetensors disagree)`);
+    throw new CheckpointError(
+      dir,
+      `${(err as Error).message} (config.json "mts".heads and model.safetensors disagree)`,
+    );
   }
   return { dir, config, meta: meta.data, params };
 }

@@ -22,13 +22,16 @@ describe('MiniLM forward fixture', () => {
   });
 
   const ready = allExist(MINILM_DIR, AG_NEWS_DEV);
-  it.skipIf(!ready)(`our tokenizer gives the fixture's ids for the same texts ${ready ? '' : '(skipped: ../shared missing)'}`, () => {
-    const tok = WordPieceTokenizer.fromDir(MINILM_DIR);
-    const texts = readAgNewsTexts(AG_NEWS_DEV);
-    for (const t of fx.texts) {
-      const text = texts[t.row];
-      expect(createHash('sha1').update(text).digest('hex')).toBe(t.textSha1);
-      expect([...tok.encode(text, { maxLength: fx.maxLength }).ids]).toEqual(t.ids);
-    }
-  });
+  it.skipIf(!ready)(
+    `our tokenizer gives the fixture's ids for the same texts ${ready ? '' : '(skipped: ../shared missing)'}`,
+    () => {
+      const tok = WordPieceTokenizer.fromDir(MINILM_DIR);
+      const texts = readAgNewsTexts(AG_NEWS_DEV);
+      for (const t of fx.texts) {
+        const text = texts[t.row];
+        expect(createHash('sha1').update(text).digest('hex')).toBe(t.textSha1);
+        expect([...tok.encode(text, { maxLength: fx.maxLength }).ids]).toEqual(t.ids);
+      }
+    },
+  );
 });

@@ -27,7 +27,9 @@ const metaSchema = z.object({
   maxLength: z.number().int().positive(),
   hiddenFile: z.string(),
   maxAbsHidden: z.number(),
-  texts: z.array(z.object({ row: z.number().int(), textSha1: z.string(), ids: z.array(z.number().int().nonnegative()) })),
+  texts: z.array(
+    z.object({ row: z.number().int(), textSha1: z.string(), ids: z.array(z.number().int().nonnegative()) }),
+  ),
 });
 
 /** Loads fixtures/minilm-forward.{json,f32} written by scripts/ref/bert_forward_ref.py. */

@@ -83,11 +83,27 @@ export function writeTinyBert(dir: string, options: TinyBertOptions = {}): TinyB
   writeFileSync(join(dir, 'vocab.txt'), vocab.join('\n') + '\n');
   writeFileSync(
     join(dir, 'tokenizer_config.json'),
-    JSON.stringify({ do_lower_case: true, strip_accents: null, tokenize_chinese_chars: true, model_max_length: raw.max_position_embeddings, tokenizer_class: 'BertTokenizer' }, null, 2),
+    JSON.stringify(
+      {
+        do_lower_case: true,
+        strip_accents: null,
+        tokenize_chinese_chars: true,
+        model_max_length: raw.max_position_embeddings,
+        tokenizer_class: 'BertTokenizer',
+      },
+      null,
+      2,
+    ),
   );
   writeFileSync(
     join(dir, 'special_tokens_map.json'),
-    JSON.stringify({ unk_token: '[UNK]', sep_token: '[SEP]', pad_token: '[PAD]', cls_token: '[CLS]', mask_token: '[MASK]' }),
+    JSON.stringify({
+      unk_token: '[UNK]',
+      sep_token: '[SEP]',
+      pad_token: '[PAD]',
+      cls_token: '[CLS]',
+      mask_token: '[MASK]',
+    }),
   );
   return { dir, config, vocab };
 }

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WordPieceTokenizer } from '../tokenizer';
-import { HfModelError, expectedBertParams, loadBertEncoder, loadHfBertConfig, parseHfBertConfig, resolveBertWeights } from './hf-config';
+import {
+  HfModelError,
+  expectedBertParams,
+  loadBertEncoder,
+  loadHfBertConfig,
+  parseHfBertConfig,
+  resolveBertWeights,
+} from './hf-config';
 import { TINY_WORDS, writeTinyBert } from './hf-config-tiny';
 import { parseSafetensors, readSafetensors, serializeSafetensors } from './safetensors';
 
@@ -13,7 +20,16 @@ const base = { vocab_size: 10, hidden_size: 8, num_hidden_layers: 1, num_attenti
 describe('HF BERT config', () => {
   it('applies BertConfig defaults and keeps unknown keys', () => {
     const c = parseHfBertConfig({ ...base, model_type: 'bert', mts: { x: 1 } });
-    expect(c.dims).toEqual({ vocabSize: 10, hiddenSize: 8, numLayers: 1, numHeads: 2, intermediateSize: 16, maxPositions: 512, typeVocabSize: 2, layerNormEps: 1e-12 });
+    expect(c.dims).toEqual({
+      vocabSize: 10,
+      hiddenSize: 8,
+      numLayers: 1,
+      numHeads: 2,
+      intermediateSize: 16,
+      maxPositions: 512,
+      typeVocabSize: 2,
+      layerNormEps: 1e-12,
+    });
     expect(c.hiddenDropoutProb).toBe(0.1);
     expect(c.raw.mts).toEqual({ x: 1 });
   });
@@ -57,7 +73,9 @@ describe('tiny BERT folders and weight checks', () => {
     const ids = [...tok.encode('The market played, running up 5 percent.').ids];
     expect(ids).not.toContain(tok.unkId);
     const again = loadBertEncoder(writeTinyBert(join(root, 'tiny2'), { seed: 7 }).dir).params;
-    expect(again.get('encoder.layer.1.output.dense.weight')?.data).toEqual(params.get('encoder.layer.1.output.dense.weight')?.data);
+    expect(again.get('encoder.layer.1.output.dense.weight')?.data).toEqual(
+      params.get('encoder.layer.1.output.dense.weight')?.data,
+    );
   });
 
   it('accepts a "bert." prefix and legacy gamma/beta names', () => {
@@ -77,9 +95,15 @@ describe('tiny BERT folders and weight checks', () => {
     const dims = parseHfBertConfig(base).dims;
     const tensors = expectedBertParams(dims)
       .filter((s) => !s.name.includes('query'))
-      .map((s) => ({ name: s.name, shape: s.name.includes('word') ? [11, 8] : s.shape, data: new Float32Array(s.shape.reduce((a, b) => a * b, 1) + (s.name.includes('word') ? 8 : 0)) }));
+      .map((s) => ({
+        name: s.name,
+        shape: s.name.includes('word') ? [11, 8] : s.shape,
+        data: new Float32Array(s.shape.reduce((a, b) => a * b, 1) + (s.name.includes('word') ? 8 : 0)),
+      }));
     const file = parseSafetensors(serializeSafetensors(tensors), 'w.safetensors');
-    expect(() => resolveBertWeights(dims, file)).toThrow(/word_embeddings.weight has shape \[11,8\], config.json needs \[10,8\]/);
+    expect(() => resolveBertWeights(dims, file)).toThrow(
+      /word_embeddings.weight has shape \[11,8\], config.json needs \[10,8\]/,
+    );
     expect(() => resolveBertWeights(dims, file)).toThrow(/missing encoder.layer.0.attention.self.query.weight/);
   });
 
@@ -94,11 +118,14 @@ describe('tiny BERT folders and weight checks', () => {
   });
 });
 
-describe.skipIf(!existsSync(MINILM_DIR))(`all-MiniLM-L6-v2 ${existsSync(MINILM_DIR) ? '' : '(skipped: ../shared model missing)'}`, () => {
-  it('loads config and every encoder tensor (ignoring position_ids)', () => {
-    const { config, params } = loadBertEncoder(MINILM_DIR);
-    expect(config.dims).toMatchObject({ hiddenSize: 384, numLayers: 6, numHeads: 12, vocabSize: 30522 });
-    expect(params.size).toBe(5 + 6 * 16);
-    expect(readSafetensors(join(MINILM_DIR, 'model.safetensors')).tensors.has('embeddings.position_ids')).toBe(true);
-  });
-});
+describe.skipIf(!existsSync(MINILM_DIR))(
+  `all-MiniLM-L6-v2 ${existsSync(MINILM_DIR) ? '' : '(skipped: ../shared model missing)'}`,
+  () => {
+    it('loads config and every encoder tensor (ignoring position_ids)', () => {
+      const { config, params } = loadBertEncoder(MINILM_DIR);
+      expect(config.dims).toMatchObject({ hiddenSize: 384, numLayers: 6, numHeads: 12, vocabSize: 30522 });
+      expect(params.size).toBe(5 + 6 * 16);
+      expect(readSafetensors(join(MINILM_DIR, 'model.safetensors')).tensors.has('embeddings.position_ids')).toBe(true);
+    });
+  },
+);

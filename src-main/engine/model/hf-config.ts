@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { type BertDims, validateDims } from './dims';
-import { ModelConfigError } from './errors';
 import { type ParamSpec, encoderParamSpecs } from './param-names';
 import type { ParamTensor } from './param-store';
 import { type SafetensorsFile, type TensorInfo, readSafetensors } from './safetensors';
@@ -62,11 +61,15 @@ export function parseHfBertConfig(raw: unknown, source = 'config.json'): HfBertC
   }
   const c = parsed.data;
   const refuse = (field: string, value: unknown, expected: string): never => {
-    throw new HfModelError(source, `${field} is ${JSON.stringify(value)} but this engine only trains BERT-like encoders (${expected}); pick a BERT-family model such as all-MiniLM-L6-v2, bge-small or e5-small`);
+    throw new HfModelError(
+      source,
+      `${field} is ${JSON.stringify(value)} but this engine only trains BERT-like encoders (${expected}); pick a BERT-family model such as all-MiniLM-L6-v2, bge-small or e5-small`,
+    );
   };
   if (c.model_type !== undefined && !BERT_LIKE.has(c.model_type)) refuse('model_type', c.model_type, '"bert"');
   if (c.hidden_act !== 'gelu') refuse('hidden_act', c.hidden_act, '"gelu" (exact erf GELU)');
-  if (c.position_embedding_type !== 'absolute') refuse('position_embedding_type', c.position_embedding_type, '"absolute"');
+  if (c.position_embedding_type !== 'absolute')
+    refuse('position_embedding_type', c.position_embedding_type, '"absolute"');
   const dims: BertDims = {
     vocabSize: c.vocab_size,
     hiddenSize: c.hidden_size,
@@ -94,7 +97,8 @@ export function parseHfBertConfig(raw: unknown, source = 'config.json'): HfBertC
 /** Reads and validates `dir/config.json`. */
 export function loadHfBertConfig(dir: string): HfBertConfig {
   const path = join(dir, 'config.json');
-  if (!existsSync(path)) throw new HfModelError(dir, 'has no config.json; point the app at a Hugging Face model folder');
+  if (!existsSync(path))
+    throw new HfModelError(dir, 'has no config.json; point the app at a Hugging Face model folder');
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -150,17 +154,26 @@ export function resolveBertWeights(dims: BertDims, file: SafetensorsFile): Map<s
   if (problems.length > 0) {
     const shown = problems.slice(0, 8).join('; ');
     const more = problems.length > 8 ? `; and ${problems.length - 8} more` : '';
-    throw new HfModelError(file.source, `does not match config.json: ${shown}${more}. Use the weights that came with this config.json`);
+    throw new HfModelError(
+      file.source,
+      `does not match config.json: ${shown}${more}. Use the weights that came with this config.json`,
+    );
   }
   return found;
 }
 
 /** Loads config.json + model.safetensors of a BERT folder into float32 parameters under canonical names. */
-export function loadBertEncoder(dir: string): { readonly config: HfBertConfig; readonly params: Map<string, ParamTensor> } {
+export function loadBertEncoder(dir: string): {
+  readonly config: HfBertConfig;
+  readonly params: Map<string, ParamTensor>;
+} {
   const config = loadHfBertConfig(dir);
   const path = join(dir, 'model.safetensors');
   if (!existsSync(path)) {
-    throw new HfModelError(dir, 'has no model.safetensors; convert pytorch_model.bin with transformers (save_pretrained(..., safe_serialization=True))');
+    throw new HfModelError(
+      dir,
+      'has no model.safetensors; convert pytorch_model.bin with transformers (save_pretrained(..., safe_serialization=True))',
+    );
   }
   const file = readSafetensors(path);
   const infos = resolveBertWeights(config.dims, file);

@@ -5,7 +5,21 @@ import { z } from 'zod';
 
 /** Element types of the safetensors format and their sizes in bytes. */
 export const DTYPE_BYTES = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1, F8_E4M3: 1, F8_E5M2: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U64: 8,
+  U32: 4,
+  U16: 2,
+  U8: 1,
+  BOOL: 1,
+  F8_E4M3: 1,
+  F8_E5M2: 1,
 } as const;
 export type SafetensorsDtype = keyof typeof DTYPE_BYTES;
 
@@ -93,7 +107,10 @@ export class SafetensorsFile {
       case 'F64':
         return Float32Array.from(new Float64Array(copyBytes(this.bytes(name)).buffer, 0, n));
       default:
-        throw new SafetensorsError(this.source, `tensor "${name}" has dtype ${t.dtype}; only float tensors (F32, F16, BF16, F64) convert to float32`);
+        throw new SafetensorsError(
+          this.source,
+          `tensor "${name}" has dtype ${t.dtype}; only float tensors (F32, F16, BF16, F64) convert to float32`,
+        );
     }
   }
 }
@@ -137,7 +154,9 @@ export function parseSafetensors(buffer: Uint8Array, source = '<buffer>'): Safet
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   const headerLen64 = view.getBigUint64(0, true);
   if (headerLen64 > BigInt(Math.min(MAX_HEADER_BYTES, buffer.length - 8))) {
-    fail(`header length ${headerLen64} exceeds the file (${buffer.length} bytes) or the 100 MB limit; the file is truncated or not safetensors`);
+    fail(
+      `header length ${headerLen64} exceeds the file (${buffer.length} bytes) or the 100 MB limit; the file is truncated or not safetensors`,
+    );
   }
   const headerLen = Number(headerLen64);
   let raw: unknown;
@@ -164,14 +183,19 @@ export function parseSafetensors(buffer: Uint8Array, source = '<buffer>'): Safet
       fail(`tensor "${name}": field "${issue.path.join('.')}" ${issue.message}`);
       continue;
     }
-    const { dtype, shape, data_offsets: [begin, end] } = e.data;
+    const {
+      dtype,
+      shape,
+      data_offsets: [begin, end],
+    } = e.data;
     const numel = shape.reduce((a, b) => a * b, 1);
     if (!Number.isSafeInteger(numel * DTYPE_BYTES[dtype])) fail(`tensor "${name}" shape [${shape}] is too large`);
     if (end < begin) fail(`tensor "${name}" data_offsets [${begin}, ${end}] end before begin`);
     if (end - begin !== numel * DTYPE_BYTES[dtype]) {
       fail(`tensor "${name}" holds ${end - begin} bytes but ${dtype} [${shape}] needs ${numel * DTYPE_BYTES[dtype]}`);
     }
-    if (end > dataLen) fail(`tensor "${name}" ends at byte ${end} of a ${dataLen}-byte data section; the file is truncated`);
+    if (end > dataLen)
+      fail(`tensor "${name}" ends at byte ${end} of a ${dataLen}-byte data section; the file is truncated`);
     infos.push({ name, dtype, shape, begin: dataStart + begin, end: dataStart + end });
   }
   checkLayout(infos, dataStart, buffer.length, fail);
@@ -179,11 +203,19 @@ export function parseSafetensors(buffer: Uint8Array, source = '<buffer>'): Safet
 }
 
 /** Tensors must tile the data section exactly (no overlap, no hole, no trailing bytes), as the reference reader demands. */
-function checkLayout(infos: readonly TensorInfo[], dataStart: number, fileEnd: number, fail: (r: string) => never): void {
+function checkLayout(
+  infos: readonly TensorInfo[],
+  dataStart: number,
+  fileEnd: number,
+  fail: (r: string) => never,
+): void {
   const sorted = [...infos].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let pos = dataStart;
   for (const t of sorted) {
-    if (t.begin < pos) fail(`tensor "${t.name}" overlaps the previous tensor (starts at data byte ${t.begin - dataStart}, previous ends at ${pos - dataStart})`);
+    if (t.begin < pos)
+      fail(
+        `tensor "${t.name}" overlaps the previous tensor (starts at data byte ${t.begin - dataStart}, previous ends at ${pos - dataStart})`,
+      );
     if (t.begin > pos) fail(`gap of ${t.begin - pos} bytes before tensor "${t.name}"; the offsets are corrupt`);
     pos = t.end;
   }
@@ -203,12 +235,18 @@ function layout(tensors: readonly F32Tensor[], metadata: Readonly<Record<string,
   const seen = new Set<string>();
   for (const t of [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (t.name === '' || t.name === '__metadata__' || seen.has(t.name)) {
-      throw new SafetensorsError('writer', `tensor name "${t.name}" is empty, reserved or duplicated; give each tensor a unique name`);
+      throw new SafetensorsError(
+        'writer',
+        `tensor name "${t.name}" is empty, reserved or duplicated; give each tensor a unique name`,
+      );
     }
     seen.add(t.name);
     const numel = t.shape.reduce((a, b) => a * b, 1);
     if (numel !== t.data.length || t.shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new SafetensorsError('writer', `tensor "${t.name}" has ${t.data.length} values but shape [${t.shape}] needs ${numel}`);
+      throw new SafetensorsError(
+        'writer',
+        `tensor "${t.name}" has ${t.data.length} values but shape [${t.shape}] needs ${numel}`,
+      );
     }
     header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
@@ -234,7 +272,10 @@ function leBytes(data: Float32Array): Uint8Array {
 }
 
 /** Serialises F32 tensors into one safetensors buffer (tests, small files). */
-export function serializeSafetensors(tensors: readonly F32Tensor[], metadata?: Readonly<Record<string, string>>): Uint8Array {
+export function serializeSafetensors(
+  tensors: readonly F32Tensor[],
+  metadata?: Readonly<Record<string, string>>,
+): Uint8Array {
   const head = layout(tensors, metadata);
   const total = head.length + tensors.reduce((n, t) => n + t.data.byteLength, 0);
   const out = new Uint8Array(total);
@@ -248,7 +289,11 @@ export function serializeSafetensors(tensors: readonly F32Tensor[], metadata?: R
 }
 
 /** Writes F32 tensors to `path` atomically: a temp file in the same folder, fsync, rename, fsync of the folder. */
-export function writeSafetensors(path: string, tensors: readonly F32Tensor[], metadata?: Readonly<Record<string, string>>): void {
+export function writeSafetensors(
+  path: string,
+  tensors: readonly F32Tensor[],
+  metadata?: Readonly<Record<string, string>>,
+): void {
   const head = layout(tensors, metadata);
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const fd = openSync(tmp, 'w');
@@ -269,7 +314,7 @@ export function writeSafetensors(path: string, tensors: readonly F32Tensor[], me
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, Math.min(bytes.length - off, 1 << 30));
+  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, Math.min(bytes.length - off, 1 << 30));
 }
 
 /** fsync a directory so a rename inside it survives a crash (a no-op where directories cannot be opened). */

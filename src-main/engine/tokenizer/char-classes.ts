@@ -31,9 +31,11 @@ const MAX_CP = 0x110000;
 function buildFlags(): Uint8Array {
   // One byte per code point (1.1 MB): a table lookup beats any range search in the hot loop.
   const flags = new Uint8Array(MAX_CP);
-  const mark = (ranges: readonly number[], flag: number): void => {
-    for (let i = 0; i < ranges.length; i += 2) {
-      for (let cp = ranges[i]; cp <= ranges[i + 1]; cp++) flags[cp] |= flag;
+  const mark = (ranges: string, flag: number): void => {
+    for (const item of ranges.split(' ')) {
+      const [a, b = a] = item.split('-');
+      const end = parseInt(b, 16);
+      for (let cp = parseInt(a, 16); cp <= end; cp++) flags[cp] |= flag;
     }
   };
   mark(REMOVE_RANGES, F_REMOVE);

@@ -25,7 +25,8 @@ export interface TokenizerSpec {
 
 const tokenField = z.union([z.string(), z.object({ content: z.string() }).loose()]);
 type TokenField = z.infer<typeof tokenField>;
-const tokenText = (t: TokenField | undefined): string | undefined => (t === undefined ? undefined : typeof t === 'string' ? t : t.content);
+const tokenText = (t: TokenField | undefined): string | undefined =>
+  t === undefined ? undefined : typeof t === 'string' ? t : t.content;
 
 const tokenizerConfigSchema = z
   .object({
@@ -111,7 +112,8 @@ export function readVocabTxt(path: string): string[] {
   const text = readFileSync(path, 'utf8');
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length === 0) throw new TokenizerLoadError(path, 'is empty; a WordPiece vocabulary needs one token per line');
+  if (lines.length === 0)
+    throw new TokenizerLoadError(path, 'is empty; a WordPiece vocabulary needs one token per line');
   return lines;
 }
 
@@ -120,7 +122,10 @@ function vocabFromMap(path: string, map: Readonly<Record<string, number>>): stri
   const vocab = new Array<string>(entries.length);
   for (const [token, id] of entries) {
     if (id >= entries.length || vocab[id] !== undefined) {
-      throw new TokenizerLoadError(path, `model.vocab id ${id} of "${token}" is duplicated or out of range 0..${entries.length - 1}`);
+      throw new TokenizerLoadError(
+        path,
+        `model.vocab id ${id} of "${token}" is duplicated or out of range 0..${entries.length - 1}`,
+      );
     }
     vocab[id] = token;
   }
@@ -134,18 +139,30 @@ function clsSepFromPostProcessor(path: string, pp: TokenizerJson['post_processor
     const specials = pp.single.filter((p) => 'SpecialToken' in p).map((p) => p.SpecialToken.id);
     return { cls: specials[0], sep: specials[specials.length - 1] };
   }
-  throw new TokenizerLoadError(path, `post_processor.type "${pp.type}" is not supported; expected BertProcessing or TemplateProcessing`);
+  throw new TokenizerLoadError(
+    path,
+    `post_processor.type "${pp.type}" is not supported; expected BertProcessing or TemplateProcessing`,
+  );
 }
 
 function checkSupported(path: string, tj: TokenizerJson): void {
   if (tj.model.type !== 'WordPiece') {
-    throw new TokenizerLoadError(path, `model.type "${tj.model.type}" is not supported; only BERT WordPiece models are (use a BERT-family folder)`);
+    throw new TokenizerLoadError(
+      path,
+      `model.type "${tj.model.type}" is not supported; only BERT WordPiece models are (use a BERT-family folder)`,
+    );
   }
   if (tj.normalizer !== null && tj.normalizer.type !== 'BertNormalizer') {
-    throw new TokenizerLoadError(path, `normalizer.type "${tj.normalizer.type}" is not supported; expected BertNormalizer`);
+    throw new TokenizerLoadError(
+      path,
+      `normalizer.type "${tj.normalizer.type}" is not supported; expected BertNormalizer`,
+    );
   }
   if (tj.pre_tokenizer !== null && tj.pre_tokenizer.type !== 'BertPreTokenizer') {
-    throw new TokenizerLoadError(path, `pre_tokenizer.type "${tj.pre_tokenizer.type}" is not supported; expected BertPreTokenizer`);
+    throw new TokenizerLoadError(
+      path,
+      `pre_tokenizer.type "${tj.pre_tokenizer.type}" is not supported; expected BertPreTokenizer`,
+    );
   }
   for (const t of tj.added_tokens) {
     if (t.normalized || t.lstrip || t.rstrip || t.single_word) {
@@ -166,7 +183,11 @@ function modelMaxLength(cfg: TokenizerConfig | null): number | null {
 function requireInVocab(path: string, vocab: readonly string[], tokens: readonly string[]): void {
   const set = new Set(vocab);
   for (const t of tokens) {
-    if (!set.has(t)) throw new TokenizerLoadError(path, `special token "${t}" is not in the vocabulary; fix the token names in the tokenizer files`);
+    if (!set.has(t))
+      throw new TokenizerLoadError(
+        path,
+        `special token "${t}" is not in the vocabulary; fix the token names in the tokenizer files`,
+      );
   }
 }
 
@@ -178,7 +199,10 @@ export function loadTokenizerSpec(dir: string): TokenizerSpec {
   const cfg = existsSync(cfgPath) ? readJson(cfgPath, tokenizerConfigSchema) : null;
   if (existsSync(tjPath)) return specFromTokenizerJson(tjPath, cfg);
   if (existsSync(vocabPath)) return specFromVocabTxt(vocabPath, cfg);
-  throw new TokenizerLoadError(dir, 'has neither tokenizer.json nor vocab.txt; point the app at a Hugging Face BERT model folder');
+  throw new TokenizerLoadError(
+    dir,
+    'has neither tokenizer.json nor vocab.txt; point the app at a Hugging Face BERT model folder',
+  );
 }
 
 function specFromTokenizerJson(path: string, cfg: TokenizerConfig | null): TokenizerSpec {

@@ -45,7 +45,14 @@ export function emptyContent(): Content {
 }
 
 /** Wraps content[from, to) in [CLS] ... [SEP]. */
-export function wrapContent(c: Content, from: number, to: number, clsId: number, sepId: number, truncated: boolean): Encoding {
+export function wrapContent(
+  c: Content,
+  from: number,
+  to: number,
+  clsId: number,
+  sepId: number,
+  truncated: boolean,
+): Encoding {
   const n = to - from + 2;
   const ids = new Int32Array(n);
   const offsets: Offset[] = new Array<Offset>(n);

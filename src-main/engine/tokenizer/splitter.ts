@@ -22,7 +22,12 @@ export interface NormalizerOptions {
  * [start, end) UTF-16 range of the original character it came from. The arrays are scratch buffers
  * reused for the next word. Return false to stop splitting (truncation reached).
  */
-export type WordSink = (word: string, cpCount: number, origStarts: ArrayLike<number>, origEnds: ArrayLike<number>) => boolean;
+export type WordSink = (
+  word: string,
+  cpCount: number,
+  origStarts: ArrayLike<number>,
+  origEnds: ArrayLike<number>,
+) => boolean;
 
 const REPLACEMENT = 0xfffd;
 const CHUNK = 8192;
@@ -49,7 +54,7 @@ export class WordSplitter {
     this.stopped = false;
     this.cpLen = 0;
     this.unitLen = 0;
-    for (let i = from; i < to && !this.stopped; ) {
+    for (let i = from; i < to && !this.stopped;) {
       let cp = text.charCodeAt(i);
       let len = 1;
       if (cp >= 0xd800 && cp < 0xe000) {

@@ -5,11 +5,23 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { lowercaseCp, stripAccentsCp } from './char-classes';
 import type { Encoding } from './encoding';
-import { AG_NEWS_DEV, CONLL_VALID, MINILM_DIR, allExist, readAgNewsTexts, readConllSentences, shortHash } from './reference-data';
+import {
+  AG_NEWS_DEV,
+  CONLL_VALID,
+  MINILM_DIR,
+  allExist,
+  readAgNewsTexts,
+  readConllSentences,
+  shortHash,
+} from './reference-data';
 import { WordPieceTokenizer } from './tokenizer';
 
 // Expected values come from Hugging Face tokenizers via scripts/ref/tokenizer_ref.py parity.
-const record = { ids: z.array(z.number()), offsets: z.array(z.tuple([z.number(), z.number()])), wordIds: z.array(z.number()) };
+const record = {
+  ids: z.array(z.number()),
+  offsets: z.array(z.tuple([z.number(), z.number()])),
+  wordIds: z.array(z.number()),
+};
 const hashed = z.object({
   counts: z.object({ texts: z.number(), tokens: z.number(), unk: z.number() }),
   hashes: z.array(z.tuple([z.string(), z.string(), z.string()])),
@@ -60,10 +72,20 @@ describe(`parity with HF tokenizers on all-MiniLM-L6-v2 ${haveModel ? '' : skipM
 
   it.skipIf(!haveModel)('synthetic edge cases: same ids, offsets and word ids', () => {
     for (const c of fixture.syntheticTexts) {
-      expect({ text: c.text, ...plain(tok.encode(c.text)) }).toEqual({ text: c.text, ids: c.ids, offsets: c.offsets, wordIds: c.wordIds });
+      expect({ text: c.text, ...plain(tok.encode(c.text)) }).toEqual({
+        text: c.text,
+        ids: c.ids,
+        offsets: c.offsets,
+        wordIds: c.wordIds,
+      });
     }
     for (const c of fixture.syntheticWords) {
-      expect({ words: c.words, ...plain(tok.encodeWords(c.words)) }).toEqual({ words: c.words, ids: c.ids, offsets: c.offsets, wordIds: c.wordIds });
+      expect({ words: c.words, ...plain(tok.encodeWords(c.words)) }).toEqual({
+        words: c.words,
+        ids: c.ids,
+        offsets: c.offsets,
+        wordIds: c.wordIds,
+      });
     }
   });
 
@@ -79,15 +101,31 @@ describe(`parity with HF tokenizers on all-MiniLM-L6-v2 ${haveModel ? '' : skipM
       if (shortHash(p.offsets) !== ho) mismatch.offsets++;
       if (shortHash(p.wordIds) !== hw) mismatch.wordIds++;
     });
-    console.log(`[tokenizer parity] ${name}: ${encs.length} texts, ${tokens} tokens, mismatches ${JSON.stringify(mismatch)}`);
+    console.log(
+      `[tokenizer parity] ${name}: ${encs.length} texts, ${tokens} tokens, mismatches ${JSON.stringify(mismatch)}`,
+    );
     expect({ tokens, ...mismatch }).toEqual({ tokens: expected.counts.tokens, ids: 0, offsets: 0, wordIds: 0 });
   };
 
-  it.skipIf(!haveModel || !allExist(AG_NEWS_DEV))(`ag_news/dev.csv: 0 mismatches ${allExist(AG_NEWS_DEV) ? '' : '(skipped: data missing)'}`, () => {
-    compare('ag_news/dev.csv', readAgNewsTexts(AG_NEWS_DEV).map((t) => tok.encode(t)), fixture.agNewsDev);
-  });
+  it.skipIf(!haveModel || !allExist(AG_NEWS_DEV))(
+    `ag_news/dev.csv: 0 mismatches ${allExist(AG_NEWS_DEV) ? '' : '(skipped: data missing)'}`,
+    () => {
+      compare(
+        'ag_news/dev.csv',
+        readAgNewsTexts(AG_NEWS_DEV).map((t) => tok.encode(t)),
+        fixture.agNewsDev,
+      );
+    },
+  );
 
-  it.skipIf(!haveModel || !allExist(CONLL_VALID))(`conll2003/valid.txt words: 0 mismatches ${allExist(CONLL_VALID) ? '' : '(skipped: data missing)'}`, () => {
-    compare('conll2003/valid.txt', readConllSentences(CONLL_VALID).map((ws) => tok.encodeWords(ws)), fixture.conllValid);
-  });
+  it.skipIf(!haveModel || !allExist(CONLL_VALID))(
+    `conll2003/valid.txt words: 0 mismatches ${allExist(CONLL_VALID) ? '' : '(skipped: data missing)'}`,
+    () => {
+      compare(
+        'conll2003/valid.txt',
+        readConllSentences(CONLL_VALID).map((ws) => tok.encodeWords(ws)),
+        fixture.conllValid,
+      );
+    },
+  );
 });

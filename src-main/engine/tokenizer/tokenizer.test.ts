@@ -9,7 +9,26 @@ import { WordPieceTokenizer } from './tokenizer';
 import { stitchWindows } from './windows';
 
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
-const WORDS = ['un', '##aff', '##able', 'aff', 'the', 'cafe', 'hello', 'world', '!', ',', "'", 's', '##s', 'a', '##b', 'b', '中', 'é'];
+const WORDS = [
+  'un',
+  '##aff',
+  '##able',
+  'aff',
+  'the',
+  'cafe',
+  'hello',
+  'world',
+  '!',
+  ',',
+  "'",
+  's',
+  '##s',
+  'a',
+  '##b',
+  'b',
+  '中',
+  'é',
+];
 
 function tiny(overrides: Partial<TokenizerSpec> = {}): WordPieceTokenizer {
   return new WordPieceTokenizer({
@@ -65,7 +84,16 @@ describe('WordPiece on a tiny vocabulary', () => {
   });
 
   it('matches special tokens in raw text before normalisation', () => {
-    expect(tokens(t, 'hello[SEP]world [unk]')).toEqual(['[CLS]', 'hello', '[SEP]', 'world', '[UNK]', '[UNK]', '[UNK]', '[SEP]']);
+    expect(tokens(t, 'hello[SEP]world [unk]')).toEqual([
+      '[CLS]',
+      'hello',
+      '[SEP]',
+      'world',
+      '[UNK]',
+      '[UNK]',
+      '[UNK]',
+      '[SEP]',
+    ]);
   });
 
   it('drops control characters, NUL, U+FFFD and lone surrogates; whitespace variants split', () => {
@@ -79,7 +107,14 @@ describe('WordPiece on a tiny vocabulary', () => {
     const e = t.encodeWords(['Hello', "world's", '']);
     expect([...e.ids].map((id) => t.idToToken(id))).toEqual(['[CLS]', 'hello', 'world', "'", 's', '[SEP]']);
     expect(e.wordIds).toEqual([null, 0, 1, 1, 1, null]);
-    expect(e.offsets).toEqual([[0, 0], [0, 5], [0, 5], [5, 6], [6, 7], [0, 0]]);
+    expect(e.offsets).toEqual([
+      [0, 0],
+      [0, 5],
+      [0, 5],
+      [5, 6],
+      [6, 7],
+      [0, 0],
+    ]);
   });
 
   it('encodes empty and whitespace-only texts as [CLS] [SEP]', () => {
@@ -112,9 +147,17 @@ describe('WordPiece on a tiny vocabulary', () => {
     const windows = t.encodeWindows(text, 8, 3);
     expect(windows.length).toBeGreaterThan(3);
     for (const w of windows) expect(w.ids.length).toBeLessThanOrEqual(8);
-    const stitched = stitchWindows(windows, windows.map((w) => w.ids));
+    const stitched = stitchWindows(
+      windows,
+      windows.map((w) => w.ids),
+    );
     expect(stitched).toEqual([...full.ids.subarray(1, -1)]);
-    expect(stitchWindows(windows, windows.map((w) => w.offsets))).toEqual(full.offsets.slice(1, -1));
+    expect(
+      stitchWindows(
+        windows,
+        windows.map((w) => w.offsets),
+      ),
+    ).toEqual(full.offsets.slice(1, -1));
     expect(() => t.encodeWindows(text, 8, 6)).toThrow(TokenizerArgumentError);
     expect(t.encodeWindows('', 8, 2)).toHaveLength(1);
   });
@@ -124,8 +167,39 @@ describe('robustness (property tests)', () => {
   const t = tiny();
   // Characters from every class the tokenizer treats differently, plus lone surrogates.
   const pieces = [
-    'a', 'B', 'é', 'e\u0301', 'İ', 'Σ', '中', '한', 'م', 'ש', '👍🏽', '👨‍👩‍👧', '🏳️‍🌈', '\u200b', '\u0000', '\ufffd', '\ud800',
-    '\udfff', ' ', '\t', '\n', '\u00a0', '\u3000', ',', '!', "'", '$', '[SEP]', '[UNK', 'hello', 'unaffable', '\u0085', '\u1fef',
+    'a',
+    'B',
+    'é',
+    'e\u0301',
+    'İ',
+    'Σ',
+    '中',
+    '한',
+    'م',
+    'ש',
+    '👍🏽',
+    '👨‍👩‍👧',
+    '🏳️‍🌈',
+    '\u200b',
+    '\u0000',
+    '\ufffd',
+    '\ud800',
+    '\udfff',
+    ' ',
+    '\t',
+    '\n',
+    '\u00a0',
+    '\u3000',
+    ',',
+    '!',
+    "'",
+    '$',
+    '[SEP]',
+    '[UNK',
+    'hello',
+    'unaffable',
+    '\u0085',
+    '\u1fef',
   ];
   const textArb = fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((a) => a.join(''));
 
@@ -150,14 +224,21 @@ describe('robustness (property tests)', () => {
       fc.property(textArb, fc.integer({ min: 3, max: 12 }), fc.nat(), (text, maxLength, s) => {
         const stride = s % (maxLength - 2);
         const ws = t.encodeWindows(text, maxLength, stride);
-        expect(stitchWindows(ws, ws.map((w) => w.ids))).toEqual([...t.encode(text).ids.subarray(1, -1)]);
+        expect(
+          stitchWindows(
+            ws,
+            ws.map((w) => w.ids),
+          ),
+        ).toEqual([...t.encode(text).ids.subarray(1, -1)]);
       }),
       { numRuns: 200 },
     );
   });
 
   it('each token covers its surface in the original text (Latin letters)', () => {
-    const latin = fc.array(fc.constantFrom('hello', 'Hello', 'CAFÉ', 'cafe\u0301', 'ab', 'AB', ' ', ',', 'unaffable'), { maxLength: 20 });
+    const latin = fc.array(fc.constantFrom('hello', 'Hello', 'CAFÉ', 'cafe\u0301', 'ab', 'AB', ' ', ',', 'unaffable'), {
+      maxLength: 20,
+    });
     fc.assert(
       fc.property(latin, (parts) => {
         const text = parts.join('');
@@ -165,7 +246,11 @@ describe('robustness (property tests)', () => {
         e.offsets.forEach(([s, x], i) => {
           const tok = t.idToToken(e.ids[i]);
           if (e.wordIds[i] === null || tok === '[UNK]') return;
-          const surface = text.slice(s, x).normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase();
+          const surface = text
+            .slice(s, x)
+            .normalize('NFD')
+            .replace(/\p{Mn}/gu, '')
+            .toLowerCase();
           expect(surface).toBe(tok.replace(/^##/, ''));
         });
       }),
@@ -201,7 +286,12 @@ describe('loading a folder', () => {
   it('refuses a tokenizer.json that is not BERT WordPiece, naming the field', () => {
     writeFileSync(
       join(dir, 'tokenizer.json'),
-      JSON.stringify({ normalizer: null, pre_tokenizer: null, post_processor: null, model: { type: 'BPE', vocab: { a: 0 } } }),
+      JSON.stringify({
+        normalizer: null,
+        pre_tokenizer: null,
+        post_processor: null,
+        model: { type: 'BPE', vocab: { a: 0 } },
+      }),
     );
     expect(() => WordPieceTokenizer.fromDir(dir)).toThrow(/model\.type "BPE"/);
     expect(() => WordPieceTokenizer.fromDir(join(dir, 'missing'))).toThrow(TokenizerLoadError);

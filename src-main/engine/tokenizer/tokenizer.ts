@@ -1,5 +1,13 @@
 import { type TokenizerSpec, loadTokenizerSpec } from './config';
-import { type Content, type Encoding, type EncodingWindow, type PaddedBatch, emptyContent, padBatch, wrapContent } from './encoding';
+import {
+  type Content,
+  type Encoding,
+  type EncodingWindow,
+  type PaddedBatch,
+  emptyContent,
+  padBatch,
+  wrapContent,
+} from './encoding';
 import { TokenizerArgumentError, TokenizerLoadError } from './errors';
 import { WordSplitter } from './splitter';
 import { makeWindows } from './windows';
@@ -60,7 +68,8 @@ export class WordPieceTokenizer {
   /** Token string of an id (throws on an id outside the vocabulary). */
   idToToken(id: number): string {
     const t = this.spec.vocab[id];
-    if (t === undefined) throw new TokenizerArgumentError(`token id ${id} is outside the vocabulary 0..${this.vocabSize - 1}`);
+    if (t === undefined)
+      throw new TokenizerArgumentError(`token id ${id} is outside the vocabulary 0..${this.vocabSize - 1}`);
     return t;
   }
 
@@ -142,7 +151,14 @@ export class WordPieceTokenizer {
     }
   }
 
-  private pushWord(c: Content, word: string, n: number, starts: ArrayLike<number>, ends: ArrayLike<number>, wordId: number): void {
+  private pushWord(
+    c: Content,
+    word: string,
+    n: number,
+    starts: ArrayLike<number>,
+    ends: ArrayLike<number>,
+    wordId: number,
+  ): void {
     const pieces = this.wordpiece.tokenize(word, n);
     for (let p = 0; p < pieces.length; p += 3) {
       pushToken(c, pieces[p], starts[pieces[p + 1]], ends[pieces[p + 2] - 1], wordId);

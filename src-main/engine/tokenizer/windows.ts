@@ -4,11 +4,15 @@ import { TokenizerArgumentError } from './errors';
 /** Checks window arguments; returns the number of content tokens per window. */
 export function windowCapacity(maxLength: number, stride: number): number {
   if (!Number.isInteger(maxLength) || maxLength < 3) {
-    throw new TokenizerArgumentError(`maxLength must be an integer >= 3 (room for [CLS], one token, [SEP]); got ${maxLength}`);
+    throw new TokenizerArgumentError(
+      `maxLength must be an integer >= 3 (room for [CLS], one token, [SEP]); got ${maxLength}`,
+    );
   }
   const cap = maxLength - 2;
   if (!Number.isInteger(stride) || stride < 0 || stride >= cap) {
-    throw new TokenizerArgumentError(`stride (tokens shared by neighbouring windows) must be an integer in [0, ${cap - 1}] for maxLength ${maxLength}; got ${stride}`);
+    throw new TokenizerArgumentError(
+      `stride (tokens shared by neighbouring windows) must be an integer in [0, ${cap - 1}] for maxLength ${maxLength}; got ${stride}`,
+    );
   }
   return cap;
 }
@@ -17,7 +21,13 @@ export function windowCapacity(maxLength: number, stride: number): number {
  * Sliding windows over content so that no token is dropped. Neighbours share `stride` tokens; each
  * shared token is owned by the window where it sits further from the edge (split at the overlap's middle).
  */
-export function makeWindows(c: Content, maxLength: number, stride: number, clsId: number, sepId: number): EncodingWindow[] {
+export function makeWindows(
+  c: Content,
+  maxLength: number,
+  stride: number,
+  clsId: number,
+  sepId: number,
+): EncodingWindow[] {
   const cap = windowCapacity(maxLength, stride);
   const n = c.ids.length;
   const starts: number[] = [0];
@@ -37,13 +47,17 @@ export function makeWindows(c: Content, maxLength: number, stride: number, clsId
 /** Joins per-window values (indexed like each window's tokens) into one value per content token, in order. */
 export function stitchWindows<T>(windows: readonly EncodingWindow[], values: readonly ArrayLike<T>[]): T[] {
   if (values.length !== windows.length) {
-    throw new TokenizerArgumentError(`stitchWindows got ${values.length} value arrays for ${windows.length} windows; pass one per window`);
+    throw new TokenizerArgumentError(
+      `stitchWindows got ${values.length} value arrays for ${windows.length} windows; pass one per window`,
+    );
   }
   const out: T[] = [];
   windows.forEach((w, k) => {
     const v = values[k];
     if (v.length !== w.ids.length) {
-      throw new TokenizerArgumentError(`window ${k} has ${w.ids.length} tokens but ${v.length} values; pass one value per token including [CLS]/[SEP]`);
+      throw new TokenizerArgumentError(
+        `window ${k} has ${w.ids.length} tokens but ${v.length} values; pass one value per token including [CLS]/[SEP]`,
+      );
     }
     for (let i = w.ownedStart; i < w.ownedEnd; i++) out.push(v[i]);
   });

@@ -25,7 +25,8 @@ export class WordPiece {
     }
     this.maxTokenCps = maxCps;
     const unk = this.ids.get(unkToken);
-    if (unk === undefined) throw new TokenizerLoadError('vocabulary', `unknown token "${unkToken}" is missing; add it or fix unk_token`);
+    if (unk === undefined)
+      throw new TokenizerLoadError('vocabulary', `unknown token "${unkToken}" is missing; add it or fix unk_token`);
     this.unkId = unk;
   }
 
