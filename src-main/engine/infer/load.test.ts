@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { saveCheckpoint } from '../model/checkpoint';
 import { loadBertEncoder } from '../model/hf-config';
@@ -12,6 +13,8 @@ import { exportCheckpoint, loadPredictor } from './load';
 import { Predictor } from './predictor';
 import { sessionForward } from './runner';
 
+const PYTHON = resolve('.venv/bin/python');
+const HAS_PYTHON = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch, transformers, onnxruntime, tokenizers']).status === 0;
 const root = mkdtempSync(join(tmpdir(), 'mts-load-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -64,4 +67,20 @@ describe('checkpoint -> predictor and export', () => {
       await loaded.release();
     }
   });
+
+  it.skipIf(!HAS_PYTHON)('passes the Python check: HF layout loads, per-head ONNX = model.onnx = PyTorch BertModel + heads (needs .venv)', async () => {
+    const ckpt = join(root, 'ckpt');
+    if (!existsSync(ckpt)) tinyCheckpoint();
+    const out = join(root, 'bundle-py');
+    await exportCheckpoint(ckpt, out, { name: 'tiny', baseModel: 'tiny', data: 'none', preset: 'full', metrics: {} });
+    const r = spawnSync(PYTHON, [resolve('scripts/ref/export_check.py'), out, '--checkpoint', ckpt], {
+      encoding: 'utf8',
+      env: { ...process.env, TRANSFORMERS_VERBOSITY: 'error', HF_HUB_OFFLINE: '1' },
+    });
+    const report = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { ok: boolean; failures: string[]; torch: { maxAbsDiff: Record<string, number> } };
+    console.info(`export_check: ${JSON.stringify(report.torch)}`);
+    expect(report.failures).toEqual([]);
+    expect(r.status).toBe(0);
+    expect(Object.keys(report.torch.maxAbsDiff).sort()).toEqual(['class_logits', 'sentence_embedding', 'token_logits']);
+  }, 120_000);
 });

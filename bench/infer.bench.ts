@@ -1,0 +1,154 @@
+/**
+ * Inference throughput (`npm run bench:infer`, prints one JSON object): the app's predictor (tokenize, sort by
+ * length, pad per batch, ORT forward, softmax, BIO -> char spans) on AG News dev texts with all-MiniLM-L6-v2 +
+ * a 4-class head + a 9-tag NER head (random heads: speed does not depend on their values), CPU EP, 2 threads,
+ * batch 32, max length 128. In the same run: a bare onnxruntime-node forward of the same exported graph on the
+ * exact batches the predictor sent (ratio ours/bare: the predictor's own overhead), and PyTorch eager via
+ * scripts/ref/bench_torch_infer.py when .venv/bin/python exists (ratio ours/torch).
+ * Usage: npx tsx bench/infer.bench.ts [--limit 2000] [--rounds 2] [--no-torch]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node'; // only for the bare baseline: the point is to skip our runtime layer
+import { buildExportGraph } from '../src-main/engine/infer/graphs';
+import type { BatchFeeds, ForwardFn } from '../src-main/engine/infer/ports';
+import { Predictor } from '../src-main/engine/infer/predictor';
+import { sessionForward } from '../src-main/engine/infer/runner';
+import { loadBertEncoder } from '../src-main/engine/model/hf-config';
+import { initHeads } from '../src-main/engine/model/init';
+import type { MultiTaskSpec } from '../src-main/engine/model/multitask';
+import { serializeModel } from '../src-main/engine/onnx';
+import { createSession } from '../src-main/engine/runtime';
+import { WordPieceTokenizer } from '../src-main/engine/tokenizer';
+import { AG_NEWS_DEV, MINILM_DIR, allExist, readAgNewsTexts } from '../src-main/engine/tokenizer/reference-data';
+
+const THREADS = 2;
+const BATCH = 32;
+const MAX_LENGTH = 128;
+const CLASSES = ['World', 'Sports', 'Business', 'Sci/Tech'];
+const TAGS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG', 'B-MISC', 'I-MISC'];
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+interface Timing {
+  readonly seconds: number;
+  readonly sentencesPerSec: number;
+}
+
+function timing(seconds: number, n: number): Timing {
+  return { seconds, sentencesPerSec: n / seconds };
+}
+
+async function bareRun(session: ort.InferenceSession, batches: readonly BatchFeeds[]): Promise<number> {
+  const t0 = performance.now();
+  for (const b of batches) {
+    const dims = [b.batch, b.seq];
+    await session.run(
+      {
+        input_ids: new ort.Tensor('int64', b.inputIds, dims),
+        attention_mask: new ort.Tensor('int64', b.attentionMask, dims),
+        token_type_ids: new ort.Tensor('int64', b.tokenTypeIds, dims),
+      },
+      ['class_logits', 'token_logits'],
+    );
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+function torchRun(limit: number, rounds: number): Record<string, unknown> {
+  const py = join(import.meta.dirname, '../.venv/bin/python');
+  if (!existsSync(py)) return { skipped: '.venv/bin/python missing (see scripts/ref/)' };
+  const script = join(import.meta.dirname, '../scripts/ref/bench_torch_infer.py');
+  const args = [script, MINILM_DIR, AG_NEWS_DEV, '--limit', String(limit), '--batch', String(BATCH), '--max-length', String(MAX_LENGTH)];
+  const r = spawnSync(py, [...args, '--threads', String(THREADS), '--classes', String(CLASSES.length), '--tags', String(TAGS.length), '--rounds', String(rounds)], {
+    encoding: 'utf8',
+    env: { ...process.env, TRANSFORMERS_VERBOSITY: 'error', HF_HUB_OFFLINE: '1' },
+  });
+  if (r.status !== 0) return { skipped: `torch bench failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  if (!allExist(MINILM_DIR, AG_NEWS_DEV)) {
+    console.log(JSON.stringify({ skipped: `${MINILM_DIR} or ${AG_NEWS_DEV} missing: put the shared folder beside the repo` }));
+    return;
+  }
+  const limit = arg('limit', 2000);
+  const rounds = arg('rounds', 2);
+  const texts = readAgNewsTexts(AG_NEWS_DEV).slice(0, limit);
+  const { config, params } = loadBertEncoder(MINILM_DIR);
+  const spec: MultiTaskSpec = { dims: config.dims, numClasses: CLASSES.length, numNerLabels: TAGS.length, pooling: 'mean' };
+  const store = new Map([...params, ...initHeads(config.dims.hiddenSize, CLASSES.length, TAGS.length, 1)]);
+  const bytes = serializeModel(buildExportGraph(spec, store));
+
+  const session = await createSession(bytes, { device: 'cpu', threads: THREADS });
+  const bare = await ort.InferenceSession.create(bytes, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: THREADS,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+  });
+  const tokenizer = WordPieceTokenizer.fromDir(MINILM_DIR);
+  const forward = sessionForward(session);
+  const sent: BatchFeeds[] = [];
+  const recording: ForwardFn = (feeds) => {
+    sent.push(feeds);
+    return forward(feeds);
+  };
+  const labels = { classification: CLASSES, ner: TAGS };
+  const options = { batchSize: BATCH, maxLength: MAX_LENGTH };
+  // Warm-up run records the exact batches (rows, padding) the bare baseline then replays.
+  const warm = await new Predictor(tokenizer, recording, labels, options).predict(texts);
+  const predictor = new Predictor(tokenizer, forward, labels, options);
+  await bareRun(bare, sent.slice(0, 2));
+
+  // Interleaved so load from other processes hits both alike; best of each.
+  const ours: number[] = [];
+  const bareTimes: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    bareTimes.push(await bareRun(bare, sent));
+    const t0 = performance.now();
+    await predictor.predict(texts);
+    ours.push((performance.now() - t0) / 1000);
+  }
+  const oursBest = timing(Math.min(...ours), texts.length);
+  const bareBest = timing(Math.min(...bareTimes), texts.length);
+  const torch = process.argv.includes('--no-torch') ? { skipped: '--no-torch' } : torchRun(texts.length, rounds);
+  const torchRate = typeof torch['sentencesPerSec'] === 'number' ? torch['sentencesPerSec'] : null;
+  await session.release();
+  await bare.release();
+  const rows = sent.reduce((a, b) => a + b.batch, 0);
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'infer',
+        model: 'all-MiniLM-L6-v2 + 4-class head + 9-tag NER head',
+        device: 'cpu',
+        threads: THREADS,
+        batchSize: BATCH,
+        maxLength: MAX_LENGTH,
+        texts: texts.length,
+        rows,
+        batches: sent.length,
+        meanPaddedLength: sent.reduce((a, b) => a + b.seq * b.batch, 0) / rows,
+        truncatedTexts: warm.filter((p) => p.ok && p.truncated).length,
+        entitiesFound: warm.reduce((a, p) => a + (p.ok ? p.entities.length : 0), 0),
+        ours: { ...oursBest, all: ours },
+        bareOrt: { ...bareBest, all: bareTimes },
+        ratioOursOverBare: oursBest.sentencesPerSec / bareBest.sentencesPerSec,
+        torch,
+        ratioOursOverTorch: torchRate === null ? null : oursBest.sentencesPerSec / torchRate,
+        loadAverage: (await import('node:os')).loadavg()[0],
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+await main();
