@@ -1,26 +1,28 @@
 import nlp from 'compromise';
-import { z } from 'zod';
 import type { SilverSpan } from '../types';
 import { dropTitles, trimEdges } from './edges';
 import { LabelerError, silverSpan, type Labeler } from './types';
 
 const ID = 'compromise-ner@1';
 
-// compromise's match JSON is untyped; we read only term offsets (match-level offsets include quotes
-// inconsistently, term offsets are exact UTF-16 positions in the input).
-const termsSchema = z.array(
-  z.object({
-    terms: z.array(z.object({ text: z.string(), offset: z.object({ start: z.number(), length: z.number() }) })),
-  }),
-);
-
-interface CompromiseView {
-  json(options: object): unknown;
+// compromise's documents are arrays of term objects shared between a document and its match views, so
+// offsets are computed once per text by walking the terms (their `text` is the original surface form)
+// instead of asking compromise for offsets, which recomputes them for every view and is 6x slower.
+interface Term {
+  readonly text: string;
 }
-interface CompromiseDoc {
+interface CompromiseView {
+  readonly docs: readonly (readonly Term[])[];
+}
+interface CompromiseDoc extends CompromiseView {
   people(): CompromiseView;
   organizations(): CompromiseView;
   places(): CompromiseView;
+}
+
+function isView(x: unknown): x is CompromiseView {
+  const docs = (x as Partial<CompromiseView> | null)?.docs;
+  return Array.isArray(docs) && docs.every((d) => Array.isArray(d) && d.every((t: Partial<Term>) => typeof t?.text === 'string'));
 }
 
 const KINDS = [
@@ -29,18 +31,32 @@ const KINDS = [
   ['LOC', (d: CompromiseDoc) => d.places()],
 ] as const;
 
-function matches(view: CompromiseView): readonly (readonly [number, number])[] {
-  const parsed = termsSchema.safeParse(view.json({ offset: true, terms: { offset: true } }));
-  if (!parsed.success) {
-    throw new LabelerError(`compromise returned matches without term offsets (${parsed.error.issues[0].message}); the installed compromise version is not supported, use 14.x`);
+/** Offsets of every term in the original text, found left to right. */
+function termOffsets(text: string, doc: CompromiseView): Map<Term, readonly [number, number]> {
+  const out = new Map<Term, readonly [number, number]>();
+  let cursor = 0;
+  for (const sentence of doc.docs) {
+    for (const term of sentence) {
+      if (term.text === '') continue; // expanded contractions ("Gates's" -> is) have no surface text
+      const at = text.indexOf(term.text, cursor);
+      if (at < 0) {
+        throw new LabelerError(`compromise term "${term.text}" not found in the text after offset ${cursor}; this compromise version normalises text differently, use 14.x`);
+      }
+      out.set(term, [at, at + term.text.length]);
+      cursor = at + term.text.length;
+    }
   }
-  return parsed.data
-    .filter((m) => m.terms.length > 0)
-    .map((m) => {
-      const first = m.terms[0].offset;
-      const last = m.terms[m.terms.length - 1].offset;
-      return [first.start, last.start + last.length] as const;
-    });
+  return out;
+}
+
+function matches(view: CompromiseView, offsets: ReadonlyMap<Term, readonly [number, number]>): (readonly [number, number])[] {
+  if (!isView(view)) throw new LabelerError('compromise returned a match view without terms; use compromise 14.x');
+  const out: (readonly [number, number])[] = [];
+  for (const terms of view.docs) {
+    const located = terms.map((t) => offsets.get(t)).filter((o) => o !== undefined);
+    if (located.length > 0) out.push([located[0][0], located[located.length - 1][1]]);
+  }
+  return out;
 }
 
 /** Splits "Wuhan, China" (comma-separated places) into one range per place. */
@@ -75,9 +91,11 @@ export function compromiseLabeler(): Labeler {
     types: ['PER', 'ORG', 'LOC'],
     label(text: string): SilverSpan[] {
       const doc = nlp(text) as unknown as CompromiseDoc;
+      if (!isView(doc)) throw new LabelerError('compromise returned a document without terms; use compromise 14.x');
+      const offsets = termOffsets(text, doc);
       const spans: SilverSpan[] = [];
       for (const [type, pick] of KINDS) {
-        for (const [start, end] of matches(pick(doc))) {
+        for (const [start, end] of matches(pick(doc), offsets)) {
           for (const [s, e] of cleanMatch(text, type, start, end)) spans.push(silverSpan(ID, s, e, type));
         }
       }

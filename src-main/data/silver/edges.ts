@@ -4,7 +4,7 @@
 /** Words that precede a name but are not part of it (compared lower-case, without a final '.'). */
 export const TITLES: ReadonlySet<string> = new Set([
   'mr', 'mrs', 'ms', 'miss', 'dr', 'prof', 'professor', 'sir', 'dame', 'lord', 'lady', 'rev', 'reverend',
-  'father', 'sister', 'brother', 'st', 'president', 'vice', 'chancellor', 'minister', 'prime', 'premier',
+  'father', 'sister', 'brother', 'president', 'vice', 'chancellor', 'minister', 'prime', 'premier',
   'secretary', 'senator', 'sen', 'rep', 'representative', 'congressman', 'congresswoman', 'governor', 'gov',
   'mayor', 'judge', 'justice', 'king', 'queen', 'prince', 'princess', 'pope', 'ceo', 'cfo', 'coo', 'chairman',
   'chairwoman', 'chief', 'executive', 'director', 'general', 'gen', 'col', 'colonel', 'capt', 'captain',

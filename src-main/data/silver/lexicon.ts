@@ -33,7 +33,7 @@ const EXTRA: Readonly<Record<string, LexKind>> = {
   reuters: 'ORG', interfax: 'ORG', xinhua: 'ORG', afp: 'ORG', 'itar-tass': 'ORG', tass: 'ORG', ap: 'ORG', bloomberg: 'ORG',
   un: 'ORG', 'u.n.': 'ORG', nato: 'ORG', eu: 'ORG', osce: 'ORG', imf: 'ORG', opec: 'ORG', wto: 'ORG', uefa: 'ORG', fifa: 'ORG',
   'european union': 'ORG', 'united nations': 'ORG', 'world bank': 'ORG', 'red cross': 'ORG', congress: 'ORG', senate: 'ORG',
-  parliament: 'ORG', 'security council': 'ORG', 'european commission': 'ORG', pentagon: 'ORG', kremlin: 'ORG',
+  parliament: 'ORG', 'security council': 'ORG', 'european commission': 'ORG', pentagon: 'ORG',
   'u.s.': 'LOC', us: 'LOC', usa: 'LOC', 'u.k.': 'LOC', uk: 'LOC', britain: 'LOC', 'great britain': 'LOC',
   'united states': 'LOC', 'hong kong': 'LOC', 'west bank': 'LOC', 'gaza strip': 'LOC', gaza: 'LOC', europe: 'LOC',
   asia: 'LOC', africa: 'LOC', 'latin america': 'LOC', 'middle east': 'LOC', 'soviet union': 'LOC',
@@ -49,7 +49,7 @@ export const COUNTRIES: ReadonlySet<string> = new Set([
   'bolivia', 'bosnia', 'brazil', 'britain', 'bulgaria', 'cameroon', 'canada', 'chile', 'china', 'colombia', 'croatia',
   'cuba', 'cyprus', 'czech republic', 'denmark', 'ecuador', 'egypt', 'england', 'estonia', 'ethiopia', 'fiji', 'finland',
   'france', 'georgia', 'germany', 'ghana', 'greece', 'holland', 'hungary', 'iceland', 'india', 'indonesia', 'iran', 'iraq',
-  'ireland', 'israel', 'italy', 'jamaica', 'japan', 'kenya', 'latvia', 'lithuania', 'luxembourg', 'macedonia', 'malaysia',
+  'ireland', 'israel', 'italy', 'jamaica', 'japan', 'jordan', 'lebanon', 'syria', 'libya', 'sudan', 'chad', 'qatar', 'kuwait', 'oman', 'yemen', 'kenya', 'latvia', 'lithuania', 'luxembourg', 'macedonia', 'malaysia',
   'malta', 'mexico', 'moldova', 'morocco', 'netherlands', 'new zealand', 'nigeria', 'northern ireland', 'norway', 'pakistan',
   'paraguay', 'peru', 'poland', 'portugal', 'romania', 'russia', 'saudi arabia', 'scotland', 'senegal', 'slovakia',
   'slovenia', 'south africa', 'south korea', 'spain', 'sri lanka', 'sweden', 'switzerland', 'tunisia', 'turkey', 'ukraine',
@@ -74,6 +74,7 @@ export function newsLexicon(): Lexicon {
     if (kind !== 'COMMON') maxPhrase = Math.max(maxPhrase, key.split(' ').length);
   }
   for (const [key, kind] of Object.entries(EXTRA)) words.set(key, kind);
+  for (const key of COUNTRIES) words.set(key, 'LOC');
   // 'city' ends team names (Manchester City) in sport but towns elsewhere; the rules decide with context.
   const placeWords = new Set(Object.keys(parsed.data.two.placeWords).filter((w) => w !== 'city'));
   cached = { words, maxPhrase: Math.min(maxPhrase, 5), orgWords: new Set([...Object.keys(parsed.data.two.orgWords), ...ORG_END]), placeWords };

@@ -68,7 +68,8 @@ function makeTok(text: string, start: number, end: number, lex: Lexicon, vocab: 
     upper: letters && text === text.toUpperCase(),
     num: /^[\d.,:/-]*\d[\d.,:/-]*$/.test(text),
     lex: lex.words.get(key),
-    vocab: vocab.get(key),
+    // Plurals are common words when their singular is (Scorers, Standings).
+    vocab: vocab.get(key) ?? (key.length > 3 && key.endsWith('s') ? vocab.get(key.slice(0, -1)) : undefined),
   };
 }
 
@@ -105,15 +106,22 @@ function findPhrases(toks: readonly Tok[], lex: Lexicon, caps: boolean): Map<num
 
 function nameLike(s: Sentence, k: number, sentenceStart: boolean): boolean {
   const t = s.toks[k];
-  if (!t.letters) return false;
+  if (!t.letters || t.text.includes('$') || /^\p{L}$/u.test(t.text)) return false;
+  // Codes with digits (AA1, 3M LIBOR) are not names unless the lexicon knows them.
+  if (/\d/.test(t.text) && !NAME_KINDS.has(t.lex)) return false;
   if (NAME_KINDS.has(t.lex) && (t.cap || s.caps)) return true;
   if (s.caps) return !isCommon(t) && t.lex !== 'DATE';
   if (!t.cap) return false;
   return !(sentenceStart && isCommon(t));
 }
 
-// Type of tokens [i, j) from lexicon, name endings, titles and context.
-function classify(s: Sentence, i: number, j: number, titled: boolean): Entity | null {
+/** Why a run got its type: the rule name, for debugging and for tests. */
+export type RuleDecision = readonly [Entity | null, string];
+
+const DATE_LIKE = /^\d{4}-\d\d-\d\d$|^\d{1,2}\/\d{1,2}(?:\/\d{2,4})?$/;
+
+// Type of tokens [i, j) from lexicon, name endings, titles and context, with the rule that decided.
+function classify(s: Sentence, i: number, j: number, titled: boolean): RuleDecision {
   const { toks, lex } = s;
   const len = j - i;
   const whole = len === 1 ? toks[i].lex : lex.words.get(keyOf(toks, i, j));
@@ -121,34 +129,65 @@ function classify(s: Sentence, i: number, j: number, titled: boolean): Entity | 
   const last = toks[j - 1];
   const prev = i > 0 ? toks[i - 1] : null;
   const next = j < toks.length ? toks[j] : null;
-  const resultsLine = s.numbers >= 2 && !s.scorecard && next !== null && next.num;
-  const country = COUNTRIES.has(keyOf(toks, i, j));
-  if (whole === 'LOC') return resultsLine && !country ? 'ORG' : 'LOC';
-  if (whole === 'ORG' || whole === 'PER') return whole;
-  if (whole === 'DEMONYM' || whole === 'DATE' || whole === 'TITLE') return null;
-  if (len > 1 && lex.orgWords.has(last.key)) return 'ORG';
-  if (len > 1 && lex.placeWords.has(last.key)) return 'LOC';
-  if (len > 2 && lex.orgWords.has(first.key) && toks[i + 1].key === 'of') return 'ORG';
-  if (titled) return 'PER';
-  if (len > 1 && (/^\p{Lu}\.$/u.test(first.text) || first.lex === 'FIRST' || last.lex === 'LAST')) return 'PER';
-  if (resultsLine) return 'ORG';
-  if (!s.caps && len === 1 && first.upper && /^\p{L}{2,5}$/u.test(first.text)) return 'ORG';
-  if (toks.slice(i, j).every((t) => isCommon(t) || CONNECT.has(t.key))) return null;
+  const resultsLine = s.numbers >= 2 && !s.scorecard && next !== null && next.num && !DATE_LIKE.test(next.text);
+  const personShape = len > 1 && (/^\p{Lu}\.$/u.test(first.text) || first.lex === 'FIRST' || last.lex === 'LAST');
+  if (i === 0 && j === toks.length - 1 && next !== null && DATE_LIKE.test(next.text)) return ['LOC', 'dateline'];
+  if (whole === 'LOC') return resultsLine && !COUNTRIES.has(keyOf(toks, i, j)) ? ['ORG', 'results-team'] : ['LOC', 'lexicon'];
+  if (whole === 'ORG' || whole === 'PER') return [whole, 'lexicon'];
+  if (whole === 'DEMONYM' || whole === 'DATE' || whole === 'TITLE') return [null, 'lexicon-other'];
+  if (len === 1 && isDemonymLike(first)) return [null, 'demonym'];
+  if (len > 1 && lex.orgWords.has(last.key)) return ['ORG', 'org-ending'];
+  if (len > 2 && lex.orgWords.has(first.key) && toks[i + 1].key === 'of') return ['ORG', 'org-of'];
+  if (titled) return ['PER', 'title'];
+  if (personShape) return ['PER', 'person-shape'];
+  if (len > 1 && lex.placeWords.has(last.key)) return ['LOC', 'place-ending'];
+  if (!s.caps && len === 1 && first.upper && /^\p{L}{2,5}$/u.test(first.text)) return ['ORG', 'acronym'];
+  if (toks.slice(i, j).every((t) => isCommon(t) || CONNECT.has(t.key))) return [null, 'common-words'];
+  if (resultsLine) return ['ORG', 'results'];
   if (len === 1) {
-    if (first.lex === 'FIRST' || first.lex === 'LAST') return 'PER';
-    if (prev && LOC_BEFORE.has(prev.key) && !prev.cap) return 'LOC';
+    if (first.lex === 'FIRST' || first.lex === 'LAST') return ['PER', 'name-lexicon'];
+    if (prev && LOC_BEFORE.has(prev.key) && !prev.cap) return ['LOC', 'after-preposition'];
+    return ['PER', 'single-unknown'];
   }
-  return 'PER';
+  return ['PER', 'multi-unknown'];
 }
 
+// Plural or adjective forms of peoples and creeds (Serbs, Kurdish, Islamist) are not PER/ORG/LOC.
+function isDemonymLike(t: Tok): boolean {
+  if (t.vocab === 'ADJ' && !NAME_KINDS.has(t.lex)) return true;
+  const singular = t.key.endsWith('s') ? t.key.slice(0, -1) : null;
+  return singular !== null && (NEWS_LEXICON?.words.get(singular) === 'DEMONYM' || COMMON_WORDS?.get(singular) === 'ADJ');
+}
+
+let NEWS_LEXICON: Lexicon | null = null;
+let COMMON_WORDS: ReadonlyMap<string, VocabPos> | null = null;
+
 // Splits a run at its last title word and drops leading modifiers, then classifies what is left.
-function emit(s: Sentence, i: number, j: number, out: SilverSpan[]): void {
+function emit(s: Sentence, i: number, j: number, out: SilverSpan[], why: string[]): void {
   const { toks } = s;
   const phrase = s.phrases.get(i);
   if (phrase && phrase[0] === j) {
-    const type = classify(s, i, j, false);
-    if (type) out.push(silverSpan(ID, toks[i].start, toks[j - 1].end, type));
+    const [type, rule] = classify(s, i, j, false);
+    if (type) {
+      out.push(silverSpan(ID, toks[i].start, toks[j - 1].end, type));
+      why.push(rule);
+    }
     return;
+  }
+  // "Foreign Ministry", "British Airways": an organisation ending keeps the whole run, titles included.
+  if (j - i > 1 && s.lex.orgWords.has(toks[j - 1].key) && !TITLES.has(toks[j - 1].key)) {
+    out.push(silverSpan(ID, toks[i].start, toks[j - 1].end, 'ORG'));
+    why.push('org-ending-run');
+    return;
+  }
+  // "Karim Alami of Morocco": a person from a country (sports results) is two entities.
+  for (let k = i + 1; k < j - 1; k++) {
+    if (toks[k].key === 'of' && COUNTRIES.has(keyOf(toks, k + 1, j))) {
+      emit(s, i, k, out, why);
+      out.push(silverSpan(ID, toks[k + 1].start, toks[j - 1].end, 'LOC'));
+      why.push('of-country');
+      return;
+    }
   }
   let start = i;
   let titled = false;
@@ -156,8 +195,11 @@ function emit(s: Sentence, i: number, j: number, out: SilverSpan[]): void {
     if (TITLES.has(toks[k].key) || toks[k].lex === 'TITLE') {
       // What precedes a title is a place or organisation modifier ("U.S. President ..."): keep it only if known.
       const before = s.phrases.get(i);
-      if (before && before[0] <= k) emit(s, i, before[0], out);
-      else if (k > i && (toks[i].lex === 'LOC' || toks[i].lex === 'ORG')) out.push(silverSpan(ID, toks[i].start, toks[i].end, toks[i].lex));
+      if (before && before[0] <= k) emit(s, i, before[0], out, why);
+      else if (k > i && (toks[i].lex === 'LOC' || toks[i].lex === 'ORG')) {
+        out.push(silverSpan(ID, toks[i].start, toks[i].end, toks[i].lex));
+        why.push('before-title');
+      }
       start = k + 1;
       titled = true;
       break;
@@ -168,51 +210,59 @@ function emit(s: Sentence, i: number, j: number, out: SilverSpan[]): void {
     if (t.lex === 'DEMONYM' || t.lex === 'DATE' || (t.vocab === 'ADJ' && !NAME_KINDS.has(t.lex))) start++;
     else break;
   }
-  const type = classify(s, start, j, titled);
-  if (type) out.push(silverSpan(ID, toks[start].start, toks[j - 1].end, type));
+  const [type, rule] = classify(s, start, j, titled);
+  if (type) {
+    out.push(silverSpan(ID, toks[start].start, toks[j - 1].end, type));
+    why.push(rule);
+  }
 }
 
 /** Fast rule labeler for PER/ORG/LOC in news text (see the file comment for the signals it uses). */
 export function newsRulesLabeler(): Labeler {
+  const explain = newsRulesExplainer();
+  return { id: ID, types: ['PER', 'ORG', 'LOC'], label: (text: string) => explain(text).spans };
+}
+
+/** The rule labeler plus, for each span, the name of the rule that typed it (for debugging and review UIs). */
+export function newsRulesExplainer(): (text: string) => { readonly spans: SilverSpan[]; readonly rules: string[] } {
   const lex = newsLexicon();
   const vocab = commonWords();
-  return {
-    id: ID,
-    types: ['PER', 'ORG', 'LOC'],
-    label(text: string): SilverSpan[] {
-      const toks = tokenize(text, lex, vocab);
-      const withLetters = toks.filter((t) => t.letters);
-      const caps = withLetters.length >= 2 && withLetters.filter((t) => t.upper).length / withLetters.length > 0.6;
-      const s: Sentence = {
-        toks, lex, caps,
-        numbers: toks.filter((t) => t.num).length,
-        scorecard: toks.some((t) => SCORECARD.has(t.text)),
-        phrases: findPhrases(toks, lex, caps),
-      };
-      const spans: SilverSpan[] = [];
-      let k = 0;
-      let atStart = true;
-      while (k < toks.length) {
-        const phrase = s.phrases.get(k);
-        if (!phrase && !nameLike(s, k, atStart)) {
-          // After an opening quote, dash or colon a new sentence may start.
-          atStart = !toks[k].letters && !toks[k].num ? atStart || /^[-:"'“(—–]+$/.test(toks[k].text) : false;
-          k++;
-          continue;
-        }
-        let j = phrase ? phrase[0] : k + 1;
-        for (;;) {
-          const p = s.phrases.get(j);
-          if (p) j = p[0];
-          else if (j < toks.length && nameLike(s, j, false)) j++;
-          else if (j + 1 < toks.length && CONNECT.has(toks[j].key) && !toks[j].cap && nameLike(s, j + 1, false)) j += 2;
-          else break;
-        }
-        emit(s, k, j, spans);
-        atStart = false;
-        k = j;
+  NEWS_LEXICON = lex;
+  COMMON_WORDS = vocab;
+  return (text: string) => {
+    const toks = tokenize(text, lex, vocab);
+    const withLetters = toks.filter((t) => t.letters);
+    const caps = withLetters.some((t) => t.text.length > 1) && withLetters.filter((t) => t.upper).length / withLetters.length > 0.6;
+    const s: Sentence = {
+      toks, lex, caps,
+      numbers: toks.filter((t) => t.num).length,
+      scorecard: toks.some((t) => SCORECARD.has(t.text)),
+      phrases: findPhrases(toks, lex, caps),
+    };
+    const spans: SilverSpan[] = [];
+    const rules: string[] = [];
+    let k = 0;
+    let atStart = true;
+    while (k < toks.length) {
+      const phrase = s.phrases.get(k);
+      if (!phrase && !nameLike(s, k, atStart)) {
+        // After an opening quote, dash or colon a new sentence may start.
+        atStart = !toks[k].letters && !toks[k].num ? atStart || /^[-:"'“(—–]+$/.test(toks[k].text) : false;
+        k++;
+        continue;
       }
-      return spans;
-    },
+      let j = phrase ? phrase[0] : k + 1;
+      for (;;) {
+        const p = s.phrases.get(j);
+        if (p) j = p[0];
+        else if (j < toks.length && nameLike(s, j, false)) j++;
+        else if (j + 1 < toks.length && CONNECT.has(toks[j].key) && !toks[j].cap && nameLike(s, j + 1, false)) j += 2;
+        else break;
+      }
+      emit(s, k, j, spans, rules);
+      atStart = false;
+      k = j;
+    }
+    return { spans, rules };
   };
 }
