@@ -167,6 +167,17 @@ export class TrainingSession {
     return this.getState().params;
   }
 
+  /**
+   * The current parameters as host-tensor views, without copying (e.g. to feed an eval session). They are
+   * only valid until the next trainStep or loadState: copy them (getParameters) to keep them.
+   */
+  parameterViews(): ReadonlyMap<string, HostTensor> {
+    const views = new Map<string, HostTensor>();
+    for (const p of this.layout.trainable) views.set(p.name, fromOrt(this.currentTensor(p.name)));
+    for (const [name, t] of this.frozen) views.set(name, fromOrt(t));
+    return views;
+  }
+
   /** Loads parameters (all required), moments (missing ones start at zero) and the step counter. */
   loadState(state: TrainingState): void {
     if (!Number.isInteger(state.step) || state.step < 0) throw new StateError(`step must be a non-negative integer, got ${state.step}.`);

@@ -117,6 +117,10 @@ describe('training step (forward + grad + clip + AdamW in one graph)', () => {
     const tail: number[] = [];
     for (let i = 5; i < 10; i++) tail.push((await resumed.trainStep(batch())).loss);
     expect(tail).toEqual(losses.slice(5));
+    const views = resumed.parameterViews();
+    const copies = resumed.getParameters();
+    expect(views.get('l1.weight')!.data).toEqual(copies.get('l1.weight'));
+    expect(views.get('l1.weight')!.dims).toEqual([HIDDEN, IN]);
     await Promise.all([full.release(), resumed.release()]);
   });
 
