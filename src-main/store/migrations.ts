@@ -28,6 +28,7 @@ CREATE TABLE datasets (
   options_json     TEXT NOT NULL,
   status           TEXT NOT NULL CHECK (status IN ('importing', 'ready')),
   resume_line      INTEGER NOT NULL DEFAULT 0,
+  owner_pid        INTEGER, -- process writing an unfinished import; NULL once ready
   rows_read        INTEGER NOT NULL DEFAULT 0,
   examples_count   INTEGER NOT NULL DEFAULT 0,
   skipped_count    INTEGER NOT NULL DEFAULT 0,

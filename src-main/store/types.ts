@@ -47,6 +47,8 @@ export interface Dataset {
   readonly status: DatasetStatus;
   /** Last source line whose effect is committed; a resumed import skips lines up to it. */
   readonly resumeLine: number;
+  /** Process that is (or was, before a crash) writing an unfinished import; null once ready. */
+  readonly ownerPid: number | null;
   readonly rowsRead: number;
   readonly examples: number;
   readonly skipped: number;

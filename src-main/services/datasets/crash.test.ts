@@ -13,7 +13,7 @@ import { importDataset } from './import';
 import { listDatasets, listIncompleteImports } from './manage';
 import { datasetStats } from './examples';
 
-const ROWS = 60_000;
+const ROWS = 30_000;
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const LABELS = ['World', 'Sports', 'Business', 'Sci/Tech'];
 
@@ -106,7 +106,7 @@ describe('import crash safety', () => {
       .get(s.datasetId);
     expect(lines).toEqual({ n: ROWS, lo: 2, hi: ROWS + 1 });
     const stats = unwrap(datasetStats(db, { datasetId: s.datasetId }));
-    for (const l of LABELS) expect(stats.byClass[l]).toEqual({ train: 12_000, dev: 1500, test: 1500 });
+    for (const l of LABELS) expect(stats.byClass[l]).toEqual({ train: 6000, dev: 750, test: 750 });
     expect(integrityCheck(db)).toEqual(['ok']);
     db.close();
   });

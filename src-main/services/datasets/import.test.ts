@@ -6,7 +6,8 @@ import { tempDb, type TempDb } from '../../store/testing';
 import { integrityCheck } from '../../store/db';
 import { createProject } from '../projects';
 import { unwrap } from '../errors';
-import { importDataset, type ImportDatasetEvent } from './import';
+import { importDataset, type ImportDatasetEvent, type Importer } from './import';
+import { importFile } from '../../data/import';
 import { listDatasets, listIncompleteImports } from './manage';
 import { datasetStats, listExamples } from './examples';
 import { previewFile } from './preview';
@@ -129,5 +130,44 @@ describe('previewFile', () => {
     expect(p.columns).toEqual(['label', 'text']);
     expect(p.rows).toHaveLength(5);
     expect(p.examples[0]).toMatchObject({ label: 'World', text: 'Story 0 about topic 0, with "quotes"' });
+  });
+});
+
+describe('importDataset while the same import runs', () => {
+  it('refuses to resume an import that this process is still writing', async () => {
+    const path = join(t.dir, 'news.csv');
+    writeFileSync(path, csv(300));
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    // The first import pauses after its first committed batch, holding the dataset in 'importing'.
+    const paused: Importer = async function* (p, o) {
+      let n = 0;
+      for await (const ev of importFile(p, o)) {
+        yield ev;
+        if (ev.kind === 'example' && ++n === 150) await gate;
+      }
+    };
+    let second: Awaited<ReturnType<typeof importDataset>> | null = null;
+    const first = importDataset(
+      t.db,
+      { projectId, path, batchSize: 100 },
+      {
+        importer: paused,
+        onEvent: (e) => {
+          if (e.kind === 'progress' && second === null) {
+            void importDataset(t.db, { projectId, path, batchSize: 100 }).then((r) => {
+              second = r;
+              release();
+            });
+          }
+        },
+      },
+    );
+    expect(unwrap(await first)).toMatchObject({ examples: 300, resumedAfterLine: null });
+    expect(second).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/already being imported/) },
+    });
+    expect(unwrap(listDatasets(t.db, { projectId }))).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import * as datasets from '../../store/repos/datasets';
 import { datasetExampleKeys, insertExample } from '../../store/repos/examples';
 import { insertSpan } from '../../store/repos/spans';
 import { getProject } from '../../store/repos/projects';
+import { processAlive } from '../../store/repos/runs';
 import type { Dataset, SkippedRowRecord, Split } from '../../store/types';
 import type { ImportEvent, ImportOptions, ImportedExample, ImportReport } from '../../data/types';
 import { importFile } from '../../data/import';
@@ -99,6 +100,23 @@ interface Batch {
 
 const emptyBatch = (lastLine: number): Batch => ({ examples: [], skipped: [], duplicates: 0, rowsRead: 0, lastLine });
 
+// Unfinished imports this process is writing right now: never "resume" one of those concurrently.
+const activeImports = new Set<string>();
+const activeKey = (db: Db, datasetId: number): string => `${db.name}#${datasetId}`;
+
+/** Refuses to resume an unfinished import that is still being written (here or by another live process). */
+function assertNotInProgress(db: Db, d: Dataset): void {
+  const here = d.ownerPid === process.pid && activeImports.has(activeKey(db, d.id));
+  const elsewhere = d.ownerPid !== null && d.ownerPid !== process.pid && processAlive(d.ownerPid);
+  if (here || elsewhere) {
+    throw new ServiceError(
+      'conflict',
+      `${d.sourcePath} is already being imported into this project (dataset ${d.id}, process ${d.ownerPid ?? '?'}); ` +
+        'wait for that import to finish or cancel it first.',
+    );
+  }
+}
+
 /** Imports a file into a project as a new dataset (see README: batching, resume, rollback). */
 export async function importDataset(db: Db, input: unknown, rt: ImportRuntime = {}): Promise<Result<ImportSummary>> {
   return guardAsync(() => runImport(db, parseInput(ImportDatasetInput, input, 'importDataset input'), rt));
@@ -128,6 +146,7 @@ async function runImport(
   });
 
   const resumable = datasets.findResumableImport(db, input.projectId, sha256, mappingJson, optionsJson);
+  if (resumable) assertNotInProgress(db, resumable);
   const dataset: Dataset =
     resumable ??
     datasets.insertImportingDataset(db, {
@@ -139,10 +158,12 @@ async function runImport(
       mappingJson,
       optionsJson,
     });
+  if (resumable) datasets.claimImport(db, resumable.id);
   const resumedAfterLine = resumable ? resumable.resumeLine : null;
-  rt.onEvent?.({ kind: 'started', datasetId: dataset.id, sha256, resumedAfterLine });
-
+  const key = activeKey(db, dataset.id);
+  activeImports.add(key);
   try {
+    rt.onEvent?.({ kind: 'started', datasetId: dataset.id, sha256, resumedAfterLine });
     const report = await streamRows(db, dataset, path, importOptions, input, rt);
     rt.onEvent?.({ kind: 'finalizing', examples: datasets.getDataset(db, dataset.id).examples });
     db.transaction(() => {
@@ -170,6 +191,8 @@ async function runImport(
     // An error (not a crash) would recur on resume: roll the whole dataset back so nothing half-made stays.
     datasets.deleteDataset(db, dataset.id);
     throw err;
+  } finally {
+    activeImports.delete(key);
   }
 }
 

@@ -17,6 +17,7 @@ interface DatasetRow {
   options_json: string;
   status: DatasetStatus;
   resume_line: number;
+  owner_pid: number | null;
   rows_read: number;
   examples_count: number;
   skipped_count: number;
@@ -38,6 +39,7 @@ function toDataset(r: DatasetRow): Dataset {
     options: JSON.parse(r.options_json) as unknown,
     status: r.status,
     resumeLine: r.resume_line,
+    ownerPid: r.owner_pid,
     rowsRead: r.rows_read,
     examples: r.examples_count,
     skipped: r.skipped_count,
@@ -62,10 +64,15 @@ export interface NewDataset {
 export function insertImportingDataset(db: Db, d: NewDataset): Dataset {
   const info = stmt(
     db,
-    `INSERT INTO datasets (project_id, name, source_path, sha256, format, mapping_json, options_json, status, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'importing', ?)`,
-  ).run(d.projectId, d.name, d.sourcePath, d.sha256, d.format, d.mappingJson, d.optionsJson, nowIso());
+    `INSERT INTO datasets (project_id, name, source_path, sha256, format, mapping_json, options_json, status, owner_pid, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'importing', ?, ?)`,
+  ).run(d.projectId, d.name, d.sourcePath, d.sha256, d.format, d.mappingJson, d.optionsJson, process.pid, nowIso());
   return getDataset(db, Number(info.lastInsertRowid));
+}
+
+/** Records that this process now writes an unfinished import (when resuming one a crash left behind). */
+export function claimImport(db: Db, datasetId: number): void {
+  stmt(db, `UPDATE datasets SET owner_pid = ? WHERE id = ?`).run(process.pid, datasetId);
 }
 
 /** An unfinished import of the same file content with the same mapping and options, if any. */
@@ -116,11 +123,10 @@ export function addImportProgress(db: Db, datasetId: number, p: ImportProgress):
 
 /** Makes a dataset visible, recording the format the importer detected (call inside the split transaction). */
 export function markDatasetReady(db: Db, datasetId: number, detectedFormat: string | null): void {
-  stmt(db, `UPDATE datasets SET status = 'ready', completed_at = ?, format = coalesce(?, format) WHERE id = ?`).run(
-    nowIso(),
-    detectedFormat,
-    datasetId,
-  );
+  stmt(
+    db,
+    `UPDATE datasets SET status = 'ready', owner_pid = NULL, completed_at = ?, format = coalesce(?, format) WHERE id = ?`,
+  ).run(nowIso(), detectedFormat, datasetId);
 }
 
 /** One dataset (any status) or NotFoundError. */

@@ -132,7 +132,10 @@ export function updateRunStatus(db: Db, id: number, u: RunStatusUpdate): Run {
 
 /** Appends many metric points in one transaction. */
 export function appendMetrics(db: Db, runId: number, metrics: readonly Metric[]): void {
-  const insert = stmt(db, 'INSERT INTO run_metrics (run_id, step, epoch, split, name, value) VALUES (?, ?, ?, ?, ?, ?)');
+  const insert = stmt(
+    db,
+    'INSERT INTO run_metrics (run_id, step, epoch, split, name, value) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   db.transaction(() => {
     getRun(db, runId);
     for (const m of metrics)
