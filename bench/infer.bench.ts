@@ -96,9 +96,9 @@ async function main(): Promise<void> {
   const tokenizer = WordPieceTokenizer.fromDir(MINILM_DIR);
   const forward = sessionForward(session);
   const sent: BatchFeeds[] = [];
-  const recording: ForwardFn = (feeds) => {
+  const recording: ForwardFn = (feeds, want) => {
     sent.push(feeds);
-    return forward(feeds);
+    return forward(feeds, want);
   };
   const labels = { classification: CLASSES, ner: TAGS };
   const options = { batchSize: BATCH, maxLength: MAX_LENGTH };

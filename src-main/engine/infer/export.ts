@@ -143,9 +143,9 @@ async function checkParity(
   options: ExportOptions,
 ): Promise<ParityResult[]> {
   let own: Session | undefined;
-  const reference = options.reference ?? sessionForward((own = await createInferenceSession(source.spec, source.store)), { embeddings: true });
+  const reference = options.reference ?? sessionForward((own = await createInferenceSession(source.spec, source.store)));
   try {
-    const expected = await reference(feeds);
+    const expected = await reference(feeds, { sentenceEmbedding: true });
     const byName: Record<string, Float32Array | undefined> = {
       class_logits: expected.classLogits,
       token_logits: expected.tokenLogits,

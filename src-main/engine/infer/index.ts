@@ -1,6 +1,6 @@
 export { Predictor, type PredictorOptions } from './predictor';
 export type { ClassProb, HeadLabels, PredictedEntity, PredictError, PredictErrorCode, PredictionFailed, PredictionOk, TextPrediction } from './types';
-export type { BatchFeeds, EncodedSequence, EncodedWindow, ForwardFn, ForwardOutputs, PredictorTokenizer } from './ports';
+export type { BatchFeeds, EncodedSequence, EncodedWindow, ForwardFn, ForwardOutputs, OutputRequest, PredictorTokenizer } from './ports';
 export { decodeEntities, type TokenLayout } from './decode';
 export { stitchWindows, type OwnedWindow, type StitchedSequence } from './stitch';
 export { createInferenceSession, sessionFeeds, sessionForward } from './runner';

@@ -49,7 +49,7 @@ describe('checkpoint -> predictor and export', () => {
       const mine = await loaded.predictor.predict(texts);
       const session = await createSession(readFileSync(join(out, 'model.onnx')));
       try {
-        const theirs = await new Predictor(WordPieceTokenizer.fromDir(out), sessionForward(session, { embeddings: true }), { classification: CLASSES, ner: TAGS }, { maxLength: 48, embeddings: true }).predict(texts);
+        const theirs = await new Predictor(WordPieceTokenizer.fromDir(out), sessionForward(session), { classification: CLASSES, ner: TAGS }, { maxLength: 48, embeddings: true }).predict(texts);
         mine.forEach((p, i) => {
           const q = theirs[i]!;
           if (!p.ok || !q.ok) throw new Error('both should predict');

@@ -53,7 +53,7 @@ export async function loadPredictor(
   const ckpt = loadCheckpoint(dir);
   const { spec, store, labels } = checkpointModel(ckpt);
   const session = await createInferenceSession(spec, store, options.session);
-  const predictor = new Predictor(WordPieceTokenizer.fromDir(dir), sessionForward(session, { embeddings: options.embeddings ?? false }), labels, {
+  const predictor = new Predictor(WordPieceTokenizer.fromDir(dir), sessionForward(session), labels, {
     ...(ckpt.meta.maxLength !== undefined && { maxLength: ckpt.meta.maxLength }),
     ...options,
   });

@@ -43,5 +43,10 @@ export interface ForwardOutputs {
   readonly sentenceEmbedding?: Float32Array; // [B, H]
 }
 
+/** Which optional outputs the caller needs from a forward pass (logits of every head are always returned). */
+export interface OutputRequest {
+  readonly sentenceEmbedding: boolean;
+}
+
 /** Runs the inference graph on one padded batch. */
-export type ForwardFn = (feeds: BatchFeeds) => Promise<ForwardOutputs>;
+export type ForwardFn = (feeds: BatchFeeds, want: OutputRequest) => Promise<ForwardOutputs>;

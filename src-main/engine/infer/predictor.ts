@@ -121,7 +121,7 @@ export class Predictor {
     const outputs: ItemOutputs[] = items.map(() => ({}));
     for (const batch of lengthSortedBatches(items.map((it) => it.ids.length), this.batchSize)) {
       const feeds = padBatch(batch.map((i) => items[i]!.ids), this.tokenizer.padId);
-      const out = await this.forward(feeds);
+      const out = await this.forward(feeds, { sentenceEmbedding: this.options.embeddings === true });
       batch.forEach((itemIndex, row) => this.collect(items[itemIndex]!, out, row, feeds, outputs[itemIndex]!));
     }
     return outputs;
@@ -174,7 +174,11 @@ function fail(code: PredictError['code'], message: string): Plan {
 }
 
 function required(t: Float32Array | undefined, name: string): Float32Array {
-  if (!t) throw new InferenceError(`The model returned no '${name}' output although its labels need it; export it with both heads.`);
+  if (!t) {
+    throw new InferenceError(
+      `The forward pass returned no '${name}' output although the labels or options need it; use a model graph with that output (both heads, sentence_embedding).`,
+    );
+  }
   return t;
 }
 

@@ -39,12 +39,13 @@ function float32(t: HostTensor | undefined): Float32Array | undefined {
 }
 
 /** A ForwardFn over a session with the multi-task outputs (class_logits, token_logits, sentence_embedding). */
-export function sessionForward(session: Session, options: { readonly embeddings?: boolean } = {}): ForwardFn {
-  const wanted = ['class_logits', 'token_logits', ...(options.embeddings ? ['sentence_embedding'] : [])].filter((n) =>
-    session.outputNames.includes(n),
-  );
-  return async (feeds): Promise<ForwardOutputs> => {
-    const out = await session.run(sessionFeeds(session, feeds), wanted);
+export function sessionForward(session: Session): ForwardFn {
+  const has = (n: string): boolean => session.outputNames.includes(n);
+  const logits = ['class_logits', 'token_logits'].filter(has);
+  const withEmbedding = [...logits, ...['sentence_embedding'].filter(has)];
+  return async (feeds, want): Promise<ForwardOutputs> => {
+    // Fetch only what is needed: ORT then skips nodes that feed nothing else (e.g. pooling for NER-only calls).
+    const out = await session.run(sessionFeeds(session, feeds), want.sentenceEmbedding ? withEmbedding : logits);
     const classLogits = float32(out['class_logits']);
     const tokenLogits = float32(out['token_logits']);
     const sentenceEmbedding = float32(out['sentence_embedding']);

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WordPieceTokenizer } from '../tokenizer';
-import type { BatchFeeds, ForwardFn, ForwardOutputs } from './ports';
+import type { BatchFeeds, ForwardFn, ForwardOutputs, OutputRequest } from './ports';
 
 const WORDS = ['john', 'smith', 'lives', 'in', 'paris', 'new', 'york', 'the', 'bank', 'of', 'france', 'said', 'apple', 'inc', 'and', 'a', 'on', 'monday'];
 
@@ -56,7 +56,7 @@ function tokenScores(id: number, k: number, out: Float32Array, at: number): void
 export function idForward(calls?: BatchFeeds[]): ForwardFn {
   const c = TINY_LABELS.classification.length;
   const k = TINY_LABELS.ner.length;
-  return (feeds: BatchFeeds): Promise<ForwardOutputs> => {
+  return (feeds: BatchFeeds, want: OutputRequest): Promise<ForwardOutputs> => {
     calls?.push(feeds);
     const { batch: b, seq: t } = feeds;
     const tokenLogits = new Float32Array(b * t * k); // [B, T, K]
@@ -77,6 +77,6 @@ export function idForward(calls?: BatchFeeds[]): ForwardFn {
       sentenceEmbedding[r * 2] = sum;
       sentenceEmbedding[r * 2 + 1] = n;
     }
-    return Promise.resolve({ classLogits, tokenLogits, sentenceEmbedding });
+    return Promise.resolve({ classLogits, tokenLogits, ...(want.sentenceEmbedding && { sentenceEmbedding }) });
   };
 }
