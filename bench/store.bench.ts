@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { openDb } from '../src-main/store/db';
 import { createProject } from '../src-main/services/projects';
 import { importDataset } from '../src-main/services/datasets/import';
-import { listExamples } from '../src-main/services/datasets/examples';
+import { datasetStats, listExamples } from '../src-main/services/datasets/examples';
+import { applyModelPredictions } from '../src-main/services/annotate/model';
 import { unwrap } from '../src-main/services/errors';
 import { importFile } from '../src-main/data/import';
 
@@ -46,6 +47,34 @@ async function main(): Promise<void> {
       );
     }
     const pageMs = (performance.now() - q0) / queries;
+
+    // Model-in-the-loop queries at full size: synthetic predictions that flip every 7th class label.
+    const all = db
+      .prepare<[number], { id: number; class_label: string }>(
+        'SELECT id, class_label FROM examples WHERE dataset_id = ?',
+      )
+      .all(summary.datasetId);
+    const p0 = performance.now();
+    unwrap(
+      applyModelPredictions(db, {
+        labeler: 'bench',
+        predictions: all.map((e, i) => ({
+          exampleId: e.id,
+          label: i % 7 === 0 ? 'World' : e.class_label,
+          confidence: (i % 100) / 100,
+          spans: [],
+        })),
+      }),
+    );
+    const predictSeconds = (performance.now() - p0) / 1000;
+    const d0 = performance.now();
+    const disagree = unwrap(
+      listExamples(db, { datasetId: summary.datasetId, modelDisagrees: true, order: 'modelConfidence', limit: 50 }),
+    );
+    const disagreeMs = performance.now() - d0;
+    const s0 = performance.now();
+    unwrap(datasetStats(db, { datasetId: summary.datasetId }));
+    const statsMs = performance.now() - s0;
     db.close();
 
     const r0 = performance.now();
@@ -65,6 +94,10 @@ async function main(): Promise<void> {
         reference: { what: 'importer alone, no database', rows: parsed, seconds: Number(parseSeconds.toFixed(3)) },
         importVsParseRatio: Number((seconds / parseSeconds).toFixed(2)),
         filteredPageMs: Number(pageMs.toFixed(2)),
+        modelPredictionsSeconds: Number(predictSeconds.toFixed(3)),
+        modelDisagrees: disagree.total,
+        modelDisagreesPageMs: Number(disagreeMs.toFixed(1)),
+        statsMs: Number(statsMs.toFixed(1)),
       }),
     );
   } finally {
