@@ -104,7 +104,13 @@ describe('browser mode', () => {
     if (process.platform === 'linux') {
       expect(await row('dml').locator('pre.error-text').textContent()).toMatch(/backend not found/);
     }
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'about-probed.png'), fullPage: true });
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background(), 'the dark theme should follow prefers-color-scheme').not.toBe(light);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'about-probed-dark.png'), fullPage: true });
     await page.close();
     expect(pageProblems).toEqual([]);
   });
