@@ -14,7 +14,9 @@ if (missing) {
 const t0 = performance.now();
 const r = await runParity();
 const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-console.log(`parity: max abs diff ${r.maxAbsDiff.toExponential(2)} on ${r.texts} texts (${r.tokens} tokens, padded batches of ${r.batchSize}, ${seconds} s)`);
+console.log(
+  `parity: max abs diff ${r.maxAbsDiff.toExponential(2)} on ${r.texts} texts (${r.tokens} tokens, padded batches of ${r.batchSize}, ${seconds} s)`,
+);
 if (!(r.maxAbsDiff < TOLERANCE)) {
   console.error(`parity: FAILED, above the tolerance ${TOLERANCE}`);
   process.exit(1);

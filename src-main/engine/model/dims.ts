@@ -23,7 +23,14 @@ export function headSize(dims: BertDims): number {
 
 /** Throws a ModelConfigError naming the first inconsistent size. */
 export function validateDims(dims: BertDims): void {
-  const positive: (keyof BertDims)[] = ['vocabSize', 'hiddenSize', 'numLayers', 'numHeads', 'intermediateSize', 'maxPositions'];
+  const positive: (keyof BertDims)[] = [
+    'vocabSize',
+    'hiddenSize',
+    'numLayers',
+    'numHeads',
+    'intermediateSize',
+    'maxPositions',
+  ];
   for (const key of positive) {
     const v = dims[key];
     if (!Number.isInteger(v) || v <= 0) {

@@ -55,7 +55,11 @@ describe('buildEncoder', () => {
     for (const len of [1, 4, 7]) {
       const sub = ids.map((r) => r.slice(0, len));
       const subMask = mask.map((r) => r.slice(0, len));
-      const res = await runOnce(g, { ...paramFeeds(g, store), input_ids: int64Tensor(sub), attention_mask: float32Tensor(subMask) });
+      const res = await runOnce(g, {
+        ...paramFeeds(g, store),
+        input_ids: int64Tensor(sub),
+        attention_mask: float32Tensor(subMask),
+      });
       const want = referenceBertForward(TINY_DIMS, store, sub, subMask);
       expect(maxAbsDiff(res['h']!.data as Float32Array, want)).toBeLessThan(2e-5);
     }

@@ -81,7 +81,8 @@ function embeddings(g: Graph, dims: BertDims, params: ParamValues, inputs: Encod
   if (dims.typeVocabSize > 0) {
     const typeTable = param(params, EMBEDDING_NAMES.tokenType, [dims.typeVocabSize, h]);
     // Without token type ids every position uses row 0: gather it once as [H] and broadcast.
-    const typeIds = inputs.tokenTypeIds ?? g.constant({ dtype: 'int64', dims: [], data: BigInt64Array.of(0n) }, 'type0');
+    const typeIds =
+      inputs.tokenTypeIds ?? g.constant({ dtype: 'int64', dims: [], data: BigInt64Array.of(0n) }, 'type0');
     sum = op.add(g, sum, op.gather(g, typeTable, typeIds));
   } else if (inputs.tokenTypeIds) {
     throw new ModelConfigError('token_type_ids were given but the model has no token-type table (type_vocab_size 0).');

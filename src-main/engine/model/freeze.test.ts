@@ -45,7 +45,11 @@ describe('partitionParams', () => {
     expect(() => partitionParams(TINY_DIMS, tasks, { preset: 'frozen' })).toThrow(/heads-only/);
     expect(() => partitionParams(TINY_DIMS, tasks, { preset: 'full', freezeBottomLayers: 3 })).toThrow(/0\.\.2/);
     expect(() =>
-      partitionParams(TINY_DIMS, { numClasses: 4, numNerLabels: 0 }, { preset: 'freeze-classifier', freezeEmbeddings: true, freezeBottomLayers: 2 }),
+      partitionParams(
+        TINY_DIMS,
+        { numClasses: 4, numNerLabels: 0 },
+        { preset: 'freeze-classifier', freezeEmbeddings: true, freezeBottomLayers: 2 },
+      ),
     ).toThrow(/leaves no parameter/);
   });
 });

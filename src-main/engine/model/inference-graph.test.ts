@@ -50,10 +50,14 @@ describe('buildInferenceGraph', () => {
       const pooled = hidden.map((h, b) => referencePool(h, mask[b]!, pooling));
       expect(out['sentence_embedding']!.dims).toEqual([2, 32]);
       expect(maxDiff(out['sentence_embedding']!.data as Float32Array, pooled.flat())).toBeLessThan(2e-5);
-      const cls = pooled.map((p) => referenceLinear(p, t(HEAD_NAMES.classification.weight), t(HEAD_NAMES.classification.bias)));
+      const cls = pooled.map((p) =>
+        referenceLinear(p, t(HEAD_NAMES.classification.weight), t(HEAD_NAMES.classification.bias)),
+      );
       expect(out['class_logits']!.dims).toEqual([2, 4]);
       expect(maxDiff(out['class_logits']!.data as Float32Array, cls.flat())).toBeLessThan(2e-5);
-      const tok = hidden.map((h) => h.map((row) => referenceLinear(row, t(HEAD_NAMES.ner.weight), t(HEAD_NAMES.ner.bias))));
+      const tok = hidden.map((h) =>
+        h.map((row) => referenceLinear(row, t(HEAD_NAMES.ner.weight), t(HEAD_NAMES.ner.bias))),
+      );
       expect(out['token_logits']!.dims).toEqual([2, 6, 5]);
       expect(maxDiff(out['token_logits']!.data as Float32Array, tok.flat(2))).toBeLessThan(2e-5);
       expect(maxDiff(out['token_embeddings']!.data as Float32Array, hidden.flat(2))).toBeLessThan(2e-5);
@@ -63,6 +67,8 @@ describe('buildInferenceGraph', () => {
   it('leaves out the head of a task the model does not have', async () => {
     const g = buildInferenceGraph({ ...spec('mean'), numNerLabels: 0 }, store);
     expect(g.outputs.map((o) => o.name)).toEqual(['class_logits', 'sentence_embedding']);
-    expect(() => buildInferenceGraph({ ...spec('mean'), numNerLabels: 0, numClasses: 0 }, store)).toThrow(/at least one task/);
+    expect(() => buildInferenceGraph({ ...spec('mean'), numNerLabels: 0, numClasses: 0 }, store)).toThrow(
+      /at least one task/,
+    );
   });
 });

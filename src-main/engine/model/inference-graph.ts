@@ -22,9 +22,16 @@ export interface InferenceGraphOptions {
  * token_logits [B, T, L] (for the heads the model has) and sentence_embedding [B, H]. Weights are
  * initializers so ORT can constant-fold the weight transposes and prepack the MatMuls.
  */
-export function buildInferenceGraph(spec: MultiTaskSpec, store: ParamStore, options: InferenceGraphOptions = {}): Graph {
+export function buildInferenceGraph(
+  spec: MultiTaskSpec,
+  store: ParamStore,
+  options: InferenceGraphOptions = {},
+): Graph {
   const g = new Graph(options.name ?? 'multitask-inference');
-  const specs = [...encoderParamSpecs(spec.dims), ...headParamSpecs(spec.dims.hiddenSize, spec.numClasses, spec.numNerLabels)];
+  const specs = [
+    ...encoderParamSpecs(spec.dims),
+    ...headParamSpecs(spec.dims.hiddenSize, spec.numClasses, spec.numNerLabels),
+  ];
   const params = declareParamInitializers(g, store, specs);
   const batch = declareBatchInputs(g, spec, {
     maskDtype: options.maskDtype ?? 'int64',

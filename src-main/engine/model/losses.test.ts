@@ -20,7 +20,12 @@ function referenceLoss(logits: number[][], labels: number[], rowMask?: number[])
   return count === 0 ? 0 : sum / count;
 }
 
-async function lossOf(logits: number[][], labels: number[], dtype: 'int32' | 'int64', rowMask?: number[]): Promise<number> {
+async function lossOf(
+  logits: number[][],
+  labels: number[],
+  dtype: 'int32' | 'int64',
+  rowMask?: number[],
+): Promise<number> {
   const g = new Graph('ce');
   const x = g.input('logits', 'float32', ['n', logits[0]!.length]);
   const y = g.input('labels', dtype, ['n']);

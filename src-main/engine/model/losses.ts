@@ -14,7 +14,9 @@ export const IGNORE_INDEX = -100;
  */
 export function maskedCrossEntropy(g: Graph, logits: Value, labels: Value, rowMask?: Value): Value {
   if (labels.dtype !== 'int32' && labels.dtype !== 'int64') {
-    throw new ModelConfigError(`cross-entropy: labels ${describeValue(labels)} must be int32 or int64 class ids (-100 = ignore).`);
+    throw new ModelConfigError(
+      `cross-entropy: labels ${describeValue(labels)} must be int32 or int64 class ids (-100 = ignore).`,
+    );
   }
   if (logits.shape.length !== labels.shape.length + 1) {
     throw new ModelConfigError(
@@ -39,7 +41,9 @@ export interface WeightedLoss {
 export function weightedSum(g: Graph, parts: readonly WeightedLoss[]): Value {
   const used = parts.filter((p) => p.weight !== 0);
   if (used.length === 0) {
-    throw new ModelConfigError('multi-task loss: every task weight is 0, so nothing would train; give a task a weight > 0.');
+    throw new ModelConfigError(
+      'multi-task loss: every task weight is 0, so nothing would train; give a task a weight > 0.',
+    );
   }
   const terms = used.map((p) => (p.weight === 1 ? p.loss : op.mulScalar(g, p.loss, p.weight)));
   return terms.slice(1).reduce((acc, t) => op.add(g, acc, t), terms[0]!);

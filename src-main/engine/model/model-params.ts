@@ -6,8 +6,7 @@ import type { ParamTensor } from './param-store';
 
 /** Where the encoder weights come from; heads are always freshly initialised here (checkpoints restore them). */
 export type EncoderSource =
-  | { readonly kind: 'pretrained'; readonly dir: string }
-  | { readonly kind: 'random'; readonly dims: BertDims };
+  { readonly kind: 'pretrained'; readonly dir: string } | { readonly kind: 'random'; readonly dims: BertDims };
 
 export interface ModelParams {
   readonly dims: BertDims;

@@ -21,7 +21,8 @@ const mask = [
   [1, 1, 1, 0],
   [1, 1, 1, 1],
 ];
-const int32 = (rows: number[][]): ort.Tensor => new ort.Tensor('int32', Int32Array.from(rows.flat()), [rows.length, rows[0]!.length]);
+const int32 = (rows: number[][]): ort.Tensor =>
+  new ort.Tensor('int32', Int32Array.from(rows.flat()), [rows.length, rows[0]!.length]);
 
 async function losses(
   classLabels: number[],
@@ -31,7 +32,11 @@ async function losses(
 ): Promise<{ total: number; cls: number; ner: number }> {
   const g = new Graph('mt');
   const params = declareParamInputs(g, specs);
-  const batch = declareBatchInputs(g, spec, { maskDtype: 'float32', withLabels: true, withTaskMasks: masks !== undefined });
+  const batch = declareBatchInputs(g, spec, {
+    maskDtype: 'float32',
+    withLabels: true,
+    withTaskMasks: masks !== undefined,
+  });
   const out = buildMultiTaskForward(g, spec, params, batch, { lossWeights: weights });
   g.output(out.loss!.total, 'total');
   g.output(out.loss!.classification!, 'cls');

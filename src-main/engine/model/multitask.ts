@@ -115,7 +115,9 @@ export function buildMultiTaskForward(
   const classLogits =
     spec.numClasses > 0 ? classificationHead(g, params, sentenceEmbedding, spec.numClasses, dropout) : undefined;
   const tokenLogits =
-    spec.numNerLabels > 0 ? tokenClassificationHead(g, params, enc.lastHiddenState, spec.numNerLabels, dropout) : undefined;
+    spec.numNerLabels > 0
+      ? tokenClassificationHead(g, params, enc.lastHiddenState, spec.numNerLabels, dropout)
+      : undefined;
   const base = { tokenEmbeddings: enc.lastHiddenState, sentenceEmbedding, classLogits, tokenLogits };
   if (!batch.classLabels && !batch.nerLabels) return base;
 
@@ -129,7 +131,9 @@ export function buildMultiTaskForward(
     }
     if (tokenLogits && batch.nerLabels) {
       // Padding positions count as ignored even if a caller forgot to write -100 there.
-      const tokenMask = batch.nerMask ? g.withScope('mask', () => rowTimesTokens(g, batch.nerMask!, enc.maskFloat)) : enc.maskFloat;
+      const tokenMask = batch.nerMask
+        ? g.withScope('mask', () => rowTimesTokens(g, batch.nerMask!, enc.maskFloat))
+        : enc.maskFloat;
       ner = maskedCrossEntropy(g, tokenLogits, batch.nerLabels, tokenMask);
       parts.push({ loss: ner, weight: options.lossWeights?.ner ?? 1 });
     }

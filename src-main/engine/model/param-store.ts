@@ -16,7 +16,8 @@ export type ParamStore = ReadonlyMap<string, ParamTensor>;
 export function checkStore(store: ParamStore, specs: readonly ParamSpec[]): void {
   for (const spec of specs) {
     const t = store.get(spec.name);
-    if (!t) throw new ParameterError(spec.name, `missing from the parameter store; expected ${formatShape(spec.shape)}.`);
+    if (!t)
+      throw new ParameterError(spec.name, `missing from the parameter store; expected ${formatShape(spec.shape)}.`);
     const size = spec.shape.reduce((a, b) => a * b, 1);
     if (t.shape.length !== spec.shape.length || t.shape.some((d, i) => d !== spec.shape[i]) || t.data.length !== size) {
       throw new ParameterError(
@@ -36,7 +37,10 @@ export function declareParamInputs(g: Graph, specs: readonly ParamSpec[]): Map<s
 export function declareParamInitializers(g: Graph, store: ParamStore, specs: readonly ParamSpec[]): Map<string, Value> {
   checkStore(store, specs);
   return new Map(
-    specs.map((s) => [s.name, g.initializer(s.name, { dtype: 'float32', dims: [...s.shape], data: store.get(s.name)!.data })]),
+    specs.map((s) => [
+      s.name,
+      g.initializer(s.name, { dtype: 'float32', dims: [...s.shape], data: store.get(s.name)!.data }),
+    ]),
   );
 }
 

@@ -15,8 +15,10 @@ export const PARITY_FIXTURE_FILE = join(import.meta.dirname, 'fixtures/minilm-fo
 
 /** Why parity cannot run here, or undefined when it can. */
 export function parityUnavailable(modelDir = PARITY_MODEL_DIR): string | undefined {
-  if (!existsSync(join(modelDir, 'model.safetensors'))) return `no model at ${modelDir} (the shared reference models are missing)`;
-  if (!existsSync(PARITY_FIXTURE_FILE)) return `no fixture at ${PARITY_FIXTURE_FILE}; run scripts/ref/bert_forward_ref.py`;
+  if (!existsSync(join(modelDir, 'model.safetensors')))
+    return `no model at ${modelDir} (the shared reference models are missing)`;
+  if (!existsSync(PARITY_FIXTURE_FILE))
+    return `no fixture at ${PARITY_FIXTURE_FILE}; run scripts/ref/bert_forward_ref.py`;
   return undefined;
 }
 
@@ -37,7 +39,9 @@ export async function runParity(modelDir = PARITY_MODEL_DIR, batchSize = 8): Pro
   const fixture: ForwardFixture = loadForwardFixture();
   const { config, params } = loadBertEncoder(modelDir);
   if (config.dims.hiddenSize !== fixture.hiddenSize) {
-    throw new Error(`the fixture has hidden size ${fixture.hiddenSize} but ${modelDir} has ${config.dims.hiddenSize}; use all-MiniLM-L6-v2.`);
+    throw new Error(
+      `the fixture has hidden size ${fixture.hiddenSize} but ${modelDir} has ${config.dims.hiddenSize}; use all-MiniLM-L6-v2.`,
+    );
   }
   const session = await ort.InferenceSession.create(serializeModel(buildEncoderGraph(config.dims, params)));
   const H = fixture.hiddenSize;

@@ -28,7 +28,11 @@ const nerLabels = ids.map((row, b) =>
 function batch(): Record<string, HostTensor> {
   return {
     input_ids: hostTensor('int64', BigInt64Array.from(ids.flat(), BigInt), [B, T]),
-    attention_mask: hostTensor('float32', Float32Array.from(ids.flatMap((r, b) => r.map((_, t) => (t < lengths[b]! ? 1 : 0)))), [B, T]),
+    attention_mask: hostTensor(
+      'float32',
+      Float32Array.from(ids.flatMap((r, b) => r.map((_, t) => (t < lengths[b]! ? 1 : 0)))),
+      [B, T],
+    ),
     class_labels: hostTensor('int32', Int32Array.from(classLabels), [B]),
     ner_labels: hostTensor('int32', Int32Array.from(nerLabels.flat()), [B, T]),
   };
@@ -66,7 +70,8 @@ async function train(freeze: FreezeConfig, steps: number, lr: number, headStd: n
   }
 }
 
-const part = (r: { outputs: Readonly<Record<string, HostTensor>> }, name: string): number => Number(r.outputs[name]!.data[0]);
+const part = (r: { outputs: Readonly<Record<string, HostTensor>> }, name: string): number =>
+  Number(r.outputs[name]!.data[0]);
 
 describe('buildModelTrainingGraph', () => {
   // A frozen head stands for an already trained one: HF's 0.02 init would leave its logits near 0 for good.
@@ -93,7 +98,9 @@ describe('buildModelTrainingGraph', () => {
       const backward = built.graph.nodes.filter((n) => n.name.startsWith('grad/'));
       if (freeze.preset === 'heads-only') expect(backward.filter((n) => n.name.startsWith('grad/enc.'))).toEqual([]);
       if (freeze.freezeEmbeddings) {
-        expect(backward.filter((n) => n.name.startsWith('grad/enc.emb') || n.name.startsWith('grad/enc.l0.'))).toEqual([]);
+        expect(backward.filter((n) => n.name.startsWith('grad/enc.emb') || n.name.startsWith('grad/enc.l0.'))).toEqual(
+          [],
+        );
         expect(built.graph.nodes.some((n) => n.opType === 'ScatterND')).toBe(false);
       }
     });
@@ -114,12 +121,24 @@ describe('buildModelTrainingGraph', () => {
   it('adds a dropout site per hidden/attention/head position with the configured rates', () => {
     const built = buildModelTrainingGraph({ model, freeze: { preset: 'full' }, clipNorm: 1, dropout: DEFAULT_DROPOUT });
     const sites = built.layout.dropout.map((s) => s.site);
-    expect(sites).toEqual(['emb', 'l0.attn_probs', 'l0.attn_out', 'l0.ffn_out', 'l1.attn_probs', 'l1.attn_out', 'l1.ffn_out', 'head.cls', 'head.ner']);
+    expect(sites).toEqual([
+      'emb',
+      'l0.attn_probs',
+      'l0.attn_out',
+      'l0.ffn_out',
+      'l1.attn_probs',
+      'l1.attn_out',
+      'l1.ffn_out',
+      'head.cls',
+      'head.ner',
+    ]);
     expect(built.layout.dropout.every((s) => s.rate === 0.1)).toBe(true);
   });
 
   it('refuses the frozen preset with an actionable error', () => {
-    expect(() => buildModelTrainingGraph({ model, freeze: { preset: 'frozen' }, clipNorm: 1 })).toThrow(FreezePresetError);
+    expect(() => buildModelTrainingGraph({ model, freeze: { preset: 'frozen' }, clipNorm: 1 })).toThrow(
+      FreezePresetError,
+    );
     expect(() => buildModelTrainingGraph({ model, freeze: { preset: 'frozen' }, clipNorm: 1 })).toThrow(/heads-only/);
   });
 
@@ -134,6 +153,10 @@ describe('buildModelTrainingGraph', () => {
     expect(Math.abs(mean)).toBeLessThan(0.005);
     expect(std).toBeGreaterThan(0.015);
     expect(std).toBeLessThan(0.025);
-    expect(initEncoder(TINY_DIMS, 1).get('embeddings.LayerNorm.weight')!.data.every((v) => v === 1)).toBe(true);
+    expect(
+      initEncoder(TINY_DIMS, 1)
+        .get('embeddings.LayerNorm.weight')!
+        .data.every((v) => v === 1),
+    ).toBe(true);
   });
 });

@@ -88,7 +88,10 @@ export function buildModelTrainingGraph(spec: ModelTrainingSpec): ModelTrainingG
         withTaskMasks: spec.withTaskMasks ?? false,
         withTokenTypes: spec.withTokenTypes ?? false,
       });
-      const out = buildMultiTaskForward(g, model, params, batch, { dropout: dropoutFor(rates), lossWeights: spec.lossWeights });
+      const out = buildMultiTaskForward(g, model, params, batch, {
+        dropout: dropoutFor(rates),
+        lossWeights: spec.lossWeights,
+      });
       const outputs: Record<string, Value> = {};
       if (out.loss!.classification) outputs[MODEL_OUTPUTS.classLoss] = out.loss!.classification;
       if (out.loss!.ner) outputs[MODEL_OUTPUTS.nerLoss] = out.loss!.ner;
@@ -107,7 +110,10 @@ export function buildModelTrainingGraph(spec: ModelTrainingSpec): ModelTrainingG
 export function buildModelEvalGraph(model: MultiTaskSpec, options: { readonly dtype?: TrainingDType } = {}): EvalGraph {
   return buildEvalGraph({
     name: 'multitask_eval',
-    params: [...encoderParamSpecs(model.dims), ...headParamSpecs(model.dims.hiddenSize, model.numClasses, model.numNerLabels)],
+    params: [
+      ...encoderParamSpecs(model.dims),
+      ...headParamSpecs(model.dims.hiddenSize, model.numClasses, model.numNerLabels),
+    ],
     dtype: options.dtype ?? 'float32',
     forward: (g, params) => {
       const batch = declareBatchInputs(g, model, { maskDtype: 'float32' });

@@ -128,7 +128,9 @@ function layer(dims: BertDims, store: ParamStore, l: number, x: Mat, mask: reado
   }
   const attn = linear(ctx, t(store, n.attnOut.weight), t(store, n.attnOut.bias), H);
   const y = layerNorm(add(attn, x), t(store, n.attnNorm.weight), t(store, n.attnNorm.bias), dims.layerNormEps);
-  const inter = linear(y, t(store, n.ffnIn.weight), t(store, n.ffnIn.bias), dims.intermediateSize).map((r) => r.map(gelu));
+  const inter = linear(y, t(store, n.ffnIn.weight), t(store, n.ffnIn.bias), dims.intermediateSize).map((r) =>
+    r.map(gelu),
+  );
   const out = linear(inter, t(store, n.ffnOut.weight), t(store, n.ffnOut.bias), H);
   return layerNorm(add(out, y), t(store, n.ffnNorm.weight), t(store, n.ffnNorm.bias), dims.layerNormEps);
 }
