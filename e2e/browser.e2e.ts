@@ -106,7 +106,8 @@ describe('browser mode', () => {
     }
     await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'about-probed.png'), fullPage: true });
-    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    // A string expression: this file is type-checked without the DOM lib.
+    const background = () => page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor');
     const light = await background();
     await page.emulateMedia({ colorScheme: 'dark' });
     expect(await background(), 'the dark theme should follow prefers-color-scheme').not.toBe(light);
