@@ -1,0 +1,123 @@
+/** `mts pipeline`: the seed's whole job (read, silver-label, train both heads, evaluate, save). */
+import { z } from 'zod';
+import { runPipeline } from '../../services/pipeline';
+import { formatMetrics } from '../report/metrics-report';
+import { TrainProgress } from '../report/progress';
+import { UsageError, type CliCommand } from '../types';
+
+const int = z.coerce.number().int();
+const argsSchema = z.object({
+  train: z.string({ error: '--train FILE is required (AG News style CSV: label,text)' }),
+  dev: z.string({ error: '--dev FILE is required' }),
+  model: z.string({ error: '--model DIR is required (a Hugging Face BERT folder)' }),
+  out: z.string().default('runs/latest'),
+  preset: z.enum(['full', 'heads-only', 'freeze-classifier', 'freeze-ner', 'frozen']).default('full'),
+  epochs: int.positive().default(2),
+  'max-steps': int.nonnegative().default(0),
+  'batch-size': int.positive().default(32),
+  'max-length': int.min(8).max(512).default(128),
+  lr: z.coerce.number().positive().default(5e-5),
+  pooling: z.enum(['mean', 'cls', 'max']).default('mean'),
+  device: z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']).default('auto'),
+  threads: int.positive().optional(),
+  limit: int.nonnegative().default(0),
+  'dev-limit': int.nonnegative().default(0),
+  seed: int.nonnegative().default(42),
+  patience: int.nonnegative().default(0),
+  'eval-every': int.nonnegative().default(0),
+  'ner-train': z.string().optional(),
+  'ner-dev': z.string().optional(),
+  'no-ner': z.boolean().default(false),
+  'freeze-embeddings': z.boolean().default(false),
+  'freeze-layers': int.nonnegative().default(0),
+  resume: z.boolean().default(false),
+  'skip-bad-rows': z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+const s = (): { type: 'string' } => ({ type: 'string' });
+const b = (): { type: 'boolean' } => ({ type: 'boolean' });
+
+export const pipelineCommand: CliCommand = {
+  name: 'pipeline',
+  summary: 'Read a labelled CSV, make silver NER labels, train both heads, evaluate, save the run',
+  help: [
+    'Usage: mts pipeline --train FILE --dev FILE --model DIR [--preset NAME] [--epochs N] [--out DIR] [options]',
+    '',
+    'Trains one BERT encoder with a classification head and a BIO NER head. The CSV gives the classes',
+    '(label,text); NER labels are silver (rule-based, from the same texts) unless --ner-train/--ner-dev give',
+    'gold CoNLL files, in which case the two tasks come from different datasets.',
+    '',
+    'Options:',
+    '  --train FILE         training CSV/TSV/JSONL (label,text)',
+    '  --dev FILE           dev file in the same format (picks the best epoch; metrics are reported on it)',
+    '  --model DIR          Hugging Face BERT folder (config.json, model.safetensors, vocab.txt) or a run\'s best/',
+    '  --preset NAME        full | heads-only | freeze-classifier | freeze-ner (default full)',
+    '  --freeze-embeddings  keep the embedding tables fixed;  --freeze-layers K  keep layers 0..K-1 fixed',
+    '  --epochs N           (default 2)    --max-steps N   stop after N steps',
+    '  --batch-size N       (default 32)   --max-length N  tokens per text (default 128)',
+    '  --lr X               peak learning rate (default 5e-5, linear warmup 6% then decay)',
+    '  --pooling P          mean | cls | max (default mean)',
+    '  --ner-train FILE --ner-dev FILE   gold CoNLL files for the NER head',
+    '  --no-ner             classification only',
+    '  --device D           auto | cpu | cuda | webgpu | dml | coreml (default auto: GPU if it works, else CPU)',
+    '  --threads N          CPU threads for onnxruntime',
+    '  --limit N            use the first N training rows (quick runs);  --dev-limit N  the same for dev',
+    '  --patience N         stop after N evaluations without improvement',
+    '  --eval-every N       also evaluate every N steps',
+    '  --out DIR            run folder (default runs/latest): best/ checkpoint, metrics.json, pipeline.json',
+    '  --resume             continue the run in --out after a crash or Ctrl+C',
+    '  --skip-bad-rows      train without rows the importer could not read (they are listed)',
+    '  --json               print the result as JSON',
+    '',
+    'Example:',
+    '  mts pipeline --train ag_news/train.csv --dev ag_news/dev.csv --model models/all-MiniLM-L6-v2 --preset full --epochs 2',
+  ].join('\n'),
+  options: {
+    train: s(), dev: s(), model: s(), out: s(), preset: s(), epochs: s(), 'max-steps': s(), 'batch-size': s(), 'max-length': s(),
+    lr: s(), pooling: s(), device: s(), threads: s(), limit: s(), 'dev-limit': s(), seed: s(), patience: s(), 'eval-every': s(),
+    'ner-train': s(), 'ner-dev': s(), 'no-ner': b(), 'freeze-embeddings': b(), 'freeze-layers': s(), resume: b(), 'skip-bad-rows': b(), json: b(),
+  },
+  allowPositionals: false,
+  run: async (args, env) => {
+    const parsed = argsSchema.safeParse(args.values);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new UsageError(issue.path.length ? `--${issue.path.join('.')}: ${issue.message}` : issue.message);
+    }
+    const a = parsed.data;
+    const tty = !a.json && Boolean(process.stderr.isTTY);
+    const progress = new TrainProgress((t) => process.stderr.write(t), tty);
+    const result = await runPipeline(
+      {
+        train: a.train, dev: a.dev, model: a.model, out: a.out, preset: a.preset, epochs: a.epochs, maxSteps: a['max-steps'],
+        batchSize: a['batch-size'], maxLength: a['max-length'], lr: a.lr, pooling: a.pooling, device: a.device,
+        ...(a.threads !== undefined && { threads: a.threads }), limit: a.limit, devLimit: a['dev-limit'], seed: a.seed, patience: a.patience,
+        evalEverySteps: a['eval-every'], ...(a['ner-train'] && { nerTrain: a['ner-train'] }), ...(a['ner-dev'] && { nerDev: a['ner-dev'] }),
+        ner: a['no-ner'] ? 'none' : 'silver', freezeEmbeddings: a['freeze-embeddings'], freezeBottomLayers: a['freeze-layers'],
+        resume: a.resume, skipBadRows: a['skip-bad-rows'],
+      },
+      {
+        signal: env.signal,
+        onEvent: (e) => {
+          if (a.json) return;
+          if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
+          else progress.on(e.event);
+        },
+      },
+    );
+    if (a.json) {
+      env.io.out(JSON.stringify(result, null, 2));
+      return result.train.status === 'cancelled' ? 130 : 0;
+    }
+    const silver = result.data.silver;
+    if (silver) env.io.out(`Silver NER (${silver.labeler}): ${silver.spans} spans (${Object.entries(silver.perType).map(([t, n]) => `${t} ${n}`).join(', ')}), ${Math.round(silver.wordsPerSec).toLocaleString('en-US')} words/s`);
+    if (result.data.truncated > 0) env.io.out(`${result.data.truncated} texts were longer than --max-length and were truncated.`);
+    const t = result.train;
+    env.io.out(`Run ${t.status} on ${t.device.used}: ${t.steps} steps in ${Math.round(t.seconds)} s. Best ${t.best.metric} = ${t.best.value === null ? 'n/a' : (100 * t.best.value).toFixed(2)} at step ${t.best.step}.`);
+    if (t.best.metrics) env.io.out(formatMetrics(t.best.metrics));
+    env.io.out(`Saved: ${result.outDir} (best/ checkpoint, metrics.json, pipeline.json)`);
+    if (t.status === 'cancelled') env.io.out(`Cancelled: continue with the same command plus --resume.`);
+    return t.status === 'cancelled' ? 130 : 0;
+  },
+};

@@ -1,0 +1,84 @@
+import type { WordPieceTokenizer } from '../../engine/tokenizer';
+import { IGNORE, type TrainExample } from '../../engine/train/example';
+import { spansToBio, spansToSubwordLabels, type CharRange } from '../align';
+import type { CharSpan } from '../types';
+
+/** An example as the importers and labelers give it; `tokens` when the source was token based (CoNLL). */
+export interface LabelledText {
+  readonly text: string;
+  readonly label?: string;
+  readonly spans?: readonly CharSpan[];
+  readonly tokens?: readonly string[];
+}
+
+export interface PrepareOptions {
+  /** Class names by id; examples without a label (or with no classification task) get IGNORE. */
+  readonly classLabels: readonly string[];
+  /** BIO tags by id (bioLabelList(types)); empty = no NER task. */
+  readonly nerTags: readonly string[];
+  readonly maxLength: number;
+  /** Whether these examples carry NER labels (spans may be empty = "no entities", which still teaches O). */
+  readonly hasNer: boolean;
+}
+
+export interface PreparedExamples {
+  readonly examples: TrainExample[];
+  /** Examples cut at maxLength (classification reads the first maxLength tokens; NER loses the rest). */
+  readonly truncated: number;
+  /** Spans whose type is not in the task's types (dropped) by type. */
+  readonly unknownTypes: Readonly<Record<string, number>>;
+}
+
+/** A labelled text the task cannot use; names the example and the fix. */
+export class PrepareError extends Error {
+  override readonly name = 'PrepareError';
+}
+
+/**
+ * Tokenises examples and aligns their labels to sub-words: the class id, and for NER the IOB2 tag id on the
+ * first sub-word of each word (IGNORE elsewhere). Token-based examples keep their own word boundaries.
+ */
+export function prepareExamples(items: readonly LabelledText[], tokenizer: WordPieceTokenizer, options: PrepareOptions): PreparedExamples {
+  const classIndex = new Map(options.classLabels.map((l, i) => [l, i] as const));
+  const types = new Set(options.nerTags.filter((t) => t !== 'O').map((t) => t.slice(2)));
+  const unknownTypes: Record<string, number> = {};
+  let truncated = 0;
+  const examples = items.map((item, i): TrainExample => {
+    const enc = item.tokens ? tokenizer.encodeWords(item.tokens, { maxLength: options.maxLength }) : tokenizer.encode(item.text, { maxLength: options.maxLength });
+    if (enc.truncated) truncated++;
+    let classLabel = IGNORE;
+    if (item.label !== undefined && options.classLabels.length > 0) {
+      const id = classIndex.get(item.label);
+      if (id === undefined) throw new PrepareError(`example ${i + 1} has class "${item.label}", which is not among [${options.classLabels.join(', ')}]; add it to the label set or fix the row.`);
+      classLabel = id;
+    }
+    const ids = Array.from(enc.ids);
+    if (!options.hasNer || options.nerTags.length === 0) return { ids, classLabel };
+    const spans = (item.spans ?? []).filter((s) => {
+      if (types.has(s.type)) return true;
+      unknownTypes[s.type] = (unknownTypes[s.type] ?? 0) + 1;
+      return false;
+    });
+    const nerLabels = item.tokens ? wordLabels(item.tokens, enc.wordIds, spans, options.nerTags) : spansToSubwordLabels(spans, enc, options.nerTags);
+    return { ids, classLabel, nerLabels };
+  });
+  return { examples, truncated, unknownTypes };
+}
+
+// For pre-split words the char ranges come from the words joined by single spaces (the importer's text).
+function wordLabels(tokens: readonly string[], wordIds: readonly (number | null)[], spans: readonly CharSpan[], tags: readonly string[]): number[] {
+  const ranges: CharRange[] = [];
+  let pos = 0;
+  for (const t of tokens) {
+    ranges.push({ start: pos, end: pos + t.length });
+    pos += t.length + 1;
+  }
+  const wordTags = spansToBio(ranges, spans);
+  const index = new Map(tags.map((t, i) => [t, i] as const));
+  const seen = new Set<number>();
+  return wordIds.map((w) => {
+    if (w === null || seen.has(w)) return IGNORE;
+    seen.add(w);
+    return index.get(wordTags[w]!) ?? IGNORE;
+  });
+}

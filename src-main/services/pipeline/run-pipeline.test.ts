@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeTinyBert } from '../../engine/model/hf-config-tiny';
+import { runPipeline, type PipelineEvent } from './run-pipeline';
+
+const ROWS = [
+  ['Sports', 'The team won the game on Sunday in Boston.'],
+  ['Business', 'Shares of the company fell 5 percent on Monday.'],
+  ['Sports', 'The season ended with a win for the team.'],
+  ['Business', 'The bank said sales rose to $3 billion in 2004.'],
+];
+
+function csv(rows: readonly (readonly string[])[], n: number): string {
+  const lines = ['label,text'];
+  for (let i = 0; i < n; i++) {
+    const [label, text] = rows[i % rows.length]!;
+    lines.push(`${label},"${text} Report ${i}."`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function setup(): { dir: string; model: string; train: string; dev: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'mts-pipe-'));
+  const model = writeTinyBert(join(dir, 'model'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 2 }).dir;
+  const train = join(dir, 'train.csv');
+  const dev = join(dir, 'dev.csv');
+  writeFileSync(train, csv(ROWS, 32));
+  writeFileSync(dev, csv(ROWS, 8));
+  return { dir, model, train, dev };
+}
+
+describe('runPipeline', () => {
+  it('reads, silver-labels, trains both heads in a worker and writes the run folder', async () => {
+    const { dir, model, train, dev } = setup();
+    const events: PipelineEvent[] = [];
+    const out = join(dir, 'run');
+    const result = await runPipeline({ train, dev, model, out, epochs: 2, batchSize: 8, lr: 1e-3, device: 'cpu', threads: 1 }, { onEvent: (e) => events.push(e) });
+    expect(result.classLabels).toEqual(['Business', 'Sports']);
+    expect(result.nerTypes).toEqual(['PER', 'ORG', 'LOC', 'DATE', 'MONEY']);
+    expect(result.data.silver!.spans).toBeGreaterThan(10);
+    expect(result.data.silver!.perType['DATE']).toBeGreaterThan(0);
+    expect(result.train.status).toBe('completed');
+    expect(result.train.best.metrics?.classification?.labels).toEqual(['Business', 'Sports']);
+    expect(result.train.best.metrics?.ner).toBeDefined();
+    expect(events.map((e) => (e.type === 'stage' ? e.stage : e.event.type))).toContain('label');
+    const saved = JSON.parse(readFileSync(join(out, 'pipeline.json'), 'utf8'));
+    expect(saved.options.preset).toBe('full');
+    expect(JSON.parse(readFileSync(join(out, 'best', 'config.json'), 'utf8')).mts.heads.classification.labels).toEqual(['Business', 'Sports']);
+  });
+
+  it('refuses bad input with file:line and the fix', async () => {
+    const { dir, model, train, dev } = setup();
+    const out = join(dir, 'run');
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'label,text\nSports,"unterminated quote\n');
+    await expect(runPipeline({ train: bad, dev, model, out })).rejects.toThrow(/bad\.csv:2.*|bad\.csv/);
+    const otherDev = join(dir, 'other.csv');
+    writeFileSync(otherDev, 'label,text\nWeather,"Rain today."\n');
+    await expect(runPipeline({ train, dev: otherDev, model, out })).rejects.toThrow(/shares no class labels/);
+    const mixedDev = join(dir, 'mixed.csv');
+    writeFileSync(mixedDev, 'label,text\nSports,"A game."\nWeather,"Rain today."\n');
+    await expect(runPipeline({ train, dev: mixedDev, model, out })).rejects.toThrow(/"Weather" that never occur/);
+    const notBert = join(dir, 'not-bert');
+    mkdirSync(notBert);
+    writeFileSync(join(notBert, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
+    await expect(runPipeline({ train, dev, model: notBert, out })).rejects.toThrow(/model_type|BERT/i);
+    await expect(runPipeline({ train, dev, model, out, preset: 'frozen', device: 'cpu' })).rejects.toThrow(/trains nothing/);
+  });
+});
