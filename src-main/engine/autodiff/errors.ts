@@ -1,7 +1,7 @@
 /** A gradient that cannot be built as asked: names the op, node or value and says how to fix it. */
 export class AutodiffError extends Error {
   override readonly name = 'AutodiffError';
-  constructor(message: string) {
-    super(`grad: ${message}`);
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(`grad: ${message}`, options);
   }
 }

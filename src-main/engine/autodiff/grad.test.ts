@@ -76,6 +76,25 @@ describe('grad()', () => {
     expect(Array.from(out[gx.name]!.data as Float64Array)).toEqual([1, -2, 3]);
   });
 
+  it('differentiates w.r.t. an intermediate value and w.r.t. the loss itself', async () => {
+    const g = new Graph();
+    const x = g.input('x', 'float64', [3]);
+    const h = op.tanh(g, x);
+    const loss = op.reduceSum(g, op.mul(g, h, h), [0], false); // d/dh = 2h
+    const grads = grad(g, loss, [h, x, loss]);
+    for (const v of grads.values()) g.output(v);
+    const s = await ort.InferenceSession.create(serializeModel(g), SESSION);
+    const xs = [0.5, -1, 2];
+    const out = await s.run({ x: new ort.Tensor('float64', Float64Array.from(xs), [3]) });
+    const dh = Array.from(out[grads.get(h.name)!.name]!.data as Float64Array);
+    const dx = Array.from(out[grads.get('x')!.name]!.data as Float64Array);
+    xs.forEach((v, i) => {
+      expect(dh[i]).toBeCloseTo(2 * Math.tanh(v), 12);
+      expect(dx[i]).toBeCloseTo(2 * Math.tanh(v) * (1 - Math.tanh(v) ** 2), 12);
+    });
+    expect(Number(out[grads.get(loss.name)!.name]!.data[0])).toBe(1);
+  });
+
   it('rejects a non-scalar loss, foreign or integer wrt values, and initializers', () => {
     const { g, w1, loss } = mlp();
     const other = new Graph('other').input('w1', 'float64', [4, 3]);
@@ -95,6 +114,18 @@ describe('grad()', () => {
     const [floor] = g.addNode('Floor', [x], [{ dtype: 'float32', shape: [3] }]);
     const loss = op.reduceSum(g, op.mul(g, floor!, x), [0], false);
     expect(() => grad(g, loss, [x])).toThrow(/no gradient rule for Floor used by node 'Floor'; supported: Abs, Add, .*Where\./);
+  });
+
+  it('names the forward node when a rule cannot build its gradient', () => {
+    const g = new Graph();
+    const x = g.input('x', 'float32', ['T', 3]);
+    const stepped = op.slice(g, x, { starts: [0], ends: [3], axes: [1], steps: [2] });
+    expect(() => grad(g, op.reduceSum(g, stepped, [0, 1], false), [x])).toThrow(/Slice node 'Slice': the gradient supports step 1 only/);
+    const h = new Graph();
+    const a = h.input('a', 'float32', ['T', 3]);
+    const b = h.input('b', 'float32', ['S', 3]);
+    const both = op.concat(h, [a, b, a], 0);
+    expect(() => grad(h, op.reduceSum(h, both, [0, 1], false), [b])).toThrow(/Concat node 'Concat': cannot place input 'b' \[S, 3\]/);
   });
 
   it('reports a wrt value the loss does not depend on, or gives it zeros when asked', async () => {

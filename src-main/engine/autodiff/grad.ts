@@ -1,7 +1,7 @@
-import { type Graph, type Node, type TensorData, type Value, describeValue, isFloat, sameShape } from '../onnx';
+import { type Graph, GraphBuildError, type Node, type TensorData, type Value, describeValue, isFloat, sameShape } from '../onnx';
 import { AutodiffError } from './errors';
 import { zerosLike } from './helpers';
-import type { GradContext } from './rule';
+import type { GradContext, GradRule } from './rule';
 import { DIFFERENTIABLE_OPS, GRAD_RULES, isDifferentiable } from './rules';
 import { isStopped } from './stop-gradient';
 import { unbroadcast } from './unbroadcast';
@@ -41,7 +41,7 @@ export function grad(
     const dy = acc.total(out);
     if (!dy) continue; // every consumer gave a zero gradient
     const ctx = makeContext(g, node, dy, needed, initializers);
-    const grads = g.withScope(`grad/${node.name}`, () => rule(ctx));
+    const grads = g.withScope(`grad/${node.name}`, () => applyRule(rule, ctx));
     node.inputs.forEach((input, i) => {
       const gi = grads[i];
       if (!input || !needed.has(input.name) || !gi) return;
@@ -49,6 +49,19 @@ export function grad(
     });
   }
   return new Map(targets.map((t) => [t.name, acc.total(t) ?? unconnected(g, t, options)]));
+}
+
+/** Runs a rule; a builder error inside it is reported against the forward node it differentiates. */
+function applyRule(rule: GradRule, ctx: GradContext): readonly (Value | null)[] {
+  try {
+    return rule(ctx);
+  } catch (e) {
+    if (e instanceof GraphBuildError) {
+      const inputs = ctx.node.inputs.map((v) => (v ? describeValue(v) : "''")).join(', ');
+      throw new AutodiffError(`gradient of ${ctx.node.opType} node '${ctx.node.name}' (inputs ${inputs}) failed: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
 }
 
 function checkLoss(g: Graph, loss: Value): void {
@@ -84,7 +97,7 @@ function neededValues(g: Graph, forward: readonly Node[], targets: readonly Valu
   return new Set([...active].filter((name) => reaches.has(name)));
 }
 
-function ruleFor(node: Node): (typeof GRAD_RULES)[keyof typeof GRAD_RULES] {
+function ruleFor(node: Node): GradRule {
   if (node.domain !== '' || !isDifferentiable(node.opType)) {
     const op = node.domain === '' ? node.opType : `${node.domain}.${node.opType}`;
     throw new AutodiffError(`no gradient rule for ${op} used by node '${node.name}'; supported: ${DIFFERENTIABLE_OPS.join(', ')}.`);
