@@ -34,6 +34,7 @@ CREATE TABLE datasets (
   skipped_count    INTEGER NOT NULL DEFAULT 0,
   duplicates_count INTEGER NOT NULL DEFAULT 0,
   skipped_json     TEXT NOT NULL DEFAULT '[]',
+  duplicates_json  TEXT NOT NULL DEFAULT '[]',
   created_at       TEXT NOT NULL,
   completed_at     TEXT
 );

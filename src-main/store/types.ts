@@ -33,6 +33,12 @@ export interface SkippedRowRecord {
   readonly reason: string;
 }
 
+/** A row left out because its text equals the row at `firstLine`. */
+export interface DuplicateRowRecord {
+  readonly line: number;
+  readonly firstLine: number;
+}
+
 export interface Dataset {
   readonly id: number;
   readonly projectId: number;
@@ -55,6 +61,8 @@ export interface Dataset {
   readonly duplicates: number;
   /** First skipped rows (at most MAX_SKIPPED_KEPT) with their reasons. */
   readonly skippedRows: readonly SkippedRowRecord[];
+  /** First duplicate rows (at most MAX_SKIPPED_KEPT) with the line they repeat. */
+  readonly duplicateRows: readonly DuplicateRowRecord[];
   readonly createdAt: string;
   readonly completedAt: string | null;
 }

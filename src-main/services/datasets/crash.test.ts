@@ -26,6 +26,7 @@ beforeEach(() => {
   const lines = ['label,text'];
   for (let i = 0; i < ROWS; i++)
     lines.push(`${LABELS[i % 4]},"Row ${i}: a synthetic headline about item ${i * 7919} and its ""details"""`);
+  lines.push(lines[1]); // a duplicate of the first row at the very end: the resumed run must still catch it
   writeFileSync(csvPath, lines.join('\n') + '\n');
 });
 afterEach(() => t.cleanup());
@@ -98,7 +99,8 @@ describe('import crash safety', () => {
     const s = unwrap(await importDataset(db, { projectId, path: csvPath, batchSize: 5000 }));
     expect(s.datasetId).toBe(partial.id);
     expect(s.resumedAfterLine).toBe(partial.resumeLine);
-    expect(s).toMatchObject({ rowsRead: ROWS, examples: ROWS, skipped: 0, duplicates: 0 });
+    expect(s).toMatchObject({ rowsRead: ROWS + 1, examples: ROWS, skipped: 0, duplicates: 1 });
+    expect(s.duplicateRows).toEqual([{ line: ROWS + 2, firstLine: 2 }]);
     const lines = db
       .prepare<[number], { n: number; lo: number; hi: number }>(
         'SELECT count(DISTINCT line) AS n, min(line) AS lo, max(line) AS hi FROM examples WHERE dataset_id = ?',

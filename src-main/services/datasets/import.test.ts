@@ -39,6 +39,7 @@ describe('importDataset', () => {
     );
     expect(s).toMatchObject({ rowsRead: 402, examples: 400, skipped: 1, duplicates: 1, resumedAfterLine: null });
     expect(s.skippedRows).toEqual([{ line: 402, reason: expect.stringMatching(/Weather/) }]);
+    expect(s.duplicateRows).toEqual([{ line: 403, firstLine: 2 }]);
     expect(s.sha256).toBe(createHash('sha256').update(readFileSync(path)).digest('hex'));
     expect(events[0]).toMatchObject({ kind: 'started', datasetId: s.datasetId });
     expect(events.filter((e) => e.kind === 'progress').length).toBeGreaterThanOrEqual(6);

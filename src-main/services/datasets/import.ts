@@ -8,7 +8,7 @@ import { datasetExampleKeys, insertExample } from '../../store/repos/examples';
 import { insertSpan } from '../../store/repos/spans';
 import { getProject } from '../../store/repos/projects';
 import { processAlive } from '../../store/repos/runs';
-import type { Dataset, SkippedRowRecord, Split } from '../../store/types';
+import type { Dataset, DuplicateRowRecord, SkippedRowRecord, Split } from '../../store/types';
 import type { ImportEvent, ImportOptions, ImportedExample, ImportReport } from '../../data/types';
 import { importFile } from '../../data/import';
 import { guardAsync, parseInput, ServiceError, type Result } from '../errors';
@@ -29,6 +29,7 @@ export interface ImportSummary {
   readonly skipped: number;
   readonly duplicates: number;
   readonly skippedRows: readonly SkippedRowRecord[];
+  readonly duplicateRows: readonly DuplicateRowRecord[];
   readonly labels: readonly string[];
   readonly entityTypes: readonly string[];
   readonly notes: readonly string[];
@@ -93,12 +94,18 @@ function invalidReason(ex: ImportedExample): string | null {
 interface Batch {
   examples: ImportedExample[];
   skipped: SkippedRowRecord[];
-  duplicates: number;
+  duplicateRows: DuplicateRowRecord[];
   rowsRead: number;
   lastLine: number;
 }
 
-const emptyBatch = (lastLine: number): Batch => ({ examples: [], skipped: [], duplicates: 0, rowsRead: 0, lastLine });
+const emptyBatch = (lastLine: number): Batch => ({
+  examples: [],
+  skipped: [],
+  duplicateRows: [],
+  rowsRead: 0,
+  lastLine,
+});
 
 // Unfinished imports this process is writing right now: never "resume" one of those concurrently.
 const activeImports = new Set<string>();
@@ -180,6 +187,7 @@ async function runImport(
       skipped: d.skipped,
       duplicates: d.duplicates,
       skippedRows: d.skippedRows,
+      duplicateRows: d.duplicateRows,
       labels: report?.labels ?? [],
       entityTypes: report?.entityTypes ?? [],
       notes: report?.notes ?? [],
@@ -205,8 +213,9 @@ async function streamRows(
   rt: ImportRuntime,
 ): Promise<ImportReport | null> {
   const resumeLine = dataset.resumeLine;
-  const seen = new Set<string>();
-  if (!input.keepDuplicates) for (const k of datasetExampleKeys(db, dataset.id)) seen.add(textKey(k.text));
+  // Text key -> first line, rebuilt from what is stored when resuming.
+  const seen = new Map<string, number>();
+  if (!input.keepDuplicates) for (const k of datasetExampleKeys(db, dataset.id)) seen.set(textKey(k.text), k.line);
   const fixedSplit: Split | null = input.split.mode === 'fixed' ? input.split.split : null;
   const spanStatus = input.importedSpanSource === 'gold' ? 'accepted' : 'pending';
   const importer = rt.importer ?? importFile;
@@ -231,8 +240,9 @@ async function streamRows(
       rowsRead: b.rowsRead,
       examples: b.examples.length,
       skipped: b.skipped.length,
-      duplicates: b.duplicates,
+      duplicates: b.duplicateRows.length,
       newSkippedRows: b.skipped,
+      newDuplicateRows: b.duplicateRows,
     });
   });
 
@@ -277,9 +287,9 @@ async function streamRows(
       if (reason !== null) {
         batch.skipped.push({ line, reason });
       } else if (!input.keepDuplicates && seen.has(textKey(ev.example.text))) {
-        batch.duplicates++;
+        batch.duplicateRows.push({ line, firstLine: seen.get(textKey(ev.example.text)) ?? 0 });
       } else {
-        if (!input.keepDuplicates) seen.add(textKey(ev.example.text));
+        if (!input.keepDuplicates) seen.set(textKey(ev.example.text), line);
         batch.examples.push(ev.example);
       }
     }

@@ -1,7 +1,7 @@
 // Datasets repository: the import lifecycle (importing -> ready) and its counters.
 import { stmt, type Db } from '../db';
 import { NotFoundError } from '../errors';
-import { nowIso, type Dataset, type DatasetStatus, type SkippedRowRecord } from '../types';
+import { nowIso, type Dataset, type DatasetStatus, type SkippedRowRecord, type DuplicateRowRecord } from '../types';
 
 /** How many skipped rows (line + reason) a dataset keeps for display. */
 export const MAX_SKIPPED_KEPT = 1000;
@@ -23,6 +23,7 @@ interface DatasetRow {
   skipped_count: number;
   duplicates_count: number;
   skipped_json: string;
+  duplicates_json: string;
   created_at: string;
   completed_at: string | null;
 }
@@ -45,6 +46,7 @@ function toDataset(r: DatasetRow): Dataset {
     skipped: r.skipped_count,
     duplicates: r.duplicates_count,
     skippedRows: JSON.parse(r.skipped_json) as SkippedRowRecord[],
+    duplicateRows: JSON.parse(r.duplicates_json) as DuplicateRowRecord[],
     createdAt: r.created_at,
     completedAt: r.completed_at,
   };
@@ -108,17 +110,28 @@ export interface ImportProgress {
   readonly skipped: number;
   readonly duplicates: number;
   readonly newSkippedRows: readonly SkippedRowRecord[];
+  readonly newDuplicateRows: readonly DuplicateRowRecord[];
 }
 
 /** Adds one committed batch's counters (call inside the batch's transaction). */
 export function addImportProgress(db: Db, datasetId: number, p: ImportProgress): void {
   const current = getDataset(db, datasetId);
   const kept = [...current.skippedRows, ...p.newSkippedRows].slice(0, MAX_SKIPPED_KEPT);
+  const dups = [...current.duplicateRows, ...p.newDuplicateRows].slice(0, MAX_SKIPPED_KEPT);
   stmt(
     db,
     `UPDATE datasets SET resume_line = ?, rows_read = rows_read + ?, examples_count = examples_count + ?,
-       skipped_count = skipped_count + ?, duplicates_count = duplicates_count + ?, skipped_json = ? WHERE id = ?`,
-  ).run(p.resumeLine, p.rowsRead, p.examples, p.skipped, p.duplicates, JSON.stringify(kept), datasetId);
+       skipped_count = skipped_count + ?, duplicates_count = duplicates_count + ?, skipped_json = ?, duplicates_json = ? WHERE id = ?`,
+  ).run(
+    p.resumeLine,
+    p.rowsRead,
+    p.examples,
+    p.skipped,
+    p.duplicates,
+    JSON.stringify(kept),
+    JSON.stringify(dups),
+    datasetId,
+  );
 }
 
 /** Makes a dataset visible, recording the format the importer detected (call inside the split transaction). */

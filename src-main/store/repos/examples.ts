@@ -108,15 +108,15 @@ export function setModelClass(db: Db, id: number, label: string | null, confiden
   );
 }
 
-/** Id, class label and text of every example of a dataset, in line order (for splits and dedupe). */
+/** Id, line, class label and text of every example of a dataset, in line order (for splits and dedupe). */
 export function datasetExampleKeys(
   db: Db,
   datasetId: number,
-): readonly { id: number; classLabel: string | null; text: string }[] {
-  return stmt<[number], { id: number; class_label: string | null; text: string }>(
+): readonly { id: number; line: number; classLabel: string | null; text: string }[] {
+  return stmt<[number], { id: number; line: number; class_label: string | null; text: string }>(
     db,
-    'SELECT id, class_label, text FROM examples WHERE dataset_id = ? ORDER BY line',
+    'SELECT id, line, class_label, text FROM examples WHERE dataset_id = ? ORDER BY line',
   )
     .all(datasetId)
-    .map((r) => ({ id: r.id, classLabel: r.class_label, text: r.text }));
+    .map((r) => ({ id: r.id, line: r.line, classLabel: r.class_label, text: r.text }));
 }
