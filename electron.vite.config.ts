@@ -19,6 +19,7 @@ export default defineConfig({
           cli: resolve(root, 'src-main/cli/index.ts'),
           server: resolve(root, 'src-main/server/main.ts'),
           'probe-child': resolve(root, 'src-main/services/system/probe-child.ts'),
+          'train-worker': resolve(root, 'src-main/engine/train/train-worker.ts'),
         },
       },
     },
