@@ -30,6 +30,8 @@ TEXTS = [
 
 
 def batch(tok: Tokenizer, max_length: int) -> dict:
+    tok.no_padding()
+    tok.no_truncation()
     encs = [tok.encode(t) for t in TEXTS]
     ids = [e.ids[: max_length - 1] + ([e.ids[-1]] if len(e.ids) > max_length else []) for e in encs]
     t = max(len(x) for x in ids)
@@ -71,6 +73,8 @@ def main() -> int:
         if [cfg.id2label[i] for i in range(len(names))] != names or cfg.label2id != {n: i for i, n in enumerate(names)}:
             fail(f"{head}: id2label/label2id differ from labels.json")
         head_tok = Tokenizer.from_file(os.path.join(folder, "tokenizer.json"))
+        if head_tok.padding is not None or head_tok.truncation is not None:
+            fail(f"{head}: tokenizer.json pads or truncates to a fixed size ({head_tok.padding}, {head_tok.truncation})")
         auto_tok = AutoTokenizer.from_pretrained(folder)
         for t in TEXTS:
             if head_tok.encode(t).ids != auto_tok(t)["input_ids"] or head_tok.encode(t).ids != tok.encode(t).ids:

@@ -124,10 +124,27 @@ function tokenizerFileContents(dir: string): Map<string, string | Uint8Array> {
     if (existsSync(path)) files.set(name, readFileSync(path));
   }
   const spec = loadTokenizerSpec(dir);
-  if (!files.has('tokenizer.json')) files.set('tokenizer.json', bertTokenizerJson(spec));
+  const copied = files.get('tokenizer.json');
+  files.set('tokenizer.json', copied === undefined ? bertTokenizerJson(spec) : withoutFixedShapes(copied));
   if (!files.has('tokenizer_config.json')) files.set('tokenizer_config.json', tokenizerConfigJson(spec));
   if (!files.has('vocab.txt')) files.set('vocab.txt', `${spec.vocab.join('\n')}\n`);
   return files;
+}
+
+// Some model folders (all-MiniLM-L6-v2) ship tokenizer.json with fixed padding to 128 and truncation: a
+// bundle's tokenizer should return the real tokens and let the caller pad per batch, as the app does.
+function withoutFixedShapes(raw: string | Uint8Array): string {
+  const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new InferenceError(`tokenizer.json is not valid JSON (${(e as Error).message}); fix or remove it so it can be regenerated from vocab.txt.`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InferenceError('tokenizer.json is not a JSON object; fix or remove it so it can be regenerated from vocab.txt.');
+  }
+  return JSON.stringify({ ...parsed, truncation: null, padding: null });
 }
 
 function parityFeeds(tokenizerDir: string, texts: readonly string[], maxLength: number): BatchFeeds {
