@@ -1,16 +1,31 @@
-import type { Graph, Shape, Value } from '../onnx';
+import type { DType, Graph, Shape, Value } from '../onnx';
 import { GraphBuildError, op } from '../onnx';
 import { keepScale } from './prng';
 
-/** One dropout site of a graph: the bool mask input the runtime feeds every step. */
+/**
+ * How the keep mask is fed:
+ * - 'scaled': a float mask of x's dtype holding 0 or 1/(1-p); one Mul forward and one Mul backward.
+ *   Measured about twice as fast in the graph as 'bool' (B32 x T128 MiniLM sites), at 4x the mask memory.
+ * - 'bool': a bool mask, y = where(mask, x / (1-p), 0); two ops each way, a quarter of the memory (long
+ *   sequences: the [B, 12, T, T] attention masks grow with T^2).
+ */
+export type MaskKind = 'scaled' | 'bool';
+
+/** One dropout site of a graph: the mask input the runtime feeds every step. */
 export interface DropoutSiteInfo {
   /** Stable site name (part of the mask's random stream key; keep it stable across versions for resume). */
   readonly site: string;
   readonly rate: number;
-  /** Graph input name of the keep mask (bool, 1 = keep), `dropout.${site}.mask`. */
+  /** Graph input name of the keep mask, `dropout.${site}.mask`. */
   readonly maskInput: string;
+  readonly maskKind: MaskKind;
+  readonly maskDtype: DType;
   /** The mask's (possibly symbolic) shape: the shape of the value it drops. */
   readonly shape: Shape;
+}
+
+export interface DropoutOptions {
+  readonly mask?: MaskKind;
 }
 
 const registry = new WeakMap<Graph, DropoutSiteInfo[]>();
@@ -21,12 +36,12 @@ export function maskInputName(site: string): string {
 }
 
 /**
- * Inverted dropout with a mask fed in by the runtime: y = where(mask, x * 1/(1-p), 0). The mask is drawn on
- * the host from (seed, step, site) by a counter-based hash, so each step gets a fresh, reproducible mask
- * (standard ONNX has no seeded random op that changes per step; RandomUniform would repeat one mask).
- * A rate of 0 returns x and adds nothing.
+ * Inverted dropout with a keep mask fed in by the runtime. The mask is drawn on the host from
+ * (seed, step, site) by a counter-based hash, so each step gets a fresh, reproducible mask (standard ONNX
+ * has no seeded random op that changes per step; RandomUniform would repeat one mask, and Bernoulli is
+ * missing on DirectML). A rate of 0 returns x and adds nothing.
  */
-export function applyDropout(g: Graph, x: Value, site: string, rate: number): Value {
+export function applyDropout(g: Graph, x: Value, site: string, rate: number, options: DropoutOptions = {}): Value {
   if (!(rate >= 0 && rate < 1)) {
     throw new GraphBuildError('Dropout', `rate for site '${site}' must be in [0, 1), got ${rate}.`);
   }
@@ -35,14 +50,17 @@ export function applyDropout(g: Graph, x: Value, site: string, rate: number): Va
     throw new GraphBuildError('Dropout', `site name '${site}' must use only letters, digits, '_', '.' and '-'.`);
   }
   const sites = registry.get(g) ?? [];
-  const maskInput = maskInputName(site);
   if (sites.some((s) => s.site === site)) {
     throw new GraphBuildError('Dropout', `site '${site}' is used twice; give each dropout call its own site name.`);
   }
-  const mask = g.input(maskInput, 'bool', x.shape);
-  sites.push({ site, rate, maskInput, shape: x.shape });
+  const maskKind = options.mask ?? 'scaled';
+  const maskDtype: DType = maskKind === 'bool' ? 'bool' : x.dtype;
+  const maskInput = maskInputName(site);
+  const mask = g.input(maskInput, maskDtype, x.shape);
+  sites.push({ site, rate, maskInput, maskKind, maskDtype, shape: x.shape });
   registry.set(g, sites);
   return g.withScope(`dropout.${site}`, () => {
+    if (maskKind === 'scaled') return op.mul(g, x, mask);
     const scaled = op.mulScalar(g, x, keepScale(rate));
     return op.where(g, mask, scaled, g.scalar(0, x.dtype));
   });

@@ -1,16 +1,16 @@
 /**
  * Cost of fed-in dropout at MiniLM size (default B32 x T128): host mask generation for every site of the
  * multi-task model (embeddings, per layer attention probs [B,12,T,T] + attention output + FFN output
- * [B,T,384], both heads), and the in-graph apply ops (Mul + Where per site, forward; the backward pass runs
- * the same two ops again) measured against the same graph without dropout. Prints JSON.
+ * [B,T,384], both heads), and the in-graph apply ops (one Mul per site for 'scaled' masks, Mul + Where for 'bool';
+ * the backward pass runs the same ops again) measured against the same graph without dropout. Prints JSON.
  *
- * Run: npx tsx src-main/engine/dropout/dropout.bench.ts [--batch 32] [--seq 128] [--threads 2] [--reps 5]
+ * Run: npx tsx src-main/engine/dropout/dropout.bench.ts [--batch 32] [--seq 128] [--threads 2] [--reps 5] [--mask scaled|bool]
  */
 import * as ort from 'onnxruntime-node';
 import { parseArgs } from 'node:util';
 import { Graph, op, serializeModel, type Value } from '../onnx';
-import { applyDropout, type DropoutSiteInfo, dropoutSites } from './apply';
-import { DropoutMasks } from './masks';
+import { applyDropout, type DropoutSiteInfo, dropoutSites, type MaskKind } from './apply';
+import { DropoutMasks, type FilledMask } from './masks';
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     seq: { type: 'string', default: '128' },
     threads: { type: 'string', default: '2' },
     reps: { type: 'string', default: '5' },
+    mask: { type: 'string', default: 'scaled' },
   },
 });
 const B = Number(values.batch);
@@ -42,7 +43,7 @@ function buildGraph(rate: number): { bytes: Uint8Array; sites: readonly DropoutS
   const g = new Graph(rate > 0 ? 'with_dropout' : 'without');
   for (const s of siteShapes()) {
     const x: Value = g.input(`x.${s.name}`, 'float32', s.shape);
-    const y = applyDropout(g, x, s.name, rate);
+    const y = applyDropout(g, x, s.name, rate, { mask: values.mask as MaskKind });
     g.output(op.reduceSum(g, y, s.shape.map((_, i) => i), false), `sum.${s.name}`);
   }
   return { bytes: serializeModel(g), sites: dropoutSites(g) };
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     xs[`x.${s.name}`] = new ort.Tensor('float32', new Float32Array(n).fill(0.5), s.shape);
   }
   const masks = new DropoutMasks(withD.sites, 1);
-  const maskTensors = new Map<Uint8Array, ort.Tensor>();
+  const maskTensors = new Map<FilledMask['data'], ort.Tensor>();
   const fillMs: number[] = [];
   const withMs: number[] = [];
   const withoutMs: number[] = [];
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     const feeds: Record<string, ort.Tensor> = { ...xs };
     for (const [name, m] of filled) {
       let t = maskTensors.get(m.data);
-      if (!t) maskTensors.set(m.data, (t = new ort.Tensor('bool', m.data, m.dims)));
+      if (!t) maskTensors.set(m.data, (t = new ort.Tensor(m.dtype, m.data, m.dims)));
       feeds[name] = t;
     }
     const t2 = performance.now();
@@ -97,12 +98,14 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify(
       {
-        shape: { batch: B, seq: T, sites: withD.sites.length, maskElements: elements, maskMiB: Number((elements / 2 ** 20).toFixed(1)) },
+        shape: { batch: B, seq: T, sites: withD.sites.length, maskElements: elements },
+        mask: values.mask,
+        maskMiB: Number(((elements * (values.mask === 'bool' ? 1 : 4)) / 2 ** 20).toFixed(1)),
         hostMaskFillMsPerStep: Number(median(fillMs).toFixed(1)),
         graphForwardApplyMsPerStep: Number(forwardApplyMs.toFixed(1)),
         estimatedBackwardApplyMsPerStep: Number(forwardApplyMs.toFixed(1)),
         estimatedTotalMsPerStep: Number((median(fillMs) + 2 * forwardApplyMs).toFixed(1)),
-        note: 'backward runs the same Mul + Where per site, so it is estimated equal to the forward apply cost',
+        note: 'the backward pass runs the same op(s) per site, so it is estimated equal to the forward apply cost',
         reps,
       },
       null,

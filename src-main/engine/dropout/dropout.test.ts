@@ -48,7 +48,7 @@ describe('counter-based dropout masks', () => {
   });
 
   it('resumes: a fresh mask set filled at step k equals the one a long run drew at step k', () => {
-    const sites = [{ site: 'a', rate: 0.1, maskInput: maskInputName('a'), shape: ['batch', 8] }];
+    const sites = [{ site: 'a', rate: 0.1, maskInput: maskInputName('a'), maskKind: 'bool' as const, maskDtype: 'bool' as const, shape: ['batch', 8] }];
     const resolve = (d: string | number): number => (d === 'batch' ? 4 : Number(d));
     const long = new DropoutMasks(sites, 9);
     for (let s = 0; s < 5; s++) long.fill(s, resolve);
@@ -59,18 +59,28 @@ describe('counter-based dropout masks', () => {
 });
 
 describe('applyDropout', () => {
-  it('zeroes dropped entries and scales kept ones in the graph', async () => {
-    const g = new Graph('drop');
-    const x = g.input('x', 'float32', ['batch', 6]);
-    g.output(applyDropout(g, x, 'test.site', 0.25), 'y');
-    expect(dropoutSites(g)).toEqual([{ site: 'test.site', rate: 0.25, maskInput: 'dropout.test.site.mask', shape: ['batch', 6] }]);
-    const session = await ort.InferenceSession.create(serializeModel(g));
-    const xs = Float32Array.from({ length: 12 }, (_, i) => i - 5.5);
-    const m = mask(12, 5, 0, 'test.site', 0.25);
-    const out = await session.run({ x: new ort.Tensor('float32', xs, [2, 6]), 'dropout.test.site.mask': new ort.Tensor('bool', m, [2, 6]) });
-    const y = out['y']!.data as Float32Array;
-    xs.forEach((v, i) => expect(y[i]).toBeCloseTo(m[i] ? v * keepScale(0.25) : 0, 5));
-  });
+  for (const kind of ['scaled', 'bool'] as const) {
+    it(`zeroes dropped entries and scales kept ones in the graph (${kind} masks)`, async () => {
+      const g = new Graph('drop');
+      const x = g.input('x', 'float32', ['batch', 6]);
+      g.output(applyDropout(g, x, 'test.site', 0.25, { mask: kind }), 'y');
+      const maskDtype = kind === 'bool' ? 'bool' : 'float32';
+      expect(dropoutSites(g)).toEqual([
+        { site: 'test.site', rate: 0.25, maskInput: 'dropout.test.site.mask', maskKind: kind, maskDtype, shape: ['batch', 6] },
+      ]);
+      const session = await ort.InferenceSession.create(serializeModel(g));
+      const xs = Float32Array.from({ length: 12 }, (_, i) => i - 5.5);
+      const filled = [...new DropoutMasks(dropoutSites(g), 5).fill(0, (d) => (d === 'batch' ? 2 : Number(d))).values()][0]!;
+      const keep = Array.from(filled.data, (v) => v !== 0);
+      expect(keep).toEqual(Array.from(mask(12, 5, 0, 'test.site', 0.25), (v) => v === 1));
+      const out = await session.run({
+        x: new ort.Tensor('float32', xs, [2, 6]),
+        'dropout.test.site.mask': new ort.Tensor(filled.dtype, filled.data, filled.dims),
+      });
+      const y = out['y']!.data as Float32Array;
+      xs.forEach((v, i) => expect(y[i]).toBeCloseTo(keep[i] ? v * keepScale(0.25) : 0, 5));
+    });
+  }
 
   it('adds nothing at rate 0 and refuses reused or malformed site names', () => {
     const g = new Graph();

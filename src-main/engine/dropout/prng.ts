@@ -56,10 +56,11 @@ export function keepScale(rate: number): number {
 }
 
 /**
- * Fills `out` (1 = keep, 0 = drop) for the stream `key`. Each 32-bit draw gives two 16-bit uniforms, so the
- * effective rate is `rate` rounded to a multiple of 1/65536.
+ * Fills `out` with keep masks for the stream `key`: `keep` where the element is kept, 0 where dropped
+ * (1 for bool masks, 1/(1-p) for pre-scaled float masks). Each 32-bit draw gives two 16-bit uniforms, so
+ * the effective rate is `rate` rounded to a multiple of 1/65536.
  */
-export function fillKeepMask(out: Uint8Array, key: number, rate: number): void {
+export function fillKeepMask(out: Uint8Array | Float32Array | Float64Array, key: number, rate: number, keep = 1): void {
   const threshold = dropThreshold(rate);
   const n = out.length;
   const pairs = n >>> 1;
@@ -70,8 +71,8 @@ export function fillKeepMask(out: Uint8Array, key: number, rate: number): void {
     h ^= h >>> 13;
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
-    out[2 * j] = (h & 0xffff) >= threshold ? 1 : 0;
-    out[2 * j + 1] = h >>> 16 >= threshold ? 1 : 0;
+    out[2 * j] = (h & 0xffff) >= threshold ? keep : 0;
+    out[2 * j + 1] = h >>> 16 >= threshold ? keep : 0;
   }
-  if (n & 1) out[n - 1] = (streamBits(key, pairs) & 0xffff) >= threshold ? 1 : 0;
+  if (n & 1) out[n - 1] = (streamBits(key, pairs) & 0xffff) >= threshold ? keep : 0;
 }

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { DropoutMasks } from '../dropout';
+import { DropoutMasks, type FilledMask } from '../dropout';
 import { type AdamWConfig, type LrSchedule, learningRate, stateNames, stepScalars } from '../optim';
 import type { TrainingGraphLayout } from '../train-step';
 import { StateError } from './errors';
@@ -61,7 +61,7 @@ export class TrainingSession {
   private current = 0;
   private stepIndex = 0;
   private readonly masks: DropoutMasks;
-  private readonly maskTensors = new Map<Uint8Array, ort.Tensor>();
+  private readonly maskTensors = new Map<FilledMask['data'], ort.Tensor>();
   private readonly scalars: { readonly lr: ort.Tensor; readonly bc1: ort.Tensor; readonly bc2: ort.Tensor };
   private readonly loss: ort.Tensor;
   private readonly gradNorm: ort.Tensor;
@@ -226,15 +226,16 @@ export class TrainingSession {
     feeds[this.layout.scalarInputs.biasCorrection1] = this.scalars.bc1;
     feeds[this.layout.scalarInputs.biasCorrection2] = this.scalars.bc2;
     const masks = this.masks.fill(step, (d, site) => resolveDim(d, bindings, `dropout mask of site '${site}'`));
-    for (const [name, m] of masks) feeds[name] = this.maskTensor(m.data, m.dims);
+    for (const [name, m] of masks) feeds[name] = this.maskTensor(m);
     return feeds;
   }
 
-  private maskTensor(data: Uint8Array, dims: readonly number[]): ort.Tensor {
-    let t = this.maskTensors.get(data);
+  // Mask buffers are reused across steps, so their ORT wrappers are too.
+  private maskTensor(m: FilledMask): ort.Tensor {
+    let t = this.maskTensors.get(m.data);
     if (!t) {
-      t = new ort.Tensor('bool', data, dims);
-      this.maskTensors.set(data, t);
+      t = new ort.Tensor(m.dtype, m.data, m.dims);
+      this.maskTensors.set(m.data, t);
     }
     return t;
   }
