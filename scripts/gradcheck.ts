@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   for (const c of allCases) {
     const r = await runCheck(c);
     results.push(r);
-    console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.relError.toExponential(2).padStart(9)} (tol ${r.tolerance.toExponential(0)})  ${r.name}`);
+    console.log(
+      `${r.ok ? 'ok  ' : 'FAIL'} ${r.relError.toExponential(2).padStart(9)} (tol ${r.tolerance.toExponential(0)})  ${r.name}`,
+    );
   }
   const rules = new Set(results.map((r) => r.rule).filter((rule) => rule in GRAD_RULES));
   const missing = Object.keys(GRAD_RULES).filter((rule) => !rules.has(rule as keyof typeof GRAD_RULES));
@@ -21,7 +23,9 @@ async function main(): Promise<void> {
   const maxError = Math.max(...results.map((r) => r.relError));
   for (const dtype of ['float64', 'float32'] as const) {
     const of = results.filter((r, i) => (allCases[i]!.dtype ?? 'float64') === dtype);
-    console.log(`${dtype}: ${of.length} checks, max relative error ${Math.max(...of.map((r) => r.relError)).toExponential(2)}`);
+    console.log(
+      `${dtype}: ${of.length} checks, max relative error ${Math.max(...of.map((r) => r.relError)).toExponential(2)}`,
+    );
   }
   console.log(`gradcheck: ${rules.size} rules, max relative error ${maxError.toExponential(2)}`);
   if (failed.length > 0 || missing.length > 0) process.exitCode = 1;

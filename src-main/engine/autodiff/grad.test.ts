@@ -39,7 +39,9 @@ describe('grad()', () => {
     expect(grads.get('w2')!.shape).toEqual([3, 2]);
     expect(deadBackwardNodes(g, before, grads)).toEqual([]);
     // Frozen w1/b1 and the input x: no backward through tanh at all.
-    expect(g.nodes.slice(before).some((n) => n.name.startsWith('grad/Tanh') || n.name.startsWith('grad/Add'))).toBe(false);
+    expect(g.nodes.slice(before).some((n) => n.name.startsWith('grad/Tanh') || n.name.startsWith('grad/Add'))).toBe(
+      false,
+    );
   });
 
   it('has no dead nodes when every parameter is trained', () => {
@@ -113,19 +115,25 @@ describe('grad()', () => {
     const x = g.input('x', 'float32', [3]);
     const [floor] = g.addNode('Floor', [x], [{ dtype: 'float32', shape: [3] }]);
     const loss = op.reduceSum(g, op.mul(g, floor!, x), [0], false);
-    expect(() => grad(g, loss, [x])).toThrow(/no gradient rule for Floor used by node 'Floor'; supported: Abs, Add, .*Where\./);
+    expect(() => grad(g, loss, [x])).toThrow(
+      /no gradient rule for Floor used by node 'Floor'; supported: Abs, Add, .*Where\./,
+    );
   });
 
   it('names the forward node when a rule cannot build its gradient', () => {
     const g = new Graph();
     const x = g.input('x', 'float32', ['T', 3]);
     const stepped = op.slice(g, x, { starts: [0], ends: [3], axes: [1], steps: [2] });
-    expect(() => grad(g, op.reduceSum(g, stepped, [0, 1], false), [x])).toThrow(/Slice node 'Slice': the gradient supports step 1 only/);
+    expect(() => grad(g, op.reduceSum(g, stepped, [0, 1], false), [x])).toThrow(
+      /Slice node 'Slice': the gradient supports step 1 only/,
+    );
     const h = new Graph();
     const a = h.input('a', 'float32', ['T', 3]);
     const b = h.input('b', 'float32', ['S', 3]);
     const both = op.concat(h, [a, b, a], 0);
-    expect(() => grad(h, op.reduceSum(h, both, [0, 1], false), [b])).toThrow(/Concat node 'Concat': cannot place input 'b' \[S, 3\]/);
+    expect(() => grad(h, op.reduceSum(h, both, [0, 1], false), [b])).toThrow(
+      /Concat node 'Concat': cannot place input 'b' \[S, 3\]/,
+    );
   });
 
   it('reports a wrt value the loss does not depend on, or gives it zeros when asked', async () => {
@@ -148,7 +156,9 @@ describe('softmaxCrossEntropy', () => {
   async function run(logits: number[], dims: number[], labels: number[], weights?: number[]) {
     const g = new Graph();
     const x = g.input('x', 'float64', dims);
-    const w = weights ? g.constant({ dtype: 'float64', dims: [weights.length], data: Float64Array.from(weights) }) : undefined;
+    const w = weights
+      ? g.constant({ dtype: 'float64', dims: [weights.length], data: Float64Array.from(weights) })
+      : undefined;
     const loss = softmaxCrossEntropy(g, x, ints(g, 'int64', dims.slice(0, -1), labels), w ? { classWeights: w } : {});
     g.output(loss, 'loss');
     g.output(grad(g, loss, [x]).get('x')!, 'dx');

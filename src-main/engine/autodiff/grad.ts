@@ -1,4 +1,13 @@
-import { type Graph, GraphBuildError, type Node, type TensorData, type Value, describeValue, isFloat, sameShape } from '../onnx';
+import {
+  type Graph,
+  GraphBuildError,
+  type Node,
+  type TensorData,
+  type Value,
+  describeValue,
+  isFloat,
+  sameShape,
+} from '../onnx';
 import { AutodiffError } from './errors';
 import { zerosLike } from './helpers';
 import type { GradContext, GradRule } from './rule';
@@ -45,7 +54,10 @@ export function grad(
     node.inputs.forEach((input, i) => {
       const gi = grads[i];
       if (!input || !needed.has(input.name) || !gi) return;
-      acc.add(input, g.withScope(`grad/${node.name}`, () => fitShape(g, unbroadcast(g, gi, input), input, node)));
+      acc.add(
+        input,
+        g.withScope(`grad/${node.name}`, () => fitShape(g, unbroadcast(g, gi, input), input, node)),
+      );
     });
   }
   return new Map(targets.map((t) => [t.name, acc.total(t) ?? unconnected(g, t, options)]));
@@ -58,7 +70,10 @@ function applyRule(rule: GradRule, ctx: GradContext): readonly (Value | null)[] 
   } catch (e) {
     if (e instanceof GraphBuildError) {
       const inputs = ctx.node.inputs.map((v) => (v ? describeValue(v) : "''")).join(', ');
-      throw new AutodiffError(`gradient of ${ctx.node.opType} node '${ctx.node.name}' (inputs ${inputs}) failed: ${e.message}`, { cause: e });
+      throw new AutodiffError(
+        `gradient of ${ctx.node.opType} node '${ctx.node.name}' (inputs ${inputs}) failed: ${e.message}`,
+        { cause: e },
+      );
     }
     throw e;
   }
@@ -67,7 +82,9 @@ function applyRule(rule: GradRule, ctx: GradContext): readonly (Value | null)[] 
 function checkLoss(g: Graph, loss: Value): void {
   if (g.value(loss.name) !== loss) throw new AutodiffError(`loss '${loss.name}' does not belong to graph '${g.name}'.`);
   if (loss.shape.length !== 0 || !isFloat(loss.dtype)) {
-    throw new AutodiffError(`the loss must be a float scalar (rank 0), got ${describeValue(loss)}; reduce it with ReduceSum/ReduceMean keepDims=false.`);
+    throw new AutodiffError(
+      `the loss must be a float scalar (rank 0), got ${describeValue(loss)}; reduce it with ReduceSum/ReduceMean keepDims=false.`,
+    );
   }
 }
 
@@ -75,10 +92,14 @@ function resolveWrt(g: Graph, w: Value | string): Value {
   const name = typeof w === 'string' ? w : w.name;
   const v = g.value(name);
   if (!v || (typeof w !== 'string' && v !== w)) {
-    throw new AutodiffError(`wrt value '${name}' is not in graph '${g.name}'; pass a graph input or a value built on this graph.`);
+    throw new AutodiffError(
+      `wrt value '${name}' is not in graph '${g.name}'; pass a graph input or a value built on this graph.`,
+    );
   }
-  if (!isFloat(v.dtype)) throw new AutodiffError(`wrt value ${describeValue(v)} is not a float tensor; it cannot have a gradient.`);
-  if (g.isInitializer(v)) throw new AutodiffError(`wrt value '${name}' is an initializer (a constant); make it a graph input to train it.`);
+  if (!isFloat(v.dtype))
+    throw new AutodiffError(`wrt value ${describeValue(v)} is not a float tensor; it cannot have a gradient.`);
+  if (g.isInitializer(v))
+    throw new AutodiffError(`wrt value '${name}' is an initializer (a constant); make it a graph input to train it.`);
   return v;
 }
 
@@ -100,9 +121,14 @@ function neededValues(g: Graph, forward: readonly Node[], targets: readonly Valu
 function ruleFor(node: Node): GradRule {
   if (node.domain !== '' || !isDifferentiable(node.opType)) {
     const op = node.domain === '' ? node.opType : `${node.domain}.${node.opType}`;
-    throw new AutodiffError(`no gradient rule for ${op} used by node '${node.name}'; supported: ${DIFFERENTIABLE_OPS.join(', ')}.`);
+    throw new AutodiffError(
+      `no gradient rule for ${op} used by node '${node.name}'; supported: ${DIFFERENTIABLE_OPS.join(', ')}.`,
+    );
   }
-  if (node.outputs.length !== 1) throw new AutodiffError(`node '${node.name}' (${node.opType}) has ${node.outputs.length} outputs; rules handle one.`);
+  if (node.outputs.length !== 1)
+    throw new AutodiffError(
+      `node '${node.name}' (${node.opType}) has ${node.outputs.length} outputs; rules handle one.`,
+    );
   return GRAD_RULES[node.opType];
 }
 
@@ -115,7 +141,8 @@ function makeContext(
 ): GradContext {
   const input = (i: number): Value => {
     const v = node.inputs[i];
-    if (!v) throw new AutodiffError(`node '${node.name}' (${node.opType}) has no input ${i}, which its gradient rule needs.`);
+    if (!v)
+      throw new AutodiffError(`node '${node.name}' (${node.opType}) has no input ${i}, which its gradient rule needs.`);
     return v;
   };
   const constData = (i: number): TensorData | undefined => {
@@ -136,7 +163,9 @@ function makeContext(
     constData,
     constInts: (i) => {
       const data = constData(i);
-      return data && (data.dtype === 'int64' || data.dtype === 'int32') ? Array.from(data.data as ArrayLike<number | bigint>, Number) : undefined;
+      return data && (data.dtype === 'int64' || data.dtype === 'int32')
+        ? Array.from(data.data as ArrayLike<number | bigint>, Number)
+        : undefined;
     },
     attrInt: (name, fallback) => {
       const a = attrOf(name);
@@ -160,12 +189,16 @@ function makeContext(
 function fitShape(g: Graph, gi: Value, input: Value, node: Node): Value {
   if (sameShape(gi.shape, input.shape)) return gi;
   if (gi.shape.length !== input.shape.length) {
-    throw new AutodiffError(`rule for ${node.opType} (node '${node.name}') gave ${describeValue(gi)} for input ${describeValue(input)}.`);
+    throw new AutodiffError(
+      `rule for ${node.opType} (node '${node.name}') gave ${describeValue(gi)} for input ${describeValue(input)}.`,
+    );
   }
   gi.shape.forEach((d, i) => {
     const e = input.shape[i]!;
     if (typeof d === 'number' && typeof e === 'number' && d !== e) {
-      throw new AutodiffError(`rule for ${node.opType} (node '${node.name}') gave ${describeValue(gi)} for input ${describeValue(input)}.`);
+      throw new AutodiffError(
+        `rule for ${node.opType} (node '${node.name}') gave ${describeValue(gi)} for input ${describeValue(input)}.`,
+      );
     }
   });
   return g.addNode('Identity', [gi], [{ dtype: gi.dtype, shape: input.shape }])[0]!;
@@ -173,7 +206,11 @@ function fitShape(g: Graph, gi: Value, input: Value, node: Node): Value {
 
 function unconnected(g: Graph, t: Value, options: GradOptions): Value {
   if (options.unconnected === 'zeros') {
-    return g.addNode('Identity', [zerosLike(g, t)], [{ dtype: t.dtype, shape: t.shape, name: g.uniqueName(`grad/${t.name}`) }])[0]!;
+    return g.addNode(
+      'Identity',
+      [zerosLike(g, t)],
+      [{ dtype: t.dtype, shape: t.shape, name: g.uniqueName(`grad/${t.name}`) }],
+    )[0]!;
   }
   throw new AutodiffError(
     `the loss does not depend on wrt value '${t.name}'; freeze it (leave it out of wrt) or pass { unconnected: 'zeros' }.`,
@@ -190,7 +227,8 @@ class Accumulator {
   ) {}
 
   add(v: Value, contribution: Value): void {
-    if (this.totals.has(v.name)) throw new AutodiffError(`internal: gradient of '${v.name}' was read before all its uses were visited.`);
+    if (this.totals.has(v.name))
+      throw new AutodiffError(`internal: gradient of '${v.name}' was read before all its uses were visited.`);
     const list = this.parts.get(v.name) ?? [];
     list.push(contribution);
     this.parts.set(v.name, list);
@@ -210,7 +248,11 @@ class Accumulator {
     }
     if (list.length === 1 && this.wrt.has(v.name)) {
       // wrt gradients always carry the documented name.
-      sum = g.addNode('Identity', [sum], [{ dtype: v.dtype, shape: v.shape, name: g.uniqueName(`grad/${v.name}`) }])[0]!;
+      sum = g.addNode(
+        'Identity',
+        [sum],
+        [{ dtype: v.dtype, shape: v.shape, name: g.uniqueName(`grad/${v.name}`) }],
+      )[0]!;
     }
     this.totals.set(v.name, sum);
     return sum;

@@ -10,12 +10,16 @@ import { AutodiffError } from './errors';
  */
 export function unbroadcast(g: Graph, grad: Value, target: Value): Value {
   if (grad.dtype !== target.dtype) {
-    throw new AutodiffError(`gradient ${describeValue(grad)} has another dtype than its value ${describeValue(target)}.`);
+    throw new AutodiffError(
+      `gradient ${describeValue(grad)} has another dtype than its value ${describeValue(target)}.`,
+    );
   }
   if (sameShape(grad.shape, target.shape)) return grad;
   const lead = grad.shape.length - target.shape.length;
   if (lead < 0) {
-    throw new AutodiffError(`gradient ${describeValue(grad)} has a lower rank than its value ${describeValue(target)}.`);
+    throw new AutodiffError(
+      `gradient ${describeValue(grad)} has a lower rank than its value ${describeValue(target)}.`,
+    );
   }
   const axes: number[] = [];
   for (let i = 0; i < grad.shape.length; i++) {

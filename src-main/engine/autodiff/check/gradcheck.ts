@@ -51,7 +51,10 @@ export interface CheckResult {
 export const FLOAT32_TOLERANCE = 2e-3;
 // float64: truncation O(eps^2) ~ 1e-10 and rounding O(1e-16 |f| / eps) ~ 1e-10 for |f| ~ 10 balance here.
 const EPS: Readonly<Record<CheckDtype, number>> = { float64: 1e-5, float32: 1e-2 };
-const SESSION: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'disabled', executionProviders: ['cpu'] };
+const SESSION: ort.InferenceSession.SessionOptions = {
+  graphOptimizationLevel: 'disabled',
+  executionProviders: ['cpu'],
+};
 
 type Floats = Float64Array | Float32Array;
 
@@ -66,14 +69,20 @@ export async function runCheck(c: CheckCase, seed = 1): Promise<CheckResult> {
     }),
   );
   const outDims = await probeOutputDims(c, dtype, feedsData);
-  const weights = rng.array(outDims.reduce((a, b) => a * b, 1), (r) => r.uniform(-1, 1));
+  const weights = rng.array(
+    outDims.reduce((a, b) => a * b, 1),
+    (r) => r.uniform(-1, 1),
+  );
   const { forward, full, gradNames } = buildModels(c, dtype, outDims, weights);
   const fwd = await ort.InferenceSession.create(forward, SESSION);
   const bwd = await ort.InferenceSession.create(full, SESSION);
   const feeds = (data: Readonly<Record<string, Floats>>): Record<string, ort.Tensor> =>
-    Object.fromEntries(Object.entries(c.inputs).map(([k, input]) => [k, new ort.Tensor(dtype, data[k]!, [...input.dims])]));
+    Object.fromEntries(
+      Object.entries(c.inputs).map(([k, input]) => [k, new ort.Tensor(dtype, data[k]!, [...input.dims])]),
+    );
   const analytic = await bwd.run(feeds(feedsData));
-  const lossAt = async (data: Record<string, Floats>): Promise<number> => Number((await fwd.run(feeds(data)))['loss']!.data[0]);
+  const lossAt = async (data: Record<string, Floats>): Promise<number> =>
+    Number((await fwd.run(feeds(data)))['loss']!.data[0]);
   let relError = 0;
   for (const [name, gradName] of gradNames) {
     const a = analytic[gradName]!.data as Floats;
@@ -106,15 +115,25 @@ function makeFloats(dtype: CheckDtype, values: readonly number[]): Floats {
 }
 
 function declareInputs(g: Graph, c: CheckCase, dtype: CheckDtype): Record<string, Value> {
-  return Object.fromEntries(Object.entries(c.inputs).map(([k, input]) => [k, g.input(k, dtype, input.shape ?? input.dims)]));
+  return Object.fromEntries(
+    Object.entries(c.inputs).map(([k, input]) => [k, g.input(k, dtype, input.shape ?? input.dims)]),
+  );
 }
 
 /** The op's concrete output dims, from one run (shapes may be symbolic in the graph). */
-async function probeOutputDims(c: CheckCase, dtype: CheckDtype, data: Readonly<Record<string, Floats>>): Promise<number[]> {
+async function probeOutputDims(
+  c: CheckCase,
+  dtype: CheckDtype,
+  data: Readonly<Record<string, Floats>>,
+): Promise<number[]> {
   const g = new Graph('probe');
   g.output(c.build(g, declareInputs(g, c, dtype)), 'y');
   const s = await ort.InferenceSession.create(serializeModel(g), SESSION);
-  const out = await s.run(Object.fromEntries(Object.entries(c.inputs).map(([k, input]) => [k, new ort.Tensor(dtype, data[k]!, [...input.dims])])));
+  const out = await s.run(
+    Object.fromEntries(
+      Object.entries(c.inputs).map(([k, input]) => [k, new ort.Tensor(dtype, data[k]!, [...input.dims])]),
+    ),
+  );
   const dims = [...out['y']!.dims];
   await s.release();
   return dims;
@@ -130,7 +149,9 @@ function buildModels(c: CheckCase, dtype: CheckDtype, outDims: readonly number[]
   const loss = rank === 0 ? weighted : op.reduceSum(g, weighted, [...Array(rank).keys()], false);
   g.output(loss, 'loss');
   const forward = serializeModel(g);
-  const wrt = Object.entries(c.inputs).filter(([, input]) => input.wrt !== false).map(([k]) => k);
+  const wrt = Object.entries(c.inputs)
+    .filter(([, input]) => input.wrt !== false)
+    .map(([k]) => k);
   const grads = grad(g, g.value('loss')!, wrt);
   const gradNames = [...grads].map(([k, v]) => [k, g.output(v).name] as const);
   return { forward, full: serializeModel(g), gradNames };

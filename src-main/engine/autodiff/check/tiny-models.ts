@@ -26,7 +26,10 @@ const constant = (c: number) => () => c;
 export function tinyMlp(seed: number): TinyModel {
   const rng = new Rng(seed);
   const x = Float32Array.from(rng.array(8 * 4, (r) => r.normal()));
-  const labels = BigInt64Array.from(rng.array(8, (r) => r.int(3)), BigInt);
+  const labels = BigInt64Array.from(
+    rng.array(8, (r) => r.int(3)),
+    BigInt,
+  );
   return {
     params: [
       { name: 'w1', dims: [4, 16], init: normal(0.5) },
@@ -57,9 +60,15 @@ const CLASSES = 3;
 export function tinyTransformer(seed: number): TinyModel {
   const rng = new Rng(seed);
   const [B, T] = [2, 5];
-  const ids = BigInt64Array.from(rng.array(B * T, (r) => r.int(VOCAB)), BigInt);
+  const ids = BigInt64Array.from(
+    rng.array(B * T, (r) => r.int(VOCAB)),
+    BigInt,
+  );
   const mask = Float32Array.from([1, 1, 1, 1, 1, 1, 1, 1, 0, 0]); // second sequence padded after 3 tokens
-  const labels = BigInt64Array.from(rng.array(B * T, (r) => r.int(CLASSES)).map((l, i) => (mask[i] === 0 || i === 2 ? -100 : l)), BigInt);
+  const labels = BigInt64Array.from(
+    rng.array(B * T, (r) => r.int(CLASSES)).map((l, i) => (mask[i] === 0 || i === 2 ? -100 : l)),
+    BigInt,
+  );
   const linear = (name: string, i: number, o: number): TinyParam[] => [
     { name: `${name}.weight`, dims: [i, o], init: normal(1 / Math.sqrt(i)) },
     { name: `${name}.bias`, dims: [o], init: constant(0) },
@@ -72,8 +81,16 @@ export function tinyTransformer(seed: number): TinyModel {
     params: [
       { name: 'emb', dims: [VOCAB, H], init: normal(1) },
       { name: 'pos', dims: [T, H], init: normal(0.5) },
-      ...norm('ln0'), ...linear('q', H, H), ...linear('k', H, H), ...linear('v', H, H), ...linear('o', H, H),
-      ...norm('ln1'), ...linear('ffn1', H, FFN), ...linear('ffn2', FFN, H), ...norm('ln2'), ...linear('cls', H, CLASSES),
+      ...norm('ln0'),
+      ...linear('q', H, H),
+      ...linear('k', H, H),
+      ...linear('v', H, H),
+      ...linear('o', H, H),
+      ...norm('ln1'),
+      ...linear('ffn1', H, FFN),
+      ...linear('ffn2', FFN, H),
+      ...norm('ln2'),
+      ...linear('cls', H, CLASSES),
     ],
     batch: {
       ids: new ort.Tensor('int64', ids, [B, T]),
@@ -86,10 +103,12 @@ export function tinyTransformer(seed: number): TinyModel {
       const posv = g.input('positions', 'int64', ['T']);
       const maskv = g.input('mask', 'float32', ['B', 'T']);
       const lv = g.input('labels', 'int64', ['B', 'T']);
-      const dense = (x: Value, name: string): Value => op.add(g, op.matMul(g, x, p[`${name}.weight`]!), p[`${name}.bias`]!);
+      const dense = (x: Value, name: string): Value =>
+        op.add(g, op.matMul(g, x, p[`${name}.weight`]!), p[`${name}.bias`]!);
       const ln = (x: Value, name: string): Value => op.layerNorm(g, x, p[`${name}.weight`]!, p[`${name}.bias`]!, 1e-12);
       const x0 = ln(op.add(g, op.gather(g, p.emb!, idv), op.gather(g, p.pos!, posv)), 'ln0'); // [B, T, H]
-      const heads = (x: Value, perm: number[]): Value => op.transpose(g, op.reshape(g, x, [0, 0, HEADS, H / HEADS]), perm);
+      const heads = (x: Value, perm: number[]): Value =>
+        op.transpose(g, op.reshape(g, x, [0, 0, HEADS, H / HEADS]), perm);
       const q = heads(dense(x0, 'q'), [0, 2, 1, 3]); // [B, 2, T, 4]
       const kT = heads(dense(x0, 'k'), [0, 2, 3, 1]); // [B, 2, 4, T]
       const v = heads(dense(x0, 'v'), [0, 2, 1, 3]); // [B, 2, T, 4]
@@ -114,12 +133,28 @@ export async function trainSgd(model: TinyModel, seed: number, steps: number, lr
   const loss = model.forward(g, p);
   g.output(loss, 'loss');
   const lrv = g.input('lr', 'float32', []);
-  const grads = grad(g, loss, model.params.map((q) => q.name));
+  const grads = grad(
+    g,
+    loss,
+    model.params.map((q) => q.name),
+  );
   for (const q of model.params) g.output(op.sub(g, p[q.name]!, op.mul(g, grads.get(q.name)!, lrv)), `${q.name}.new`);
   const session = await ort.InferenceSession.create(serializeModel(g));
   const rng = new Rng(seed);
   let params: Record<string, ort.Tensor> = Object.fromEntries(
-    model.params.map((q) => [q.name, new ort.Tensor('float32', Float32Array.from(rng.array(q.dims.reduce((a, b) => a * b, 1), q.init)), [...q.dims])]),
+    model.params.map((q) => [
+      q.name,
+      new ort.Tensor(
+        'float32',
+        Float32Array.from(
+          rng.array(
+            q.dims.reduce((a, b) => a * b, 1),
+            q.init,
+          ),
+        ),
+        [...q.dims],
+      ),
+    ]),
   );
   const losses: number[] = [];
   const lrTensor = new ort.Tensor('float32', Float32Array.from([lr]), []);

@@ -28,17 +28,24 @@ export interface CrossEntropyOptions {
  */
 export function softmaxCrossEntropy(g: Graph, logits: Value, labels: Value, options: CrossEntropyOptions = {}): Value {
   const c = logits.shape[logits.shape.length - 1];
-  if (typeof c !== 'number') throw new GraphBuildError('softmaxCrossEntropy', `the class dim of ${describeValue(logits)} must be static.`);
+  if (typeof c !== 'number')
+    throw new GraphBuildError('softmaxCrossEntropy', `the class dim of ${describeValue(logits)} must be static.`);
   if (labels.dtype !== 'int32' && labels.dtype !== 'int64') {
     throw new GraphBuildError('softmaxCrossEntropy', `labels ${describeValue(labels)} must be int32 or int64.`);
   }
   if (labels.shape.length !== logits.shape.length - 1) {
-    throw new GraphBuildError('softmaxCrossEntropy', `labels ${describeValue(labels)} must have the shape of ${describeValue(logits)} without its last dim.`);
+    throw new GraphBuildError(
+      'softmaxCrossEntropy',
+      `labels ${describeValue(labels)} must have the shape of ${describeValue(logits)} without its last dim.`,
+    );
   }
   return g.withScope('cross_entropy', () => {
     const dtype = logits.dtype;
     const logp = logSoftmax(g, logits, -1); // [..., C]
-    const classes = g.constant({ dtype: labels.dtype, dims: [c], data: typedArrayFrom(labels.dtype, [...Array(c).keys()]) }, 'classes');
+    const classes = g.constant(
+      { dtype: labels.dtype, dims: [c], data: typedArrayFrom(labels.dtype, [...Array(c).keys()]) },
+      'classes',
+    );
     let onehot = op.cast(g, op.equal(g, op.unsqueeze(g, labels, [-1]), classes), dtype); // [..., C], zero rows for ignored
     const ignore = options.ignoreIndex ?? -100;
     if (ignore >= 0 && ignore < c) {

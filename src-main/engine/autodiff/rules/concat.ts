@@ -21,14 +21,24 @@ export const concatGrad: GradRule = ({ g, dy, node, needs, attrInt }) => {
     const own = sizes[i]!;
     const start = before ?? (after !== undefined && typeof own === 'number' ? -(after + own) : undefined);
     const end =
-      before !== undefined && typeof own === 'number' ? before + own : after !== undefined ? (after === 0 ? END : -after) : undefined;
+      before !== undefined && typeof own === 'number'
+        ? before + own
+        : after !== undefined
+          ? after === 0
+            ? END
+            : -after
+          : undefined;
     if (start === undefined || end === undefined) {
       throw new AutodiffError(
         `Concat node '${node.name}': cannot place input ${describeValue(v)} with constant bounds; ` +
           `make the sizes along axis ${axis} static on one side of it.`,
       );
     }
-    return g.addNode('Slice', [dy, g.int64s([start]), g.int64s([end]), g.int64s([axis])], [{ dtype: dy.dtype, shape: v.shape }])[0]!;
+    return g.addNode(
+      'Slice',
+      [dy, g.int64s([start]), g.int64s([end]), g.int64s([axis])],
+      [{ dtype: dy.dtype, shape: v.shape }],
+    )[0]!;
   });
 };
 
@@ -44,4 +54,3 @@ function sumKnown(dims: readonly Dim[]): number | undefined {
 function missing(node: string, i: number): never {
   throw new AutodiffError(`Concat node '${node}' has an empty input ${i}.`);
 }
-

@@ -14,7 +14,10 @@ describe('gradient rule registry', () => {
 
   it('checks broadcasting for every broadcasting binary op', () => {
     for (const op of ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Where']) {
-      expect(allCases.some((c) => c.rule === op && /\[.*\].*\[.*\]/.test(c.name)), op).toBe(true);
+      expect(
+        allCases.some((c) => c.rule === op && /\[.*\].*\[.*\]/.test(c.name)),
+        op,
+      ).toBe(true);
     }
   });
 });

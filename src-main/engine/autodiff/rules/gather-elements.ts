@@ -14,11 +14,17 @@ export const gatherElementsGrad: GradRule = ({ g, dy, node, input, attrInt }) =>
   const axis = ((attrInt('axis', 0) % rank) + rank) % rank;
   const n = data.shape[axis];
   if (typeof n !== 'number') {
-    throw new AutodiffError(`GatherElements node '${node.name}': the gradient needs a static size along axis ${axis} of ${describeValue(data)}.`);
+    throw new AutodiffError(
+      `GatherElements node '${node.name}': the gradient needs a static size along axis ${axis} of ${describeValue(data)}.`,
+    );
   }
   const trailing = rank - axis - 1;
   const classes = g.constant(
-    { dtype: indices.dtype, dims: [n, ...new Array<number>(trailing).fill(1)], data: typedArrayFrom(indices.dtype, [...Array(n).keys()]) },
+    {
+      dtype: indices.dtype,
+      dims: [n, ...new Array<number>(trailing).fill(1)],
+      data: typedArrayFrom(indices.dtype, [...Array(n).keys()]),
+    },
     'onehot_range',
   ); // [N, 1, ...]
   const hit = op.cast(g, op.equal(g, op.unsqueeze(g, indices, [axis + 1]), classes), dy.dtype); // [..., K, N, ...]

@@ -46,6 +46,8 @@ function flatWeightGrad(g: Graph, A: Value, B: Value, D: Value): Value | null {
 /** [..., last] -> [prod(...), last] with constant dims [-1, last] (the builder's inference cannot name 3*B). */
 function flatten(g: Graph, x: Value, last: number): Value {
   const lead = x.shape.slice(0, -1);
-  const rows = lead.every((d) => typeof d === 'number') ? lead.reduce<number>((p, d) => p * (d as number), 1) : lead.join('*');
+  const rows = lead.every((d) => typeof d === 'number')
+    ? lead.reduce<number>((p, d) => p * (d as number), 1)
+    : lead.join('*');
   return g.addNode('Reshape', [x, g.int64s([-1, last])], [{ dtype: x.dtype, shape: [rows, last] }])[0]!;
 }

@@ -14,7 +14,9 @@ export const maxGrad: GradRule = ({ g, dy, node, input, needs }) => {
 /** Max/Min are variadic in ONNX; the rules (and op.max/op.min) handle the two-input form. */
 export function requireTwoInputs(node: Node): void {
   if (node.inputs.length !== 2) {
-    throw new AutodiffError(`${node.opType} node '${node.name}' has ${node.inputs.length} inputs; its gradient handles 2 (chain binary ${node.opType}s).`);
+    throw new AutodiffError(
+      `${node.opType} node '${node.name}' has ${node.inputs.length} inputs; its gradient handles 2 (chain binary ${node.opType}s).`,
+    );
   }
 }
 

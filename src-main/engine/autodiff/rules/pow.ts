@@ -5,7 +5,10 @@ import type { GradContext, GradRule } from '../rule';
 export const powGrad: GradRule = (ctx) => {
   const { g, dy, y, input, needs } = ctx;
   const a = input(0);
-  return [needs(0) ? op.mul(g, dy, baseDerivative(g, ctx, a)) : null, needs(1) ? op.mul(g, op.mul(g, dy, y), op.log(g, a)) : null];
+  return [
+    needs(0) ? op.mul(g, dy, baseDerivative(g, ctx, a)) : null,
+    needs(1) ? op.mul(g, op.mul(g, dy, y), op.log(g, a)) : null,
+  ];
 };
 
 /** b * a^(b-1), folded at build time when b is a constant scalar (x^2 -> 2x, x^1 -> 1). */

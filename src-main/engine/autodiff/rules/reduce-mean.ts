@@ -10,6 +10,7 @@ export const reduceMeanGrad: GradRule = (ctx) => {
   const axes = reducedAxes(ctx);
   const dyk = keptDy(ctx, axes);
   const n = knownSize(axes.map((a) => x.shape[a]!));
-  const count = n !== undefined ? g.scalar(n, x.dtype) : op.reduceSum(g, expandTo(g, g.scalar(1, x.dtype), x), axes, true);
+  const count =
+    n !== undefined ? g.scalar(n, x.dtype) : op.reduceSum(g, expandTo(g, g.scalar(1, x.dtype), x), axes, true);
   return [expandTo(g, op.div(g, dyk, count), x), null];
 };

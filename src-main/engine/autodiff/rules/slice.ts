@@ -39,7 +39,10 @@ export const sliceGrad: GradRule = ({ g, dy, node, input, constInts }) => {
     parts.push(current);
     if (!endsAtEnd(ends[k]!, dim)) parts.push(block(ends[k]!, END));
     const shape: Dim[] = current.shape.map((d, i) => (i === axis ? dim : d));
-    current = parts.length === 1 ? current : g.addNode('Concat', parts, [{ dtype: dy.dtype, shape }], { axis: attr.int(axis) })[0]!;
+    current =
+      parts.length === 1
+        ? current
+        : g.addNode('Concat', parts, [{ dtype: dy.dtype, shape }], { axis: attr.int(axis) })[0]!;
   });
   return [current, null, null, null, null];
 };

@@ -6,8 +6,13 @@ import type { GradRule } from '../rule';
 export const squeezeGrad: GradRule = ({ g, dy, input, constInts }) => {
   const x = input(0);
   const given = constInts(1);
-  const axes = given
-    ? positiveAxes(given, x.shape.length)
-    : x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
-  return [op.unsqueeze(g, dy, [...axes].sort((a, b) => a - b)), null];
+  const axes = given ? positiveAxes(given, x.shape.length) : x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+  return [
+    op.unsqueeze(
+      g,
+      dy,
+      [...axes].sort((a, b) => a - b),
+    ),
+    null,
+  ];
 };

@@ -5,25 +5,90 @@ import { ints } from './util';
 
 /** Matrix products, normalisations and the composite functions. */
 export const nnCases: readonly CheckCase[] = [
-  { rule: 'MatMul', name: 'MatMul [2,3,4] x [4,5] (flattened weight gradient)', inputs: { a: { dims: [2, 3, 4] }, b: { dims: [4, 5] } }, build: (g, x) => op.matMul(g, x.a!, x.b!) },
-  { rule: 'MatMul', name: 'MatMul [B,3,4] x [4,5] (symbolic batch)', inputs: { a: { dims: [2, 3, 4], shape: ['B', 3, 4] }, b: { dims: [4, 5] } }, build: (g, x) => op.matMul(g, x.a!, x.b!) },
-  { rule: 'MatMul', name: 'MatMul batched [2,3,4] x [2,4,5]', inputs: { a: { dims: [2, 3, 4] }, b: { dims: [2, 4, 5] } }, build: (g, x) => op.matMul(g, x.a!, x.b!) },
-  { rule: 'MatMul', name: 'MatMul broadcast batch [3,4] x [2,4,5]', inputs: { a: { dims: [3, 4] }, b: { dims: [2, 4, 5] } }, build: (g, x) => op.matMul(g, x.a!, x.b!) },
-  { rule: 'MatMul', name: 'MatMul broadcast batch [2,1,3,4] x [3,4,2]', inputs: { a: { dims: [2, 1, 3, 4] }, b: { dims: [3, 4, 2] } }, build: (g, x) => op.matMul(g, x.a!, x.b!) },
-  { rule: 'MatMul', name: 'MatMul 1-D [4] x [4,5]', inputs: { a: { dims: [4] }, b: { dims: [4, 5] } }, build: (g, x) => op.matMul(g, x.a!, x.b!) },
-  { rule: 'MatMul', name: 'MatMul [2,3,4] x 1-D [4]', inputs: { a: { dims: [2, 3, 4] }, b: { dims: [4] } }, build: (g, x) => op.matMul(g, x.a!, x.b!) },
-  { rule: 'MatMul', name: 'MatMul 1-D dot [4] x [4]', inputs: { a: { dims: [4] }, b: { dims: [4] } }, build: (g, x) => op.matMul(g, x.a!, x.b!) },
-  { rule: 'Gemm', name: 'Gemm A [3,4] B [4,5] C [5]', inputs: { a: { dims: [3, 4] }, b: { dims: [4, 5] }, c: { dims: [5] } }, build: (g, x) => op.gemm(g, x.a!, x.b!, x.c!) },
+  {
+    rule: 'MatMul',
+    name: 'MatMul [2,3,4] x [4,5] (flattened weight gradient)',
+    inputs: { a: { dims: [2, 3, 4] }, b: { dims: [4, 5] } },
+    build: (g, x) => op.matMul(g, x.a!, x.b!),
+  },
+  {
+    rule: 'MatMul',
+    name: 'MatMul [B,3,4] x [4,5] (symbolic batch)',
+    inputs: { a: { dims: [2, 3, 4], shape: ['B', 3, 4] }, b: { dims: [4, 5] } },
+    build: (g, x) => op.matMul(g, x.a!, x.b!),
+  },
+  {
+    rule: 'MatMul',
+    name: 'MatMul batched [2,3,4] x [2,4,5]',
+    inputs: { a: { dims: [2, 3, 4] }, b: { dims: [2, 4, 5] } },
+    build: (g, x) => op.matMul(g, x.a!, x.b!),
+  },
+  {
+    rule: 'MatMul',
+    name: 'MatMul broadcast batch [3,4] x [2,4,5]',
+    inputs: { a: { dims: [3, 4] }, b: { dims: [2, 4, 5] } },
+    build: (g, x) => op.matMul(g, x.a!, x.b!),
+  },
+  {
+    rule: 'MatMul',
+    name: 'MatMul broadcast batch [2,1,3,4] x [3,4,2]',
+    inputs: { a: { dims: [2, 1, 3, 4] }, b: { dims: [3, 4, 2] } },
+    build: (g, x) => op.matMul(g, x.a!, x.b!),
+  },
+  {
+    rule: 'MatMul',
+    name: 'MatMul 1-D [4] x [4,5]',
+    inputs: { a: { dims: [4] }, b: { dims: [4, 5] } },
+    build: (g, x) => op.matMul(g, x.a!, x.b!),
+  },
+  {
+    rule: 'MatMul',
+    name: 'MatMul [2,3,4] x 1-D [4]',
+    inputs: { a: { dims: [2, 3, 4] }, b: { dims: [4] } },
+    build: (g, x) => op.matMul(g, x.a!, x.b!),
+  },
+  {
+    rule: 'MatMul',
+    name: 'MatMul 1-D dot [4] x [4]',
+    inputs: { a: { dims: [4] }, b: { dims: [4] } },
+    build: (g, x) => op.matMul(g, x.a!, x.b!),
+  },
+  {
+    rule: 'Gemm',
+    name: 'Gemm A [3,4] B [4,5] C [5]',
+    inputs: { a: { dims: [3, 4] }, b: { dims: [4, 5] }, c: { dims: [5] } },
+    build: (g, x) => op.gemm(g, x.a!, x.b!, x.c!),
+  },
   {
     rule: 'Gemm',
     name: 'Gemm transB alpha 0.5 beta 2 C [3,1]',
     inputs: { a: { dims: [3, 4] }, b: { dims: [5, 4] }, c: { dims: [3, 1] } },
     build: (g, x) => op.gemm(g, x.a!, x.b!, x.c!, { transB: true, alpha: 0.5, beta: 2 }),
   },
-  { rule: 'Gemm', name: 'Gemm transA', inputs: { a: { dims: [4, 3] }, b: { dims: [4, 5] } }, build: (g, x) => op.gemm(g, x.a!, x.b!, null, { transA: true, alpha: 1.5 }) },
-  { rule: 'Gemm', name: 'Gemm transA transB C [3,5]', inputs: { a: { dims: [4, 3] }, b: { dims: [5, 4] }, c: { dims: [3, 5] } }, build: (g, x) => op.gemm(g, x.a!, x.b!, x.c!, { transA: true, transB: true }) },
-  { rule: 'Softmax', name: 'Softmax [2,3,4] axis -1', inputs: { a: { dims: [2, 3, 4] } }, build: (g, x) => op.softmax(g, x.a!, -1) },
-  { rule: 'Softmax', name: 'Softmax [2,3,4] axis 1', inputs: { a: { dims: [2, 3, 4] } }, build: (g, x) => op.softmax(g, x.a!, 1) },
+  {
+    rule: 'Gemm',
+    name: 'Gemm transA',
+    inputs: { a: { dims: [4, 3] }, b: { dims: [4, 5] } },
+    build: (g, x) => op.gemm(g, x.a!, x.b!, null, { transA: true, alpha: 1.5 }),
+  },
+  {
+    rule: 'Gemm',
+    name: 'Gemm transA transB C [3,5]',
+    inputs: { a: { dims: [4, 3] }, b: { dims: [5, 4] }, c: { dims: [3, 5] } },
+    build: (g, x) => op.gemm(g, x.a!, x.b!, x.c!, { transA: true, transB: true }),
+  },
+  {
+    rule: 'Softmax',
+    name: 'Softmax [2,3,4] axis -1',
+    inputs: { a: { dims: [2, 3, 4] } },
+    build: (g, x) => op.softmax(g, x.a!, -1),
+  },
+  {
+    rule: 'Softmax',
+    name: 'Softmax [2,3,4] axis 1',
+    inputs: { a: { dims: [2, 3, 4] } },
+    build: (g, x) => op.softmax(g, x.a!, 1),
+  },
   {
     rule: 'LayerNormalization',
     name: 'LayerNormalization [2,3,6] x, scale, bias',
@@ -36,8 +101,19 @@ export const nnCases: readonly CheckCase[] = [
     inputs: { a: { dims: [3, 6], shape: ['B', 6] }, s: { dims: [6], wrt: false }, b: { dims: [6], wrt: false } },
     build: (g, x) => op.layerNorm(g, x.a!, x.s!, x.b!, 1e-12),
   },
-  { rule: 'gelu', name: 'GELU (erf form, float32)', dtype: 'float32', inputs: { a: { dims: [3, 4] } }, build: (g, x) => gelu(g, x.a!) },
-  { rule: 'logSoftmax', name: 'log-softmax [2,5]', inputs: { a: { dims: [2, 5] } }, build: (g, x) => logSoftmax(g, x.a!) },
+  {
+    rule: 'gelu',
+    name: 'GELU (erf form, float32)',
+    dtype: 'float32',
+    inputs: { a: { dims: [3, 4] } },
+    build: (g, x) => gelu(g, x.a!),
+  },
+  {
+    rule: 'logSoftmax',
+    name: 'log-softmax [2,5]',
+    inputs: { a: { dims: [2, 5] } },
+    build: (g, x) => logSoftmax(g, x.a!),
+  },
   {
     rule: 'softmaxCrossEntropy',
     name: 'cross-entropy [2,3,4] int64 labels with -100',
@@ -73,11 +149,15 @@ export const nnCases: readonly CheckCase[] = [
 
 /** LN(x + softmax(q k^T / sqrt(d) + mask) v) with 2 heads of size 2; the second sequence has one pad. */
 function attentionBlock(g: Graph, x: Readonly<Record<string, Value>>): Value {
-  const heads = (w: Value, perm: number[]): Value => op.transpose(g, op.reshape(g, op.matMul(g, x.x!, w), [0, 0, 2, 2]), perm);
+  const heads = (w: Value, perm: number[]): Value =>
+    op.transpose(g, op.reshape(g, op.matMul(g, x.x!, w), [0, 0, 2, 2]), perm);
   const q = heads(x.wq!, [0, 2, 1, 3]); // [B, 2, T, 2]
   const kT = heads(x.wk!, [0, 2, 3, 1]); // [B, 2, 2, T]
   const v = heads(x.wv!, [0, 2, 1, 3]); // [B, 2, T, 2]
-  const pad = g.constant({ dtype: 'float64', dims: [2, 1, 1, 3], data: Float64Array.from([0, 0, 0, 0, 0, -1e4]) }, 'pad'); // [B, 1, 1, T]
+  const pad = g.constant(
+    { dtype: 'float64', dims: [2, 1, 1, 3], data: Float64Array.from([0, 0, 0, 0, 0, -1e4]) },
+    'pad',
+  ); // [B, 1, 1, T]
   const scores = op.add(g, op.mulScalar(g, op.matMul(g, q, kT), Math.SQRT1_2), pad); // [B, 2, T, T]
   const ctx = op.matMul(g, op.softmax(g, scores, -1), v); // [B, 2, T, 2]
   const merged = op.reshape(g, op.transpose(g, ctx, [0, 2, 1, 3]), [0, 0, 4]); // [B, T, 4]
