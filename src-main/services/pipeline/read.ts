@@ -1,6 +1,7 @@
 import { importFile } from '../../data/import';
 import type { LabelledText } from '../../data/prepare';
 import type { ImportFormat, ImportReport } from '../../data/types';
+import { Rng } from '../../engine/train/rng';
 
 /** Input data the pipeline refuses; the message names file:line and the fix. */
 export class PipelineInputError extends Error {
@@ -11,7 +12,7 @@ export interface ReadOptions {
   readonly format?: ImportFormat;
   /** Keep going past rows the importer skipped (they are reported); otherwise the file is refused. */
   readonly skipBadRows?: boolean;
-  /** Read at most this many examples (quick runs); 0 = all. */
+  /** Use a seeded random sample of this many examples (quick runs); 0 = all. */
   readonly limit?: number;
   readonly labels?: readonly string[];
 }
@@ -22,10 +23,8 @@ export async function readLabelledFile(path: string, options: ReadOptions = {}):
   let report: ImportReport | undefined;
   for await (const ev of importFile(path, { ...(options.format && { format: options.format }), ...(options.labels && { labels: options.labels }) })) {
     if (ev.kind === 'example') {
-      if (!options.limit || items.length < options.limit) {
-        const e = ev.example;
-        items.push({ text: e.text, ...(e.label !== undefined && { label: e.label }), ...(e.spans && { spans: e.spans }), ...(e.tokens && { tokens: e.tokens }) });
-      }
+      const e = ev.example;
+      items.push({ text: e.text, ...(e.label !== undefined && { label: e.label }), ...(e.spans && { spans: e.spans }), ...(e.tokens && { tokens: e.tokens }) });
     } else if (ev.kind === 'done') {
       report = ev.report;
     }
@@ -40,7 +39,14 @@ export async function readLabelledFile(path: string, options: ReadOptions = {}):
     );
   }
   if (items.length === 0) throw new PipelineInputError(`${path}: no examples were read; check the file's format and columns (expected label,text for CSV).`);
-  return { items, report };
+  return { items: options.limit ? sample(items, options.limit) : items, report };
+}
+
+// A seeded random subset in file order: the first N rows of a sorted file may hold a single class.
+function sample<T>(items: readonly T[], n: number): T[] {
+  if (n >= items.length) return [...items];
+  const picked = Rng.fromSeed(1234).shuffle(items.map((_, i) => i)).slice(0, n).sort((a, b) => a - b);
+  return picked.map((i) => items[i]!);
 }
 
 /** Class labels of train, checked against dev: dev may not use labels train lacks, and must share some. */
