@@ -11,6 +11,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { BertDims } from '../src-main/engine/model/dims';
@@ -142,6 +143,7 @@ function summariseProfile(file: string): { op: string; ms: number; share: number
 }
 
 async function main(): Promise<void> {
+  const loadStart = loadavg()[0]!;
   const batch = makeBatch();
   const ort = await createOrt();
   const warm = [await ort.session.trainStep(batch), await ort.session.trainStep(batch)];
@@ -186,6 +188,8 @@ async function main(): Promise<void> {
     ratioSamplesPerSec: torchRate ? round(ortRate.samplesPerSec / torchRate.samplesPerSec, 3) : null,
     target: '>= 3x PyTorch samples/s',
     stepsMeasured: { ort: ortMs.length, torch: torchMs.length, rounds },
+    // Other work on the machine slows both sides (unevenly): read the ratio with the load in mind.
+    loadAverage1m: { start: round(loadStart, 2), end: round(loadavg()[0]!, 2) },
     ...(profile ? { profileTopOps: profile } : {}),
   };
   console.log(JSON.stringify(report, null, 2));
