@@ -98,6 +98,19 @@ describe('labelDataset', () => {
     }
   });
 
+  it('uses the default silver pipeline when no labeler is given', async () => {
+    const { silverLabeler } = await import('../../data/silver');
+    const reference = silverLabeler();
+    const s = unwrap(await labelDataset(t.db, { datasetId }));
+    expect(s.spans).toBeGreaterThan(0);
+    for (const e of all()) {
+      expect(e.spans.map((x) => [x.start, x.end, x.type])).toEqual(
+        reference.label(e.text).map((x) => [x.start, x.end, x.type]),
+      );
+      for (const x of e.spans) expect(x.labeler).toMatch(/@/);
+    }
+  });
+
   it('refuses a dataset that is still importing or missing', async () => {
     expect(await labelDataset(t.db, { datasetId: 999 }, { labeler: gazetteer({}) })).toMatchObject({
       ok: false,

@@ -25,8 +25,8 @@ export interface LabelSummary {
 }
 
 export interface LabelRuntime {
-  /** The silver pipeline (src-main/data/silver); each span records the labeler id that produced it. */
-  readonly labeler: Labeler;
+  /** The silver labeler; default: the full silver pipeline (silverLabeler() of src-main/data/silver). Each span records the labeler id that produced it. */
+  readonly labeler?: Labeler;
   readonly onEvent?: (e: LabelDatasetEvent) => void;
   /** Aborting stops after the current batch; batches already committed stay (re-running is idempotent). */
   readonly signal?: AbortSignal;
@@ -38,13 +38,15 @@ export interface LabelRuntime {
  * rejected spans are never touched, and a proposal equal to a rejected span or overlapping a gold one is dropped.
  * Not an undoable edit: it is a bulk machine step, re-run it instead.
  */
-export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime): Promise<Result<LabelSummary>> {
+export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime = {}): Promise<Result<LabelSummary>> {
   return guardAsync(async () => {
     const started = performance.now();
     const { datasetId, skipReviewed, batchSize } = parseInput(LabelDatasetInput, input, 'labelDataset input');
     const d = datasets.getDataset(db, datasetId);
     if (d.status !== 'ready')
       throw new ServiceError('conflict', `Dataset ${datasetId} is still importing; finish the import first.`);
+    // Loaded on demand: the default pipeline pulls in the NLP models, which most callers never need.
+    const labeler = rt.labeler ?? (await import('../../data/silver')).silverLabeler();
     const rows = db
       .prepare<[number, number], { id: number; text: string }>(
         `SELECT id, text FROM examples WHERE dataset_id = ? AND (? = 0 OR status != 'reviewed') ORDER BY line`,
@@ -78,7 +80,7 @@ export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime): Pr
               type: p.type,
               source: 'silver',
               status: 'pending',
-              labeler: 'labeler' in p ? p.labeler : rt.labeler.id,
+              labeler: 'labeler' in p ? p.labeler : labeler.id,
             });
             totals.spans++;
           }
@@ -92,7 +94,7 @@ export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime): Pr
           `Labelling was cancelled after ${i} of ${rows.length} examples; those stay labelled.`,
         );
       const batch = rows.slice(i, i + batchSize);
-      const proposed = batch.map((r) => rt.labeler.label(r.text));
+      const proposed = batch.map((r) => labeler.label(r.text));
       write.immediate(batch, proposed);
       await yieldToEventLoop(); // let progress listeners, aborts and other requests run between batches
       rt.onEvent?.({ kind: 'progress', done: i + batch.length, total: rows.length, spans: totals.spans });
