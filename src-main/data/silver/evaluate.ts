@@ -1,5 +1,6 @@
 import { NerScorer, type NerScores } from '../../engine/metrics/ner';
 import { spansToBio, type CharRange } from '../align/bio';
+import { tokenizeWords } from '../align/words';
 import { importFile } from '../import/index';
 import type { CharSpan } from '../types';
 import type { Labeler } from './types';
@@ -29,6 +30,7 @@ const only = (spans: readonly CharSpan[], types: ReadonlySet<string>): CharSpan[
 /**
  * Scores a labeler against gold CoNLL (IOB2) with seqeval-compatible entity P/R/F1 over `types`:
  * gold entities of other types (e.g. MISC) count as O, and so do predicted spans of other types.
+ * A span JSONL file (ours, Prodigy, doccano) works too: its texts are split into words with tokenizeWords.
  */
 export async function evaluateLabeler(
   conllPath: string,
@@ -41,17 +43,16 @@ export async function evaluateLabeler(
   let sentences = 0;
   let words = 0;
   let ns = 0n;
-  for await (const ev of importFile(conllPath, { format: 'conll' })) {
+  for await (const ev of importFile(conllPath)) {
     if (ev.kind !== 'example') continue;
     const { text, tokens, spans } = ev.example;
-    if (!tokens) continue;
     const t0 = process.hrtime.bigint();
     const predicted = labeler.label(text);
     ns += process.hrtime.bigint() - t0;
-    const ranges = tokenRanges(tokens);
+    const ranges = tokens ? tokenRanges(tokens) : tokenizeWords(text);
     scorer.add(spansToBio(ranges, only(spans ?? [], keep)), spansToBio(ranges, only(predicted, keep)));
     sentences++;
-    words += tokens.length;
+    words += ranges.length;
     if (options.limit !== undefined && sentences >= options.limit) break;
   }
   const seconds = Number(ns) / 1e9;

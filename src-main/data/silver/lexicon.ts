@@ -41,7 +41,7 @@ const EXTRA: Readonly<Record<string, LexKind>> = {
   september: 'DATE', october: 'DATE', november: 'DATE', december: 'DATE', gmt: 'DATE',
 };
 
-const ORG_END = ['inc', 'corp', 'co', 'ltd', 'plc', 'ag', 'sa', 'nv', 'bv', 'gmbh', 'spa', 'group', 'bank', 'fc', 'united', 'rovers', 'wanderers', 'athletic', 'city', 'party', 'front', 'army', 'league', 'airlines', 'airways', 'exchange', 'commission', 'court', 'club'];
+const ORG_END = ['inc', 'corp', 'co', 'ltd', 'plc', 'ag', 'sa', 'nv', 'bv', 'gmbh', 'spa', 'group', 'bank', 'fc', 'united', 'rovers', 'wanderers', 'athletic', 'city', 'party', 'front', 'army', 'league', 'airlines', 'airways', 'exchange', 'commission', 'court', 'club', 'newsroom', 'desk'];
 
 /** Countries (and home nations) that field national teams: they stay LOC even in sports results. */
 export const COUNTRIES: ReadonlySet<string> = new Set([

@@ -28,6 +28,7 @@ type Entity = 'PER' | 'LOC' | 'ORG';
 
 const CONNECT = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'des', 'del', 'di', 'da', 'al', 'el', 'bin', 'ibn', 'y', '&']);
 const LOC_BEFORE = new Set(['in', 'at', 'near', 'from', 'to', 'into', 'across', 'outside', 'inside', 'visited', 'via']);
+const SPEECH_AFTER = new Set(['said', 'says', 'told', 'added', 'who', 'thinks', 'believes', 'wrote', 'insisted', 'denied', 'admitted', 'explained']);
 const SCORECARD = new Set(['c', 'b', 'lbw', 'st', 'run', 'retired']);
 const NAME_KINDS = new Set<LexKind | undefined>(['PER', 'FIRST', 'LAST', 'LOC', 'ORG']);
 const ABBREV = /^(?:(?:\p{L}\.)+|(?:Corp|Inc|Co|Ltd|Jr|Sr|St|Mr|Mrs|Ms|Dr|Gen|Col|Sen|Gov|Rep|Lt|Capt|Bros|Mt|Ft)\.)$/u;
@@ -78,10 +79,14 @@ interface Sentence {
   readonly lex: Lexicon;
   /** Headline in capitals: capitalisation says nothing. */
   readonly caps: boolean;
+  /** Per token: inside a Title Case stretch (AG News titles), where capitals say little too. */
+  readonly title: readonly boolean[];
   readonly numbers: number;
   readonly scorecard: boolean;
   /** Known multi-word names: start index -> [end, kind]. */
   readonly phrases: ReadonlyMap<number, readonly [number, LexKind]>;
+  /** Lone unknown words left untyped, resolved at the end against names found in the same text. */
+  readonly pending: Tok[];
 }
 
 const keyOf = (toks: readonly Tok[], i: number, j: number): string => toks.slice(i, j).map((t) => t.key).join(' ');
@@ -104,13 +109,44 @@ function findPhrases(toks: readonly Tok[], lex: Lexicon, caps: boolean): Map<num
   return out;
 }
 
+// Marks Title Case stretches (AG News titles: "Tokyo Stocks Fall After Oil Spike"): runs of capitalised
+// words, lower-case function words and commas, holding at least three capitalised common words after
+// the first word. Inside them capitals say little, so only non-common words can start names.
+function titleCaseMask(text: string, toks: readonly Tok[]): boolean[] {
+  const mask = new Array<boolean>(toks.length).fill(false);
+  let from = 0;
+  let commonCaps = 0;
+  const close = (to: number): void => {
+    if (commonCaps >= 3) mask.fill(true, from, to);
+    from = to + 1;
+    commonCaps = 0;
+  };
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k];
+    const gap = k > 0 ? text.slice(toks[k - 1].end, t.start) : '';
+    if (/\s\s|\n/.test(gap)) {
+      close(k - 1);
+      from = k;
+    }
+    const inStretch = t.cap || (t.vocab === 'FUNCTION' && t.letters) || t.text === ',' || t.text === "'s" || t.text === '&';
+    if (!inStretch) {
+      close(k);
+      continue;
+    }
+    if (t.cap && k > from && t.vocab !== undefined && t.vocab !== 'FUNCTION' && !NAME_KINDS.has(t.lex)) commonCaps++;
+  }
+  close(toks.length);
+  return mask;
+}
+
 function nameLike(s: Sentence, k: number, sentenceStart: boolean): boolean {
   const t = s.toks[k];
+  if (t.lex === 'DATE' && !s.phrases.has(k)) return false;
   if (!t.letters || t.text.includes('$') || /^\p{L}$/u.test(t.text)) return false;
   // Codes with digits (AA1, 3M LIBOR) are not names unless the lexicon knows them.
   if (/\d/.test(t.text) && !NAME_KINDS.has(t.lex)) return false;
   if (NAME_KINDS.has(t.lex) && (t.cap || s.caps)) return true;
-  if (s.caps) return !isCommon(t) && t.lex !== 'DATE';
+  if (s.caps || s.title[k]) return !isCommon(t) && (t.cap || !s.title[k]);
   if (!t.cap) return false;
   return !(sentenceStart && isCommon(t));
 }
@@ -147,7 +183,10 @@ function classify(s: Sentence, i: number, j: number, titled: boolean): RuleDecis
   if (len === 1) {
     if (first.lex === 'FIRST' || first.lex === 'LAST') return ['PER', 'name-lexicon'];
     if (prev && LOC_BEFORE.has(prev.key) && !prev.cap) return ['LOC', 'after-preposition'];
-    return ['PER', 'single-unknown'];
+    // A lone unknown capitalised word is a person only when speech or a relative clause follows it;
+    // otherwise it is as often a club, firm or place, and a silver label is better missing than wrong.
+    if (next && SPEECH_AFTER.has(next.key)) return ['PER', 'speaker'];
+    return [null, 'single-unknown'];
   }
   return ['PER', 'multi-unknown'];
 }
@@ -193,6 +232,8 @@ function emit(s: Sentence, i: number, j: number, out: SilverSpan[], why: string[
   let titled = false;
   for (let k = j - 2; k >= i; k--) {
     if (TITLES.has(toks[k].key) || toks[k].lex === 'TITLE') {
+      // "General Assembly": a title followed only by common words is part of a name, not a title.
+      if (toks.slice(k + 1, j).every(isCommon)) break;
       // What precedes a title is a place or organisation modifier ("U.S. President ..."): keep it only if known.
       const before = s.phrases.get(i);
       if (before && before[0] <= k) emit(s, i, before[0], out, why);
@@ -214,6 +255,28 @@ function emit(s: Sentence, i: number, j: number, out: SilverSpan[], why: string[
   if (type) {
     out.push(silverSpan(ID, toks[start].start, toks[j - 1].end, type));
     why.push(rule);
+  } else if (rule === 'single-unknown') {
+    s.pending.push(toks[start]);
+  }
+}
+
+// "Boris Yeltsin ... Yeltsin said": a lone word that repeats the surname of a person (or the first word
+// of an organisation) named elsewhere in the same text gets that type.
+function resolvePending(s: Sentence, spans: SilverSpan[], why: string[]): void {
+  if (s.pending.length === 0) return;
+  const known = new Map<string, string>();
+  for (const span of spans) {
+    const words = s.toks.filter((t) => t.start >= span.start && t.end <= span.end && t.letters);
+    if (words.length < 2) continue;
+    if (span.type === 'PER') known.set(words[words.length - 1].key, 'PER');
+    if (span.type === 'ORG' && !known.has(words[0].key)) known.set(words[0].key, 'ORG');
+  }
+  for (const t of s.pending) {
+    const type = known.get(t.key);
+    if (type) {
+      spans.push(silverSpan(ID, t.start, t.end, type));
+      why.push('same-text-name');
+    }
   }
 }
 
@@ -235,9 +298,11 @@ export function newsRulesExplainer(): (text: string) => { readonly spans: Silver
     const caps = withLetters.some((t) => t.text.length > 1) && withLetters.filter((t) => t.upper).length / withLetters.length > 0.6;
     const s: Sentence = {
       toks, lex, caps,
+      title: titleCaseMask(text, toks),
       numbers: toks.filter((t) => t.num).length,
       scorecard: toks.some((t) => SCORECARD.has(t.text)),
       phrases: findPhrases(toks, lex, caps),
+      pending: [],
     };
     const spans: SilverSpan[] = [];
     const rules: string[] = [];
@@ -247,12 +312,13 @@ export function newsRulesExplainer(): (text: string) => { readonly spans: Silver
       const phrase = s.phrases.get(k);
       if (!phrase && !nameLike(s, k, atStart)) {
         // After an opening quote, dash or colon a new sentence may start.
-        atStart = !toks[k].letters && !toks[k].num ? atStart || /^[-:"'“(—–]+$/.test(toks[k].text) : false;
+        atStart = !toks[k].letters && !toks[k].num ? atStart || /^[-:"'“(—–.!?]+$/.test(toks[k].text) : false;
         k++;
         continue;
       }
       let j = phrase ? phrase[0] : k + 1;
       for (;;) {
+        if (j < toks.length && /\s\s|\n/.test(text.slice(toks[j - 1].end, toks[j].start))) break;
         const p = s.phrases.get(j);
         if (p) j = p[0];
         else if (j < toks.length && nameLike(s, j, false)) j++;
@@ -263,6 +329,8 @@ export function newsRulesExplainer(): (text: string) => { readonly spans: Silver
       atStart = false;
       k = j;
     }
-    return { spans, rules };
+    resolvePending(s, spans, rules);
+    const order = spans.map((_, i) => i).sort((a, b) => spans[a].start - spans[b].start);
+    return { spans: order.map((i) => spans[i]), rules: order.map((i) => rules[i]) };
   };
 }
