@@ -1,6 +1,6 @@
 import { op } from '../../../onnx';
 import type { CheckCase } from '../gradcheck';
-import { awayFromZero, between } from './util';
+import { awayFromZero, between, tiesLikely } from './util';
 
 const positive = between(0.5, 2);
 
@@ -79,6 +79,18 @@ export const elementwiseCases: readonly CheckCase[] = [
     inputs: { a: { dims: [2, 3] }, b: { dims: [2, 1] } },
     build: (g, x) => op.min(g, x.a!, x.b!),
   },
+  {
+    rule: 'Max',
+    name: 'Max [3,4] vs [4] with exact ties (dy split evenly)',
+    inputs: { a: { dims: [3, 4], init: tiesLikely }, b: { dims: [4], init: tiesLikely } },
+    build: (g, x) => op.max(g, x.a!, x.b!),
+  },
+  {
+    rule: 'Abs',
+    name: 'Abs at exact zeros (gradient 0, as the central difference)',
+    inputs: { a: { dims: [3, 4], init: tiesLikely } },
+    build: (g, x) => op.abs(g, x.a!),
+  },
   { rule: 'Sqrt', name: 'Sqrt', inputs: { a: { dims: [2, 3], init: positive } }, build: (g, x) => op.sqrt(g, x.a!) },
   { rule: 'Exp', name: 'Exp', inputs: { a: { dims: [2, 3] } }, build: (g, x) => op.exp(g, x.a!) },
   { rule: 'Log', name: 'Log', inputs: { a: { dims: [2, 3], init: positive } }, build: (g, x) => op.log(g, x.a!) },
@@ -104,6 +116,12 @@ export const elementwiseCases: readonly CheckCase[] = [
     name: 'Reciprocal',
     inputs: { a: { dims: [2, 3], init: awayFromZero(0.5, 2) } },
     build: (g, x) => op.reciprocal(g, x.a!),
+  },
+  {
+    rule: 'Where',
+    name: 'Where(cond [2,3,1], a [3,4], b []) broadcast beyond both values',
+    inputs: { a: { dims: [3, 4] }, b: { dims: [] }, c: { dims: [2, 3, 1], wrt: false } },
+    build: (g, x) => op.where(g, op.greater(g, x.c!, g.scalar(0, 'float64')), x.a!, x.b!),
   },
   {
     rule: 'Where',

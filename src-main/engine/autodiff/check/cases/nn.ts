@@ -67,6 +67,12 @@ export const nnCases: readonly CheckCase[] = [
   },
   {
     rule: 'Gemm',
+    name: 'Gemm with scalar C [] and beta 0.5',
+    inputs: { a: { dims: [3, 4] }, b: { dims: [4, 2] }, c: { dims: [] } },
+    build: (g, x) => op.gemm(g, x.a!, x.b!, x.c!, { beta: 0.5 }),
+  },
+  {
+    rule: 'Gemm',
     name: 'Gemm transA',
     inputs: { a: { dims: [4, 3] }, b: { dims: [4, 5] } },
     build: (g, x) => op.gemm(g, x.a!, x.b!, null, { transA: true, alpha: 1.5 }),

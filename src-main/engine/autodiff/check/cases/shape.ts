@@ -1,6 +1,6 @@
 import { op } from '../../../onnx';
 import type { CheckCase } from '../gradcheck';
-import { ints } from './util';
+import { ints, tiesLikely } from './util';
 
 const END = Number.MAX_SAFE_INTEGER;
 
@@ -143,6 +143,12 @@ export const shapeCases: readonly CheckCase[] = [
     name: 'ReduceMax [2,3,4] axis 2 keepdims',
     inputs: { a: { dims: [2, 3, 4] } },
     build: (g, x) => op.reduceMax(g, x.a!, [2], true),
+  },
+  {
+    rule: 'ReduceMax',
+    name: 'ReduceMax [3,6] axis 1 with exact ties (dy split evenly)',
+    inputs: { a: { dims: [3, 6], init: tiesLikely } },
+    build: (g, x) => op.reduceMax(g, x.a!, [1], false),
   },
   {
     rule: 'ReduceMax',

@@ -7,6 +7,12 @@ export const awayFromZero =
   (rng: Rng): number =>
     (rng.next() < 0.5 ? -1 : 1) * rng.uniform(lo, hi);
 
+/**
+ * Integers in {-1, 0, 1}: many exact ties. At a tie the central difference of max/min is half the slope,
+ * which is what the Max/Min/ReduceMax rules give (dy split evenly), so ties are checkable.
+ */
+export const tiesLikely = (rng: Rng): number => rng.int(3) - 1;
+
 /** Values in [lo, hi]. */
 export const between =
   (lo: number, hi: number) =>
