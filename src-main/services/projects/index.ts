@@ -32,3 +32,12 @@ export function listProjects(db: Db): Result<readonly Project[]> {
 export function getProject(db: Db, input: unknown): Result<Project> {
   return guard(() => repo.getProject(db, parseInput(ProjectIdInput, input, 'getProject input').projectId));
 }
+
+/** Deletes a project and everything in it; files on disk (run folders, exports) are left alone. */
+export function deleteProject(db: Db, input: unknown): Result<{ readonly deleted: number }> {
+  return guard(() => {
+    const { projectId } = parseInput(ProjectIdInput, input, 'deleteProject input');
+    repo.deleteProject(db, projectId);
+    return { deleted: projectId };
+  });
+}

@@ -41,3 +41,9 @@ export function getProject(db: Db, id: number): Project {
   if (!row) throw new NotFoundError('project', id);
   return toProject(row);
 }
+
+/** Deletes a project with everything in it (datasets, examples, spans, runs, history) by cascade. */
+export function deleteProject(db: Db, id: number): void {
+  getProject(db, id);
+  stmt(db, 'DELETE FROM projects WHERE id = ?').run(id);
+}
