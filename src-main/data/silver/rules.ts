@@ -29,6 +29,7 @@ type Entity = 'PER' | 'LOC' | 'ORG';
 const CONNECT = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'des', 'del', 'di', 'da', 'al', 'el', 'bin', 'ibn', 'y', '&']);
 const LOC_BEFORE = new Set(['in', 'at', 'near', 'from', 'to', 'into', 'across', 'outside', 'inside', 'visited', 'via']);
 const SPEECH_AFTER = new Set(['said', 'says', 'told', 'added', 'who', 'thinks', 'believes', 'wrote', 'insisted', 'denied', 'admitted', 'explained']);
+const MATCH_WORDS = new Set(['beat', 'beats', 'v', 'vs', 'drew', 'draw', 'against', 'defeated', 'thrashed', 'routed', 'edged', 'hammered']);
 const SCORECARD = new Set(['c', 'b', 'lbw', 'st', 'run', 'retired']);
 const NAME_KINDS = new Set<LexKind | undefined>(['PER', 'FIRST', 'LAST', 'LOC', 'ORG']);
 const ABBREV = /^(?:(?:\p{L}\.)+|(?:Corp|Inc|Co|Ltd|Jr|Sr|St|Mr|Mrs|Ms|Dr|Gen|Col|Sen|Gov|Rep|Lt|Capt|Bros|Mt|Ft)\.)$/u;
@@ -168,7 +169,13 @@ function classify(s: Sentence, i: number, j: number, titled: boolean): RuleDecis
   const resultsLine = s.numbers >= 2 && !s.scorecard && next !== null && next.num && !DATE_LIKE.test(next.text);
   const personShape = len > 1 && (/^\p{Lu}\.$/u.test(first.text) || first.lex === 'FIRST' || last.lex === 'LAST');
   if (i === 0 && j === toks.length - 1 && next !== null && DATE_LIKE.test(next.text)) return ['LOC', 'dateline'];
-  if (whole === 'LOC') return resultsLine && !COUNTRIES.has(keyOf(toks, i, j)) ? ['ORG', 'results-team'] : ['LOC', 'lexicon'];
+  if (whole === 'LOC') {
+    if (COUNTRIES.has(keyOf(toks, i, j))) return ['LOC', 'lexicon'];
+    // A town that plays (Essex beat Surrey, Leeds v Chelsea) is a club.
+    if (resultsLine) return ['ORG', 'results-team'];
+    if ((prev && MATCH_WORDS.has(prev.key)) || (next && MATCH_WORDS.has(next.key))) return ['ORG', 'match-team'];
+    return ['LOC', 'lexicon'];
+  }
   if (whole === 'ORG' || whole === 'PER') return [whole, 'lexicon'];
   if (whole === 'DEMONYM' || whole === 'DATE' || whole === 'TITLE') return [null, 'lexicon-other'];
   if (len === 1 && isDemonymLike(first)) return [null, 'demonym'];
@@ -248,7 +255,7 @@ function emit(s: Sentence, i: number, j: number, out: SilverSpan[], why: string[
   }
   while (start < j - 1) {
     const t = toks[start];
-    if (t.lex === 'DEMONYM' || t.lex === 'DATE' || (t.vocab === 'ADJ' && !NAME_KINDS.has(t.lex))) start++;
+    if (t.lex === 'DEMONYM' || t.lex === 'DATE') start++;
     else break;
   }
   const [type, rule] = classify(s, start, j, titled);
