@@ -1,6 +1,10 @@
 /** Every `mts` subcommand. Adding one: create ./<name>.ts exporting a CliCommand and add it here. */
 import type { CliCommand } from '../types';
+import { evalCommand } from './eval';
+import { exportCommand } from './export';
+import { labelCommand } from './label';
 import { pipelineCommand } from './pipeline';
+import { predictCommand } from './predict';
 import { serveCommand } from './serve';
 
-export const COMMANDS: readonly CliCommand[] = [pipelineCommand, serveCommand];
+export const COMMANDS: readonly CliCommand[] = [pipelineCommand, evalCommand, predictCommand, exportCommand, labelCommand, serveCommand];

@@ -1,2 +1,4 @@
+export * from './evaluate-run';
 export * from './read';
+export * from './run-dir';
 export * from './run-pipeline';

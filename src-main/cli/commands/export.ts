@@ -1,0 +1,54 @@
+/** `mts export`: the portable bundle (ONNX with both heads, tokenizer, labels, model card, example code). */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { exportCheckpoint } from '../../engine/infer';
+import { checkpointDir } from '../../services/pipeline';
+import { UsageError, type CliCommand } from '../types';
+
+const argsSchema = z.object({
+  run: z.string({ error: '--run DIR is required' }),
+  out: z.string({ error: '--out DIR is required (a new or empty folder)' }),
+  name: z.string().optional(),
+  json: z.boolean().default(false),
+});
+
+function cardMetrics(runDir: string): Record<string, number> {
+  const file = join(runDir, 'metrics.json');
+  if (!existsSync(file)) return {};
+  const m = JSON.parse(readFileSync(file, 'utf8')) as { best?: { metrics?: { classification?: { accuracy: number; macroF1: number }; ner?: { f1: number } } } };
+  const best = m.best?.metrics;
+  return {
+    ...(best?.classification && { 'dev accuracy': best.classification.accuracy, 'dev macro-F1': best.classification.macroF1 }),
+    ...(best?.ner && { 'dev entity F1': best.ner.f1 }),
+  };
+}
+
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'Export a run as a portable bundle (ONNX + tokenizer + labels + model card), parity-checked',
+  help: ['Usage: mts export --run DIR --out DIR [--name NAME] [--json]', '', 'The export fails if the exported graph and the in-app predictor disagree on sample texts.'].join('\n'),
+  options: { run: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+  allowPositionals: false,
+  run: async (args, env) => {
+    const parsed = argsSchema.safeParse(args.values);
+    if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
+    const a = parsed.data;
+    const ckpt = checkpointDir(a.run);
+    const runDir = dirname(ckpt);
+    const pipeline = existsSync(join(runDir, 'pipeline.json')) ? (JSON.parse(readFileSync(join(runDir, 'pipeline.json'), 'utf8')) as { options?: { train?: string; model?: string; preset?: string } }) : {};
+    const report = await exportCheckpoint(ckpt, a.out, {
+      name: a.name ?? 'multitask-model',
+      baseModel: pipeline.options?.model ?? 'unknown',
+      data: pipeline.options?.train ? `trained on ${pipeline.options.train}` : 'unknown',
+      preset: pipeline.options?.preset ?? 'unknown',
+      metrics: cardMetrics(runDir),
+    });
+    if (a.json) env.io.out(JSON.stringify(report, null, 2));
+    else {
+      env.io.out(`Exported ${report.files.length} files to ${report.outDir}`);
+      for (const p of report.parity) env.io.out(`  parity: ${JSON.stringify(p)}`);
+    }
+    return 0;
+  },
+};
