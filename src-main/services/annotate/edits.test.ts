@@ -17,6 +17,7 @@ import {
 import { history, redo, undo } from './history';
 import { labelAllOccurrences } from './labelAll';
 import { applyModelPredictions } from './model';
+import { labelDataset } from './label';
 import type { ExampleWithSpans } from '../../store/types';
 
 let t: TempDb;
@@ -171,6 +172,38 @@ describe('span edits and undo', () => {
     unwrap(addSpan(t.db, { exampleId: e.id, start: 8, end: 14, type: 'X' }));
     expect(unwrap(redo(t.db, { projectId })).entry).toBeNull();
     expect(shape(example(3))).toEqual(['N/T0/gold/accepted', 'o/T1/gold/accepted', 'to see/X/gold/accepted']);
+  });
+
+  it('prunes history beyond 200 edits', () => {
+    const e = example(3);
+    for (let i = 0; i < 205; i++) unwrap(setClassLabel(t.db, { exampleId: e.id, label: `L${i}` }));
+    let undone = 0;
+    while (unwrap(undo(t.db, { projectId })).entry !== null) undone++;
+    expect(undone).toBe(200);
+    expect(example(3).classLabel).toBe('L4'); // the 5 oldest edits can no longer be undone
+  });
+
+  it('refuses, without changing anything, to redo an edit whose spans were changed outside the history', async () => {
+    const e = example(0);
+    silver(e.id, 0, 4, 'ORG');
+    unwrap(acceptExample(t.db, { exampleId: e.id }));
+    unwrap(undo(t.db, { projectId }));
+    // Re-labelling replaces the pending silver span that the undone accept had promoted.
+    const labeler = {
+      id: 'gaz@1',
+      types: ['ORG'],
+      label: (text: string) =>
+        text.startsWith('Acme') ? [{ start: 0, end: 4, type: 'ORG', source: 'silver' as const, labeler: 'gaz@1' }] : [],
+    };
+    unwrap(await labelDataset(t.db, { datasetId }, { labeler }));
+    const before = shape(example(0));
+    const r = redo(t.db, { projectId });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/Cannot redo .*re-running the silver labeler/) },
+    });
+    expect(shape(example(0))).toEqual(before);
+    expect(example(0).status).toBe('pending');
   });
 
   it('keeps one undo history per project', async () => {
