@@ -133,6 +133,16 @@ ${metrics.length === 0 ? 'No metrics were recorded for this export.' : table([['
 - \`example.mjs\`: runs \`model.onnx\` with onnxruntime-node (\`npm install onnxruntime-node\`, then
   \`node example.mjs "Some text"\`).
 
+## transformers.js
+\`\`\`js
+import { env, pipeline } from '@huggingface/transformers';
+env.localModelPath = '/path/to/this/folder/';
+env.allowRemoteModels = false;
+const classify = await pipeline('text-classification', 'classification', { dtype: 'fp32' });
+const tagger = await pipeline('token-classification', 'ner', { dtype: 'fp32' });
+\`\`\`
+Only \`onnx/model.onnx\` (float32) is shipped, hence \`dtype: 'fp32'\`.
+
 ## Use and limits
 - Sequences longer than ${maxLength} tokens were not seen in training: classify the first ${maxLength} tokens and run
   NER over sliding windows, as Multitask Studio does.

@@ -6,6 +6,7 @@ import type { Session, SessionOptions } from '../runtime';
 import { WordPieceTokenizer } from '../tokenizer';
 import { exportBundle, type ExportOptions, type ExportReport, type ExportSource } from './export';
 import type { ModelCardInfo } from './bundle-files';
+import { InferenceError } from './errors';
 import { Predictor, type PredictorOptions } from './predictor';
 import { createInferenceSession, sessionForward } from './runner';
 import type { HeadLabels } from './types';
@@ -52,10 +53,13 @@ export async function loadPredictor(
 ): Promise<LoadedPredictor> {
   const ckpt = loadCheckpoint(dir);
   const { spec, store, labels } = checkpointModel(ckpt);
+  const maxLength = options.maxLength ?? ckpt.meta.maxLength ?? 128;
+  if (maxLength > spec.dims.maxPositions) {
+    throw new InferenceError(
+      `maxLength ${maxLength} exceeds the model's ${spec.dims.maxPositions} positions (max_position_embeddings); use at most ${spec.dims.maxPositions}.`,
+    );
+  }
   const session = await createInferenceSession(spec, store, options.session);
-  const predictor = new Predictor(WordPieceTokenizer.fromDir(dir), sessionForward(session), labels, {
-    ...(ckpt.meta.maxLength !== undefined && { maxLength: ckpt.meta.maxLength }),
-    ...options,
-  });
+  const predictor = new Predictor(WordPieceTokenizer.fromDir(dir), sessionForward(session), labels, { ...options, maxLength });
   return { predictor, session, release: () => session.release() };
 }

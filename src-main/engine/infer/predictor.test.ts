@@ -72,6 +72,20 @@ describe('Predictor', () => {
     for (const r of out) if (!r.ok) expect(r.error.message.length).toBeGreaterThan(20);
   });
 
+  it('reports a tokenizer failure as that text\'s error only', async () => {
+    const flaky = {
+      padId: tok.padId,
+      encode: (text: string, o: { readonly maxLength?: number }) => {
+        if (text.includes('boom')) throw new RangeError('synthetic tokenizer bug');
+        return tok.encode(text, o);
+      },
+      encodeWindows: (text: string, m: number, s: number) => tok.encodeWindows(text, m, s),
+    };
+    const out = await new Predictor(flaky, idForward(), TINY_LABELS).predict(['John in Paris', 'boom']);
+    expect(out[0]!.ok).toBe(true);
+    expect(out[1]).toEqual({ ok: false, error: { code: 'tokenizer-failed', message: expect.stringContaining('synthetic tokenizer bug') } });
+  });
+
   it('handles emoji/ZWJ, CJK, RTL, combining marks, control chars, lone surrogates and 100,000 chars', async () => {
     const texts = [
       'John 👨‍👩‍👧‍👦 in Paris 👍🏽!',

@@ -94,6 +94,15 @@ export class Predictor {
     if (text.length > this.maxChars) {
       return fail('too-long', `The text has ${text.length} characters, more than the limit of ${this.maxChars}; split it or raise maxChars.`);
     }
+    try {
+      return this.encode(text);
+    } catch (e) {
+      // The tokenizer promises not to throw on text; if it ever does, only this text fails, with the cause.
+      return fail('tokenizer-failed', `The tokenizer failed on this text: ${e instanceof Error ? e.message : String(e)}. Please report it with the text.`);
+    }
+  }
+
+  private encode(text: string): Plan {
     const classify = this.tokenizer.encode(text, { maxLength: this.maxLength });
     if (!classify.wordIds.some((w) => w !== null)) {
       return fail('no-tokens', 'The text has no tokens the model knows (only control or unsupported characters); check its encoding.');

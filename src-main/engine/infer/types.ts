@@ -19,7 +19,7 @@ export interface PredictedEntity {
 }
 
 /** What went wrong with one text; the other texts of the batch are unaffected. */
-export type PredictErrorCode = 'not-a-string' | 'empty' | 'too-long' | 'no-tokens';
+export type PredictErrorCode = 'not-a-string' | 'empty' | 'too-long' | 'no-tokens' | 'tokenizer-failed';
 
 export interface PredictError {
   readonly code: PredictErrorCode;
