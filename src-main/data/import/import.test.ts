@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -208,5 +208,17 @@ describe('progress and preview', () => {
   it('refuses an unknown extension with the formats to choose from', async () => {
     const p = file('x.weird', 'a');
     await expect(importAll(p)).rejects.toThrow(/pass format: one of csv, tsv, jsonl, conll/);
+  });
+});
+
+const AG_TRAIN = new URL('../../../../shared/data/ag_news/train.csv', import.meta.url).pathname;
+
+describe('shared data', () => {
+  it.skipIf(!existsSync(AG_TRAIN))('imports AG News train.csv with the four class names and nothing skipped (needs ../shared)', async () => {
+    const { examples, report } = await importAll(AG_TRAIN, { labels: ['World', 'Sports', 'Business', 'Sci/Tech'] });
+    expect(report.skipped).toBe(0);
+    expect(examples.length).toBe(report.rowsRead);
+    expect([...report.labels].sort()).toEqual(['Business', 'Sci/Tech', 'Sports', 'World']);
+    expect(examples.every((e) => e.text.length > 0 && e.label !== undefined)).toBe(true);
   });
 });
