@@ -5,7 +5,7 @@ import type { GradRule } from '../rule';
 /**
  * GatherElements' gradient without ScatterElements (not in the portable op set): a one-hot of the indices
  * along a new axis, times dy, summed over the gathered axis. Needs a static size N along the axis and
- * non-negative indices; the indices' other dims must equal the data's.
+ * the indices' other dims to equal the data's; negative indices count from the end.
  */
 export const gatherElementsGrad: GradRule = ({ g, dy, node, input, attrInt }) => {
   const data = input(0);
@@ -27,7 +27,9 @@ export const gatherElementsGrad: GradRule = ({ g, dy, node, input, attrInt }) =>
     },
     'onehot_range',
   ); // [N, 1, ...]
-  const hit = op.cast(g, op.equal(g, op.unsqueeze(g, indices, [axis + 1]), classes), dy.dtype); // [..., K, N, ...]
+  const size = g.scalar(n, indices.dtype);
+  const wrapped = op.where(g, op.less(g, indices, g.scalar(0, indices.dtype)), op.add(g, indices, size), indices); // -1 -> N-1
+  const hit = op.cast(g, op.equal(g, op.unsqueeze(g, wrapped, [axis + 1]), classes), dy.dtype); // [..., K, N, ...]
   const spread = op.mul(g, hit, op.unsqueeze(g, dy, [axis + 1])); // [..., K, N, ...]
   return [op.reduceSum(g, spread, [axis], false), null]; // [..., N, ...]
 };

@@ -109,6 +109,18 @@ export const shapeCases: readonly CheckCase[] = [
     build: (g, x) => op.gather(g, x.a!, ints(g, 'int64', [4], [4, 0, 4, 2]), 1),
   },
   {
+    rule: 'Gather',
+    name: 'Gather rows with negative ids',
+    inputs: { a: { dims: [4, 2] } },
+    build: (g, x) => op.gather(g, x.a!, ints(g, 'int64', [3], [-1, 0, -1]), 0),
+  },
+  {
+    rule: 'GatherElements',
+    name: 'GatherElements [2,3] axis 0 with negative ids',
+    inputs: { a: { dims: [2, 3] } },
+    build: (g, x) => op.gatherElements(g, x.a!, ints(g, 'int32', [2, 3], [-1, 0, 1, 0, -2, -1]), 0),
+  },
+  {
     rule: 'GatherElements',
     name: 'GatherElements [3,4] axis 1 ids [3,2]',
     inputs: { a: { dims: [3, 4] } },
