@@ -1,7 +1,7 @@
 // How services report failure: they throw typed errors inside, and every exported service function
 // returns a plain `Result` so transports (IPC, HTTP, CLI) can pass it on unchanged. See README.md.
 // The codes are a subset of the API contract's ErrorCode (src-preload/contract.ts).
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ImportError } from '../data/import/errors';
 import { ConstraintError, MigrationError, NotFoundError, SchemaTooNewError, StoreError } from '../store/errors';
 
