@@ -1,5 +1,7 @@
 """Writes src-main/engine/metrics/fixtures/seqeval.json: seqeval (default mode) scores for random and
-hand-made tag sequences, so the TypeScript entity metrics can be checked to 1e-9 without Python.
+hand-made tag sequences, so the TypeScript entity metrics can be checked to 1e-9 without Python; and
+fixtures/sklearn-classification.json: scikit-learn accuracy, macro-F1, per-class P/R/F1/support and
+confusion matrices for random label pairs.
 
 Run: .venv/bin/python scripts/ref/seqeval_ref.py
 """
@@ -14,6 +16,7 @@ from seqeval.metrics.sequence_labeling import get_entities, precision_recall_fsc
 warnings.filterwarnings("ignore")
 
 OUT = Path(__file__).resolve().parents[2] / "src-main" / "engine" / "metrics" / "fixtures" / "seqeval.json"
+OUT_CLS = OUT.parent / "sklearn-classification.json"
 
 # Hand-made sequences that exercise every branch of seqeval's conlleval-style chunking.
 TRICKY = [
@@ -70,6 +73,31 @@ def random_case(rng):
     return y_true, y_pred
 
 
+def classification_cases(rng):
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+    cases = []
+    for i in range(60):
+        classes = ["World", "Sports", "Business", "Sci/Tech", "x"][: rng.randint(2, 5)]
+        n = rng.randint(1, 40)
+        y_true = [rng.choice(classes) for _ in range(n)]
+        y_pred = [t if rng.random() < 0.6 else rng.choice(classes) for t in y_true]
+        labels = sorted(set(y_true) | set(y_pred))
+        p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+        cases.append({
+            "name": f"random {i}",
+            "yTrue": y_true,
+            "yPred": y_pred,
+            "labels": labels,
+            "accuracy": float(accuracy_score(y_true, y_pred)),
+            "macroF1": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
+            "perClass": {l: {"precision": float(p[k]), "recall": float(r[k]), "f1": float(f[k]), "support": int(s[k])}
+                         for k, l in enumerate(labels)},
+            "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+        })
+    return cases
+
+
 def main():
     rng = random.Random(20261127)
     cases = []
@@ -85,6 +113,9 @@ def main():
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"generator": "scripts/ref/seqeval_ref.py", "cases": cases}, indent=None))
     print(f"wrote {len(cases)} cases to {OUT}")
+    cls = classification_cases(random.Random(7))
+    OUT_CLS.write_text(json.dumps({"generator": "scripts/ref/seqeval_ref.py", "cases": cls}, indent=None))
+    print(f"wrote {len(cls)} cases to {OUT_CLS}")
 
 
 if __name__ == "__main__":
