@@ -6,6 +6,7 @@
  * same machine load; prints one JSON object.
  *
  * Options: --batch 32 --seq 64 --threads 2 --rounds 3 --steps 2 --no-torch --no-dropout --preset full
+ *          --spinning (ORT's default busy-waiting threads; the engine turns it off),
  *          --profile <prefix> (ORT per-node profile; prints the top op types by time).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     'no-dropout': { type: 'boolean', default: false },
     profile: { type: 'string' },
+    spinning: { type: 'boolean', default: false },
   },
 });
 const B = Number(args.batch);
@@ -79,6 +81,7 @@ async function createOrt(): Promise<{ session: TrainingSession; buildMs: number;
     params: new Map([...store].map(([n, t]) => [n, t.data])),
     seed: 1,
     threads,
+    spinning: args.spinning,
     ...(args.profile !== undefined ? { profilePrefix: args.profile } : {}),
   });
   return { session, buildMs: t1 - t0, createMs: performance.now() - t1, nodes: built.graph.nodes.length };
@@ -173,7 +176,7 @@ async function main(): Promise<void> {
   const ortRate = rate(ortMs);
   const torchRate = torchMs.length > 0 ? rate(torchMs) : undefined;
   const report = {
-    shape: { batch: B, seq: T, threads, preset: args.preset, dropout: !args['no-dropout'] },
+    shape: { batch: B, seq: T, threads, preset: args.preset, dropout: !args['no-dropout'], ortSpinning: args.spinning },
     model: 'MiniLM-shaped random BERT (6x384, 12 heads, FFN 1536, vocab 30522) + mean-pool cls head + token head',
     ort: {
       ...ortRate,
