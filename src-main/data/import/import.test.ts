@@ -86,6 +86,13 @@ describe('CSV', () => {
     await expect(importAll(p)).rejects.toThrow(/f\.csv:3: a quoted field opened on this line never closes/);
   });
 
+  it('finds columns whose names contain text/label and skips blank lines before the header', async () => {
+    const p = file('k.csv', '\n\nreview_text,sentiment_label\ngreat,pos\n');
+    const { examples, report } = await importAll(p);
+    expect(examples).toEqual([{ line: 4, text: 'great', label: 'pos' }]);
+    expect(report.skippedRows.map((r) => r.line)).toEqual([1, 2]);
+  });
+
   it('counts duplicate texts and marks them', async () => {
     const p = file('g.csv', 'label,text\nA,same\nB,other\nC,same\n');
     const { examples, report } = await importAll(p);

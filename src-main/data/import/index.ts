@@ -41,6 +41,12 @@ async function* readTabular(path: string, chunks: AsyncIterable<TextChunk>, form
   let layout: TabularLayout | null = null;
   const handle = function* (records: readonly CsvRecord[]): Generator<Step> {
     for (const rec of records) {
+      if (layout === null && rec.fields.length === 1 && rec.fields[0].trim() === '' && !rec.problem) {
+        // Blank lines before the first row: skip them so they do not decide the column layout.
+        report.rowsRead++;
+        yield { kind: 'skipped', line: rec.line, reason: 'empty row' };
+        continue;
+      }
       const first = layout === null;
       layout ??= planColumns(path, rec, options.columns);
       const r = mapRecord(rec, layout, options.labels, first);
@@ -148,12 +154,14 @@ export async function previewFile(path: string, options: ImportOptions = {}, lim
     const records: CsvRecord[] = [];
     for await (const chunk of readText(path, encoding)) {
       records.push(...parser.feed(chunk.text));
-      if (records.length > limit) break;
+      if (records.length > limit + 10) break;
     }
-    if (records.length <= limit) records.push(...parser.end().records);
-    if (records.length === 0) return { format, encoding, columns: [], hasHeader: false, suggested: null, rows: [], examples: [] };
-    const layout = planColumns(path, records[0], options.columns);
-    const body = records.slice(layout.header ? 1 : 0, (layout.header ? 1 : 0) + limit);
+    if (records.length <= limit + 10) records.push(...parser.end().records);
+    const firstReal = records.findIndex((r) => r.fields.length > 1 || r.fields[0].trim() !== '');
+    if (firstReal < 0) return { format, encoding, columns: [], hasHeader: false, suggested: null, rows: [], examples: [] };
+    const layout = planColumns(path, records[firstReal], options.columns);
+    const from = firstReal + (layout.header ? 1 : 0);
+    const body = records.slice(from, from + limit);
     const examples = body.map((r) => mapRecord(r, layout, options.labels, false)).flatMap((r) => (r.kind === 'example' ? [r.example] : []));
     return { format, encoding, columns: layout.columns, hasHeader: layout.header, suggested: layout.mapping, rows: body.map((r) => r.fields), examples };
   }

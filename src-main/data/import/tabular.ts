@@ -23,7 +23,13 @@ export type RowResult =
 
 function looksLikeHeader(fields: readonly string[]): boolean {
   const names = new Set([...TEXT_NAMES, ...LABEL_NAMES, 'title', 'id']);
-  return fields.some((f) => names.has(f.trim().toLowerCase()));
+  return fields.some((f) => names.has(f.trim().toLowerCase()) || /^\w*(?:text|label)\w*$/i.test(f.trim()));
+}
+
+// Exact known name first ("text"), then a column whose name contains one ("review_text").
+function findColumn(lower: readonly string[], names: readonly string[]): number | undefined {
+  const exact = names.map((n) => lower.indexOf(n)).find((i) => i >= 0);
+  return exact ?? names.map((n) => lower.findIndex((c) => c.includes(n))).find((i) => i >= 0);
 }
 
 function refs(r: ColumnRef | readonly ColumnRef[]): readonly ColumnRef[] {
@@ -38,8 +44,8 @@ function quoteList(names: readonly string[]): string {
 function defaultMapping(path: string, line: number, header: boolean, columns: readonly string[]): ColumnMapping {
   if (header) {
     const lower = columns.map((c) => c.trim().toLowerCase());
-    const label = LABEL_NAMES.map((n) => lower.indexOf(n)).find((i) => i >= 0);
-    let text = TEXT_NAMES.map((n) => lower.indexOf(n)).find((i) => i >= 0);
+    const label = findColumn(lower, LABEL_NAMES);
+    let text = findColumn(lower, TEXT_NAMES);
     if (text === undefined && columns.length === 2 && label !== undefined) text = 1 - label;
     if (text === undefined) {
       throw new ImportError(path, line, `no text column found among ${quoteList(columns)}`, 'choose one, e.g. columns: { textColumn: "<name>", labelColumn: "<name>" }');
