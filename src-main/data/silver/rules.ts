@@ -134,7 +134,7 @@ function titleCaseMask(text: string, toks: readonly Tok[]): boolean[] {
       close(k);
       continue;
     }
-    if (t.cap && k > from && t.vocab !== undefined && t.vocab !== 'FUNCTION' && !NAME_KINDS.has(t.lex)) commonCaps++;
+    if (t.cap && k > from && t.vocab !== undefined && !NAME_KINDS.has(t.lex)) commonCaps++;
   }
   close(toks.length);
   return mask;
@@ -149,6 +149,8 @@ function nameLike(s: Sentence, k: number, sentenceStart: boolean): boolean {
   if (NAME_KINDS.has(t.lex) && (t.cap || s.caps)) return true;
   if (s.caps || s.title[k]) return !isCommon(t) && (t.cap || !s.title[k]);
   if (!t.cap) return false;
+  // Capitalised function words (The, In, Will) start sentences or titles, not names.
+  if (t.vocab === 'FUNCTION' && !NAME_KINDS.has(t.lex)) return false;
   return !(sentenceStart && isCommon(t));
 }
 
@@ -180,6 +182,8 @@ function classify(s: Sentence, i: number, j: number, titled: boolean): RuleDecis
   if (whole === 'DEMONYM' || whole === 'DATE' || whole === 'TITLE') return [null, 'lexicon-other'];
   if (len === 1 && isDemonymLike(first)) return [null, 'demonym'];
   if (len > 1 && lex.orgWords.has(last.key)) return ['ORG', 'org-ending'];
+  if (len > 1 && last.lex === 'ORG') return ['ORG', 'org-last-word'];
+  if (len > 1 && toks.slice(i, j).every((t) => t.lex === 'LOC')) return ['LOC', 'places'];
   if (len > 2 && lex.orgWords.has(first.key) && toks[i + 1].key === 'of') return ['ORG', 'org-of'];
   if (titled) return ['PER', 'title'];
   if (personShape) return ['PER', 'person-shape'];
