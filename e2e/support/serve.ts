@@ -1,5 +1,7 @@
 /** Starts `mts serve` (the built CLI, exactly as a user would) on a free port and reads the printed URL. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO } from './paths';
 
@@ -9,13 +11,17 @@ export interface ServedApp {
   readonly origin: string;
   readonly token: string;
   readonly process: ChildProcess;
+  /** The throw-away folder holding this run's project database. */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
-/** Spawns `node bin/mts.js serve --port 0 --no-open` and resolves once it prints its URL. */
+/** Spawns `node bin/mts.js serve --port 0 --no-open` on a fresh data folder; resolves once it prints its URL. */
 export function serveApp(): Promise<ServedApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mts-e2e-data-'));
   const child = spawn(process.execPath, [path.join(REPO, 'bin/mts.js'), 'serve', '--port', '0', '--no-open'], {
     cwd: REPO,
+    env: { ...process.env, MTS_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -32,12 +38,15 @@ export function serveApp(): Promise<ServedApp> {
         origin,
         token,
         process: child,
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
+        dataDir,
+        stop: async () => {
+          if (child.exitCode === null) {
+            const exited = new Promise((done) => child.once('exit', done));
             child.kill('SIGINT');
-          }),
+            await exited;
+          }
+          rmSync(dataDir, { recursive: true, force: true });
+        },
       });
     };
     child.stdout.on('data', onData);

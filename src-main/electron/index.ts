@@ -6,7 +6,7 @@ import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'ele
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type Result } from '../../src-preload/contract';
-import { createAppDispatcher } from '../services/contract-impl';
+import { createAppBackend } from '../services/contract-impl';
 import { EventHub } from '../services/contract-impl-events';
 import { builtLayout } from '../server/layout';
 
@@ -14,7 +14,10 @@ const mainDir = path.dirname(fileURLToPath(import.meta.url));
 const layout = builtLayout(import.meta.url);
 const devUrl = process.env.ELECTRON_RENDERER_URL;
 const hub = new EventHub();
-const dispatch = createAppDispatcher({ probeChild: layout.probeChild }, { emit: hub.emit });
+// MTS_DATA_DIR wins so that the CLI, browser mode and the desktop app can share one database on purpose.
+const dataDir = process.env.MTS_DATA_DIR ?? app.getPath('userData');
+const backend = createAppBackend({ probeChild: layout.probeChild, dataDir }, { emit: hub.emit });
+const dispatch = backend.dispatch;
 
 /** Only our own renderer may call the API (not a navigated-away page or an injected frame). */
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
@@ -75,3 +78,5 @@ void app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
+
+app.on('will-quit', () => backend.close());

@@ -5,27 +5,28 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TOKEN_HEADER, type ApiEvent } from '../../src-preload/contract';
-import { createMethodTable } from '../services/contract-impl';
 import { createDispatcher } from '../services/contract-impl-dispatch';
 import { EventHub } from '../services/contract-impl-events';
-import { tsxProbeChild } from '../services/system/test-child';
+import { testTable } from '../services/contract-impl-testing';
 import { startServer, type RunningServer } from './http-server';
 
 const TOKEN = 'test-token-0123456789';
 let server: RunningServer;
 let rendererDir: string;
 const hub = new EventHub();
+const fixture = testTable();
 
 beforeAll(async () => {
   rendererDir = mkdtempSync(path.join(tmpdir(), 'mts-renderer-'));
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
   writeFileSync(path.join(path.dirname(rendererDir), 'outside-secret.txt'), 'secret');
-  const dispatch = createDispatcher(createMethodTable({ probeChild: tsxProbeChild() }), { emit: hub.emit });
+  const dispatch = createDispatcher(fixture.table, { emit: hub.emit });
   server = await startServer({ port: 0, rendererDir, dispatch, subscribe: (l) => hub.subscribe(l), token: TOKEN, maxBodyBytes: 1024 });
 });
 
 afterAll(async () => {
   await server.close();
+  fixture.cleanup();
   rmSync(rendererDir, { recursive: true, force: true });
   rmSync(path.join(path.dirname(rendererDir), 'outside-secret.txt'), { force: true });
 });

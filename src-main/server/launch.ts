@@ -1,7 +1,7 @@
 /** Starts browser mode: services, event hub and the HTTP/WebSocket server, wired together. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createAppDispatcher } from '../services/contract-impl';
+import { createAppBackend } from '../services/contract-impl';
 import { EventHub } from '../services/contract-impl-events';
 import { startServer, type RunningServer } from './http-server';
 import type { AppLayout } from './layout';
@@ -14,16 +14,32 @@ export class RendererMissingError extends Error {
   }
 }
 
-/** Launches the server for `layout` on `port` (0 = any free port). */
-export async function launchBrowserMode(layout: AppLayout, port: number, token?: string): Promise<RunningServer> {
+export interface LaunchOptions {
+  /** 0 = any free port. */
+  readonly port: number;
+  /** Folder of the project database. */
+  readonly dataDir: string;
+  /** Fixed token (tests); random otherwise. */
+  readonly token?: string;
+}
+
+/** Launches the server for `layout`; closing it also closes the database. */
+export async function launchBrowserMode(layout: AppLayout, options: LaunchOptions): Promise<RunningServer> {
   if (!existsSync(path.join(layout.rendererDir, 'index.html'))) throw new RendererMissingError(layout.rendererDir);
   const hub = new EventHub();
-  const dispatch = createAppDispatcher({ probeChild: layout.probeChild }, { emit: hub.emit });
-  return startServer({
-    port,
+  const backend = createAppBackend({ probeChild: layout.probeChild, dataDir: options.dataDir }, { emit: hub.emit });
+  const server = await startServer({
+    port: options.port,
     rendererDir: layout.rendererDir,
-    dispatch,
+    dispatch: backend.dispatch,
     subscribe: (listener) => hub.subscribe(listener),
-    ...(token === undefined ? {} : { token }),
+    ...(options.token === undefined ? {} : { token: options.token }),
   });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      backend.close();
+    },
+  };
 }

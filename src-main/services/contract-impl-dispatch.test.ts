@@ -1,16 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ApiEvent } from '../../src-preload/contract';
-import { createMethodTable } from './contract-impl';
 import { createDispatcher } from './contract-impl-dispatch';
-import type { MethodTable } from './contract-impl-types';
+import { defineMethod, type MethodTable } from './contract-impl-types';
 import { ServiceError } from './errors';
-import { tsxProbeChild } from './system/test-child';
+import { testTable } from './contract-impl-testing';
 
-const table = createMethodTable({ probeChild: tsxProbeChild() });
+const fixture = testTable();
+const table = fixture.table;
+afterAll(() => fixture.cleanup());
 
-function withAbout(handler: MethodTable['system.about']['handler']): MethodTable {
-  return { ...table, 'system.about': { input: z.strictObject({}), handler } };
+function withAbout(handler: () => Promise<never>): MethodTable {
+  return { ...table, 'system.about': defineMethod('system.about', z.strictObject({}), handler) };
 }
 
 describe('createDispatcher', () => {
@@ -73,5 +74,15 @@ describe('createDispatcher', () => {
     expect(result.ok).toBe(true);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'system.probe', probe: { provider: 'cpu', status: 'available' } });
+  });
+});
+
+describe('defineMethod', () => {
+  it('refuses, at compile time, a schema that rejects inputs the contract allows', () => {
+    const narrow = z.strictObject({ providers: z.array(z.enum(['cpu'])).optional() });
+    // @ts-expect-error the contract allows providers other than 'cpu', so this schema would reject valid calls
+    const def = defineMethod('system.probeProviders', narrow, async () => ({ probes: [] }));
+    // At run time the definition still validates with its (narrow) schema.
+    expect(def.input.safeParse({ providers: ['webgpu'] }).success).toBe(false);
   });
 });

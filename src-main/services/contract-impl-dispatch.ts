@@ -13,7 +13,6 @@ export type Dispatch = (method: string, input: unknown) => Promise<Result<unknow
 type Compiled = (input: unknown, ctx: ServiceContext) => Promise<Result<unknown>>;
 
 function compile<M extends MethodName>(table: MethodTable, method: M): Compiled {
-  // Indexing the mapped type with a generic key keeps input and handler correlated (no casts needed).
   const def: MethodDef<M> = table[method];
   return async (input, ctx) => {
     const parsed = def.input.safeParse(input ?? {});

@@ -4,22 +4,34 @@
  * fails to compile until both sides agree.
  */
 import { createDispatcher, type Dispatch } from './contract-impl-dispatch';
+import { dataMethods } from './contract-impl-data';
+import { lazyDb, type DbHandle } from './contract-impl-db';
 import type { MethodTable, ServiceContext } from './contract-impl-types';
 import { systemMethods, type ChildCommand } from './system';
 
 /** Everything the services need from the transport that hosts them. */
 export interface AppDeps {
   readonly probeChild: ChildCommand;
+  /** Folder for the project database (created on first use). */
+  readonly dataDir: string;
 }
 
-/** The full method table for the given dependencies. */
-export function createMethodTable(deps: AppDeps): MethodTable {
+/** The full method table over an (already created) database handle. */
+export function createMethodTable(deps: AppDeps, db: DbHandle): MethodTable {
   return {
     ...systemMethods({ probeChild: deps.probeChild }),
+    ...dataMethods(db),
   } satisfies MethodTable;
 }
 
-/** Convenience for transports: table + dispatcher in one call. */
-export function createAppDispatcher(deps: AppDeps, ctx: ServiceContext): Dispatch {
-  return createDispatcher(createMethodTable(deps), ctx);
+export interface AppBackend {
+  readonly dispatch: Dispatch;
+  /** Releases what the services hold (the database). */
+  close(): void;
+}
+
+/** Convenience for transports: database handle, table and dispatcher in one call. */
+export function createAppBackend(deps: AppDeps, ctx: ServiceContext): AppBackend {
+  const db = lazyDb(deps.dataDir);
+  return { dispatch: createDispatcher(createMethodTable(deps, db), ctx), close: () => db.close() };
 }

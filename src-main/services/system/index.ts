@@ -1,6 +1,6 @@
 /** The system service: About facts and execution-provider probes, as a slice of the method table. */
 import { z } from 'zod';
-import type { MethodSlice } from '../contract-impl-types';
+import { defineMethod, type MethodSlice } from '../contract-impl-types';
 import { readAbout } from './about';
 import { ALL_PROVIDERS, DEFAULT_PROBE_TIMEOUT_MS, probeProviders, type ChildCommand } from './probe';
 
@@ -16,16 +16,14 @@ const providerSchema = z.enum(['cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
 /** Builds the `system.*` methods. */
 export function systemMethods(deps: SystemDeps): MethodSlice<'system.about' | 'system.probeProviders'> {
   return {
-    'system.about': {
-      input: z.strictObject({}),
-      handler: () => readAbout(),
-    },
-    'system.probeProviders': {
-      input: z.strictObject({
+    'system.about': defineMethod('system.about', z.strictObject({}), () => readAbout()),
+    'system.probeProviders': defineMethod(
+      'system.probeProviders',
+      z.strictObject({
         providers: z.array(providerSchema).min(1).max(ALL_PROVIDERS.length).optional(),
         timeoutMs: z.number().int().min(1_000).max(120_000).optional(),
       }),
-      handler: async (input, ctx) => {
+      async (input, ctx) => {
         const probes = await probeProviders(
           deps.probeChild,
           input.providers ?? ALL_PROVIDERS,
@@ -34,6 +32,6 @@ export function systemMethods(deps: SystemDeps): MethodSlice<'system.about' | 's
         );
         return { probes };
       },
-    },
+    ),
   };
 }

@@ -1,0 +1,42 @@
+/**
+ * The app's project database, opened on first use (so the About screen works even where better-sqlite3
+ * cannot load, e.g. an Electron build that was not rebuilt for Electron's ABI) and kept open after.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { openDb, type Db } from '../store/db';
+import { guard, unwrap } from './errors';
+import { recoverInterruptedRuns } from './runs';
+
+export const DB_FILE_NAME = 'studio.db';
+
+export interface DbHandle {
+  /** The open database; opens it (creating folder and file) on the first call. Throws ServiceError. */
+  get(): Db;
+  /** Closes the database if it was opened. */
+  close(): void;
+}
+
+/** A lazily opened database in `dataDir`. */
+export function lazyDb(dataDir: string): DbHandle {
+  let db: Db | null = null;
+  return {
+    get() {
+      if (db !== null) return db;
+      const opened = unwrap(
+        guard(() => {
+          mkdirSync(dataDir, { recursive: true });
+          return openDb(path.join(dataDir, DB_FILE_NAME));
+        }),
+      );
+      // Runs left 'running' by a process that died are marked interrupted before anyone reads them.
+      unwrap(recoverInterruptedRuns(opened));
+      db = opened;
+      return db;
+    },
+    close() {
+      db?.close();
+      db = null;
+    },
+  };
+}
