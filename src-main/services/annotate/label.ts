@@ -47,11 +47,18 @@ export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime = {}
       throw new ServiceError('conflict', `Dataset ${datasetId} is still importing; finish the import first.`);
     // Loaded on demand: the default pipeline pulls in the NLP models, which most callers never need.
     const labeler = rt.labeler ?? (await import('../../data/silver')).silverLabeler();
-    const rows = db
-      .prepare<[number, number], { id: number; text: string }>(
-        `SELECT id, text FROM examples WHERE dataset_id = ? AND (? = 0 OR status != 'reviewed') ORDER BY line`,
-      )
-      .all(datasetId, skipReviewed ? 1 : 0);
+    const skip = skipReviewed ? 1 : 0;
+    const total =
+      db
+        .prepare<[number, number], { n: number }>(
+          `SELECT count(*) AS n FROM examples WHERE dataset_id = ? AND (? = 0 OR status != 'reviewed')`,
+        )
+        .get(datasetId, skip)?.n ?? 0;
+    // Paged by line so a large dataset is never held in memory at once.
+    const page = db.prepare<[number, number, number, number], { id: number; line: number; text: string }>(
+      `SELECT id, line, text FROM examples WHERE dataset_id = ? AND (? = 0 OR status != 'reviewed') AND line > ?
+       ORDER BY line LIMIT ?`,
+    );
     const del = db.prepare(`DELETE FROM spans WHERE example_id = ? AND source = 'silver' AND status = 'pending'`);
     const totals = { spans: 0, replaced: 0, dropped: 0 };
     const write = db.transaction(
@@ -87,19 +94,25 @@ export async function labelDataset(db: Db, input: unknown, rt: LabelRuntime = {}
         });
       },
     );
-    for (let i = 0; i < rows.length; i += batchSize) {
-      if (rt.signal?.aborted)
+    let done = 0;
+    let afterLine = 0;
+    for (;;) {
+      if (rt.signal?.aborted) {
         throw new ServiceError(
           'cancelled',
-          `Labelling was cancelled after ${i} of ${rows.length} examples; those stay labelled.`,
+          `Labelling was cancelled after ${done} of ${total} examples; those stay labelled.`,
         );
-      const batch = rows.slice(i, i + batchSize);
+      }
+      const batch = page.all(datasetId, skip, afterLine, batchSize);
+      if (batch.length === 0) break;
       const proposed = batch.map((r) => labeler.label(r.text));
       write.immediate(batch, proposed);
+      done += batch.length;
+      afterLine = batch[batch.length - 1].line;
       await yieldToEventLoop(); // let progress listeners, aborts and other requests run between batches
-      rt.onEvent?.({ kind: 'progress', done: i + batch.length, total: rows.length, spans: totals.spans });
+      rt.onEvent?.({ kind: 'progress', done, total, spans: totals.spans });
     }
-    const summary: LabelSummary = { examples: rows.length, ...totals, seconds: (performance.now() - started) / 1000 };
+    const summary: LabelSummary = { examples: done, ...totals, seconds: (performance.now() - started) / 1000 };
     rt.onEvent?.({ kind: 'done', summary });
     return summary;
   });
