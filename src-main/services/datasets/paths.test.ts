@@ -42,6 +42,7 @@ describe('resolveExportPath', () => {
     expect(resolveExportPath(out, 'a.jsonl')).toBe(join(out, 'a.jsonl'));
     expect(resolveExportPath(out, 'sub/deeper/a.jsonl')).toBe(join(out, 'sub/deeper/a.jsonl'));
     expect(resolveExportPath(out, 'x/../a.jsonl')).toBe(join(out, 'a.jsonl'));
+    expect(resolveExportPath(out, '..notes.jsonl')).toBe(join(out, '..notes.jsonl'));
   });
   it('rejects ../ escapes and absolute names', () => {
     const out = join(dir, 'out');

@@ -40,7 +40,8 @@ function isSymlink(path: string): boolean {
 
 function isInside(root: string, candidate: string): boolean {
   const rel = relative(root, candidate);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+  // A first segment of exactly '..' leaves the root; a name such as '..notes' does not.
+  return rel === '' || (rel.split(sep)[0] !== '..' && !isAbsolute(rel));
 }
 
 /** The deepest existing ancestor of a path (the path itself when it exists), with symlinks resolved. */
