@@ -1,0 +1,54 @@
+// The one training this process may run at a time: its run id, its cancel switch and its completion.
+import type { Result } from '../errors';
+import type { TrainingOutcome } from './types';
+
+interface Slot {
+  runId: number | null;
+  readonly controller: AbortController;
+  done: Promise<Result<TrainingOutcome>> | null;
+}
+
+let slot: Slot | null = null;
+
+/** The run id of the training in progress; null when idle (also while a start is still preparing data). */
+export function activeRunId(): number | null {
+  return slot?.runId ?? null;
+}
+
+/** True while a training is being prepared or runs. */
+export function isBusy(): boolean {
+  return slot !== null;
+}
+
+/** Claims the slot synchronously (before any await) so two quick clicks cannot both start; null if taken. */
+export function claimSlot(): {
+  readonly signal: AbortSignal;
+  attach(runId: number, done: Promise<Result<TrainingOutcome>>): void;
+  release(): void;
+} | null {
+  if (slot !== null) return null;
+  const mine: Slot = { runId: null, controller: new AbortController(), done: null };
+  slot = mine;
+  return {
+    signal: mine.controller.signal,
+    attach(runId, done) {
+      mine.runId = runId;
+      mine.done = done;
+    },
+    release() {
+      if (slot === mine) slot = null;
+    },
+  };
+}
+
+/** Aborts the given run if it is the active one; false when it is not training here. */
+export function abortRun(runId: number): boolean {
+  if (slot === null || slot.runId !== runId) return false;
+  slot.controller.abort();
+  return true;
+}
+
+/** Completion of the given run if it is the active one. */
+export function completionOf(runId: number): Promise<Result<TrainingOutcome>> | null {
+  return slot !== null && slot.runId === runId ? slot.done : null;
+}

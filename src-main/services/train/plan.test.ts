@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { partitionParams } from '../../engine/model/freeze';
+import { loadHfBertConfig } from '../../engine/model/hf-config';
+import { unwrap } from '../errors';
+import { trainingPlan } from './plan';
+import { labelledRows, quickRequest, trainFixture, type TrainFixture } from './testing';
+
+let f: TrainFixture | undefined;
+afterEach(() => f?.cleanup());
+
+describe('trainingPlan', () => {
+  it('counts train/dev per class and entity type and the trainable parameters of the preset', async () => {
+    f = await trainFixture();
+    const plan = unwrap(trainingPlan(f.db, quickRequest(f)));
+    expect(plan.refusals).toEqual([]);
+    expect(plan.tasks).toEqual({ classification: true, ner: true });
+    expect(plan.classLabels).toEqual(['Business', 'Sports']);
+    expect(plan.entityTypes).toEqual(['LOC', 'ORG', 'PER']);
+    expect(plan.counts.train + plan.counts.dev).toBe(32);
+    expect(plan.counts.devByClass).toEqual({ Business: 4, Sports: 4 });
+    // Every row has one LOC except the Google template (8 rows); PER only in the John Smith template.
+    expect((plan.counts.trainByType['LOC'] ?? 0) + (plan.counts.devByType['LOC'] ?? 0)).toBe(24);
+    expect((plan.counts.trainByType['PER'] ?? 0) + (plan.counts.devByType['PER'] ?? 0)).toBe(8);
+    const dims = loadHfBertConfig(f.modelDir).dims;
+    expect(plan.params!.trainable).toBe(
+      partitionParams(dims, { numClasses: 2, numNerLabels: 7 }, { preset: 'full' }).trainableCount,
+    );
+    expect(plan.params!.frozenGroups).toEqual([]);
+
+    const heads = unwrap(trainingPlan(f.db, quickRequest(f, { preset: 'heads-only' })));
+    expect(heads.params!.trainableGroups).toEqual(['classification head', 'ner head']);
+    expect(heads.params!.frozenGroups).toEqual(['embeddings', 'layer 0']);
+    expect(heads.params!.trainable).toBe(2 * 16 + 2 + 7 * 16 + 7);
+
+    const clsOnly = unwrap(trainingPlan(f.db, quickRequest(f, { taskWeights: { classification: 1, ner: 0 } })));
+    expect(clsOnly.tasks).toEqual({ classification: true, ner: false });
+    expect(clsOnly.entityTypes).toEqual([]);
+  });
+
+  it('refuses with reasons: a preset that trains nothing, a class without dev examples, no labels, a bad model folder', async () => {
+    f = await trainFixture([...labelledRows(16), { text: 'A lonely rare example.', label: 'Rare' }]);
+    const frozen = unwrap(trainingPlan(f.db, quickRequest(f, { preset: 'frozen' })));
+    expect(frozen.refusals.join('\n')).toMatch(/trains nothing/);
+    expect(frozen.refusals.join('\n')).toMatch(/"Rare" have no dev examples/);
+    expect(frozen.params).toBeNull();
+    const badModel = unwrap(trainingPlan(f.db, quickRequest(f, { modelDir: f.dir })));
+    expect(badModel.refusals.join('\n')).toMatch(/cannot be used: .*config\.json/);
+    const tooLong = unwrap(trainingPlan(f.db, quickRequest(f, { maxLength: 1000 })));
+    expect(tooLong.refusals.join('\n')).toMatch(/maxLength 1000 exceeds the model's 64 positions/);
+    f.cleanup();
+
+    f = await trainFixture(Array.from({ length: 12 }, (_, i) => ({ text: `Plain text number ${i}.` })));
+    const none = unwrap(trainingPlan(f.db, quickRequest(f)));
+    expect(none.tasks).toEqual({ classification: false, ner: false });
+    expect(none.refusals.join('\n')).toMatch(/none of the \d+ train examples has a class label or an entity span/i);
+  });
+
+  it('validates the request at the boundary', async () => {
+    f = await trainFixture(labelledRows(8));
+    const r = trainingPlan(f.db, { ...quickRequest(f), lr: -1, epochz: 2 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('invalid_input');
+      expect(r.error.issues!.join('\n')).toMatch(/lr/);
+    }
+    const missing = trainingPlan(f.db, quickRequest(f, { datasetId: 999 }));
+    expect(!missing.ok && missing.error.code).toBe('not_found');
+  });
+});

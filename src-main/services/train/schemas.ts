@@ -1,0 +1,52 @@
+// zod schemas for the training and run-analysis services' inputs.
+import { z } from 'zod';
+import { FREEZE_PRESETS } from '../../engine/model/freeze';
+import { IdSchema } from '../projects/ids';
+
+const id = IdSchema;
+
+/** What a person chooses on the Train screen; defaults follow the reference recipe (DESIGN.md). */
+export const TrainingRequest = z
+  .object({
+    projectId: id,
+    datasetId: id,
+    /** Hugging Face BERT folder, or a checkpoint of an earlier run (continue after corrections). */
+    modelDir: z.string().min(1),
+    /** Display name of the run; default "<preset> <model folder name>". */
+    name: z.string().trim().min(1).max(200).optional(),
+    preset: z.enum(FREEZE_PRESETS).default('full'),
+    freezeEmbeddings: z.boolean().default(false),
+    freezeBottomLayers: z.int().min(0).default(0),
+    lr: z.number().positive().max(1).default(5e-5),
+    epochs: z.int().positive().max(1000).default(2),
+    batchSize: z.int().positive().max(4096).default(32),
+    maxLength: z.int().min(8).max(4096).default(128),
+    /** Loss weight per task; 0 leaves that task out (no head is trained for it). */
+    taskWeights: z
+      .object({ classification: z.number().min(0).max(100), ner: z.number().min(0).max(100) })
+      .default({ classification: 1, ner: 1 }),
+    device: z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']).default('auto'),
+    seed: z.int().nonnegative().default(42),
+    /** Stop after this many optimizer steps (0 = run all epochs); for quick trial runs. */
+    maxSteps: z.int().nonnegative().default(0),
+    /** Evaluate every N steps as well as at each epoch end (0 = epochs only). */
+    evalEverySteps: z.int().nonnegative().default(0),
+    /** Intra-op threads of the training session (default: onnxruntime's choice). */
+    threads: z.int().positive().max(256).optional(),
+  })
+  .strict();
+export type TrainingRequestInput = z.input<typeof TrainingRequest>;
+export type TrainingRequest = z.output<typeof TrainingRequest>;
+
+export const RunIdInput = z.object({ runId: id });
+export type RunIdInput = z.input<typeof RunIdInput>;
+
+export const CompareRunsInput = z.object({ runIds: z.array(id).min(1).max(20) });
+export type CompareRunsInput = z.input<typeof CompareRunsInput>;
+
+export const RunMistakesInput = z.object({
+  runId: id,
+  /** At most this many mistakes of each kind, most confident first. */
+  limit: z.int().min(1).max(10_000).default(200),
+});
+export type RunMistakesInput = z.input<typeof RunMistakesInput>;

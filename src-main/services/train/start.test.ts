@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getMetrics, listArtifacts } from '../../store/repos/runs';
+import { unwrap } from '../errors';
+import { activeRunId } from './active';
+import { folderDigest } from './artifacts';
+import { cancelTraining, runTraining, startTraining, waitForTraining } from './start';
+import { quickRequest, trainFixture, type TrainFixture } from './testing';
+import type { TrainingServiceEvent } from './types';
+
+let f: TrainFixture | undefined;
+afterEach(() => f?.cleanup());
+
+describe('startTraining', () => {
+  it('trains from the store in a worker, streams events and persists status, device, metrics and the best checkpoint', async () => {
+    f = await trainFixture();
+    const events: TrainingServiceEvent[] = [];
+    const outcome = unwrap(
+      await runTraining(f.db, quickRequest(f, { name: 'tiny' }), { onEvent: (e) => events.push(e) }),
+    );
+    const { run, result } = outcome;
+    expect(result!.status).toBe('completed');
+    expect(run).toMatchObject({
+      status: 'completed',
+      name: 'tiny',
+      preset: 'full',
+      deviceRequested: 'cpu',
+      deviceUsed: 'cpu',
+    });
+    expect(run.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.timings['trainSec']).toBeGreaterThan(0);
+    expect((run.config as { trainer: { lr: number } }).trainer.lr).toBe(1e-3);
+    // 24 train examples, batch 8, 2 epochs.
+    const steps = events.filter((e) => e.type === 'train' && e.event.type === 'step');
+    expect(steps).toHaveLength(6);
+    expect(events.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.status)).toEqual([
+      'running',
+      'completed',
+    ]);
+    const loss = getMetrics(f.db, run.id, 'loss').filter((m) => m.split === 'train');
+    expect(loss.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    const acc = getMetrics(f.db, run.id, 'classification.accuracy');
+    expect(acc).toHaveLength(2);
+    expect(acc.every((m) => m.split === 'dev' && m.value >= 0 && m.value <= 1)).toBe(true);
+    expect(getMetrics(f.db, run.id, 'ner.f1:LOC')).toHaveLength(2);
+    expect(getMetrics(f.db, run.id, 'classification.f1:Sports')).toHaveLength(2);
+    const [ckpt] = listArtifacts(f.db, run.id);
+    expect(ckpt).toMatchObject({ kind: 'checkpoint', path: result!.bestCheckpoint });
+    expect(existsSync(join(ckpt!.path, 'model.safetensors'))).toBe(true);
+    expect(ckpt!.sha256).toBe(folderDigest(ckpt!.path).sha256);
+    expect(activeRunId()).toBeNull();
+  });
+
+  it('runs one training at a time and cancels within a step', async () => {
+    f = await trainFixture();
+    const events: TrainingServiceEvent[] = [];
+    let cancelled: unknown;
+    const started = unwrap(
+      await startTraining(f.db, quickRequest(f, { epochs: 50 }), {
+        onEvent: (e) => {
+          events.push(e);
+          if (e.type === 'train' && e.event.type === 'step' && e.event.step === 2)
+            cancelled = cancelTraining(f!.db, { runId: e.runId });
+        },
+      }),
+    );
+    expect(activeRunId()).toBe(started.run.id);
+    const second = await startTraining(f.db, quickRequest(f));
+    expect(!second.ok && second.error.code).toBe('conflict');
+    expect(!second.ok && second.error.message).toMatch(/only one runs at a time/);
+    const { run, result } = unwrap(await waitForTraining(f.db, { runId: started.run.id }));
+    expect(cancelled).toEqual({ ok: true, value: { runId: run.id } });
+    expect(run.status).toBe('cancelled');
+    expect(result!.steps).toBeLessThanOrEqual(3);
+    const again = cancelTraining(f.db, { runId: run.id });
+    expect(!again.ok && again.error.message).toMatch(/is cancelled and not training/);
+  });
+
+  it('refuses a request with reasons, and records a worker failure as a failed run', async () => {
+    f = await trainFixture();
+    const refused = await startTraining(f.db, quickRequest(f, { preset: 'frozen' }));
+    expect(!refused.ok && refused.error.code).toBe('invalid_input');
+    expect(!refused.ok && refused.error.issues!.join()).toMatch(/trains nothing/);
+    const failed = unwrap(
+      await runTraining(f.db, quickRequest(f), {
+        workerScript: { path: join(f.dir, 'no-such-worker.mjs'), execArgv: [] },
+      }),
+    );
+    expect(failed.run.status).toBe('failed');
+    expect(failed.run.error).toMatch(/no-such-worker/);
+    expect(activeRunId()).toBeNull();
+  });
+});
