@@ -1,3 +1,4 @@
+import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../onnx';
 import { buildEncoder } from './encoder';
@@ -75,5 +76,22 @@ describe('buildEncoder', () => {
     const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
     expect(() => buildEncoder(g, TINY_DIMS, params, { inputIds, attentionMask })).toThrow(ParameterError);
     expect(() => buildEncoder(new Graph(), TINY_DIMS, new Map(), { inputIds, attentionMask })).toThrow(/missing/);
+  });
+});
+
+describe('buildEncoder in float64', () => {
+  it('runs on the CPU EP (Erf taken in float32) and matches the host reference closely', async () => {
+    const store = randomTensors(encoderParamSpecs(TINY_DIMS), 7, 0.2);
+    const g = new Graph('enc64');
+    const params = new Map(encoderParamSpecs(TINY_DIMS).map((s) => [s.name, g.input(s.name, 'float64', s.shape)]));
+    const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+    const attentionMask = g.input('attention_mask', 'int64', ['batch', 'seq']);
+    g.output(buildEncoder(g, TINY_DIMS, params, { inputIds, attentionMask }).lastHiddenState, 'h');
+    const feeds: Record<string, ort.Tensor> = { input_ids: int64Tensor(ids), attention_mask: int64Tensor(mask) };
+    for (const [name, t] of store) feeds[name] = new ort.Tensor('float64', Float64Array.from(t.data), [...t.shape]);
+    const res = await runOnce(g, feeds, { graphOptimizationLevel: 'basic' });
+    const got = res['h']!.data as Float64Array;
+    const want = referenceBertForward(TINY_DIMS, store, ids, mask).flat(2);
+    expect(want.reduce((m, w, i) => Math.max(m, Math.abs(w - got[i]!)), 0)).toBeLessThan(1e-6);
   });
 });
