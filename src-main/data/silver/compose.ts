@@ -4,6 +4,12 @@ import { silverSpan, type Labeler } from './types';
 /** Default entity types kept by the silver pipeline. */
 export const DEFAULT_TYPES: readonly string[] = ['PER', 'ORG', 'LOC', 'DATE', 'MONEY'];
 
+/** OntoNotes/spaCy entity types -> this project's scheme (as used for the spaCy silver yardstick). */
+export const ONTONOTES_SCHEME: Readonly<Record<string, string | null>> = {
+  PERSON: 'PER', ORG: 'ORG', GPE: 'LOC', LOC: 'LOC', FAC: 'LOC', DATE: 'DATE', MONEY: 'MONEY',
+  NORP: null, PRODUCT: null, EVENT: null, WORK_OF_ART: null, LAW: null, LANGUAGE: null,
+};
+
 export interface ComposeOptions {
   /** Renames source types (e.g. { GPE: 'LOC', PERSON: 'PER' }); null drops the type. Unlisted types pass through. */
   readonly scheme?: Readonly<Record<string, string | null>>;

@@ -5,7 +5,7 @@ import { newsRulesLabeler } from './rules';
 import type { Labeler } from './types';
 import { winkLabeler } from './wink';
 
-export { composeLabelers, DEFAULT_TYPES, resolveOverlaps, type ComposeOptions } from './compose';
+export { composeLabelers, DEFAULT_TYPES, ONTONOTES_SCHEME, resolveOverlaps, type ComposeOptions } from './compose';
 export { compromiseLabeler, cleanMatch } from './compromise';
 export { dropTitles, trimEdges } from './edges';
 export { evaluateLabeler, formatEvaluation, type LabelerEvaluation } from './evaluate';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SilverSpan } from '../types';
-import { composeLabelers, resolveOverlaps } from './compose';
+import { composeLabelers, ONTONOTES_SCHEME, resolveOverlaps } from './compose';
 import { cleanMatch, compromiseLabeler } from './compromise';
 import { dropTitles, trimEdges } from './edges';
 import { evaluateLabeler } from './evaluate';
@@ -96,6 +96,8 @@ describe('overlap rule and scheme mapping', () => {
       ['LOC', 'src@1'],
       ['PER', 'src@1'],
     ]);
+    const onto = composeLabelers([src], { scheme: ONTONOTES_SCHEME });
+    expect(onto.label('x').map((s) => s.type)).toEqual(['LOC', 'PER', 'DATE']);
   });
 });
 
