@@ -61,6 +61,16 @@ describe('openDb', () => {
     db.close();
   });
 
+  it('opens read-only without migrating, and refuses a missing file', () => {
+    t = tempDb();
+    insertProject(t.db, 'p', '');
+    const ro = openDb(t.path, { readonly: true });
+    expect(listProjects(ro).map((p) => p.name)).toEqual(['p']);
+    expect(() => insertProject(ro, 'q', '')).toThrow(/readonly/i);
+    ro.close();
+    expect(() => openDb(`${t!.path}.missing`, { readonly: true })).toThrow();
+  });
+
   it('enforces foreign keys', () => {
     t = tempDb();
     expect(() =>
