@@ -72,3 +72,19 @@ function isHeadOf(spec: ParamSpec, task: 'classification' | 'ner'): boolean {
   const names = HEAD_NAMES[task];
   return spec.name === names.weight || spec.name === names.bias;
 }
+
+/**
+ * Moves the named parameters to the frozen side (e.g. the head of a task whose loss weight is 0, which
+ * would get no gradient). Throws FreezePresetError when nothing is left to train.
+ */
+export function freezeMore(partition: ParamPartition, names: ReadonlySet<string>, why: string): ParamPartition {
+  const trainable = partition.trainable.filter((s) => !names.has(s.name));
+  const moved = partition.trainable.filter((s) => names.has(s.name));
+  if (trainable.length === 0) {
+    throw new FreezePresetError(
+      `nothing left to train once ${why}; unfreeze other parameters or give the task a weight > 0.`,
+    );
+  }
+  const frozen = [...partition.frozen, ...moved];
+  return { trainable, frozen, trainableCount: countParams(trainable), frozenCount: countParams(frozen) };
+}

@@ -135,6 +135,29 @@ describe('buildModelTrainingGraph', () => {
     expect(built.layout.dropout.every((s) => s.rate === 0.1)).toBe(true);
   });
 
+  it('freezes the head of a task whose loss weight is 0 instead of failing in grad()', () => {
+    const built = buildModelTrainingGraph({ model, freeze: { preset: 'full' }, clipNorm: 1, lossWeights: { ner: 0 } });
+    expect(built.partition.frozen.map((p) => p.name)).toEqual(['heads.ner.weight', 'heads.ner.bias']);
+    expect(built.graph.value('grad/heads.ner.weight')).toBeUndefined();
+    expect(() =>
+      buildModelTrainingGraph({
+        model,
+        freeze: { preset: 'freeze-classifier' },
+        clipNorm: 1,
+        lossWeights: { ner: 0 },
+        dropout: NO_DROPOUT,
+      }),
+    ).not.toThrow();
+    expect(() =>
+      buildModelTrainingGraph({
+        model: { ...model, numClasses: 0 },
+        freeze: { preset: 'heads-only' },
+        clipNorm: 1,
+        lossWeights: { ner: 0 },
+      }),
+    ).toThrow(FreezePresetError);
+  });
+
   it('refuses the frozen preset with an actionable error', () => {
     expect(() => buildModelTrainingGraph({ model, freeze: { preset: 'frozen' }, clipNorm: 1 })).toThrow(
       FreezePresetError,

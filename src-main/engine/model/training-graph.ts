@@ -5,11 +5,11 @@ import { DEFAULT_ADAMW } from '../optim';
 import type { EvalGraph, TrainingGraph, TrainingDType } from '../train-step';
 import { buildEvalGraph, buildTrainingGraph } from '../train-step';
 import type { FreezeConfig, ParamPartition } from './freeze';
-import { partitionParams } from './freeze';
+import { freezeMore, partitionParams } from './freeze';
 import type { DropoutFn, DropoutSite } from './layers';
 import type { ForwardOptions, MultiTaskSpec } from './multitask';
 import { buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS } from './multitask';
-import { encoderParamSpecs, headParamSpecs } from './param-names';
+import { encoderParamSpecs, HEAD_NAMES, headParamSpecs } from './param-names';
 
 /** Dropout probabilities by site kind (BERT config's hidden/attention dropout; the heads' own rate). */
 export interface DropoutRates {
@@ -72,7 +72,7 @@ export function dropoutFor(rates: DropoutRates): DropoutFn {
  */
 export function buildModelTrainingGraph(spec: ModelTrainingSpec): ModelTrainingGraph {
   const { model } = spec;
-  const partition = partitionParams(model.dims, model, spec.freeze);
+  const partition = freezeUnweightedHeads(partitionParams(model.dims, model, spec.freeze), spec.lossWeights);
   const rates = spec.dropout ?? DEFAULT_DROPOUT;
   const graph = buildTrainingGraph({
     name: 'multitask_train_step',
@@ -101,6 +101,16 @@ export function buildModelTrainingGraph(spec: ModelTrainingSpec): ModelTrainingG
     },
   });
   return { ...graph, partition };
+}
+
+/** A task with loss weight 0 leaves its head without a gradient: freeze that head rather than fail in grad(). */
+function freezeUnweightedHeads(partition: ParamPartition, weights: ModelTrainingSpec['lossWeights']): ParamPartition {
+  const names = new Set<string>();
+  if (weights?.classification === 0) names.add(HEAD_NAMES.classification.weight).add(HEAD_NAMES.classification.bias);
+  if (weights?.ner === 0) names.add(HEAD_NAMES.ner.weight).add(HEAD_NAMES.ner.bias);
+  return names.size === 0
+    ? partition
+    : freezeMore(partition, names, 'the heads of tasks with loss weight 0 are frozen');
 }
 
 /**
