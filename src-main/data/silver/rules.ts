@@ -88,6 +88,7 @@ interface Sentence {
   readonly phrases: ReadonlyMap<number, readonly [number, LexKind]>;
   /** Lone unknown words left untyped, resolved at the end against names found in the same text. */
   readonly pending: Tok[];
+  readonly vocab: ReadonlyMap<string, VocabPos>;
 }
 
 const keyOf = (toks: readonly Tok[], i: number, j: number): string => toks.slice(i, j).map((t) => t.key).join(' ');
@@ -180,7 +181,7 @@ function classify(s: Sentence, i: number, j: number, titled: boolean): RuleDecis
   }
   if (whole === 'ORG' || whole === 'PER') return [whole, 'lexicon'];
   if (whole === 'DEMONYM' || whole === 'DATE' || whole === 'TITLE') return [null, 'lexicon-other'];
-  if (len === 1 && isDemonymLike(first)) return [null, 'demonym'];
+  if (len === 1 && isDemonymLike(s, first)) return [null, 'demonym'];
   if (len > 1 && lex.orgWords.has(last.key)) return ['ORG', 'org-ending'];
   if (len > 1 && last.lex === 'ORG') return ['ORG', 'org-last-word'];
   if (len > 1 && toks.slice(i, j).every((t) => t.lex === 'LOC')) return ['LOC', 'places'];
@@ -203,14 +204,12 @@ function classify(s: Sentence, i: number, j: number, titled: boolean): RuleDecis
 }
 
 // Plural or adjective forms of peoples and creeds (Serbs, Kurdish, Islamist) are not PER/ORG/LOC.
-function isDemonymLike(t: Tok): boolean {
+function isDemonymLike(s: Sentence, t: Tok): boolean {
   if (t.vocab === 'ADJ' && !NAME_KINDS.has(t.lex)) return true;
   const singular = t.key.endsWith('s') ? t.key.slice(0, -1) : null;
-  return singular !== null && (NEWS_LEXICON?.words.get(singular) === 'DEMONYM' || COMMON_WORDS?.get(singular) === 'ADJ');
+  return singular !== null && (s.lex.words.get(singular) === 'DEMONYM' || s.vocab.get(singular) === 'ADJ');
 }
 
-let NEWS_LEXICON: Lexicon | null = null;
-let COMMON_WORDS: ReadonlyMap<string, VocabPos> | null = null;
 
 // Splits a run at its last title word and drops leading modifiers, then classifies what is left.
 function emit(s: Sentence, i: number, j: number, out: SilverSpan[], why: string[]): void {
@@ -301,8 +300,6 @@ export function newsRulesLabeler(): Labeler {
 export function newsRulesExplainer(): (text: string) => { readonly spans: SilverSpan[]; readonly rules: string[] } {
   const lex = newsLexicon();
   const vocab = commonWords();
-  NEWS_LEXICON = lex;
-  COMMON_WORDS = vocab;
   return (text: string) => {
     const toks = tokenize(text, lex, vocab);
     const withLetters = toks.filter((t) => t.letters);
@@ -314,6 +311,7 @@ export function newsRulesExplainer(): (text: string) => { readonly spans: Silver
       scorecard: toks.some((t) => SCORECARD.has(t.text)),
       phrases: findPhrases(toks, lex, caps),
       pending: [],
+      vocab,
     };
     const spans: SilverSpan[] = [];
     const rules: string[] = [];
