@@ -7,6 +7,7 @@
  *
  * Options: --batch 32 --seq 64 --threads 2 --rounds 3 --steps 2 --no-torch --no-dropout --preset full
  *          --spinning (ORT's default busy-waiting threads; the engine turns it off),
+ *          --torch-passive (PyTorch with OMP_WAIT_POLICY=PASSIVE, its own no-spinning mode),
  *          --profile <prefix> (ORT per-node profile; prints the top op types by time).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     'no-dropout': { type: 'boolean', default: false },
     profile: { type: 'string' },
     spinning: { type: 'boolean', default: false },
+    'torch-passive': { type: 'boolean', default: false },
   },
 });
 const B = Number(args.batch);
@@ -95,7 +97,10 @@ class TorchServer {
   }
   static async start(): Promise<{ server: TorchServer; version: string }> {
     const script = join(root, 'scripts/ref/bench_torch_train.py');
-    const proc = spawn(python, [script, '--serve', '--batch', String(B), '--seq', String(T), '--threads', String(threads)]);
+    // OMP_WAIT_POLICY=PASSIVE is PyTorch's counterpart of ORT's spinning switch (fair comparison under load).
+    const env = args['torch-passive'] ? { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } : process.env;
+    const argv = [script, '--serve', '--batch', String(B), '--seq', String(T), '--threads', String(threads)];
+    const proc = spawn(python, argv, { env });
     proc.stderr.on('data', () => undefined); // torch warnings; the answer is on stdout
     const server = new TorchServer(proc);
     const ready = JSON.parse(await server.next()) as { ready: boolean; torch: string };
@@ -187,7 +192,7 @@ async function main(): Promise<void> {
       firstLosses: warm.map((w) => round(w.loss, 4)),
       device: ort.session.device,
     },
-    torch: torchRate ? { ...torchRate, version: torch!.version } : 'skipped (no .venv/bin/python with torch, or --no-torch)',
+    torch: torchRate ? { ...torchRate, version: torch!.version, ompWaitPolicy: args['torch-passive'] ? 'PASSIVE' : 'default' } : 'skipped (no .venv/bin/python with torch, or --no-torch)',
     ratioSamplesPerSec: torchRate ? round(ortRate.samplesPerSec / torchRate.samplesPerSec, 3) : null,
     target: '>= 3x PyTorch samples/s',
     stepsMeasured: { ort: ortMs.length, torch: torchMs.length, rounds },

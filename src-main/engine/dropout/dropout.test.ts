@@ -56,6 +56,22 @@ describe('counter-based dropout masks', () => {
     const fresh = [...new DropoutMasks(sites, 9).fill(5, resolve).values()][0]!.data;
     expect(fresh).toEqual(atFive);
   });
+
+  it('serves smaller batches from the largest buffer and keeps one view per shape', () => {
+    const sites = [{ site: 'a', rate: 0.5, maskInput: maskInputName('a'), maskKind: 'scaled' as const, maskDtype: 'float32' as const, shape: ['batch', 8] }];
+    const masks = new DropoutMasks(sites, 1);
+    const at = (batch: number, step: number) => [...masks.fill(step, (d) => (d === 'batch' ? batch : Number(d))).values()][0]!;
+    const big = at(4, 0);
+    const small = at(2, 1);
+    expect(small.dims).toEqual([2, 8]);
+    expect(small.data.length).toBe(16);
+    expect(small.data.buffer).toBe(big.data.buffer);
+    expect(at(2, 2)).toBe(small);
+    // Same random stream as a mask drawn alone at that shape.
+    const alone = new Float32Array(16);
+    fillKeepMask(alone, streamKey(1, 2, 'a'), 0.5, keepScale(0.5));
+    expect(at(2, 2).data).toEqual(alone);
+  });
 });
 
 describe('applyDropout', () => {

@@ -11,11 +11,13 @@ export type FilledMask =
   | { readonly dtype: 'float64'; readonly dims: readonly number[]; readonly data: Float64Array };
 
 /**
- * Preallocated keep masks for a graph's dropout sites, refilled in place for every step (no per-step
- * allocation while the batch shape stays the same).
+ * Preallocated keep masks for a graph's dropout sites, refilled in place every step. Each site keeps one
+ * backing buffer sized for the largest batch seen; smaller (length-bucketed) batches use views of it, so
+ * alternating batch shapes allocate nothing after the first step at the largest shape.
  */
 export class DropoutMasks {
-  private readonly buffers = new Map<string, FilledMask>();
+  private readonly backing = new Map<string, FilledMask>();
+  private readonly views = new Map<string, FilledMask>();
 
   constructor(
     readonly sites: readonly DropoutSiteInfo[],
@@ -24,29 +26,42 @@ export class DropoutMasks {
 
   /** Fills every site's mask for `step` and returns them keyed by mask input name. */
   fill(step: number, resolve: DimResolver): ReadonlyMap<string, FilledMask> {
+    const out = new Map<string, FilledMask>();
     for (const s of this.sites) {
-      const dims = s.shape.map((d) => resolve(d, s.site));
-      let buf = this.buffers.get(s.maskInput);
-      if (!buf || buf.dims.length !== dims.length || buf.dims.some((d, i) => d !== dims[i])) {
-        buf = allocate(s, dims);
-        this.buffers.set(s.maskInput, buf);
-      }
+      const mask = this.view(s, s.shape.map((d) => resolve(d, s.site)));
       const keep = s.maskKind === 'scaled' ? keepScale(s.rate) : 1;
-      fillKeepMask(buf.data, streamKey(this.seed, step, s.site), s.rate, keep);
+      fillKeepMask(mask.data, streamKey(this.seed, step, s.site), s.rate, keep);
+      out.set(s.maskInput, mask);
     }
-    return this.buffers;
+    return out;
+  }
+
+  // The same view object is returned for the same dims, so callers can cache tensor wrappers by identity.
+  private view(s: DropoutSiteInfo, dims: readonly number[]): FilledMask {
+    const key = `${s.maskInput}|${dims.join(',')}`;
+    const cached = this.views.get(key);
+    if (cached) return cached;
+    const size = dims.reduce((a, b) => a * b, 1);
+    let base = this.backing.get(s.maskInput);
+    if (!base || base.data.length < size) {
+      base = allocate(s, size);
+      this.backing.set(s.maskInput, base);
+      for (const k of [...this.views.keys()]) if (k.startsWith(`${s.maskInput}|`)) this.views.delete(k);
+    }
+    const view = { dtype: base.dtype, dims, data: base.data.subarray(0, size) } as FilledMask;
+    this.views.set(key, view);
+    return view;
   }
 }
 
-function allocate(s: DropoutSiteInfo, dims: readonly number[]): FilledMask {
-  const size = dims.reduce((a, b) => a * b, 1);
+function allocate(s: DropoutSiteInfo, size: number): FilledMask {
   switch (s.maskDtype) {
     case 'bool':
-      return { dtype: 'bool', dims, data: new Uint8Array(size) };
+      return { dtype: 'bool', dims: [size], data: new Uint8Array(size) };
     case 'float32':
-      return { dtype: 'float32', dims, data: new Float32Array(size) };
+      return { dtype: 'float32', dims: [size], data: new Float32Array(size) };
     case 'float64':
-      return { dtype: 'float64', dims, data: new Float64Array(size) };
+      return { dtype: 'float64', dims: [size], data: new Float64Array(size) };
     default:
       throw new RangeError(`dropout site '${s.site}': masks of dtype ${s.maskDtype} are not supported; use a float32 or float64 graph.`);
   }

@@ -61,7 +61,8 @@ export class TrainingSession {
   private current = 0;
   private stepIndex = 0;
   private readonly masks: DropoutMasks;
-  private readonly maskTensors = new Map<FilledMask['data'], ort.Tensor>();
+  // Weak: views dropped by DropoutMasks (after a larger batch) must not keep their old buffers alive.
+  private readonly maskTensors = new WeakMap<FilledMask, ort.Tensor>();
   private readonly scalars: { readonly lr: ort.Tensor; readonly bc1: ort.Tensor; readonly bc2: ort.Tensor };
   private readonly loss: ort.Tensor;
   private readonly gradNorm: ort.Tensor;
@@ -232,10 +233,10 @@ export class TrainingSession {
 
   // Mask buffers are reused across steps, so their ORT wrappers are too.
   private maskTensor(m: FilledMask): ort.Tensor {
-    let t = this.maskTensors.get(m.data);
+    let t = this.maskTensors.get(m);
     if (!t) {
       t = new ort.Tensor(m.dtype, m.data, m.dims);
-      this.maskTensors.set(m.data, t);
+      this.maskTensors.set(m, t);
     }
     return t;
   }
