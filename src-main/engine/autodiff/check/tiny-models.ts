@@ -47,24 +47,32 @@ export function tinyMlp(seed: number): TinyModel {
   };
 }
 
-const H = 8;
-const HEADS = 2;
-const FFN = 16;
-const VOCAB = 12;
-const CLASSES = 3;
+/** Sizes of the transformer block; the defaults train in about a second. */
+export interface BlockDims {
+  readonly hidden: number;
+  readonly heads: number;
+  readonly ffn: number;
+  readonly vocab: number;
+  readonly classes: number;
+  readonly batch: number;
+  readonly seq: number;
+}
+
+export const TINY_BLOCK: BlockDims = { hidden: 8, heads: 2, ffn: 16, vocab: 12, classes: 3, batch: 2, seq: 5 };
 
 /**
  * A 1-layer post-LN transformer block (BERT style) with a token classifier: embeddings + positions,
- * 2-head self-attention with a padding mask, GELU FFN, three LayerNorms, cross-entropy with -100 labels.
+ * multi-head self-attention with a padding mask (the last sequence ends in 2 pads), GELU FFN, three
+ * LayerNorms, cross-entropy with -100 labels.
  */
-export function tinyTransformer(seed: number): TinyModel {
+export function tinyTransformer(seed: number, dims: BlockDims = TINY_BLOCK): TinyModel {
+  const { hidden: H, heads: HEADS, ffn: FFN, vocab: VOCAB, classes: CLASSES, batch: B, seq: T } = dims;
   const rng = new Rng(seed);
-  const [B, T] = [2, 5];
   const ids = BigInt64Array.from(
     rng.array(B * T, (r) => r.int(VOCAB)),
     BigInt,
   );
-  const mask = Float32Array.from([1, 1, 1, 1, 1, 1, 1, 1, 0, 0]); // second sequence padded after 3 tokens
+  const mask = Float32Array.from({ length: B * T }, (_, i) => (i >= B * T - 2 ? 0 : 1)); // [B, T]
   const labels = BigInt64Array.from(
     rng.array(B * T, (r) => r.int(CLASSES)).map((l, i) => (mask[i] === 0 || i === 2 ? -100 : l)),
     BigInt,
@@ -94,7 +102,11 @@ export function tinyTransformer(seed: number): TinyModel {
     ],
     batch: {
       ids: new ort.Tensor('int64', ids, [B, T]),
-      positions: new ort.Tensor('int64', BigInt64Array.from([0n, 1n, 2n, 3n, 4n]), [T]),
+      positions: new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: T }, (_, i) => BigInt(i)),
+        [T],
+      ),
       mask: new ort.Tensor('float32', mask, [B, T]),
       labels: new ort.Tensor('int64', labels, [B, T]),
     },
@@ -123,11 +135,8 @@ export function tinyTransformer(seed: number): TinyModel {
   };
 }
 
-/**
- * Trains with plain SGD computed in the graph (p.new = p - lr * grad) for `steps` steps on the model's
- * fixed batch, feeding the new parameters back; returns the loss at every step.
- */
-export async function trainSgd(model: TinyModel, seed: number, steps: number, lr: number): Promise<number[]> {
+/** The SGD step graph: loss, gradients and `${p}.new = p - lr * grad` for every parameter. */
+export function sgdGraph(model: TinyModel): Graph {
   const g = new Graph('sgd');
   const p = Object.fromEntries(model.params.map((q) => [q.name, g.input(q.name, 'float32', q.dims)]));
   const loss = model.forward(g, p);
@@ -139,9 +148,21 @@ export async function trainSgd(model: TinyModel, seed: number, steps: number, lr
     model.params.map((q) => q.name),
   );
   for (const q of model.params) g.output(op.sub(g, p[q.name]!, op.mul(g, grads.get(q.name)!, lrv)), `${q.name}.new`);
-  const session = await ort.InferenceSession.create(serializeModel(g));
+  return g;
+}
+
+/** The forward-only graph (loss output), the reference a training step is compared with. */
+export function forwardGraph(model: TinyModel): Graph {
+  const g = new Graph('forward');
+  const p = Object.fromEntries(model.params.map((q) => [q.name, g.input(q.name, 'float32', q.dims)]));
+  g.output(model.forward(g, p), 'loss');
+  return g;
+}
+
+/** Initial parameter tensors drawn from the seed. */
+export function initialParams(model: TinyModel, seed: number): Record<string, ort.Tensor> {
   const rng = new Rng(seed);
-  let params: Record<string, ort.Tensor> = Object.fromEntries(
+  return Object.fromEntries(
     model.params.map((q) => [
       q.name,
       new ort.Tensor(
@@ -156,6 +177,15 @@ export async function trainSgd(model: TinyModel, seed: number, steps: number, lr
       ),
     ]),
   );
+}
+
+/**
+ * Trains with plain SGD computed in the graph (p.new = p - lr * grad) for `steps` steps on the model's
+ * fixed batch, feeding the new parameters back; returns the loss at every step.
+ */
+export async function trainSgd(model: TinyModel, seed: number, steps: number, lr: number): Promise<number[]> {
+  const session = await ort.InferenceSession.create(serializeModel(sgdGraph(model)));
+  let params = initialParams(model, seed);
   const losses: number[] = [];
   const lrTensor = new ort.Tensor('float32', Float32Array.from([lr]), []);
   for (let s = 0; s < steps; s++) {
