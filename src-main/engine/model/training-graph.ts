@@ -72,7 +72,7 @@ export function dropoutFor(rates: DropoutRates): DropoutFn {
  */
 export function buildModelTrainingGraph(spec: ModelTrainingSpec): ModelTrainingGraph {
   const { model } = spec;
-  const partition = freezeUnweightedHeads(partitionParams(model.dims, model, spec.freeze), spec.lossWeights);
+  const partition = trainingPartition(model, spec.freeze, spec.lossWeights);
   const rates = spec.dropout ?? DEFAULT_DROPOUT;
   const graph = buildTrainingGraph({
     name: 'multitask_train_step',
@@ -103,7 +103,18 @@ export function buildModelTrainingGraph(spec: ModelTrainingSpec): ModelTrainingG
   return { ...graph, partition };
 }
 
-/** A task with loss weight 0 leaves its head without a gradient: freeze that head rather than fail in grad(). */
+/**
+ * The parameters a training graph will update: the freeze preset's partition, with the head of any task
+ * whose loss weight is 0 frozen too (it would get no gradient). Plans and UIs count from this.
+ */
+export function trainingPartition(
+  model: MultiTaskSpec,
+  freeze: FreezeConfig,
+  lossWeights?: ModelTrainingSpec['lossWeights'],
+): ParamPartition {
+  return freezeUnweightedHeads(partitionParams(model.dims, model, freeze), lossWeights);
+}
+
 function freezeUnweightedHeads(partition: ParamPartition, weights: ModelTrainingSpec['lossWeights']): ParamPartition {
   const names = new Set<string>();
   if (weights?.classification === 0) names.add(HEAD_NAMES.classification.weight).add(HEAD_NAMES.classification.bias);
