@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { writeTinyBert } from '../../engine/model/hf-config-tiny';
 import { tempDb, type TempDb } from '../../store/testing';
 import { projectWithRows, type Row } from '../datasets/testing';
+import { unwrap } from '../errors';
+import { runTraining } from './start';
 
 const TEMPLATES: readonly {
   readonly label: string;
@@ -78,4 +80,16 @@ export function quickRequest(f: TrainFixture, extra: Record<string, unknown> = {
     threads: 1,
     ...extra,
   };
+}
+
+/** The fixture plus one completed run of it (trained for real in a worker, a few seconds). */
+export async function trainedFixture(
+  rows?: readonly Row[],
+  extra: Record<string, unknown> = {},
+): Promise<TrainFixture & { readonly runId: number }> {
+  const f = await trainFixture(rows);
+  const outcome = unwrap(await runTraining(f.db, quickRequest(f, { epochs: 3, ...extra })));
+  if (outcome.run.status !== 'completed')
+    throw new Error(`fixture training ended ${outcome.run.status}: ${outcome.run.error ?? ''}`);
+  return { ...f, runId: outcome.run.id };
 }

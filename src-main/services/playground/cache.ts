@@ -1,0 +1,107 @@
+// A small LRU of loaded predictors (an ORT session each), keyed by checkpoint folder and its file times.
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadPredictor, type LoadedPredictor } from '../../engine/infer';
+import type { SessionOptions } from '../../engine/runtime';
+import { WordPieceTokenizer } from '../../engine/tokenizer';
+
+/** A loaded checkpoint: predictor (with sentence embeddings on) and its tokenizer, for token display. */
+export interface LoadedModel {
+  readonly dir: string;
+  readonly loaded: LoadedPredictor;
+  readonly tokenizer: WordPieceTokenizer;
+  /** The token limit the classifier sees (the checkpoint's training maxLength). */
+  readonly maxLength: number;
+}
+
+interface Entry {
+  readonly key: string;
+  readonly model: Promise<LoadedModel>;
+  users: number;
+  evicted: boolean;
+}
+
+/**
+ * Keeps the last `capacity` checkpoints loaded. A run's best/ folder is rewritten while it trains, so the key
+ * includes the weights' modification time: a newer best checkpoint loads afresh. An evicted predictor is
+ * released once its last user is done.
+ */
+export class PredictorCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly capacity = 3,
+    private readonly session: SessionOptions = { device: 'cpu' },
+  ) {}
+
+  /** Runs `fn` with the checkpoint's model loaded (from the cache when possible). */
+  async use<T>(dir: string, fn: (model: LoadedModel) => Promise<T>): Promise<T> {
+    const entry = this.entry(dir);
+    entry.users++;
+    try {
+      return await fn(await entry.model);
+    } finally {
+      entry.users--;
+      if (entry.evicted && entry.users === 0) await this.dispose(entry);
+    }
+  }
+
+  /** Number of loaded checkpoints (for tests and diagnostics). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Releases every predictor not in use (the rest are released when their users finish). */
+  async clear(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    for (const e of all) {
+      e.evicted = true;
+      if (e.users === 0) await this.dispose(e);
+    }
+  }
+
+  private entry(dir: string): Entry {
+    const abs = resolve(dir);
+    const key = `${abs}@${statSync(join(abs, 'model.safetensors')).mtimeMs}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      // Map order is insertion order: re-insert to mark as most recently used.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const model = load(abs, this.session);
+    const entry: Entry = { key, model, users: 0, evicted: false };
+    // A failed load must not stay cached: the next call retries (e.g. after the folder is fixed).
+    model.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
+    this.entries.set(key, entry);
+    while (this.entries.size > this.capacity) {
+      const [oldKey, old] = this.entries.entries().next().value as [string, Entry];
+      this.entries.delete(oldKey);
+      old.evicted = true;
+      if (old.users === 0) void this.dispose(old);
+    }
+    return entry;
+  }
+
+  private async dispose(e: Entry): Promise<void> {
+    const model = await e.model.catch(() => null);
+    await model?.loaded.release();
+  }
+}
+
+async function load(dir: string, session: SessionOptions): Promise<LoadedModel> {
+  const loaded = await loadPredictor(dir, { embeddings: true, session });
+  const tokenizer = WordPieceTokenizer.fromDir(dir);
+  return { dir, loaded, tokenizer, maxLength: checkpointMaxLength(dir) };
+}
+
+// The same default loadPredictor applies when the checkpoint does not record its training length.
+function checkpointMaxLength(dir: string): number {
+  const raw = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { mts?: { maxLength?: unknown } };
+  return typeof raw.mts?.maxLength === 'number' ? raw.mts.maxLength : 128;
+}
+
+/** The process-wide cache the playground, mistakes and pre-annotation share. */
+export const predictorCache = new PredictorCache(3);

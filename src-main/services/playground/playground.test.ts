@@ -1,0 +1,96 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unwrap } from '../errors';
+import { runCheckpointDir } from '../train/artifacts';
+import { trainedFixture, type TrainFixture } from '../train/testing';
+import { createRun } from '../../store/repos/runs';
+import { PredictorCache } from './cache';
+import { nearestExamples, predictText } from './predict';
+
+let f: TrainFixture & { runId: number };
+const cache = new PredictorCache(1);
+beforeAll(async () => {
+  f = await trainedFixture();
+});
+afterAll(async () => {
+  await cache.clear();
+  f.cleanup();
+});
+
+describe('predictText', () => {
+  it('returns class probabilities, entities with offsets and the WordPiece tokens', async () => {
+    const text = 'John Smith said shares of Google rose in Paris.';
+    const p = unwrap(await predictText(f.db, { runId: f.runId, text }, { cache }));
+    expect(p.classProbs.map((c) => c.label)).toEqual(['Business', 'Sports']);
+    expect(p.classProbs.reduce((s, c) => s + c.prob, 0)).toBeCloseTo(1, 5);
+    expect(p.label).toBe(p.classProbs.reduce((a, b) => (b.prob > a.prob ? b : a)).label);
+    for (const e of p.entities) {
+      expect(text.slice(e.start, e.end)).toBe(e.text);
+      expect(e.confidence).toBeGreaterThan(0);
+      expect(['LOC', 'ORG', 'PER']).toContain(e.type);
+    }
+    expect(p.tokens[0]).toMatchObject({ token: '[CLS]', special: true });
+    expect(p.tokens.at(-1)).toMatchObject({ token: '[SEP]', special: true });
+    const words = p.tokens.filter((t) => !t.special && !t.token.startsWith('##'));
+    for (const t of words) expect(text.slice(t.start, t.end).toLowerCase().startsWith(t.token)).toBe(true);
+    expect(p.tokens.every((t) => t.classified)).toBe(true);
+    expect(p.truncated).toBe(false);
+
+    // The same checkpoint by folder gives the same numbers.
+    const byDir = unwrap(await predictText(f.db, { checkpointDir: p.checkpointDir, text }, { cache }));
+    expect(byDir.classProbs).toEqual(p.classProbs);
+  });
+
+  it('marks the tokens past maxLength that the classifier does not read', async () => {
+    const text = 'the team won the game in paris on sunday . '.repeat(6);
+    const p = unwrap(await predictText(f.db, { runId: f.runId, text }, { cache }));
+    expect(p.truncated).toBe(true);
+    // Trained with maxLength 32: [CLS] + 30 tokens are read.
+    expect(p.tokens.findIndex((t) => !t.classified)).toBe(31);
+  });
+
+  it('refuses bad input with the reason, and keeps at most `capacity` checkpoints loaded', async () => {
+    const empty = await predictText(f.db, { runId: f.runId, text: '   ' }, { cache });
+    expect(!empty.ok && empty.error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/empty/) });
+    const both = await predictText(f.db, { runId: f.runId, checkpointDir: '/x', text: 'a' }, { cache });
+    expect(!both.ok && both.error.message).toMatch(/exactly one of runId or checkpointDir/);
+    const relative = await predictText(f.db, { checkpointDir: 'runs/best', text: 'a' }, { cache });
+    expect(!relative.ok && relative.error.code).toBe('path_rejected');
+    const bare = createRun(f.db, {
+      projectId: f.projectId,
+      name: 'x',
+      config: {},
+      preset: 'full',
+      modelPath: f.modelDir,
+      dataHash: 'b'.repeat(64),
+      deviceRequested: 'cpu',
+    });
+    const noCkpt = await predictText(f.db, { runId: bare.id, text: 'a' }, { cache });
+    expect(!noCkpt.ok && noCkpt.error.message).toMatch(/has no checkpoint/);
+
+    const copy = join(f.dir, 'copy-of-best');
+    cpSync(runCheckpointDir(f.db, f.runId), copy, { recursive: true });
+    const a = unwrap(await predictText(f.db, { checkpointDir: copy, text: 'John in Paris.' }, { cache }));
+    const b = unwrap(await predictText(f.db, { runId: f.runId, text: 'John in Paris.' }, { cache }));
+    expect(cache.size).toBe(1);
+    expect(a.classProbs).toEqual(b.classProbs);
+  });
+});
+
+describe('nearestExamples', () => {
+  it('ranks the run dev examples by cosine similarity, the identical text first', async () => {
+    const dev = f.db
+      .prepare<[], { id: number; text: string }>(`SELECT id, text FROM examples WHERE split = 'dev' ORDER BY line`)
+      .all();
+    const target = dev[3]!;
+    const r = unwrap(await nearestExamples(f.db, { runId: f.runId, text: target.text, k: 4 }, { cache }));
+    expect(r.devExamples).toBe(dev.length);
+    expect(r.neighbours).toHaveLength(4);
+    expect(r.neighbours[0]!.exampleId).toBe(target.id);
+    expect(r.neighbours[0]!.similarity).toBeCloseTo(1, 4);
+    const sims = r.neighbours.map((n) => n.similarity);
+    expect([...sims].sort((x, y) => y - x)).toEqual(sims);
+    expect(sims.at(-1)!).toBeLessThan(sims[0]!);
+  });
+});

@@ -1,0 +1,220 @@
+// The Playground: one text through a run's best checkpoint, and the run's dev examples closest to it.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import type { ClassProb, PredictedEntity, PredictionOk } from '../../engine/infer';
+import type { Db } from '../../store/db';
+import { getRun } from '../../store/repos/runs';
+import { guardAsync, parseInput, ServiceError, type Result } from '../errors';
+import { IdSchema } from '../projects/ids';
+import { runCheckpointDir } from '../train/artifacts';
+import { runDataInfo } from '../train/run-info';
+import { predictorCache, type LoadedModel, type PredictorCache } from './cache';
+
+export const PredictTextInput = z
+  .object({
+    runId: IdSchema.optional(),
+    /** Absolute path of a checkpoint folder (config.json with our `mts` keys), instead of a run. */
+    checkpointDir: z.string().min(1).optional(),
+    text: z.string().max(100_000),
+  })
+  .refine((v) => (v.runId === undefined) !== (v.checkpointDir === undefined), {
+    message: 'give exactly one of runId or checkpointDir',
+    path: ['runId'],
+  });
+export type PredictTextInput = z.input<typeof PredictTextInput>;
+
+export const NearestExamplesInput = z.object({
+  runId: IdSchema,
+  text: z.string().min(1).max(100_000),
+  k: z.int().min(1).max(100).default(5),
+});
+export type NearestExamplesInput = z.input<typeof NearestExamplesInput>;
+
+/** One WordPiece token with its [start, end) in the text; specials ([CLS], [SEP]) have start = end = 0. */
+export interface TokenView {
+  readonly token: string;
+  readonly start: number;
+  readonly end: number;
+  readonly special: boolean;
+  /** Within the first maxLength tokens, which the classifier reads (NER covers every token). */
+  readonly classified: boolean;
+}
+
+export interface PlaygroundPrediction {
+  readonly checkpointDir: string;
+  readonly label: string | null;
+  readonly classProbs: readonly ClassProb[];
+  readonly entities: readonly PredictedEntity[];
+  readonly tokens: readonly TokenView[];
+  readonly truncated: boolean;
+}
+
+export interface NearExample {
+  readonly exampleId: number;
+  readonly text: string;
+  readonly classLabel: string | null;
+  /** Cosine similarity of the sentence embeddings, in [-1, 1]. */
+  readonly similarity: number;
+}
+
+export interface NearestResult {
+  readonly devExamples: number;
+  readonly neighbours: readonly NearExample[];
+}
+
+/** Runtime dependencies; tests pass their own cache. */
+export interface PlaygroundRuntime {
+  readonly cache?: PredictorCache;
+}
+
+/** Class probabilities, entities with offsets and confidences, and the WordPiece tokens of one text. */
+export async function predictText(
+  db: Db,
+  input: unknown,
+  rt: PlaygroundRuntime = {},
+): Promise<Result<PlaygroundPrediction>> {
+  return guardAsync(async () => {
+    const { runId, checkpointDir, text } = parseInput(PredictTextInput, input, 'predictText input');
+    const dir = runId !== undefined ? runCheckpointDir(db, runId) : checkedCheckpointDir(checkpointDir!);
+    return (rt.cache ?? predictorCache).use(dir, async (model) => {
+      const p = await predictOne(model, text);
+      return {
+        checkpointDir: dir,
+        label: p.label,
+        classProbs: p.classProbs,
+        entities: p.entities,
+        tokens: tokenViews(model, text),
+        truncated: p.truncated,
+      };
+    });
+  });
+}
+
+/** The run's dev examples most similar to `text` (cosine of sentence embeddings; the dev set is embedded once). */
+export async function nearestExamples(
+  db: Db,
+  input: unknown,
+  rt: PlaygroundRuntime = {},
+): Promise<Result<NearestResult>> {
+  return guardAsync(async () => {
+    const { runId, text, k } = parseInput(NearestExamplesInput, input, 'nearestExamples input');
+    const { datasetId } = runDataInfo(getRun(db, runId));
+    const dir = runCheckpointDir(db, runId);
+    const dev = devExamples(db, datasetId);
+    return (rt.cache ?? predictorCache).use(dir, async (model) => {
+      const index = await devIndex(model, dev);
+      const query = normalise(requiredEmbedding(await predictOne(model, text)));
+      const scored = index.items.map((item, i) => ({ ...item, similarity: dot(query, index.vectors, i) }));
+      scored.sort((a, b) => b.similarity - a.similarity);
+      return { devExamples: index.items.length, neighbours: scored.slice(0, k) };
+    });
+  });
+}
+
+/** Predicts one text, turning a refused text (empty, too long) into invalid_input with the predictor's reason. */
+export async function predictOne(model: LoadedModel, text: string): Promise<PredictionOk> {
+  const [p] = await model.loaded.predictor.predict([text]);
+  if (!p!.ok) throw new ServiceError('invalid_input', p!.error.message);
+  return p!;
+}
+
+function checkedCheckpointDir(dir: string): string {
+  if (!isAbsolute(dir))
+    throw new ServiceError('path_rejected', `Checkpoint folder "${dir}" is relative; pass an absolute path.`);
+  if (!existsSync(join(dir, 'config.json')) || !existsSync(join(dir, 'model.safetensors'))) {
+    throw new ServiceError(
+      'not_found',
+      `"${dir}" is not a checkpoint folder (config.json and model.safetensors); choose a run's best/ folder.`,
+    );
+  }
+  return dir;
+}
+
+function tokenViews(model: LoadedModel, text: string): TokenView[] {
+  const enc = model.tokenizer.encode(text);
+  return Array.from(enc.ids, (id, i) => ({
+    token: model.tokenizer.idToToken(id),
+    start: enc.offsets[i]![0],
+    end: enc.offsets[i]![1],
+    special: enc.wordIds[i] === null,
+    classified: enc.ids.length <= model.maxLength || i <= model.maxLength - 2,
+  }));
+}
+
+interface DevItem {
+  readonly exampleId: number;
+  readonly text: string;
+  readonly classLabel: string | null;
+}
+
+interface DevIndex {
+  readonly items: readonly DevItem[];
+  /** Unit-length embeddings, row-major [N, H]. */
+  readonly vectors: Float32Array;
+}
+
+function devExamples(db: Db, datasetId: number): DevItem[] {
+  return db
+    .prepare<[number], DevItem>(
+      `SELECT id AS exampleId, text, class_label AS classLabel FROM examples WHERE dataset_id = ? AND split = 'dev' ORDER BY line`,
+    )
+    .all(datasetId);
+}
+
+// Embeddings per (checkpoint, dev set content): an edit that changes a dev text re-embeds.
+const indexes = new Map<string, Promise<DevIndex>>();
+const MAX_INDEXES = 2;
+
+async function devIndex(model: LoadedModel, items: readonly DevItem[]): Promise<DevIndex> {
+  const h = createHash('sha256').update(model.dir);
+  for (const it of items) h.update(`${it.exampleId}\0${it.text}\0`);
+  const key = h.digest('hex');
+  let index = indexes.get(key);
+  if (!index) {
+    index = embedAll(model, items);
+    index.catch(() => indexes.delete(key));
+    indexes.set(key, index);
+    while (indexes.size > MAX_INDEXES) indexes.delete(indexes.keys().next().value as string);
+  }
+  return index;
+}
+
+async function embedAll(model: LoadedModel, items: readonly DevItem[]): Promise<DevIndex> {
+  const predictions = await model.loaded.predictor.predict(items.map((i) => i.text));
+  const kept: DevItem[] = [];
+  const rows: Float32Array[] = [];
+  predictions.forEach((p, i) => {
+    if (!p.ok || !p.embedding) return; // a dev text the predictor refuses (e.g. no known tokens) has no neighbour role
+    kept.push(items[i]!);
+    rows.push(normalise(p.embedding));
+  });
+  const hidden = rows[0]?.length ?? 0;
+  const vectors = new Float32Array(rows.length * hidden); // [N, H]
+  rows.forEach((r, i) => vectors.set(r, i * hidden));
+  return { items: kept, vectors };
+}
+
+function requiredEmbedding(p: PredictionOk): Float32Array {
+  if (!p.embedding)
+    throw new ServiceError(
+      'internal',
+      'The predictor returned no sentence embedding although it was loaded with embeddings on.',
+    );
+  return p.embedding;
+}
+
+function normalise(v: Float32Array): Float32Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  const s = n > 0 ? 1 / Math.sqrt(n) : 0;
+  return v.map((x) => x * s);
+}
+
+function dot(q: Float32Array, rows: Float32Array, row: number): number {
+  let s = 0;
+  const at = row * q.length;
+  for (let j = 0; j < q.length; j++) s += q[j]! * rows[at + j]!;
+  return s;
+}
