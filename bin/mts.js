@@ -5,7 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const cliPath = fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
 if (!existsSync(cliPath)) {
-  console.error(`mts: the app is not built yet (${cliPath} is missing). Run \`npm run setup\` (fresh clone) or \`npm run build\` first.`);
+  console.error(
+    `mts: the app is not built yet (${cliPath} is missing). Run \`npm run setup\` (fresh clone) or \`npm run build\` first.`,
+  );
   process.exit(1);
 }
 const { main } = await import(pathToFileURL(cliPath).href);

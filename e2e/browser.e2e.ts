@@ -73,7 +73,10 @@ describe('browser mode', () => {
       } else {
         await expect.poll(() => page.getByTestId('not-built').isVisible()).toBe(true);
       }
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${label.toLowerCase().replace(/\s+/g, '-')}.png`), fullPage: true });
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `${label.toLowerCase().replace(/\s+/g, '-')}.png`),
+        fullPage: true,
+      });
     }
     // Reloading keeps working: the token lives in sessionStorage for this tab.
     await page.reload();
@@ -85,8 +88,14 @@ describe('browser mode', () => {
   it('creates a project, previews and imports a CSV, and shows the dataset with its class counts', async () => {
     const csv = path.join(app.dataDir, 'headlines.csv');
     const labels = ['World', 'Sports', 'Business', 'Sci/Tech'];
-    const rows = Array.from({ length: 60 }, (_, i) => `${labels[i % 4]},"Headline ${i}: ${labels[i % 4]} story number ${i * 3}"`);
-    writeFileSync(csv, ['label,text', ...rows, 'Weather,"a label outside the list is still imported"', ',""'].join('\n'));
+    const rows = Array.from(
+      { length: 60 },
+      (_, i) => `${labels[i % 4]},"Headline ${i}: ${labels[i % 4]} story number ${i * 3}"`,
+    );
+    writeFileSync(
+      csv,
+      ['label,text', ...rows, 'Weather,"a label outside the list is still imported"', ',""'].join('\n'),
+    );
 
     const page = await openApp();
     await page.getByTestId('project-name').fill('Headlines');
@@ -97,7 +106,9 @@ describe('browser mode', () => {
     await page.getByRole('button', { name: 'Preview' }).click();
     await expect.poll(() => page.getByTestId('preview-summary').textContent()).toMatch(/CSV[\s\S]*label, text/);
     await page.getByTestId('import-run').click();
-    await expect.poll(() => page.getByTestId('import-summary').textContent(), { timeout: 20_000 }).toMatch(/Imported 61 examples/);
+    await expect
+      .poll(() => page.getByTestId('import-summary').textContent(), { timeout: 20_000 })
+      .toMatch(/Imported 61 examples/);
     await expect.poll(() => page.getByTestId('datasets').textContent()).toMatch(/headlines\.csv[\s\S]*61/);
     const classes = page.getByTestId('class-counts');
     await expect.poll(() => classes.locator('tr', { hasText: 'World' }).locator('td').last().textContent()).toBe('15');
@@ -119,16 +130,21 @@ describe('browser mode', () => {
     await expect.poll(() => page.getByTestId('ort-version').textContent(), { timeout: 15_000 }).toBe('1.30.0');
     const row = (provider: string) => page.locator(`[data-provider="${provider}"]`);
     await expect
-      .poll(async () => Promise.all(['cpu', 'webgpu', 'cuda', 'dml', 'coreml'].map((p) => row(p).getAttribute('data-status'))), {
-        timeout: 45_000,
-      })
+      .poll(
+        async () =>
+          Promise.all(['cpu', 'webgpu', 'cuda', 'dml', 'coreml'].map((p) => row(p).getAttribute('data-status'))),
+        {
+          timeout: 45_000,
+        },
+      )
       .not.toContain('pending');
     expect(await row('cpu').getAttribute('data-status')).toBe('available');
     expect(await row('cpu').textContent()).toMatch(/onnxruntime 1\.30\.0/);
     for (const provider of ['webgpu', 'cuda', 'dml', 'coreml']) {
       const status = await row(provider).getAttribute('data-status');
       expect(['available', 'unavailable'], `${provider} probe neither ran nor failed cleanly`).toContain(status);
-      if (status === 'unavailable') expect((await row(provider).locator('pre.error-text').textContent())?.trim()).not.toBe('');
+      if (status === 'unavailable')
+        expect((await row(provider).locator('pre.error-text').textContent())?.trim()).not.toBe('');
     }
     if (!cudaLibs) {
       expect(await row('cuda').getAttribute('data-status')).toBe('unavailable');
@@ -189,21 +205,34 @@ describe('browser mode', () => {
       route.fulfill({
         status: 500,
         contentType: 'application/json',
-        body: JSON.stringify({ ok: false, error: { code: 'internal', message: 'Disk full while reading versions (injected by the e2e test).', method: 'system.about' } }),
+        body: JSON.stringify({
+          ok: false,
+          error: {
+            code: 'internal',
+            message: 'Disk full while reading versions (injected by the e2e test).',
+            method: 'system.about',
+          },
+        }),
       }),
     );
     await page.goto(`${app.url.split('#')[0]}#token=${app.token}`);
     await page.goto(`${app.origin}/#/about`);
     const notice = page.getByTestId('error-notice').first();
-    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toMatch(/Something went wrong[\s\S]*Disk full while reading versions/);
+    await expect
+      .poll(() => notice.textContent(), { timeout: 15_000 })
+      .toMatch(/Something went wrong[\s\S]*Disk full while reading versions/);
     expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'error-backend.png'), fullPage: true });
 
     // A proxy or crashed server answering garbage also reads as a message.
     await page.unroute('**/api/system.about');
-    await page.route('**/api/system.about', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>' }));
+    await page.route('**/api/system.about', (route) =>
+      route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>' }),
+    );
     await notice.getByRole('button', { name: 'Try again' }).click();
-    await expect.poll(() => page.getByTestId('error-notice').first().textContent()).toMatch(/Cannot reach the backend[\s\S]*502/);
+    await expect
+      .poll(() => page.getByTestId('error-notice').first().textContent())
+      .toMatch(/Cannot reach the backend[\s\S]*502/);
     await page.close();
   });
 

@@ -18,7 +18,10 @@ describe.skipIf(binary === null)('desktop app (Electron)', () => {
       const page = await app.firstWindow();
       await page.getByRole('navigation', { name: 'Main' }).waitFor();
       // Exactly the contract is exposed; no Node in the page.
-      expect(await page.evaluate(() => Object.keys((globalThis as { api?: object }).api ?? {}).sort())).toEqual(['invoke', 'onEvent']);
+      expect(await page.evaluate(() => Object.keys((globalThis as { api?: object }).api ?? {}).sort())).toEqual([
+        'invoke',
+        'onEvent',
+      ]);
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       await page.getByRole('link', { name: 'About this machine' }).click();
       await page.locator('[data-provider="cpu"][data-status="available"]').waitFor({ timeout: 30_000 });

@@ -11,7 +11,9 @@ const chromium = process.env.MTS_CHROMIUM ?? '/usr/bin/chromium';
 const isWindows = process.platform === 'win32';
 
 if (!existsSync(chromium)) {
-  console.error(`[e2e] No chromium at ${chromium}. Install it (Debian: apt-get install -y chromium) or set MTS_CHROMIUM to a Chromium binary.`);
+  console.error(
+    `[e2e] No chromium at ${chromium}. Install it (Debian: apt-get install -y chromium) or set MTS_CHROMIUM to a Chromium binary.`,
+  );
   process.exit(1);
 }
 
@@ -24,4 +26,6 @@ if (!process.argv.includes('--no-build')) {
   const status = run(isWindows ? 'npm.cmd' : 'npm', ['run', 'build', '--silent']);
   if (status !== 0) process.exit(status);
 }
-process.exit(run(process.execPath, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'e2e/vitest.config.ts']));
+process.exit(
+  run(process.execPath, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'e2e/vitest.config.ts']),
+);

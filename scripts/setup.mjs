@@ -15,7 +15,9 @@ function run(label, command, args, env) {
   console.log(`\n[setup] ${label}: ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, { cwd: repo, env, stdio: 'inherit', shell: isWindows });
   if (result.status !== 0) {
-    console.error(`[setup] ${label} failed (exit ${result.status ?? result.signal}). Fix the error above and run \`npm run setup\` again.`);
+    console.error(
+      `[setup] ${label} failed (exit ${result.status ?? result.signal}). Fix the error above and run \`npm run setup\` again.`,
+    );
     process.exit(result.status ?? 1);
   }
 }
@@ -43,16 +45,28 @@ if (process.env.MTS_SKIP_ELECTRON === '1') {
 } else {
   const electronEnv = { ...process.env };
   delete electronEnv.ELECTRON_SKIP_BINARY_DOWNLOAD;
-  const result = spawnSync(process.execPath, [electronInstall], { cwd: repo, env: electronEnv, encoding: 'utf8', timeout: 300_000 });
+  const result = spawnSync(process.execPath, [electronInstall], {
+    cwd: repo,
+    env: electronEnv,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (result.status === 0) {
     console.log('[setup] Electron binary: installed');
   } else {
-    const firstLine = `${result.stderr ?? ''}\n${result.stdout ?? ''}`.split('\n').map((l) => l.trim()).find((l) => l !== '');
+    const firstLine = `${result.stderr ?? ''}\n${result.stdout ?? ''}`
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '');
     const reason = result.error?.message ?? firstLine ?? `exit ${result.status}`;
-    console.log(`[setup] Electron binary: skipped (download failed: ${reason}); browser mode works without it (npx mts serve), retry with: node node_modules/electron/install.js`);
+    console.log(
+      `[setup] Electron binary: skipped (download failed: ${reason}); browser mode works without it (npx mts serve), retry with: node node_modules/electron/install.js`,
+    );
   }
 }
 
 // 3. Build main, preload, renderer, CLI and server into out/.
 run('build', npm, ['run', 'build'], process.env);
-console.log('\n[setup] done. Next: `npm test`, `npx mts serve` (browser) or `npm start` (desktop, needs the Electron binary).');
+console.log(
+  '\n[setup] done. Next: `npm test`, `npx mts serve` (browser) or `npm start` (desktop, needs the Electron binary).',
+);

@@ -145,7 +145,13 @@ export interface ColumnMapping {
 
 /** How imported examples are assigned to train/dev/test. */
 export type SplitPolicy =
-  | { readonly mode: 'stratified'; readonly train: number; readonly dev: number; readonly test: number; readonly seed?: number }
+  | {
+      readonly mode: 'stratified';
+      readonly train: number;
+      readonly dev: number;
+      readonly test: number;
+      readonly seed?: number;
+    }
   | { readonly mode: 'fixed'; readonly split: Split };
 
 export interface PreviewFileInput {

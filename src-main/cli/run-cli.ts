@@ -31,7 +31,11 @@ function unknownCommand(name: string, commands: readonly CliCommand[], env: CliE
 }
 
 /** Runs `mts` with `argv` (without node and script); resolves to the exit code. */
-export async function runCli(argv: readonly string[], env: CliEnv, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  env: CliEnv,
+  commands: readonly CliCommand[] = COMMANDS,
+): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') {
     env.io.out(mainHelp(commands));
@@ -62,7 +66,9 @@ export async function runCli(argv: readonly string[], env: CliEnv, commands: rea
     });
     return await command.run({ values, positionals }, env);
   } catch (error) {
-    const isUsage = error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+    const isUsage =
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
     if (isUsage) {
       env.io.err(`mts ${command.name}: ${(error as Error).message}\n\n${command.help}`);
       return 2;

@@ -28,10 +28,16 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
 
 ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, input: unknown): Promise<Result<unknown>> => {
   if (!isTrustedSender(event)) {
-    return { ok: false, error: { code: 'forbidden', message: `IPC from ${event.senderFrame?.url ?? 'unknown frame'} refused.` } };
+    return {
+      ok: false,
+      error: { code: 'forbidden', message: `IPC from ${event.senderFrame?.url ?? 'unknown frame'} refused.` },
+    };
   }
   if (typeof method !== 'string') {
-    return { ok: false, error: { code: 'invalid_input', message: `Method name must be a string, got ${typeof method}.` } };
+    return {
+      ok: false,
+      error: { code: 'invalid_input', message: `Method name must be a string, got ${typeof method}.` },
+    };
   }
   return dispatch(method, input);
 });

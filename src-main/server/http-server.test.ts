@@ -21,7 +21,14 @@ beforeAll(async () => {
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
   writeFileSync(path.join(path.dirname(rendererDir), 'outside-secret.txt'), 'secret');
   const dispatch = createDispatcher(fixture.table, { emit: hub.emit });
-  server = await startServer({ port: 0, rendererDir, dispatch, subscribe: (l) => hub.subscribe(l), token: TOKEN, maxBodyBytes: 1024 });
+  server = await startServer({
+    port: 0,
+    rendererDir,
+    dispatch,
+    subscribe: (l) => hub.subscribe(l),
+    token: TOKEN,
+    maxBodyBytes: 1024,
+  });
 });
 
 afterAll(async () => {
@@ -122,7 +129,9 @@ describe('browser-mode server', () => {
 
     const ws = new WebSocket(`${base}?token=${TOKEN}`);
     await new Promise((resolve) => ws.once('open', resolve));
-    const received = new Promise<ApiEvent>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)) as ApiEvent)));
+    const received = new Promise<ApiEvent>((resolve) =>
+      ws.once('message', (data) => resolve(JSON.parse(String(data)) as ApiEvent)),
+    );
     hub.emit({ type: 'system.log', level: 'info', message: 'hello' });
     expect(await received).toEqual({ type: 'system.log', level: 'info', message: 'hello' });
     ws.close();

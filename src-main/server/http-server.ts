@@ -6,7 +6,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { HTTP_API_PREFIX, TOKEN_HEADER, WS_EVENTS_PATH, type ApiEvent, type ErrorCode, type Result } from '../../src-preload/contract';
+import {
+  HTTP_API_PREFIX,
+  TOKEN_HEADER,
+  WS_EVENTS_PATH,
+  type ApiEvent,
+  type ErrorCode,
+  type Result,
+} from '../../src-preload/contract';
 import type { Dispatch } from '../services/contract-impl-dispatch';
 import { checkRequest, newToken } from './security';
 import { serveStatic } from './static-files';
@@ -76,7 +83,13 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function handleApi(req: IncomingMessage, res: ServerResponse, method: string, dispatch: Dispatch, limit: number): Promise<void> {
+async function handleApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  dispatch: Dispatch,
+  limit: number,
+): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
     fail(res, 405, 'invalid_input', `Use POST for ${HTTP_API_PREFIX}${method} (got ${req.method ?? '?'}).`, method);
@@ -140,10 +153,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const verdict =
       url.pathname === WS_EVENTS_PATH
-        ? checkRequest({ host: req.headers.host, origin: req.headers.origin }, url.searchParams.get('token'), token, port, true)
+        ? checkRequest(
+            { host: req.headers.host, origin: req.headers.origin },
+            url.searchParams.get('token'),
+            token,
+            port,
+            true,
+          )
         : ({ ok: false, status: 403, code: 'forbidden', message: 'no such socket' } as const);
     if (!verdict.ok) {
-      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nconnection: close\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nconnection: close\r\n\r\n`,
+      );
       return;
     }
     sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws));

@@ -10,7 +10,9 @@ import type { AppLayout } from './layout';
 export class RendererMissingError extends Error {
   override readonly name = 'RendererMissingError';
   constructor(readonly rendererDir: string) {
-    super(`The UI is not built: ${path.join(rendererDir, 'index.html')} is missing. Run \`npm run build\` (or \`npm run setup\`) first.`);
+    super(
+      `The UI is not built: ${path.join(rendererDir, 'index.html')} is missing. Run \`npm run build\` (or \`npm run setup\`) first.`,
+    );
   }
 }
 

@@ -28,7 +28,10 @@ describe('checkRequest', () => {
   });
 
   it('refuses foreign Host headers (DNS rebinding) and other origins with 403', () => {
-    expect(checkRequest({ host: `evil.example:${port}` }, 't', 't', port, true)).toMatchObject({ ok: false, status: 403 });
+    expect(checkRequest({ host: `evil.example:${port}` }, 't', 't', port, true)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
     expect(checkRequest({ host: '127.0.0.1:1' }, 't', 't', port, true)).toMatchObject({ ok: false, status: 403 });
     expect(checkRequest({ host, origin: 'http://evil.example' }, 't', 't', port, true)).toMatchObject({
       ok: false,

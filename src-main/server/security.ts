@@ -29,7 +29,12 @@ export function allowedOrigins(port: number): ReadonlySet<string> {
 
 export type GuardVerdict =
   | { readonly ok: true }
-  | { readonly ok: false; readonly status: 401 | 403; readonly code: 'unauthorized' | 'forbidden'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly status: 401 | 403;
+      readonly code: 'unauthorized' | 'forbidden';
+      readonly message: string;
+    };
 
 /** Checks Host, Origin (when sent; non-browser clients send none) and, when `requireToken`, the token. */
 export function checkRequest(

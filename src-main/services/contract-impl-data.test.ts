@@ -20,7 +20,8 @@ function writeCsv(rows: number): string {
   const file = path.join(filesDir, `news-${rows}.csv`);
   const labels = ['World', 'Sports', 'Business', 'Sci/Tech'];
   const lines = ['label,text'];
-  for (let i = 0; i < rows; i += 1) lines.push(`${labels[i % 4]},"Headline number ${i} about ${labels[i % 4].toLowerCase()} in town ${i * 7}"`);
+  for (let i = 0; i < rows; i += 1)
+    lines.push(`${labels[i % 4]},"Headline number ${i} about ${labels[i % 4].toLowerCase()} in town ${i * 7}"`);
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
@@ -42,7 +43,10 @@ describe('projects and datasets over the contract', () => {
   });
 
   it('rejects an empty project name with invalid_input', async () => {
-    expect(await dispatch('projects.create', { name: '  ' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await dispatch('projects.create', { name: '  ' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
   });
 
   it('previews, imports with progress events, lists and counts a dataset', async () => {
@@ -60,7 +64,9 @@ describe('projects and datasets over the contract', () => {
     });
     expect(summary).toMatchObject({ rowsRead: 40, examples: 40, skipped: 0, duplicates: 0 });
     expect(summary.labels.slice().sort()).toEqual(['Business', 'Sci/Tech', 'Sports', 'World']);
-    const kinds = events.filter((e) => e.type === 'datasets.import').map((e) => (e.type === 'datasets.import' ? e.progress.kind : ''));
+    const kinds = events
+      .filter((e) => e.type === 'datasets.import')
+      .map((e) => (e.type === 'datasets.import' ? e.progress.kind : ''));
     expect(kinds[0]).toBe('started');
     expect(kinds.at(-1)).toBe('done');
 
@@ -82,6 +88,9 @@ describe('projects and datasets over the contract', () => {
   });
 
   it('reports unknown ids as not_found', async () => {
-    expect(await dispatch('datasets.list', { projectId: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await dispatch('datasets.list', { projectId: 999 })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 });

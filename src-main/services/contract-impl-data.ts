@@ -54,7 +54,11 @@ function toDatasetInfo(d: Dataset): DatasetInfo {
 }
 
 function toImportSummary(s: ImportSummary): ApiImportSummary {
-  return { ...s, datasetId: datasetId(s.datasetId), skippedRows: s.skippedRows.map((r) => ({ line: r.line, reason: r.reason })) };
+  return {
+    ...s,
+    datasetId: datasetId(s.datasetId),
+    skippedRows: s.skippedRows.map((r) => ({ line: r.line, reason: r.reason })),
+  };
 }
 
 function toProgress(e: ImportDatasetEvent): ImportProgress {
@@ -71,12 +75,7 @@ function toProgress(e: ImportDatasetEvent): ImportProgress {
 }
 
 type DataMethods =
-  | 'projects.list'
-  | 'projects.create'
-  | 'datasets.list'
-  | 'datasets.preview'
-  | 'datasets.import'
-  | 'datasets.stats';
+  'projects.list' | 'projects.create' | 'datasets.list' | 'datasets.preview' | 'datasets.import' | 'datasets.stats';
 
 /** Builds the `projects.*` and `datasets.*` methods over the database in `db`. */
 export function dataMethods(db: DbHandle): MethodSlice<DataMethods> {
@@ -90,11 +89,16 @@ export function dataMethods(db: DbHandle): MethodSlice<DataMethods> {
     'datasets.list': defineMethod('datasets.list', ProjectIdInput, async (input) =>
       unwrap(listDatasets(db.get(), input)).map(toDatasetInfo),
     ),
-    'datasets.preview': defineMethod('datasets.preview', PreviewFileInput, async (input) => unwrap(await previewFile(input))),
+    'datasets.preview': defineMethod('datasets.preview', PreviewFileInput, async (input) =>
+      unwrap(await previewFile(input)),
+    ),
     'datasets.import': defineMethod('datasets.import', ImportDatasetInput, async (input, ctx) => {
-      const onEvent = (e: ImportDatasetEvent): void => ctx.emit({ type: 'datasets.import', path: input.path, progress: toProgress(e) });
+      const onEvent = (e: ImportDatasetEvent): void =>
+        ctx.emit({ type: 'datasets.import', path: input.path, progress: toProgress(e) });
       return toImportSummary(unwrap(await importDataset(db.get(), input, { onEvent })));
     }),
-    'datasets.stats': defineMethod('datasets.stats', StatsInput, async (input) => unwrap(datasetStats(db.get(), input))),
+    'datasets.stats': defineMethod('datasets.stats', StatsInput, async (input) =>
+      unwrap(datasetStats(db.get(), input)),
+    ),
   };
 }

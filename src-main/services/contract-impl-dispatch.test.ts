@@ -53,7 +53,12 @@ describe('createDispatcher', () => {
     );
     expect(await failing('system.about', {})).toEqual({
       ok: false,
-      error: { code: 'not_found', message: 'Project 7 does not exist; list projects first.', method: 'system.about', issues: ['id: unknown'] },
+      error: {
+        code: 'not_found',
+        message: 'Project 7 does not exist; list projects first.',
+        method: 'system.about',
+        issues: ['id: unknown'],
+      },
     });
   });
 
@@ -65,7 +70,10 @@ describe('createDispatcher', () => {
       { emit: () => undefined },
     );
     const result = await failing('system.about', {});
-    expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: 'RangeError: index 9 out of range' } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'internal', message: 'RangeError: index 9 out of range' },
+    });
   });
 
   it('streams probe events through the context while the call runs', async () => {

@@ -18,7 +18,9 @@ function compile<M extends MethodName>(table: MethodTable, method: M): Compiled 
     const parsed = def.input.safeParse(input ?? {});
     if (!parsed.success) {
       const message = `Invalid input for ${method}: ${z.prettifyError(parsed.error)}`;
-      const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`);
+      const issues = parsed.error.issues.map(
+        (i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`,
+      );
       return { ok: false, error: { code: 'invalid_input', message, method, issues } };
     }
     try {

@@ -9,12 +9,36 @@ export interface RouteInfo {
 }
 
 export const ROUTES: readonly RouteInfo[] = [
-  { id: 'datasets', label: 'Datasets', purpose: 'Import CSV, TSV, JSONL or CoNLL files, map columns and see class and entity counts.' },
-  { id: 'annotate', label: 'Annotate', purpose: 'Review silver entity spans and class labels, accept or correct them, undo and redo.' },
-  { id: 'train', label: 'Train', purpose: 'Pick a model folder, a freeze preset and a device, then train both heads with one click.' },
-  { id: 'runs', label: 'Runs', purpose: 'Compare runs: loss curves, accuracy, macro-F1 and entity F1, with the device actually used.' },
-  { id: 'playground', label: 'Playground', purpose: 'Paste text and see the predicted class, entity spans and confidences.' },
-  { id: 'export', label: 'Export', purpose: 'Export the trained model as an ONNX bundle with its tokenizer and labels.' },
+  {
+    id: 'datasets',
+    label: 'Datasets',
+    purpose: 'Import CSV, TSV, JSONL or CoNLL files, map columns and see class and entity counts.',
+  },
+  {
+    id: 'annotate',
+    label: 'Annotate',
+    purpose: 'Review silver entity spans and class labels, accept or correct them, undo and redo.',
+  },
+  {
+    id: 'train',
+    label: 'Train',
+    purpose: 'Pick a model folder, a freeze preset and a device, then train both heads with one click.',
+  },
+  {
+    id: 'runs',
+    label: 'Runs',
+    purpose: 'Compare runs: loss curves, accuracy, macro-F1 and entity F1, with the device actually used.',
+  },
+  {
+    id: 'playground',
+    label: 'Playground',
+    purpose: 'Paste text and see the predicted class, entity spans and confidences.',
+  },
+  {
+    id: 'export',
+    label: 'Export',
+    purpose: 'Export the trained model as an ONNX bundle with its tokenizer and labels.',
+  },
   { id: 'about', label: 'About this machine', purpose: 'Versions and which execution providers work here.' },
 ];
 

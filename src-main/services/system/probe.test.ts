@@ -10,7 +10,7 @@ describe('probeProvider', () => {
     expect(probe).toMatchObject({ provider: 'cpu', status: 'available', ortVersion: '1.30.0' });
   });
 
-  it('reports a provider this build lacks as unavailable with onnxruntime\'s own error text', async () => {
+  it("reports a provider this build lacks as unavailable with onnxruntime's own error text", async () => {
     const probe = await probeProvider(tsxProbeChild(), 'dml', 30_000);
     expect(probe.status).toBe('unavailable');
     if (probe.status === 'unavailable') expect(probe.error).toMatch(/dml/);

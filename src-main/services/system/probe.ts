@@ -61,7 +61,13 @@ export function probeProvider(
         finish(
           report.ok
             ? { provider, status: 'available', ortVersion: report.ortVersion, ms: Math.round(report.ms) }
-            : { provider, status: 'unavailable', error: report.error.trim(), log: tail(stderr, 1_000), ms: Math.round(report.ms) },
+            : {
+                provider,
+                status: 'unavailable',
+                error: report.error.trim(),
+                log: tail(stderr, 1_000),
+                ms: Math.round(report.ms),
+              },
         );
         return;
       }

@@ -42,11 +42,17 @@ async function post(token: string, method: string, input: unknown): Promise<Resu
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return transportError(method, `Cannot reach the Multitask Studio server (${reason}). Is \`mts serve\` still running?`);
+    return transportError(
+      method,
+      `Cannot reach the Multitask Studio server (${reason}). Is \`mts serve\` still running?`,
+    );
   }
   const body: unknown = await response.json().catch(() => null);
   if (isResult(body)) return body;
-  return transportError(method, `The server answered ${response.status} ${response.statusText} without a readable result.`);
+  return transportError(
+    method,
+    `The server answered ${response.status} ${response.statusText} without a readable result.`,
+  );
 }
 
 /** WebSocket events with automatic reconnect; connects on the first subscription. */
