@@ -14,3 +14,23 @@ export { activeRunId } from './active';
 export { METRIC, flattenEval } from './recorder';
 export { folderDigest, runCheckpointDir } from './artifacts';
 export { readTrainingData, type StoredExample, type TrainingData } from './data';
+export {
+  runCurves,
+  compareRuns,
+  RunCurvesInput,
+  type Curve,
+  type RunCurves,
+  type ConfigDifference,
+  type MetricPoint,
+  type RunSummary,
+  type RunComparison,
+} from './curves';
+export {
+  runMistakes,
+  entityMistakes,
+  type ClassMistake,
+  type EntityMistake,
+  type RunMistakes,
+  type MistakesRuntime,
+} from './mistakes';
+export { runDataInfo } from './run-info';
