@@ -189,6 +189,7 @@ async function main(): Promise<void> {
       buildGraphMs: round(ort.buildMs),
       createSessionMs: round(ort.createMs),
       hostPrepareMsPerStep: round(median(prepareMs), 2),
+      rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
       firstLosses: warm.map((w) => round(w.loss, 4)),
       device: ort.session.device,
     },

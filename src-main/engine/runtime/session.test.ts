@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Graph, op, serializeModel } from '../onnx';
 import { DeviceUnavailableError, FeedError, ModelLoadError, RunError } from './errors';
 import { checkFeeds, resolveDim } from './feeds';
-import { createSession } from './session';
+import { createSession, runChecked, toOrt } from './session';
 import { hostTensor } from './tensor';
 
 function model(): Uint8Array {
@@ -51,6 +51,19 @@ describe('createSession', () => {
         await result.session.release();
       }
     }
+  });
+
+  it('writes into preallocated fetches (what TrainingSession ping-pong relies on)', async () => {
+    const s = await createSession(model());
+    const y = new Float32Array(6);
+    const out = await runChecked(
+      s.ort,
+      { x: toOrt(feeds.x), ids: toOrt(feeds.ids), scale: toOrt(feeds.scale) },
+      { y: toOrt(hostTensor('float32', y, [2, 3])), ids4: null },
+    );
+    expect(y).toEqual(Float32Array.from([2, 4, 6, 8, 10, 12]));
+    expect(out['ids4']!.dims).toEqual([2, 2, 2]);
+    await s.release();
   });
 
   it('reports unreadable model bytes as ModelLoadError', async () => {
