@@ -200,8 +200,9 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
       stepTimeSum += dt;
       stepsTimed++;
       samplesTimed += batch.length;
-      const clsLoss = r.outputs['loss.classification'];
-      const nerLoss = r.outputs['loss.ner'];
+      // A task's loss is reported only when the batch carried labels for it (else the graph outputs 0).
+      const clsLoss = batch.some((e) => e.classLabel !== IGNORE) ? r.outputs['loss.classification'] : undefined;
+      const nerLoss = batch.some((e) => e.nerLabels !== undefined) ? r.outputs['loss.ner'] : undefined;
       emit({
         type: 'step',
         step: session.step,
