@@ -270,6 +270,11 @@ export interface ApiMethods {
   'datasets.preview': { readonly input: PreviewFileInput; readonly output: ImportPreview };
   'datasets.import': { readonly input: ImportDatasetInput; readonly output: ImportSummary };
   'datasets.stats': { readonly input: { readonly datasetId: DatasetId }; readonly output: DatasetStats };
+  /** Stops the running import of `path`; that import then fails with code 'cancelled' and keeps nothing. */
+  'datasets.cancelImport': {
+    readonly input: { readonly path: string };
+    readonly output: { readonly cancelled: boolean };
+  };
 }
 
 export type MethodName = keyof ApiMethods;

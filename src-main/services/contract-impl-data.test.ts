@@ -79,6 +79,26 @@ describe('projects and datasets over the contract', () => {
     expect(Object.values(stats.byClass.World ?? {}).reduce((a, b) => a + b, 0)).toBe(10);
   });
 
+  it('cancels a running import: the call fails with cancelled and nothing is kept', async () => {
+    const [project] = await ok<ProjectInfo[]>('projects.list', {});
+    const file = writeCsv(3000);
+    let cancelled: unknown = null;
+    const cancelling = createDispatcher(fixture.table, {
+      emit: (e) => {
+        // Cancel as soon as the import reports it has started (before its first batch is committed).
+        if (e.type === 'datasets.import' && e.progress.kind === 'started' && cancelled === null) {
+          cancelled = dispatch('datasets.cancelImport', { path: file });
+        }
+      },
+    });
+    const result = await cancelling('datasets.import', { projectId: project?.id, path: file, batchSize: 100 });
+    expect(await cancelled).toEqual({ ok: true, value: { cancelled: true } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    const datasets = await ok<DatasetInfo[]>('datasets.list', { projectId: project?.id });
+    expect(datasets.some((d) => d.sourcePath === file)).toBe(false);
+    expect(await ok('datasets.cancelImport', { path: file })).toEqual({ cancelled: false });
+  });
+
   it('refuses relative and missing paths with a readable error', async () => {
     const relative = await dispatch('datasets.preview', { path: 'news.csv' });
     expect(relative).toMatchObject({ ok: false });

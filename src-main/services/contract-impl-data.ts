@@ -26,7 +26,7 @@ import {
   type ImportDatasetEvent,
   type ImportSummary,
 } from './datasets';
-import { unwrap } from './errors';
+import { ServiceError, unwrap } from './errors';
 import { createProject, CreateProjectInput, listProjects, ProjectIdInput } from './projects';
 
 // Branding happens here, where ids leave the store: the only place a plain number becomes an id type.
@@ -75,10 +75,18 @@ function toProgress(e: ImportDatasetEvent): ImportProgress {
 }
 
 type DataMethods =
-  'projects.list' | 'projects.create' | 'datasets.list' | 'datasets.preview' | 'datasets.import' | 'datasets.stats';
+  | 'projects.list'
+  | 'projects.create'
+  | 'datasets.list'
+  | 'datasets.preview'
+  | 'datasets.import'
+  | 'datasets.stats'
+  | 'datasets.cancelImport';
 
 /** Builds the `projects.*` and `datasets.*` methods over the database in `db`. */
 export function dataMethods(db: DbHandle): MethodSlice<DataMethods> {
+  // Running imports by path, so a later call can cancel one.
+  const running = new Map<string, AbortController>();
   return {
     'projects.list': defineMethod('projects.list', z.strictObject({}), async () =>
       unwrap(listProjects(db.get())).map(toProjectInfo),
@@ -93,12 +101,30 @@ export function dataMethods(db: DbHandle): MethodSlice<DataMethods> {
       unwrap(await previewFile(input)),
     ),
     'datasets.import': defineMethod('datasets.import', ImportDatasetInput, async (input, ctx) => {
+      if (running.has(input.path)) {
+        throw new ServiceError('conflict', `${input.path} is already being imported; wait for it or cancel it first.`);
+      }
+      const abort = new AbortController();
+      running.set(input.path, abort);
       const onEvent = (e: ImportDatasetEvent): void =>
         ctx.emit({ type: 'datasets.import', path: input.path, progress: toProgress(e) });
-      return toImportSummary(unwrap(await importDataset(db.get(), input, { onEvent })));
+      try {
+        return toImportSummary(unwrap(await importDataset(db.get(), input, { onEvent, signal: abort.signal })));
+      } finally {
+        running.delete(input.path);
+      }
     }),
     'datasets.stats': defineMethod('datasets.stats', StatsInput, async (input) =>
       unwrap(datasetStats(db.get(), input)),
+    ),
+    'datasets.cancelImport': defineMethod(
+      'datasets.cancelImport',
+      z.strictObject({ path: z.string().min(1) }),
+      async ({ path }) => {
+        const abort = running.get(path);
+        abort?.abort();
+        return { cancelled: abort !== undefined };
+      },
     ),
   };
 }

@@ -111,6 +111,12 @@ export class DatasetsState {
     }
   }
 
+  /** Asks the backend to stop the running import; `runImport` then ends with a 'cancelled' error. */
+  async cancelImport(): Promise<void> {
+    const result = await this.api.invoke('datasets.cancelImport', { path: this.importPath.trim() });
+    if (!result.ok) this.fail(result.error);
+  }
+
   resetImport(): void {
     this.importer = { phase: 'idle' };
   }
