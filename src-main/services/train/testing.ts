@@ -51,10 +51,14 @@ export interface TrainFixture extends TempDb {
 }
 
 /** A temp database with `rows` imported as one dataset (3:1 train/dev) and a tiny BERT folder. */
-export async function trainFixture(rows: readonly Row[] = labelledRows(32)): Promise<TrainFixture> {
+export async function trainFixture(
+  rows: readonly Row[] = labelledRows(32),
+  importExtra: Record<string, unknown> = {},
+): Promise<TrainFixture> {
   const t = tempDb();
   const { projectId, summary } = await projectWithRows(t.db, t.dir, rows, {
     split: { mode: 'stratified', train: 3, dev: 1, test: 0, seed: 1 },
+    ...importExtra,
   });
   const modelDir = writeTinyBert(join(t.dir, 'base'), {
     layers: 1,
@@ -86,8 +90,9 @@ export function quickRequest(f: TrainFixture, extra: Record<string, unknown> = {
 export async function trainedFixture(
   rows?: readonly Row[],
   extra: Record<string, unknown> = {},
+  importExtra: Record<string, unknown> = {},
 ): Promise<TrainFixture & { readonly runId: number }> {
-  const f = await trainFixture(rows);
+  const f = await trainFixture(rows, importExtra);
   const outcome = unwrap(await runTraining(f.db, quickRequest(f, { epochs: 3, ...extra })));
   if (outcome.run.status !== 'completed')
     throw new Error(`fixture training ended ${outcome.run.status}: ${outcome.run.error ?? ''}`);

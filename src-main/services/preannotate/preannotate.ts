@@ -1,0 +1,170 @@
+// "Pre-annotate with run X": the run's NER predictions replace the chosen examples' pending silver spans,
+// as one undoable edit. Gold spans and accepted spans are settled and never touched.
+import { z } from 'zod';
+import type { PredictionOk } from '../../engine/infer';
+import type { Db } from '../../store/db';
+import { listHistory, recordEdit, type EditRecorder } from '../../store/repos/annotationLog';
+import { getRun } from '../../store/repos/runs';
+import { spansOfExample } from '../../store/repos/spans';
+import type { Span } from '../../store/types';
+import { guardAsync, parseInput, ServiceError, type Result } from '../errors';
+import { predictorCache, type PredictorCache } from '../playground/cache';
+import { IdSchema } from '../projects/ids';
+import { runCheckpointDir } from '../train/artifacts';
+
+export const PreannotateInput = z.object({
+  runId: IdSchema,
+  exampleIds: z.array(IdSchema).min(1).max(5000),
+  /** Predicted entities below this confidence are not proposed. */
+  minConfidence: z.number().min(0).max(1).default(0),
+  /** Leave examples marked reviewed untouched (default, as the silver labeler does). */
+  skipReviewed: z.boolean().default(true),
+});
+export type PreannotateInput = z.input<typeof PreannotateInput>;
+
+export interface PreannotateSummary {
+  /** Examples whose spans were looked at (reviewed ones excluded when skipped). */
+  readonly examples: number;
+  readonly removedSilver: number;
+  /** Pending model spans of an earlier pre-annotation, replaced by this one. */
+  readonly removedModel: number;
+  readonly added: number;
+  readonly skipped: {
+    readonly reviewed: number;
+    /** Overlapping a gold or accepted span. */
+    readonly settled: number;
+    /** Equal to a span a person rejected. */
+    readonly rejected: number;
+    readonly lowConfidence: number;
+  };
+  /** The annotation-log entry id: `undo` for the project reverts the whole pre-annotation. */
+  readonly logEntryId: number | null;
+}
+
+export interface PreannotateRuntime {
+  readonly cache?: PredictorCache;
+}
+
+interface Target {
+  readonly id: number;
+  readonly text: string;
+  readonly status: string;
+  readonly projectId: number;
+}
+
+/** Predicts spans for the chosen examples and swaps their pending silver spans for model spans (one undo). */
+export async function preannotate(
+  db: Db,
+  input: unknown,
+  rt: PreannotateRuntime = {},
+): Promise<Result<PreannotateSummary>> {
+  return guardAsync(async () => {
+    const { runId, exampleIds, minConfidence, skipReviewed } = parseInput(PreannotateInput, input, 'preannotate input');
+    const run = getRun(db, runId);
+    const dir = runCheckpointDir(db, runId);
+    const targets = loadTargets(db, exampleIds, run.projectId);
+    const chosen = skipReviewed ? targets.filter((t) => t.status !== 'reviewed') : targets;
+    const predictions = await (rt.cache ?? predictorCache).use(dir, async (m) => {
+      if (m.loaded.predictor.labels.ner.length === 0) {
+        throw new ServiceError(
+          'conflict',
+          `Run ${runId} has no NER head (it trained classification only), so it cannot propose spans; pick a run that trained NER.`,
+        );
+      }
+      return m.loaded.predictor.predict(chosen.map((t) => t.text));
+    });
+    const counts = { removedSilver: 0, removedModel: 0, added: 0, settled: 0, rejected: 0, lowConfidence: 0 };
+    const changed = recordEdit(
+      db,
+      run.projectId,
+      'preannotate',
+      `pre-annotate ${chosen.length} example(s) with run ${runId} (${run.name})`,
+      (rec) => {
+        chosen.forEach((t, i) => {
+          const p = predictions[i]!;
+          if (p.ok) applyToExample(db, rec, t.id, p, `run:${runId}`, minConfidence, counts);
+        });
+        return rec.changes.length > 0;
+      },
+    );
+    // recordEdit appended the entry in its own (synchronous, immediate) transaction just now.
+    const logEntryId = changed ? (listHistory(db, run.projectId, 1)[0]?.id ?? null) : null;
+    const { settled, rejected, lowConfidence, ...rest } = counts;
+    return {
+      examples: chosen.length,
+      ...rest,
+      skipped: { reviewed: targets.length - chosen.length, settled, rejected, lowConfidence },
+      logEntryId,
+    };
+  });
+}
+
+function loadTargets(db: Db, ids: readonly number[], projectId: number): Target[] {
+  const get = db.prepare<[number], Target>(
+    'SELECT e.id, e.text, e.status, d.project_id AS projectId FROM examples e JOIN datasets d ON d.id = e.dataset_id WHERE e.id = ?',
+  );
+  return [...new Set(ids)].map((id) => {
+    const t = get.get(id);
+    if (!t) throw new ServiceError('not_found', `Example ${id} does not exist; refresh the list and choose again.`);
+    if (t.projectId !== projectId) {
+      throw new ServiceError(
+        'invalid_input',
+        `Example ${id} belongs to project ${t.projectId}, but the run belongs to project ${projectId}; pre-annotate with a run of the same project.`,
+      );
+    }
+    return t;
+  });
+}
+
+type Counts = {
+  removedSilver: number;
+  removedModel: number;
+  added: number;
+  settled: number;
+  rejected: number;
+  lowConfidence: number;
+};
+
+function applyToExample(
+  db: Db,
+  rec: EditRecorder,
+  exampleId: number,
+  p: PredictionOk,
+  labeler: string,
+  minConfidence: number,
+  counts: Counts,
+): void {
+  const before = spansOfExample(db, exampleId);
+  for (const s of before) {
+    if (s.status !== 'pending') continue;
+    if (s.source === 'silver') counts.removedSilver++;
+    else if (s.source === 'model') counts.removedModel++;
+    else continue; // pending gold (label-all) is a person's choice
+    rec.deleteSpan(s.id);
+  }
+  const kept = before.filter((s) => !(s.status === 'pending' && (s.source === 'silver' || s.source === 'model')));
+  const settled = kept.filter((s) => s.status !== 'rejected');
+  const rejected = kept.filter((s) => s.status === 'rejected');
+  for (const e of p.entities) {
+    if (e.confidence < minConfidence) counts.lowConfidence++;
+    else if (rejected.some((r) => r.start === e.start && r.end === e.end && r.type === e.type)) counts.rejected++;
+    else if (settled.some((s) => overlaps(s, e))) counts.settled++;
+    else {
+      rec.insertSpan({
+        exampleId,
+        start: e.start,
+        end: e.end,
+        type: e.type,
+        source: 'model',
+        status: 'pending',
+        confidence: e.confidence,
+        labeler,
+      });
+      counts.added++;
+    }
+  }
+}
+
+function overlaps(a: Pick<Span, 'start' | 'end'>, b: { readonly start: number; readonly end: number }): boolean {
+  return a.start < b.end && b.start < a.end;
+}
