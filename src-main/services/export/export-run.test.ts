@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getMetrics, listArtifacts } from '../../store/repos/runs';
+import { unwrap } from '../errors';
+import { folderDigest } from '../train/artifacts';
+import { trainedFixture, type TrainFixture } from '../train/testing';
+import { exportRun } from './export-run';
+
+let f: TrainFixture & { runId: number };
+let out: string;
+beforeAll(async () => {
+  f = await trainedFixture(undefined, { name: 'tiny news/ner' });
+  out = join(f.dir, 'exports');
+  mkdirSync(out);
+});
+afterAll(() => f.cleanup());
+
+describe('exportRun', () => {
+  it('writes the parity-checked bundle inside the chosen folder and records artifact and parity', async () => {
+    const r = unwrap(await exportRun(f.db, { runId: f.runId, folder: out }));
+    expect(r.outDir).toBe(join(out, `tiny-news-ner-run${f.runId}`));
+    expect(r.files).toContain('model.onnx');
+    expect(existsSync(join(r.outDir, 'classification', 'onnx', 'model.onnx'))).toBe(true);
+    expect(r.worstParity).toBeLessThanOrEqual(1e-4);
+    expect(r.artifact).toMatchObject({ kind: 'export', path: r.outDir, ...folderDigest(r.outDir) });
+    expect(listArtifacts(f.db, f.runId).map((a) => a.kind)).toEqual(['checkpoint', 'export']);
+    expect(getMetrics(f.db, f.runId, 'parity.maxAbsDiff')).toEqual([
+      { step: 0, epoch: 0, split: 'export', name: 'parity.maxAbsDiff', value: r.worstParity },
+    ]);
+    const card = readFileSync(join(r.outDir, 'README.md'), 'utf8');
+    expect(card).toContain('tiny news/ner');
+    expect(card).toMatch(/dev classification\.accuracy/);
+
+    const again = await exportRun(f.db, { runId: f.runId, folder: out });
+    expect(!again.ok && again.error).toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/already exists/),
+    });
+    unwrap(await exportRun(f.db, { runId: f.runId, folder: out, overwrite: true }));
+  });
+
+  it('refuses names and links that leave the chosen folder, and relative folders', async () => {
+    for (const name of ['../escape', '/tmp/abs', 'a/../../b']) {
+      const r = await exportRun(f.db, { runId: f.runId, folder: out, name });
+      expect(!r.ok && r.error.code).toBe('path_rejected');
+    }
+    symlinkSync(f.dir, join(out, 'link'));
+    const viaLink = await exportRun(f.db, { runId: f.runId, folder: out, name: 'link/bundle' });
+    expect(!viaLink.ok && viaLink.error.message).toMatch(/symbolic link/);
+    const relative = await exportRun(f.db, { runId: f.runId, folder: 'exports' });
+    expect(!relative.ok && relative.error.code).toBe('path_rejected');
+    expect(existsSync(join(f.dir, 'escape'))).toBe(false);
+  });
+});
