@@ -61,10 +61,22 @@ const python = join(root, '.venv/bin/python');
 /** The same deterministic batch the PyTorch script builds. */
 function makeBatch(): Record<string, HostTensor> {
   return {
-    input_ids: hostTensor('int64', BigInt64Array.from({ length: B * T }, (_, i) => BigInt(1000 + ((i * 7919) % 20000))), [B, T]),
+    input_ids: hostTensor(
+      'int64',
+      BigInt64Array.from({ length: B * T }, (_, i) => BigInt(1000 + ((i * 7919) % 20000))),
+      [B, T],
+    ),
     attention_mask: hostTensor('float32', new Float32Array(B * T).fill(1), [B, T]),
-    class_labels: hostTensor('int32', Int32Array.from({ length: B }, (_, i) => i % NUM_CLASSES), [B]),
-    ner_labels: hostTensor('int32', Int32Array.from({ length: B * T }, (_, i) => i % NUM_NER), [B, T]),
+    class_labels: hostTensor(
+      'int32',
+      Int32Array.from({ length: B }, (_, i) => i % NUM_CLASSES),
+      [B],
+    ),
+    ner_labels: hostTensor(
+      'int32',
+      Int32Array.from({ length: B * T }, (_, i) => i % NUM_NER),
+      [B, T],
+    ),
   };
 }
 
@@ -72,7 +84,12 @@ async function createOrt(): Promise<{ session: TrainingSession; buildMs: number;
   const t0 = performance.now();
   const spec = { dims: DIMS, numClasses: NUM_CLASSES, numNerLabels: NUM_NER, pooling: 'mean' as const };
   const dropout = args['no-dropout'] ? { hidden: 0, attention: 0, head: 0 } : DEFAULT_DROPOUT;
-  const built = buildModelTrainingGraph({ model: spec, freeze: { preset: args.preset as FreezePreset }, clipNorm: 1, dropout });
+  const built = buildModelTrainingGraph({
+    model: spec,
+    freeze: { preset: args.preset as FreezePreset },
+    clipNorm: 1,
+    dropout,
+  });
   const t1 = performance.now();
   const store = new Map([...initEncoder(DIMS, 1), ...initHeads(DIMS.hiddenSize, NUM_CLASSES, NUM_NER, 2)]);
   const session = await TrainingSession.create({
@@ -136,7 +153,11 @@ function round(x: number, digits = 1): number {
 
 /** Sums ORT profile node times by op type (top 12). */
 function summariseProfile(file: string): { op: string; ms: number; share: number }[] {
-  const events = JSON.parse(readFileSync(file, 'utf8')) as { cat?: string; dur?: number; args?: { op_name?: string } }[];
+  const events = JSON.parse(readFileSync(file, 'utf8')) as {
+    cat?: string;
+    dur?: number;
+    args?: { op_name?: string };
+  }[];
   const byOp = new Map<string, number>();
   let total = 0;
   for (const e of events) {
@@ -175,7 +196,10 @@ async function main(): Promise<void> {
     ort.session.endProfiling();
     const dir = dirname(resolve(args.profile));
     const base = basename(args.profile);
-    const file = readdirSync(dir).filter((f) => f.startsWith(base) && f.endsWith('.json')).sort().pop();
+    const file = readdirSync(dir)
+      .filter((f) => f.startsWith(base) && f.endsWith('.json'))
+      .sort()
+      .pop();
     if (file) profile = summariseProfile(join(dir, file));
   }
   const ortRate = rate(ortMs);
@@ -193,7 +217,9 @@ async function main(): Promise<void> {
       firstLosses: warm.map((w) => round(w.loss, 4)),
       device: ort.session.device,
     },
-    torch: torchRate ? { ...torchRate, version: torch!.version, ompWaitPolicy: args['torch-passive'] ? 'PASSIVE' : 'default' } : 'skipped (no .venv/bin/python with torch, or --no-torch)',
+    torch: torchRate
+      ? { ...torchRate, version: torch!.version, ompWaitPolicy: args['torch-passive'] ? 'PASSIVE' : 'default' }
+      : 'skipped (no .venv/bin/python with torch, or --no-torch)',
     ratioSamplesPerSec: torchRate ? round(ortRate.samplesPerSec / torchRate.samplesPerSec, 3) : null,
     target: '>= 3x PyTorch samples/s',
     stepsMeasured: { ort: ortMs.length, torch: torchMs.length, rounds },

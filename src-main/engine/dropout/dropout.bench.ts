@@ -44,7 +44,15 @@ function buildGraph(rate: number): { bytes: Uint8Array; sites: readonly DropoutS
   for (const s of siteShapes()) {
     const x: Value = g.input(`x.${s.name}`, 'float32', s.shape);
     const y = applyDropout(g, x, s.name, rate, { mask: values.mask as MaskKind });
-    g.output(op.reduceSum(g, y, s.shape.map((_, i) => i), false), `sum.${s.name}`);
+    g.output(
+      op.reduceSum(
+        g,
+        y,
+        s.shape.map((_, i) => i),
+        false,
+      ),
+      `sum.${s.name}`,
+    );
   }
   return { bytes: serializeModel(g), sites: dropoutSites(g) };
 }

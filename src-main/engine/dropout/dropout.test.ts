@@ -33,7 +33,11 @@ describe('counter-based dropout masks', () => {
   it('is a pure function of (seed, step, site): same triple same mask, any change a different mask', () => {
     const a = mask(4096, 1, 10, 'emb', 0.1);
     expect(mask(4096, 1, 10, 'emb', 0.1)).toEqual(a);
-    for (const other of [mask(4096, 2, 10, 'emb', 0.1), mask(4096, 1, 11, 'emb', 0.1), mask(4096, 1, 10, 'emb2', 0.1)]) {
+    for (const other of [
+      mask(4096, 2, 10, 'emb', 0.1),
+      mask(4096, 1, 11, 'emb', 0.1),
+      mask(4096, 1, 10, 'emb2', 0.1),
+    ]) {
       const agree = other.reduce((s, v, i) => s + (v === a[i] ? 1 : 0), 0) / a.length;
       expect(agree).toBeLessThan(0.9); // independent 10 % masks agree on ~82 % of entries
     }
@@ -48,7 +52,16 @@ describe('counter-based dropout masks', () => {
   });
 
   it('resumes: a fresh mask set filled at step k equals the one a long run drew at step k', () => {
-    const sites = [{ site: 'a', rate: 0.1, maskInput: maskInputName('a'), maskKind: 'bool' as const, maskDtype: 'bool' as const, shape: ['batch', 8] }];
+    const sites = [
+      {
+        site: 'a',
+        rate: 0.1,
+        maskInput: maskInputName('a'),
+        maskKind: 'bool' as const,
+        maskDtype: 'bool' as const,
+        shape: ['batch', 8],
+      },
+    ];
     const resolve = (d: string | number): number => (d === 'batch' ? 4 : Number(d));
     const long = new DropoutMasks(sites, 9);
     for (let s = 0; s < 5; s++) long.fill(s, resolve);
@@ -58,9 +71,19 @@ describe('counter-based dropout masks', () => {
   });
 
   it('serves smaller batches from the largest buffer and keeps one view per shape', () => {
-    const sites = [{ site: 'a', rate: 0.5, maskInput: maskInputName('a'), maskKind: 'scaled' as const, maskDtype: 'float32' as const, shape: ['batch', 8] }];
+    const sites = [
+      {
+        site: 'a',
+        rate: 0.5,
+        maskInput: maskInputName('a'),
+        maskKind: 'scaled' as const,
+        maskDtype: 'float32' as const,
+        shape: ['batch', 8],
+      },
+    ];
     const masks = new DropoutMasks(sites, 1);
-    const at = (batch: number, step: number) => [...masks.fill(step, (d) => (d === 'batch' ? batch : Number(d))).values()][0]!;
+    const at = (batch: number, step: number) =>
+      [...masks.fill(step, (d) => (d === 'batch' ? batch : Number(d))).values()][0]!;
     const big = at(4, 0);
     const small = at(2, 1);
     expect(small.dims).toEqual([2, 8]);
@@ -82,11 +105,20 @@ describe('applyDropout', () => {
       g.output(applyDropout(g, x, 'test.site', 0.25, { mask: kind }), 'y');
       const maskDtype = kind === 'bool' ? 'bool' : 'float32';
       expect(dropoutSites(g)).toEqual([
-        { site: 'test.site', rate: 0.25, maskInput: 'dropout.test.site.mask', maskKind: kind, maskDtype, shape: ['batch', 6] },
+        {
+          site: 'test.site',
+          rate: 0.25,
+          maskInput: 'dropout.test.site.mask',
+          maskKind: kind,
+          maskDtype,
+          shape: ['batch', 6],
+        },
       ]);
       const session = await ort.InferenceSession.create(serializeModel(g));
       const xs = Float32Array.from({ length: 12 }, (_, i) => i - 5.5);
-      const filled = [...new DropoutMasks(dropoutSites(g), 5).fill(0, (d) => (d === 'batch' ? 2 : Number(d))).values()][0]!;
+      const filled = [
+        ...new DropoutMasks(dropoutSites(g), 5).fill(0, (d) => (d === 'batch' ? 2 : Number(d))).values(),
+      ][0]!;
       const keep = Array.from(filled.data, (v) => v !== 0);
       expect(keep).toEqual(Array.from(mask(12, 5, 0, 'test.site', 0.25), (v) => v === 1));
       const out = await session.run({

@@ -28,7 +28,10 @@ export class DropoutMasks {
   fill(step: number, resolve: DimResolver): ReadonlyMap<string, FilledMask> {
     const out = new Map<string, FilledMask>();
     for (const s of this.sites) {
-      const mask = this.view(s, s.shape.map((d) => resolve(d, s.site)));
+      const mask = this.view(
+        s,
+        s.shape.map((d) => resolve(d, s.site)),
+      );
       const keep = s.maskKind === 'scaled' ? keepScale(s.rate) : 1;
       fillKeepMask(mask.data, streamKey(this.seed, step, s.site), s.rate, keep);
       out.set(s.maskInput, mask);
@@ -63,6 +66,8 @@ function allocate(s: DropoutSiteInfo, size: number): FilledMask {
     case 'float64':
       return { dtype: 'float64', dims: [size], data: new Float64Array(size) };
     default:
-      throw new RangeError(`dropout site '${s.site}': masks of dtype ${s.maskDtype} are not supported; use a float32 or float64 graph.`);
+      throw new RangeError(
+        `dropout site '${s.site}': masks of dtype ${s.maskDtype} are not supported; use a float32 or float64 graph.`,
+      );
   }
 }

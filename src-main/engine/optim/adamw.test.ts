@@ -15,7 +15,13 @@ const stepSchema = z.object({
   v: z.record(z.string(), z.array(z.number())),
 });
 const fixtureSchema = z.object({
-  config: z.object({ beta1: z.number(), beta2: z.number(), eps: z.number(), weight_decay: z.number(), clip_norm: z.number() }),
+  config: z.object({
+    beta1: z.number(),
+    beta2: z.number(),
+    eps: z.number(),
+    weight_decay: z.number(),
+    clip_norm: z.number(),
+  }),
   schedule: z.object({ kind: z.literal('linear'), lr: z.number(), warmupSteps: z.number(), totalSteps: z.number() }),
   params: z.array(z.object({ name: z.string(), shape: z.array(z.number()), decay: z.boolean() })),
   init: z.record(z.string(), z.array(z.number())),
@@ -47,7 +53,9 @@ function buildOptimizerGraph(dtype: Precision): Uint8Array {
 }
 
 function tensor(dtype: Precision, values: readonly number[], dims: readonly number[]): ort.Tensor {
-  return dtype === 'float32' ? new ort.Tensor('float32', Float32Array.from(values), dims) : new ort.Tensor('float64', Float64Array.from(values), dims);
+  return dtype === 'float32'
+    ? new ort.Tensor('float32', Float32Array.from(values), dims)
+    : new ort.Tensor('float64', Float64Array.from(values), dims);
 }
 
 /** max |a - b| / max |b| over a tensor (norm-wise relative error, robust to entries near zero). */
@@ -110,7 +118,9 @@ describe('AdamW graph fragment', () => {
     expect(() => addAdamW(g, [], config, { clipNorm: 1 })).toThrow(/mark at least one parameter trainable/);
     const w = g.input('w', 'float32', [2, 3]);
     const bad = g.input('gw', 'float32', [3, 2]);
-    expect(() => addAdamW(g, [{ name: 'w', param: w, grad: bad, decay: true }], config, { clipNorm: 1 })).toThrow(GraphBuildError);
+    expect(() => addAdamW(g, [{ name: 'w', param: w, grad: bad, decay: true }], config, { clipNorm: 1 })).toThrow(
+      GraphBuildError,
+    );
     expect(() => addAdamW(g, [{ name: 'w', param: w, grad: bad, decay: true }], config, { clipNorm: 1 })).toThrow(
       /gradient of 'w' has shape \[3, 2\] but the parameter is \[2, 3\]/,
     );

@@ -42,7 +42,11 @@ export function stateNames(param: string): {
 }
 
 /** Host-side values of the step scalars for 0-based optimizer step `step` at learning rate `lr`. */
-export function stepScalars(config: AdamWConfig, lr: number, step: number): Readonly<Record<keyof typeof STEP_INPUT, number>> {
+export function stepScalars(
+  config: AdamWConfig,
+  lr: number,
+  step: number,
+): Readonly<Record<keyof typeof STEP_INPUT, number>> {
   const t = step + 1;
   return { lr, biasCorrection1: 1 - config.beta1 ** t, biasCorrection2: 1 - config.beta2 ** t };
 }
@@ -80,12 +84,20 @@ export interface AdamWFragment {
  *   m' = b1 m + ((1-b1) s) g,  v' = b2 v + ((1-b2) s^2) g^2
  *   p' = p (1 - lr wd) - (lr sqrt(bc2) / bc1) m' / (sqrt(v') + eps sqrt(bc2))
  */
-export function addAdamW(g: Graph, params: readonly AdamWParam[], config: AdamWConfig, options: AdamWFragmentOptions): AdamWFragment {
-  if (params.length === 0) throw new GraphBuildError('AdamW', 'no parameters to update; mark at least one parameter trainable.');
+export function addAdamW(
+  g: Graph,
+  params: readonly AdamWParam[],
+  config: AdamWConfig,
+  options: AdamWFragmentOptions,
+): AdamWFragment {
+  if (params.length === 0)
+    throw new GraphBuildError('AdamW', 'no parameters to update; mark at least one parameter trainable.');
   const dtype = params[0]!.param.dtype;
   for (const p of params) checkParam(p, dtype);
   return g.withScope('optim', () => {
-    const scalarInputs = [STEP_INPUT.lr, STEP_INPUT.biasCorrection1, STEP_INPUT.biasCorrection2].map((n) => g.input(n, dtype, []));
+    const scalarInputs = [STEP_INPUT.lr, STEP_INPUT.biasCorrection1, STEP_INPUT.biasCorrection2].map((n) =>
+      g.input(n, dtype, []),
+    );
     const [lr, bc1, bc2] = scalarInputs as [Value, Value, Value];
     const squares = params.map((p) => op.mul(g, p.grad, p.grad));
     const gradNorm = globalGradNorm(g, squares);

@@ -10,7 +10,16 @@ export const CLIP_EPSILON = 1e-6;
  */
 export function globalGradNorm(g: Graph, squares: readonly Value[]): Value {
   if (squares.length === 0) throw new GraphBuildError('GlobalGradNorm', 'needs at least one gradient.');
-  const partial = squares.map((sq) => (sq.shape.length === 0 ? sq : op.reduceSum(g, sq, sq.shape.map((_, i) => i), false))); // []
+  const partial = squares.map((sq) =>
+    sq.shape.length === 0
+      ? sq
+      : op.reduceSum(
+          g,
+          sq,
+          sq.shape.map((_, i) => i),
+          false,
+        ),
+  ); // []
   let total = partial[0]!;
   for (const p of partial.slice(1)) total = op.add(g, total, p);
   return op.sqrt(g, total);
@@ -26,8 +35,15 @@ export function clipScale(g: Graph, norm: Value, maxNorm: number): Value {
 }
 
 /** Multiplies every gradient by the clip scale (for callers that need clipped gradients themselves). */
-export function clipByGlobalNorm(g: Graph, grads: readonly Value[], maxNorm: number): { readonly clipped: readonly Value[]; readonly norm: Value } {
-  const norm = globalGradNorm(g, grads.map((gr) => op.mul(g, gr, gr)));
+export function clipByGlobalNorm(
+  g: Graph,
+  grads: readonly Value[],
+  maxNorm: number,
+): { readonly clipped: readonly Value[]; readonly norm: Value } {
+  const norm = globalGradNorm(
+    g,
+    grads.map((gr) => op.mul(g, gr, gr)),
+  );
   const scale = clipScale(g, norm, maxNorm);
   return { clipped: grads.map((gr) => op.mul(g, gr, scale)), norm };
 }

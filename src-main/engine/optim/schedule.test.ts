@@ -31,7 +31,9 @@ describe('learning-rate schedules', () => {
 
   it('rejects bad steps and warmups with actionable messages', () => {
     expect(() => learningRate({ kind: 'constant', lr: 1 }, -1)).toThrow(ScheduleError);
-    expect(() => learningRate({ kind: 'linear', lr: 1, warmupSteps: 20, totalSteps: 10 }, 0)).toThrow(/lower the warmup/);
+    expect(() => learningRate({ kind: 'linear', lr: 1, warmupSteps: 20, totalSteps: 10 }, 0)).toThrow(
+      /lower the warmup/,
+    );
     expect(warmupStepsFromRatio(7500, 0.06)).toBe(450);
     expect(() => warmupStepsFromRatio(10, 1.5)).toThrow(/\[0, 1\]/);
   });

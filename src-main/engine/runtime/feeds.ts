@@ -44,7 +44,10 @@ function checkOne(spec: InputSpec, feed: FeedLike, bindings: Map<string, { size:
   const gotType = feed.dtype ?? feed.type ?? '?';
   const want = `${spec.dtype} [${spec.shape.join(', ')}]`;
   const fail = (why: string): never => {
-    throw new FeedError(spec.name, `Input '${spec.name}': expected ${want}, got ${describeTensor({ dtype: gotType, dims: feed.dims })}; ${why}.`);
+    throw new FeedError(
+      spec.name,
+      `Input '${spec.name}': expected ${want}, got ${describeTensor({ dtype: gotType, dims: feed.dims })}; ${why}.`,
+    );
   };
   if (gotType !== spec.dtype) fail(`the dtype differs (convert the data to ${spec.dtype})`);
   if (feed.dims.length !== spec.shape.length) fail(`the rank differs (${feed.dims.length} vs ${spec.shape.length})`);
@@ -71,7 +74,10 @@ export function resolveDim(dim: number | string, bindings: DimBindings, what: st
     else {
       const bound = bindings.get(part);
       if (bound === undefined) {
-        throw new FeedError(what, `cannot size '${what}': symbolic dim '${part}' is not fixed by any fed input (known: ${[...bindings.keys()].join(', ') || 'none'}).`);
+        throw new FeedError(
+          what,
+          `cannot size '${what}': symbolic dim '${part}' is not fixed by any fed input (known: ${[...bindings.keys()].join(', ') || 'none'}).`,
+        );
       }
       size *= bound;
     }

@@ -72,7 +72,11 @@ describe('createSession', () => {
 
   it('wraps run-time failures with each feed described', async () => {
     const s = await createSession(model());
-    const odd = { ...feeds, ids: hostTensor('int64', BigInt64Array.from([1n, 2n, 3n]), [1, 3]), x: hostTensor('float32', new Float32Array(3), [1, 3]) };
+    const odd = {
+      ...feeds,
+      ids: hostTensor('int64', BigInt64Array.from([1n, 2n, 3n]), [1, 3]),
+      x: hostTensor('float32', new Float32Array(3), [1, 3]),
+    };
     const err = await s.run(odd).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     expect(String(err)).toMatch(/ids: int64 \[1, 3\]/);
@@ -89,7 +93,10 @@ describe('checkFeeds', () => {
 
   it('returns the symbol bindings of a good feed set', () => {
     const b = checkFeeds(specs, ok);
-    expect([...b]).toEqual([['batch', 2], ['seq', 7]]);
+    expect([...b]).toEqual([
+      ['batch', 2],
+      ['seq', 7],
+    ]);
     expect(resolveDim('batch*seq', b, 'm')).toBe(14);
     expect(resolveDim('12*batch', b, 'm')).toBe(24);
     expect(() => resolveDim('heads', b, 'mask of site l0')).toThrow(/'heads' is not fixed/);
@@ -99,8 +106,12 @@ describe('checkFeeds', () => {
     expect(() => checkFeeds(specs, { ...ok, x: { dtype: 'float64', dims: [2, 3] } })).toThrow(
       /Input 'x': expected float32 \[batch, 3\], got float64 \[2, 3\]; the dtype differs/,
     );
-    expect(() => checkFeeds(specs, { ...ok, x: { dtype: 'float32', dims: [2, 3, 1] } })).toThrow(/Input 'x'.*the rank differs/);
-    expect(() => checkFeeds(specs, { ...ok, ids: { dtype: 'int64', dims: [5, 7] } })).toThrow(/Input 'ids'.*'batch'.*is 2 in input 'x' but 5 here/);
+    expect(() => checkFeeds(specs, { ...ok, x: { dtype: 'float32', dims: [2, 3, 1] } })).toThrow(
+      /Input 'x'.*the rank differs/,
+    );
+    expect(() => checkFeeds(specs, { ...ok, ids: { dtype: 'int64', dims: [5, 7] } })).toThrow(
+      /Input 'ids'.*'batch'.*is 2 in input 'x' but 5 here/,
+    );
     expect(() => checkFeeds(specs, { x: ok.x })).toThrow(/Missing the following inputs: 'ids'/);
     expect(() => checkFeeds(specs, { ...ok, extra: { dtype: 'float32', dims: [] } })).toThrow(FeedError);
     expect(() => checkFeeds(specs, { ...ok, extra: { dtype: 'float32', dims: [] } })).toThrow(/Unknown input 'extra'/);

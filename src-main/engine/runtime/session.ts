@@ -116,11 +116,22 @@ export function ortSessionOptions(device: Device, options: SessionOptions): ort.
 }
 
 /** Opens an ORT session, turning EP and model failures into typed errors. */
-export async function openSession(modelBytes: Uint8Array, device: Device, options: SessionOptions): Promise<ort.InferenceSession> {
+export async function openSession(
+  modelBytes: Uint8Array,
+  device: Device,
+  options: SessionOptions,
+): Promise<ort.InferenceSession> {
   const known = ort.listSupportedBackends().some((b) => b.name === device);
   if (!known) {
-    const available = ort.listSupportedBackends().map((b) => b.name).join(', ');
-    throw new DeviceUnavailableError(device, `this onnxruntime-node build has no '${device}' backend (it has: ${available})`, HINTS[device]);
+    const available = ort
+      .listSupportedBackends()
+      .map((b) => b.name)
+      .join(', ');
+    throw new DeviceUnavailableError(
+      device,
+      `this onnxruntime-node build has no '${device}' backend (it has: ${available})`,
+      HINTS[device],
+    );
   }
   try {
     return await ort.InferenceSession.create(modelBytes, ortSessionOptions(device, options));

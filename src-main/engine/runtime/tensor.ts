@@ -18,12 +18,18 @@ export type HostTensor = {
 export function hostTensor<K extends HostDType>(dtype: K, data: HostDataMap[K], dims: readonly number[]): HostTensor {
   const size = dims.reduce((a, b) => a * b, 1);
   if (data.length !== size) {
-    throw new RangeError(`hostTensor: ${data.length} elements do not fit dims [${dims.join(', ')}] (${size}); fix the dims or the data.`);
+    throw new RangeError(
+      `hostTensor: ${data.length} elements do not fit dims [${dims.join(', ')}] (${size}); fix the dims or the data.`,
+    );
   }
   return { dtype, data, dims } as HostTensor;
 }
 
 /** "float32 [2, 3]" */
-export function describeTensor(t: { readonly type?: string; readonly dtype?: string; readonly dims: readonly number[] }): string {
+export function describeTensor(t: {
+  readonly type?: string;
+  readonly dtype?: string;
+  readonly dims: readonly number[];
+}): string {
   return `${t.dtype ?? t.type} [${t.dims.join(', ')}]`;
 }

@@ -96,8 +96,16 @@ export class TrainingSession {
     const pingPong: PingPong[] = [];
     for (const p of layout.trainable) {
       const names = stateNames(p.name);
-      for (const [feedName, outName] of [[p.name, names.newParam], [names.m, names.newM], [names.v, names.newV]] as const) {
-        pingPong.push({ feedName, outName, tensors: [newTensor(layout.dtype, p.shape), newTensor(layout.dtype, p.shape)] });
+      for (const [feedName, outName] of [
+        [p.name, names.newParam],
+        [names.m, names.newM],
+        [names.v, names.newV],
+      ] as const) {
+        pingPong.push({
+          feedName,
+          outName,
+          tensors: [newTensor(layout.dtype, p.shape), newTensor(layout.dtype, p.shape)],
+        });
       }
     }
     const frozen = new Map(layout.frozen.map((p) => [p.name, newTensor(layout.dtype, p.shape)]));
@@ -116,7 +124,10 @@ export class TrainingSession {
    * Runs one optimizer step on a batch (the forward's own inputs, checked against the graph) and swaps the
    * updated parameters and moments in. `lr` overrides the schedule for this step.
    */
-  async trainStep(batch: Readonly<Record<string, HostTensor>>, options: { readonly lr?: number } = {}): Promise<StepResult> {
+  async trainStep(
+    batch: Readonly<Record<string, HostTensor>>,
+    options: { readonly lr?: number } = {},
+  ): Promise<StepResult> {
     const t0 = performance.now();
     const bindings = checkFeeds(this.batchSpecs, batch);
     const step = this.stepIndex;
@@ -181,16 +192,22 @@ export class TrainingSession {
 
   /** Loads parameters (all required), moments (missing ones start at zero) and the step counter. */
   loadState(state: TrainingState): void {
-    if (!Number.isInteger(state.step) || state.step < 0) throw new StateError(`step must be a non-negative integer, got ${state.step}.`);
+    if (!Number.isInteger(state.step) || state.step < 0)
+      throw new StateError(`step must be a non-negative integer, got ${state.step}.`);
     const expected = [...this.layout.trainable, ...this.layout.frozen];
     const known = new Set(expected.map((p) => p.name));
     const extra = [...state.params.keys()].filter((n) => !known.has(n));
     if (extra.length > 0) {
-      throw new StateError(`unknown parameter '${extra[0]}' in the state; this graph has ${known.size} parameters (e.g. '${expected[0]!.name}'). Was it built for another model?`);
+      throw new StateError(
+        `unknown parameter '${extra[0]}' in the state; this graph has ${known.size} parameters (e.g. '${expected[0]!.name}'). Was it built for another model?`,
+      );
     }
     for (const p of expected) {
       const data = state.params.get(p.name);
-      if (!data) throw new StateError(`parameter '${p.name}' is missing from the state; every trainable and frozen parameter needs a value.`);
+      if (!data)
+        throw new StateError(
+          `parameter '${p.name}' is missing from the state; every trainable and frozen parameter needs a value.`,
+        );
       const target = this.frozen.get(p.name) ?? this.currentTensor(p.name);
       fill(target, data, p.name);
     }
@@ -218,7 +235,11 @@ export class TrainingSession {
     return pp.tensors[this.current];
   }
 
-  private feeds(batch: Readonly<Record<string, HostTensor>>, step: number, bindings: DimBindings): Record<string, ort.Tensor> {
+  private feeds(
+    batch: Readonly<Record<string, HostTensor>>,
+    step: number,
+    bindings: DimBindings,
+  ): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(batch)) feeds[name] = toOrt(t);
     for (const pp of this.pingPong) feeds[pp.feedName] = pp.tensors[this.current];
@@ -244,7 +265,9 @@ export class TrainingSession {
 
 function newTensor(dtype: 'float32' | 'float64', shape: readonly number[]): ort.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  return dtype === 'float32' ? new ort.Tensor('float32', new Float32Array(size), shape) : new ort.Tensor('float64', new Float64Array(size), shape);
+  return dtype === 'float32'
+    ? new ort.Tensor('float32', new Float32Array(size), shape)
+    : new ort.Tensor('float64', new Float64Array(size), shape);
 }
 
 function copy(t: ort.Tensor): Float {
@@ -255,7 +278,9 @@ function copy(t: ort.Tensor): Float {
 function fill(t: ort.Tensor, data: Float, name: string): void {
   const target = t.data as Float;
   if (data.length !== target.length) {
-    throw new StateError(`'${name}' has ${data.length} values but the graph expects ${target.length} ([${t.dims.join(', ')}]).`);
+    throw new StateError(
+      `'${name}' has ${data.length} values but the graph expects ${target.length} ([${t.dims.join(', ')}]).`,
+    );
   }
   target.set(data);
 }

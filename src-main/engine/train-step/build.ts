@@ -1,7 +1,6 @@
 import { grad } from '../autodiff';
 import { dropoutSites, type DropoutSiteInfo } from '../dropout';
-import type { Graph, Shape, Value } from '../onnx';
-import { Graph as GraphClass, serializeModel } from '../onnx';
+import { Graph, type Shape, serializeModel, type Value } from '../onnx';
 import { addAdamW, type AdamWConfig, GRAD_NORM_OUTPUT, STEP_INPUT, stateNames } from '../optim';
 import { TrainingGraphError } from './errors';
 
@@ -82,7 +81,7 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
     );
   }
   checkNames(spec.trainable, frozen);
-  const g = new GraphClass(spec.name ?? 'train_step');
+  const g = new Graph(spec.name ?? 'train_step');
   const params = declareParams(g, spec.trainable, frozen, dtype);
   const paramInputs = new Set(params.keys());
   const result = spec.forward(g, params);
@@ -90,7 +89,11 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
   checkLoss(result.loss, dtype);
   const lossOut = g.output(result.loss, LOSS_OUTPUT);
   const extraOutputs = declareExtraOutputs(g, result.outputs);
-  const grads = grad(g, result.loss, spec.trainable.map((p) => params.get(p.name)!));
+  const grads = grad(
+    g,
+    result.loss,
+    spec.trainable.map((p) => params.get(p.name)!),
+  );
   addAdamW(
     g,
     spec.trainable.map((p) => ({ name: p.name, param: params.get(p.name)!, grad: grads.get(p.name)!, decay: p.decay })),
@@ -135,7 +138,7 @@ export interface EvalGraph {
 /** Forward only: parameters as inputs, the named values as outputs (no loss, gradients or optimizer). */
 export function buildEvalGraph(spec: EvalGraphSpec): EvalGraph {
   checkNames([], spec.params);
-  const g = new GraphClass(spec.name ?? 'eval');
+  const g = new Graph(spec.name ?? 'eval');
   const params = declareParams(g, [], spec.params, spec.dtype ?? 'float32');
   const outputs = spec.forward(g, params);
   if (Object.keys(outputs).length === 0) {
@@ -143,12 +146,24 @@ export function buildEvalGraph(spec: EvalGraphSpec): EvalGraph {
   }
   for (const [name, v] of Object.entries(outputs)) g.output(v, name);
   if (dropoutSites(g).length > 0) {
-    throw new TrainingGraphError('buildEvalGraph: the forward added dropout masks; pass rate 0 (or noDropout) for eval graphs.');
+    throw new TrainingGraphError(
+      'buildEvalGraph: the forward added dropout masks; pass rate 0 (or noDropout) for eval graphs.',
+    );
   }
-  return { graph: g, bytes: serializeModel(g), inputNames: g.inputs.map((v) => v.name), outputNames: g.outputs.map((v) => v.name) };
+  return {
+    graph: g,
+    bytes: serializeModel(g),
+    inputNames: g.inputs.map((v) => v.name),
+    outputNames: g.outputs.map((v) => v.name),
+  };
 }
 
-function declareParams(g: Graph, trainable: readonly TrainableSpec[], frozen: readonly FrozenSpec[], dtype: TrainingDType): Map<string, Value> {
+function declareParams(
+  g: Graph,
+  trainable: readonly TrainableSpec[],
+  frozen: readonly FrozenSpec[],
+  dtype: TrainingDType,
+): Map<string, Value> {
   const params = new Map<string, Value>();
   for (const p of [...trainable, ...frozen]) params.set(p.name, g.input(p.name, dtype, p.shape));
   return params;
@@ -158,11 +173,15 @@ function checkNames(trainable: readonly TrainableSpec[], frozen: readonly Frozen
   const seen = new Set<string>();
   for (const p of [...trainable, ...frozen]) {
     if (seen.has(p.name)) {
-      throw new TrainingGraphError(`parameter '${p.name}' is listed twice (trainable and frozen, or repeated); list each parameter once.`);
+      throw new TrainingGraphError(
+        `parameter '${p.name}' is listed twice (trainable and frozen, or repeated); list each parameter once.`,
+      );
     }
     seen.add(p.name);
     if (p.shape.some((d) => !Number.isInteger(d) || d <= 0)) {
-      throw new TrainingGraphError(`parameter '${p.name}' has shape [${p.shape.join(', ')}]; parameter dims must be positive integers.`);
+      throw new TrainingGraphError(
+        `parameter '${p.name}' has shape [${p.shape.join(', ')}]; parameter dims must be positive integers.`,
+      );
     }
   }
 }

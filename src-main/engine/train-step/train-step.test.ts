@@ -129,7 +129,9 @@ describe('training step (forward + grad + clip + AdamW in one graph)', () => {
     const b = batch();
     const wrong = { ...b, x: hostTensor('float32', new Float32Array(N * 3), [N, 3]) };
     await expect(s.trainStep(wrong)).rejects.toThrow(FeedError);
-    await expect(s.trainStep(wrong)).rejects.toThrow(/Input 'x': expected float32 \[batch, 4\], got float32 \[8, 3\]; dim 1 must be 4/);
+    await expect(s.trainStep(wrong)).rejects.toThrow(
+      /Input 'x': expected float32 \[batch, 4\], got float32 \[8, 3\]; dim 1 must be 4/,
+    );
     const badBatch = { ...b, y: hostTensor('float32', new Float32Array(4 * OUT), [4, OUT]) };
     await expect(s.trainStep(badBatch)).rejects.toThrow(/Input 'y'.*'batch'.*is 8 in input 'x' but 4 here/);
     const { y: _y, ...missing } = b;
@@ -140,10 +142,22 @@ describe('training step (forward + grad + clip + AdamW in one graph)', () => {
 
   it('refuses a graph with nothing trainable and points to buildEvalGraph', () => {
     expect(() =>
-      buildTrainingGraph({ forward: mlpForward(0), trainable: [], frozen: MLP_PARAMS, adamw: DEFAULT_ADAMW, clipNorm: 1 }),
+      buildTrainingGraph({
+        forward: mlpForward(0),
+        trainable: [],
+        frozen: MLP_PARAMS,
+        adamw: DEFAULT_ADAMW,
+        clipNorm: 1,
+      }),
     ).toThrow(TrainingGraphError);
     expect(() =>
-      buildTrainingGraph({ forward: mlpForward(0), trainable: [], frozen: MLP_PARAMS, adamw: DEFAULT_ADAMW, clipNorm: 1 }),
+      buildTrainingGraph({
+        forward: mlpForward(0),
+        trainable: [],
+        frozen: MLP_PARAMS,
+        adamw: DEFAULT_ADAMW,
+        clipNorm: 1,
+      }),
     ).toThrow(/buildEvalGraph/);
   });
 
@@ -159,7 +173,12 @@ describe('training step (forward + grad + clip + AdamW in one graph)', () => {
     const backwardReadsX = (nodes: typeof built.graph.nodes): boolean =>
       nodes.some((n) => n.name.startsWith('grad/') && n.inputs.some((i) => i?.name === 'x'));
     expect(backwardReadsX(built.graph.nodes)).toBe(false);
-    const full = buildTrainingGraph({ forward: mlpForward(0), trainable: MLP_PARAMS, adamw: DEFAULT_ADAMW, clipNorm: 1 });
+    const full = buildTrainingGraph({
+      forward: mlpForward(0),
+      trainable: MLP_PARAMS,
+      adamw: DEFAULT_ADAMW,
+      clipNorm: 1,
+    });
     expect(backwardReadsX(full.graph.nodes)).toBe(true);
     expect(built.outputNames).not.toContain('l1.weight.new');
     expect(built.outputNames).toContain('l2.weight.new');
