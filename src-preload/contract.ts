@@ -292,6 +292,7 @@ export type ApiEvent =
       readonly probe: ProviderProbe;
     }
   | { readonly type: 'datasets.import'; readonly path: string; readonly progress: ImportProgress }
+  | TrainApiEvent
   | {
       readonly type: 'system.log';
       readonly level: 'info' | 'warn' | 'error';
@@ -320,3 +321,373 @@ export const HTTP_API_PREFIX = '/api/';
 export const WS_EVENTS_PATH = '/api/events';
 /** Request header carrying the per-launch token in browser mode. */
 export const TOKEN_HEADER = 'x-mts-token';
+
+// ---------------------------------------------------------------------------------------------------------
+// Train, Runs, Playground and Export screens. A further `ApiMethods` block (TypeScript merges it into the
+// table above); the shapes mirror the engine's TrainEvent and the train/playground services' results.
+
+export type FreezePresetName = 'full' | 'heads-only' | 'freeze-classifier' | 'freeze-ner' | 'frozen';
+export type TrainDevice = 'auto' | ExecutionProviderName;
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+/** Any JSON value (a run's stored config). */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
+/** What a person chooses on the Train screen; omitted fields take the reference recipe's defaults. */
+export interface TrainRequest {
+  readonly projectId: ProjectId;
+  readonly datasetId: DatasetId;
+  /** Hugging Face BERT folder on the machine running the backend, or an earlier run's checkpoint. */
+  readonly modelDir: string;
+  readonly name?: string;
+  readonly preset?: FreezePresetName;
+  readonly freezeEmbeddings?: boolean;
+  readonly freezeBottomLayers?: number;
+  readonly lr?: number;
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly maxLength?: number;
+  /** Loss weight per task; 0 leaves that task out. */
+  readonly taskWeights?: { readonly classification: number; readonly ner: number };
+  readonly device?: TrainDevice;
+  readonly seed?: number;
+  /** Stop after this many optimizer steps (0 = all epochs). */
+  readonly maxSteps?: number;
+  /** Evaluate every N steps as well as at each epoch end (0 = epochs only). */
+  readonly evalEverySteps?: number;
+  readonly threads?: number;
+}
+
+/** A request with every default filled in (what the run will use). */
+export type TrainSettings = Required<Omit<TrainRequest, 'name' | 'threads'>> &
+  Pick<TrainRequest, 'name' | 'threads'>;
+
+/** The pre-start summary: what trains, on how much data, and why the run may not start. */
+export interface TrainPlanInfo {
+  readonly settings: TrainSettings;
+  readonly model: {
+    readonly dir: string;
+    readonly layers: number;
+    readonly hidden: number;
+    readonly maxPositions: number;
+  } | null;
+  readonly tasks: { readonly classification: boolean; readonly ner: boolean };
+  readonly classLabels: readonly string[];
+  readonly entityTypes: readonly string[];
+  /** null when the model folder or the preset cannot be used (see refusals). */
+  readonly params: {
+    readonly trainable: number;
+    readonly frozen: number;
+    readonly trainableGroups: readonly string[];
+    readonly frozenGroups: readonly string[];
+  } | null;
+  readonly counts: {
+    readonly train: number;
+    readonly dev: number;
+    readonly trainByClass: Readonly<Record<string, number>>;
+    readonly devByClass: Readonly<Record<string, number>>;
+    readonly trainByType: Readonly<Record<string, number>>;
+    readonly devByType: Readonly<Record<string, number>>;
+  };
+  /** Each says how to fix it; empty means `train.start` would start. */
+  readonly refusals: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export interface StepLossesInfo {
+  readonly total: number;
+  readonly classification?: number;
+  readonly ner?: number;
+}
+
+export interface PrfRow {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
+export interface ClassEvalInfo {
+  readonly accuracy: number;
+  readonly macroF1: number;
+  readonly perClass: readonly (PrfRow & { readonly label: string })[];
+  /** `confusion[i][j]`: examples of labels[i] predicted as labels[j]. */
+  readonly confusion: readonly (readonly number[])[];
+  readonly labels: readonly string[];
+}
+
+export interface EntityEvalInfo {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly perType: readonly (PrfRow & { readonly type: string })[];
+}
+
+export interface EvalInfo {
+  readonly classification?: ClassEvalInfo;
+  readonly ner?: EntityEvalInfo;
+  readonly loss?: StepLossesInfo;
+}
+
+/** Live progress of a training (the engine's TrainEvent). */
+export type TrainProgress =
+  | {
+      readonly type: 'started';
+      readonly device: {
+        readonly requested: string;
+        readonly used: string;
+        readonly notUsed: readonly { readonly device: string; readonly reason: string }[];
+      };
+      readonly trainExamples: number;
+      readonly devExamples: number;
+      readonly trainableParams: number;
+      readonly totalSteps: number;
+      readonly resumedFromStep: number;
+    }
+  | {
+      readonly type: 'step';
+      readonly step: number;
+      readonly totalSteps: number;
+      readonly epoch: number;
+      readonly losses: StepLossesInfo;
+      readonly lr: number;
+      readonly gradNorm: number;
+      readonly samplesPerSec: number;
+      readonly etaSec: number;
+    }
+  | {
+      readonly type: 'eval';
+      readonly step: number;
+      readonly epoch: number;
+      readonly metrics: EvalInfo;
+      readonly isBest: boolean;
+    }
+  | { readonly type: 'checkpoint'; readonly step: number; readonly path: string; readonly best: boolean }
+  | {
+      readonly type: 'finished';
+      readonly status: 'completed' | 'cancelled' | 'early-stopped';
+      readonly steps: number;
+      readonly seconds: number;
+      readonly best: { readonly metric: string; readonly value: number | null; readonly step: number };
+    }
+  | { readonly type: 'error'; readonly message: string };
+
+/**
+ * `train.progress`: one training event (step events are thinned to a few per second; every other kind is
+ * sent). `train.status`: the run's status changed.
+ */
+export type TrainApiEvent =
+  | { readonly type: 'train.progress'; readonly runId: RunId; readonly progress: TrainProgress }
+  | {
+      readonly type: 'train.status';
+      readonly runId: RunId;
+      readonly status: RunStatus;
+      readonly error?: string;
+    };
+
+/** A metric value at the step it was measured; null for a diverged (NaN) value. */
+export interface MetricPointInfo {
+  readonly value: number | null;
+  readonly step: number;
+}
+
+/** One row of the run history. */
+export interface RunInfo {
+  readonly id: RunId;
+  readonly projectId: ProjectId;
+  /** null for runs recorded by other tools (no dataset in this app). */
+  readonly datasetId: DatasetId | null;
+  readonly name: string;
+  readonly preset: string;
+  readonly modelPath: string;
+  /** SHA-256 of the training data snapshot. */
+  readonly dataHash: string;
+  readonly deviceRequested: string;
+  readonly deviceUsed: string | null;
+  /** Why other devices were not used. */
+  readonly deviceReason: string | null;
+  readonly status: RunStatus;
+  readonly error: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  /** Wall time from start to end (or to now while running); null before it starts. */
+  readonly durationSec: number | null;
+  /** Best dev value per headline metric (e.g. 'classification.accuracy', 'ner.f1'). */
+  readonly best: Readonly<Record<string, MetricPointInfo>>;
+}
+
+export interface ArtifactInfo {
+  readonly kind: 'checkpoint' | 'export';
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly createdAt: string;
+}
+
+export interface RunDetailInfo {
+  readonly run: RunInfo;
+  readonly config: JsonValue;
+  readonly timings: Readonly<Record<string, number>>;
+  readonly artifacts: readonly ArtifactInfo[];
+  /** The evaluation of the best checkpoint (confusion matrix, per-class and per-type P/R/F1), when stored. */
+  readonly evaluation: { readonly step: number; readonly metrics: EvalInfo } | null;
+  /** Why there is no evaluation (e.g. the run failed before evaluating); null when there is one. */
+  readonly evaluationNote: string | null;
+}
+
+/** One chart series (uPlot-ready columns). Per-label metrics are named `<name>:<label>`. */
+export interface CurveInfo {
+  readonly name: string;
+  readonly split: string;
+  readonly steps: readonly number[];
+  readonly values: readonly (number | null)[];
+}
+
+export interface RunCurvesInfo {
+  readonly runId: RunId;
+  readonly status: RunStatus;
+  readonly curves: readonly CurveInfo[];
+}
+
+export interface RunComparisonInfo {
+  readonly runs: readonly {
+    readonly runId: RunId;
+    readonly name: string;
+    readonly status: RunStatus;
+    readonly preset: string;
+    readonly deviceUsed: string | null;
+    readonly best: Readonly<Record<string, MetricPointInfo>>;
+    /** Keyed `split/name`. */
+    readonly last: Readonly<Record<string, MetricPointInfo>>;
+  }[];
+  /** Only the config fields that differ; values in the order of `runs`, null where a run lacks the field. */
+  readonly configDiff: readonly { readonly path: string; readonly values: readonly JsonValue[] }[];
+  readonly sameData: boolean;
+}
+
+export interface ClassMistakeInfo {
+  readonly exampleId: ExampleId;
+  readonly text: string;
+  readonly gold: string;
+  readonly predicted: string;
+  readonly confidence: number;
+  readonly goldProb: number;
+}
+
+export interface EntityMistakeInfo {
+  readonly exampleId: ExampleId;
+  readonly text: string;
+  readonly kind: 'missed' | 'spurious' | 'wrong-type';
+  readonly start: number;
+  readonly end: number;
+  readonly type: string;
+  readonly predictedType: string | null;
+  readonly confidence: number | null;
+}
+
+export interface RunMistakesInfo {
+  readonly runId: RunId;
+  readonly devExamples: number;
+  readonly classificationErrors: number;
+  readonly entityErrors: number;
+  readonly classification: readonly ClassMistakeInfo[];
+  readonly entities: readonly EntityMistakeInfo[];
+  /** The labels changed since the run trained: the mistakes use today's labels. */
+  readonly dataChanged: boolean;
+}
+
+export interface PredictionInfo {
+  readonly label: string | null;
+  /** In the model's label order. */
+  readonly classProbs: readonly { readonly label: string; readonly prob: number }[];
+  /** `text.slice(start, end) === text` for each. */
+  readonly entities: readonly {
+    readonly start: number;
+    readonly end: number;
+    readonly type: string;
+    readonly text: string;
+    readonly confidence: number;
+  }[];
+  /** WordPiece tokens; specials ([CLS], [SEP]) have start = end = 0. */
+  readonly tokens: readonly {
+    readonly token: string;
+    readonly start: number;
+    readonly end: number;
+    readonly special: boolean;
+    readonly classified: boolean;
+  }[];
+  /** The classifier saw only the first maxLength tokens. */
+  readonly truncated: boolean;
+}
+
+export interface NearestInfo {
+  readonly devExamples: number;
+  readonly neighbours: readonly {
+    readonly exampleId: ExampleId;
+    readonly text: string;
+    readonly classLabel: string | null;
+    readonly similarity: number;
+  }[];
+}
+
+export interface ExportRunInput {
+  readonly runId: RunId;
+  /** Absolute path of an existing folder on the machine running the backend; the bundle becomes a folder inside it. */
+  readonly folder: string;
+  /** Bundle folder name inside `folder` (default "<run name>-run<id>"); may not leave `folder`. */
+  readonly name?: string;
+  /** Replace an existing bundle of that name (only after the new one passed its parity check). */
+  readonly overwrite?: boolean;
+}
+
+export interface ExportResultInfo {
+  readonly outDir: string;
+  /** Bundle-relative file names with their sizes. */
+  readonly files: readonly { readonly name: string; readonly bytes: number }[];
+  /** Largest difference per exported output between the bundle and the in-app predictor. */
+  readonly parity: readonly { readonly file: string; readonly output: string; readonly maxAbsDiff: number }[];
+  /** The largest of them; an export above the engine's tolerance fails instead of returning. */
+  readonly worstParity: number;
+  /** SHA-256 over the bundle's files, as recorded with the run. */
+  readonly sha256: string;
+}
+
+type RunRef = { readonly runId: RunId };
+
+export interface ApiMethods {
+  /** The pre-start summary; never starts anything. */
+  'train.plan': { readonly input: TrainRequest; readonly output: TrainPlanInfo };
+  /** Starts a training (refused with the plan's reasons); follow it through `train.*` events. */
+  'train.start': {
+    readonly input: TrainRequest;
+    readonly output: { readonly run: RunInfo; readonly plan: TrainPlanInfo; readonly truncated: number };
+  };
+  /** Stops the running training within one step; it ends 'cancelled' and keeps its best checkpoint. */
+  'train.cancel': { readonly input: RunRef; readonly output: { readonly runId: RunId } };
+  /** The run training in this app now, if any (lets a reopened Train screen follow it). */
+  'train.active': { readonly input: NoInput; readonly output: { readonly run: RunInfo | null } };
+  /** A project's runs, newest first. */
+  'runs.list': { readonly input: { readonly projectId: ProjectId }; readonly output: readonly RunInfo[] };
+  'runs.get': { readonly input: RunRef; readonly output: RunDetailInfo };
+  'runs.curves': {
+    readonly input: RunRef & { readonly names?: readonly string[] };
+    readonly output: RunCurvesInfo;
+  };
+  'runs.compare': { readonly input: { readonly runIds: readonly RunId[] }; readonly output: RunComparisonInfo };
+  /** Dev examples the run's best checkpoint gets wrong, most confident first. */
+  'runs.mistakes': { readonly input: RunRef & { readonly limit?: number }; readonly output: RunMistakesInfo };
+  'playground.predict': { readonly input: RunRef & { readonly text: string }; readonly output: PredictionInfo };
+  'playground.nearest': {
+    readonly input: RunRef & { readonly text: string; readonly k?: number };
+    readonly output: NearestInfo;
+  };
+  /** Writes the run's export bundle and checks it against the in-app predictor. */
+  'export.run': { readonly input: ExportRunInput; readonly output: ExportResultInfo };
+}

@@ -6,6 +6,9 @@
 import { createDispatcher, type Dispatch } from './contract-impl-dispatch';
 import { dataMethods } from './contract-impl-data';
 import { lazyDb, type DbHandle } from './contract-impl-db';
+import { playgroundMethods } from './contract-impl-playground';
+import { exportMethods, runsMethods } from './contract-impl-runs';
+import { trainMethods } from './contract-impl-train';
 import type { MethodTable, ServiceContext } from './contract-impl-types';
 import { systemMethods, type ChildCommand } from './system';
 
@@ -21,6 +24,10 @@ export function createMethodTable(deps: AppDeps, db: DbHandle): MethodTable {
   return {
     ...systemMethods({ probeChild: deps.probeChild }),
     ...dataMethods(db),
+    ...trainMethods(db),
+    ...runsMethods(db),
+    ...exportMethods(db),
+    ...playgroundMethods(db),
   } satisfies MethodTable;
 }
 

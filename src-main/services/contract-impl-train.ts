@@ -1,0 +1,96 @@
+/**
+ * Wiring of the training service (services/train) to the contract: the pre-start plan, start, cancel and the
+ * active run. Training events become `train.progress` / `train.status` events for every connected UI.
+ */
+import { z } from 'zod';
+import type { ApiEvent, DatasetId, ProjectId, TrainPlanInfo, TrainProgress } from '../../src-preload/contract';
+import type { TrainEvent } from '../engine/train';
+import type { DbHandle } from './contract-impl-db';
+import { runId, runInfoOf, toRunInfo } from './contract-impl-runs';
+import { defineMethod, type MethodSlice } from './contract-impl-types';
+import { unwrap } from './errors';
+import { getRun } from './runs';
+import {
+  activeRunId,
+  cancelTraining,
+  RunIdInput,
+  startTraining,
+  trainingPlan,
+  TrainingRequest,
+  type TrainingPlan,
+  type TrainingServiceEvent,
+} from './train';
+
+/** Step events are sent at most this often; evaluations, checkpoints and the end are always sent. */
+const STEP_EVENT_INTERVAL_MS = 150;
+
+/** The contract's view of a plan: the resolved request with branded ids. */
+export function toPlanInfo(plan: TrainingPlan): TrainPlanInfo {
+  const { request, ...rest } = plan;
+  return {
+    ...rest,
+    settings: {
+      ...request,
+      projectId: request.projectId as ProjectId,
+      datasetId: request.datasetId as DatasetId,
+    },
+  };
+}
+
+/** Engine events carry no ids and no typed arrays: they cross as they are. */
+function toProgress(e: TrainEvent): TrainProgress {
+  return e;
+}
+
+/**
+ * Turns service events into API events. Tiny models take thousands of steps a second; the UI needs a few
+ * points a second, and the full curve is in the store (`runs.curves`), so step events are thinned. The
+ * last step of a run is always sent, so the charts end where the run ended.
+ */
+export function trainEventForwarder(
+  emit: (event: ApiEvent) => void,
+  now: () => number = performance.now.bind(performance),
+): (e: TrainingServiceEvent) => void {
+  let lastStep = Number.NEGATIVE_INFINITY;
+  return (e) => {
+    if (e.type === 'status') {
+      emit({
+        type: 'train.status',
+        runId: runId(e.runId),
+        status: e.status,
+        ...(e.error !== undefined && { error: e.error }),
+      });
+      return;
+    }
+    const ev = e.event;
+    if (ev.type === 'step') {
+      const t = now();
+      if (t - lastStep < STEP_EVENT_INTERVAL_MS && ev.step < ev.totalSteps) return;
+      lastStep = t;
+    }
+    emit({ type: 'train.progress', runId: runId(e.runId), progress: toProgress(ev) });
+  };
+}
+
+type TrainMethods = 'train.plan' | 'train.start' | 'train.cancel' | 'train.active';
+
+/** Builds the `train.*` methods over the database in `db`. */
+export function trainMethods(db: DbHandle): MethodSlice<TrainMethods> {
+  return {
+    'train.plan': defineMethod('train.plan', TrainingRequest, async (input) =>
+      toPlanInfo(unwrap(trainingPlan(db.get(), input))),
+    ),
+    'train.start': defineMethod('train.start', TrainingRequest, async (input, ctx) => {
+      const started = unwrap(await startTraining(db.get(), input, { onEvent: trainEventForwarder(ctx.emit) }));
+      return { run: toRunInfo(started.run), plan: toPlanInfo(started.plan), truncated: started.truncated };
+    }),
+    'train.cancel': defineMethod('train.cancel', RunIdInput, async (input) => ({
+      runId: runId(unwrap(cancelTraining(db.get(), input)).runId),
+    })),
+    'train.active': defineMethod('train.active', z.strictObject({}), async () => {
+      const id = activeRunId();
+      if (id === null) return { run: null };
+      return { run: runInfoOf(db.get(), unwrap(getRun(db.get(), { runId: id })).run) };
+    }),
+  };
+}
