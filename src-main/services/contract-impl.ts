@@ -4,6 +4,7 @@
  * fails to compile until both sides agree.
  */
 import { createDispatcher, type Dispatch } from './contract-impl-dispatch';
+import { annotateMethods } from './contract-impl-annotate';
 import { dataMethods } from './contract-impl-data';
 import { lazyDb, type DbHandle } from './contract-impl-db';
 import { playgroundMethods } from './contract-impl-playground';
@@ -24,6 +25,7 @@ export function createMethodTable(deps: AppDeps, db: DbHandle): MethodTable {
   return {
     ...systemMethods({ probeChild: deps.probeChild }),
     ...dataMethods(db),
+    ...annotateMethods(db),
     ...trainMethods(db),
     ...runsMethods(db),
     ...exportMethods(db),
