@@ -200,45 +200,65 @@ async function follow(
 ): Promise<Result<TrainingOutcome>> {
   const t0 = performance.now();
   const recorder = new MetricRecorder(db, runId);
-  const emit = (e: TrainingServiceEvent): void => runtime.onEvent?.(e);
+  const emit = (e: TrainingServiceEvent): void => {
+    try {
+      runtime.onEvent?.(e);
+    } catch (err) {
+      // A broken listener (a closed window) must not stop the training; it is reported, not hidden.
+      console.error(`[mts] training event listener failed on ${e.type} of run ${runId}:`, err);
+    }
+  };
+  // Progress that cannot be stored (disk full, database closed) stops the run: it would be unrecorded work.
+  const halt = new AbortController();
+  let persistError: unknown = null;
   const setStatus = (status: RunStatus, extra: Omit<Parameters<typeof updateRunStatus>[2], 'status'> = {}): Run => {
     const run = updateRunStatus(db, runId, { status, ...extra });
     emit({ type: 'status', runId, status, ...(extra.error !== undefined && { error: extra.error }) });
     return run;
   };
   const onEvent = (event: TrainEvent): void => {
-    if (event.type === 'started') {
-      const reasons = event.device.notUsed.map((n) => `${n.device}: ${n.reason}`).join('; ');
-      setStatus('running', {
-        deviceUsed: event.device.used,
-        ...(reasons !== '' && { deviceReason: reasons }),
-        timings: { startupSec: (performance.now() - t0) / 1000 },
-      });
+    try {
+      if (event.type === 'started') {
+        const reasons = event.device.notUsed.map((n) => `${n.device}: ${n.reason}`).join('; ');
+        setStatus('running', {
+          deviceUsed: event.device.used,
+          ...(reasons !== '' && { deviceReason: reasons }),
+          timings: { startupSec: (performance.now() - t0) / 1000 },
+        });
+      }
+      recorder.onEvent(event);
+    } catch (err) {
+      persistError ??= err;
+      halt.abort();
     }
-    recorder.onEvent(event);
     emit({ type: 'train', runId, event });
   };
+  const fail = (message: string): TrainingOutcome => ({
+    run: setStatus('failed', { error: message, timings: { totalSec: (performance.now() - t0) / 1000 } }),
+    result: null,
+  });
+  const persistMessage = (): string =>
+    `Training stopped because its progress could not be saved: ${persistError instanceof Error ? persistError.message : String(persistError)}. Check free disk space and that the project database is writable.`;
   return guardAsync(async () => {
     let result: TrainResult;
     try {
       result = await trainInWorker(job, {
         onEvent,
-        signal,
+        signal: AbortSignal.any([signal, halt.signal]),
         ...(runtime.workerScript && { script: runtime.workerScript }),
       });
     } catch (err) {
       recorder.flush();
+      if (persistError !== null) return fail(persistMessage());
       const message =
         err instanceof TrainingFailedError
           ? `${err.causeName}: ${err.message}`
           : err instanceof Error
             ? err.message
             : String(err);
-      return {
-        run: setStatus('failed', { error: message, timings: { totalSec: (performance.now() - t0) / 1000 } }),
-        result: null,
-      };
+      return fail(message);
     }
+    if (persistError !== null) return fail(persistMessage());
     recorder.flush();
     if (result.bestCheckpoint)
       addArtifact(db, {
