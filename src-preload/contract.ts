@@ -75,6 +75,8 @@ export interface AboutInfo {
   readonly platform: { readonly os: string; readonly arch: string; readonly release: string };
   readonly cpu: { readonly model: string; readonly cores: number };
   readonly memory: { readonly totalBytes: number; readonly freeBytes: number };
+  /** Folder of the project database on the backend's machine. */
+  readonly dataDir: string;
   /** Backends the onnxruntime-node binding was built with; `bundled: false` means extra libraries are needed. */
   readonly ortBackends: readonly { readonly name: string; readonly bundled: boolean }[];
 }
@@ -507,13 +509,7 @@ export type TrainDevice = 'auto' | ExecutionProviderName;
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
 /** Any JSON value (a run's stored config). */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** What a person chooses on the Train screen; omitted fields take the reference recipe's defaults. */
 export interface TrainRequest {
@@ -541,8 +537,7 @@ export interface TrainRequest {
 }
 
 /** A request with every default filled in (what the run will use). */
-export type TrainSettings = Required<Omit<TrainRequest, 'name' | 'threads'>> &
-  Pick<TrainRequest, 'name' | 'threads'>;
+export type TrainSettings = Required<Omit<TrainRequest, 'name' | 'threads'>> & Pick<TrainRequest, 'name' | 'threads'>;
 
 /** The pre-start summary: what trains, on how much data, and why the run may not start. */
 export interface TrainPlanInfo {

@@ -21,7 +21,10 @@ describe('createDispatcher', () => {
   it('runs a valid call and returns its value', async () => {
     const result = await dispatch('system.about', {});
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.value).toMatchObject({ runtime: 'node', versions: { onnxruntimeNode: '1.30.0' } });
+    if (result.ok) {
+      expect(result.value).toMatchObject({ runtime: 'node', versions: { onnxruntimeNode: '1.30.0' } });
+      expect(result.value).toMatchObject({ dataDir: fixture.deps.dataDir });
+    }
   });
 
   it('names unknown methods and lists the known ones', async () => {

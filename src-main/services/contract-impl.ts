@@ -23,7 +23,7 @@ export interface AppDeps {
 /** The full method table over an (already created) database handle. */
 export function createMethodTable(deps: AppDeps, db: DbHandle): MethodTable {
   return {
-    ...systemMethods({ probeChild: deps.probeChild }),
+    ...systemMethods({ probeChild: deps.probeChild, dataDir: deps.dataDir }),
     ...dataMethods(db),
     ...annotateMethods(db),
     ...trainMethods(db),

@@ -4,7 +4,7 @@ import type { AboutInfo } from '../../../src-preload/contract';
 import { version as appVersion } from '../../../package.json';
 
 /** Collects the About facts; loads onnxruntime-node lazily to read its version and built-in backends. */
-export async function readAbout(): Promise<AboutInfo> {
+export async function readAbout(dataDir: string): Promise<AboutInfo> {
   const ort = await import('onnxruntime-node');
   const cpus = os.cpus();
   return {
@@ -20,6 +20,7 @@ export async function readAbout(): Promise<AboutInfo> {
     platform: { os: process.platform, arch: process.arch, release: os.release() },
     cpu: { model: cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length },
     memory: { totalBytes: os.totalmem(), freeBytes: os.freemem() },
+    dataDir,
     ortBackends: ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled })),
   };
 }

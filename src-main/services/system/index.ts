@@ -9,6 +9,8 @@ export { ALL_PROVIDERS, DEFAULT_PROBE_TIMEOUT_MS, type ChildCommand } from './pr
 export interface SystemDeps {
   /** How to start the probe child (differs between built JS, Electron and TS tests). */
   readonly probeChild: ChildCommand;
+  /** Shown on the About screen. */
+  readonly dataDir: string;
 }
 
 const providerSchema = z.enum(['cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
@@ -16,7 +18,7 @@ const providerSchema = z.enum(['cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
 /** Builds the `system.*` methods. */
 export function systemMethods(deps: SystemDeps): MethodSlice<'system.about' | 'system.probeProviders'> {
   return {
-    'system.about': defineMethod('system.about', z.strictObject({}), () => readAbout()),
+    'system.about': defineMethod('system.about', z.strictObject({}), () => readAbout(deps.dataDir)),
     'system.probeProviders': defineMethod(
       'system.probeProviders',
       z.strictObject({
