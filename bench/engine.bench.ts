@@ -6,8 +6,9 @@
  * same machine load; prints one JSON object.
  *
  * Options: --batch 32 --seq 64 --threads 2 --rounds 3 --steps 2 --no-torch --no-dropout --preset full
- *          --spinning (ORT's default busy-waiting threads; the engine turns it off),
- *          --torch-passive (PyTorch with OMP_WAIT_POLICY=PASSIVE, its own no-spinning mode),
+ *          --spinning (idle threads busy-wait on both sides: ORT's default and PyTorch's OpenMP default;
+ *          without it the engine's default, no spinning, is paired with OMP_WAIT_POLICY=PASSIVE for PyTorch:
+ *          under CPU contention spinning costs PyTorch up to 4x and ORT ~1.5x, so mixed pairs mislead).
  *          --profile <prefix> (ORT per-node profile; prints the top op types by time).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -35,7 +36,6 @@ const { values: args } = parseArgs({
     'no-dropout': { type: 'boolean', default: false },
     profile: { type: 'string' },
     spinning: { type: 'boolean', default: false },
-    'torch-passive': { type: 'boolean', default: false },
   },
 });
 const B = Number(args.batch);
@@ -114,8 +114,8 @@ class TorchServer {
   }
   static async start(): Promise<{ server: TorchServer; version: string }> {
     const script = join(root, 'scripts/ref/bench_torch_train.py');
-    // OMP_WAIT_POLICY=PASSIVE is PyTorch's counterpart of ORT's spinning switch (fair comparison under load).
-    const env = args['torch-passive'] ? { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } : process.env;
+    // OMP_WAIT_POLICY=PASSIVE is PyTorch's counterpart of ORT's allow_spinning=0: both sides use one policy.
+    const env = args.spinning ? process.env : { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' };
     const argv = [script, '--serve', '--batch', String(B), '--seq', String(T), '--threads', String(threads)];
     const proc = spawn(python, argv, { env });
     proc.stderr.on('data', () => undefined); // torch warnings; the answer is on stdout
@@ -205,7 +205,10 @@ async function main(): Promise<void> {
   const ortRate = rate(ortMs);
   const torchRate = torchMs.length > 0 ? rate(torchMs) : undefined;
   const report = {
-    shape: { batch: B, seq: T, threads, preset: args.preset, dropout: !args['no-dropout'], ortSpinning: args.spinning },
+    shape: { batch: B, seq: T, threads, preset: args.preset, dropout: !args['no-dropout'] },
+    idleThreads: args.spinning
+      ? 'spin (ORT default, OpenMP default)'
+      : 'sleep (ORT allow_spinning=0, OMP_WAIT_POLICY=PASSIVE)',
     model: 'MiniLM-shaped random BERT (6x384, 12 heads, FFN 1536, vocab 30522) + mean-pool cls head + token head',
     ort: {
       ...ortRate,
@@ -218,7 +221,7 @@ async function main(): Promise<void> {
       device: ort.session.device,
     },
     torch: torchRate
-      ? { ...torchRate, version: torch!.version, ompWaitPolicy: args['torch-passive'] ? 'PASSIVE' : 'default' }
+      ? { ...torchRate, version: torch!.version }
       : 'skipped (no .venv/bin/python with torch, or --no-torch)',
     ratioSamplesPerSec: torchRate ? round(ortRate.samplesPerSec / torchRate.samplesPerSec, 3) : null,
     target: '>= 3x PyTorch samples/s',
