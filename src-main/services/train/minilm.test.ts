@@ -29,8 +29,8 @@ describe('training service on all-MiniLM-L6-v2', () => {
   it.skipIf(!available)(
     'plans, trains heads-only from silver spans in the store, predicts and lists mistakes',
     async () => {
-      // 120 rows of the spaCy-silver AG News dev sample, written to a temp file (never into the repo).
-      const rows = readFileSync(SILVER, 'utf8').split('\n').filter(Boolean).slice(0, 120);
+      // 80 rows of the spaCy-silver AG News dev sample, written to a temp file (never into the repo).
+      const rows = readFileSync(SILVER, 'utf8').split('\n').filter(Boolean).slice(0, 80);
       const path = join(t.dir, 'sample.jsonl');
       writeFileSync(path, `${rows.join('\n')}\n`);
       const projectId = unwrap(createProject(t.db, { name: 'minilm' })).id;
@@ -48,7 +48,7 @@ describe('training service on all-MiniLM-L6-v2', () => {
         modelDir: MODEL,
         preset: 'heads-only',
         epochs: 1,
-        maxSteps: 6,
+        maxSteps: 4,
         batchSize: 8,
         maxLength: 64,
         lr: 1e-3,
@@ -65,7 +65,7 @@ describe('training service on all-MiniLM-L6-v2', () => {
 
       const { run, result } = unwrap(await runTraining(t.db, request, { runsDir: join(t.dir, 'runs') }));
       expect(run.status).toBe('completed');
-      expect(result!.steps).toBe(6);
+      expect(result!.steps).toBe(4);
       expect(result!.best.metrics?.classification?.labels).toEqual(plan.classLabels);
 
       const p = unwrap(

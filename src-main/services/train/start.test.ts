@@ -91,7 +91,9 @@ describe('startTraining', () => {
     expect(failed.run.error).toMatch(/no-such-worker/);
     expect(activeRunId()).toBeNull();
     // Metrics that cannot be written stop the run instead of training on unrecorded.
-    f.db.exec(`CREATE TEMP TRIGGER no_metrics BEFORE INSERT ON run_metrics BEGIN SELECT RAISE(ABORT, 'simulated disk full'); END`);
+    f.db.exec(
+      `CREATE TEMP TRIGGER no_metrics BEFORE INSERT ON run_metrics BEGIN SELECT RAISE(ABORT, 'simulated disk full'); END`,
+    );
     const unsaved = unwrap(await runTraining(f.db, quickRequest(f, { epochs: 50 })));
     expect(unsaved.run.status).toBe('failed');
     expect(unsaved.run.error).toMatch(/could not be saved: simulated disk full/);

@@ -42,71 +42,7 @@ export async function startTraining(
   input: unknown,
   runtime: TrainingRuntime = {},
 ): Promise<Result<TrainingStarted>> {
-  return guardAsync(async () => {
-    const request = parseInput(TrainingRequest, input, 'training request');
-    const slot = claimSlot();
-    if (!slot)
-      throw new ServiceError(
-        'conflict',
-        'A training is already running in this app; only one runs at a time. Wait for it to finish or cancel it.',
-      );
-    try {
-      const { plan, data, nerTags } = buildPlan(db, request);
-      if (plan.refusals.length > 0) {
-        throw new ServiceError(
-          'invalid_input',
-          `The run cannot start:\n- ${plan.refusals.join('\n- ')}`,
-          plan.refusals,
-        );
-      }
-      const tokenizer = WordPieceTokenizer.fromDir(request.modelDir);
-      const opts = { classLabels: plan.classLabels, nerTags, maxLength: request.maxLength, hasNer: plan.tasks.ner };
-      const train = await prepareInChunks(data.train, tokenizer, opts);
-      const dev = await prepareInChunks(data.dev, tokenizer, opts);
-      const dataHash = unwrap(dataSnapshotHash(db, { datasetIds: [request.datasetId] }));
-      const config = trainerConfig(request);
-      const run = createRun(db, {
-        projectId: request.projectId,
-        name: request.name ?? `${request.preset} ${basename(resolve(request.modelDir))}`,
-        config: {
-          request,
-          trainer: config,
-          datasetId: request.datasetId,
-          classLabels: plan.classLabels,
-          nerTags,
-          counts: plan.counts,
-        },
-        preset: request.preset,
-        modelPath: resolve(request.modelDir),
-        dataHash,
-        deviceRequested: request.device,
-      });
-      const outDir = join(runtime.runsDir ?? defaultRunsDir(db), `run-${run.id}`);
-      const job: TrainJob = {
-        modelDir: request.modelDir,
-        train: train.examples,
-        dev: dev.examples,
-        classLabels: plan.classLabels,
-        nerTags,
-        config,
-        outDir,
-        resume: false,
-        provenance: {
-          runId: run.id,
-          datasetId: request.datasetId,
-          dataHash,
-          preset: request.preset,
-          model: run.modelPath,
-        },
-      };
-      const done = follow(db, run.id, job, slot.signal, runtime).finally(() => slot.release());
-      slot.attach(run.id, done);
-      return { run, plan, outDir, truncated: train.truncated + dev.truncated };
-    } catch (err) {
-      slot.release();
-      throw err;
-    }
-  });
+  return guardAsync(async () => (await begin(db, input, runtime)).started);
 }
 
 /** startTraining, then waits for the end (CLI and tests). */
@@ -115,11 +51,75 @@ export async function runTraining(
   input: unknown,
   runtime: TrainingRuntime = {},
 ): Promise<Result<TrainingOutcome>> {
-  const started = await startTraining(db, input, runtime);
-  if (!started.ok) return started;
-  return (
-    completionOf(started.value.run.id) ?? { ok: true, value: { run: getRun(db, started.value.run.id), result: null } }
-  );
+  const begun = await guardAsync(() => begin(db, input, runtime));
+  return begun.ok ? begun.value.done : begun;
+}
+
+interface Begun {
+  readonly started: TrainingStarted;
+  readonly done: Promise<Result<TrainingOutcome>>;
+}
+
+async function begin(db: Db, input: unknown, runtime: TrainingRuntime): Promise<Begun> {
+  const request = parseInput(TrainingRequest, input, 'training request');
+  const slot = claimSlot();
+  if (!slot)
+    throw new ServiceError(
+      'conflict',
+      'A training is already running in this app; only one runs at a time. Wait for it to finish or cancel it.',
+    );
+  try {
+    const { plan, data, nerTags } = buildPlan(db, request);
+    if (plan.refusals.length > 0) {
+      throw new ServiceError('invalid_input', `The run cannot start:\n- ${plan.refusals.join('\n- ')}`, plan.refusals);
+    }
+    const tokenizer = WordPieceTokenizer.fromDir(request.modelDir);
+    const opts = { classLabels: plan.classLabels, nerTags, maxLength: request.maxLength, hasNer: plan.tasks.ner };
+    const train = await prepareInChunks(data.train, tokenizer, opts);
+    const dev = await prepareInChunks(data.dev, tokenizer, opts);
+    const dataHash = unwrap(dataSnapshotHash(db, { datasetIds: [request.datasetId] }));
+    const config = trainerConfig(request);
+    const run = createRun(db, {
+      projectId: request.projectId,
+      name: request.name ?? `${request.preset} ${basename(resolve(request.modelDir))}`,
+      config: {
+        request,
+        trainer: config,
+        datasetId: request.datasetId,
+        classLabels: plan.classLabels,
+        nerTags,
+        counts: plan.counts,
+      },
+      preset: request.preset,
+      modelPath: resolve(request.modelDir),
+      dataHash,
+      deviceRequested: request.device,
+    });
+    const outDir = join(runtime.runsDir ?? defaultRunsDir(db), `run-${run.id}`);
+    const job: TrainJob = {
+      modelDir: request.modelDir,
+      train: train.examples,
+      dev: dev.examples,
+      classLabels: plan.classLabels,
+      nerTags,
+      config,
+      outDir,
+      resume: false,
+      provenance: {
+        runId: run.id,
+        datasetId: request.datasetId,
+        dataHash,
+        preset: request.preset,
+        model: run.modelPath,
+      },
+    };
+    const done = follow(db, run.id, job, slot.signal, runtime).finally(() => slot.release());
+    slot.attach(run.id, done);
+    return { started: { run, plan, outDir, truncated: train.truncated + dev.truncated }, done };
+  } catch (err) {
+    slot.release();
+    throw err;
+  }
 }
 
 /** Resolves when the given run ends; for a run not training in this process, at once with its stored row. */
