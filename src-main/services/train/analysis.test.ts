@@ -7,6 +7,7 @@ import { PredictorCache } from '../playground/cache';
 import { runCheckpointDir } from './artifacts';
 import { compareRuns, runCurves } from './curves';
 import { entityMistakes, runMistakes } from './mistakes';
+import { trainingPlan } from './plan';
 import { runTraining } from './start';
 import { quickRequest, trainedFixture, type TrainFixture } from './testing';
 
@@ -100,5 +101,30 @@ describe('runMistakes', () => {
       ['wrong-type', 'ORG', 'LOC', 0.8],
       ['spurious', 'PER', 'PER', 0.6],
     ]);
+  });
+});
+
+describe('continuing from a run', () => {
+  it('plans and trains from an earlier run’s best checkpoint, recording it as the model', async () => {
+    const modelDir = runCheckpointDir(f.db, f.runId);
+    const plan = unwrap(trainingPlan(f.db, quickRequest(f, { modelDir })));
+    expect(plan.refusals).toEqual([]);
+    expect(plan.model).toMatchObject({ dir: modelDir, layers: 1, hidden: 16 });
+    const { run, result } = unwrap(await runTraining(f.db, quickRequest(f, { modelDir, epochs: 1 })));
+    expect(run).toMatchObject({ status: 'completed', modelPath: modelDir });
+    expect(result!.steps).toBe(3);
+    // Same labels as the first run: its heads are kept, so a (nearly) zero learning rate predicts as run 1 did.
+    const still = unwrap(await runTraining(f.db, quickRequest(f, { modelDir, epochs: 1, lr: 1e-12 })));
+    const texts = ['John Smith won the game in Paris.', 'Shares of Google fell on Monday.'];
+    const probs = async (dir: string): Promise<number[]> => {
+      const p = await loadPredictor(dir);
+      const out = await p.predictor.predict(texts);
+      await p.release();
+      return out.flatMap((o) => (o.ok ? o.classProbs.map((c) => c.prob) : []));
+    };
+    const before = await probs(modelDir);
+    const after = await probs(runCheckpointDir(f.db, still.run.id));
+    expect(after).toHaveLength(4);
+    after.forEach((p, i) => expect(p).toBeCloseTo(before[i]!, 5));
   });
 });
