@@ -8,11 +8,13 @@ import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 
 const root = import.meta.dirname;
+// MTS_OUT_DIR lets a test run build into its own folder (scripts/e2e.mjs), so parallel builds cannot race.
+const out = resolve(root, process.env.MTS_OUT_DIR ?? 'out');
 
 export default defineConfig({
   main: {
     build: {
-      outDir: resolve(root, 'out/main'),
+      outDir: resolve(out, 'main'),
       rolldownOptions: {
         input: {
           index: resolve(root, 'src-main/electron/index.ts'),
@@ -26,7 +28,7 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: resolve(root, 'out/preload'),
+      outDir: resolve(out, 'preload'),
       rolldownOptions: {
         input: { index: resolve(root, 'src-preload/index.ts') },
         // Sandboxed preloads cannot be ES modules.
@@ -38,7 +40,7 @@ export default defineConfig({
     root: resolve(root, 'src-renderer'),
     plugins: [svelte()],
     build: {
-      outDir: resolve(root, 'out/renderer'),
+      outDir: resolve(out, 'renderer'),
       rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
     },
   },

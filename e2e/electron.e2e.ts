@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { electronBinary, REPO, SCREENSHOTS } from './support/paths';
+import { electronBinary, OUT_DIR, SCREENSHOTS } from './support/paths';
 
 const binary = electronBinary();
 if (binary === null) {
@@ -13,7 +13,7 @@ if (binary === null) {
 
 describe.skipIf(binary === null)('desktop app (Electron)', () => {
   it('opens the window with the sandboxed renderer and the same UI', async () => {
-    const app = await electron.launch({ executablePath: binary ?? '', args: [path.join(REPO, 'out/main/index.js')] });
+    const app = await electron.launch({ executablePath: binary ?? '', args: [path.join(OUT_DIR, 'main/index.js')] });
     try {
       const page = await app.firstWindow();
       await page.getByRole('navigation', { name: 'Main' }).waitFor();

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// `npm run test:e2e`: rebuild out/ (so the tests drive the current code), then run e2e/*.e2e.ts with
-// Debian's chromium. Pass --no-build to reuse out/ as it is.
+// `npm run test:e2e`: build the app into a private folder (so the tests drive the current code, and a build
+// started by someone else in the same checkout cannot delete it mid-run), then run e2e/*.e2e.ts with
+// Debian's chromium against that build. Pass --no-build to test out/ as it is.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const chromium = process.env.MTS_CHROMIUM ?? '/usr/bin/chromium';
 const isWindows = process.platform === 'win32';
+const reuse = process.argv.includes('--no-build');
 
 if (!existsSync(chromium)) {
   console.error(
@@ -17,15 +19,28 @@ if (!existsSync(chromium)) {
   process.exit(1);
 }
 
+// Inside the repository, so the build resolves node_modules and package.json like out/ does.
+const outDir = reuse ? 'out' : path.join('.tmp', `e2e-out-${process.pid}`);
+const env = { ...process.env, MTS_OUT_DIR: outDir };
+
 function run(command, args) {
-  const result = spawnSync(command, args, { cwd: repo, stdio: 'inherit', shell: isWindows });
+  const result = spawnSync(command, args, { cwd: repo, env, stdio: 'inherit', shell: isWindows });
   return result.status ?? 1;
 }
 
-if (!process.argv.includes('--no-build')) {
-  const status = run(isWindows ? 'npm.cmd' : 'npm', ['run', 'build', '--silent']);
-  if (status !== 0) process.exit(status);
+let status = 0;
+try {
+  if (!reuse)
+    status = run(process.execPath, [path.join(repo, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']);
+  if (status === 0) {
+    status = run(process.execPath, [
+      path.join(repo, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--config',
+      'e2e/vitest.config.ts',
+    ]);
+  }
+} finally {
+  if (!reuse) rmSync(path.join(repo, outDir), { recursive: true, force: true });
 }
-process.exit(
-  run(process.execPath, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'e2e/vitest.config.ts']),
-);
+process.exit(status);

@@ -4,6 +4,8 @@ import path from 'node:path';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = path.join(REPO, 'e2e/screenshots');
+/** The build under test: scripts/e2e.mjs builds into its own folder and passes it as MTS_OUT_DIR. */
+export const OUT_DIR = path.resolve(REPO, process.env.MTS_OUT_DIR ?? 'out');
 export const CHROMIUM = process.env.MTS_CHROMIUM ?? '/usr/bin/chromium';
 
 /** The installed Electron binary, or null when the offline install skipped it (never triggers a download). */
