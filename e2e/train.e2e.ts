@@ -1,0 +1,233 @@
+// Train -> Runs -> Playground -> Export in browser mode, with a tiny random BERT the test writes and a slice of
+// ../shared/data/ag_news/dev.csv (silver-labelled through the API so the NER head has something to learn).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyBert } from '../src-main/engine/model/hf-config-tiny';
+import { launchBrowser, type Browser } from './support/browser';
+import { CHROMIUM, REPO, SCREENSHOTS } from './support/paths';
+import { serveApp, type ServedApp } from './support/serve';
+
+const AG_DEV = path.resolve(REPO, '../shared/data/ag_news/dev.csv');
+const haveData = existsSync(AG_DEV);
+if (!haveData) console.warn(`[e2e] skipping the training flow: ${AG_DEV} is missing (the shared data folder).`);
+
+const SLICE_ROWS = 160;
+const SENTENCE = 'Microsoft shares rose in New York on Monday after Bill Gates spoke in London.';
+
+let app: ServedApp;
+let browser: Browser;
+let page: Page;
+let projectId = 0;
+let datasetId = 0;
+let modelDir = '';
+let devCount = 0;
+const problems: string[] = [];
+
+/** Calls the backend the way the UI does (token header), failing the test on an error result. */
+async function call<T>(method: string, input: unknown): Promise<T> {
+  const res = await fetch(`${app.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-mts-token': app.token },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.code}: ${body.error?.message}`);
+  return body.value as T;
+}
+
+/** The header and the first SLICE_ROWS rows of AG News dev, as a new CSV in the test's data folder. */
+function writeSlice(): string {
+  const lines = readFileSync(AG_DEV, 'utf8').split('\n');
+  const file = path.join(app.dataDir, 'ag-news-slice.csv');
+  writeFileSync(file, `${lines.slice(0, SLICE_ROWS + 1).join('\n')}\n`);
+  return file;
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function go(hash: string): Promise<void> {
+  await page.goto(`${app.origin}/#/${hash}`);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+}
+
+beforeAll(async () => {
+  if (!haveData) return;
+  if (!existsSync(CHROMIUM)) throw new Error(`No chromium at ${CHROMIUM}. Install it (apt-get install -y chromium).`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  app = await serveApp();
+  browser = await launchBrowser();
+  modelDir = writeTinyBert(path.join(app.dataDir, 'tiny-bert'), { layers: 2, hidden: 32, heads: 2, seed: 3 }).dir;
+  const project = await call<{ id: number }>('projects.create', { name: 'News slice' });
+  projectId = project.id;
+  const summary = await call<{ datasetId: number; examples: number }>('datasets.import', {
+    projectId,
+    path: writeSlice(),
+    split: { mode: 'stratified', train: 3, dev: 1, test: 0, seed: 7 },
+  });
+  datasetId = summary.datasetId;
+  await call('annotate.labelDataset', { datasetId });
+  page = await browser.context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(app.url);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe.skipIf(!haveData)('training flow (browser mode)', () => {
+  it('shows the plan, trains one epoch heads-only with live progress, and ends completed', async () => {
+    await go('train');
+    await page.getByTestId('model-dir').fill(modelDir);
+    await expect
+      .poll(() => page.getByTestId('model-status').textContent(), { timeout: 20_000 })
+      .toMatch(/BERT encoder: 2 layers × 32 hidden/);
+    await page.locator('[data-preset="heads-only"]').click();
+    await page.getByText('Custom settings').click();
+    await page.getByTestId('epochs').fill('1');
+    await page.getByTestId('batch-size').fill('16');
+    await page.getByTestId('max-length').fill('64');
+    await page.getByTestId('lr').fill('0.001');
+    await expect.poll(() => page.getByTestId('frozen-groups').textContent()).toMatch(/embeddings.*layer 0.*layer 1/);
+    const plan = page.getByTestId('plan-summary');
+    await expect.poll(() => plan.textContent()).toMatch(/lr 0\.001 · 1 epoch · batch 16 · max 64 tokens/);
+    // 160 rows split 3:1 per class (rounded per class), four classes, silver entity types present.
+    const counts = /(\d+) train · (\d+) dev/.exec((await plan.textContent()) ?? '');
+    expect(Number(counts?.[1]) + Number(counts?.[2])).toBe(SLICE_ROWS);
+    devCount = Number(counts?.[2]);
+    expect(devCount).toBeGreaterThanOrEqual(36);
+    expect(await page.getByTestId('plan-classes').locator('tbody tr').count()).toBe(4);
+    expect(await page.getByTestId('plan-types').locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.locator('[data-device="cpu"][data-status="available"]').waitFor({ timeout: 45_000 });
+    await shot('train-plan');
+
+    await page.getByTestId('train-button').click();
+    const live = page.getByTestId('live-run');
+    await live.waitFor();
+    await expect.poll(() => live.getAttribute('data-status'), { timeout: 90_000 }).toBe('completed');
+    expect(await page.getByTestId('live-device').textContent()).toBe('cpu');
+    await expect.poll(() => page.getByTestId('live-step').textContent()).toMatch(/^(\d+) \/ \1$/);
+    expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThan(0);
+    expect(Number(await page.getByTestId('dev-chart').getAttribute('data-points'))).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('live-summary').textContent()).toMatch(/Finished after \d+ steps/);
+    await shot('train-live');
+  });
+
+  it('lists the run with its metrics, its confusion matrix and per-type scores, and compares two runs', async () => {
+    await go('runs');
+    const table = page.getByTestId('runs-table');
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
+    const row = table.locator('tbody tr').first();
+    await expect.poll(() => row.textContent()).toMatch(/heads-only[\s\S]*tiny-bert[\s\S]*cpu[\s\S]*completed/);
+    await expect.poll(() => row.getByTestId('run-best').textContent()).toMatch(/Accuracy \d+\.\d %/);
+
+    const detail = page.getByTestId('run-detail');
+    await detail.waitFor();
+    const [run] = await call<{ id: number; best: Record<string, { value: number }> }[]>('runs.list', { projectId });
+    const accuracy = `${(run!.best['classification.accuracy']!.value * 100).toFixed(1)} %`;
+    await expect.poll(() => page.getByTestId('eval-accuracy').textContent()).toBe(accuracy);
+    const cells = await page.getByTestId('confusion-matrix').locator('tbody td').allTextContents();
+    expect(cells).toHaveLength(16);
+    expect(cells.reduce((sum, c) => sum + Number(c), 0)).toBe(devCount);
+    expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBe(4);
+    expect(await page.getByTestId('per-type').locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.getByTestId('load-mistakes').click();
+    await expect
+      .poll(() => page.getByTestId('mistakes-summary').textContent(), { timeout: 30_000 })
+      .toMatch(new RegExp(`[\\d,]+ class mistakes and [\\d,]+ entity mismatches in ${devCount} dev examples`));
+    await shot('runs-detail');
+
+    // A second run with another learning rate, started through the API; then compare the two.
+    const second = await call<{ run: { id: number } }>('train.start', {
+      projectId,
+      datasetId,
+      modelDir,
+      preset: 'heads-only',
+      epochs: 1,
+      batchSize: 16,
+      maxLength: 64,
+      lr: 0.003,
+    });
+    await expect
+      .poll(async () => (await call<{ id: number; status: string }[]>('runs.list', { projectId }))[0]?.status, {
+        timeout: 90_000,
+      })
+      .toBe('completed');
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 15_000 }).toBe(2);
+    await page.getByRole('checkbox', { name: `Compare run ${second.run.id}` }).check();
+    await page.getByRole('checkbox', { name: `Compare run ${run!.id}` }).check();
+    await page.getByTestId('compare-button').click();
+    const diff = page.getByTestId('config-diff');
+    await expect
+      .poll(() => diff.textContent(), { timeout: 15_000 })
+      .toMatch(/config\.request\.lr[\s\S]*0\.003[\s\S]*0\.001/);
+    expect(await page.getByTestId('compare-metrics').textContent()).toMatch(/Accuracy/);
+    expect(Number(await page.getByTestId('compare-loss').getAttribute('data-points'))).toBeGreaterThan(0);
+    await shot('runs-compare');
+  });
+
+  it('predicts a pasted sentence in the Playground: class bars, entities in place, tokens, neighbours', async () => {
+    await go('playground');
+    await page.getByTestId('run-select').waitFor();
+    await page.getByTestId('playground-text').fill(SENTENCE);
+    await page.getByTestId('predict-button').click();
+    await page.getByTestId('prediction').waitFor({ timeout: 20_000 });
+    const runId = Number(await page.getByTestId('run-select').inputValue());
+    const expected = await call<{ label: string; entities: { start: number; end: number; type: string }[] }>(
+      'playground.predict',
+      { runId, text: SENTENCE },
+    );
+    expect(await page.getByTestId('predicted-class').textContent()).toBe(expected.label);
+    expect(await page.getByTestId('class-probs').locator('li').count()).toBe(4);
+    const marks = page.getByTestId('entity-text').locator('mark');
+    await expect.poll(() => marks.count()).toBe(expected.entities.length);
+    for (const [i, e] of expected.entities.entries()) {
+      expect(await marks.nth(i).getAttribute('data-type')).toBe(e.type);
+      expect(await marks.nth(i).getAttribute('data-start')).toBe(String(e.start));
+    }
+    if (expected.entities.length === 0) expect(await page.getByTestId('no-entities').isVisible()).toBe(true);
+    // The visible text is the sentence, character for character (entity tags aside).
+    const view = page.getByTestId('entity-text');
+    let shown = (await view.textContent()) ?? '';
+    for (const tag of await view.locator('.tag').allTextContents()) shown = shown.replace(tag, '');
+    expect(shown.trim()).toBe(SENTENCE);
+    expect(await page.getByTestId('tokens').locator('li').first().textContent()).toMatch(/\[CLS\]/);
+    await page.getByTestId('nearest-button').click();
+    await expect.poll(() => page.getByTestId('nearest').locator('ol li').count(), { timeout: 30_000 }).toBe(5);
+    await shot('playground-result');
+  });
+
+  it('exports the chosen run into a folder and shows the files and the parity check', async () => {
+    await go('export');
+    await page.getByTestId('run-select').waitFor();
+    const folder = path.join(app.dataDir, 'exports');
+    mkdirSync(folder, { recursive: true });
+    await page.getByTestId('export-folder').fill(folder);
+    await page.getByTestId('export-name').fill('news-bundle');
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
+    const outDir = path.join(folder, 'news-bundle');
+    expect(await page.getByTestId('export-outdir').textContent()).toBe(outDir);
+    const files = await page.getByTestId('export-files').locator('tbody code').allTextContents();
+    expect(files).toContain('model.onnx');
+    expect(files).toContain('labels.json');
+    for (const f of files) expect(existsSync(path.join(outDir, f)), f).toBe(true);
+    expect(await page.getByTestId('parity-result').textContent()).toMatch(/Parity check passed/);
+    await shot('export-result');
+
+    // Exporting again to the same name is refused with a readable message.
+    await page.getByTestId('export-button').click();
+    await expect
+      .poll(() => page.getByTestId('error-notice').first().textContent(), { timeout: 20_000 })
+      .toMatch(/already exists/);
+    expect(problems.filter((p) => !p.includes('status of 409'))).toEqual([]);
+  });
+});

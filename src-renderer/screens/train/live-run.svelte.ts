@@ -1,0 +1,134 @@
+/** One training followed live: the step and eval events of a run turned into chart columns and counters. */
+import type { CurveInfo, RunId, RunInfo, RunStatus, TrainProgress } from '../../../src-preload/contract';
+
+type Started = Extract<TrainProgress, { type: 'started' }>;
+type Step = Extract<TrainProgress, { type: 'step' }>;
+type Finished = Extract<TrainProgress, { type: 'finished' }>;
+
+/** Loss columns (train split) and dev metric columns, uPlot-ready. */
+export interface LiveSeries {
+  readonly steps: readonly number[];
+  readonly loss: readonly (number | null)[];
+  readonly clsLoss: readonly (number | null)[];
+  readonly nerLoss: readonly (number | null)[];
+  readonly evalSteps: readonly number[];
+  readonly accuracy: readonly (number | null)[];
+  readonly macroF1: readonly (number | null)[];
+  readonly nerF1: readonly (number | null)[];
+}
+
+const EMPTY: LiveSeries = {
+  steps: [],
+  loss: [],
+  clsLoss: [],
+  nerLoss: [],
+  evalSteps: [],
+  accuracy: [],
+  macroF1: [],
+  nerF1: [],
+};
+
+const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
+
+export class LiveRun {
+  status = $state<RunStatus>('queued');
+  error = $state<string | null>(null);
+  started = $state.raw<Started | null>(null);
+  lastStep = $state.raw<Step | null>(null);
+  finished = $state.raw<Finished | null>(null);
+  series = $state.raw<LiveSeries>(EMPTY);
+  /** Set when Cancel was pressed, until the run ends. */
+  cancelling = $state(false);
+
+  constructor(readonly run: RunInfo) {
+    this.status = run.status;
+  }
+
+  get runId(): RunId {
+    return this.run.id;
+  }
+
+  /** True until the run reached a final status. */
+  get active(): boolean {
+    return this.status === 'queued' || this.status === 'running';
+  }
+
+  /** Applies one progress event of this run. */
+  onProgress(p: TrainProgress): void {
+    switch (p.type) {
+      case 'started':
+        this.started = p;
+        break;
+      case 'step': {
+        this.lastStep = p;
+        const s = this.series;
+        this.series = {
+          ...s,
+          steps: [...s.steps, p.step],
+          loss: [...s.loss, finite(p.losses.total)],
+          clsLoss: [...s.clsLoss, finite(p.losses.classification)],
+          nerLoss: [...s.nerLoss, finite(p.losses.ner)],
+        };
+        break;
+      }
+      case 'eval': {
+        const s = this.series;
+        this.series = {
+          ...s,
+          evalSteps: [...s.evalSteps, p.step],
+          accuracy: [...s.accuracy, finite(p.metrics.classification?.accuracy)],
+          macroF1: [...s.macroF1, finite(p.metrics.classification?.macroF1)],
+          nerF1: [...s.nerF1, finite(p.metrics.ner?.f1)],
+        };
+        break;
+      }
+      case 'finished':
+        this.finished = p;
+        break;
+      case 'error':
+        this.error = p.message;
+        break;
+      case 'checkpoint':
+        break;
+    }
+  }
+
+  /** Applies a status change of this run. */
+  onStatus(status: RunStatus, error?: string): void {
+    this.status = status;
+    if (error !== undefined) this.error = error;
+    if (status !== 'running' && status !== 'queued') this.cancelling = false;
+  }
+
+  /** Fills the charts from stored curves (a run that was already going when the screen opened). */
+  seed(curves: readonly CurveInfo[]): void {
+    const get = (split: string, name: string): CurveInfo | undefined =>
+      curves.find((c) => c.split === split && c.name === name);
+    const loss = get('train', 'loss');
+    const steps = loss?.steps ?? [];
+    const acc = get('dev', 'classification.accuracy');
+    const ner = get('dev', 'ner.f1');
+    const evalSteps = (acc ?? ner)?.steps ?? [];
+    this.series = {
+      steps,
+      loss: loss?.values ?? [],
+      clsLoss: valuesAt(steps, get('train', 'loss.classification')),
+      nerLoss: valuesAt(steps, get('train', 'loss.ner')),
+      evalSteps,
+      accuracy: valuesAt(evalSteps, acc),
+      macroF1: valuesAt(evalSteps, get('dev', 'classification.macroF1')),
+      nerF1: valuesAt(evalSteps, ner),
+    };
+  }
+}
+
+/** The curve's values at `steps` (both ascending), null where it has no point. */
+function valuesAt(steps: readonly number[], curve: CurveInfo | undefined): (number | null)[] {
+  const out: (number | null)[] = [];
+  let k = 0;
+  for (const step of steps) {
+    while (curve && k < curve.steps.length && curve.steps[k]! < step) k++;
+    out.push(curve && curve.steps[k] === step ? (curve.values[k] ?? null) : null);
+  }
+  return out;
+}
