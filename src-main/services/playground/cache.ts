@@ -8,6 +8,8 @@ import { WordPieceTokenizer } from '../../engine/tokenizer';
 /** A loaded checkpoint: predictor (with sentence embeddings on) and its tokenizer, for token display. */
 export interface LoadedModel {
   readonly dir: string;
+  /** Folder and weights' modification time: equal keys mean the same weights. */
+  readonly key: string;
   readonly loaded: LoadedPredictor;
   readonly tokenizer: WordPieceTokenizer;
   /** The token limit the classifier sees (the checkpoint's training maxLength). */
@@ -71,7 +73,7 @@ export class PredictorCache {
       this.entries.set(key, hit);
       return hit;
     }
-    const model = load(abs, this.session);
+    const model = load(abs, key, this.session);
     const entry: Entry = { key, model, users: 0, evicted: false };
     // A failed load must not stay cached: the next call retries (e.g. after the folder is fixed).
     model.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
@@ -91,10 +93,10 @@ export class PredictorCache {
   }
 }
 
-async function load(dir: string, session: SessionOptions): Promise<LoadedModel> {
+async function load(dir: string, key: string, session: SessionOptions): Promise<LoadedModel> {
   const loaded = await loadPredictor(dir, { embeddings: true, session });
   const tokenizer = WordPieceTokenizer.fromDir(dir);
-  return { dir, loaded, tokenizer, maxLength: checkpointMaxLength(dir) };
+  return { dir, key, loaded, tokenizer, maxLength: checkpointMaxLength(dir) };
 }
 
 // The same default loadPredictor applies when the checkpoint does not record its training length.

@@ -12,3 +12,4 @@ export {
   type TokenView,
 } from './predict';
 export { PredictorCache, predictorCache, type LoadedModel } from './cache';
+export { cachedPredictions, type KeyedText } from './dev-cache';

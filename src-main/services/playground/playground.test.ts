@@ -6,6 +6,7 @@ import { runCheckpointDir } from '../train/artifacts';
 import { trainedFixture, type TrainFixture } from '../train/testing';
 import { createRun } from '../../store/repos/runs';
 import { PredictorCache } from './cache';
+import { cachedPredictions } from './dev-cache';
 import { nearestExamples, predictText } from './predict';
 
 let f: TrainFixture & { runId: number };
@@ -92,5 +93,23 @@ describe('nearestExamples', () => {
     const sims = r.neighbours.map((n) => n.similarity);
     expect([...sims].sort((x, y) => y - x)).toEqual(sims);
     expect(sims.at(-1)!).toBeLessThan(sims[0]!);
+  });
+});
+
+describe('cachedPredictions', () => {
+  it('predicts a dev set once per model and content', async () => {
+    const items = [
+      { id: 1, text: 'John Smith won in Paris.' },
+      { id: 2, text: 'Shares of Google fell.' },
+    ];
+    await cache.use(runCheckpointDir(f.db, f.runId), async (m) => {
+      const first = await cachedPredictions(m, items);
+      expect(await cachedPredictions(m, items)).toBe(first);
+      const edited = await cachedPredictions(m, [items[0]!, { id: 2, text: 'Shares of Microsoft fell.' }]);
+      expect(edited).not.toBe(first);
+      expect(edited[0]).toEqual(first[0]);
+      const fresh = await m.loaded.predictor.predict(items.map((i) => i.text));
+      expect(fresh.map((p) => p.ok && p.label)).toEqual(first.map((p) => p.ok && p.label));
+    });
   });
 });

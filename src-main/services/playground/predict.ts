@@ -1,5 +1,4 @@
 // The Playground: one text through a run's best checkpoint, and the run's dev examples closest to it.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
@@ -11,6 +10,7 @@ import { IdSchema } from '../projects/ids';
 import { runCheckpointDir } from '../train/artifacts';
 import { runDataInfo } from '../train/run-info';
 import { predictorCache, type LoadedModel, type PredictorCache } from './cache';
+import { cachedPredictions } from './dev-cache';
 
 export const PredictTextInput = z
   .object({
@@ -163,26 +163,11 @@ function devExamples(db: Db, datasetId: number): DevItem[] {
     .all(datasetId);
 }
 
-// Embeddings per (checkpoint, dev set content): an edit that changes a dev text re-embeds.
-const indexes = new Map<string, Promise<DevIndex>>();
-const MAX_INDEXES = 2;
-
 async function devIndex(model: LoadedModel, items: readonly DevItem[]): Promise<DevIndex> {
-  const h = createHash('sha256').update(model.dir);
-  for (const it of items) h.update(`${it.exampleId}\0${it.text}\0`);
-  const key = h.digest('hex');
-  let index = indexes.get(key);
-  if (!index) {
-    index = embedAll(model, items);
-    index.catch(() => indexes.delete(key));
-    indexes.set(key, index);
-    while (indexes.size > MAX_INDEXES) indexes.delete(indexes.keys().next().value as string);
-  }
-  return index;
-}
-
-async function embedAll(model: LoadedModel, items: readonly DevItem[]): Promise<DevIndex> {
-  const predictions = await model.loaded.predictor.predict(items.map((i) => i.text));
+  const predictions = await cachedPredictions(
+    model,
+    items.map((i) => ({ id: i.exampleId, text: i.text })),
+  );
   const kept: DevItem[] = [];
   const rows: Float32Array[] = [];
   predictions.forEach((p, i) => {

@@ -5,6 +5,7 @@ import type { Db } from '../../store/db';
 import { getRun } from '../../store/repos/runs';
 import { guardAsync, parseInput, unwrap, type Result } from '../errors';
 import { predictorCache, type PredictorCache } from '../playground/cache';
+import { cachedPredictions } from '../playground/dev-cache';
 import { dataSnapshotHash } from '../runs';
 import { runCheckpointDir } from './artifacts';
 import { readTrainingData, type StoredExample } from './data';
@@ -65,9 +66,7 @@ export async function runMistakes(db: Db, input: unknown, rt: MistakesRuntime = 
     const info = runDataInfo(run);
     const dir = runCheckpointDir(db, runId);
     const data = readTrainingData(db, info.datasetId);
-    const predictions = await (rt.cache ?? predictorCache).use(dir, (m) =>
-      m.loaded.predictor.predict(data.dev.map((e) => e.text)),
-    );
+    const predictions = await (rt.cache ?? predictorCache).use(dir, (m) => cachedPredictions(m, data.dev));
     const known = new Set(info.nerTags.filter((t) => t !== 'O').map((t) => t.slice(2)));
     const classification: ClassMistake[] = [];
     const entities: EntityMistake[] = [];
