@@ -127,5 +127,5 @@ export async function* readLines(
     }
     carry = s.slice(from);
   }
-  if (carry.length > 0) yield { line: ++line, text: carry.endsWith('\r') ? carry.slice(0, -1) : carry, bytesRead: bytes };
+  if (carry.length > 0) yield { line: line + 1, text: carry.endsWith('\r') ? carry.slice(0, -1) : carry, bytesRead: bytes };
 }
