@@ -21,7 +21,8 @@ describe('bin/mts.js', () => {
     }
   });
 
-  it.skipIf(!existsSync(builtCli))('runs the built CLI (skipped: out/ not built; run `npm run build`)', () => {
+  const note = existsSync(builtCli) ? '' : ' (skipped: out/ is not built; run `npm run build`)';
+  it.skipIf(!existsSync(builtCli))(`runs the built CLI${note}`, () => {
     const version = execFileSync(process.execPath, [path.join(repo, 'bin/mts.js'), '--version'], { encoding: 'utf8' });
     expect(version.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
