@@ -3,7 +3,7 @@ import { applyDropout, fmix32 } from '../dropout';
 import type { Graph, Value } from '../onnx';
 import { op } from '../onnx';
 import { DEFAULT_ADAMW } from '../optim';
-import { FeedError, hostTensor, type HostTensor, TrainingSession } from '../runtime';
+import { FeedError, hostTensor, type HostTensor, StateError, TrainingSession } from '../runtime';
 import { buildEvalGraph, buildTrainingGraph, type TrainableSpec, TrainingGraphError } from './index';
 
 const IN = 4;
@@ -137,6 +137,25 @@ describe('training step (forward + grad + clip + AdamW in one graph)', () => {
     const { y: _y, ...missing } = b;
     await expect(s.trainStep(missing)).rejects.toThrow(/Missing the following inputs: 'y'/);
     expect(s.step).toBe(0);
+    await s.release();
+  });
+
+  it('rejects states that do not fit the graph, naming the parameter', async () => {
+    const s = await session(0, 1, 0.01);
+    const params = initParams(1);
+    const missing = new Map(params);
+    missing.delete('l2.bias');
+    expect(() => s.loadState({ step: 0, params: missing, m: new Map(), v: new Map() })).toThrow(StateError);
+    expect(() => s.loadState({ step: 0, params: missing, m: new Map(), v: new Map() })).toThrow(/'l2.bias' is missing/);
+    const wrongSize = new Map(params).set('l1.bias', new Float32Array(3));
+    expect(() => s.loadState({ step: 0, params: wrongSize, m: new Map(), v: new Map() })).toThrow(
+      /'l1.bias' has 3 values but the graph expects 16/,
+    );
+    const extra = new Map(params).set('l3.weight', new Float32Array(1));
+    expect(() => s.loadState({ step: 0, params: extra, m: new Map(), v: new Map() })).toThrow(
+      /unknown parameter 'l3.weight'/,
+    );
+    expect(() => s.loadState({ step: -1, params, m: new Map(), v: new Map() })).toThrow(/non-negative integer/);
     await s.release();
   });
 
