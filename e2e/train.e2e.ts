@@ -139,11 +139,12 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     expect(cells.reduce((sum, c) => sum + Number(c), 0)).toBe(devCount);
     expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBe(4);
     expect(await page.getByTestId('per-type').locator('tbody tr').count()).toBeGreaterThan(0);
+    await shot('runs-detail');
     await page.getByTestId('load-mistakes').click();
     await expect
       .poll(() => page.getByTestId('mistakes-summary').textContent(), { timeout: 30_000 })
       .toMatch(new RegExp(`[\\d,]+ class mistakes and [\\d,]+ entity mismatches in ${devCount} dev examples`));
-    await shot('runs-detail');
+    await page.getByTestId('mistakes').screenshot({ path: path.join(SCREENSHOTS, 'runs-mistakes.png') });
 
     // A second run with another learning rate, started through the API; then compare the two.
     const second = await call<{ run: { id: number } }>('train.start', {

@@ -38,3 +38,14 @@ export function overlay(runs: readonly RunCurvesInfo[], split: string, name: str
     .map((r) => curveSeries(r.curves, split, name, `#${r.runId}`, points))
     .filter((s): s is ChartSeries => s !== null);
 }
+
+/** The curve's values at `steps` (both ascending), null where it has no point. */
+export function valuesAt(steps: readonly number[], curve: CurveInfo | undefined): (number | null)[] {
+  const out: (number | null)[] = [];
+  let k = 0;
+  for (const step of steps) {
+    while (curve && k < curve.steps.length && curve.steps[k]! < step) k++;
+    out.push(curve && curve.steps[k] === step ? (curve.values[k] ?? null) : null);
+  }
+  return out;
+}

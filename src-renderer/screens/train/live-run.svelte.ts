@@ -1,5 +1,6 @@
 /** One training followed live: the step and eval events of a run turned into chart columns and counters. */
 import type { CurveInfo, RunId, RunInfo, RunStatus, TrainProgress } from '../../../src-preload/contract';
+import { valuesAt } from '../runs/curves';
 
 type Started = Extract<TrainProgress, { type: 'started' }>;
 type Step = Extract<TrainProgress, { type: 'step' }>;
@@ -120,15 +121,4 @@ export class LiveRun {
       nerF1: valuesAt(evalSteps, ner),
     };
   }
-}
-
-/** The curve's values at `steps` (both ascending), null where it has no point. */
-function valuesAt(steps: readonly number[], curve: CurveInfo | undefined): (number | null)[] {
-  const out: (number | null)[] = [];
-  let k = 0;
-  for (const step of steps) {
-    while (curve && k < curve.steps.length && curve.steps[k]! < step) k++;
-    out.push(curve && curve.steps[k] === step ? (curve.values[k] ?? null) : null);
-  }
-  return out;
 }

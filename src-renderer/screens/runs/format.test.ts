@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { baseName, duration, pct, typeColor } from './format';
+
+describe('format', () => {
+  it('writes fractions as percentages and missing values as a dash', () => {
+    expect(pct(0.91345)).toBe('91.3 %');
+    expect(pct(1, 0)).toBe('100 %');
+    expect(pct(null)).toBe('—');
+    expect(pct(Number.NaN)).toBe('—');
+  });
+
+  it('writes durations in the largest sensible units', () => {
+    expect(duration(0.25)).toBe('0.3 s');
+    expect(duration(42)).toBe('42 s');
+    expect(duration(95)).toBe('1 min 35 s');
+    expect(duration(3 * 3600 + 120)).toBe('3 h 2 min');
+    expect(duration(null)).toBe('—');
+  });
+
+  it('names a model by its folder on any platform', () => {
+    expect(baseName('/models/all-MiniLM-L6-v2/')).toBe('all-MiniLM-L6-v2');
+    expect(baseName('C:\\models\\bge-small')).toBe('bge-small');
+  });
+
+  it('gives each entity type a stable colour', () => {
+    expect(typeColor('PER')).toBe(typeColor('PER'));
+    expect(new Set(['PER', 'ORG', 'LOC', 'DATE', 'MONEY'].map(typeColor)).size).toBeGreaterThan(2);
+  });
+});
