@@ -134,6 +134,7 @@ describe.skipIf(!hasData)('Annotate screen', () => {
       await page.getByTestId('filter-contains').fill('says Acme chief');
       await page.getByTestId('filter-contains').press('Enter');
       await expect.poll(() => listCount(page)).toMatch(/^1 example/);
+      await expect.poll(() => page.getByTestId('example-text').textContent()).toMatch(/^Acme/);
       const text = (CRAFTED[0] ?? '').slice('Business,"'.length, -1);
       const tokyo = text.indexOf('東京');
       await dragSelect(page, tokyo, tokyo + 1);
@@ -175,6 +176,21 @@ describe.skipIf(!hasData)('Annotate screen', () => {
       await expect
         .poll(() => page.getByTestId('annotate-notice').textContent())
         .toMatch(/Labelled \d+ more occurrences? of “Acme” as ORG/);
+      await expect.poll(() => page.getByTestId('example-row').first().textContent()).toMatch(/says Acme/);
+      const added = Number(/Labelled (\d+)/.exec((await page.getByTestId('annotate-notice').textContent()) ?? '')?.[1]);
+      await expect.poll(() => mark(page, 'gold', 'ORG').count()).toBe(3); // the second "Acme" in this example
+      await page.keyboard.press('Control+z');
+      await expect
+        .poll(() => page.getByTestId('annotate-notice').textContent())
+        .toMatch(/^Undid: ORG "Acme" everywhere/);
+      await expect.poll(() => mark(page, 'gold', 'ORG').count()).toBe(2);
+      await page.keyboard.press('Control+Shift+Z');
+      await expect.poll(() => mark(page, 'gold', 'ORG').count()).toBe(3);
+      const entry = page.getByTestId('history-entry').first();
+      expect([await entry.getAttribute('data-action'), await entry.textContent()]).toEqual([
+        'labelAllOccurrences',
+        expect.stringMatching(`${added} changes`),
+      ]);
       await page.keyboard.press('?');
       await expect.poll(() => page.getByTestId('key-help').textContent()).toMatch(/Label all other occurrences/);
       await shot(page, 'annotate-keys');
@@ -194,10 +210,13 @@ describe.skipIf(!hasData)('Annotate screen', () => {
       await expect.poll(() => listCount(page)).toMatch(/^1 example/);
       await page.getByTestId('filter-status').selectOption('pending');
       await expect.poll(() => listCount(page)).toMatch(new RegExp(`^${total - 1} examples`));
-      // j moves to the next example.
+      // j moves to the next example; a history entry reopens the example it changed.
       const firstId = await page.getByTestId('example-view').getAttribute('data-example-id');
       await page.keyboard.press('j');
       await expect.poll(() => page.getByTestId('example-view').getAttribute('data-example-id')).not.toBe(firstId);
+      await page.getByTestId('history-entry').filter({ hasText: 'Accepted' }).getByRole('button').click();
+      await expect.poll(() => page.getByTestId('example-text').textContent()).toMatch(/^Acme/);
+      await expect.poll(() => page.getByTestId('example-status').textContent()).toBe('reviewed');
       await page.close();
       expect(problems).toEqual([]);
     },
@@ -206,11 +225,13 @@ describe.skipIf(!hasData)('Annotate screen', () => {
   it('scrolls 20,000 examples rendering only the rows in view', async () => {
     const project = await call<{ id: number }>('projects.create', { name: 'Big list' });
     const rows = Array.from({ length: 20_000 }, (_, i) => `World,"Row ${i}: headline about place ${i % 97}"`);
-    const datasetId = await importCsv(project.id, 'big.csv', ['label,text', ...rows]);
+    // One 20,000-character text: labelling in it must stay quick.
+    const long = `Longform ${Array.from({ length: 3_400 }, (_, i) => `w${String(i).padStart(4, '0')}`).join(' ')} Zeta`;
+    const datasetId = await importCsv(project.id, 'big.csv', ['label,text', ...rows, `World,"${long}"`]);
     const page = await openAnnotate();
     await page.getByTestId('annotate-project').selectOption(String(project.id));
     await expect.poll(() => page.getByTestId('annotate-dataset').inputValue()).toBe(String(datasetId));
-    await expect.poll(() => listCount(page)).toMatch(/^20,000 examples/);
+    await expect.poll(() => listCount(page)).toMatch(/^20,001 examples/);
     const list = page.getByTestId('example-list');
     const started = Date.now();
     await list.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
@@ -221,8 +242,31 @@ describe.skipIf(!hasData)('Annotate screen', () => {
     const rendered = await page.getByTestId('example-row').count();
     console.log(`[annotate.e2e] 20,000 rows: jump to the middle rendered in ${ms} ms with ${rendered} rows in the DOM`);
     expect(rendered).toBeLessThan(60);
-    await page.keyboard.press('k');
+    // Open a row there, then step on with j: the view follows and the list marks the current row.
+    await page.locator('[data-testid="example-row"][data-index="10005"]').click();
+    await expect.poll(() => page.getByTestId('example-text').textContent()).toMatch(/^Row 10005:/);
+    await page.keyboard.press('j');
+    await expect.poll(() => page.getByTestId('example-text').textContent()).toMatch(/^Row 10006:/);
+    expect(await page.locator('[data-testid="example-row"][data-index="10006"]').getAttribute('class')).toMatch(
+      /current/,
+    );
     await shot(page, 'annotate-20k');
+
+    await page.getByTestId('filter-contains').fill('Longform');
+    await page.getByTestId('filter-contains').press('Enter');
+    await expect.poll(() => page.getByTestId('example-text').textContent()).toMatch(/^Longform/);
+    const at = long.indexOf('Zeta');
+    const labelled = Date.now();
+    await dragSelect(page, at + 1, at + 3);
+    await page.keyboard.press('1');
+    await expect.poll(() => mark(page, 'gold', 'PER').locator('[data-start]').textContent()).toBe('Zeta');
+    console.log(`[annotate.e2e] ${long.length}-character text: select + label shown after ${Date.now() - labelled} ms`);
+    // Keys typed faster than the edits apply act in order: 2 relabels the span that 1 is still creating.
+    await dragSelect(page, 0, 3);
+    await page.keyboard.press('1');
+    await page.keyboard.press('2');
+    await expect.poll(() => mark(page, 'gold', 'ORG').locator('[data-start]').textContent()).toBe('Longform');
+    expect(await mark(page, 'gold', 'PER').count()).toBe(1);
     await page.close();
     expect(problems).toEqual([]);
   });

@@ -168,7 +168,8 @@ export class AnnotateState {
   async openExample(id: ExampleId): Promise<void> {
     const ticket = ++this.#opening;
     const at = this.rows.indexOf(id);
-    this.index = at < 0 ? null : at;
+    // Right after an invalidate the pages are refetching: the open example keeps its place meanwhile.
+    this.index = at >= 0 ? at : id === this.example?.id ? this.index : null;
     await this.#load(id, ticket);
   }
 

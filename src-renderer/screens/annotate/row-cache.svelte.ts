@@ -50,6 +50,8 @@ export class RowCache {
 
   /** Fetches the pages covering rows [from, to] that are neither cached nor on their way. */
   ensure(from: number, to: number): Promise<void> {
+    // Read so a caller's effect runs again after reset/invalidate, when the rows in view must be refetched.
+    void this.#version;
     const fetch = this.#fetch;
     if (fetch === null) return Promise.resolve();
     const last =
