@@ -18,10 +18,16 @@ export const evalCommand: CliCommand = {
   help: [
     'Usage: mts eval --run DIR --data FILE [--json] [--limit N]',
     '',
-    'Classification is scored on the file\'s labels. NER is scored on the file\'s spans (CoNLL, span JSONL);',
+    "Classification is scored on the file's labels. NER is scored on the file's spans (CoNLL, span JSONL);",
     'a CSV has none, so its NER is scored against silver labels made now, as during training.',
   ].join('\n'),
-  options: { run: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, threads: { type: 'string' } },
+  options: {
+    run: { type: 'string' },
+    data: { type: 'string' },
+    json: { type: 'boolean' },
+    limit: { type: 'string' },
+    threads: { type: 'string' },
+  },
   allowPositionals: false,
   run: async (args, env) => {
     const parsed = argsSchema.safeParse(args.values);

@@ -16,10 +16,15 @@ const argsSchema = z.object({
 function cardMetrics(runDir: string): Record<string, number> {
   const file = join(runDir, 'metrics.json');
   if (!existsSync(file)) return {};
-  const m = JSON.parse(readFileSync(file, 'utf8')) as { best?: { metrics?: { classification?: { accuracy: number; macroF1: number }; ner?: { f1: number } } } };
+  const m = JSON.parse(readFileSync(file, 'utf8')) as {
+    best?: { metrics?: { classification?: { accuracy: number; macroF1: number }; ner?: { f1: number } } };
+  };
   const best = m.best?.metrics;
   return {
-    ...(best?.classification && { 'dev accuracy': best.classification.accuracy, 'dev macro-F1': best.classification.macroF1 }),
+    ...(best?.classification && {
+      'dev accuracy': best.classification.accuracy,
+      'dev macro-F1': best.classification.macroF1,
+    }),
     ...(best?.ner && { 'dev entity F1': best.ner.f1 }),
   };
 }
@@ -27,7 +32,11 @@ function cardMetrics(runDir: string): Record<string, number> {
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'Export a run as a portable bundle (ONNX + tokenizer + labels + model card), parity-checked',
-  help: ['Usage: mts export --run DIR --out DIR [--name NAME] [--json]', '', 'The export fails if the exported graph and the in-app predictor disagree on sample texts.'].join('\n'),
+  help: [
+    'Usage: mts export --run DIR --out DIR [--name NAME] [--json]',
+    '',
+    'The export fails if the exported graph and the in-app predictor disagree on sample texts.',
+  ].join('\n'),
   options: { run: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
   allowPositionals: false,
   run: async (args, env) => {
@@ -36,7 +45,11 @@ export const exportCommand: CliCommand = {
     const a = parsed.data;
     const ckpt = checkpointDir(a.run);
     const runDir = dirname(ckpt);
-    const pipeline = existsSync(join(runDir, 'pipeline.json')) ? (JSON.parse(readFileSync(join(runDir, 'pipeline.json'), 'utf8')) as { options?: { train?: string; model?: string; preset?: string } }) : {};
+    const pipeline = existsSync(join(runDir, 'pipeline.json'))
+      ? (JSON.parse(readFileSync(join(runDir, 'pipeline.json'), 'utf8')) as {
+          options?: { train?: string; model?: string; preset?: string };
+        })
+      : {};
     const report = await exportCheckpoint(ckpt, a.out, {
       name: a.name ?? 'multitask-model',
       baseModel: pipeline.options?.model ?? 'unknown',

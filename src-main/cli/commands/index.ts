@@ -1,5 +1,6 @@
 /** Every `mts` subcommand. Adding one: create ./<name>.ts exporting a CliCommand and add it here. */
 import type { CliCommand } from '../types';
+import { benchCommand } from './bench';
 import { evalCommand } from './eval';
 import { exportCommand } from './export';
 import { labelCommand } from './label';
@@ -7,4 +8,12 @@ import { pipelineCommand } from './pipeline';
 import { predictCommand } from './predict';
 import { serveCommand } from './serve';
 
-export const COMMANDS: readonly CliCommand[] = [pipelineCommand, evalCommand, predictCommand, exportCommand, labelCommand, serveCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  pipelineCommand,
+  evalCommand,
+  predictCommand,
+  exportCommand,
+  labelCommand,
+  benchCommand,
+  serveCommand,
+];

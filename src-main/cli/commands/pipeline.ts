@@ -51,7 +51,7 @@ export const pipelineCommand: CliCommand = {
     'Options:',
     '  --train FILE         training CSV/TSV/JSONL (label,text)',
     '  --dev FILE           dev file in the same format (picks the best epoch; metrics are reported on it)',
-    '  --model DIR          Hugging Face BERT folder (config.json, model.safetensors, vocab.txt) or a run\'s best/',
+    "  --model DIR          Hugging Face BERT folder (config.json, model.safetensors, vocab.txt) or a run's best/",
     '  --preset NAME        full | heads-only | freeze-classifier | freeze-ner (default full)',
     '  --freeze-embeddings  keep the embedding tables fixed;  --freeze-layers K  keep layers 0..K-1 fixed',
     '  --epochs N           (default 2)    --max-steps N   stop after N steps',
@@ -74,9 +74,32 @@ export const pipelineCommand: CliCommand = {
     '  mts pipeline --train ag_news/train.csv --dev ag_news/dev.csv --model models/all-MiniLM-L6-v2 --preset full --epochs 2',
   ].join('\n'),
   options: {
-    train: s(), dev: s(), model: s(), out: s(), preset: s(), epochs: s(), 'max-steps': s(), 'batch-size': s(), 'max-length': s(),
-    lr: s(), pooling: s(), device: s(), threads: s(), limit: s(), 'dev-limit': s(), seed: s(), patience: s(), 'eval-every': s(),
-    'ner-train': s(), 'ner-dev': s(), 'no-ner': b(), 'freeze-embeddings': b(), 'freeze-layers': s(), resume: b(), 'skip-bad-rows': b(), json: b(),
+    train: s(),
+    dev: s(),
+    model: s(),
+    out: s(),
+    preset: s(),
+    epochs: s(),
+    'max-steps': s(),
+    'batch-size': s(),
+    'max-length': s(),
+    lr: s(),
+    pooling: s(),
+    device: s(),
+    threads: s(),
+    limit: s(),
+    'dev-limit': s(),
+    seed: s(),
+    patience: s(),
+    'eval-every': s(),
+    'ner-train': s(),
+    'ner-dev': s(),
+    'no-ner': b(),
+    'freeze-embeddings': b(),
+    'freeze-layers': s(),
+    resume: b(),
+    'skip-bad-rows': b(),
+    json: b(),
   },
   allowPositionals: false,
   run: async (args, env) => {
@@ -90,12 +113,31 @@ export const pipelineCommand: CliCommand = {
     const progress = new TrainProgress((t) => process.stderr.write(t), tty);
     const result = await runPipeline(
       {
-        train: a.train, dev: a.dev, model: a.model, out: a.out, preset: a.preset, epochs: a.epochs, maxSteps: a['max-steps'],
-        batchSize: a['batch-size'], maxLength: a['max-length'], lr: a.lr, pooling: a.pooling, device: a.device,
-        ...(a.threads !== undefined && { threads: a.threads }), limit: a.limit, devLimit: a['dev-limit'], seed: a.seed, patience: a.patience,
-        evalEverySteps: a['eval-every'], ...(a['ner-train'] && { nerTrain: a['ner-train'] }), ...(a['ner-dev'] && { nerDev: a['ner-dev'] }),
-        ner: a['no-ner'] ? 'none' : 'silver', freezeEmbeddings: a['freeze-embeddings'], freezeBottomLayers: a['freeze-layers'],
-        resume: a.resume, skipBadRows: a['skip-bad-rows'],
+        train: a.train,
+        dev: a.dev,
+        model: a.model,
+        out: a.out,
+        preset: a.preset,
+        epochs: a.epochs,
+        maxSteps: a['max-steps'],
+        batchSize: a['batch-size'],
+        maxLength: a['max-length'],
+        lr: a.lr,
+        pooling: a.pooling,
+        device: a.device,
+        ...(a.threads !== undefined && { threads: a.threads }),
+        limit: a.limit,
+        devLimit: a['dev-limit'],
+        seed: a.seed,
+        patience: a.patience,
+        evalEverySteps: a['eval-every'],
+        ...(a['ner-train'] && { nerTrain: a['ner-train'] }),
+        ...(a['ner-dev'] && { nerDev: a['ner-dev'] }),
+        ner: a['no-ner'] ? 'none' : 'silver',
+        freezeEmbeddings: a['freeze-embeddings'],
+        freezeBottomLayers: a['freeze-layers'],
+        resume: a.resume,
+        skipBadRows: a['skip-bad-rows'],
       },
       {
         signal: env.signal,
@@ -111,10 +153,18 @@ export const pipelineCommand: CliCommand = {
       return result.train.status === 'cancelled' ? 130 : 0;
     }
     const silver = result.data.silver;
-    if (silver) env.io.out(`Silver NER (${silver.labeler}): ${silver.spans} spans (${Object.entries(silver.perType).map(([t, n]) => `${t} ${n}`).join(', ')}), ${Math.round(silver.wordsPerSec).toLocaleString('en-US')} words/s`);
-    if (result.data.truncated > 0) env.io.out(`${result.data.truncated} texts were longer than --max-length and were truncated.`);
+    if (silver)
+      env.io.out(
+        `Silver NER (${silver.labeler}): ${silver.spans} spans (${Object.entries(silver.perType)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ')}), ${Math.round(silver.wordsPerSec).toLocaleString('en-US')} words/s`,
+      );
+    if (result.data.truncated > 0)
+      env.io.out(`${result.data.truncated} texts were longer than --max-length and were truncated.`);
     const t = result.train;
-    env.io.out(`Run ${t.status} on ${t.device.used}: ${t.steps} steps in ${Math.round(t.seconds)} s. Best ${t.best.metric} = ${t.best.value === null ? 'n/a' : (100 * t.best.value).toFixed(2)} at step ${t.best.step}.`);
+    env.io.out(
+      `Run ${t.status} on ${t.device.used}: ${t.steps} steps in ${Math.round(t.seconds)} s. Best ${t.best.metric} = ${t.best.value === null ? 'n/a' : (100 * t.best.value).toFixed(2)} at step ${t.best.step}.`,
+    );
     if (t.best.metrics) env.io.out(formatMetrics(t.best.metrics));
     env.io.out(`Saved: ${result.outDir} (best/ checkpoint, metrics.json, pipeline.json)`);
     if (t.status === 'cancelled') env.io.out(`Cancelled: continue with the same command plus --resume.`);

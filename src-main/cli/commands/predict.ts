@@ -28,13 +28,26 @@ export const predictCommand: CliCommand = {
   run: async (args, env) => {
     const parsed = argsSchema.safeParse(args.values);
     if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
-    const texts = args.positionals.length > 0 ? [...args.positionals] : readFileSync(0, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+    const texts =
+      args.positionals.length > 0
+        ? [...args.positionals]
+        : readFileSync(0, 'utf8')
+            .split(/\r?\n/)
+            .filter((l) => l.length > 0);
     if (texts.length === 0) throw new UsageError('give at least one text, as arguments or on standard input.');
-    const loaded = await loadPredictor(checkpointDir(parsed.data.run), { ...(parsed.data.threads && { session: { threads: parsed.data.threads } }) });
+    const loaded = await loadPredictor(checkpointDir(parsed.data.run), {
+      ...(parsed.data.threads && { session: { threads: parsed.data.threads } }),
+    });
     try {
       const results = await loaded.predictor.predict(texts);
       if (parsed.data.json) {
-        env.io.out(JSON.stringify(results.map((r, i) => ({ text: texts[i], ...r })), null, 2));
+        env.io.out(
+          JSON.stringify(
+            results.map((r, i) => ({ text: texts[i], ...r })),
+            null,
+            2,
+          ),
+        );
         return results.every((r) => r.ok) ? 0 : 1;
       }
       results.forEach((r, i) => {
@@ -44,8 +57,14 @@ export const predictCommand: CliCommand = {
           return;
         }
         const top = [...r.classProbs].sort((a, b) => b.prob - a.prob).slice(0, 3);
-        if (r.label !== null) env.io.out(`  class: ${top.map((c) => `${c.label} ${(100 * c.prob).toFixed(1)}%`).join(', ')}${r.truncated ? ' (text truncated for the classifier)' : ''}`);
-        for (const e of r.entities) env.io.out(`  ${e.type.padEnd(6)} ${JSON.stringify(e.text)} [${e.start}, ${e.end}) ${(100 * e.confidence).toFixed(1)}%`);
+        if (r.label !== null)
+          env.io.out(
+            `  class: ${top.map((c) => `${c.label} ${(100 * c.prob).toFixed(1)}%`).join(', ')}${r.truncated ? ' (text truncated for the classifier)' : ''}`,
+          );
+        for (const e of r.entities)
+          env.io.out(
+            `  ${e.type.padEnd(6)} ${JSON.stringify(e.text)} [${e.start}, ${e.end}) ${(100 * e.confidence).toFixed(1)}%`,
+          );
         if (r.entities.length === 0 && loaded.predictor) env.io.out('  (no entities)');
       });
       return results.every((r) => r.ok) ? 0 : 1;

@@ -23,11 +23,21 @@ export class TrainProgress {
   on(e: TrainEvent): void {
     switch (e.type) {
       case 'started':
-        this.line(`device: ${e.device.used}${e.device.notUsed.length ? ` (not used: ${e.device.notUsed.map((n) => `${n.device}: ${n.reason}`).join('; ')})` : ''}`);
-        this.line(`${e.trainExamples} train / ${e.devExamples} dev examples, ${e.trainableParams.toLocaleString('en-US')} trainable parameters, ${e.totalSteps} steps${e.resumedFromStep ? `, resuming at step ${e.resumedFromStep}` : ''}`);
+        this.line(
+          `device: ${e.device.used}${e.device.notUsed.length ? ` (not used: ${e.device.notUsed.map((n) => `${n.device}: ${n.reason}`).join('; ')})` : ''}`,
+        );
+        this.line(
+          `${e.trainExamples} train / ${e.devExamples} dev examples, ${e.trainableParams.toLocaleString('en-US')} trainable parameters, ${e.totalSteps} steps${e.resumedFromStep ? `, resuming at step ${e.resumedFromStep}` : ''}`,
+        );
         break;
       case 'step': {
-        const losses = [`loss ${e.losses.total.toFixed(4)}`, e.losses.classification !== undefined ? `cls ${e.losses.classification.toFixed(4)}` : '', e.losses.ner !== undefined ? `ner ${e.losses.ner.toFixed(4)}` : ''].filter(Boolean).join(' ');
+        const losses = [
+          `loss ${e.losses.total.toFixed(4)}`,
+          e.losses.classification !== undefined ? `cls ${e.losses.classification.toFixed(4)}` : '',
+          e.losses.ner !== undefined ? `ner ${e.losses.ner.toFixed(4)}` : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
         const text = `epoch ${e.epoch + 1} step ${e.step}/${e.totalSteps} ${losses} lr ${e.lr.toExponential(2)} ${e.samplesPerSec.toFixed(1)} samples/s ETA ${formatDuration(e.etaSec)}`;
         if (this.tty) {
           const width = 24;
@@ -41,7 +51,10 @@ export class TrainProgress {
       }
       case 'eval': {
         const parts: string[] = [];
-        if (e.metrics.classification) parts.push(`accuracy ${(100 * e.metrics.classification.accuracy).toFixed(2)} macro-F1 ${(100 * e.metrics.classification.macroF1).toFixed(2)}`);
+        if (e.metrics.classification)
+          parts.push(
+            `accuracy ${(100 * e.metrics.classification.accuracy).toFixed(2)} macro-F1 ${(100 * e.metrics.classification.macroF1).toFixed(2)}`,
+          );
         if (e.metrics.ner) parts.push(`entity F1 ${(100 * e.metrics.ner.f1).toFixed(2)}`);
         this.line(`dev @ step ${e.step}: ${parts.join(', ')}${e.isBest ? ' (best)' : ''}`);
         break;

@@ -38,18 +38,27 @@ export class PrepareError extends Error {
  * Tokenises examples and aligns their labels to sub-words: the class id, and for NER the IOB2 tag id on the
  * first sub-word of each word (IGNORE elsewhere). Token-based examples keep their own word boundaries.
  */
-export function prepareExamples(items: readonly LabelledText[], tokenizer: WordPieceTokenizer, options: PrepareOptions): PreparedExamples {
+export function prepareExamples(
+  items: readonly LabelledText[],
+  tokenizer: WordPieceTokenizer,
+  options: PrepareOptions,
+): PreparedExamples {
   const classIndex = new Map(options.classLabels.map((l, i) => [l, i] as const));
   const types = new Set(options.nerTags.filter((t) => t !== 'O').map((t) => t.slice(2)));
   const unknownTypes: Record<string, number> = {};
   let truncated = 0;
   const examples = items.map((item, i): TrainExample => {
-    const enc = item.tokens ? tokenizer.encodeWords(item.tokens, { maxLength: options.maxLength }) : tokenizer.encode(item.text, { maxLength: options.maxLength });
+    const enc = item.tokens
+      ? tokenizer.encodeWords(item.tokens, { maxLength: options.maxLength })
+      : tokenizer.encode(item.text, { maxLength: options.maxLength });
     if (enc.truncated) truncated++;
     let classLabel = IGNORE;
     if (item.label !== undefined && options.classLabels.length > 0) {
       const id = classIndex.get(item.label);
-      if (id === undefined) throw new PrepareError(`example ${i + 1} has class "${item.label}", which is not among [${options.classLabels.join(', ')}]; add it to the label set or fix the row.`);
+      if (id === undefined)
+        throw new PrepareError(
+          `example ${i + 1} has class "${item.label}", which is not among [${options.classLabels.join(', ')}]; add it to the label set or fix the row.`,
+        );
       classLabel = id;
     }
     const ids = Array.from(enc.ids);
@@ -59,14 +68,21 @@ export function prepareExamples(items: readonly LabelledText[], tokenizer: WordP
       unknownTypes[s.type] = (unknownTypes[s.type] ?? 0) + 1;
       return false;
     });
-    const nerLabels = item.tokens ? wordLabels(item.tokens, enc.wordIds, spans, options.nerTags) : spansToSubwordLabels(spans, enc, options.nerTags);
+    const nerLabels = item.tokens
+      ? wordLabels(item.tokens, enc.wordIds, spans, options.nerTags)
+      : spansToSubwordLabels(spans, enc, options.nerTags);
     return { ids, classLabel, nerLabels };
   });
   return { examples, truncated, unknownTypes };
 }
 
 // For pre-split words the char ranges come from the words joined by single spaces (the importer's text).
-function wordLabels(tokens: readonly string[], wordIds: readonly (number | null)[], spans: readonly CharSpan[], tags: readonly string[]): number[] {
+function wordLabels(
+  tokens: readonly string[],
+  wordIds: readonly (number | null)[],
+  spans: readonly CharSpan[],
+  tags: readonly string[],
+): number[] {
   const ranges: CharRange[] = [];
   let pos = 0;
   for (const t of tokens) {

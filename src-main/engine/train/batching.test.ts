@@ -50,7 +50,13 @@ describe('planEpochBatches', () => {
 
 describe('padBatch', () => {
   it('pads to the longest row with a mask', () => {
-    const { ids, mask, batch, seq } = padBatch([[101, 7, 102], [101, 102]], 0);
+    const { ids, mask, batch, seq } = padBatch(
+      [
+        [101, 7, 102],
+        [101, 102],
+      ],
+      0,
+    );
     expect([batch, seq]).toEqual([2, 3]);
     expect(Array.from(ids, Number)).toEqual([101, 7, 102, 101, 102, 0]);
     expect(Array.from(mask, Number)).toEqual([1, 1, 1, 1, 1, 0]);

@@ -20,9 +20,15 @@ export const trainerConfigSchema = z
     weightDecay: z.number().min(0).default(0.01),
     clipNorm: z.number().positive().nullable().default(1.0),
     dropout: z
-      .object({ hidden: z.number().min(0).max(0.9), attention: z.number().min(0).max(0.9), head: z.number().min(0).max(0.9) })
+      .object({
+        hidden: z.number().min(0).max(0.9),
+        attention: z.number().min(0).max(0.9),
+        head: z.number().min(0).max(0.9),
+      })
       .default({ hidden: 0.1, attention: 0.1, head: 0.1 }),
-    lossWeights: z.object({ classification: z.number().min(0), ner: z.number().min(0) }).default({ classification: 1, ner: 1 }),
+    lossWeights: z
+      .object({ classification: z.number().min(0), ner: z.number().min(0) })
+      .default({ classification: 1, ner: 1 }),
     taskSampling: z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('proportional') }),

@@ -82,7 +82,10 @@ export async function evaluate(
       });
     }
   }
-  return { metrics: scoreMetrics(examples, labels, classPred, nerGold, nerPred), predictions: { classPred, classProb } };
+  return {
+    metrics: scoreMetrics(examples, labels, classPred, nerGold, nerPred),
+    predictions: { classPred, classProb },
+  };
 }
 
 function scoreMetrics(
@@ -92,7 +95,9 @@ function scoreMetrics(
   nerGold: readonly string[][],
   nerPred: readonly string[][],
 ): EvalMetrics {
-  const withClass = examples.map((e, i) => ({ gold: e.classLabel, pred: classPred[i]! })).filter((x) => x.gold !== IGNORE);
+  const withClass = examples
+    .map((e, i) => ({ gold: e.classLabel, pred: classPred[i]! }))
+    .filter((x) => x.gold !== IGNORE);
   let classification: EvalMetrics['classification'];
   if (labels.classLabels.length > 0 && withClass.length > 0) {
     const s = classificationScores(

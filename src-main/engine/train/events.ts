@@ -8,7 +8,13 @@ export interface StepLosses {
 export interface ClassMetrics {
   readonly accuracy: number;
   readonly macroF1: number;
-  readonly perClass: readonly { readonly label: string; readonly precision: number; readonly recall: number; readonly f1: number; readonly support: number }[];
+  readonly perClass: readonly {
+    readonly label: string;
+    readonly precision: number;
+    readonly recall: number;
+    readonly f1: number;
+    readonly support: number;
+  }[];
   readonly confusion: readonly (readonly number[])[];
   readonly labels: readonly string[];
 }
@@ -17,7 +23,13 @@ export interface NerMetrics {
   readonly precision: number;
   readonly recall: number;
   readonly f1: number;
-  readonly perType: readonly { readonly type: string; readonly precision: number; readonly recall: number; readonly f1: number; readonly support: number }[];
+  readonly perType: readonly {
+    readonly type: string;
+    readonly precision: number;
+    readonly recall: number;
+    readonly f1: number;
+    readonly support: number;
+  }[];
 }
 
 export interface EvalMetrics {
@@ -55,7 +67,13 @@ export type TrainEvent =
       readonly samplesPerSec: number;
       readonly etaSec: number;
     }
-  | { readonly type: 'eval'; readonly step: number; readonly epoch: number; readonly metrics: EvalMetrics; readonly isBest: boolean }
+  | {
+      readonly type: 'eval';
+      readonly step: number;
+      readonly epoch: number;
+      readonly metrics: EvalMetrics;
+      readonly isBest: boolean;
+    }
   | { readonly type: 'checkpoint'; readonly step: number; readonly path: string; readonly best: boolean }
   | {
       readonly type: 'finished';

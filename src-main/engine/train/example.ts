@@ -54,17 +54,24 @@ export function validateExamples(
   examples.forEach((e, i) => {
     const where = `${what} example ${i}`;
     if (e.ids.length === 0 || e.ids.length > maxLength) {
-      throw new RangeError(`${where} has ${e.ids.length} tokens; expected 1..${maxLength}. Tokenise with truncation to maxLength.`);
+      throw new RangeError(
+        `${where} has ${e.ids.length} tokens; expected 1..${maxLength}. Tokenise with truncation to maxLength.`,
+      );
     }
     if (e.classLabel !== IGNORE && !(e.classLabel >= 0 && e.classLabel < numClasses)) {
-      throw new RangeError(`${where} has class id ${e.classLabel}; expected 0..${numClasses - 1} or ${IGNORE} for none.`);
+      throw new RangeError(
+        `${where} has class id ${e.classLabel}; expected 0..${numClasses - 1} or ${IGNORE} for none.`,
+      );
     }
     if (e.nerLabels) {
       if (e.nerLabels.length !== e.ids.length) {
-        throw new RangeError(`${where} has ${e.nerLabels.length} NER labels for ${e.ids.length} tokens; give one per token.`);
+        throw new RangeError(
+          `${where} has ${e.nerLabels.length} NER labels for ${e.ids.length} tokens; give one per token.`,
+        );
       }
       const bad = e.nerLabels.find((l) => l !== IGNORE && !(l >= 0 && l < numNerLabels));
-      if (bad !== undefined) throw new RangeError(`${where} has NER tag id ${bad}; expected 0..${numNerLabels - 1} or ${IGNORE}.`);
+      if (bad !== undefined)
+        throw new RangeError(`${where} has NER tag id ${bad}; expected 0..${numNerLabels - 1} or ${IGNORE}.`);
     }
   });
 }

@@ -11,17 +11,27 @@ import type { TrainerModel } from './trainer';
  * our checkpoints, whose heads are kept when its label lists equal the requested ones (continue training
  * after corrections) and re-initialised otherwise.
  */
-export function loadTrainerModel(dir: string, classLabels: readonly string[], nerTags: readonly string[], seed: number): TrainerModel {
+export function loadTrainerModel(
+  dir: string,
+  classLabels: readonly string[],
+  nerTags: readonly string[],
+  seed: number,
+): TrainerModel {
   const tokenizer = WordPieceTokenizer.fromDir(dir);
-  const raw = existsSync(join(dir, 'config.json')) ? (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>) : {};
+  const raw = existsSync(join(dir, 'config.json'))
+    ? (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>)
+    : {};
   if (raw['mts'] !== undefined) {
     const ckpt = loadCheckpoint(dir);
     const hidden = ckpt.config.dims.hiddenSize;
     const heads = initHeads(hidden, classLabels.length, nerTags.length, seed);
-    const same = (a: readonly string[] | undefined, b: readonly string[]): boolean => a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+    const same = (a: readonly string[] | undefined, b: readonly string[]): boolean =>
+      a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
     const params = new Map(ckpt.params);
     for (const [name, t] of heads) {
-      const keep = name.startsWith('heads.classification') ? same(ckpt.meta.heads.classification?.labels, classLabels) : same(ckpt.meta.heads.ner?.labels, nerTags);
+      const keep = name.startsWith('heads.classification')
+        ? same(ckpt.meta.heads.classification?.labels, classLabels)
+        : same(ckpt.meta.heads.ner?.labels, nerTags);
       if (!keep || !params.has(name)) params.set(name, t);
     }
     for (const name of [...params.keys()]) if (!heads.has(name) && isHead(name)) params.delete(name);

@@ -25,7 +25,10 @@ export class ResumeError extends Error {
   override readonly name = 'ResumeError';
 }
 
-function tensors(map: ReadonlyMap<string, Float32Array | Float64Array>, shapes: ParamShapes): { name: string; shape: number[]; data: Float32Array }[] {
+function tensors(
+  map: ReadonlyMap<string, Float32Array | Float64Array>,
+  shapes: ParamShapes,
+): { name: string; shape: number[]; data: Float32Array }[] {
   return [...map].map(([name, data]) => ({
     name,
     shape: [...shapes.get(name)!],
@@ -64,20 +67,36 @@ function writeDurably(path: string, data: string | Uint8Array): void {
 }
 
 /** Reads a resume folder, or undefined when there is none. Refuses one written for another config. */
-export function loadResumeState(dir: string, configHash: string): { state: TrainingState; info: ResumeInfo } | undefined {
+export function loadResumeState(
+  dir: string,
+  configHash: string,
+): { state: TrainingState; info: ResumeInfo } | undefined {
   restoreSetAside(dir);
   if (!existsSync(join(dir, 'state.json'))) return undefined;
   const parsed = resumeInfoSchema.safeParse(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')));
-  if (!parsed.success) throw new ResumeError(`${dir}/state.json is damaged (${parsed.error.issues[0]!.message}); delete ${dir} to start over.`);
+  if (!parsed.success)
+    throw new ResumeError(
+      `${dir}/state.json is damaged (${parsed.error.issues[0]!.message}); delete ${dir} to start over.`,
+    );
   const info = parsed.data;
   if (info.configHash !== configHash) {
-    throw new ResumeError(`${dir} was written by a run with a different configuration; resume with the same options, or use a new output folder.`);
+    throw new ResumeError(
+      `${dir} was written by a run with a different configuration; resume with the same options, or use a new output folder.`,
+    );
   }
   const read = (file: string): Map<string, Float32Array> => {
     const f = readSafetensors(join(dir, file));
     return new Map([...f.tensors.keys()].map((name) => [name, f.float32(name)]));
   };
-  return { state: { step: info.step, params: read('params.safetensors'), m: read('adam_m.safetensors'), v: read('adam_v.safetensors') }, info };
+  return {
+    state: {
+      step: info.step,
+      params: read('params.safetensors'),
+      m: read('adam_m.safetensors'),
+      v: read('adam_v.safetensors'),
+    },
+    info,
+  };
 }
 
 /** If a crash hit between the two renames, the set-aside folder is the latest complete one. */
@@ -86,6 +105,9 @@ function restoreSetAside(dir: string): void {
   const parent = dirname(dir);
   if (!existsSync(parent)) return;
   const prefix = `.${basename(dir)}.tmp-`;
-  const old = readdirSync(parent).filter((n) => n.startsWith(prefix) && n.endsWith('.old')).sort().pop();
+  const old = readdirSync(parent)
+    .filter((n) => n.startsWith(prefix) && n.endsWith('.old'))
+    .sort()
+    .pop();
   if (old) renameSync(join(parent, old), dir);
 }

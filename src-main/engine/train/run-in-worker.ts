@@ -59,7 +59,9 @@ export function trainInWorker(job: TrainJob, options: WorkerRunOptions = {}): Pr
       else finish(() => reject(new TrainingFailedError(m.name, m.message)));
     });
     worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`the training worker exited with code ${code} before finishing.`))));
+    worker.on('exit', (code) =>
+      finish(() => reject(new Error(`the training worker exited with code ${code} before finishing.`))),
+    );
     const start: StartMessage = { type: 'start', job, cancelFlag };
     worker.postMessage(start);
   });

@@ -23,7 +23,11 @@ port.once('message', (msg: StartMessage) => {
       {
         outDir: job.outDir,
         resume: job.resume,
-        signal: { get aborted() { return Atomics.load(flag, 0) === 1; } },
+        signal: {
+          get aborted() {
+            return Atomics.load(flag, 0) === 1;
+          },
+        },
         onEvent: (event) => post({ type: 'event', event }),
         ...(job.provenance && { provenance: job.provenance }),
       },

@@ -37,20 +37,39 @@ function tinyModel(dir: string): TrainerModel {
   return { config, params: new Map([...params, ...heads]), tokenizerDir: tiny.dir, padId: 0 };
 }
 
-const DATA: TrainerData = { train: makeData(128, 1), dev: makeData(48, 2), classLabels: ['no', 'yes'], nerTags: ['O', 'B-ENT', 'I-ENT'] };
-const BASE = { freeze: { preset: 'full' as const }, epochs: 10, batchSize: 16, lr: 3e-3, warmupRatio: 0.1, device: 'cpu' as const, threads: 1, seed: 5, dropout: { hidden: 0, attention: 0, head: 0 } };
+const DATA: TrainerData = {
+  train: makeData(128, 1),
+  dev: makeData(48, 2),
+  classLabels: ['no', 'yes'],
+  nerTags: ['O', 'B-ENT', 'I-ENT'],
+};
+const BASE = {
+  freeze: { preset: 'full' as const },
+  epochs: 10,
+  batchSize: 16,
+  lr: 3e-3,
+  warmupRatio: 0.1,
+  device: 'cpu' as const,
+  threads: 1,
+  seed: 5,
+  dropout: { hidden: 0, attention: 0, head: 0 },
+};
 
 describe('train', () => {
   it('learns both heads, keeps the best checkpoint and reports progress', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-train-'));
     const events: TrainEvent[] = [];
-    const result = await train(tinyModel(dir), DATA, BASE, { outDir: join(dir, 'run'), onEvent: (e) => events.push(e) });
+    const result = await train(tinyModel(dir), DATA, BASE, {
+      outDir: join(dir, 'run'),
+      onEvent: (e) => events.push(e),
+    });
     expect(result.status).toBe('completed');
     expect(result.device.used).toBe('cpu');
     const steps = events.filter((e) => e.type === 'step');
     expect(steps).toHaveLength(80);
     const first = steps[0]!.type === 'step' ? steps[0]!.losses.total : 0;
-    const last = steps.at(-1)!.type === 'step' ? (steps.at(-1) as Extract<TrainEvent, { type: 'step' }>).losses.total : 0;
+    const last =
+      steps.at(-1)!.type === 'step' ? (steps.at(-1) as Extract<TrainEvent, { type: 'step' }>).losses.total : 0;
     expect(last).toBeLessThan(first * 0.5);
     expect(result.best.metrics?.classification?.accuracy).toBeGreaterThan(0.9);
     expect(result.best.metrics?.ner?.f1).toBeGreaterThan(0.9);
@@ -64,7 +83,8 @@ describe('train', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-resume-'));
     const model = tinyModel(dir);
     const config = { ...BASE, epochs: 2, dropout: { hidden: 0.1, attention: 0.1, head: 0.1 } };
-    const lossesOf = (events: TrainEvent[]): number[] => events.flatMap((e) => (e.type === 'step' ? [e.losses.total] : []));
+    const lossesOf = (events: TrainEvent[]): number[] =>
+      events.flatMap((e) => (e.type === 'step' ? [e.losses.total] : []));
     const full: TrainEvent[] = [];
     await train(model, DATA, config, { outDir: join(dir, 'a'), onEvent: (e) => full.push(e) });
     const again: TrainEvent[] = [];
@@ -84,7 +104,11 @@ describe('train', () => {
     expect(cancelled.status).toBe('cancelled');
     expect(existsSync(join(dir, 'c', 'resume', 'state.json'))).toBe(true);
     const rest: TrainEvent[] = [];
-    const resumed = await train(model, DATA, config, { outDir: join(dir, 'c'), resume: true, onEvent: (e) => rest.push(e) });
+    const resumed = await train(model, DATA, config, {
+      outDir: join(dir, 'c'),
+      resume: true,
+      onEvent: (e) => rest.push(e),
+    });
     expect(resumed.status).toBe('completed');
     expect([...lossesOf(part), ...lossesOf(rest)]).toEqual(lossesOf(full));
   });
@@ -92,7 +116,9 @@ describe('train', () => {
   it('refuses the frozen preset and bad labels with actionable messages', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-bad-'));
     const model = tinyModel(dir);
-    await expect(train(model, DATA, { ...BASE, freeze: { preset: 'frozen' } }, { outDir: join(dir, 'x') })).rejects.toThrow(/trains nothing/);
+    await expect(
+      train(model, DATA, { ...BASE, freeze: { preset: 'frozen' } }, { outDir: join(dir, 'x') }),
+    ).rejects.toThrow(/trains nothing/);
     const bad = { ...DATA, train: [{ ids: [2, 20, 3], classLabel: 5 }] };
     await expect(train(model, bad, BASE, { outDir: join(dir, 'y') })).rejects.toThrow(/class id 5; expected 0..1/);
     await expect(train(model, DATA, { ...BASE, epochs: 0 }, { outDir: join(dir, 'z') })).rejects.toThrow(/"epochs"/);

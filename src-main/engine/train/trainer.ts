@@ -56,7 +56,12 @@ export interface TrainResult {
   readonly steps: number;
   readonly seconds: number;
   readonly device: DeviceReport;
-  readonly best: { readonly metric: string; readonly value: number | null; readonly step: number; readonly metrics?: EvalMetrics };
+  readonly best: {
+    readonly metric: string;
+    readonly value: number | null;
+    readonly step: number;
+    readonly metrics?: EvalMetrics;
+  };
   readonly history: readonly { readonly step: number; readonly epoch: number; readonly metrics: EvalMetrics }[];
   readonly bestCheckpoint: string | null;
 }
@@ -64,7 +69,12 @@ export interface TrainResult {
 type Group = 'classification' | 'ner';
 
 /** Trains the multi-task model; see TrainerRun for what lands in the run folder. */
-export async function train(model: TrainerModel, data: TrainerData, configInput: TrainerConfigInput, run: TrainerRun): Promise<TrainResult> {
+export async function train(
+  model: TrainerModel,
+  data: TrainerData,
+  configInput: TrainerConfigInput,
+  run: TrainerRun,
+): Promise<TrainResult> {
   const cfg = parseTrainerConfig(configInput);
   const numClasses = data.classLabels.length;
   const numNer = data.nerTags.length;
@@ -91,13 +101,39 @@ export async function train(model: TrainerModel, data: TrainerData, configInput:
   });
   const initial = new Map([...model.params].map(([name, t]) => [name, t.data]));
   const opened = await openOnDevice(cfg.device, (device) =>
-    TrainingSession.create({ bytes: tg.bytes, layout: tg.layout, adamw, schedule, params: initial, seed: cfg.seed, device, threads: cfg.threads }),
+    TrainingSession.create({
+      bytes: tg.bytes,
+      layout: tg.layout,
+      adamw,
+      schedule,
+      params: initial,
+      seed: cfg.seed,
+      device,
+      threads: cfg.threads,
+    }),
   );
   const session = opened.value;
   const device = opened.report;
-  const evalSession = await createSession(buildModelEvalGraph(spec).bytes, { device: device.used as never, threads: cfg.threads });
+  const evalSession = await createSession(buildModelEvalGraph(spec).bytes, {
+    device: device.used as never,
+    threads: cfg.threads,
+  });
   try {
-    return await loop({ model, data, cfg, run, spec, session, evalSession, device, planFor, perEpoch, totalSteps, tasks, trainableCount: tg.partition.trainableCount });
+    return await loop({
+      model,
+      data,
+      cfg,
+      run,
+      spec,
+      session,
+      evalSession,
+      device,
+      planFor,
+      perEpoch,
+      totalSteps,
+      tasks,
+      trainableCount: tg.partition.trainableCount,
+    });
   } finally {
     await session.release();
     await evalSession.release();
@@ -144,7 +180,15 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
     elapsedBefore = resumed.info.elapsedSec;
     stopper.restore(resumed.info.earlyStopping);
   }
-  emit({ type: 'started', device: ctx.device, trainExamples: data.train.length, devExamples: data.dev.length, trainableParams: ctx.trainableCount, totalSteps: ctx.totalSteps, resumedFromStep: session.step });
+  emit({
+    type: 'started',
+    device: ctx.device,
+    trainExamples: data.train.length,
+    devExamples: data.dev.length,
+    trainableParams: ctx.trainableCount,
+    totalSteps: ctx.totalSteps,
+    resumedFromStep: session.step,
+  });
   const t0 = performance.now();
   const seconds = (): number => elapsedBefore + (performance.now() - t0) / 1000;
   let stepTimeSum = 0;
@@ -152,7 +196,15 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
   let samplesTimed = 0;
 
   const saveResume = (): void => {
-    const info: ResumeInfo = { version: 1, configHash, step: session.step, epoch, batchInEpoch, earlyStopping: stopper.state(), elapsedSec: seconds() };
+    const info: ResumeInfo = {
+      version: 1,
+      configHash,
+      step: session.step,
+      epoch,
+      batchInEpoch,
+      earlyStopping: stopper.state(),
+      elapsedSec: seconds(),
+    };
     saveResumeState(resumeDir, session.getState(), info, shapes);
   };
   const evalNow = async (): Promise<void> => {
@@ -176,7 +228,9 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
           maxLength: cfg.maxLength,
           extra: { ...run.provenance, step: session.step, epoch, metric: metricName, value, pooling: cfg.pooling },
         },
-        params: new Map([...session.getParameters()].map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }])),
+        params: new Map(
+          [...session.getParameters()].map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }]),
+        ),
         tokenizerDir: model.tokenizerDir,
       });
       emit({ type: 'checkpoint', step: session.step, path: bestCheckpoint, best: true });
@@ -208,14 +262,22 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
         step: session.step,
         totalSteps: ctx.totalSteps,
         epoch,
-        losses: { total: r.loss, ...(clsLoss && { classification: Number(clsLoss.data[0]) }), ...(nerLoss && { ner: Number(nerLoss.data[0]) }) },
+        losses: {
+          total: r.loss,
+          ...(clsLoss && { classification: Number(clsLoss.data[0]) }),
+          ...(nerLoss && { ner: Number(nerLoss.data[0]) }),
+        },
         lr: r.lr,
         gradNorm: r.gradNorm,
         samplesPerSec: samplesTimed / stepTimeSum,
         etaSec: (stepTimeSum / stepsTimed) * (ctx.totalSteps - session.step),
       });
-      if (!Number.isFinite(r.loss)) throw new Error(`the loss became ${r.loss} at step ${session.step}; lower the learning rate (now ${cfg.lr}) or check the labels.`);
-      if (cfg.evalEverySteps > 0 && session.step % cfg.evalEverySteps === 0 && batchInEpoch < plan.length) await evalNow();
+      if (!Number.isFinite(r.loss))
+        throw new Error(
+          `the loss became ${r.loss} at step ${session.step}; lower the learning rate (now ${cfg.lr}) or check the labels.`,
+        );
+      if (cfg.evalEverySteps > 0 && session.step % cfg.evalEverySteps === 0 && batchInEpoch < plan.length)
+        await evalNow();
       if (stopper.shouldStop) {
         status = 'early-stopped';
         break outer;
@@ -234,10 +296,29 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
     }
   }
   if (status !== 'completed') saveResume();
-  const best = { metric: metricName, ...stopper.best, value: stopper.best.value ?? null, ...(bestMetrics && { metrics: bestMetrics }) };
-  const result: TrainResult = { status, steps: session.step, seconds: seconds(), device: ctx.device, best, history, bestCheckpoint };
+  const best = {
+    metric: metricName,
+    ...stopper.best,
+    value: stopper.best.value ?? null,
+    ...(bestMetrics && { metrics: bestMetrics }),
+  };
+  const result: TrainResult = {
+    status,
+    steps: session.step,
+    seconds: seconds(),
+    device: ctx.device,
+    best,
+    history,
+    bestCheckpoint,
+  };
   writeFileSync(join(run.outDir, 'metrics.json'), JSON.stringify(result, null, 2));
-  emit({ type: 'finished', status, steps: session.step, seconds: result.seconds, best: { metric: metricName, value: best.value, step: best.step } });
+  emit({
+    type: 'finished',
+    status,
+    steps: session.step,
+    seconds: result.seconds,
+    best: { metric: metricName, value: best.value, step: best.step },
+  });
   return result;
 }
 
@@ -249,18 +330,34 @@ function groupExamples(train: readonly TrainExample[]): Record<Group, number[]> 
   return groups;
 }
 
-function epochPlan(train: readonly TrainExample[], groups: Record<Group, number[]>, cfg: TrainerConfig, epoch: number): TrainExample[][] {
+function epochPlan(
+  train: readonly TrainExample[],
+  groups: Record<Group, number[]>,
+  cfg: TrainerConfig,
+  epoch: number,
+): TrainExample[][] {
   const plans = {} as Record<Group, number[][]>;
   for (const g of ['classification', 'ner'] as const) {
     const idx = groups[g];
-    const local = planEpochBatches(idx.map((i) => train[i]!.ids.length), { batchSize: cfg.batchSize, shuffle: true, seed: cfg.seed + (g === 'ner' ? 7 : 0), epoch });
+    const local = planEpochBatches(
+      idx.map((i) => train[i]!.ids.length),
+      { batchSize: cfg.batchSize, shuffle: true, seed: cfg.seed + (g === 'ner' ? 7 : 0), epoch },
+    );
     plans[g] = local.map((b) => b.map((j) => idx[j]!));
   }
-  const order = interleaveTasks({ classification: plans.classification.length, ner: plans.ner.length }, cfg.taskSampling, cfg.seed, epoch);
+  const order = interleaveTasks(
+    { classification: plans.classification.length, ner: plans.ner.length },
+    cfg.taskSampling,
+    cfg.seed,
+    epoch,
+  );
   return order.map(({ task, index }) => plans[task][index]!.map((i) => train[i]!));
 }
 
-function paramFeeds(params: ReadonlyMap<string, Float32Array | Float64Array>, shapes: ReadonlyMap<string, readonly number[]>): Record<string, HostTensor> {
+function paramFeeds(
+  params: ReadonlyMap<string, Float32Array | Float64Array>,
+  shapes: ReadonlyMap<string, readonly number[]>,
+): Record<string, HostTensor> {
   const out: Record<string, HostTensor> = {};
   for (const [name, data] of params) out[name] = hostTensor('float32', data as Float32Array, shapes.get(name)!);
   return out;
@@ -285,7 +382,9 @@ function metricValue(m: EvalMetrics, name: string): number {
 function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
   const h = createHash('sha256');
   h.update(JSON.stringify({ ...cfg, threads: undefined, device: undefined }));
-  h.update(JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }));
+  h.update(
+    JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }),
+  );
   for (const e of data.train) h.update(`${e.ids.join(',')}|${e.classLabel}|${e.nerLabels?.join(',') ?? ''}\n`);
   return h.digest('hex').slice(0, 16);
 }

@@ -20,7 +20,9 @@ export interface EvalRunOptions {
 }
 
 /** Scores a saved run on a labelled file with the same metrics as training. */
-export async function evaluateRun(o: EvalRunOptions): Promise<{ metrics: EvalMetrics; examples: number; nerSource: 'gold' | 'silver' | 'none' }> {
+export async function evaluateRun(
+  o: EvalRunOptions,
+): Promise<{ metrics: EvalMetrics; examples: number; nerSource: 'gold' | 'silver' | 'none' }> {
   const dir = checkpointDir(o.run);
   const ckpt = loadCheckpoint(dir);
   const { spec, store, labels } = checkpointModel(ckpt);
@@ -37,12 +39,27 @@ export async function evaluateRun(o: EvalRunOptions): Promise<{ metrics: EvalMet
     nerSource = 'silver';
   }
   const nerTags = [...labels.ner];
-  const prepared = prepareExamples(labelled, tokenizer, { classLabels: labels.classification, nerTags, maxLength: ckpt.meta.maxLength ?? 128, hasNer: nerSource !== 'none' });
-  const session = await createSession(buildModelEvalGraph(spec).bytes, { device: 'cpu', ...(o.threads && { threads: o.threads }) });
+  const prepared = prepareExamples(labelled, tokenizer, {
+    classLabels: labels.classification,
+    nerTags,
+    maxLength: ckpt.meta.maxLength ?? 128,
+    hasNer: nerSource !== 'none',
+  });
+  const session = await createSession(buildModelEvalGraph(spec).bytes, {
+    device: 'cpu',
+    ...(o.threads && { threads: o.threads }),
+  });
   try {
     const params: Record<string, HostTensor> = {};
     for (const [name, t] of store) params[name] = hostTensor('float32', t.data, t.shape);
-    const { metrics } = await evaluate(session, params, prepared.examples, { classLabels: labels.classification, nerTags: nerSource === 'none' ? [] : nerTags }, o.batchSize ?? 64, tokenizer.padId);
+    const { metrics } = await evaluate(
+      session,
+      params,
+      prepared.examples,
+      { classLabels: labels.classification, nerTags: nerSource === 'none' ? [] : nerTags },
+      o.batchSize ?? 64,
+      tokenizer.padId,
+    );
     return { metrics, examples: prepared.examples.length, nerSource };
   } finally {
     await session.release();

@@ -7,5 +7,7 @@ export function checkpointDir(run: string): string {
   const dir = resolve(run);
   if (existsSync(join(dir, 'best', 'config.json'))) return join(dir, 'best');
   if (existsSync(join(dir, 'config.json'))) return dir;
-  throw new PipelineInputError(`${run} is neither a run folder (with best/) nor a checkpoint (with config.json); pass the --out folder of \`mts pipeline\`.`);
+  throw new PipelineInputError(
+    `${run} is neither a run folder (with best/) nor a checkpoint (with config.json); pass the --out folder of \`mts pipeline\`.`,
+  );
 }

@@ -36,7 +36,10 @@ describe('runPipeline', () => {
     const { dir, model, train, dev } = setup();
     const events: PipelineEvent[] = [];
     const out = join(dir, 'run');
-    const result = await runPipeline({ train, dev, model, out, epochs: 2, batchSize: 8, lr: 1e-3, device: 'cpu', threads: 1 }, { onEvent: (e) => events.push(e) });
+    const result = await runPipeline(
+      { train, dev, model, out, epochs: 2, batchSize: 8, lr: 1e-3, device: 'cpu', threads: 1 },
+      { onEvent: (e) => events.push(e) },
+    );
     expect(result.classLabels).toEqual(['Business', 'Sports']);
     expect(result.nerTypes).toEqual(['PER', 'ORG', 'LOC', 'DATE', 'MONEY']);
     expect(result.data.silver!.spans).toBeGreaterThan(10);
@@ -47,7 +50,10 @@ describe('runPipeline', () => {
     expect(events.map((e) => (e.type === 'stage' ? e.stage : e.event.type))).toContain('label');
     const saved = JSON.parse(readFileSync(join(out, 'pipeline.json'), 'utf8'));
     expect(saved.options.preset).toBe('full');
-    expect(JSON.parse(readFileSync(join(out, 'best', 'config.json'), 'utf8')).mts.heads.classification.labels).toEqual(['Business', 'Sports']);
+    expect(JSON.parse(readFileSync(join(out, 'best', 'config.json'), 'utf8')).mts.heads.classification.labels).toEqual([
+      'Business',
+      'Sports',
+    ]);
   });
 
   it('refuses bad input with file:line and the fix', async () => {
@@ -66,6 +72,8 @@ describe('runPipeline', () => {
     mkdirSync(notBert);
     writeFileSync(join(notBert, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
     await expect(runPipeline({ train, dev, model: notBert, out })).rejects.toThrow(/model_type|BERT/i);
-    await expect(runPipeline({ train, dev, model, out, preset: 'frozen', device: 'cpu' })).rejects.toThrow(/trains nothing/);
+    await expect(runPipeline({ train, dev, model, out, preset: 'frozen', device: 'cpu' })).rejects.toThrow(
+      /trains nothing/,
+    );
   });
 });

@@ -55,15 +55,26 @@ export interface PipelineResult {
     readonly train: number;
     readonly dev: number;
     readonly truncated: number;
-    readonly silver?: { readonly labeler: string; readonly spans: number; readonly wordsPerSec: number; readonly perType: Readonly<Record<string, number>> };
+    readonly silver?: {
+      readonly labeler: string;
+      readonly spans: number;
+      readonly wordsPerSec: number;
+      readonly perType: Readonly<Record<string, number>>;
+    };
   };
   readonly train: TrainResult;
 }
 
 /** The seed's whole job: read data, make silver NER labels, train both heads, evaluate, write the run folder. */
-export async function runPipeline(input: unknown, hooks: { onEvent?: (e: PipelineEvent) => void; signal?: AbortSignal } = {}): Promise<PipelineResult> {
+export async function runPipeline(
+  input: unknown,
+  hooks: { onEvent?: (e: PipelineEvent) => void; signal?: AbortSignal } = {},
+): Promise<PipelineResult> {
   const parsed = pipelineOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new PipelineInputError(`pipeline option "${parsed.error.issues[0]!.path.join('.')}": ${parsed.error.issues[0]!.message}`);
+  if (!parsed.success)
+    throw new PipelineInputError(
+      `pipeline option "${parsed.error.issues[0]!.path.join('.')}": ${parsed.error.issues[0]!.message}`,
+    );
   const o = parsed.data;
   const emit = (e: PipelineEvent): void => hooks.onEvent?.(e);
   loadHfBertConfig(o.model); // refuses a folder that is not BERT-like before any slow work
@@ -104,22 +115,40 @@ export async function runPipeline(input: unknown, hooks: { onEvent?: (e: Pipelin
     clsDev = label(dev.items);
     const seconds = (performance.now() - t0) / 1000;
     nerTypes = [...labeler.types];
-    silver = { labeler: labeler.id, spans: Object.values(perType).reduce((a, b) => a + b, 0), wordsPerSec: words / seconds, perType };
+    silver = {
+      labeler: labeler.id,
+      spans: Object.values(perType).reduce((a, b) => a + b, 0),
+      wordsPerSec: words / seconds,
+      perType,
+    };
   }
 
   emit({ type: 'stage', stage: 'prepare', message: 'tokenising and aligning labels' });
   const nerTags = nerTypes.length > 0 ? bioLabelList(nerTypes) : [];
-  const prep = (items: LabelledText[], hasNer: boolean, labels: readonly string[]): ReturnType<typeof prepareExamples> =>
+  const prep = (
+    items: LabelledText[],
+    hasNer: boolean,
+    labels: readonly string[],
+  ): ReturnType<typeof prepareExamples> =>
     prepareExamples(items, tokenizer, { classLabels: labels, nerTags, maxLength: o.maxLength, hasNer });
   const silverNer = !o.nerTrain && nerTags.length > 0;
-  const parts = [prep(clsTrain, silverNer, classLabels), prep(nerTrain, true, []), prep(clsDev, silverNer, classLabels), prep(nerDev, true, [])];
+  const parts = [
+    prep(clsTrain, silverNer, classLabels),
+    prep(nerTrain, true, []),
+    prep(clsDev, silverNer, classLabels),
+    prep(nerDev, true, []),
+  ];
   const trainExamples = [...parts[0]!.examples, ...parts[1]!.examples];
   const devExamples = [...parts[2]!.examples, ...parts[3]!.examples];
   const truncated = parts.reduce((s, p) => s + p.truncated, 0);
 
   const outDir = resolve(o.out);
   mkdirSync(outDir, { recursive: true });
-  emit({ type: 'stage', stage: 'train', message: `training ${trainExamples.length} examples, evaluating on ${devExamples.length}` });
+  emit({
+    type: 'stage',
+    stage: 'train',
+    message: `training ${trainExamples.length} examples, evaluating on ${devExamples.length}`,
+  });
   const result = await trainInWorker(
     {
       modelDir: o.model,
