@@ -41,6 +41,11 @@ export interface StepResult {
   readonly gradNorm: number;
   /** Extra forward outputs (views valid until the next step). */
   readonly outputs: Readonly<Record<string, HostTensor>>;
+  /**
+   * False when the loss or the gradient norm was not finite: the update was then discarded (parameters,
+   * moments and the step counter are unchanged), so a diverging batch cannot poison the weights.
+   */
+  readonly applied: boolean;
   /** Host time preparing feeds (dropout masks, checks) and time inside session.run, in ms. */
   readonly timing: { readonly prepareMs: number; readonly runMs: number };
 }
@@ -151,12 +156,17 @@ export class TrainingSession {
     const t1 = performance.now();
     const result = await runChecked(this.session, feeds, fetches);
     const runMs = performance.now() - t1;
-    this.current = next;
-    this.stepIndex = step + 1;
+    const loss = Number(this.loss.data[0]);
+    const gradNorm = Number(this.gradNorm.data[0]);
+    const applied = Number.isFinite(loss) && Number.isFinite(gradNorm);
+    if (applied) {
+      this.current = next;
+      this.stepIndex = step + 1;
+    }
     const outputs: Record<string, HostTensor> = {};
     for (const name of this.layout.extraOutputs) outputs[name] = fromOrt(result[name]!);
     const timing = { prepareMs: t1 - t0, runMs };
-    return { step, lr, loss: Number(this.loss.data[0]), gradNorm: Number(this.gradNorm.data[0]), outputs, timing };
+    return { step, lr, loss, gradNorm, applied, outputs, timing };
   }
 
   /** Copies of the current parameters, moments and step (for checkpoints). */

@@ -140,6 +140,23 @@ describe('training step (forward + grad + clip + AdamW in one graph)', () => {
     await s.release();
   });
 
+  it('discards a non-finite step: parameters, moments and step counter stay as they were', async () => {
+    const s = await session(0, 1, 0.01);
+    await s.trainStep(batch());
+    const before = s.getState();
+    const bad = { ...batch(), x: hostTensor('float32', new Float32Array(N * IN).fill(Number.NaN), [N, IN]) };
+    const result = await s.trainStep(bad);
+    expect(result.applied).toBe(false);
+    expect(Number.isNaN(result.loss)).toBe(true);
+    const after = s.getState();
+    expect(after.step).toBe(1);
+    expect(after.params).toEqual(before.params);
+    expect(after.m).toEqual(before.m);
+    expect((await s.trainStep(batch())).applied).toBe(true);
+    expect(s.step).toBe(2);
+    await s.release();
+  });
+
   it('rejects states that do not fit the graph, naming the parameter', async () => {
     const s = await session(0, 1, 0.01);
     const params = initParams(1);
