@@ -190,7 +190,8 @@ async function serveOrt(path: string, preset: FreezePreset): Promise<void> {
   const tasks = { classification: spec.numClasses > 0, ner: spec.nerTags.length > 0 };
   const batches = spec.epochs[0]!;
   const say = (x: unknown): void => void process.stdout.write(`${JSON.stringify(x)}\n`);
-  say({ ready: true, createMs: round(performance.now() - t0), trainable: tg.partition.trainableCount, graphNodes: tg.graph.nodes.length });
+  const loaded = procStatus();
+  say({ ready: true, createMs: round(performance.now() - t0), trainable: tg.partition.trainableCount, graphNodes: tg.graph.nodes.length, rssBeforeStepsMiB: Math.round(loaded.vmRSSKiB / 1024) });
   for await (const line of createInterface({ input: process.stdin })) {
     const [cmd, a, b] = line.split(' ');
     if (cmd === 'rss') {
@@ -411,7 +412,7 @@ async function main(): Promise<void> {
 function summary(report: Record<string, unknown>): string {
   const speedOut = (report['speed'] ?? {}) as Record<string, { ratioSamplesPerSec?: number | null; rssRatioOursOverTorch?: number | null; ours?: SideSpeed; torch?: SideSpeed | string }>;
   const lines = Object.entries(speedOut)
-    .filter(([k]) => k !== 'data')
+    .filter(([, v]) => typeof v === 'object' && v !== null && 'ours' in v)
     .map(([k, v]) => `${k}: ours ${v.ours?.samplesPerSec} samples/s, torch ${typeof v.torch === 'string' ? v.torch : v.torch?.samplesPerSec}; ratio ${v.ratioSamplesPerSec}x; RSS ours/torch ${v.rssRatioOursOverTorch}`);
   return [...lines, '(run with --json for everything, including quality results)'].join('\n');
 }

@@ -160,7 +160,8 @@ class Trainer:
 def serve(args, spec: dict) -> None:
     trainer = Trainer(spec, args.preset, args.attn, args.threads, args.seed)
     batches = spec["epochs"][0]
-    print(json.dumps({"ready": True, "torch": torch.__version__, "attn": args.attn, "trainable": sum(p.numel() for p in trainer.params)}), flush=True)
+    rss = proc_status()["vmRSSKiB"] // 1024
+    print(json.dumps({"ready": True, "torch": torch.__version__, "attn": args.attn, "trainable": sum(p.numel() for p in trainer.params), "rssBeforeStepsMiB": rss}), flush=True)
     for line in sys.stdin:
         parts = line.split()
         if parts[0] == "rss":
