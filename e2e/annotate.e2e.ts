@@ -217,6 +217,8 @@ describe.skipIf(!hasData)('Annotate screen', () => {
       await page.getByTestId('history-entry').filter({ hasText: 'Accepted' }).getByRole('button').click();
       await expect.poll(() => page.getByTestId('example-text').textContent()).toMatch(/^Acme/);
       await expect.poll(() => page.getByTestId('example-status').textContent()).toBe('reviewed');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await shot(page, 'annotate-dark');
       await page.close();
       expect(problems).toEqual([]);
     },

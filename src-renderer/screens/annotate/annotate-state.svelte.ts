@@ -106,7 +106,6 @@ export class AnnotateState {
   async load(): Promise<void> {
     const projects = await this.#call('projects.list', {});
     if (projects === null) return;
-    this.projects = projects;
     const remembered = Number(localStorage.getItem(STORAGE_KEY) ?? NaN);
     for (const p of projects) {
       const datasets = await this.#call('datasets.list', { projectId: p.id });
@@ -118,6 +117,8 @@ export class AnnotateState {
         if (hit !== undefined) break;
       }
     }
+    // Shown only now, so the screen does not flash "no datasets" while the project is being chosen.
+    this.projects = projects;
     if (this.projectId === null && projects[0] !== undefined) await this.selectProject(projects[0].id);
     const chosen = this.datasets?.find((d) => d.id === remembered) ?? this.datasets?.[0];
     if (chosen !== undefined) await this.selectDataset(chosen.id);
