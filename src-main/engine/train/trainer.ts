@@ -215,25 +215,28 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
     history.push({ step: session.step, epoch, metrics });
     if (isBest) {
       bestMetrics = metrics;
-      bestCheckpoint = join(run.outDir, 'best');
-      saveCheckpoint(bestCheckpoint, {
-        config: model.config,
-        meta: {
-          version: 1,
-          heads: {
-            ...(data.classLabels.length > 0 && { classification: { labels: [...data.classLabels] } }),
-            ...(data.nerTags.length > 0 && { ner: { labels: [...data.nerTags] } }),
+      const bestDir = join(run.outDir, 'best');
+      savingTo(bestDir, () =>
+        saveCheckpoint(bestDir, {
+          config: model.config,
+          meta: {
+            version: 1,
+            heads: {
+              ...(data.classLabels.length > 0 && { classification: { labels: [...data.classLabels] } }),
+              ...(data.nerTags.length > 0 && { ner: { labels: [...data.nerTags] } }),
+            },
+            pooling: cfg.pooling === 'max' ? 'mean' : cfg.pooling,
+            maxLength: cfg.maxLength,
+            extra: { ...run.provenance, step: session.step, epoch, metric: metricName, value, pooling: cfg.pooling },
           },
-          pooling: cfg.pooling === 'max' ? 'mean' : cfg.pooling,
-          maxLength: cfg.maxLength,
-          extra: { ...run.provenance, step: session.step, epoch, metric: metricName, value, pooling: cfg.pooling },
-        },
-        params: new Map(
-          [...session.getParameters()].map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }]),
-        ),
-        tokenizerDir: model.tokenizerDir,
-      });
-      emit({ type: 'checkpoint', step: session.step, path: bestCheckpoint, best: true });
+          params: new Map(
+            [...session.getParameters()].map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }]),
+          ),
+          tokenizerDir: model.tokenizerDir,
+        }),
+      );
+      bestCheckpoint = bestDir;
+      emit({ type: 'checkpoint', step: session.step, path: bestDir, best: true });
     }
     emit({ type: 'eval', step: session.step, epoch, metrics, isBest });
   };
@@ -320,6 +323,28 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
     best: { metric: metricName, value: best.value, step: best.step },
   });
   return result;
+}
+
+/** A save that failed (disk full, permissions); the previous version of the folder is left intact. */
+export class CheckpointSaveError extends Error {
+  override readonly name = 'CheckpointSaveError';
+}
+
+function savingTo(dir: string, save: () => void): void {
+  try {
+    save();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === 'ENOSPC'
+        ? 'the disk is full'
+        : e.code === 'EACCES' || e.code === 'EPERM'
+          ? 'permission was denied'
+          : e.message;
+    throw new CheckpointSaveError(
+      `could not save ${dir}: ${why}. The previous checkpoint there is intact; free space or fix the folder, then continue the run with --resume.`,
+    );
+  }
 }
 
 function groupExamples(train: readonly TrainExample[]): Record<Group, number[]> {
