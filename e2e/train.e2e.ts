@@ -86,6 +86,12 @@ afterAll(async () => {
 describe.skipIf(!haveData)('training flow (browser mode)', () => {
   it('shows the plan, trains one epoch heads-only with live progress, and ends completed', async () => {
     await go('train');
+    await page.getByTestId('model-dir').fill(path.join(app.dataDir, 'no-such-model'));
+    await expect
+      .poll(() => page.getByTestId('model-status').textContent(), { timeout: 20_000 })
+      .toMatch(/no-such-model cannot be used/);
+    expect(await page.getByTestId('train-button').isDisabled()).toBe(true);
+    expect(await page.getByTestId('plan-refusals').textContent()).toMatch(/cannot start/);
     await page.getByTestId('model-dir').fill(modelDir);
     await expect
       .poll(() => page.getByTestId('model-status').textContent(), { timeout: 20_000 })
@@ -229,6 +235,53 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     await expect
       .poll(() => page.getByTestId('error-notice').first().textContent(), { timeout: 20_000 })
       .toMatch(/already exists/);
+    expect(problems.filter((p) => !p.includes('status of 409'))).toEqual([]);
+  });
+
+  it('follows a running training from another screen and cancels it within seconds', async () => {
+    await go('train');
+    await page.getByTestId('model-dir').fill(modelDir);
+    await page.locator('[data-preset="heads-only"]').click();
+    await page.getByText('Custom settings').click();
+    await page.getByTestId('epochs').fill('500');
+    await page.getByTestId('batch-size').fill('8');
+    await page.getByTestId('run-name').fill('long run');
+    // The tiny model has 64 positions: the default 128 tokens is lowered to fit it.
+    await expect.poll(() => page.getByTestId('max-length').inputValue()).toBe('64');
+    await expect.poll(() => page.getByTestId('plan-summary').textContent()).toMatch(/500 epochs/);
+    await page.getByTestId('train-button').click();
+    await expect
+      .poll(() => page.getByTestId('live-run').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('running');
+
+    // The UI stays usable while it trains: the history shows the run as running...
+    await go('runs');
+    const running = page.getByTestId('runs-table').locator('tbody tr', { hasText: 'long run' });
+    await expect.poll(() => running.textContent(), { timeout: 15_000 }).toMatch(/running/);
+    // ...and the Train screen picks the live run up again, charts seeded from the stored curves.
+    await go('train');
+    const live = page.getByTestId('live-run');
+    await expect.poll(() => live.getAttribute('data-status'), { timeout: 15_000 }).toBe('running');
+    await expect
+      .poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points')))
+      .toBeGreaterThan(0);
+    const stepText = async (): Promise<number> =>
+      Number(/^(\d+)/.exec((await page.getByTestId('live-step').textContent()) ?? '')?.[1]);
+    await expect.poll(stepText, { timeout: 15_000 }).toBeGreaterThan(0);
+
+    const pressed = Date.now();
+    await page.getByTestId('cancel-button').click();
+    await expect.poll(() => live.getAttribute('data-status'), { timeout: 15_000 }).toBe('cancelled');
+    expect(Date.now() - pressed).toBeLessThan(10_000);
+    await expect.poll(() => page.getByTestId('live-summary').textContent()).toMatch(/Stopped after \d+ steps/);
+    await shot('train-cancelled');
+    const runs = await call<{ name: string; status: string; best: Record<string, unknown> }[]>('runs.list', {
+      projectId,
+    });
+    const cancelled = runs.find((r) => r.name === 'long run');
+    expect(cancelled?.status).toBe('cancelled');
+    // It evaluated before stopping, so it keeps a best checkpoint with metrics.
+    expect(Object.keys(cancelled?.best ?? {})).toContain('classification.accuracy');
     expect(problems.filter((p) => !p.includes('status of 409'))).toEqual([]);
   });
 });

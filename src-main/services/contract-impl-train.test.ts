@@ -191,4 +191,44 @@ describe('trainEventForwarder', () => {
     expect(steps).toEqual([1, 4, 7, 10]);
     expect(out.at(-1)).toEqual({ type: 'train.status', runId: 1, status: 'completed' });
   });
+
+  it('sends a held-back step before the evaluation or status that follows it', () => {
+    const out: ApiEvent[] = [];
+    let t = 0;
+    const forward = trainEventForwarder(
+      (e) => out.push(e),
+      () => t,
+    );
+    const step = (n: number) =>
+      forward({
+        type: 'train',
+        runId: 2,
+        event: {
+          type: 'step',
+          step: n,
+          totalSteps: 100,
+          epoch: 0,
+          losses: { total: 1 },
+          lr: 1e-3,
+          gradNorm: 1,
+          samplesPerSec: 10,
+          etaSec: 1,
+        },
+      });
+    step(1);
+    t = 10;
+    step(2);
+    t = 20;
+    step(3);
+    forward({ type: 'train', runId: 2, event: { type: 'eval', step: 3, epoch: 0, metrics: {}, isBest: true } });
+    t = 30;
+    step(4);
+    forward({ type: 'status', runId: 2, status: 'cancelled' });
+    const kinds = out.map((e) => {
+      if (e.type === 'train.status') return e.status;
+      if (e.type !== 'train.progress') return e.type;
+      return e.progress.type === 'step' ? `step${e.progress.step}` : e.progress.type;
+    });
+    expect(kinds).toEqual(['step1', 'step3', 'eval', 'step4', 'cancelled']);
+  });
 });

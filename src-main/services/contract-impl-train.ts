@@ -51,9 +51,16 @@ export function trainEventForwarder(
   emit: (event: ApiEvent) => void,
   now: () => number = performance.now.bind(performance),
 ): (e: TrainingServiceEvent) => void {
-  let lastStep = Number.NEGATIVE_INFINITY;
+  let lastSent = Number.NEGATIVE_INFINITY;
+  // The newest step not sent yet: it goes out before the next evaluation, checkpoint or end, so the UI's
+  // counters match what those events report.
+  let held: { readonly runId: number; readonly progress: TrainProgress } | null = null;
+  const send = (id: number, progress: TrainProgress): void =>
+    emit({ type: 'train.progress', runId: runId(id), progress });
   return (e) => {
     if (e.type === 'status') {
+      if (held) send(held.runId, held.progress);
+      held = null;
       emit({
         type: 'train.status',
         runId: runId(e.runId),
@@ -62,13 +69,19 @@ export function trainEventForwarder(
       });
       return;
     }
-    const ev = e.event;
+    const ev = toProgress(e.event);
     if (ev.type === 'step') {
       const t = now();
-      if (t - lastStep < STEP_EVENT_INTERVAL_MS && ev.step < ev.totalSteps) return;
-      lastStep = t;
+      if (t - lastSent < STEP_EVENT_INTERVAL_MS && ev.step < ev.totalSteps) {
+        held = { runId: e.runId, progress: ev };
+        return;
+      }
+      lastSent = t;
+    } else if (held) {
+      send(held.runId, held.progress);
     }
-    emit({ type: 'train.progress', runId: runId(e.runId), progress: toProgress(ev) });
+    held = null;
+    send(e.runId, ev);
   };
 }
 

@@ -101,24 +101,38 @@ export class LiveRun {
     if (status !== 'running' && status !== 'queued') this.cancelling = false;
   }
 
-  /** Fills the charts from stored curves (a run that was already going when the screen opened). */
+  /**
+   * Fills the charts from stored curves (a run that was already going when the screen opened). Points that
+   * arrived live while the curves were loading are newer than the stored ones and are kept after them.
+   */
   seed(curves: readonly CurveInfo[]): void {
     const get = (split: string, name: string): CurveInfo | undefined =>
       curves.find((c) => c.split === split && c.name === name);
     const loss = get('train', 'loss');
-    const steps = loss?.steps ?? [];
     const acc = get('dev', 'classification.accuracy');
     const ner = get('dev', 'ner.f1');
+    const steps = loss?.steps ?? [];
     const evalSteps = (acc ?? ner)?.steps ?? [];
+    const live = this.series;
+    const lastStored = steps.at(-1) ?? 0;
+    const lastEval = evalSteps.at(-1) ?? 0;
+    const after = (xs: readonly number[], ys: readonly (number | null)[], from: number): (number | null)[] =>
+      ys.filter((_, i) => xs[i]! > from);
     this.series = {
-      steps,
-      loss: loss?.values ?? [],
-      clsLoss: valuesAt(steps, get('train', 'loss.classification')),
-      nerLoss: valuesAt(steps, get('train', 'loss.ner')),
-      evalSteps,
-      accuracy: valuesAt(evalSteps, acc),
-      macroF1: valuesAt(evalSteps, get('dev', 'classification.macroF1')),
-      nerF1: valuesAt(evalSteps, ner),
+      steps: [...steps, ...live.steps.filter((s) => s > lastStored)],
+      loss: [...(loss?.values ?? []), ...after(live.steps, live.loss, lastStored)],
+      clsLoss: [
+        ...valuesAt(steps, get('train', 'loss.classification')),
+        ...after(live.steps, live.clsLoss, lastStored),
+      ],
+      nerLoss: [...valuesAt(steps, get('train', 'loss.ner')), ...after(live.steps, live.nerLoss, lastStored)],
+      evalSteps: [...evalSteps, ...live.evalSteps.filter((s) => s > lastEval)],
+      accuracy: [...valuesAt(evalSteps, acc), ...after(live.evalSteps, live.accuracy, lastEval)],
+      macroF1: [
+        ...valuesAt(evalSteps, get('dev', 'classification.macroF1')),
+        ...after(live.evalSteps, live.macroF1, lastEval),
+      ],
+      nerF1: [...valuesAt(evalSteps, ner), ...after(live.evalSteps, live.nerF1, lastEval)],
     };
   }
 }

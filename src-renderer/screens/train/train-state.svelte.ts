@@ -148,6 +148,10 @@ export class TrainState {
     this.planning = false;
     this.plan = result.ok ? result.value : null;
     this.planError = result.ok ? null : result.error;
+    // The default length suits BERT-base; a model with fewer positions gets its own limit unless the person chose one.
+    const positions = result.ok ? result.value.model?.maxPositions : undefined;
+    if (positions !== undefined && this.form.maxLength === DEFAULT_FORM.maxLength && positions < DEFAULT_FORM.maxLength)
+      this.form.maxLength = positions;
   }
 
   /** Probes every execution provider once per session (each in a child process, so a crash is contained). */
