@@ -5,12 +5,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { loadBertEncoder } from '../model/hf-config';
 import { writeTinyBert } from '../model/hf-config-tiny';
 import { initHeads } from '../model/init';
+import type * as CheckpointModule from '../model/checkpoint';
 import { loadCheckpoint } from '../model/checkpoint';
 import { CheckpointSaveError, train } from './trainer';
 
 // The second checkpoint save fails as a full disk would; the first one must stay loadable.
 vi.mock('../model/checkpoint', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../model/checkpoint')>();
+  const real = await importOriginal<typeof CheckpointModule>();
   let calls = 0;
   return {
     ...real,
