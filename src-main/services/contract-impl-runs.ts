@@ -69,13 +69,26 @@ export function toRunInfo(run: Run, best: Readonly<Record<string, MetricPointInf
   };
 }
 
-/** Best dev values of the headline metrics for each run, read in batches of compareRuns' limit. */
+// Best dev value per (run, metric) as compareRuns defines it (highest, lowest for losses, earliest step on a
+// tie; per-label metrics and NaN left out), computed in SQLite: the history lists every run of a project and
+// reading all their metric rows into JS took seconds for a few dozen long runs.
+const BEST_SQL = `
+  SELECT run_id AS runId, name, value, step FROM (
+    SELECT run_id, name, value, step, ROW_NUMBER() OVER (
+      PARTITION BY run_id, name
+      ORDER BY CASE WHEN name LIKE 'loss%' THEN value ELSE -value END, step, rowid
+    ) AS rank
+    FROM run_metrics
+    WHERE run_id IN (SELECT value FROM json_each(?)) AND split = 'dev' AND value IS NOT NULL AND instr(name, ':') = 0
+  ) WHERE rank = 1`;
+
+/** Best dev values of the headline metrics for each run (the `best` of compareRuns, for many runs at once). */
 export function bestMetrics(db: Db, ids: readonly number[]): Map<number, Readonly<Record<string, MetricPointInfo>>> {
-  const out = new Map<number, Readonly<Record<string, MetricPointInfo>>>();
-  for (let i = 0; i < ids.length; i += 20) {
-    const cmp = unwrap(compareRuns(db, { runIds: ids.slice(i, i + 20) }));
-    for (const r of cmp.runs) out.set(r.runId, r.best);
-  }
+  const out = new Map<number, Record<string, MetricPointInfo>>(ids.map((id) => [id, {}]));
+  const rows = db
+    .prepare<[string], { runId: number; name: string; value: number; step: number }>(BEST_SQL)
+    .all(JSON.stringify(ids));
+  for (const r of rows) out.get(r.runId)![r.name] = { value: r.value, step: r.step };
   return out;
 }
 

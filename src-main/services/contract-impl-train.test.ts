@@ -117,6 +117,9 @@ describe('train, runs, playground and export over the contract', () => {
     expect(train?.steps).toEqual([1, 2, 3, 4, 5, 6]);
 
     const cmp = await ok<RunComparisonInfo>('runs.compare', { runIds: [runId, runId] });
+    // The history's best values (one SQL query) are the comparison's (computed from every metric row).
+    expect(run!.best).toEqual(cmp.runs[0]!.best);
+    expect(Object.keys(run!.best)).toEqual(expect.arrayContaining(['classification.accuracy', 'ner.f1']));
     expect(cmp.configDiff).toEqual([]);
     expect(cmp.sameData).toBe(true);
   });
