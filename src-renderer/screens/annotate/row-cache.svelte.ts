@@ -54,8 +54,8 @@ export class RowCache {
     void this.#version;
     const fetch = this.#fetch;
     if (fetch === null) return Promise.resolve();
-    const last =
-      this.total === null ? Math.floor(Math.max(from, 0) / PAGE_SIZE) : Math.floor((this.total - 1) / PAGE_SIZE);
+    // Before the first answer the total is unknown: every requested page is asked for.
+    const last = this.total === null ? Infinity : Math.floor((this.total - 1) / PAGE_SIZE);
     const waits: Promise<void>[] = [];
     for (let p = Math.floor(Math.max(from, 0) / PAGE_SIZE); p <= Math.min(Math.floor(to / PAGE_SIZE), last); p += 1) {
       if (this.#pages.has(p) || this.#loading.has(p)) continue;
