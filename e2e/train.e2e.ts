@@ -146,6 +146,9 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBe(4);
     expect(await page.getByTestId('per-type').locator('tbody tr').count()).toBeGreaterThan(0);
     await shot('runs-detail');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByTestId('run-evaluation').screenshot({ path: path.join(SCREENSHOTS, 'runs-evaluation-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('load-mistakes').click();
     await expect
       .poll(() => page.getByTestId('mistakes-summary').textContent(), { timeout: 30_000 })
@@ -210,6 +213,9 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     await page.getByTestId('nearest-button').click();
     await expect.poll(() => page.getByTestId('nearest').locator('ol li').count(), { timeout: 30_000 }).toBe(5);
     await shot('playground-result');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('playground-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('exports the chosen run into a folder and shows the files and the parity check', async () => {
