@@ -1,33 +1,10 @@
 /** One training followed live: the step and eval events of a run turned into chart columns and counters. */
 import type { CurveInfo, RunId, RunInfo, RunStatus, TrainProgress } from '../../../src-preload/contract';
-import { valuesAt } from '../runs/curves';
+import { EMPTY_SERIES, mergeSeries, seriesFromCurves, type LiveSeries } from './live-series';
 
 type Started = Extract<TrainProgress, { type: 'started' }>;
 type Step = Extract<TrainProgress, { type: 'step' }>;
 type Finished = Extract<TrainProgress, { type: 'finished' }>;
-
-/** Loss columns (train split) and dev metric columns, uPlot-ready. */
-export interface LiveSeries {
-  readonly steps: readonly number[];
-  readonly loss: readonly (number | null)[];
-  readonly clsLoss: readonly (number | null)[];
-  readonly nerLoss: readonly (number | null)[];
-  readonly evalSteps: readonly number[];
-  readonly accuracy: readonly (number | null)[];
-  readonly macroF1: readonly (number | null)[];
-  readonly nerF1: readonly (number | null)[];
-}
-
-const EMPTY: LiveSeries = {
-  steps: [],
-  loss: [],
-  clsLoss: [],
-  nerLoss: [],
-  evalSteps: [],
-  accuracy: [],
-  macroF1: [],
-  nerF1: [],
-};
 
 const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 
@@ -37,7 +14,7 @@ export class LiveRun {
   started = $state.raw<Started | null>(null);
   lastStep = $state.raw<Step | null>(null);
   finished = $state.raw<Finished | null>(null);
-  series = $state.raw<LiveSeries>(EMPTY);
+  series = $state.raw<LiveSeries>(EMPTY_SERIES);
   /** Set when Cancel was pressed, until the run ends. */
   cancelling = $state(false);
 
@@ -101,38 +78,8 @@ export class LiveRun {
     if (status !== 'running' && status !== 'queued') this.cancelling = false;
   }
 
-  /**
-   * Fills the charts from stored curves (a run that was already going when the screen opened). Points that
-   * arrived live while the curves were loading are newer than the stored ones and are kept after them.
-   */
+  /** Fills the charts from stored curves (a run already going when the screen opened), keeping newer live points. */
   seed(curves: readonly CurveInfo[]): void {
-    const get = (split: string, name: string): CurveInfo | undefined =>
-      curves.find((c) => c.split === split && c.name === name);
-    const loss = get('train', 'loss');
-    const acc = get('dev', 'classification.accuracy');
-    const ner = get('dev', 'ner.f1');
-    const steps = loss?.steps ?? [];
-    const evalSteps = (acc ?? ner)?.steps ?? [];
-    const live = this.series;
-    const lastStored = steps.at(-1) ?? 0;
-    const lastEval = evalSteps.at(-1) ?? 0;
-    const after = (xs: readonly number[], ys: readonly (number | null)[], from: number): (number | null)[] =>
-      ys.filter((_, i) => xs[i]! > from);
-    this.series = {
-      steps: [...steps, ...live.steps.filter((s) => s > lastStored)],
-      loss: [...(loss?.values ?? []), ...after(live.steps, live.loss, lastStored)],
-      clsLoss: [
-        ...valuesAt(steps, get('train', 'loss.classification')),
-        ...after(live.steps, live.clsLoss, lastStored),
-      ],
-      nerLoss: [...valuesAt(steps, get('train', 'loss.ner')), ...after(live.steps, live.nerLoss, lastStored)],
-      evalSteps: [...evalSteps, ...live.evalSteps.filter((s) => s > lastEval)],
-      accuracy: [...valuesAt(evalSteps, acc), ...after(live.evalSteps, live.accuracy, lastEval)],
-      macroF1: [
-        ...valuesAt(evalSteps, get('dev', 'classification.macroF1')),
-        ...after(live.evalSteps, live.macroF1, lastEval),
-      ],
-      nerF1: [...valuesAt(evalSteps, ner), ...after(live.evalSteps, live.nerF1, lastEval)],
-    };
+    this.series = mergeSeries(seriesFromCurves(curves), this.series);
   }
 }
