@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  Api,
+  ApiEvent,
+  DatasetId,
+  InputOf,
+  MethodName,
+  OutputOf,
+  ProjectId,
+  Result,
+  RunId,
+  RunInfo,
+  TrainPlanInfo,
+} from '../../../src-preload/contract';
+import { selection } from '../runs/selection.svelte';
+import { DEFAULT_FORM, TrainState } from './train-state.svelte';
+
+type Handlers = { [M in MethodName]?: (input: InputOf<M>) => Promise<Result<OutputOf<M>>> };
+
+/** An Api whose methods are the given handlers; anything else fails like an unknown method. */
+function fakeApi(handlers: Handlers): Api & { emit(e: ApiEvent): void } {
+  const listeners = new Set<(e: ApiEvent) => void>();
+  return {
+    invoke<M extends MethodName>(method: M, input: InputOf<M>): Promise<Result<OutputOf<M>>> {
+      const h = handlers[method] as ((i: InputOf<M>) => Promise<Result<OutputOf<M>>>) | undefined;
+      if (!h) return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: method } });
+      return h(input);
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit(e) {
+      for (const l of listeners) l(e);
+    },
+  };
+}
+
+const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
+const RUN = 7 as RunId;
+const run: RunInfo = {
+  id: RUN,
+  projectId: 1 as ProjectId,
+  datasetId: 2 as DatasetId,
+  name: 'heads-only tiny',
+  preset: 'heads-only',
+  modelPath: '/models/tiny',
+  dataHash: 'a'.repeat(64),
+  deviceRequested: 'auto',
+  deviceUsed: null,
+  deviceReason: null,
+  status: 'queued',
+  error: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  startedAt: null,
+  endedAt: null,
+  durationSec: null,
+  best: {},
+};
+
+function plan(maxPositions: number): TrainPlanInfo {
+  return {
+    settings: {
+      ...DEFAULT_FORM,
+      projectId: 1 as ProjectId,
+      datasetId: 2 as DatasetId,
+      modelDir: '/models/tiny',
+      taskWeights: { classification: 1, ner: 1 },
+      maxSteps: 0,
+      evalEverySteps: 0,
+    },
+    model: { dir: '/models/tiny', layers: 2, hidden: 32, maxPositions },
+    tasks: { classification: true, ner: false },
+    classLabels: ['a', 'b'],
+    entityTypes: [],
+    params: { trainable: 10, frozen: 90, trainableGroups: ['classification head'], frozenGroups: ['embeddings'] },
+    counts: { train: 3, dev: 1, trainByClass: {}, devByClass: {}, trainByType: {}, devByType: {} },
+    refusals: [],
+    warnings: [],
+  };
+}
+
+function choose(): void {
+  selection.projectId = 1 as ProjectId;
+  selection.datasetId = 2 as DatasetId;
+  selection.modelDir = '/models/tiny';
+}
+
+describe('TrainState', () => {
+  it('asks for no plan until a dataset and a model folder are chosen', () => {
+    selection.modelDir = '';
+    expect(new TrainState(fakeApi({})).request()).toBeNull();
+    choose();
+    expect(new TrainState(fakeApi({})).request()).toMatchObject({ modelDir: '/models/tiny', preset: 'full' });
+  });
+
+  it('keeps the newest plan when answers arrive out of order', async () => {
+    choose();
+    const answers: ((r: Result<TrainPlanInfo>) => void)[] = [];
+    const api = fakeApi({ 'train.plan': () => new Promise((resolve) => answers.push(resolve)) });
+    const model = new TrainState(api);
+    const first = model.refreshPlan();
+    const second = model.refreshPlan();
+    answers[1]!({ ok: true, value: plan(512) });
+    answers[0]!({ ok: true, value: plan(64) });
+    await Promise.all([first, second]);
+    expect(model.plan?.model?.maxPositions).toBe(512);
+    expect(model.planning).toBe(false);
+  });
+
+  it('lowers the default max length to what the model holds, but not a length the person chose', async () => {
+    choose();
+    const model = new TrainState(fakeApi({ 'train.plan': () => ok(plan(64)) }));
+    await model.refreshPlan();
+    expect(model.form.maxLength).toBe(64);
+    const chosen = new TrainState(fakeApi({ 'train.plan': () => ok(plan(64)) }));
+    chosen.form.maxLength = 100;
+    await chosen.refreshPlan();
+    expect(chosen.form.maxLength).toBe(100);
+  });
+
+  it('replays the events that arrive before train.start answers to the new live run', async () => {
+    choose();
+    const api = fakeApi({
+      'train.start': async () => {
+        // The worker can start (and the socket deliver its events) before the HTTP answer arrives.
+        api.emit({ type: 'train.status', runId: RUN, status: 'running' });
+        api.emit({
+          type: 'train.progress',
+          runId: RUN,
+          progress: {
+            type: 'step',
+            step: 1,
+            totalSteps: 4,
+            epoch: 0,
+            losses: { total: 2, classification: 2 },
+            lr: 1e-3,
+            gradNorm: 1,
+            samplesPerSec: 50,
+            etaSec: 3,
+          },
+        });
+        return { ok: true, value: { run, plan: plan(512), truncated: 0 } };
+      },
+    });
+    const model = new TrainState(api);
+    const stop = api.onEvent(model.onEvent);
+    await model.start();
+    const live = model.live!;
+    expect(live.runId).toBe(RUN);
+    expect(live.status).toBe('running');
+    expect(live.series.steps).toEqual([1]);
+    expect(live.series.clsLoss).toEqual([2]);
+    api.emit({ type: 'train.status', runId: 99 as RunId, status: 'failed' });
+    expect(live.status).toBe('running');
+    api.emit({ type: 'train.status', runId: RUN, status: 'completed' });
+    expect(live.active).toBe(false);
+    stop();
+  });
+
+  it('shows a refused start as the error and keeps no live run', async () => {
+    choose();
+    const model = new TrainState(
+      fakeApi({
+        'train.start': () =>
+          Promise.resolve({
+            ok: false,
+            error: { code: 'invalid_input', message: 'The run cannot start:\n- nothing to learn' },
+          }),
+      }),
+    );
+    await model.start();
+    expect(model.live).toBeNull();
+    expect(model.error?.message).toMatch(/nothing to learn/);
+    expect(model.starting).toBe(false);
+  });
+});
