@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: every check, in order: typecheck, lint, unit tests (vitest), end-to-end tests. Runs all of
-// them even when one fails (so one run shows every problem), then exits non-zero if any failed.
+// `npm test`: every check, in order: typecheck, lint, unit tests (vitest: src-main, then src-renderer),
+// end-to-end tests. Runs all of them even when one fails (so one run shows every problem), then exits
+// non-zero if any failed.
 // --bail stops at the first failure.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -10,11 +11,14 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const isWindows = process.platform === 'win32';
 const npm = isWindows ? 'npm.cmd' : 'npm';
 const bail = process.argv.includes('--bail');
+const vitest = path.join(repo, 'node_modules/vitest/vitest.mjs');
 
 const steps = [
   { name: 'typecheck', command: npm, args: ['run', 'typecheck', '--silent'] },
   { name: 'lint', command: npm, args: ['run', 'lint', '--silent'] },
-  { name: 'unit', command: process.execPath, args: [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run'] },
+  { name: 'unit', command: process.execPath, args: [vitest, 'run'] },
+  // The renderer's modules run under their own config (Svelte plugin compiles the runes in *.svelte.ts).
+  { name: 'unit-ui', command: process.execPath, args: [vitest, 'run', '--config', 'src-renderer/vitest.config.ts'] },
   { name: 'e2e', command: process.execPath, args: [path.join(repo, 'scripts/e2e.mjs')] },
 ];
 
