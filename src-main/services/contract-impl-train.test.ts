@@ -26,6 +26,9 @@ const fixture = testTable();
 const events: ApiEvent[] = [];
 const dispatch = createDispatcher(fixture.table, { emit: (e) => events.push(e) });
 let request: Record<string, unknown>;
+const MINILM = path.resolve(import.meta.dirname, '../../../shared/models/all-MiniLM-L6-v2');
+if (!existsSync(MINILM))
+  console.warn(`[test] skipping the MiniLM plan: ${MINILM} is missing (the shared models folder).`);
 
 async function ok<T>(method: string, input: unknown): Promise<T> {
   const result = await dispatch(method, input);
@@ -73,6 +76,19 @@ describe('train, runs, playground and export over the contract', () => {
     expect(missing.params).toBeNull();
     expect(missing.refusals.join(' ')).toMatch(/\/no\/such\/model/);
   });
+
+  it.skipIf(!existsSync(MINILM))(
+    'plans heads-only on all-MiniLM-L6-v2: 6 x 384 encoder, only the two heads train',
+    async () => {
+      const plan = await ok<TrainPlanInfo>('train.plan', { ...request, modelDir: MINILM, maxLength: 128 });
+      expect(plan.refusals).toEqual([]);
+      expect(plan.model).toMatchObject({ layers: 6, hidden: 384 });
+      const classes = plan.classLabels.length;
+      const tags = 1 + 2 * plan.entityTypes.length; // O plus B-/I- per type
+      expect(plan.params?.trainable).toBe(384 * classes + classes + 384 * tags + tags);
+      expect(plan.params?.frozenGroups).toEqual(expect.arrayContaining(['embeddings', 'layer 0', 'layer 5']));
+    },
+  );
 
   it('starts a training, streams progress and status events, and reports no active run afterwards', async () => {
     events.length = 0;
