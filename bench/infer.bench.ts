@@ -72,25 +72,56 @@ function torchRun(limit: number, rounds: number): Record<string, unknown> {
   const py = join(import.meta.dirname, '../.venv/bin/python');
   if (!existsSync(py)) return { skipped: '.venv/bin/python missing (see scripts/ref/)' };
   const script = join(import.meta.dirname, '../scripts/ref/bench_torch_infer.py');
-  const args = [script, MINILM_DIR, AG_NEWS_DEV, '--limit', String(limit), '--batch', String(BATCH), '--max-length', String(MAX_LENGTH)];
-  const r = spawnSync(py, [...args, '--threads', String(THREADS), '--classes', String(CLASSES.length), '--tags', String(TAGS.length), '--rounds', String(rounds)], {
-    encoding: 'utf8',
-    env: { ...process.env, TRANSFORMERS_VERBOSITY: 'error', HF_HUB_OFFLINE: '1' },
-  });
+  const args = [
+    script,
+    MINILM_DIR,
+    AG_NEWS_DEV,
+    '--limit',
+    String(limit),
+    '--batch',
+    String(BATCH),
+    '--max-length',
+    String(MAX_LENGTH),
+  ];
+  const r = spawnSync(
+    py,
+    [
+      ...args,
+      '--threads',
+      String(THREADS),
+      '--classes',
+      String(CLASSES.length),
+      '--tags',
+      String(TAGS.length),
+      '--rounds',
+      String(rounds),
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, TRANSFORMERS_VERBOSITY: 'error', HF_HUB_OFFLINE: '1' },
+    },
+  );
   if (r.status !== 0) return { skipped: `torch bench failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
 }
 
 async function main(): Promise<void> {
   if (!allExist(MINILM_DIR, AG_NEWS_DEV)) {
-    console.log(JSON.stringify({ skipped: `${MINILM_DIR} or ${AG_NEWS_DEV} missing: put the shared folder beside the repo` }));
+    console.log(
+      JSON.stringify({ skipped: `${MINILM_DIR} or ${AG_NEWS_DEV} missing: put the shared folder beside the repo` }),
+    );
     return;
   }
   const limit = arg('limit', 2000);
   const rounds = arg('rounds', 2);
   const texts = readAgNewsTexts(AG_NEWS_DEV).slice(0, limit);
   const { config, params } = loadBertEncoder(MINILM_DIR);
-  const spec: MultiTaskSpec = { dims: config.dims, numClasses: CLASSES.length, numNerLabels: TAGS.length, pooling: 'mean' };
+  const spec: MultiTaskSpec = {
+    dims: config.dims,
+    numClasses: CLASSES.length,
+    numNerLabels: TAGS.length,
+    pooling: 'mean',
+  };
   const store = new Map([...params, ...initHeads(config.dims.hiddenSize, CLASSES.length, TAGS.length, 1)]);
   const bytes = serializeModel(buildExportGraph(spec, store));
 

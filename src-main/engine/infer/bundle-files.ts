@@ -23,7 +23,11 @@ export function labelsJson(labels: HeadLabels, pooling: string, maxLength: numbe
 }
 
 /** config.json of one head folder: the encoder's BERT config plus id2label/label2id (transformers.js layout). */
-export function headConfigJson(baseConfig: Readonly<Record<string, unknown>>, head: HeadKind, labels: readonly string[]): string {
+export function headConfigJson(
+  baseConfig: Readonly<Record<string, unknown>>,
+  head: HeadKind,
+  labels: readonly string[],
+): string {
   const { mts: _mts, architectures: _arch, id2label: _i, label2id: _l, ...encoder } = baseConfig;
   const config = {
     ...encoder,
@@ -38,7 +42,15 @@ export function headConfigJson(baseConfig: Readonly<Record<string, unknown>>, he
 /** A Hugging Face tokenizers file (BertNormalizer + BertPreTokenizer + WordPiece + [CLS]/[SEP] template) for a spec. */
 export function bertTokenizerJson(spec: TokenizerSpec): string {
   const id = (t: string): number => spec.vocab.indexOf(t);
-  const special = (t: string): object => ({ id: id(t), content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const special = (t: string): object => ({
+    id: id(t),
+    content: t,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   const tj = {
     version: '1.0',
     truncation: null,
@@ -54,7 +66,11 @@ export function bertTokenizerJson(spec: TokenizerSpec): string {
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: spec.clsToken, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: spec.sepToken, type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: spec.clsToken, type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: spec.sepToken, type_id: 0 } },
+      ],
       pair: [
         { SpecialToken: { id: spec.clsToken, type_id: 0 } },
         { Sequence: { id: 'A', type_id: 0 } },

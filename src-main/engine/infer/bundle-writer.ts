@@ -17,13 +17,17 @@ export class BundleWriter {
   constructor(outDir: string, overwrite: boolean) {
     this.outDir = resolve(outDir);
     const parent = dirname(this.outDir);
-    if (!existsSync(parent)) throw new ExportPathError(`The folder ${parent} does not exist; create it or choose another output folder.`);
+    if (!existsSync(parent))
+      throw new ExportPathError(`The folder ${parent} does not exist; create it or choose another output folder.`);
     if (existsSync(this.outDir)) {
       const st = lstatSync(this.outDir);
       if (!st.isDirectory() || st.isSymbolicLink()) {
         throw new ExportPathError(`${this.outDir} exists and is not a plain folder; choose a new folder name.`);
       }
-      if (!overwrite) throw new ExportPathError(`${this.outDir} already exists; choose a new folder or pass overwrite: true to replace it.`);
+      if (!overwrite)
+        throw new ExportPathError(
+          `${this.outDir} already exists; choose a new folder or pass overwrite: true to replace it.`,
+        );
     }
     this.tempDir = join(parent, `.${basename(this.outDir)}.tmp-${randomBytes(4).toString('hex')}`);
     mkdirSync(this.tempDir);
@@ -32,8 +36,16 @@ export class BundleWriter {
   /** Absolute temp path of a bundle-relative file, refusing names that would leave the bundle. */
   pathOf(rel: string): string {
     const clean = normalize(rel);
-    if (rel === '' || isAbsolute(rel) || clean.startsWith('..') || clean.split(sep).includes('..') || rel.includes('\0')) {
-      throw new ExportPathError(`Refusing to write '${rel}': bundle file names must be relative paths inside the output folder.`);
+    if (
+      rel === '' ||
+      isAbsolute(rel) ||
+      clean.startsWith('..') ||
+      clean.split(sep).includes('..') ||
+      rel.includes('\0')
+    ) {
+      throw new ExportPathError(
+        `Refusing to write '${rel}': bundle file names must be relative paths inside the output folder.`,
+      );
     }
     const full = resolve(this.tempDir, clean);
     const back = relative(this.tempDir, full);

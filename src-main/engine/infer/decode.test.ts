@@ -22,7 +22,17 @@ function softmaxAt(row: readonly number[], k: number): number {
 // "John Smithson lives in New York" -> [CLS] john smith ##son lives in new york [SEP]
 const TEXT = 'John Smithson lives in New York';
 const LAYOUT: TokenLayout = {
-  offsets: [[0, 0], [0, 4], [5, 10], [10, 13], [14, 19], [20, 22], [23, 26], [27, 31], [0, 0]],
+  offsets: [
+    [0, 0],
+    [0, 4],
+    [5, 10],
+    [10, 13],
+    [14, 19],
+    [20, 22],
+    [23, 26],
+    [27, 31],
+    [0, 0],
+  ],
   wordIds: [null, 0, 1, 1, 2, 3, 4, 5, null],
 };
 
@@ -48,9 +58,20 @@ describe('decodeEntities', () => {
   });
 
   it('handles word ids that do not start at 0 and all-O sequences', () => {
-    const layout: TokenLayout = { offsets: [[0, 0], [3, 5], [0, 0]], wordIds: [null, 41, null] };
+    const layout: TokenLayout = {
+      offsets: [
+        [0, 0],
+        [3, 5],
+        [0, 0],
+      ],
+      wordIds: [null, 41, null],
+    };
     expect(decodeEntities('ab cd', layout, logitsFor([0, 0, 0]), TAGS)).toEqual([]);
-    expect(decodeEntities('ab cd', layout, logitsFor([0, 3, 0]), TAGS)[0]).toMatchObject({ text: 'cd', start: 3, end: 5 });
+    expect(decodeEntities('ab cd', layout, logitsFor([0, 3, 0]), TAGS)[0]).toMatchObject({
+      text: 'cd',
+      start: 3,
+      end: 5,
+    });
   });
 
   it('refuses logits that are too short for the layout', () => {
@@ -67,9 +88,33 @@ describe('argmaxProb', () => {
 });
 
 describe('stitchWindows', () => {
-  it('keeps each window\'s owned rows in order and rejects overlapping ownership', () => {
-    const w0 = { offsets: [[0, 0], [0, 1], [2, 3], [4, 5], [0, 0]] as const, wordIds: [null, 0, 1, 2, null], tokenStart: 0, ownedStart: 1, ownedEnd: 3 };
-    const w1 = { offsets: [[0, 0], [2, 3], [4, 5], [6, 7], [0, 0]] as const, wordIds: [null, 1, 2, 3, null], tokenStart: 1, ownedStart: 2, ownedEnd: 4 };
+  it("keeps each window's owned rows in order and rejects overlapping ownership", () => {
+    const w0 = {
+      offsets: [
+        [0, 0],
+        [0, 1],
+        [2, 3],
+        [4, 5],
+        [0, 0],
+      ] as const,
+      wordIds: [null, 0, 1, 2, null],
+      tokenStart: 0,
+      ownedStart: 1,
+      ownedEnd: 3,
+    };
+    const w1 = {
+      offsets: [
+        [0, 0],
+        [2, 3],
+        [4, 5],
+        [6, 7],
+        [0, 0],
+      ] as const,
+      wordIds: [null, 1, 2, 3, null],
+      tokenStart: 1,
+      ownedStart: 2,
+      ownedEnd: 4,
+    };
     const l0 = Float32Array.from({ length: 10 }, (_, i) => i);
     const l1 = Float32Array.from({ length: 10 }, (_, i) => 100 + i);
     const s = stitchWindows([w0, w1], [l0, l1], 2);

@@ -36,7 +36,11 @@ function groupWords(layout: TokenLayout): WordSpan[] {
 }
 
 /** Arg-max and its softmax probability of one logits row. */
-export function argmaxProb(logits: Float32Array, offset: number, width: number): { readonly index: number; readonly prob: number } {
+export function argmaxProb(
+  logits: Float32Array,
+  offset: number,
+  width: number,
+): { readonly index: number; readonly prob: number } {
   let best = 0;
   let max = -Infinity;
   for (let k = 0; k < width; k++) {

@@ -15,11 +15,37 @@ import { Predictor } from './predictor';
 import { createInferenceSession, sessionForward } from './runner';
 import { TINY_LABELS, TINY_VOCAB, writeTinyTokenizerDir } from './testing';
 
-const DIMS: BertDims = { vocabSize: TINY_VOCAB.length, hiddenSize: 32, numLayers: 2, numHeads: 4, intermediateSize: 64, maxPositions: 160, typeVocabSize: 2, layerNormEps: 1e-12 };
+const DIMS: BertDims = {
+  vocabSize: TINY_VOCAB.length,
+  hiddenSize: 32,
+  numLayers: 2,
+  numHeads: 4,
+  intermediateSize: 64,
+  maxPositions: 160,
+  typeVocabSize: 2,
+  layerNormEps: 1e-12,
+};
 const SPEC: MultiTaskSpec = { dims: DIMS, numClasses: 3, numNerLabels: 5, pooling: 'mean' };
 const STORE = randomTensors([...encoderParamSpecs(DIMS), ...headParamSpecs(32, 3, 5)], 7, 0.3);
-const HF_CONFIG = { model_type: 'bert', vocab_size: DIMS.vocabSize, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64, max_position_embeddings: 160, type_vocab_size: 2, layer_norm_eps: 1e-12, hidden_act: 'gelu' };
-const CARD = { name: 'tiny-test', baseModel: 'random tiny BERT', data: 'none (random weights)', preset: 'full', metrics: { 'dev accuracy': 0.25 } };
+const HF_CONFIG = {
+  model_type: 'bert',
+  vocab_size: DIMS.vocabSize,
+  hidden_size: 32,
+  num_hidden_layers: 2,
+  num_attention_heads: 4,
+  intermediate_size: 64,
+  max_position_embeddings: 160,
+  type_vocab_size: 2,
+  layer_norm_eps: 1e-12,
+  hidden_act: 'gelu',
+};
+const CARD = {
+  name: 'tiny-test',
+  baseModel: 'random tiny BERT',
+  data: 'none (random weights)',
+  preset: 'full',
+  metrics: { 'dev accuracy': 0.25 },
+};
 
 // Bundles go under a folder with node_modules linked in, so example.mjs can import onnxruntime-node.
 const root = mkdtempSync(join(tmpdir(), 'mts-export-'));
@@ -27,7 +53,13 @@ symlinkSync(resolve('node_modules'), join(root, 'node_modules'));
 const tokDir = join(root, 'tok');
 execFileSync('mkdir', [tokDir]);
 writeTinyTokenizerDir(tokDir);
-const SOURCE: ExportSource = { spec: SPEC, store: STORE, labels: TINY_LABELS, tokenizerDir: tokDir, hfConfig: HF_CONFIG };
+const SOURCE: ExportSource = {
+  spec: SPEC,
+  store: STORE,
+  labels: TINY_LABELS,
+  tokenizerDir: tokDir,
+  hfConfig: HF_CONFIG,
+};
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -43,33 +75,57 @@ describe('exportBundle', () => {
       'ner/onnx/model.onnx:logits',
     ]);
     for (const p of report.parity) expect(p.maxAbsDiff).toBeLessThan(1e-4);
-    for (const f of ['model.onnx', 'labels.json', 'README.md', 'example.mjs', 'tokenizer.json', 'vocab.txt', 'ner/config.json', 'ner/tokenizer.json', 'classification/onnx/model.onnx']) {
+    for (const f of [
+      'model.onnx',
+      'labels.json',
+      'README.md',
+      'example.mjs',
+      'tokenizer.json',
+      'vocab.txt',
+      'ner/config.json',
+      'ner/tokenizer.json',
+      'classification/onnx/model.onnx',
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     expect(readdirSync(root).filter((n) => n.includes('.tmp-'))).toEqual([]);
-    const cfg = JSON.parse(readFileSync(join(out, 'ner/config.json'), 'utf8')) as { id2label: Record<string, string>; label2id: Record<string, number>; model_type: string };
+    const cfg = JSON.parse(readFileSync(join(out, 'ner/config.json'), 'utf8')) as {
+      id2label: Record<string, string>;
+      label2id: Record<string, number>;
+      model_type: string;
+    };
     expect(cfg.model_type).toBe('bert');
     expect(cfg.id2label['3']).toBe('B-LOC');
     expect(cfg.label2id['I-PER']).toBe(2);
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('| dev accuracy | 0.25 |');
     // The generated tokenizer.json (the source folder has only vocab.txt) tokenizes like ours.
     const regenerated = new WordPieceTokenizer((await import('../tokenizer')).loadTokenizerSpec(join(out, 'ner')));
-    expect(Array.from(regenerated.encode('John Smiths lives in Paris!').ids)).toEqual(Array.from(WordPieceTokenizer.fromDir(tokDir).encode('John Smiths lives in Paris!').ids));
+    expect(Array.from(regenerated.encode('John Smiths lives in Paris!').ids)).toEqual(
+      Array.from(WordPieceTokenizer.fromDir(tokDir).encode('John Smiths lives in Paris!').ids),
+    );
 
     const texts = ['John Smith lives in Paris.', 'the bank of france said on monday'];
-    const printed = JSON.parse(execFileSync(process.execPath, [join(out, 'example.mjs'), ...texts], { encoding: 'utf8' })) as {
+    const printed = JSON.parse(
+      execFileSync(process.execPath, [join(out, 'example.mjs'), ...texts], { encoding: 'utf8' }),
+    ) as {
       label: string;
       classProbs: Record<string, number>;
       entities: { start: number; end: number; type: string; text: string }[];
     }[];
     const session = await createInferenceSession(SPEC, STORE);
     try {
-      const preds = await new Predictor(WordPieceTokenizer.fromDir(tokDir), sessionForward(session), TINY_LABELS).predict(texts);
+      const preds = await new Predictor(
+        WordPieceTokenizer.fromDir(tokDir),
+        sessionForward(session),
+        TINY_LABELS,
+      ).predict(texts);
       preds.forEach((p, i) => {
         if (!p.ok) throw new Error(p.error.message);
         expect(printed[i]!.label).toBe(p.label);
         for (const c of p.classProbs) expect(printed[i]!.classProbs[c.label]).toBeCloseTo(c.prob, 4);
-        expect(printed[i]!.entities).toEqual(p.entities.map(({ start, end, type, text }) => ({ type, start, end, text })));
+        expect(printed[i]!.entities).toEqual(
+          p.entities.map(({ start, end, type, text }) => ({ type, start, end, text })),
+        );
       });
       expect(preds.some((p) => p.ok && p.entities.length > 0)).toBe(true);
     } finally {
@@ -84,7 +140,9 @@ describe('exportBundle', () => {
     const session = await createInferenceSession(SPEC, perturbed);
     const out = join(root, 'bad');
     try {
-      await expect(exportBundle(SOURCE, out, CARD, { reference: sessionForward(session) })).rejects.toThrow(ExportParityError);
+      await expect(exportBundle(SOURCE, out, CARD, { reference: sessionForward(session) })).rejects.toThrow(
+        ExportParityError,
+      );
     } finally {
       await session.release();
     }
@@ -106,7 +164,8 @@ describe('BundleWriter', () => {
   it('rejects file names that escape the bundle', () => {
     const w = new BundleWriter(join(root, 'w'), false);
     try {
-      for (const bad of ['../x', '/etc/passwd', 'a/../../x', '', 'a\0b']) expect(() => w.write(bad, 'x'), bad).toThrow(ExportPathError);
+      for (const bad of ['../x', '/etc/passwd', 'a/../../x', '', 'a\0b'])
+        expect(() => w.write(bad, 'x'), bad).toThrow(ExportPathError);
       w.write('a/b/../c.txt', 'ok');
       expect(w.files).toEqual(['a/c.txt']);
     } finally {

@@ -6,7 +6,14 @@ import { serializeModel } from '../onnx';
 import { createSession, type Session } from '../runtime';
 import { loadTokenizerSpec, WordPieceTokenizer } from '../tokenizer';
 import { padBatch } from './batching';
-import { bertTokenizerJson, headConfigJson, labelsJson, modelCard, tokenizerConfigJson, type ModelCardInfo } from './bundle-files';
+import {
+  bertTokenizerJson,
+  headConfigJson,
+  labelsJson,
+  modelCard,
+  tokenizerConfigJson,
+  type ModelCardInfo,
+} from './bundle-files';
 import { BundleWriter } from './bundle-writer';
 import { InferenceError, ExportParityError } from './errors';
 import { EXAMPLE_MJS } from './example-script';
@@ -70,7 +77,12 @@ const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'vocab.txt',
  * read back from disk and run against the in-app predictor on sample texts; a difference above the
  * tolerance fails the export and leaves outDir untouched. Everything is written to a temp folder first.
  */
-export async function exportBundle(source: ExportSource, outDir: string, card: ModelCardInfo, options: ExportOptions = {}): Promise<ExportReport> {
+export async function exportBundle(
+  source: ExportSource,
+  outDir: string,
+  card: ModelCardInfo,
+  options: ExportOptions = {},
+): Promise<ExportReport> {
   checkSource(source);
   const maxLength = options.maxLength ?? 128;
   const writer = new BundleWriter(outDir, options.overwrite ?? false);
@@ -86,14 +98,18 @@ export async function exportBundle(source: ExportSource, outDir: string, card: M
       const labels = head === 'classification' ? source.labels.classification : source.labels.ner;
       writer.write(`${head}/config.json`, headConfigJson(source.hfConfig, head, labels));
       for (const [name, data] of tokenizerFiles) writer.write(`${head}/${name}`, data);
-      writer.write(`${head}/onnx/model.onnx`, serializeModel(buildHeadGraph(source.spec, source.store, head), { docString: `${card.name} (${head})` }));
+      writer.write(
+        `${head}/onnx/model.onnx`,
+        serializeModel(buildHeadGraph(source.spec, source.store, head), { docString: `${card.name} (${head})` }),
+      );
     }
     const texts = [...PARITY_TEXTS, ...(options.sampleTexts ?? [])];
     const feeds = parityFeeds(source.tokenizerDir, texts, maxLength);
     const parity = await checkParity(source, writer, heads, feeds, options);
     const tolerance = options.tolerance ?? 1e-4;
     const worst = parity.reduce((a, b) => (b.maxAbsDiff > a.maxAbsDiff ? b : a));
-    if (!(worst.maxAbsDiff <= tolerance)) throw new ExportParityError(`${worst.file}:${worst.output}`, worst.maxAbsDiff, tolerance);
+    if (!(worst.maxAbsDiff <= tolerance))
+      throw new ExportParityError(`${worst.file}:${worst.output}`, worst.maxAbsDiff, tolerance);
     writer.commit();
     return { outDir: writer.outDir, files: writer.files, parity, sampleCount: texts.length };
   } catch (e) {
@@ -113,7 +129,10 @@ function checkSource(source: ExportSource): void {
 }
 
 function headKinds(source: ExportSource): HeadKind[] {
-  return [...(source.spec.numClasses > 0 ? ['classification' as const] : []), ...(source.spec.numNerLabels > 0 ? ['ner' as const] : [])];
+  return [
+    ...(source.spec.numClasses > 0 ? ['classification' as const] : []),
+    ...(source.spec.numNerLabels > 0 ? ['ner' as const] : []),
+  ];
 }
 
 /** Tokenizer files copied from the model folder; tokenizer.json / tokenizer_config.json generated when missing. */
@@ -139,17 +158,24 @@ function withoutFixedShapes(raw: string | Uint8Array): string {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new InferenceError(`tokenizer.json is not valid JSON (${(e as Error).message}); fix or remove it so it can be regenerated from vocab.txt.`);
+    throw new InferenceError(
+      `tokenizer.json is not valid JSON (${(e as Error).message}); fix or remove it so it can be regenerated from vocab.txt.`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InferenceError('tokenizer.json is not a JSON object; fix or remove it so it can be regenerated from vocab.txt.');
+    throw new InferenceError(
+      'tokenizer.json is not a JSON object; fix or remove it so it can be regenerated from vocab.txt.',
+    );
   }
   return JSON.stringify({ ...parsed, truncation: null, padding: null });
 }
 
 function parityFeeds(tokenizerDir: string, texts: readonly string[], maxLength: number): BatchFeeds {
   const tok = WordPieceTokenizer.fromDir(tokenizerDir);
-  return padBatch(texts.map((t) => tok.encode(t, { maxLength }).ids), tok.padId);
+  return padBatch(
+    texts.map((t) => tok.encode(t, { maxLength }).ids),
+    tok.padId,
+  );
 }
 
 async function checkParity(
@@ -160,7 +186,8 @@ async function checkParity(
   options: ExportOptions,
 ): Promise<ParityResult[]> {
   let own: Session | undefined;
-  const reference = options.reference ?? sessionForward((own = await createInferenceSession(source.spec, source.store)));
+  const reference =
+    options.reference ?? sessionForward((own = await createInferenceSession(source.spec, source.store)));
   try {
     const expected = await reference(feeds, { sentenceEmbedding: true });
     const byName: Record<string, Float32Array | undefined> = {
@@ -171,7 +198,11 @@ async function checkParity(
     const results = await compareFile(writer, 'model.onnx', feeds, (name) => byName[name]);
     for (const head of heads) {
       const want = head === 'classification' ? expected.classLogits : expected.tokenLogits;
-      results.push(...(await compareFile(writer, `${head}/onnx/model.onnx`, feeds, (name) => (name === 'logits' ? want : undefined))));
+      results.push(
+        ...(await compareFile(writer, `${head}/onnx/model.onnx`, feeds, (name) =>
+          name === 'logits' ? want : undefined,
+        )),
+      );
     }
     return results;
   } finally {
@@ -193,7 +224,9 @@ async function compareFile(
       const want = expected(output);
       const got = out[output];
       if (!want || !got || got.dtype !== 'float32') {
-        throw new InferenceError(`Parity check: ${file} output '${output}' has no in-app counterpart or is not float32; the export graph is wrong.`);
+        throw new InferenceError(
+          `Parity check: ${file} output '${output}' has no in-app counterpart or is not float32; the export graph is wrong.`,
+        );
       }
       return { file, output, maxAbsDiff: maxAbsDiff(got.data, want) };
     });

@@ -27,7 +27,11 @@ export function buildHeadGraph(spec: MultiTaskSpec, store: ParamStore, head: Hea
   const numNer = head === 'ner' ? spec.numNerLabels : 0;
   const specs = [...encoderParamSpecs(spec.dims), ...headParamSpecs(spec.dims.hiddenSize, numClasses, numNer)];
   const params = declareParamInitializers(g, store, specs);
-  const batch = declareBatchInputs(g, { ...spec, numClasses, numNerLabels: numNer }, { maskDtype: 'int64', withTokenTypes: true });
+  const batch = declareBatchInputs(
+    g,
+    { ...spec, numClasses, numNerLabels: numNer },
+    { maskDtype: 'int64', withTokenTypes: true },
+  );
   const enc = buildEncoder(g, spec.dims, params, batch);
   const logits =
     head === 'classification'

@@ -1,10 +1,34 @@
 export { Predictor, type PredictorOptions } from './predictor';
-export type { ClassProb, HeadLabels, PredictedEntity, PredictError, PredictErrorCode, PredictionFailed, PredictionOk, TextPrediction } from './types';
-export type { BatchFeeds, EncodedSequence, EncodedWindow, ForwardFn, ForwardOutputs, OutputRequest, PredictorTokenizer } from './ports';
+export type {
+  ClassProb,
+  HeadLabels,
+  PredictedEntity,
+  PredictError,
+  PredictErrorCode,
+  PredictionFailed,
+  PredictionOk,
+  TextPrediction,
+} from './types';
+export type {
+  BatchFeeds,
+  EncodedSequence,
+  EncodedWindow,
+  ForwardFn,
+  ForwardOutputs,
+  OutputRequest,
+  PredictorTokenizer,
+} from './ports';
 export { decodeEntities, type TokenLayout } from './decode';
 export { stitchWindows, type OwnedWindow, type StitchedSequence } from './stitch';
 export { createInferenceSession, sessionFeeds, sessionForward } from './runner';
-export { exportBundle, maxAbsDiff, type ExportOptions, type ExportReport, type ExportSource, type ParityResult } from './export';
+export {
+  exportBundle,
+  maxAbsDiff,
+  type ExportOptions,
+  type ExportReport,
+  type ExportSource,
+  type ParityResult,
+} from './export';
 export type { ModelCardInfo } from './bundle-files';
 export { buildExportGraph, buildHeadGraph, type HeadKind } from './graphs';
 export { checkpointExportSource, checkpointModel, exportCheckpoint, loadPredictor, type LoadedPredictor } from './load';

@@ -12,7 +12,11 @@ import { createInferenceSession, sessionForward } from './runner';
 import type { HeadLabels } from './types';
 
 /** The model parts a checkpoint declares: spec, weights, labels. */
-export function checkpointModel(ckpt: Checkpoint): { readonly spec: MultiTaskSpec; readonly store: ParamStore; readonly labels: HeadLabels } {
+export function checkpointModel(ckpt: Checkpoint): {
+  readonly spec: MultiTaskSpec;
+  readonly store: ParamStore;
+  readonly labels: HeadLabels;
+} {
   const labels: HeadLabels = {
     classification: ckpt.meta.heads.classification?.labels ?? [],
     ner: ckpt.meta.heads.ner?.labels ?? [],
@@ -30,13 +34,28 @@ export function checkpointModel(ckpt: Checkpoint): { readonly spec: MultiTaskSpe
 export function checkpointExportSource(dir: string): ExportSource & { readonly maxLength?: number } {
   const ckpt = loadCheckpoint(dir);
   const { spec, store, labels } = checkpointModel(ckpt);
-  return { spec, store, labels, tokenizerDir: dir, hfConfig: ckpt.config.raw, ...(ckpt.meta.maxLength !== undefined && { maxLength: ckpt.meta.maxLength }) };
+  return {
+    spec,
+    store,
+    labels,
+    tokenizerDir: dir,
+    hfConfig: ckpt.config.raw,
+    ...(ckpt.meta.maxLength !== undefined && { maxLength: ckpt.meta.maxLength }),
+  };
 }
 
 /** exportBundle for a checkpoint folder; the token limit defaults to the one the checkpoint was trained with. */
-export async function exportCheckpoint(dir: string, outDir: string, card: ModelCardInfo, options: ExportOptions = {}): Promise<ExportReport> {
+export async function exportCheckpoint(
+  dir: string,
+  outDir: string,
+  card: ModelCardInfo,
+  options: ExportOptions = {},
+): Promise<ExportReport> {
   const source = checkpointExportSource(dir);
-  return exportBundle(source, outDir, card, { ...(source.maxLength !== undefined && { maxLength: source.maxLength }), ...options });
+  return exportBundle(source, outDir, card, {
+    ...(source.maxLength !== undefined && { maxLength: source.maxLength }),
+    ...options,
+  });
 }
 
 /** A predictor with its session; call release() when done. */
@@ -60,6 +79,9 @@ export async function loadPredictor(
     );
   }
   const session = await createInferenceSession(spec, store, options.session);
-  const predictor = new Predictor(WordPieceTokenizer.fromDir(dir), sessionForward(session), labels, { ...options, maxLength });
+  const predictor = new Predictor(WordPieceTokenizer.fromDir(dir), sessionForward(session), labels, {
+    ...options,
+    maxLength,
+  });
   return { predictor, session, release: () => session.release() };
 }

@@ -23,8 +23,12 @@ const SAMPLES = [
 describe('Predictor', () => {
   it('returns results in input order, independent of batch size and length sorting', async () => {
     const calls: BatchFeeds[] = [];
-    const batched = await new Predictor(tok, idForward(calls), TINY_LABELS, { batchSize: 2, embeddings: true }).predict(SAMPLES);
-    const single = await Promise.all(SAMPLES.map((t) => new Predictor(tok, idForward(), TINY_LABELS, { embeddings: true }).predict([t])));
+    const batched = await new Predictor(tok, idForward(calls), TINY_LABELS, { batchSize: 2, embeddings: true }).predict(
+      SAMPLES,
+    );
+    const single = await Promise.all(
+      SAMPLES.map((t) => new Predictor(tok, idForward(), TINY_LABELS, { embeddings: true }).predict([t])),
+    );
     expect(batched).toEqual(single.map((r) => r[0]));
     // Sorted by length: each batch is padded only to its own longest row, and rows come shortest first.
     expect(calls.map((c) => c.batch)).toEqual([2, 2, 1]);
@@ -52,7 +56,9 @@ describe('Predictor', () => {
   it('tags a long text through windows exactly as through one long sequence, and truncates the classifier', async () => {
     const text = Array.from({ length: 60 }, (_, i) => SAMPLES[i % SAMPLES.length]).join(' ');
     const calls: BatchFeeds[] = [];
-    const [windowed] = await new Predictor(tok, idForward(calls), TINY_LABELS, { maxLength: 24, stride: 8 }).predict([text]);
+    const [windowed] = await new Predictor(tok, idForward(calls), TINY_LABELS, { maxLength: 24, stride: 8 }).predict([
+      text,
+    ]);
     const [whole] = await new Predictor(tok, idForward(), TINY_LABELS, { maxLength: 4096 }).predict([text]);
     const w = ok(windowed);
     expect(w.truncated).toBe(true);
@@ -68,11 +74,19 @@ describe('Predictor', () => {
   it('turns bad input into per-text errors without failing the other texts', async () => {
     const texts: unknown[] = ['', '   \n\t', 42, null, '\u0000\u0001\u0002', 'x'.repeat(30), 'John in Paris'];
     const out = await new Predictor(tok, idForward(), TINY_LABELS, { maxChars: 20 }).predict(texts);
-    expect(out.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['empty', 'empty', 'not-a-string', 'not-a-string', 'no-tokens', 'too-long', 'ok']);
+    expect(out.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+      'empty',
+      'empty',
+      'not-a-string',
+      'not-a-string',
+      'no-tokens',
+      'too-long',
+      'ok',
+    ]);
     for (const r of out) if (!r.ok) expect(r.error.message.length).toBeGreaterThan(20);
   });
 
-  it('reports a tokenizer failure as that text\'s error only', async () => {
+  it("reports a tokenizer failure as that text's error only", async () => {
     const flaky = {
       padId: tok.padId,
       encode: (text: string, o: { readonly maxLength?: number }) => {
@@ -83,7 +97,10 @@ describe('Predictor', () => {
     };
     const out = await new Predictor(flaky, idForward(), TINY_LABELS).predict(['John in Paris', 'boom']);
     expect(out[0]!.ok).toBe(true);
-    expect(out[1]).toEqual({ ok: false, error: { code: 'tokenizer-failed', message: expect.stringContaining('synthetic tokenizer bug') } });
+    expect(out[1]).toEqual({
+      ok: false,
+      error: { code: 'tokenizer-failed', message: expect.stringContaining('synthetic tokenizer bug') },
+    });
   });
 
   it('handles emoji/ZWJ, CJK, RTL, combining marks, control chars, lone surrogates and 100,000 chars', async () => {
@@ -108,8 +125,13 @@ describe('Predictor', () => {
 
   it('property: every span slices the original text to its entity text, in order and non-overlapping', async () => {
     const predictor = new Predictor(tok, idForward(), TINY_LABELS, { maxLength: 16, stride: 4 });
-    const word = fc.oneof(fc.constantFrom('John', 'smiths', 'Paris', 'new', 'YORK', 'in', '.', '日本', '👍🏽'), fc.string({ unit: 'binary', maxLength: 6 }));
-    const text = fc.array(word, { maxLength: 40 }).chain((ws) => fc.constantFrom(' ', '', '\n').map((sep) => ws.join(sep)));
+    const word = fc.oneof(
+      fc.constantFrom('John', 'smiths', 'Paris', 'new', 'YORK', 'in', '.', '日本', '👍🏽'),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    );
+    const text = fc
+      .array(word, { maxLength: 40 })
+      .chain((ws) => fc.constantFrom(' ', '', '\n').map((sep) => ws.join(sep)));
     await fc.assert(
       fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 6 }), async (texts) => {
         const out = await predictor.predict(texts);

@@ -1,7 +1,14 @@
 import { lengthSortedBatches, padBatch } from './batching';
 import { argmaxProb, decodeEntities } from './decode';
 import { InferenceError } from './errors';
-import type { BatchFeeds, EncodedSequence, EncodedWindow, ForwardFn, ForwardOutputs, PredictorTokenizer } from './ports';
+import type {
+  BatchFeeds,
+  EncodedSequence,
+  EncodedWindow,
+  ForwardFn,
+  ForwardOutputs,
+  PredictorTokenizer,
+} from './ports';
 import { stitchWindows } from './stitch';
 import type { ClassProb, HeadLabels, PredictError, PredictionOk, TextPrediction } from './types';
 
@@ -21,7 +28,12 @@ export interface PredictorOptions {
 
 type Plan =
   | { readonly kind: 'error'; readonly error: PredictError }
-  | { readonly kind: 'ok'; readonly text: string; readonly classify: EncodedSequence; readonly windows: readonly EncodedWindow[] };
+  | {
+      readonly kind: 'ok';
+      readonly text: string;
+      readonly classify: EncodedSequence;
+      readonly windows: readonly EncodedWindow[];
+    };
 
 /** One forward-pass row: which text it belongs to and what its outputs are used for. */
 interface Item {
@@ -60,9 +72,14 @@ export class Predictor {
     this.stride = options.stride ?? Math.floor(this.maxLength / 4);
     this.batchSize = options.batchSize ?? 32;
     this.maxChars = options.maxChars ?? 1_000_000;
-    if (this.maxLength < 3) throw new InferenceError(`maxLength ${this.maxLength} leaves no room for text between [CLS] and [SEP]; use at least 3.`);
+    if (this.maxLength < 3)
+      throw new InferenceError(
+        `maxLength ${this.maxLength} leaves no room for text between [CLS] and [SEP]; use at least 3.`,
+      );
     if (this.stride < 0 || this.stride >= this.maxLength - 2) {
-      throw new InferenceError(`stride ${this.stride} must be in 0..${this.maxLength - 3} for maxLength ${this.maxLength}.`);
+      throw new InferenceError(
+        `stride ${this.stride} must be in 0..${this.maxLength - 3} for maxLength ${this.maxLength}.`,
+      );
     }
     if (this.batchSize < 1) throw new InferenceError(`batchSize ${this.batchSize} must be at least 1.`);
   }
@@ -88,27 +105,43 @@ export class Predictor {
 
   private plan(text: unknown): Plan {
     if (typeof text !== 'string') {
-      return fail('not-a-string', `Expected a string, got ${text === null ? 'null' : typeof text}; pass text as a string.`);
+      return fail(
+        'not-a-string',
+        `Expected a string, got ${text === null ? 'null' : typeof text}; pass text as a string.`,
+      );
     }
-    if (text.trim() === '') return fail('empty', 'The text is empty or only whitespace; there is nothing to classify or tag.');
+    if (text.trim() === '')
+      return fail('empty', 'The text is empty or only whitespace; there is nothing to classify or tag.');
     if (text.length > this.maxChars) {
-      return fail('too-long', `The text has ${text.length} characters, more than the limit of ${this.maxChars}; split it or raise maxChars.`);
+      return fail(
+        'too-long',
+        `The text has ${text.length} characters, more than the limit of ${this.maxChars}; split it or raise maxChars.`,
+      );
     }
     try {
       return this.encode(text);
     } catch (e) {
       // The tokenizer promises not to throw on text; if it ever does, only this text fails, with the cause.
-      return fail('tokenizer-failed', `The tokenizer failed on this text: ${e instanceof Error ? e.message : String(e)}. Please report it with the text.`);
+      return fail(
+        'tokenizer-failed',
+        `The tokenizer failed on this text: ${e instanceof Error ? e.message : String(e)}. Please report it with the text.`,
+      );
     }
   }
 
   private encode(text: string): Plan {
     const classify = this.tokenizer.encode(text, { maxLength: this.maxLength });
     if (!classify.wordIds.some((w) => w !== null)) {
-      return fail('no-tokens', 'The text has no tokens the model knows (only control or unsupported characters); check its encoding.');
+      return fail(
+        'no-tokens',
+        'The text has no tokens the model knows (only control or unsupported characters); check its encoding.',
+      );
     }
     // The first window holds the same tokens as the truncated encoding, so it also serves the classifier.
-    const windows = this.labels.ner.length > 0 && classify.truncated ? this.tokenizer.encodeWindows(text, this.maxLength, this.stride) : [];
+    const windows =
+      this.labels.ner.length > 0 && classify.truncated
+        ? this.tokenizer.encodeWindows(text, this.maxLength, this.stride)
+        : [];
     return { kind: 'ok', text, classify, windows };
   }
 
@@ -128,8 +161,14 @@ export class Predictor {
 
   private async run(items: readonly Item[]): Promise<ItemOutputs[]> {
     const outputs: ItemOutputs[] = items.map(() => ({}));
-    for (const batch of lengthSortedBatches(items.map((it) => it.ids.length), this.batchSize)) {
-      const feeds = padBatch(batch.map((i) => items[i]!.ids), this.tokenizer.padId);
+    for (const batch of lengthSortedBatches(
+      items.map((it) => it.ids.length),
+      this.batchSize,
+    )) {
+      const feeds = padBatch(
+        batch.map((i) => items[i]!.ids),
+        this.tokenizer.padId,
+      );
       const out = await this.forward(feeds, { sentenceEmbedding: this.options.embeddings === true });
       batch.forEach((itemIndex, row) => this.collect(items[itemIndex]!, out, row, feeds, outputs[itemIndex]!));
     }
@@ -152,7 +191,11 @@ export class Predictor {
     }
   }
 
-  private assemble(plan: Extract<Plan, { kind: 'ok' }>, main: ItemOutputs, windows: readonly ItemOutputs[]): PredictionOk {
+  private assemble(
+    plan: Extract<Plan, { kind: 'ok' }>,
+    main: ItemOutputs,
+    windows: readonly ItemOutputs[],
+  ): PredictionOk {
     const classProbs = this.classProbs(main.classLogits);
     const label = classProbs.length > 0 ? classProbs.reduce((a, b) => (b.prob > a.prob ? b : a)).label : null;
     const k = this.labels.ner.length;

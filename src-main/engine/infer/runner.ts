@@ -29,12 +29,15 @@ function maskTensor(dtype: string, mask: BigInt64Array, dims: readonly number[])
   if (dtype === 'int64') return { dtype: 'int64', data: mask, dims };
   if (dtype === 'float32') return { dtype: 'float32', data: Float32Array.from(mask, Number), dims };
   if (dtype === 'int32') return { dtype: 'int32', data: Int32Array.from(mask, Number), dims };
-  throw new InferenceError(`attention_mask of type ${dtype} is not supported; export the model with an int64 or float32 mask.`);
+  throw new InferenceError(
+    `attention_mask of type ${dtype} is not supported; export the model with an int64 or float32 mask.`,
+  );
 }
 
 function float32(t: HostTensor | undefined): Float32Array | undefined {
   if (t === undefined) return undefined;
-  if (t.dtype !== 'float32') throw new InferenceError(`Expected a float32 model output, got ${t.dtype}; outputs must be float32.`);
+  if (t.dtype !== 'float32')
+    throw new InferenceError(`Expected a float32 model output, got ${t.dtype}; outputs must be float32.`);
   return t.data;
 }
 
@@ -49,7 +52,11 @@ export function sessionForward(session: Session): ForwardFn {
     const classLogits = float32(out['class_logits']);
     const tokenLogits = float32(out['token_logits']);
     const sentenceEmbedding = float32(out['sentence_embedding']);
-    return { ...(classLogits && { classLogits }), ...(tokenLogits && { tokenLogits }), ...(sentenceEmbedding && { sentenceEmbedding }) };
+    return {
+      ...(classLogits && { classLogits }),
+      ...(tokenLogits && { tokenLogits }),
+      ...(sentenceEmbedding && { sentenceEmbedding }),
+    };
   };
 }
 

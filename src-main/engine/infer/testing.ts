@@ -5,10 +5,55 @@ import { join } from 'node:path';
 import { WordPieceTokenizer } from '../tokenizer';
 import type { BatchFeeds, ForwardFn, ForwardOutputs, OutputRequest } from './ports';
 
-const WORDS = ['john', 'smith', 'lives', 'in', 'paris', 'new', 'york', 'the', 'bank', 'of', 'france', 'said', 'apple', 'inc', 'and', 'a', 'on', 'monday'];
+const WORDS = [
+  'john',
+  'smith',
+  'lives',
+  'in',
+  'paris',
+  'new',
+  'york',
+  'the',
+  'bank',
+  'of',
+  'france',
+  'said',
+  'apple',
+  'inc',
+  'and',
+  'a',
+  'on',
+  'monday',
+];
 
 /** Vocabulary of the tiny tokenizer (ids are positions). */
-export const TINY_VOCAB: readonly string[] = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS, '##s', '##es', '##ed', '.', ',', '!', '?', '-', '日', '本', 'e', 'i', 'o', 'u', '##a', '##e', '##i', '##o', '##u'];
+export const TINY_VOCAB: readonly string[] = [
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+  ...WORDS,
+  '##s',
+  '##es',
+  '##ed',
+  '.',
+  ',',
+  '!',
+  '?',
+  '-',
+  '日',
+  '本',
+  'e',
+  'i',
+  'o',
+  'u',
+  '##a',
+  '##e',
+  '##i',
+  '##o',
+  '##u',
+];
 
 /** Writes the tiny tokenizer as a Hugging Face folder (vocab.txt + tokenizer_config.json). */
 export function writeTinyTokenizerDir(dir: string): void {
