@@ -118,6 +118,34 @@ export interface ProbeProvidersOutput {
   readonly probes: readonly ProviderProbe[];
 }
 
+/** One folder's contents on the backend's machine, for picking files to import (same in Electron and browser). */
+export interface ListFilesInput {
+  /** Absolute folder; the user's home folder when omitted. */
+  readonly dir?: string;
+  /** Include names starting with a dot (default false). */
+  readonly showHidden?: boolean;
+}
+
+export interface FileEntry {
+  readonly name: string;
+  /** Absolute path. */
+  readonly path: string;
+  readonly kind: 'dir' | 'file';
+  /** Size of files; null for folders. */
+  readonly bytes: number | null;
+}
+
+export interface ListFilesOutput {
+  /** The folder listed (absolute, normalised). */
+  readonly dir: string;
+  /** Its parent, or null at the file-system root. */
+  readonly parent: string | null;
+  /** Folders first, then files, each sorted by name. */
+  readonly entries: readonly FileEntry[];
+  /** True when the folder held more entries than were returned. */
+  readonly truncated: boolean;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Projects and datasets
 
@@ -266,6 +294,7 @@ export type ImportProgress =
 export interface ApiMethods {
   'system.about': { readonly input: NoInput; readonly output: AboutInfo };
   'system.probeProviders': { readonly input: ProbeProvidersInput; readonly output: ProbeProvidersOutput };
+  'system.listFiles': { readonly input: ListFilesInput; readonly output: ListFilesOutput };
   'projects.list': { readonly input: NoInput; readonly output: readonly ProjectInfo[] };
   'projects.create': { readonly input: CreateProjectInput; readonly output: ProjectInfo };
   'datasets.list': { readonly input: { readonly projectId: ProjectId }; readonly output: readonly DatasetInfo[] };

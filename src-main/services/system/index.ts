@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineMethod, type MethodSlice } from '../contract-impl-types';
 import { readAbout } from './about';
+import { listFiles } from './files';
 import { ALL_PROVIDERS, DEFAULT_PROBE_TIMEOUT_MS, probeProviders, type ChildCommand } from './probe';
 
 export { ALL_PROVIDERS, DEFAULT_PROBE_TIMEOUT_MS, type ChildCommand } from './probe';
@@ -16,7 +17,9 @@ export interface SystemDeps {
 const providerSchema = z.enum(['cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
 
 /** Builds the `system.*` methods. */
-export function systemMethods(deps: SystemDeps): MethodSlice<'system.about' | 'system.probeProviders'> {
+export function systemMethods(
+  deps: SystemDeps,
+): MethodSlice<'system.about' | 'system.probeProviders' | 'system.listFiles'> {
   return {
     'system.about': defineMethod('system.about', z.strictObject({}), () => readAbout(deps.dataDir)),
     'system.probeProviders': defineMethod(
@@ -34,6 +37,11 @@ export function systemMethods(deps: SystemDeps): MethodSlice<'system.about' | 's
         );
         return { probes };
       },
+    ),
+    'system.listFiles': defineMethod(
+      'system.listFiles',
+      z.strictObject({ dir: z.string().min(1).max(4096).optional(), showHidden: z.boolean().optional() }),
+      (input) => listFiles(input.dir, input.showHidden ?? false),
     ),
   };
 }
