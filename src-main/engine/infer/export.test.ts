@@ -160,6 +160,38 @@ describe('exportBundle', () => {
   });
 });
 
+describe('exportBundle with one head', () => {
+  it('exports a classification-only model without an NER folder, and its predictor returns no entities', async () => {
+    const spec: MultiTaskSpec = { ...SPEC, numNerLabels: 0 };
+    const store = new Map([...STORE].filter(([name]) => !name.startsWith('heads.ner')));
+    const labels = { classification: TINY_LABELS.classification, ner: [] };
+    const out = join(root, 'cls-only');
+    const report = await exportBundle({ ...SOURCE, spec, store, labels }, out, CARD);
+    expect(report.parity.map((p) => `${p.file}:${p.output}`)).toEqual([
+      'model.onnx:class_logits',
+      'model.onnx:sentence_embedding',
+      'classification/onnx/model.onnx:logits',
+    ]);
+    expect(existsSync(join(out, 'ner'))).toBe(false);
+    const session = await createInferenceSession(spec, store);
+    try {
+      const [p] = await new Predictor(WordPieceTokenizer.fromDir(tokDir), sessionForward(session), labels).predict([
+        'John in Paris',
+      ]);
+      expect(p).toMatchObject({ ok: true, entities: [], truncated: false });
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('refuses labels that do not match the model heads', async () => {
+    await expect(
+      exportBundle({ ...SOURCE, labels: { ...TINY_LABELS, ner: ['O'] } }, join(root, 'mismatch'), CARD),
+    ).rejects.toThrow(/do not match the model/);
+    expect(existsSync(join(root, 'mismatch'))).toBe(false);
+  });
+});
+
 describe('BundleWriter', () => {
   it('rejects file names that escape the bundle', () => {
     const w = new BundleWriter(join(root, 'w'), false);
