@@ -209,8 +209,13 @@ export class TrainState {
     if (e.type === 'train.progress') live.onProgress(e.progress);
     else {
       live.onStatus(e.status, e.error);
+      if (live.active) return;
       // The "one training at a time" refusal lifts when the run ends.
-      if (!live.active) this.schedulePlan();
+      this.schedulePlan();
+      // Live step events were thinned; the store has every step.
+      void this.api
+        .invoke('runs.curves', { runId: live.runId })
+        .then((c) => (c.ok ? live.seed(c.value.curves) : this.fail(c.error)));
     }
   };
 

@@ -142,6 +142,13 @@ describe('TrainState', () => {
         });
         return { ok: true, value: { run, plan: plan(512), truncated: 0 } };
       },
+      // Once the run ends the screen reloads the stored curves, which hold every step.
+      'runs.curves': () =>
+        ok({
+          runId: RUN,
+          status: 'completed',
+          curves: [{ split: 'train', name: 'loss', steps: [1, 2, 3, 4], values: [2, 1.9, 1.8, 1.7] }],
+        }),
     });
     const model = new TrainState(api);
     const stop = api.onEvent(model.onEvent);
@@ -155,6 +162,9 @@ describe('TrainState', () => {
     expect(live.status).toBe('running');
     api.emit({ type: 'train.status', runId: RUN, status: 'completed' });
     expect(live.active).toBe(false);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(live.series.steps).toEqual([1, 2, 3, 4]);
+    expect(live.series.loss).toEqual([2, 1.9, 1.8, 1.7]);
     stop();
   });
 
