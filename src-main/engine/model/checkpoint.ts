@@ -47,7 +47,7 @@ export const mtsMetaSchema = z
       classification: z.object({ labels }).optional(),
       ner: z.object({ labels }).optional(),
     }),
-    pooling: z.enum(['mean', 'cls']),
+    pooling: z.enum(['mean', 'cls', 'max']),
     maxLength: z.number().int().positive().optional(),
     /** Free-form provenance (run id, step, metrics); not interpreted here. */
     extra: z.record(z.string(), z.unknown()).optional(),

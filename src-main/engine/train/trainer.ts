@@ -225,9 +225,9 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
               ...(data.classLabels.length > 0 && { classification: { labels: [...data.classLabels] } }),
               ...(data.nerTags.length > 0 && { ner: { labels: [...data.nerTags] } }),
             },
-            pooling: cfg.pooling === 'max' ? 'mean' : cfg.pooling,
+            pooling: cfg.pooling,
             maxLength: cfg.maxLength,
-            extra: { ...run.provenance, step: session.step, epoch, metric: metricName, value, pooling: cfg.pooling },
+            extra: { ...run.provenance, step: session.step, epoch, metric: metricName, value },
           },
           params: new Map(
             [...session.getParameters()].map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }]),
