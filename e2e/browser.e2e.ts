@@ -106,8 +106,14 @@ describe('browser mode', () => {
     await page.getByRole('button', { name: 'Create' }).click();
     await expect.poll(() => page.getByTestId('no-datasets').isVisible()).toBe(true);
 
-    await page.getByTestId('import-path').fill(csv);
-    await page.getByRole('button', { name: 'Preview' }).click();
+    // Pick the file with the backend file picker: start in its folder, click it; the preview follows.
+    await page.getByTestId('import-path').fill(`${app.dataDir}/`);
+    await page.getByRole('button', { name: 'Browse…' }).click();
+    const picker = page.getByTestId('file-picker');
+    await picker.getByRole('button', { name: /headlines\.csv/ }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'datasets-file-picker.png') });
+    await picker.getByRole('button', { name: /headlines\.csv/ }).click();
+    await expect.poll(() => page.getByTestId('import-path').inputValue()).toBe(csv);
     await expect.poll(() => page.getByTestId('preview-summary').textContent()).toMatch(/CSV[\s\S]*label, text/);
     await page.getByTestId('import-run').click();
     await expect
