@@ -154,6 +154,16 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
       .poll(() => page.getByTestId('mistakes-summary').textContent(), { timeout: 30_000 })
       .toMatch(new RegExp(`[\\d,]+ class mistakes and [\\d,]+ entity mismatches in ${devCount} dev examples`));
     await page.getByTestId('mistakes').screenshot({ path: path.join(SCREENSHOTS, 'runs-mistakes.png') });
+    // A mistake opens its example in Annotate (deep link), where it can be fixed before retraining.
+    const link = page.getByTestId('mistake-link').first();
+    const exampleId = await link.locator('xpath=ancestor::tr').getAttribute('data-example');
+    await link.click();
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#/annotate?example=${exampleId}`);
+    await expect
+      .poll(() => page.getByTestId('example-view').getAttribute('data-example-id'), { timeout: 15_000 })
+      .toBe(exampleId);
+    await go('runs');
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
 
     // A second run with another learning rate, started through the API; then compare the two.
     const second = await call<{ run: { id: number } }>('train.start', {

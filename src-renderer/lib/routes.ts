@@ -46,6 +46,17 @@ const DEFAULT_ROUTE: RouteId = 'datasets';
 
 /** Reads the route from a location hash like `#/about`; unknown hashes go to the default screen. */
 export function routeFromHash(hash: string): RouteId {
-  const id = hash.replace(/^#\/?/, '');
+  const id = hash.replace(/^#\/?/, '').split('?')[0];
   return ROUTES.find((r) => r.id === id)?.id ?? DEFAULT_ROUTE;
+}
+
+/** Parameters after the route in a hash like `#/annotate?example=12` (deep links between screens). */
+export function hashParams(hash: string): URLSearchParams {
+  const q = hash.indexOf('?');
+  return new URLSearchParams(q >= 0 ? hash.slice(q + 1) : '');
+}
+
+/** A link to one example in the Annotate screen. */
+export function annotateLink(exampleId: number): string {
+  return `#/annotate?example=${exampleId}`;
 }

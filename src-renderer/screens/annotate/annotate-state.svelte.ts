@@ -165,6 +165,23 @@ export class AnnotateState {
     await this.#load(row.id, ticket);
   }
 
+  /** Opens an example from a deep link (e.g. a run's mistake): selects its project and dataset first. */
+  async openLinked(id: ExampleId): Promise<void> {
+    const ex = await this.#call('annotate.getExample', { exampleId: id });
+    if (ex === null) return;
+    for (const p of this.projects ?? []) {
+      const datasets = await this.#call('datasets.list', { projectId: p.id });
+      if (datasets?.some((d) => d.id === ex.datasetId)) {
+        this.projectId = p.id;
+        this.datasets = datasets;
+        if (this.datasetId !== ex.datasetId) await this.selectDataset(ex.datasetId);
+        await this.openExample(id);
+        return;
+      }
+    }
+    this.notice = { tone: 'info', text: `Example ${id} is not in any dataset of your projects any more.` };
+  }
+
   /** Opens an example by id (from the history); it keeps its list position when the list holds it. */
   async openExample(id: ExampleId): Promise<void> {
     const ticket = ++this.#opening;
