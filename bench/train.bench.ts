@@ -31,7 +31,14 @@ import { buildModelTrainingGraph } from '../src-main/engine/model/training-graph
 import { DEFAULT_ADAMW } from '../src-main/engine/optim';
 import { TrainingSession } from '../src-main/engine/runtime';
 import { WordPieceTokenizer } from '../src-main/engine/tokenizer';
-import { IGNORE, loadTrainerModel, parseTrainerConfig, train, trainingFeeds, type TrainExample } from '../src-main/engine/train';
+import {
+  IGNORE,
+  loadTrainerModel,
+  parseTrainerConfig,
+  train,
+  trainingFeeds,
+  type TrainExample,
+} from '../src-main/engine/train';
 import { planEpochBatches } from '../src-main/engine/train/batching';
 import { classLabelSet, readLabelledFile } from '../src-main/services/pipeline/read';
 
@@ -61,7 +68,8 @@ const { values: args } = parseArgs({
 });
 const num = (name: keyof typeof args): number => {
   const v = Number(args[name]);
-  if (!Number.isFinite(v) || v < 0) throw new RangeError(`--${name} must be a non-negative number, got "${String(args[name])}".`);
+  if (!Number.isFinite(v) || v < 0)
+    throw new RangeError(`--${name} must be a non-negative number, got "${String(args[name])}".`);
   return v;
 };
 const root = join(import.meta.dirname, '..');
@@ -92,15 +100,25 @@ interface BatchFile {
   readonly nerTags: readonly string[];
   readonly padId: number;
   readonly heads: Record<string, { readonly shape: readonly number[]; readonly data: number[] }>;
-  readonly train: readonly { readonly ids: readonly number[]; readonly cls: number; readonly ner: readonly number[] | null }[];
+  readonly train: readonly {
+    readonly ids: readonly number[];
+    readonly cls: number;
+    readonly ner: readonly number[] | null;
+  }[];
   readonly dev: BatchFile['train'];
   readonly epochs: readonly (readonly (readonly number[])[])[];
-  readonly recipe: { readonly lr: number; readonly weightDecay: number; readonly clip: number; readonly warmupRatio: number };
+  readonly recipe: {
+    readonly lr: number;
+    readonly weightDecay: number;
+    readonly clip: number;
+    readonly warmupRatio: number;
+  };
 }
 
 function procStatus(): { vmHWMKiB: number; vmRSSKiB: number } {
   const text = readFileSync('/proc/self/status', 'utf8');
-  const field = (name: string): number => Number(/^(\w+):\s+(\d+)/m.exec(text.split('\n').find((l) => l.startsWith(name)) ?? '')?.[2] ?? NaN);
+  const field = (name: string): number =>
+    Number(/^(\w+):\s+(\d+)/m.exec(text.split('\n').find((l) => l.startsWith(name)) ?? '')?.[2] ?? NaN);
   return { vmHWMKiB: field('VmHWM'), vmRSSKiB: field('VmRSS') };
 }
 
@@ -114,11 +132,15 @@ async function prepareAgNews(limit: number, devLimit: number): Promise<Prepared>
   const classLabels = classLabelSet(tr.items, dv.items, trainPath, devPath);
   const labeler = silverLabeler();
   const t0 = performance.now();
-  const label = (items: readonly LabelledText[]): LabelledText[] => items.map((e) => ({ ...e, spans: labeler.label(e.text) }));
+  const label = (items: readonly LabelledText[]): LabelledText[] =>
+    items.map((e) => ({ ...e, spans: labeler.label(e.text) }));
   const [train, dev] = [label(tr.items), label(dv.items)];
-  log(`silver-labelled ${train.length + dev.length} AG News texts in ${round((performance.now() - t0) / 1000)} s (${labeler.id})`);
+  log(
+    `silver-labelled ${train.length + dev.length} AG News texts in ${round((performance.now() - t0) / 1000)} s (${labeler.id})`,
+  );
   const nerTags = bioLabelList(labeler.types);
-  const prep = (items: LabelledText[]): TrainExample[] => prepareExamples(items, tokenizer, { classLabels, nerTags, maxLength, hasNer: true }).examples;
+  const prep = (items: LabelledText[]): TrainExample[] =>
+    prepareExamples(items, tokenizer, { classLabels, nerTags, maxLength, hasNer: true }).examples;
   return { train: prep(train), dev: prep(dev), classLabels, nerTags };
 }
 
@@ -129,13 +151,18 @@ async function prepareConll(limit: number, devLimit: number): Promise<Prepared> 
   const dv = await readLabelledFile(join(shared, 'data/conll2003/valid.txt'), { limit: devLimit });
   const nerTags = bioLabelList([...new Set(tr.report.entityTypes)].sort());
   const prep = (items: LabelledText[]): TrainExample[] =>
-    prepareExamples(items.map(({ label: _none, ...rest }) => rest), tokenizer, { classLabels: [], nerTags, maxLength, hasNer: true }).examples;
+    prepareExamples(
+      items.map(({ label: _none, ...rest }) => rest),
+      tokenizer,
+      { classLabels: [], nerTags, maxLength, hasNer: true },
+    ).examples;
   return { train: prep(tr.items), dev: prep(dv.items), classLabels: [], nerTags };
 }
 
 /** The same data without NER labels (the classification-only run). */
 function classificationOnly(p: Prepared): Prepared {
-  const strip = (xs: readonly TrainExample[]): TrainExample[] => xs.map((e) => ({ ids: e.ids, classLabel: e.classLabel }));
+  const strip = (xs: readonly TrainExample[]): TrainExample[] =>
+    xs.map((e) => ({ ids: e.ids, classLabel: e.classLabel }));
   return { train: strip(p.train), dev: strip(p.dev), classLabels: p.classLabels, nerTags: [] };
 }
 
@@ -146,14 +173,22 @@ function classificationOnly(p: Prepared): Prepared {
 function trainerPlan(examples: readonly TrainExample[], epoch: number): number[][] {
   const isCls = (e: TrainExample): boolean => e.classLabel !== IGNORE;
   const group = isCls(examples[0]!);
-  if (examples.some((e) => isCls(e) !== group)) throw new Error('trainerPlan: mixed classification and NER-only examples; the bench uses one dataset per run.');
-  return planEpochBatches(examples.map((e) => e.ids.length), { batchSize, shuffle: true, seed: seed + (group ? 0 : 7), epoch });
+  if (examples.some((e) => isCls(e) !== group))
+    throw new Error('trainerPlan: mixed classification and NER-only examples; the bench uses one dataset per run.');
+  return planEpochBatches(
+    examples.map((e) => e.ids.length),
+    { batchSize, shuffle: true, seed: seed + (group ? 0 : 7), epoch },
+  );
 }
 
 function writeBatchFile(path: string, p: Prepared, epochs: readonly (readonly (readonly number[])[])[]): void {
   const cfg = parseTrainerConfig({ freeze: { preset: 'full' } });
   const heads = initHeads(loadHfBertConfig(MODEL).dims.hiddenSize, p.classLabels.length, p.nerTags.length, seed);
-  const ex = (e: TrainExample): BatchFile['train'][number] => ({ ids: e.ids, cls: e.classLabel, ner: e.nerLabels ?? null });
+  const ex = (e: TrainExample): BatchFile['train'][number] => ({
+    ids: e.ids,
+    cls: e.classLabel,
+    ner: e.nerLabels ?? null,
+  });
   const file: BatchFile = {
     model: MODEL,
     numClasses: p.classLabels.length,
@@ -177,7 +212,12 @@ async function serveOrt(path: string, preset: FreezePreset): Promise<void> {
   const t0 = performance.now();
   const adamw = { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay };
   const tg = buildModelTrainingGraph({
-    model: { dims: model.config.dims, numClasses: spec.numClasses, numNerLabels: spec.nerTags.length, pooling: cfg.pooling },
+    model: {
+      dims: model.config.dims,
+      numClasses: spec.numClasses,
+      numNerLabels: spec.nerTags.length,
+      pooling: cfg.pooling,
+    },
     freeze: cfg.freeze,
     adamw,
     clipNorm: cfg.clipNorm,
@@ -185,13 +225,32 @@ async function serveOrt(path: string, preset: FreezePreset): Promise<void> {
     lossWeights: cfg.lossWeights,
   });
   const params = new Map([...model.params].map(([n, t]) => [n, t.data]));
-  const session = await TrainingSession.create({ bytes: tg.bytes, layout: tg.layout, adamw, schedule: { kind: 'constant', lr: cfg.lr }, params, seed, device: 'cpu', threads });
-  const examples: TrainExample[] = spec.train.map((e) => ({ ids: e.ids, classLabel: e.cls, ...(e.ner && { nerLabels: e.ner }) }));
+  const session = await TrainingSession.create({
+    bytes: tg.bytes,
+    layout: tg.layout,
+    adamw,
+    schedule: { kind: 'constant', lr: cfg.lr },
+    params,
+    seed,
+    device: 'cpu',
+    threads,
+  });
+  const examples: TrainExample[] = spec.train.map((e) => ({
+    ids: e.ids,
+    classLabel: e.cls,
+    ...(e.ner && { nerLabels: e.ner }),
+  }));
   const tasks = { classification: spec.numClasses > 0, ner: spec.nerTags.length > 0 };
   const batches = spec.epochs[0]!;
   const say = (x: unknown): void => void process.stdout.write(`${JSON.stringify(x)}\n`);
   const loaded = procStatus();
-  say({ ready: true, createMs: round(performance.now() - t0), trainable: tg.partition.trainableCount, graphNodes: tg.graph.nodes.length, rssBeforeStepsMiB: Math.round(loaded.vmRSSKiB / 1024) });
+  say({
+    ready: true,
+    createMs: round(performance.now() - t0),
+    trainable: tg.partition.trainableCount,
+    graphNodes: tg.graph.nodes.length,
+    rssBeforeStepsMiB: Math.round(loaded.vmRSSKiB / 1024),
+  });
   for await (const line of createInterface({ input: process.stdin })) {
     const [cmd, a, b] = line.split(' ');
     if (cmd === 'rss') {
@@ -203,7 +262,13 @@ async function serveOrt(path: string, preset: FreezePreset): Promise<void> {
     for (const batch of batches.slice(Number(a), Number(a) + Number(b))) {
       const ts = performance.now();
       // What the trainer does per step: pad the batch, then one graph run.
-      const r = await session.trainStep(trainingFeeds(batch.map((i) => examples[i]!), model.padId, tasks));
+      const r = await session.trainStep(
+        trainingFeeds(
+          batch.map((i) => examples[i]!),
+          model.padId,
+          tasks,
+        ),
+      );
       ms.push(performance.now() - ts);
       losses.push(r.loss);
     }
@@ -223,7 +288,11 @@ class StepServer {
     this.lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
     proc.stderr.on('data', (d: Buffer) => void (this.stderrTail = (this.stderrTail + d.toString()).slice(-2000)));
   }
-  static async start(name: string, command: string, argv: readonly string[]): Promise<{ server: StepServer; ready: Record<string, unknown> }> {
+  static async start(
+    name: string,
+    command: string,
+    argv: readonly string[],
+  ): Promise<{ server: StepServer; ready: Record<string, unknown> }> {
     const server = new StepServer(name, spawn(command, argv, { env: process.env }));
     return { server, ready: await server.next() };
   }
@@ -238,7 +307,8 @@ class StepServer {
   }
   private async next(): Promise<Record<string, unknown>> {
     const r = await this.lines.next();
-    if (r.done) throw new Error(`the ${this.name} step process exited early; its stderr ended with:\n${this.stderrTail}`);
+    if (r.done)
+      throw new Error(`the ${this.name} step process exited early; its stderr ended with:\n${this.stderrTail}`);
     return JSON.parse(r.value) as Record<string, unknown>;
   }
 }
@@ -258,9 +328,43 @@ function median(xs: readonly number[]): number {
 }
 
 /** Interleaved rounds of ours vs PyTorch over the same batches of one preset. */
-async function speed(preset: FreezePreset, file: string, batches: readonly (readonly number[])[], warmup: number, steps: number, perRound: number, withTorch: boolean) {
-  const oursP = StepServer.start('ours', process.execPath, ['--import', 'tsx', join(root, 'bench/train.bench.ts'), '--serve-ort', file, '--preset', preset, '--threads', String(threads), '--seed', String(seed)]);
-  const torchP = withTorch ? StepServer.start('torch', PYTHON, [TORCH_SCRIPT, '--serve', file, '--preset', preset, '--threads', String(threads), '--attn', String(args['torch-attn']), '--seed', String(seed)]) : undefined;
+async function speed(
+  preset: FreezePreset,
+  file: string,
+  batches: readonly (readonly number[])[],
+  warmup: number,
+  steps: number,
+  perRound: number,
+  withTorch: boolean,
+) {
+  const oursP = StepServer.start('ours', process.execPath, [
+    '--import',
+    'tsx',
+    join(root, 'bench/train.bench.ts'),
+    '--serve-ort',
+    file,
+    '--preset',
+    preset,
+    '--threads',
+    String(threads),
+    '--seed',
+    String(seed),
+  ]);
+  const torchP = withTorch
+    ? StepServer.start('torch', PYTHON, [
+        TORCH_SCRIPT,
+        '--serve',
+        file,
+        '--preset',
+        preset,
+        '--threads',
+        String(threads),
+        '--attn',
+        String(args['torch-attn']),
+        '--seed',
+        String(seed),
+      ])
+    : undefined;
   const ours = await oursP;
   const torch = await torchP;
   const sides = [ours, ...(torch ? [torch] : [])];
@@ -276,7 +380,10 @@ async function speed(preset: FreezePreset, file: string, batches: readonly (read
       const res = await s.server.ask<{ ms: number[]; losses: number[] }>(`run ${from} ${count}`);
       ms.get(s.server.name)!.push(...res.ms);
       losses.get(s.server.name)!.push(...res.losses);
-      roundMs.set(s.server.name, res.ms.reduce((a, b) => a + b, 0));
+      roundMs.set(
+        s.server.name,
+        res.ms.reduce((a, b) => a + b, 0),
+      );
     }
     if (torch) roundRatios.push(round(roundMs.get('torch')! / roundMs.get('ours')!, 2));
     log(`${preset} round ${r + 1}: ${[...roundMs].map(([n, t]) => `${n} ${round(t / count)} ms/step`).join(', ')}`);
@@ -286,7 +393,14 @@ async function speed(preset: FreezePreset, file: string, batches: readonly (read
     const rss = await s.server.ask<{ vmHWMKiB: number }>('rss');
     const t = ms.get(s.server.name)!;
     const l = losses.get(s.server.name)!;
-    return { samplesPerSec: round((samples * 1000) / t.reduce((a, b) => a + b, 0), 2), msPerStepMedian: round(median(t)), peakRssMiB: Math.round(rss.vmHWMKiB / 1024), firstLoss: round(l[0]!, 4), lastLoss: round(l.at(-1)!, 4), ready: s.ready };
+    return {
+      samplesPerSec: round((samples * 1000) / t.reduce((a, b) => a + b, 0), 2),
+      msPerStepMedian: round(median(t)),
+      peakRssMiB: Math.round(rss.vmHWMKiB / 1024),
+      firstLoss: round(l[0]!, 4),
+      lastLoss: round(l.at(-1)!, 4),
+      ready: s.ready,
+    };
   };
   const oursSpeed = await side(ours);
   const torchSpeed = torch ? await side(torch) : undefined;
@@ -312,38 +426,81 @@ async function quality(name: string, p: Prepared, epochs: number, dir: string, w
   const model = loadTrainerModel(MODEL, p.classLabels, p.nerTags, seed);
   let samplesPerSec = 0;
   const t0 = performance.now();
-  const res = await train(model, p, { freeze: { preset: 'full' }, epochs, batchSize, maxLength, seed, threads, device: 'cpu' }, {
-    outDir: join(dir, `${name}-run`),
-    onEvent: (e) => {
-      if (e.type !== 'step') return;
-      samplesPerSec = e.samplesPerSec;
-      if (e.step % 50 === 0) log(`${name} ours step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)} ${round(samplesPerSec)} samples/s`);
+  const res = await train(
+    model,
+    p,
+    { freeze: { preset: 'full' }, epochs, batchSize, maxLength, seed, threads, device: 'cpu' },
+    {
+      outDir: join(dir, `${name}-run`),
+      onEvent: (e) => {
+        if (e.type !== 'step') return;
+        samplesPerSec = e.samplesPerSec;
+        if (e.step % 50 === 0)
+          log(
+            `${name} ours step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)} ${round(samplesPerSec)} samples/s`,
+          );
+      },
     },
-  });
+  );
   const ours = {
     seconds: round((performance.now() - t0) / 1000),
     samplesPerSec: round(samplesPerSec, 2),
     steps: res.steps,
-    history: res.history.map((h) => ({ epoch: h.epoch, step: h.step, accuracy: h.metrics.classification?.accuracy, nerF1: h.metrics.ner?.f1 })),
+    history: res.history.map((h) => ({
+      epoch: h.epoch,
+      step: h.step,
+      accuracy: h.metrics.classification?.accuracy,
+      nerF1: h.metrics.ner?.f1,
+    })),
   };
   log(`${name} ours: ${JSON.stringify(ours.history.at(-1))}`);
-  let torch: { samplesPerSec: number; history: { accuracy?: number; nerF1?: number }[]; attn: string; vmHWMKiB: number } | undefined;
+  let torch:
+    | { samplesPerSec: number; history: { accuracy?: number; nerF1?: number }[]; attn: string; vmHWMKiB: number }
+    | undefined;
   if (withTorch) {
     const out = join(dir, `${name}-torch.json`);
-    const proc = spawn(PYTHON, [TORCH_SCRIPT, '--train', file, '--out', out, '--threads', String(threads), '--attn', String(args['torch-attn']), '--seed', String(seed)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const proc = spawn(
+      PYTHON,
+      [
+        TORCH_SCRIPT,
+        '--train',
+        file,
+        '--out',
+        out,
+        '--threads',
+        String(threads),
+        '--attn',
+        String(args['torch-attn']),
+        '--seed',
+        String(seed),
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
-    if (code !== 0) throw new Error(`train_torch_ref.py --train ${file} exited with ${code}; run it by hand to see why.`);
+    if (code !== 0)
+      throw new Error(`train_torch_ref.py --train ${file} exited with ${code}; run it by hand to see why.`);
     torch = JSON.parse(readFileSync(out, 'utf8')) as typeof torch;
   }
-  const last = (h: readonly { accuracy?: number; nerF1?: number }[] | undefined, k: 'accuracy' | 'nerF1'): number | undefined => h?.at(-1)?.[k];
-  const points = (a: number | undefined, b: number | undefined): number | null => (a !== undefined && b !== undefined ? round(100 * (a - b), 2) : null);
+  const last = (
+    h: readonly { accuracy?: number; nerF1?: number }[] | undefined,
+    k: 'accuracy' | 'nerF1',
+  ): number | undefined => h?.at(-1)?.[k];
+  const points = (a: number | undefined, b: number | undefined): number | null =>
+    a !== undefined && b !== undefined ? round(100 * (a - b), 2) : null;
   return {
     train: p.train.length,
     dev: p.dev.length,
     epochs,
     stepsPerEpoch: plans[0]!.length,
     ours,
-    torch: torch ? { samplesPerSec: round(torch.samplesPerSec, 2), attn: torch.attn, peakRssMiB: Math.round(torch.vmHWMKiB / 1024), history: torch.history } : 'skipped',
+    torch: torch
+      ? {
+          samplesPerSec: round(torch.samplesPerSec, 2),
+          attn: torch.attn,
+          peakRssMiB: Math.round(torch.vmHWMKiB / 1024),
+          history: torch.history,
+        }
+      : 'skipped',
     // Not interleaved: the samples/s here are informational; the speed part is the fair comparison.
     accuracyDiffPoints: points(last(ours.history, 'accuracy'), last(torch?.history, 'accuracy')),
     nerF1DiffPoints: points(last(ours.history, 'nerF1'), last(torch?.history, 'nerF1')),
@@ -359,7 +516,10 @@ function sampleSize(total: number): number {
 
 async function main(): Promise<void> {
   for (const need of [MODEL, join(shared, 'data/ag_news/train.csv')]) {
-    if (!existsSync(need)) throw new Error(`${need} is missing; bench:train needs ../shared (models/all-MiniLM-L6-v2, data/ag_news, data/conll2003).`);
+    if (!existsSync(need))
+      throw new Error(
+        `${need} is missing; bench:train needs ../shared (models/all-MiniLM-L6-v2, data/ag_news, data/conll2003).`,
+      );
   }
   const withTorch = !args['no-torch'] && existsSync(PYTHON);
   const dir = mkdtempSync(join(tmpdir(), 'mts-bench-train-'));
@@ -367,7 +527,16 @@ async function main(): Promise<void> {
   const report: Record<string, unknown> = {
     bench: 'train',
     model: 'all-MiniLM-L6-v2 (6x384) + mean-pool classification head + BIO token head',
-    setup: { batch: batchSize, maxLength, threads, device: 'cpu', torchAttention: args['torch-attn'], torch: withTorch ? 'scripts/ref/train_torch_ref.py' : 'skipped (no .venv or --no-torch)', cpus: cpus().length, seed },
+    setup: {
+      batch: batchSize,
+      maxLength,
+      threads,
+      device: 'cpu',
+      torchAttention: args['torch-attn'],
+      torch: withTorch ? 'scripts/ref/train_torch_ref.py' : 'skipped (no .venv or --no-torch)',
+      cpus: cpus().length,
+      seed,
+    },
     targets: { fullRatio: '>= 3x PyTorch samples/s', headsOnlyRatio: '>= 2.5x', rss: 'ours <= PyTorch peak RSS' },
   };
   try {
@@ -381,25 +550,45 @@ async function main(): Promise<void> {
       const padded = batches.slice(warmup).map((b) => Math.max(...b.map((i) => data.train[i]!.ids.length)));
       const speedOut: Record<string, unknown> = {
         data: `AG News train.csv, seeded sample of ${data.train.length} texts with silver NER (${data.nerTags.length} BIO tags), trainer batch plan (length-bucketed)`,
-        measuredBatches: { count: padded.length, meanPaddedLength: round(padded.reduce((a, b) => a + b, 0) / padded.length), maxPaddedLength: Math.max(...padded) },
+        measuredBatches: {
+          count: padded.length,
+          meanPaddedLength: round(padded.reduce((a, b) => a + b, 0) / padded.length),
+          maxPaddedLength: Math.max(...padded),
+        },
       };
       for (const preset of String(args.presets).split(',') as FreezePreset[]) {
         speedOut[preset] = await speed(preset, file, batches, warmup, steps, num('per-round'), withTorch);
       }
       report['speed'] = speedOut;
     }
-    const variant = { fraction: num('fraction'), limit: num('limit'), devLimit: num('dev-limit'), epochs: num('epochs') };
+    const variant = {
+      fraction: num('fraction'),
+      limit: num('limit'),
+      devLimit: num('dev-limit'),
+      epochs: num('epochs'),
+    };
     if (args.quality) {
       const ag = await prepareAgNews(sampleSize(18400), num('dev-limit'));
       report['quality'] = {
-        variant: { ...variant, trainExamples: ag.train.length, full: variant.fraction === 1 && variant.limit === 0 && variant.epochs === 2 },
+        variant: {
+          ...variant,
+          trainExamples: ag.train.length,
+          full: variant.fraction === 1 && variant.limit === 0 && variant.epochs === 2,
+        },
         multitask: await quality('multitask', ag, variant.epochs, dir, withTorch),
         classificationOnly: await quality('cls-only', classificationOnly(ag), variant.epochs, dir, withTorch),
       };
     }
     if (args.conll) {
       const conll = await prepareConll(sampleSize(14041), num('dev-limit'));
-      report['conll'] = { variant: { ...variant, trainExamples: conll.train.length }, ner: await quality('conll', conll, variant.epochs, dir, withTorch) };
+      report['conll'] = {
+        variant: {
+          ...variant,
+          trainExamples: conll.train.length,
+          full: variant.fraction === 1 && variant.limit === 0 && variant.epochs === 2,
+        },
+        ner: await quality('conll', conll, variant.epochs, dir, withTorch),
+      };
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -410,10 +599,21 @@ async function main(): Promise<void> {
 
 /** A few lines for people; --json prints everything. */
 function summary(report: Record<string, unknown>): string {
-  const speedOut = (report['speed'] ?? {}) as Record<string, { ratioSamplesPerSec?: number | null; rssRatioOursOverTorch?: number | null; ours?: SideSpeed; torch?: SideSpeed | string }>;
+  const speedOut = (report['speed'] ?? {}) as Record<
+    string,
+    {
+      ratioSamplesPerSec?: number | null;
+      rssRatioOursOverTorch?: number | null;
+      ours?: SideSpeed;
+      torch?: SideSpeed | string;
+    }
+  >;
   const lines = Object.entries(speedOut)
     .filter(([, v]) => typeof v === 'object' && v !== null && 'ours' in v)
-    .map(([k, v]) => `${k}: ours ${v.ours?.samplesPerSec} samples/s, torch ${typeof v.torch === 'string' ? v.torch : v.torch?.samplesPerSec}; ratio ${v.ratioSamplesPerSec}x; RSS ours/torch ${v.rssRatioOursOverTorch}`);
+    .map(
+      ([k, v]) =>
+        `${k}: ours ${v.ours?.samplesPerSec} samples/s, torch ${typeof v.torch === 'string' ? v.torch : v.torch?.samplesPerSec}; ratio ${v.ratioSamplesPerSec}x; RSS ours/torch ${v.rssRatioOursOverTorch}`,
+    );
   return [...lines, '(run with --json for everything, including quality results)'].join('\n');
 }
 
