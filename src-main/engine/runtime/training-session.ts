@@ -1,24 +1,14 @@
-import * as ort from 'onnxruntime-node';
-import { DropoutMasks, type FilledMask } from '../dropout';
-import { type AdamWConfig, type LrSchedule, learningRate, stateNames, stepScalars } from '../optim';
+import type * as ort from 'onnxruntime-node';
+import { type AdamWConfig, type LrSchedule, learningRate } from '../optim';
 import type { TrainingGraphLayout } from '../train-step';
-import { StateError } from './errors';
 import type { DimBindings, InputSpec } from './feeds';
-import { checkFeeds, resolveDim } from './feeds';
+import { checkFeeds } from './feeds';
+import { type Float, MaskFeeds, newTensor, ParamBuffers, StepScalarFeeds, type TrainingState } from './param-buffers';
 import type { DeviceReport, SessionOptions } from './session';
 import { deviceReport, fromOrt, inputSpecs, openSession, runChecked, toOrt } from './session';
 import type { HostTensor } from './tensor';
 
-type Float = Float32Array | Float64Array;
-
-/** Parameters and AdamW moments at a step: what a checkpoint stores and a resume loads. */
-export interface TrainingState {
-  /** Number of optimizer steps taken so far (the next step uses this index for lr and masks). */
-  readonly step: number;
-  readonly params: ReadonlyMap<string, Float>;
-  readonly m: ReadonlyMap<string, Float>;
-  readonly v: ReadonlyMap<string, Float>;
-}
+export type { TrainingState };
 
 export interface TrainingSessionInit extends SessionOptions {
   readonly bytes: Uint8Array;
@@ -50,25 +40,16 @@ export interface StepResult {
   readonly timing: { readonly prepareMs: number; readonly runMs: number };
 }
 
-// Two buffers per trainable tensor: the step reads one set and writes the other, then they swap.
-interface PingPong {
-  readonly feedName: string;
-  readonly outName: string;
-  readonly tensors: readonly [ort.Tensor, ort.Tensor];
-}
-
 /**
  * Runs training steps of a graph from buildTrainingGraph. Parameters, AdamW moments and step scalars live in
  * preallocated ORT tensors; outputs are written into the idle half of ping-pong buffers (the Node binding
  * honours preallocated fetches), so a step allocates no parameter-sized memory in JS.
  */
 export class TrainingSession {
-  private current = 0;
   private stepIndex = 0;
-  private readonly masks: DropoutMasks;
-  // Weak: views dropped by DropoutMasks (after a larger batch) must not keep their old buffers alive.
-  private readonly maskTensors = new WeakMap<FilledMask, ort.Tensor>();
-  private readonly scalars: { readonly lr: ort.Tensor; readonly bc1: ort.Tensor; readonly bc2: ort.Tensor };
+  private readonly buffers: ParamBuffers;
+  private readonly masks: MaskFeeds;
+  private readonly scalars: StepScalarFeeds;
   private readonly loss: ort.Tensor;
   private readonly gradNorm: ort.Tensor;
   private readonly batchSpecs: readonly InputSpec[];
@@ -80,15 +61,13 @@ export class TrainingSession {
     readonly layout: TrainingGraphLayout,
     private readonly adamw: AdamWConfig,
     private readonly schedule: LrSchedule,
-    private readonly pingPong: readonly PingPong[],
-    private readonly frozen: ReadonlyMap<string, ort.Tensor>,
     seed: number,
   ) {
-    const scalar = (): ort.Tensor => newTensor(layout.dtype, []);
-    this.scalars = { lr: scalar(), bc1: scalar(), bc2: scalar() };
-    this.loss = scalar();
-    this.gradNorm = scalar();
-    this.masks = new DropoutMasks(layout.dropout, seed);
+    this.buffers = new ParamBuffers(layout);
+    this.scalars = new StepScalarFeeds(layout.dtype, layout.scalarInputs);
+    this.loss = newTensor(layout.dtype, []);
+    this.gradNorm = newTensor(layout.dtype, []);
+    this.masks = new MaskFeeds(layout.dropout, seed);
     const batchNames = new Set(layout.batchInputs.map((b) => b.name));
     this.batchSpecs = inputSpecs(session).filter((s) => batchNames.has(s.name));
   }
@@ -97,25 +76,8 @@ export class TrainingSession {
   static async create(init: TrainingSessionInit): Promise<TrainingSession> {
     const device = init.device ?? 'cpu';
     const session = await openSession(init.bytes, device, init);
-    const { layout } = init;
-    const pingPong: PingPong[] = [];
-    for (const p of layout.trainable) {
-      const names = stateNames(p.name);
-      for (const [feedName, outName] of [
-        [p.name, names.newParam],
-        [names.m, names.newM],
-        [names.v, names.newV],
-      ] as const) {
-        pingPong.push({
-          feedName,
-          outName,
-          tensors: [newTensor(layout.dtype, p.shape), newTensor(layout.dtype, p.shape)],
-        });
-      }
-    }
-    const frozen = new Map(layout.frozen.map((p) => [p.name, newTensor(layout.dtype, p.shape)]));
     const report = deviceReport(device, init.threads);
-    const ts = new TrainingSession(session, report, layout, init.adamw, init.schedule, pingPong, frozen, init.seed);
+    const ts = new TrainingSession(session, report, init.layout, init.adamw, init.schedule, init.seed);
     ts.loadState({ step: 0, params: init.params, m: new Map(), v: new Map() });
     return ts;
   }
@@ -137,21 +99,16 @@ export class TrainingSession {
     const bindings = checkFeeds(this.batchSpecs, batch);
     const step = this.stepIndex;
     const lr = options.lr ?? learningRate(this.schedule, step);
-    const s = stepScalars(this.adamw, lr, step);
-    this.scalars.lr.data[0] = s.lr;
-    this.scalars.bc1.data[0] = s.biasCorrection1;
-    this.scalars.bc2.data[0] = s.biasCorrection2;
-    const feeds = this.feeds(batch, step, bindings);
+    const feeds = this.feeds(batch, step, lr, bindings);
     if (!this.checkedAll) {
       checkFeeds(inputSpecs(this.session), feeds);
       this.checkedAll = true;
     }
-    const next = 1 - this.current;
     const fetches: Record<string, ort.Tensor | null> = {
       [this.layout.lossOutput]: this.loss,
       [this.layout.gradNormOutput]: this.gradNorm,
     };
-    for (const pp of this.pingPong) fetches[pp.outName] = pp.tensors[next];
+    this.buffers.fetchNext(fetches);
     for (const name of this.layout.extraOutputs) fetches[name] = null;
     const t1 = performance.now();
     const result = await runChecked(this.session, feeds, fetches);
@@ -160,7 +117,7 @@ export class TrainingSession {
     const gradNorm = Number(this.gradNorm.data[0]);
     const applied = Number.isFinite(loss) && Number.isFinite(gradNorm);
     if (applied) {
-      this.current = next;
+      this.buffers.swap();
       this.stepIndex = step + 1;
     }
     const outputs: Record<string, HostTensor> = {};
@@ -171,17 +128,7 @@ export class TrainingSession {
 
   /** Copies of the current parameters, moments and step (for checkpoints). */
   getState(): TrainingState {
-    const params = new Map<string, Float>();
-    const m = new Map<string, Float>();
-    const v = new Map<string, Float>();
-    for (const p of this.layout.trainable) {
-      const names = stateNames(p.name);
-      params.set(p.name, copy(this.currentTensor(p.name)));
-      m.set(p.name, copy(this.currentTensor(names.m)));
-      v.set(p.name, copy(this.currentTensor(names.v)));
-    }
-    for (const [name, t] of this.frozen) params.set(name, copy(t));
-    return { step: this.stepIndex, params, m, v };
+    return this.buffers.getState(this.stepIndex);
   }
 
   /** Copies of the current parameter values only (trainable and frozen). */
@@ -194,38 +141,12 @@ export class TrainingSession {
    * only valid until the next trainStep or loadState: copy them (getParameters) to keep them.
    */
   parameterViews(): ReadonlyMap<string, HostTensor> {
-    const views = new Map<string, HostTensor>();
-    for (const p of this.layout.trainable) views.set(p.name, fromOrt(this.currentTensor(p.name)));
-    for (const [name, t] of this.frozen) views.set(name, fromOrt(t));
-    return views;
+    return this.buffers.parameterViews();
   }
 
   /** Loads parameters (all required), moments (missing ones start at zero) and the step counter. */
   loadState(state: TrainingState): void {
-    if (!Number.isInteger(state.step) || state.step < 0)
-      throw new StateError(`step must be a non-negative integer, got ${state.step}.`);
-    const expected = [...this.layout.trainable, ...this.layout.frozen];
-    const known = new Set(expected.map((p) => p.name));
-    const extra = [...state.params.keys()].filter((n) => !known.has(n));
-    if (extra.length > 0) {
-      throw new StateError(
-        `unknown parameter '${extra[0]}' in the state; this graph has ${known.size} parameters (e.g. '${expected[0]!.name}'). Was it built for another model?`,
-      );
-    }
-    for (const p of expected) {
-      const data = state.params.get(p.name);
-      if (!data)
-        throw new StateError(
-          `parameter '${p.name}' is missing from the state; every trainable and frozen parameter needs a value.`,
-        );
-      const target = this.frozen.get(p.name) ?? this.currentTensor(p.name);
-      fill(target, data, p.name);
-    }
-    for (const p of this.layout.trainable) {
-      const names = stateNames(p.name);
-      fillOrZero(this.currentTensor(names.m), state.m.get(p.name), names.m);
-      fillOrZero(this.currentTensor(names.v), state.v.get(p.name), names.v);
-    }
+    this.buffers.load(state);
     this.stepIndex = state.step;
   }
 
@@ -239,63 +160,17 @@ export class TrainingSession {
     await this.session.release();
   }
 
-  private currentTensor(feedName: string): ort.Tensor {
-    const pp = this.pingPong.find((p) => p.feedName === feedName);
-    if (!pp) throw new StateError(`no trainable tensor '${feedName}' in this session.`);
-    return pp.tensors[this.current];
-  }
-
   private feeds(
     batch: Readonly<Record<string, HostTensor>>,
     step: number,
+    lr: number,
     bindings: DimBindings,
   ): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(batch)) feeds[name] = toOrt(t);
-    for (const pp of this.pingPong) feeds[pp.feedName] = pp.tensors[this.current];
-    for (const [name, t] of this.frozen) feeds[name] = t;
-    feeds[this.layout.scalarInputs.lr] = this.scalars.lr;
-    feeds[this.layout.scalarInputs.biasCorrection1] = this.scalars.bc1;
-    feeds[this.layout.scalarInputs.biasCorrection2] = this.scalars.bc2;
-    const masks = this.masks.fill(step, (d, site) => resolveDim(d, bindings, `dropout mask of site '${site}'`));
-    for (const [name, m] of masks) feeds[name] = this.maskTensor(m);
+    this.buffers.feedCurrent(feeds, { moments: true, frozen: true });
+    this.scalars.feed(feeds, this.adamw, lr, step);
+    this.masks.feed(feeds, step, bindings);
     return feeds;
   }
-
-  // Mask buffers are reused across steps, so their ORT wrappers are too.
-  private maskTensor(m: FilledMask): ort.Tensor {
-    let t = this.maskTensors.get(m);
-    if (!t) {
-      t = new ort.Tensor(m.dtype, m.data, m.dims);
-      this.maskTensors.set(m, t);
-    }
-    return t;
-  }
-}
-
-function newTensor(dtype: 'float32' | 'float64', shape: readonly number[]): ort.Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return dtype === 'float32'
-    ? new ort.Tensor('float32', new Float32Array(size), shape)
-    : new ort.Tensor('float64', new Float64Array(size), shape);
-}
-
-function copy(t: ort.Tensor): Float {
-  const data = t.data as Float;
-  return data.slice();
-}
-
-function fill(t: ort.Tensor, data: Float, name: string): void {
-  const target = t.data as Float;
-  if (data.length !== target.length) {
-    throw new StateError(
-      `'${name}' has ${data.length} values but the graph expects ${target.length} ([${t.dims.join(', ')}]).`,
-    );
-  }
-  target.set(data);
-}
-
-function fillOrZero(t: ort.Tensor, data: Float | undefined, name: string): void {
-  if (data) fill(t, data, name);
-  else (t.data as Float).fill(0);
 }

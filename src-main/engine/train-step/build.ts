@@ -3,6 +3,9 @@ import { dropoutSites, type DropoutSiteInfo } from '../dropout';
 import { Graph, type Shape, serializeModel, type Value } from '../onnx';
 import { addAdamW, type AdamWConfig, GRAD_NORM_OUTPUT, STEP_INPUT, stateNames } from '../optim';
 import { TrainingGraphError } from './errors';
+import { batchInputsOf, checkLoss, checkNames, declareExtraOutputs, declareParams, LOSS_OUTPUT } from './parts';
+
+export { LOSS_OUTPUT };
 
 /** A parameter the optimizer updates; `decay` marks weights that get weight decay (>= 2-D, not LayerNorm). */
 export interface TrainableSpec {
@@ -65,8 +68,6 @@ export interface TrainingGraph {
   readonly paramOrder: readonly string[];
 }
 
-export const LOSS_OUTPUT = 'loss';
-
 /**
  * Assembles forward -> loss -> gradients (trainable parameters only) -> global-norm clipping -> AdamW into one
  * graph. Frozen parameters are inputs with no backward nodes. Step scalars (lr, bias corrections) are inputs,
@@ -83,9 +84,8 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
   checkNames(spec.trainable, frozen);
   const g = new Graph(spec.name ?? 'train_step');
   const params = declareParams(g, spec.trainable, frozen, dtype);
-  const paramInputs = new Set(params.keys());
   const result = spec.forward(g, params);
-  const batchInputs = g.inputs.filter((v) => !paramInputs.has(v.name) && !isDropoutMask(g, v.name));
+  const batchInputs = batchInputsOf(g, params);
   checkLoss(result.loss, dtype);
   const lossOut = g.output(result.loss, LOSS_OUTPUT);
   const extraOutputs = declareExtraOutputs(g, result.outputs);
@@ -156,57 +156,6 @@ export function buildEvalGraph(spec: EvalGraphSpec): EvalGraph {
     inputNames: g.inputs.map((v) => v.name),
     outputNames: g.outputs.map((v) => v.name),
   };
-}
-
-function declareParams(
-  g: Graph,
-  trainable: readonly TrainableSpec[],
-  frozen: readonly FrozenSpec[],
-  dtype: TrainingDType,
-): Map<string, Value> {
-  const params = new Map<string, Value>();
-  for (const p of [...trainable, ...frozen]) params.set(p.name, g.input(p.name, dtype, p.shape));
-  return params;
-}
-
-function checkNames(trainable: readonly TrainableSpec[], frozen: readonly FrozenSpec[]): void {
-  const seen = new Set<string>();
-  for (const p of [...trainable, ...frozen]) {
-    if (seen.has(p.name)) {
-      throw new TrainingGraphError(
-        `parameter '${p.name}' is listed twice (trainable and frozen, or repeated); list each parameter once.`,
-      );
-    }
-    seen.add(p.name);
-    if (p.shape.some((d) => !Number.isInteger(d) || d <= 0)) {
-      throw new TrainingGraphError(
-        `parameter '${p.name}' has shape [${p.shape.join(', ')}]; parameter dims must be positive integers.`,
-      );
-    }
-  }
-}
-
-function checkLoss(loss: Value, dtype: TrainingDType): void {
-  if (loss.shape.length !== 0 || loss.dtype !== dtype) {
-    throw new TrainingGraphError(
-      `the forward's loss must be a rank-0 ${dtype} value, got '${loss.name}' [${loss.shape.join(', ')}] ${loss.dtype}; reduce it with reduceMean(..., keepDims=false).`,
-    );
-  }
-}
-
-function declareExtraOutputs(g: Graph, outputs: Readonly<Record<string, Value>> | undefined): string[] {
-  const names: string[] = [];
-  for (const [name, v] of Object.entries(outputs ?? {})) {
-    if (name === LOSS_OUTPUT || name.endsWith('.new') || name === GRAD_NORM_OUTPUT) {
-      throw new TrainingGraphError(`extra output name '${name}' clashes with a training output; rename it.`);
-    }
-    names.push(g.output(v, name).name);
-  }
-  return names;
-}
-
-function isDropoutMask(g: Graph, name: string): boolean {
-  return dropoutSites(g).some((s) => s.maskInput === name);
 }
 
 export { stateNames };
