@@ -8,6 +8,7 @@ import { annotateMethods } from './contract-impl-annotate';
 import { dataMethods } from './contract-impl-data';
 import { lazyDb, type DbHandle } from './contract-impl-db';
 import { playgroundMethods } from './contract-impl-playground';
+import { preannotateMethods } from './contract-impl-preannotate';
 import { exportMethods, runsMethods } from './contract-impl-runs';
 import { trainMethods } from './contract-impl-train';
 import type { MethodTable, ServiceContext } from './contract-impl-types';
@@ -26,6 +27,7 @@ export function createMethodTable(deps: AppDeps, db: DbHandle): MethodTable {
     ...systemMethods({ probeChild: deps.probeChild, dataDir: deps.dataDir }),
     ...dataMethods(db),
     ...annotateMethods(db),
+    ...preannotateMethods(db),
     ...trainMethods(db),
     ...runsMethods(db),
     ...exportMethods(db),
