@@ -3,3 +3,4 @@ export * from './feeds';
 export * from './session';
 export * from './tensor';
 export * from './training-session';
+export * from './accumulating-session';

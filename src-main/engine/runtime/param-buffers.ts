@@ -53,7 +53,11 @@ export class ParamBuffers {
         [names.m, names.newM],
         [names.v, names.newV],
       ] as const) {
-        pingPong.push({ feedName, outName, tensors: [newTensor(layout.dtype, p.shape), newTensor(layout.dtype, p.shape)] });
+        pingPong.push({
+          feedName,
+          outName,
+          tensors: [newTensor(layout.dtype, p.shape), newTensor(layout.dtype, p.shape)],
+        });
       }
     }
     this.pingPong = pingPong;

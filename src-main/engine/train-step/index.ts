@@ -1,2 +1,3 @@
 export * from './build';
 export * from './errors';
+export * from './accumulation';
