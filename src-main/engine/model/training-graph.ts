@@ -2,8 +2,8 @@ import { applyDropout } from '../dropout';
 import type { Graph, Value } from '../onnx';
 import type { AdamWConfig } from '../optim';
 import { DEFAULT_ADAMW } from '../optim';
-import type { EvalGraph, TrainingGraph, TrainingDType } from '../train-step';
-import { buildEvalGraph, buildTrainingGraph } from '../train-step';
+import type { AccumulationGraphs, EvalGraph, TrainingGraph, TrainingDType, TrainingGraphSpec } from '../train-step';
+import { buildAccumulationGraphs, buildEvalGraph, buildTrainingGraph } from '../train-step';
 import type { FreezeConfig, ParamPartition } from './freeze';
 import { freezeMore, partitionParams } from './freeze';
 import type { DropoutFn, DropoutSite } from './layers';
@@ -71,10 +71,31 @@ export function dropoutFor(rates: DropoutRates): DropoutFn {
  * [B, T] int64, attention_mask [B, T] float32, class_labels [B] and ner_labels [B, T] int32 (-100 = ignore).
  */
 export function buildModelTrainingGraph(spec: ModelTrainingSpec): ModelTrainingGraph {
+  const { graphSpec, partition } = modelGraphSpec(spec);
+  return { ...buildTrainingGraph(graphSpec), partition };
+}
+
+export interface ModelAccumulationGraphs extends AccumulationGraphs {
+  readonly partition: ParamPartition;
+}
+
+/**
+ * The same step split for gradient accumulation (buildAccumulationGraphs): a gradient graph run once per
+ * micro-batch and an update graph run once per optimizer step. Same inputs, outputs and dropout sites.
+ */
+export function buildModelAccumulationGraphs(spec: ModelTrainingSpec): ModelAccumulationGraphs {
+  const { graphSpec, partition } = modelGraphSpec(spec);
+  return { ...buildAccumulationGraphs(graphSpec), partition };
+}
+
+function modelGraphSpec(spec: ModelTrainingSpec): {
+  readonly graphSpec: TrainingGraphSpec;
+  readonly partition: ParamPartition;
+} {
   const { model } = spec;
   const partition = trainingPartition(model, spec.freeze, spec.lossWeights);
   const rates = spec.dropout ?? DEFAULT_DROPOUT;
-  const graph = buildTrainingGraph({
+  const graphSpec: TrainingGraphSpec = {
     name: 'multitask_train_step',
     trainable: partition.trainable.map((p) => ({ ...p, decay: p.shape.length >= 2 })),
     frozen: partition.frozen,
@@ -99,8 +120,8 @@ export function buildModelTrainingGraph(spec: ModelTrainingSpec): ModelTrainingG
       if (spec.withLogits && out.tokenLogits) outputs[MODEL_OUTPUTS.tokenLogits] = out.tokenLogits;
       return { loss: out.loss!.total, outputs };
     },
-  });
-  return { ...graph, partition };
+  };
+  return { graphSpec, partition };
 }
 
 /**
