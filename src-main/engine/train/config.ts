@@ -12,6 +12,11 @@ export const trainerConfigSchema = z
     /** Stops after this many optimizer steps even mid-epoch (0 = no limit). */
     maxSteps: z.number().int().nonnegative().default(0),
     batchSize: z.number().int().positive().default(32),
+    /**
+     * Micro-batches of batchSize per optimizer step (effective batch = batchSize * k); their gradients are
+     * averaged, as PyTorch's loss / k with k backward passes. 1 = one graph per step, as before.
+     */
+    gradAccumulation: z.number().int().min(1).default(1),
     evalBatchSize: z.number().int().positive().default(64),
     maxLength: z.number().int().min(8).max(4096).default(128),
     lr: z.number().positive().default(5e-5),

@@ -5,10 +5,10 @@ import type { HfBertConfig } from '../model/hf-config';
 import type { MultiTaskSpec } from '../model/multitask';
 import type { ParamStore } from '../model/param-store';
 import { saveCheckpoint } from '../model/checkpoint';
-import { buildModelEvalGraph, buildModelTrainingGraph } from '../model/training-graph';
+import { buildModelEvalGraph } from '../model/training-graph';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
 import type { HostTensor, Session } from '../runtime';
-import { createSession, hostTensor, TrainingSession } from '../runtime';
+import { createSession, hostTensor } from '../runtime';
 import { planEpochBatches } from './batching';
 import type { TrainerConfig, TrainerConfigInput } from './config';
 import { parseTrainerConfig } from './config';
@@ -21,6 +21,7 @@ import type { TrainExample } from './example';
 import { IGNORE, trainingFeeds, validateExamples } from './example';
 import type { ResumeInfo } from './resume-state';
 import { loadResumeState, saveResumeState } from './resume-state';
+import { prepareStepper, type Stepper, stepLosses } from './stepper';
 import { interleaveTasks } from './task-sampler';
 
 /** The starting model: base encoder (+ heads, initialised by the caller) and where its tokenizer lives. */
@@ -84,34 +85,31 @@ export async function train(
   const tasks = { classification: numClasses > 0, ner: numNer > 0 };
   const groups = groupExamples(data.train);
   const planFor = (epoch: number): TrainExample[][] => epochPlan(data.train, groups, cfg, epoch);
-  const perEpoch = planFor(0).length;
+  // Optimizer steps per epoch: each takes k consecutive planned batches (the epoch's last may take fewer).
+  const perEpoch = Math.ceil(planFor(0).length / cfg.gradAccumulation);
   const totalSteps = cfg.maxSteps > 0 ? Math.min(cfg.maxSteps, cfg.epochs * perEpoch) : cfg.epochs * perEpoch;
   const adamw = { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay };
   const schedule =
     cfg.schedule === 'constant'
       ? { kind: 'constant' as const, lr: cfg.lr }
       : { kind: cfg.schedule, lr: cfg.lr, warmupSteps: warmupStepsFromRatio(totalSteps, cfg.warmupRatio), totalSteps };
-  const tg = buildModelTrainingGraph({
-    model: spec,
-    freeze: cfg.freeze,
-    adamw,
-    clipNorm: cfg.clipNorm,
-    dropout: cfg.dropout,
-    lossWeights: cfg.lossWeights,
-  });
-  const initial = new Map([...model.params].map(([name, t]) => [name, t.data]));
-  const opened = await openOnDevice(cfg.device, (device) =>
-    TrainingSession.create({
-      bytes: tg.bytes,
-      layout: tg.layout,
+  const stepper = prepareStepper({
+    graph: {
+      model: spec,
+      freeze: cfg.freeze,
       adamw,
-      schedule,
-      params: initial,
-      seed: cfg.seed,
-      device,
-      threads: cfg.threads,
-    }),
-  );
+      clipNorm: cfg.clipNorm,
+      dropout: cfg.dropout,
+      lossWeights: cfg.lossWeights,
+    },
+    gradAccumulation: cfg.gradAccumulation,
+    adamw,
+    schedule,
+    params: new Map([...model.params].map(([name, t]) => [name, t.data])),
+    seed: cfg.seed,
+    ...(cfg.threads !== undefined && { threads: cfg.threads }),
+  });
+  const opened = await openOnDevice(cfg.device, stepper.open);
   const session = opened.value;
   const device = opened.report;
   const evalSession = await createSession(buildModelEvalGraph(spec).bytes, {
@@ -132,7 +130,7 @@ export async function train(
       perEpoch,
       totalSteps,
       tasks,
-      trainableCount: tg.partition.trainableCount,
+      trainableCount: stepper.trainableCount,
     });
   } finally {
     await session.release();
@@ -146,7 +144,7 @@ interface LoopContext {
   readonly cfg: TrainerConfig;
   readonly run: TrainerRun;
   readonly spec: MultiTaskSpec;
-  readonly session: TrainingSession;
+  readonly session: Stepper;
   readonly evalSession: Session;
   readonly device: DeviceReport;
   readonly planFor: (epoch: number) => TrainExample[][];
@@ -249,27 +247,21 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
         status = 'cancelled';
         break outer;
       }
-      const batch = plan[batchInEpoch]!;
+      // One optimizer step takes the next k planned batches as micro-batches.
+      const group = plan.slice(batchInEpoch, batchInEpoch + cfg.gradAccumulation);
       const ts = performance.now();
-      const r = await session.trainStep(trainingFeeds(batch, model.padId, ctx.tasks));
+      const r = await session.run(group.map((batch) => trainingFeeds(batch, model.padId, ctx.tasks)));
       const dt = (performance.now() - ts) / 1000;
-      batchInEpoch++;
+      batchInEpoch += group.length;
       stepTimeSum += dt;
       stepsTimed++;
-      samplesTimed += batch.length;
-      // A task's loss is reported only when the batch carried labels for it (else the graph outputs 0).
-      const clsLoss = batch.some((e) => e.classLabel !== IGNORE) ? r.outputs['loss.classification'] : undefined;
-      const nerLoss = batch.some((e) => e.nerLabels !== undefined) ? r.outputs['loss.ner'] : undefined;
+      samplesTimed += group.reduce((n, batch) => n + batch.length, 0);
       emit({
         type: 'step',
         step: session.step,
         totalSteps: ctx.totalSteps,
         epoch,
-        losses: {
-          total: r.loss,
-          ...(clsLoss && { classification: Number(clsLoss.data[0]) }),
-          ...(nerLoss && { ner: Number(nerLoss.data[0]) }),
-        },
+        losses: stepLosses(group, r),
         lr: r.lr,
         gradNorm: r.gradNorm,
         samplesPerSec: samplesTimed / stepTimeSum,
@@ -406,7 +398,9 @@ function metricValue(m: EvalMetrics, name: string): number {
 
 function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ ...cfg, threads: undefined, device: undefined }));
+  // k = 1 leaves the field out, so resume folders written before gradAccumulation existed still match.
+  const k = cfg.gradAccumulation === 1 ? undefined : cfg.gradAccumulation;
+  h.update(JSON.stringify({ ...cfg, gradAccumulation: k, threads: undefined, device: undefined }));
   h.update(
     JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }),
   );

@@ -27,6 +27,8 @@ export const pipelineOptionsSchema = z
     epochs: z.number().int().positive().default(2),
     maxSteps: z.number().int().nonnegative().default(0),
     batchSize: z.number().int().positive().default(32),
+    /** Micro-batches per optimizer step (gradient accumulation). */
+    gradAccumulation: z.number().int().positive().default(1),
     maxLength: z.number().int().min(8).max(512).default(128),
     lr: z.number().positive().default(5e-5),
     pooling: z.enum(['mean', 'cls', 'max']).default('mean'),
@@ -162,6 +164,7 @@ export async function runPipeline(
         epochs: o.epochs,
         maxSteps: o.maxSteps,
         batchSize: o.batchSize,
+        gradAccumulation: o.gradAccumulation,
         maxLength: o.maxLength,
         lr: o.lr,
         seed: o.seed,
