@@ -1,0 +1,151 @@
+/**
+ * Peak memory and time of one optimizer step over 32 samples: a single graph at B32 against gradient
+ * accumulation at B16 x 2 (and a single graph at B16 for reference). MiniLM shape (6 x 384, random weights),
+ * full fine-tuning, dropout 0.1, CPU EP. Each case runs in its own process, so its peak RSS is its own.
+ * Run: npx tsx src-main/engine/train-step/accum-memory.bench.ts [seq=64] [steps=3] [threads=2]
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BertDims } from '../model/dims';
+import { newModelParams } from '../model/model-params';
+import type { MultiTaskSpec } from '../model/multitask';
+import { buildModelAccumulationGraphs, buildModelTrainingGraph } from '../model/training-graph';
+import { DEFAULT_ADAMW } from '../optim';
+import { AccumulatingSession, hostTensor, type HostTensor, TrainingSession } from '../runtime';
+
+const MINILM: BertDims = {
+  vocabSize: 30522,
+  hiddenSize: 384,
+  numLayers: 6,
+  numHeads: 12,
+  intermediateSize: 1536,
+  maxPositions: 512,
+  typeVocabSize: 2,
+  layerNormEps: 1e-12,
+};
+const SPEC: MultiTaskSpec = { dims: MINILM, numClasses: 4, numNerLabels: 9, pooling: 'mean' };
+
+interface Case {
+  readonly name: string;
+  readonly batch: number;
+  readonly k: number;
+}
+const CASES: readonly Case[] = [
+  { name: 'single B32', batch: 32, k: 1 },
+  { name: 'accumulated B16 x 2', batch: 16, k: 2 },
+  { name: 'single B16', batch: 16, k: 1 },
+];
+
+interface Measured {
+  readonly name: string;
+  readonly rssAfterLoadMiB: number;
+  readonly peakRssMiB: number;
+  /** Median over the timed steps, per optimizer step. */
+  readonly msPerStep: number;
+  readonly samplesPerStep: number;
+}
+
+function trainBatch(b: number, t: number, offset: number): Record<string, HostTensor> {
+  return {
+    input_ids: hostTensor(
+      'int64',
+      BigInt64Array.from({ length: b * t }, (_, i) => BigInt(1000 + (((i + offset) * 7919) % 20000))),
+      [b, t],
+    ),
+    attention_mask: hostTensor('float32', new Float32Array(b * t).fill(1), [b, t]),
+    class_labels: hostTensor(
+      'int32',
+      Int32Array.from({ length: b }, (_, i) => (i + offset) % 4),
+      [b],
+    ),
+    ner_labels: hostTensor(
+      'int32',
+      Int32Array.from({ length: b * t }, (_, i) => (i + offset) % 9),
+      [b, t],
+    ),
+  };
+}
+
+async function runCase(c: Case, seq: number, steps: number, threads: number): Promise<Measured> {
+  const { params } = newModelParams({ kind: 'random', dims: MINILM }, SPEC, 1);
+  const init = {
+    adamw: DEFAULT_ADAMW,
+    schedule: { kind: 'constant' as const, lr: 1e-5 },
+    params: new Map([...params].map(([n, t]) => [n, t.data])),
+    seed: 1,
+    threads,
+  };
+  const graph = { model: SPEC, freeze: { preset: 'full' as const }, clipNorm: 1 };
+  let step: () => Promise<unknown>;
+  let release: () => Promise<void>;
+  if (c.k === 1) {
+    const built = buildModelTrainingGraph(graph);
+    const s = await TrainingSession.create({ bytes: built.bytes, layout: built.layout, ...init });
+    const b = trainBatch(c.batch, seq, 0);
+    step = () => s.trainStep(b);
+    release = () => s.release();
+  } else {
+    const built = buildModelAccumulationGraphs(graph);
+    const s = await AccumulatingSession.create({
+      gradientBytes: built.gradient.bytes,
+      updateBytes: built.update.bytes,
+      layout: built.layout,
+      microBatches: c.k,
+      ...init,
+    });
+    const micro = Array.from({ length: c.k }, (_, i) => trainBatch(c.batch, seq, i * c.batch));
+    step = () => s.trainStep(micro);
+    release = () => s.release();
+  }
+  const rssAfterLoadMiB = process.memoryUsage().rss / 2 ** 20;
+  await step(); // warm-up: arena growth and kernel selection
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await step();
+    times.push(performance.now() - t0);
+  }
+  await release();
+  return {
+    name: c.name,
+    rssAfterLoadMiB,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    msPerStep: times.sort((a, b) => a - b)[times.length >> 1]!,
+    samplesPerStep: c.batch * c.k,
+  };
+}
+
+const [seq, steps, threads] = [
+  Number(process.argv[2] ?? 64),
+  Number(process.argv[3] ?? 3),
+  Number(process.argv[4] ?? 2),
+];
+const child = process.env['MTS_ACCUM_BENCH_CASE'];
+if (child !== undefined) {
+  const measured = await runCase(CASES[Number(child)]!, seq, steps, threads);
+  console.log(JSON.stringify(measured));
+} else {
+  const results: Measured[] = [];
+  for (let i = 0; i < CASES.length; i++) {
+    const r = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+      {
+        env: { ...process.env, MTS_ACCUM_BENCH_CASE: String(i) },
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      },
+    );
+    if (r.status !== 0) throw new Error(`case '${CASES[i]!.name}' failed (exit ${r.status}):\n${r.stderr}`);
+    const line = r.stdout.trim().split('\n').at(-1)!;
+    results.push(JSON.parse(line) as Measured);
+  }
+  const ref = results[0]!;
+  console.log(`MiniLM shape, full fine-tuning, T${seq}, ${threads} threads, ${steps} timed steps (median), CPU EP`);
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(22)} peak RSS ${r.peakRssMiB.toFixed(0)} MiB (${(r.peakRssMiB / ref.peakRssMiB).toFixed(2)} x B32; after load ${r.rssAfterLoadMiB.toFixed(0)} MiB), ` +
+        `${r.msPerStep.toFixed(0)} ms/step, ${((1000 * r.samplesPerStep) / r.msPerStep).toFixed(1)} samples/s (${((r.samplesPerStep / r.msPerStep) * (ref.msPerStep / ref.samplesPerStep)).toFixed(2)} x B32)`,
+    );
+  }
+}
