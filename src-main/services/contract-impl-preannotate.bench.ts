@@ -1,0 +1,88 @@
+// What the contract layer adds to a pre-annotation (chunked predict for progress/cancel, scope query, class
+// predictions stored), as a ratio to services/preannotate alone on the same examples, in the same run.
+// all-MiniLM-L6-v2 heads-only on the spaCy-silver AG News dev sample (both from ../shared; never copied).
+//   npx tsx src-main/services/contract-impl-preannotate.bench.ts [rows=512]
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tempDb } from '../store/testing';
+import { preannotateMethods } from './contract-impl-preannotate';
+import { importDataset } from './datasets';
+import { unwrap } from './errors';
+import { PredictorCache } from './playground/cache';
+import { preannotate } from './preannotate';
+import { createProject } from './projects';
+import { runTraining } from './train';
+
+const MODEL = resolve(import.meta.dirname, '../../../shared/models/all-MiniLM-L6-v2');
+const SILVER = resolve(import.meta.dirname, '../../../shared/data/ag_news/silver-spacy-dev.jsonl');
+if (!existsSync(join(MODEL, 'model.safetensors')) || !existsSync(SILVER)) {
+  console.error(`Needs ${MODEL} and ${SILVER} (the shared folder); nothing measured.`);
+  process.exit(1);
+}
+const rows = Number(process.argv[2] ?? 512);
+
+const t = tempDb();
+const cache = new PredictorCache(1);
+try {
+  const lines = readFileSync(SILVER, 'utf8').split('\n').filter(Boolean).slice(0, rows);
+  const file = join(t.dir, 'sample.jsonl');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const projectId = unwrap(createProject(t.db, { name: 'bench' })).id;
+  const { datasetId } = unwrap(
+    await importDataset(t.db, {
+      projectId,
+      path: file,
+      importedSpanSource: 'silver',
+      split: { mode: 'stratified', train: 3, dev: 1, test: 0, seed: 3 },
+    }),
+  );
+  const trained = unwrap(
+    await runTraining(t.db, {
+      projectId,
+      datasetId,
+      modelDir: MODEL,
+      preset: 'heads-only',
+      epochs: 1,
+      maxSteps: 4,
+      batchSize: 8,
+      maxLength: 64,
+      lr: 1e-3,
+      device: 'cpu',
+    }),
+  );
+  const runId = trained.run.id;
+  const ids = t.db
+    .prepare<[number], { id: number }>('SELECT id FROM examples WHERE dataset_id = ? ORDER BY line')
+    .all(datasetId)
+    .map((r) => r.id);
+  const methods = preannotateMethods({ get: () => t.db, close: () => undefined }, { cache });
+  const def = methods['annotate.preannotate'];
+  const viaContract = async (): Promise<void> => {
+    const input = def.input.parse({ runId, datasetId, scope: { kind: 'all-pending' } });
+    await def.handler(input, { emit: () => undefined });
+  };
+  const viaService = async (): Promise<void> => {
+    unwrap(await preannotate(t.db, { runId, exampleIds: ids }, { cache }));
+  };
+  await viaService(); // loads the model into the cache
+  const times = { service: [] as number[], contract: [] as number[] };
+  for (let i = 0; i < 3; i++) {
+    for (const [name, fn] of [
+      ['service', viaService],
+      ['contract', viaContract],
+    ] as const) {
+      const t0 = performance.now();
+      await fn();
+      times[name].push((performance.now() - t0) / 1000);
+    }
+  }
+  const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const s = median(times.service);
+  const c = median(times.contract);
+  console.log(`${ids.length} examples, MiniLM heads-only run, median of 3 (alternating):`);
+  console.log(`  services/preannotate alone        ${s.toFixed(2)} s  (${(ids.length / s).toFixed(0)} examples/s)`);
+  console.log(`  annotate.preannotate (contract)   ${c.toFixed(2)} s  ratio ${(c / s).toFixed(2)}`);
+} finally {
+  await cache.clear();
+  t.cleanup();
+}
