@@ -149,6 +149,9 @@ describe.skipIf(!haveData)('pre-annotation from the Annotate screen (browser mod
     await expect.poll(() => marks.count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await marks.first().textContent()).toMatch(/\d+ ?%/);
     await shot('preannotate-model-spans');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('preannotate-model-spans-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // The review loop: where model and labels differ, least confident first.
     await page.getByTestId('filter-source').selectOption('');
