@@ -46,7 +46,7 @@ const modelSpans = (): number =>
   f.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM spans WHERE source = 'model'`).get()!.n;
 
 describe('annotate.preannotate', () => {
-  it('pre-annotates the filtered list, stores class predictions, reports progress, and one undo reverts the spans', async () => {
+  it('pre-annotates the filtered list, stores class predictions, reports progress, and one undo reverts spans and classes', async () => {
     const dev = unwrap(listExamples(f.db, { datasetId: f.datasetId, split: 'dev', limit: 500 }));
     const silverBefore = dev.items.flatMap((e) => e.spans).filter((s) => s.source === 'silver').length;
     events.length = 0;
@@ -83,6 +83,9 @@ describe('annotate.preannotate', () => {
     expect(modelSpans()).toBe(0);
     const silverAfter = dev.items.flatMap((e) => spansOfExample(f.db, e.id)).filter((s) => s.source === 'silver');
     expect(silverAfter).toHaveLength(silverBefore);
+    // The same undo took the class predictions back, so no example is left "disagreeing" with its silver spans.
+    for (const e of dev.items) expect(unwrap(getExample(f.db, { exampleId: e.id })).modelAt).toBeNull();
+    expect(unwrap(listExamples(f.db, { datasetId: f.datasetId, modelDisagrees: true, limit: 1 })).total).toBe(0);
   });
 
   it('takes all pending examples or chosen ids, and leaves reviewed examples without a class prediction', async () => {

@@ -1,16 +1,14 @@
 /**
  * Wiring of "Pre-annotate with run…" (services/preannotate) to the contract's `annotate.preannotate`. On top
- * of the service: the scope (filtered list, all pending, or ids) becomes example ids; the model's class
- * predictions, which the service computes but does not keep, are stored so "Model disagrees" and the
- * least-confident-first order work; progress events and cancelling come from observing the predictor.
+ * of the service: the scope (filtered list, all pending, or ids) becomes example ids; progress events and
+ * cancelling come from observing the predictor. The service itself stores the class predictions, in the same
+ * undoable edit as the spans.
  */
 import { z } from 'zod';
 import type { DatasetId, PreannotateOutcome } from '../../src-preload/contract';
-import type { PredictionOk, TextPrediction } from '../engine/infer';
+import type { TextPrediction } from '../engine/infer';
 import type { Db } from '../store/db';
-import { setModelClass } from '../store/repos/examples';
 import { queryExamples } from '../store/repos/query';
-import { nowIso } from '../store/types';
 import type { DbHandle } from './contract-impl-db';
 import { defineMethod, type MethodSlice } from './contract-impl-types';
 import { ListExamplesInput } from './datasets';
@@ -39,17 +37,15 @@ export const PreannotateRequest = z.object({
   minConfidence: z.number().min(0).max(1).default(0),
 });
 
-/** Watches a pre-annotation's predictions: progress, cancelling, and the class prediction of each text. */
+/** Watches a pre-annotation's predictions: progress and cancelling. */
 interface Watch {
   readonly signal: AbortSignal;
   readonly onProgress: (done: number, total: number) => void;
-  /** Filled as chunks come back; equal texts get equal predictions, so the text is the key. */
-  readonly byText: Map<string, PredictionOk>;
 }
 
 /**
  * A PredictorCache that lends the shared cache's models with `predict` split into chunks, so the service's
- * single predict call reports progress, stops between chunks when cancelled, and leaves its predictions here.
+ * single predict call reports progress and stops between chunks when cancelled.
  */
 class WatchedCache extends PredictorCache {
   constructor(
@@ -74,12 +70,7 @@ function watched(m: LoadedModel, watch: Watch): LoadedModel {
         throw new ServiceError('cancelled', 'Pre-annotation cancelled before anything was written; nothing changed.');
       }
       const chunk = texts.slice(at, at + CHUNK);
-      const predicted = await target.predict(chunk);
-      predicted.forEach((p, i) => {
-        const text = chunk[i];
-        if (p.ok && typeof text === 'string') watch.byText.set(text, p);
-      });
-      out.push(...predicted);
+      out.push(...(await target.predict(chunk)));
       watch.onProgress(out.length, texts.length);
     }
     return out;
@@ -126,29 +117,6 @@ export function scopeExampleIds(db: Db, datasetId: number, scope: Scope): readon
   return ids;
 }
 
-/** Stores the model's class prediction of each example the service looked at; returns how many. */
-function storeModelClasses(db: Db, ids: readonly number[], byText: ReadonlyMap<string, PredictionOk>): number {
-  const textOf = db.prepare<[number], { text: string; status: string }>(
-    'SELECT text, status FROM examples WHERE id = ?',
-  );
-  return db
-    .transaction(() => {
-      const at = nowIso();
-      let stored = 0;
-      for (const id of ids) {
-        const row = textOf.get(id);
-        // Reviewed examples were not pre-annotated: a class prediction alone would mark them "disagrees".
-        const p = row === undefined || row.status === 'reviewed' ? undefined : byText.get(row.text);
-        if (p === undefined) continue;
-        const prob = p.classProbs.find((c) => c.label === p.label)?.prob ?? null;
-        setModelClass(db, id, p.label, prob, at);
-        stored++;
-      }
-      return stored;
-    })
-    .immediate();
-}
-
 type PreannotateMethods = 'annotate.preannotate' | 'annotate.cancelPreannotate';
 
 /** Optional hooks for tests: the predictor cache to use instead of the process-wide one. */
@@ -188,19 +156,17 @@ export function preannotateMethods(db: DbHandle, deps: PreannotateDeps = {}): Me
         }
         const abort = new AbortController();
         running.set(datasetId, abort);
-        const byText = new Map<string, PredictionOk>();
         const onProgress = (done: number, total: number): void =>
           ctx.emit({ type: 'annotate.preannotate', datasetId: datasetId as DatasetId, progress: { done, total } });
-        const cache = new WatchedCache(deps.cache ?? predictorCache, { signal: abort.signal, onProgress, byText });
+        const cache = new WatchedCache(deps.cache ?? predictorCache, { signal: abort.signal, onProgress });
         try {
           const r = unwrap(await preannotate(db.get(), { runId, exampleIds: ids, minConfidence }, { cache }));
-          const classesStored = storeModelClasses(db.get(), ids, byText);
           return {
             examples: r.examples,
             spansAdded: r.added,
             spansReplaced: r.removedSilver + r.removedModel,
             skipped: r.skipped,
-            classesStored,
+            classesStored: r.classesStored,
             undoable: r.logEntryId !== null,
             seconds: (performance.now() - started) / 1000,
           };

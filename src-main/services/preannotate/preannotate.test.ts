@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../store/db';
+import { getExample, setModelClass } from '../../store/repos/examples';
+import { queryExamples } from '../../store/repos/query';
 import { spansOfExample } from '../../store/repos/spans';
-import type { Span } from '../../store/types';
-import { addSpan, redo, rejectSpan, undo } from '../annotate';
+import type { Example, Span } from '../../store/types';
+import { addSpan, redo, rejectSpan, setClassLabel, undo } from '../annotate';
 import { projectWithRows } from '../datasets/testing';
 import { unwrap } from '../errors';
 import { PredictorCache } from '../playground/cache';
@@ -20,6 +23,22 @@ afterAll(async () => {
 });
 
 const key = (s: Span): string => `${s.id}:${s.start}-${s.end}:${s.type}:${s.source}:${s.status}`;
+const same = (a: Span, b: Span): boolean => a.start === b.start && a.end === b.end && a.type === b.type;
+const modelFields = (db: Db, id: number): Pick<Example, 'modelLabel' | 'modelConfidence' | 'modelAt'> => {
+  const { modelLabel, modelConfidence, modelAt } = getExample(db, id);
+  return { modelLabel, modelConfidence, modelAt };
+};
+/** Ids of the examples (of `ids`) that the "model disagrees" filter lists. */
+const disagreeing = (ids: readonly number[]): number[] =>
+  queryExamples(f.db, { datasetId: f.datasetId, modelDisagrees: true }, 'line', 0, 1000)
+    .items.map((e) => e.id)
+    .filter((id) => ids.includes(id));
+/** `n` example ids in line order, from `offset` (each test takes its own so they do not interfere). */
+const exampleIds = (offset: number, n: number): number[] =>
+  f.db
+    .prepare<[number, number], { id: number }>(`SELECT id FROM examples ORDER BY line LIMIT ? OFFSET ?`)
+    .all(n, offset)
+    .map((r) => r.id);
 
 describe('preannotate', () => {
   it('replaces pending silver spans with model spans, leaves gold/accepted/rejected alone, and undoes in one step', async () => {
@@ -49,7 +68,9 @@ describe('preannotate', () => {
         modelSpans++;
         expect(m).toMatchObject({ status: 'pending', labeler: `run:${f.runId}` });
         expect(m.confidence).toBeGreaterThan(0);
-        expect(settled.some((s) => s.status !== 'rejected' && s.start < m.end && m.start < s.end)).toBe(false);
+        // Beside a settled span a model span is only ever its exact twin (the model's agreement).
+        const overlapping = settled.filter((s) => s.status !== 'rejected' && s.start < m.end && m.start < s.end);
+        expect(overlapping.every((s) => same(s, m))).toBe(true);
         expect(
           settled.some((s) => s.status === 'rejected' && s.start === m.start && s.end === m.end && s.type === m.type),
         ).toBe(false);
@@ -88,5 +109,64 @@ describe('preannotate', () => {
       code: 'invalid_input',
       message: expect.stringMatching(/belongs to project/),
     });
+  });
+
+  it('stores the class prediction in the same edit, so one undo removes it with the spans', async () => {
+    const ids = exampleIds(8, 8);
+    // One example carries an earlier prediction: undo must bring that back, not clear it.
+    setModelClass(f.db, ids[0]!, 'Earlier', 0.5, '2020-01-01T00:00:00.000Z');
+    const before = ids.map((id) => modelFields(f.db, id));
+    const r = unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: ids }, { cache }));
+    expect(r.classesStored).toBe(ids.length);
+    for (const id of ids) {
+      const m = modelFields(f.db, id);
+      expect(['Sports', 'Business']).toContain(m.modelLabel);
+      expect(m.modelConfidence).toBeGreaterThan(0);
+      expect(m.modelAt).not.toBe(before[0]!.modelAt);
+    }
+    const predicted = ids.map((id) => modelFields(f.db, id));
+
+    unwrap(undo(f.db, { projectId: f.projectId }));
+    expect(ids.map((id) => modelFields(f.db, id))).toEqual(before);
+    // Back to silver spans and no prediction: nothing "disagrees" (the example with an earlier one aside).
+    expect(disagreeing(ids.slice(1))).toEqual([]);
+    unwrap(redo(f.db, { projectId: f.projectId }));
+    expect(ids.map((id) => modelFields(f.db, id))).toEqual(predicted);
+  });
+
+  it('writes a proposal equal to a gold span as its model twin, and skips one that overlaps it differently', async () => {
+    const ids = exampleIds(16, 8);
+    unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: ids }, { cache }));
+    const id = ids.find((i) => spansOfExample(f.db, i).some((s) => s.source === 'model'));
+    expect(id, 'the fixture model proposes no span on these examples').toBeDefined();
+    const exampleId = id!;
+    const proposed = spansOfExample(f.db, exampleId).filter((s) => s.source === 'model');
+    // A person labels exactly what the model proposed: spans and class.
+    for (const m of proposed) unwrap(addSpan(f.db, { exampleId, start: m.start, end: m.end, type: m.type }));
+    unwrap(setClassLabel(f.db, { exampleId, label: modelFields(f.db, exampleId).modelLabel }));
+
+    const agreed = unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: [exampleId] }, { cache }));
+    expect(agreed).toMatchObject({ added: proposed.length, agreed: proposed.length, skipped: { settled: 0 } });
+    const spans = spansOfExample(f.db, exampleId);
+    const gold = spans.filter((s) => s.source === 'gold');
+    const twins = spans.filter((s) => s.source === 'model');
+    expect(gold).toHaveLength(proposed.length);
+    expect(twins).toHaveLength(proposed.length);
+    for (const m of twins) {
+      expect(gold.some((g) => same(g, m))).toBe(true);
+      expect(m).toMatchObject({ status: 'pending', labeler: `run:${f.runId}` });
+      expect(m.confidence).toBeGreaterThan(0);
+    }
+    expect(disagreeing([exampleId])).toEqual([]);
+
+    // The person retypes one span: the model's proposal now overlaps it differently, so it is not written.
+    const first = proposed[0]!;
+    const other = first.type === 'MISC' ? 'PER' : 'MISC';
+    unwrap(addSpan(f.db, { exampleId, start: first.start, end: first.end, type: other }));
+    const differs = unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: [exampleId] }, { cache }));
+    expect(differs).toMatchObject({ added: proposed.length - 1, agreed: proposed.length - 1, skipped: { settled: 1 } });
+    const now = spansOfExample(f.db, exampleId).filter((s) => s.source === 'model');
+    expect(now.some((m) => m.start < first.end && first.start < m.end)).toBe(false);
+    expect(disagreeing([exampleId])).toEqual([exampleId]);
   });
 });

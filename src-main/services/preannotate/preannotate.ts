@@ -1,12 +1,14 @@
-// "Pre-annotate with run X": the run's NER predictions replace the chosen examples' pending silver spans,
-// as one undoable edit. Gold spans and accepted spans are settled and never touched.
+// "Pre-annotate with run X": the run's NER predictions replace the chosen examples' pending silver spans and
+// its class prediction is stored, all as one undoable edit. Gold spans and accepted spans are settled and never
+// touched; a proposal equal to one is still written (as the record that the model agreed), one that overlaps
+// one differently is not (the settled span then has no model twin, which is what "model disagrees" looks for).
 import { z } from 'zod';
 import type { PredictionOk } from '../../engine/infer';
 import type { Db } from '../../store/db';
 import { listHistory, recordEdit, type EditRecorder } from '../../store/repos/annotationLog';
 import { getRun } from '../../store/repos/runs';
 import { spansOfExample } from '../../store/repos/spans';
-import type { Span } from '../../store/types';
+import { nowIso, type Span } from '../../store/types';
 import { guardAsync, parseInput, ServiceError, type Result } from '../errors';
 import { predictorCache, type PredictorCache } from '../playground/cache';
 import { IdSchema } from '../projects/ids';
@@ -29,9 +31,13 @@ export interface PreannotateSummary {
   /** Pending model spans of an earlier pre-annotation, replaced by this one. */
   readonly removedModel: number;
   readonly added: number;
+  /** Of `added`: equal (offsets and type) to a gold or accepted span, written as the model's agreement. */
+  readonly agreed: number;
+  /** Examples whose prediction was stamped: model label and its probability (null without a class head), time. */
+  readonly classesStored: number;
   readonly skipped: {
     readonly reviewed: number;
-    /** Overlapping a gold or accepted span. */
+    /** Overlapping a gold or accepted span with other offsets or another type. */
     readonly settled: number;
     /** Equal to a span a person rejected. */
     readonly rejected: number;
@@ -52,7 +58,7 @@ interface Target {
   readonly projectId: number;
 }
 
-/** Predicts spans for the chosen examples and swaps their pending silver spans for model spans (one undo). */
+/** Predicts the chosen examples: model spans replace their pending silver ones, class stored; one undo for all. */
 export async function preannotate(
   db: Db,
   input: unknown,
@@ -73,7 +79,17 @@ export async function preannotate(
       }
       return m.loaded.predictor.predict(chosen.map((t) => t.text));
     });
-    const counts = { removedSilver: 0, removedModel: 0, added: 0, settled: 0, rejected: 0, lowConfidence: 0 };
+    const counts: Counts = {
+      removedSilver: 0,
+      removedModel: 0,
+      added: 0,
+      agreed: 0,
+      classesStored: 0,
+      settled: 0,
+      rejected: 0,
+      lowConfidence: 0,
+    };
+    const at = nowIso();
     const changed = recordEdit(
       db,
       run.projectId,
@@ -82,7 +98,10 @@ export async function preannotate(
       (rec) => {
         chosen.forEach((t, i) => {
           const p = predictions[i]!;
-          if (p.ok) applyToExample(db, rec, t.id, p, `run:${runId}`, minConfidence, counts);
+          if (!p.ok) return;
+          applyToExample(db, rec, t.id, p, `run:${runId}`, minConfidence, counts);
+          storeClass(rec, t.id, p, at);
+          counts.classesStored++;
         });
         return rec.changes.length > 0;
       },
@@ -120,6 +139,8 @@ type Counts = {
   removedSilver: number;
   removedModel: number;
   added: number;
+  agreed: number;
+  classesStored: number;
   settled: number;
   rejected: number;
   lowConfidence: number;
@@ -146,9 +167,11 @@ function applyToExample(
   const settled = kept.filter((s) => s.status !== 'rejected');
   const rejected = kept.filter((s) => s.status === 'rejected');
   for (const e of p.entities) {
+    // An equal settled span wins over an equal rejected one: the person's last word on it was yes.
+    const agrees = settled.some((s) => same(s, e));
     if (e.confidence < minConfidence) counts.lowConfidence++;
-    else if (rejected.some((r) => r.start === e.start && r.end === e.end && r.type === e.type)) counts.rejected++;
-    else if (settled.some((s) => overlaps(s, e))) counts.settled++;
+    else if (!agrees && rejected.some((r) => same(r, e))) counts.rejected++;
+    else if (settled.some((s) => overlaps(s, e) && !same(s, e))) counts.settled++;
     else {
       rec.insertSpan({
         exampleId,
@@ -161,8 +184,22 @@ function applyToExample(
         labeler,
       });
       counts.added++;
+      if (agrees) counts.agreed++;
     }
   }
+}
+
+/**
+ * Writes the class prediction through the edit, so undo removes it with the spans. The time is written even
+ * without a class head: it marks the example as predicted, which the "model disagrees" filter requires.
+ */
+function storeClass(rec: EditRecorder, exampleId: number, p: PredictionOk, at: string): void {
+  const prob = p.label === null ? null : (p.classProbs.find((c) => c.label === p.label)?.prob ?? null);
+  rec.updateExample(exampleId, { modelLabel: p.label, modelConfidence: prob, modelAt: at });
+}
+
+function same(a: Pick<Span, 'start' | 'end' | 'type'>, b: Pick<Span, 'start' | 'end' | 'type'>): boolean {
+  return a.start === b.start && a.end === b.end && a.type === b.type;
 }
 
 function overlaps(a: Pick<Span, 'start' | 'end'>, b: { readonly start: number; readonly end: number }): boolean {

@@ -66,6 +66,11 @@ export interface ExamplePatch {
   readonly status?: ExampleStatus;
   readonly reviewedAt?: string | null;
   readonly split?: Split | null;
+  // A model's class prediction is patchable too, so a pre-annotation can store it in its one undoable edit
+  // and an undo removes it with the spans (a prediction left behind would mark the example "disagrees").
+  readonly modelLabel?: string | null;
+  readonly modelConfidence?: number | null;
+  readonly modelAt?: string | null;
 }
 
 const PATCH_COLUMNS: Readonly<Record<keyof ExamplePatch, string>> = {
@@ -74,6 +79,9 @@ const PATCH_COLUMNS: Readonly<Record<keyof ExamplePatch, string>> = {
   status: 'status',
   reviewedAt: 'reviewed_at',
   split: 'split',
+  modelLabel: 'model_label',
+  modelConfidence: 'model_confidence',
+  modelAt: 'model_at',
 };
 
 /** Updates the given fields of an example. */
@@ -87,18 +95,25 @@ export function updateExample(db: Db, id: number, patch: ExamplePatch): void {
 
 /** The subset of an example's fields named by `patch`, as they are now (the "before" of an edit). */
 export function snapshotFields(e: Example, patch: ExamplePatch): ExamplePatch {
+  const now: Required<ExamplePatch> = {
+    classLabel: e.classLabel,
+    labelSource: e.labelSource,
+    status: e.status,
+    reviewedAt: e.reviewedAt,
+    split: e.split,
+    modelLabel: e.modelLabel,
+    modelConfidence: e.modelConfidence,
+    modelAt: e.modelAt,
+  };
   const out: { -readonly [K in keyof ExamplePatch]: ExamplePatch[K] } = {};
-  for (const k of Object.keys(patch) as (keyof ExamplePatch)[]) {
-    if (k === 'classLabel') out.classLabel = e.classLabel;
-    else if (k === 'labelSource') out.labelSource = e.labelSource;
-    else if (k === 'status') out.status = e.status;
-    else if (k === 'reviewedAt') out.reviewedAt = e.reviewedAt;
-    else out.split = e.split;
-  }
+  const copy = <K extends keyof ExamplePatch>(k: K): void => {
+    out[k] = now[k];
+  };
+  for (const k of Object.keys(patch) as (keyof ExamplePatch)[]) copy(k);
   return out;
 }
 
-/** Stores a model's class prediction for an example (not an undoable edit: it is the model's output). */
+/** Stores a model's class prediction outside the edit history (for batch predictions not meant to be undone). */
 export function setModelClass(db: Db, id: number, label: string | null, confidence: number | null, at: string): void {
   stmt(db, 'UPDATE examples SET model_label = ?, model_confidence = ?, model_at = ? WHERE id = ?').run(
     label,

@@ -23,7 +23,9 @@ export interface ExampleFilter {
 
 export type ExampleOrder = 'line' | 'modelConfidence';
 
-// Spans "agree" when start, end and type are equal; rejected spans count on neither side.
+// Spans "agree" when start, end and type are equal; rejected spans count on neither side. Pre-annotation
+// (services/preannotate) writes a model span equal to a gold/accepted one as its twin, and skips a proposal
+// overlapping one differently, so a settled span without a model twin is exactly where the model disagreed.
 const UNMATCHED_MODEL_SPAN = `EXISTS (SELECT 1 FROM spans m WHERE m.example_id = e.id AND m.source = 'model' AND m.status != 'rejected'
   AND NOT EXISTS (SELECT 1 FROM spans o WHERE o.example_id = e.id AND o.source != 'model' AND o.status != 'rejected'
     AND o.char_start = m.char_start AND o.char_end = m.char_end AND o.type = m.type))`;
