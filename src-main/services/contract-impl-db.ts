@@ -1,6 +1,7 @@
 /**
- * The app's project database, opened on first use (so the About screen works even where better-sqlite3
- * cannot load, e.g. an Electron build that was not rebuilt for Electron's ABI) and kept open after.
+ * The app's project database, opened on first use (no folder or file is created until a project method
+ * runs) and kept open after. Note: store/db.ts imports better-sqlite3 statically, so the addon itself loads
+ * when the app starts; an Electron build whose better-sqlite3 was not rebuilt for Electron's ABI fails then.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
