@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every check, in order: typecheck, lint, unit tests (vitest: src-main, then src-renderer),
+// `npm test`: every check, in order: typecheck, lint, unit tests (vitest projects `main` and `renderer`),
 // end-to-end tests. Runs all of them even when one fails (so one run shows every problem), then exits
 // non-zero if any failed.
 // --bail stops at the first failure.
@@ -17,8 +17,6 @@ const steps = [
   { name: 'typecheck', command: npm, args: ['run', 'typecheck', '--silent'] },
   { name: 'lint', command: npm, args: ['run', 'lint', '--silent'] },
   { name: 'unit', command: process.execPath, args: [vitest, 'run'] },
-  // The renderer's modules run under their own config (Svelte plugin compiles the runes in *.svelte.ts).
-  { name: 'unit-ui', command: process.execPath, args: [vitest, 'run', '--config', 'src-renderer/vitest.config.ts'] },
   { name: 'e2e', command: process.execPath, args: [path.join(repo, 'scripts/e2e.mjs')] },
 ];
 
