@@ -1,9 +1,18 @@
 // Opening the project database: pragmas, migrations, and the refusal to touch a newer schema.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations';
 import { MigrationError, SchemaTooNewError } from './errors';
 
 export type Db = Database.Database;
+
+// Loaded on first open, not at import: a desktop build whose native addon was not rebuilt for Electron's
+// ABI then fails when a project is opened, with the addon's message, instead of at start-up.
+let sqlite: typeof Database | undefined;
+function loadSqlite(): typeof Database {
+  sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return sqlite;
+}
 
 export interface OpenOptions {
   /** Milliseconds a writer waits for another connection's lock before failing (default 5000). */
@@ -16,7 +25,7 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) the database at dbPath with WAL, foreign keys and migrations applied. */
 export function openDb(dbPath: string, options: OpenOptions = {}): Db {
-  const db = new Database(dbPath, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new (loadSqlite())(dbPath, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (!options.readonly) {
