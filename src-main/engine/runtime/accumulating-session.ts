@@ -96,10 +96,14 @@ export class AccumulatingSession {
     }
     const device = init.device ?? 'cpu';
     const gradient = await openSession(init.gradientBytes, device, init);
-    const update = await openSession(init.updateBytes, device, init).catch(async (e: unknown) => {
-      await gradient.release();
-      throw e;
-    });
+    // No CPU arena for the update: a second arena would keep its parameter-sized temporaries reserved beside
+    // the gradient session's (measured, MiniLM B16 x 2: peak RSS 2316 -> 2027 MiB; the single B16 graph: 1908).
+    const update = await openSession(init.updateBytes, device, { ...init, memArena: false }).catch(
+      async (e: unknown) => {
+        await gradient.release();
+        throw e;
+      },
+    );
     const report = deviceReport(device, init.threads);
     const s = new AccumulatingSession(
       gradient,

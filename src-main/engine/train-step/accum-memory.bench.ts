@@ -2,7 +2,9 @@
  * Peak memory and time of one optimizer step over 32 samples: a single graph at B32 against gradient
  * accumulation at B16 x 2 (and a single graph at B16 for reference). MiniLM shape (6 x 384, random weights),
  * full fine-tuning, dropout 0.1, CPU EP. Each case runs in its own process, so its peak RSS is its own.
- * Run: npx tsx src-main/engine/train-step/accum-memory.bench.ts [seq=64] [steps=3] [threads=2]
+ * Time is compared separately, in one process with alternating rounds (the load of a shared machine changes
+ * between processes): add `time` as the fourth argument.
+ * Run: npx tsx src-main/engine/train-step/accum-memory.bench.ts [seq=64] [steps=3] [threads=2] [rss|time]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +68,12 @@ function trainBatch(b: number, t: number, offset: number): Record<string, HostTe
   };
 }
 
-async function runCase(c: Case, seq: number, steps: number, threads: number): Promise<Measured> {
+interface Opened {
+  readonly step: () => Promise<unknown>;
+  readonly release: () => Promise<void>;
+}
+
+async function open(c: Case, seq: number, threads: number): Promise<Opened> {
   const { params } = newModelParams({ kind: 'random', dims: MINILM }, SPEC, 1);
   const init = {
     adamw: DEFAULT_ADAMW,
@@ -76,27 +83,26 @@ async function runCase(c: Case, seq: number, steps: number, threads: number): Pr
     threads,
   };
   const graph = { model: SPEC, freeze: { preset: 'full' as const }, clipNorm: 1 };
-  let step: () => Promise<unknown>;
-  let release: () => Promise<void>;
   if (c.k === 1) {
     const built = buildModelTrainingGraph(graph);
     const s = await TrainingSession.create({ bytes: built.bytes, layout: built.layout, ...init });
     const b = trainBatch(c.batch, seq, 0);
-    step = () => s.trainStep(b);
-    release = () => s.release();
-  } else {
-    const built = buildModelAccumulationGraphs(graph);
-    const s = await AccumulatingSession.create({
-      gradientBytes: built.gradient.bytes,
-      updateBytes: built.update.bytes,
-      layout: built.layout,
-      microBatches: c.k,
-      ...init,
-    });
-    const micro = Array.from({ length: c.k }, (_, i) => trainBatch(c.batch, seq, i * c.batch));
-    step = () => s.trainStep(micro);
-    release = () => s.release();
+    return { step: () => s.trainStep(b), release: () => s.release() };
   }
+  const built = buildModelAccumulationGraphs(graph);
+  const s = await AccumulatingSession.create({
+    gradientBytes: built.gradient.bytes,
+    updateBytes: built.update.bytes,
+    layout: built.layout,
+    microBatches: c.k,
+    ...init,
+  });
+  const micro = Array.from({ length: c.k }, (_, i) => trainBatch(c.batch, seq, i * c.batch));
+  return { step: () => s.trainStep(micro), release: () => s.release() };
+}
+
+async function runCase(c: Case, seq: number, steps: number, threads: number): Promise<Measured> {
+  const { step, release } = await open(c, seq, threads);
   const rssAfterLoadMiB = process.memoryUsage().rss / 2 ** 20;
   await step(); // warm-up: arena growth and kernel selection
   const times: number[] = [];
@@ -115,13 +121,39 @@ async function runCase(c: Case, seq: number, steps: number, threads: number): Pr
   };
 }
 
+/** Alternating rounds of one step per case in this process; medians per case and ratios to single B32. */
+async function timeCases(seq: number, steps: number, threads: number): Promise<void> {
+  const cases = CASES.slice(0, 2);
+  const opened: Opened[] = [];
+  for (const c of cases) opened.push(await open(c, seq, threads));
+  for (const o of opened) await o.step(); // warm-up
+  const times: number[][] = cases.map(() => []);
+  for (let round = 0; round < steps; round++) {
+    for (let i = 0; i < cases.length; i++) {
+      const t0 = performance.now();
+      await opened[i]!.step();
+      times[i]!.push(performance.now() - t0);
+    }
+  }
+  const med = times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]!);
+  console.log(`MiniLM shape, full fine-tuning, T${seq}, ${threads} threads, ${steps} alternating rounds (median)`);
+  cases.forEach((c, i) =>
+    console.log(
+      `${c.name.padEnd(22)} ${med[i]!.toFixed(0)} ms per 32 samples (${(med[i]! / med[0]!).toFixed(2)} x B32)`,
+    ),
+  );
+  for (const o of opened) await o.release();
+}
+
 const [seq, steps, threads] = [
   Number(process.argv[2] ?? 64),
   Number(process.argv[3] ?? 3),
   Number(process.argv[4] ?? 2),
 ];
 const child = process.env['MTS_ACCUM_BENCH_CASE'];
-if (child !== undefined) {
+if (process.argv[5] === 'time') {
+  await timeCases(seq, steps, threads);
+} else if (child !== undefined) {
   const measured = await runCase(CASES[Number(child)]!, seq, steps, threads);
   console.log(JSON.stringify(measured));
 } else {
