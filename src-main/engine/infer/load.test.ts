@@ -3,13 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { saveCheckpoint } from '../model/checkpoint';
-import { loadBertEncoder } from '../model/hf-config';
-import { writeTinyBert } from '../model/hf-config-tiny';
-import { initHeads } from '../model/init';
 import { createSession } from '../runtime';
 import { WordPieceTokenizer } from '../tokenizer';
 import { exportCheckpoint, loadPredictor } from './load';
+import { writeTinyCheckpoint } from './tiny-checkpoint';
 import { Predictor } from './predictor';
 import { sessionForward } from './runner';
 
@@ -23,23 +20,14 @@ const CLASSES = ['World', 'Sports', 'Business', 'Sci/Tech'];
 const TAGS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG'];
 
 function tinyCheckpoint(): string {
-  const base = join(root, 'base');
-  writeTinyBert(base, { maxPositions: 160, seed: 3 });
-  const { config, params } = loadBertEncoder(base);
-  const heads = initHeads(config.dims.hiddenSize, CLASSES.length, TAGS.length, 11, 0.5);
-  const dir = join(root, 'ckpt');
-  saveCheckpoint(dir, {
-    config,
-    meta: {
-      version: 1,
-      heads: { classification: { labels: CLASSES }, ner: { labels: TAGS } },
-      pooling: 'mean',
-      maxLength: 48,
-    },
-    params: new Map([...params, ...heads]),
-    tokenizerDir: base,
+  return writeTinyCheckpoint(root, {
+    classes: CLASSES,
+    tags: TAGS,
+    maxPositions: 160,
+    maxLength: 48,
+    seed: 3,
+    headSeed: 11,
   });
-  return dir;
 }
 
 describe('checkpoint -> predictor and export', () => {

@@ -4,12 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { saveCheckpoint } from '../model/checkpoint';
-import { loadBertEncoder } from '../model/hf-config';
-import { writeTinyBert } from '../model/hf-config-tiny';
-import { initHeads } from '../model/init';
 import { WordPieceTokenizer } from '../tokenizer';
 import { exportCheckpoint, loadPredictor } from './load';
+import { writeTinyCheckpoint } from './tiny-checkpoint';
 import { sessionFeeds } from './runner';
 
 const root = mkdtempSync(join(tmpdir(), 'mts-tjs-'));
@@ -20,23 +17,14 @@ const TAGS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'];
 const TEXTS = ['John Smith flew from Paris to London on Monday.', 'Stocks fell as the bank raised rates.'];
 
 function tinyCheckpoint(): string {
-  const base = join(root, 'base');
-  writeTinyBert(base, { maxPositions: 64, seed: 5 });
-  const { config, params } = loadBertEncoder(base);
-  const heads = initHeads(config.dims.hiddenSize, CLASSES.length, TAGS.length, 13, 0.5);
-  const dir = join(root, 'ckpt');
-  saveCheckpoint(dir, {
-    config,
-    meta: {
-      version: 1,
-      heads: { classification: { labels: CLASSES }, ner: { labels: TAGS } },
-      pooling: 'mean',
-      maxLength: 48,
-    },
-    params: new Map([...params, ...heads]),
-    tokenizerDir: base,
+  return writeTinyCheckpoint(root, {
+    classes: CLASSES,
+    tags: TAGS,
+    maxPositions: 64,
+    maxLength: 48,
+    seed: 5,
+    headSeed: 13,
   });
-  return dir;
 }
 
 describe('export bundle in transformers.js', () => {
