@@ -612,7 +612,7 @@ function summary(report: Record<string, unknown>): string {
     .filter(([, v]) => typeof v === 'object' && v !== null && 'ours' in v)
     .map(
       ([k, v]) =>
-        `${k}: ours ${v.ours?.samplesPerSec} samples/s, torch ${typeof v.torch === 'string' ? v.torch : v.torch?.samplesPerSec}; ratio ${v.ratioSamplesPerSec}x; RSS ours/torch ${v.rssRatioOursOverTorch}`,
+        `${k}: ours ${v.ours?.samplesPerSec} samples/s, torch ${typeof v.torch === 'string' ? v.torch : v.torch?.samplesPerSec}; ratio ${v.ratioSamplesPerSec ?? '-'}x; RSS ours/torch ${v.rssRatioOursOverTorch ?? '-'}`,
     );
   return [...lines, '(run with --json for everything, including quality results)'].join('\n');
 }
