@@ -270,7 +270,14 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
       .poll(() => page.getByTestId('live-run').getAttribute('data-status'), { timeout: 30_000 })
       .toBe('running');
 
-    // The UI stays usable while it trains: the history shows the run as running...
+    // Closing the tab mid-training does not touch the run: it keeps going in the backend, and a new tab's
+    // history shows it running...
+    await page.close();
+    page = await browser.context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    await page.goto(app.url);
     await go('runs');
     const running = page.getByTestId('runs-table').locator('tbody tr', { hasText: 'long run' });
     await expect.poll(() => running.textContent(), { timeout: 15_000 }).toMatch(/running/);
