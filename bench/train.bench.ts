@@ -413,6 +413,8 @@ async function speed(
     ours: oursSpeed,
     torch: torchSpeed ?? 'skipped',
     ratioSamplesPerSec: torchSpeed ? round(oursSpeed.samplesPerSec / torchSpeed.samplesPerSec, 3) : null,
+    // One round hit by a burst of other work skews the whole-run ratio; the median round resists that.
+    ratioMedianOfRounds: roundRatios.length > 0 ? round(median(roundRatios), 3) : null,
     ratioPerRound: roundRatios,
     rssRatioOursOverTorch: torchSpeed ? round(oursSpeed.peakRssMiB / torchSpeed.peakRssMiB, 3) : null,
   };
