@@ -1,48 +1,15 @@
 /** State of the Export screen: which run, the target folder, and the written bundle with its parity check. */
-import type {
-  Api,
-  ApiError,
-  ExportResultInfo,
-  ProjectId,
-  ProjectInfo,
-  RunId,
-  RunInfo,
-} from '../../../src-preload/contract';
-import { usable } from '../playground/playground-state.svelte';
+import type { ExportResultInfo } from '../../../src-preload/contract';
+import { RunPickerState } from '../runs/run-picker.svelte';
 import { selection } from '../runs/selection.svelte';
 
-export class ExportState {
-  projects = $state.raw<readonly ProjectInfo[] | null>(null);
-  runs = $state.raw<readonly RunInfo[] | null>(null);
+export class ExportState extends RunPickerState {
   name = $state('');
   overwrite = $state(false);
   exporting = $state(false);
   result = $state.raw<ExportResultInfo | null>(null);
-  error = $state.raw<ApiError | null>(null);
 
-  constructor(private readonly api: Api) {}
-
-  async load(): Promise<void> {
-    const result = await this.api.invoke('projects.list', {});
-    if (!result.ok) return this.fail(result.error);
-    this.projects = result.value;
-    const project = result.value.find((p) => p.id === selection.projectId) ?? result.value[0];
-    if (project) await this.selectProject(project.id);
-  }
-
-  async selectProject(id: ProjectId): Promise<void> {
-    selection.projectId = id;
-    this.runs = null;
-    const result = await this.api.invoke('runs.list', { projectId: id });
-    if (!result.ok) return this.fail(result.error);
-    this.runs = result.value.filter(usable);
-    if (!this.runs.some((r) => r.id === selection.runId)) selection.runId = this.runs[0]?.id ?? null;
-    selection.save();
-  }
-
-  selectRun(id: RunId): void {
-    selection.runId = id;
-    selection.save();
+  protected runChanged(): void {
     this.result = null;
   }
 
@@ -68,9 +35,5 @@ export class ExportState {
     this.exporting = false;
     if (!result.ok) return this.fail(result.error);
     this.result = result.value;
-  }
-
-  private fail(error: ApiError): void {
-    this.error = error;
   }
 }
