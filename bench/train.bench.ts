@@ -32,14 +32,13 @@ import { DEFAULT_ADAMW } from '../src-main/engine/optim';
 import { TrainingSession } from '../src-main/engine/runtime';
 import { WordPieceTokenizer } from '../src-main/engine/tokenizer';
 import {
-  IGNORE,
   loadTrainerModel,
   parseTrainerConfig,
   train,
   trainingFeeds,
   type TrainExample,
 } from '../src-main/engine/train';
-import { planEpochBatches } from '../src-main/engine/train/batching';
+import { planTrainingEpoch } from '../src-main/engine/train/epoch-plan';
 import { classLabelSet, readLabelledFile } from '../src-main/services/pipeline/read';
 
 const { values: args } = parseArgs({
@@ -166,19 +165,9 @@ function classificationOnly(p: Prepared): Prepared {
   return { train: strip(p.train), dev: strip(p.dev), classLabels: p.classLabels, nerTags: [] };
 }
 
-/**
- * The trainer's batch plan for one epoch (trainer.ts epochPlan) for single-task-group data: examples with a
- * class label use seed, NER-only ones seed + 7; with one group the task interleaving keeps the plan order.
- */
+/** The trainer's own batch plan for one epoch (default proportional task sampling), as example indices. */
 function trainerPlan(examples: readonly TrainExample[], epoch: number): number[][] {
-  const isCls = (e: TrainExample): boolean => e.classLabel !== IGNORE;
-  const group = isCls(examples[0]!);
-  if (examples.some((e) => isCls(e) !== group))
-    throw new Error('trainerPlan: mixed classification and NER-only examples; the bench uses one dataset per run.');
-  return planEpochBatches(
-    examples.map((e) => e.ids.length),
-    { batchSize, shuffle: true, seed: seed + (group ? 0 : 7), epoch },
-  );
+  return planTrainingEpoch(examples, { batchSize, seed, taskSampling: { kind: 'proportional' } }, epoch);
 }
 
 function writeBatchFile(path: string, p: Prepared, epochs: readonly (readonly (readonly number[])[])[]): void {

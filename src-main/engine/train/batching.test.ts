@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { padBatch, planEpochBatches } from './batching';
+import { planEpochBatches } from './batching';
 import { EarlyStopping } from './early-stopping';
 import { Rng } from './rng';
 import { interleaveTasks } from './task-sampler';
@@ -45,21 +45,6 @@ describe('planEpochBatches', () => {
 
   it('refuses a bad batch size', () => {
     expect(() => planEpochBatches(lengths, { batchSize: 0, shuffle: false, seed: 1, epoch: 0 })).toThrow(/batchSize/);
-  });
-});
-
-describe('padBatch', () => {
-  it('pads to the longest row with a mask', () => {
-    const { ids, mask, batch, seq } = padBatch(
-      [
-        [101, 7, 102],
-        [101, 102],
-      ],
-      0,
-    );
-    expect([batch, seq]).toEqual([2, 3]);
-    expect(Array.from(ids, Number)).toEqual([101, 7, 102, 101, 102, 0]);
-    expect(Array.from(mask, Number)).toEqual([1, 1, 1, 1, 1, 0]);
   });
 });
 

@@ -31,20 +31,3 @@ export function planEpochBatches(lengths: readonly number[], options: BatchPlanO
   if (options.shuffle) rng.shuffle(batches);
   return batches;
 }
-
-/** Pads rows of token ids to the longest row: ids [B, T] and mask [B, T] as flat arrays. */
-export function padBatch(
-  rows: readonly (readonly number[])[],
-  padId: number,
-): { readonly ids: BigInt64Array; readonly mask: BigInt64Array; readonly batch: number; readonly seq: number } {
-  const seq = Math.max(1, ...rows.map((r) => r.length));
-  const ids = new BigInt64Array(rows.length * seq).fill(BigInt(padId));
-  const mask = new BigInt64Array(rows.length * seq);
-  rows.forEach((row, b) => {
-    for (let t = 0; t < row.length; t++) {
-      ids[b * seq + t] = BigInt(row[t]!);
-      mask[b * seq + t] = 1n;
-    }
-  });
-  return { ids, mask, batch: rows.length, seq };
-}

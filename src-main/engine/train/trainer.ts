@@ -9,7 +9,7 @@ import { buildModelEvalGraph } from '../model/training-graph';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
 import type { HostTensor, Session } from '../runtime';
 import { createSession, hostTensor } from '../runtime';
-import { planEpochBatches } from './batching';
+import { planTrainingEpoch } from './epoch-plan';
 import type { TrainerConfig, TrainerConfigInput } from './config';
 import { parseTrainerConfig } from './config';
 import { openOnDevice } from './device-choice';
@@ -18,11 +18,10 @@ import type { EvalLabels } from './evaluate';
 import { evaluate } from './evaluate';
 import type { DeviceReport, EvalMetrics, TrainEvent } from './events';
 import type { TrainExample } from './example';
-import { IGNORE, trainingFeeds, validateExamples } from './example';
+import { trainingFeeds, validateExamples } from './example';
 import type { ResumeInfo } from './resume-state';
 import { loadResumeState, saveResumeState } from './resume-state';
 import { prepareStepper, type Stepper, stepLosses } from './stepper';
-import { interleaveTasks } from './task-sampler';
 
 /** The starting model: base encoder (+ heads, initialised by the caller) and where its tokenizer lives. */
 export interface TrainerModel {
@@ -67,8 +66,6 @@ export interface TrainResult {
   readonly bestCheckpoint: string | null;
 }
 
-type Group = 'classification' | 'ner';
-
 /** Trains the multi-task model; see TrainerRun for what lands in the run folder. */
 export async function train(
   model: TrainerModel,
@@ -83,8 +80,8 @@ export async function train(
   validateExamples(data.dev, 'dev', numClasses, numNer, cfg.maxLength);
   const spec: MultiTaskSpec = { dims: model.config.dims, numClasses, numNerLabels: numNer, pooling: cfg.pooling };
   const tasks = { classification: numClasses > 0, ner: numNer > 0 };
-  const groups = groupExamples(data.train);
-  const planFor = (epoch: number): TrainExample[][] => epochPlan(data.train, groups, cfg, epoch);
+  const planFor = (epoch: number): TrainExample[][] =>
+    planTrainingEpoch(data.train, cfg, epoch).map((batch) => batch.map((i) => data.train[i]!));
   // Optimizer steps per epoch: each takes k consecutive planned batches (the epoch's last may take fewer).
   const perEpoch = Math.ceil(planFor(0).length / cfg.gradAccumulation);
   const totalSteps = cfg.maxSteps > 0 ? Math.min(cfg.maxSteps, cfg.epochs * perEpoch) : cfg.epochs * perEpoch;
@@ -337,38 +334,6 @@ function savingTo(dir: string, save: () => void): void {
       `could not save ${dir}: ${why}. The previous checkpoint there is intact; free space or fix the folder, then continue the run with --resume.`,
     );
   }
-}
-
-function groupExamples(train: readonly TrainExample[]): Record<Group, number[]> {
-  // Examples with a class label train both heads when they also carry NER labels; NER-only ones form
-  // their own group so that task sampling can mix two datasets.
-  const groups: Record<Group, number[]> = { classification: [], ner: [] };
-  train.forEach((e, i) => (e.classLabel !== IGNORE ? groups.classification : groups.ner).push(i));
-  return groups;
-}
-
-function epochPlan(
-  train: readonly TrainExample[],
-  groups: Record<Group, number[]>,
-  cfg: TrainerConfig,
-  epoch: number,
-): TrainExample[][] {
-  const plans = {} as Record<Group, number[][]>;
-  for (const g of ['classification', 'ner'] as const) {
-    const idx = groups[g];
-    const local = planEpochBatches(
-      idx.map((i) => train[i]!.ids.length),
-      { batchSize: cfg.batchSize, shuffle: true, seed: cfg.seed + (g === 'ner' ? 7 : 0), epoch },
-    );
-    plans[g] = local.map((b) => b.map((j) => idx[j]!));
-  }
-  const order = interleaveTasks(
-    { classification: plans.classification.length, ner: plans.ner.length },
-    cfg.taskSampling,
-    cfg.seed,
-    epoch,
-  );
-  return order.map(({ task, index }) => plans[task][index]!.map((i) => train[i]!));
 }
 
 function paramFeeds(

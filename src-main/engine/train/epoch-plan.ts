@@ -1,0 +1,43 @@
+import { planEpochBatches } from './batching';
+import type { TrainExample } from './example';
+import { IGNORE } from './example';
+import type { TaskSampling } from './task-sampler';
+import { interleaveTasks } from './task-sampler';
+
+type Group = 'classification' | 'ner';
+
+export interface EpochPlanOptions {
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly taskSampling: TaskSampling;
+}
+
+/**
+ * The trainer's batches for one epoch, as example indices. Examples with a class label train both heads when
+ * they also carry NER labels; NER-only ones form their own group (seed + 7), so that task sampling can mix two
+ * datasets. Deterministic in (seed, epoch): resume rebuilds the same plan, and benchmarks replay it.
+ */
+export function planTrainingEpoch(
+  train: readonly TrainExample[],
+  options: EpochPlanOptions,
+  epoch: number,
+): number[][] {
+  const groups: Record<Group, number[]> = { classification: [], ner: [] };
+  train.forEach((e, i) => (e.classLabel !== IGNORE ? groups.classification : groups.ner).push(i));
+  const plans = {} as Record<Group, number[][]>;
+  for (const g of ['classification', 'ner'] as const) {
+    const idx = groups[g];
+    const local = planEpochBatches(
+      idx.map((i) => train[i]!.ids.length),
+      { batchSize: options.batchSize, shuffle: true, seed: options.seed + (g === 'ner' ? 7 : 0), epoch },
+    );
+    plans[g] = local.map((b) => b.map((j) => idx[j]!));
+  }
+  const order = interleaveTasks(
+    { classification: plans.classification.length, ner: plans.ner.length },
+    options.taskSampling,
+    options.seed,
+    epoch,
+  );
+  return order.map(({ task, index }) => plans[task][index]!);
+}
