@@ -8,6 +8,7 @@ import {
   isFloat,
   sameShape,
 } from '../onnx';
+import { type CustomBackward, customGradientOf } from './custom-gradient';
 import { AutodiffError } from './errors';
 import { zerosLike } from './helpers';
 import type { GradContext, GradRule } from './rule';
@@ -46,6 +47,12 @@ export function grad(
     const node = forward[n]!;
     const out = node.outputs[0];
     if (!out || !needed.has(out.name) || !node.inputs.some((v) => v && needed.has(v.name))) continue;
+    const custom = customGradientOf(g, out);
+    if (custom) {
+      const dy = acc.total(out);
+      if (dy) applyCustom(g, node, custom.inputs, custom.backward, dy, needed, acc);
+      continue; // the composite's inner nodes get no gradient, so the walk skips them
+    }
     const rule = ruleFor(node);
     const dy = acc.total(out);
     if (!dy) continue; // every consumer gave a zero gradient
@@ -61,6 +68,24 @@ export function grad(
     });
   }
   return new Map(targets.map((t) => [t.name, acc.total(t) ?? unconnected(g, t, options)]));
+}
+
+/** Adds a composite's hand-written input gradients (custom-gradient.ts) to the accumulator. */
+function applyCustom(
+  g: Graph,
+  node: Node,
+  inputs: readonly Value[],
+  backward: CustomBackward,
+  dy: Value,
+  needed: ReadonlySet<string>,
+  acc: Accumulator,
+): void {
+  const grads = g.withScope(`grad/${node.name}`, () => backward(g, dy));
+  inputs.forEach((input, i) => {
+    const gi = grads[i];
+    if (!needed.has(input.name) || !gi) return;
+    acc.add(input, g.withScope(`grad/${node.name}`, () => fitShape(g, unbroadcast(g, gi, input), input, node)));
+  });
 }
 
 /** Runs a rule; a builder error inside it is reported against the forward node it differentiates. */

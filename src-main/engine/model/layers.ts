@@ -12,16 +12,8 @@ export function linear(g: Graph, x: Value, weight: Value, bias: Value | null): V
   return bias ? op.add(g, y, bias) : y;
 }
 
-/**
- * Exact GELU, 0.5 x (1 + erf(x / sqrt 2)), as in BERT's "gelu" (not the tanh approximation). Written in
- * the op order PyTorch exports (Div, Erf, Add, Mul, Mul) so ORT's Gelu/BiasGelu fusions recognise it.
- */
-export function gelu(g: Graph, x: Value): Value {
-  const scaled = op.div(g, x, g.scalar(Math.SQRT2, x.dtype));
-  // ORT's CPU EP has no float64 Erf: float64 check graphs take it in float32 (about 1e-7 relative error).
-  const e = x.dtype === 'float64' ? op.cast(g, op.erf(g, op.cast(g, scaled, 'float32')), 'float64') : op.erf(g, scaled);
-  return op.mulScalar(g, op.mul(g, x, op.addScalar(g, e, 1)), 0.5);
-}
+/** Exact GELU with a recomputing backward (autodiff's composite), re-exported for the model's layers. */
+export { gelu } from '../autodiff';
 
 /** Where dropout may go; the training graph builder maps sites to its dropout helper. */
 export type DropoutSite =
