@@ -21,6 +21,7 @@ import type { MultiTaskSpec } from '../src-main/engine/model/multitask';
 import { serializeModel } from '../src-main/engine/onnx';
 import { createSession } from '../src-main/engine/runtime';
 import { WordPieceTokenizer } from '../src-main/engine/tokenizer';
+import { measureGemmGflops, roofline } from './roofline';
 import { AG_NEWS_DEV, MINILM_DIR, allExist, readAgNewsTexts } from '../src-main/engine/tokenizer/reference-data';
 
 const THREADS = 2;
@@ -162,6 +163,9 @@ async function main(): Promise<void> {
   await session.release();
   await bare.release();
   const rows = sent.reduce((a, b) => a + b.batch, 0);
+  const meanPaddedLength = sent.reduce((a, b) => a + b.seq * b.batch, 0) / rows;
+  const gemm = await measureGemmGflops(config.dims, Math.round(BATCH * meanPaddedLength), THREADS);
+  const torchRate = typeof torch['sentencesPerSec'] === 'number' ? torch['sentencesPerSec'] : null;
   console.log(
     JSON.stringify(
       {
@@ -174,7 +178,7 @@ async function main(): Promise<void> {
         texts: texts.length,
         rows,
         batches: sent.length,
-        meanPaddedLength: sent.reduce((a, b) => a + b.seq * b.batch, 0) / rows,
+        meanPaddedLength,
         truncatedTexts: warm.filter((p) => p.ok && p.truncated).length,
         entitiesFound: warm.reduce((a, p) => a + (p.ok ? p.entities.length : 0), 0),
         ours: { ...oursBest, all: ours },
@@ -184,6 +188,11 @@ async function main(): Promise<void> {
         torch,
         ratioOursOverTorch: ratio(oursBest, torch, 'sentencesPerSec'),
         ratioOursOverTorchCpu: ratio(oursBest, torch, 'sentencesPerCpuSec'),
+        // The fp32 compute ceiling of this CPU: no fp32 predictor can beat maxRatioOverTorch.
+        roofline: roofline(config.dims, gemm, meanPaddedLength, 'inference', {
+          ours: oursBest['sentencesPerSec']!,
+          torch: torchRate,
+        }),
         loadAverage: (await import('node:os')).loadavg()[0],
       },
       null,

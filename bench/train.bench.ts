@@ -39,6 +39,7 @@ import {
   type TrainExample,
 } from '../src-main/engine/train';
 import { planTrainingEpoch } from '../src-main/engine/train/epoch-plan';
+import { measureGemmGflops, roofline } from './roofline';
 import { classLabelSet, readLabelledFile } from '../src-main/services/pipeline/read';
 
 const { values: args } = parseArgs({
@@ -550,8 +551,22 @@ async function main(): Promise<void> {
           maxPaddedLength: Math.max(...padded),
         },
       };
+      const meanPadded = padded.reduce((a, b) => a + b, 0) / padded.length;
+      const dims = loadHfBertConfig(MODEL).dims;
+      // Measured after the steps, so the GEMM probe does not share the machine with them.
+      const runs: [FreezePreset, Awaited<ReturnType<typeof speed>>][] = [];
       for (const preset of String(args.presets).split(',') as FreezePreset[]) {
-        speedOut[preset] = await speed(preset, file, batches, warmup, steps, num('per-round'), withTorch);
+        runs.push([preset, await speed(preset, file, batches, warmup, steps, num('per-round'), withTorch)]);
+      }
+      const gemm = await measureGemmGflops(dims, Math.round(batchSize * meanPadded), threads);
+      for (const [preset, r] of runs) {
+        // The fp32 compute ceiling of this CPU for the preset: no fp32 engine can beat maxRatioOverTorch.
+        const work = preset === 'heads-only' ? 'train-heads-only' : 'train-full';
+        const torchRate = typeof r.torch === 'string' ? null : r.torch.samplesPerSec;
+        speedOut[preset] = {
+          ...r,
+          roofline: roofline(dims, gemm, meanPadded, work, { ours: r.ours.samplesPerSec, torch: torchRate }),
+        };
       }
       report['speed'] = speedOut;
     }
