@@ -10,6 +10,7 @@ export {
   trainerConfig,
   type TrainingRuntime,
 } from './start';
+export { resumeTraining } from './resume';
 export { activeRunId } from './active';
 export { METRIC, flattenEval } from './recorder';
 export { folderDigest, runCheckpointDir } from './artifacts';

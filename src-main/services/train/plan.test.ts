@@ -55,6 +55,29 @@ describe('trainingPlan', () => {
     expect(none.refusals.join('\n')).toMatch(/none of the \d+ train examples has a class label or an entity span/i);
   });
 
+  it('describes the effective batch of gradient accumulation, warns when it exceeds the train split, bounds it 1..64', async () => {
+    f = await trainFixture();
+    const plain = unwrap(trainingPlan(f.db, quickRequest(f)));
+    expect(plain.batch).toEqual({ size: 8, accumulation: 1, effective: 8, text: '8 examples per step' });
+    const accumulated = unwrap(trainingPlan(f.db, quickRequest(f, { gradAccumulation: 2 })));
+    expect(accumulated.batch).toEqual({
+      size: 8,
+      accumulation: 2,
+      effective: 16,
+      text: '8 x 2 = 16 examples per step',
+    });
+    expect(accumulated.request.gradAccumulation).toBe(2);
+    expect(accumulated.warnings).toEqual([]);
+    const huge = unwrap(trainingPlan(f.db, quickRequest(f, { gradAccumulation: 4 })));
+    expect(huge.warnings.join('\n')).toMatch(
+      /effective batch \(8 x 4 = 32 examples per step\) is larger than the 24 train examples/,
+    );
+    for (const bad of [0, 65, 1.5]) {
+      const r = trainingPlan(f.db, quickRequest(f, { gradAccumulation: bad }));
+      expect(!r.ok && r.error.issues!.join()).toMatch(/gradAccumulation/);
+    }
+  });
+
   it('validates the request at the boundary', async () => {
     f = await trainFixture(labelledRows(8));
     const r = trainingPlan(f.db, { ...quickRequest(f), lr: -1, epochz: 2 });

@@ -32,6 +32,16 @@ export interface PlanParams {
   readonly frozenGroups: readonly string[];
 }
 
+/** Examples per optimizer step: `accumulation` micro-batches of `size`, whose gradients are averaged. */
+export interface PlanBatch {
+  readonly size: number;
+  readonly accumulation: number;
+  /** size x accumulation: the batch the optimizer sees; memory is that of one micro-batch. */
+  readonly effective: number;
+  /** "32 x 2 = 64 examples per step" (or "32 examples per step" without accumulation). */
+  readonly text: string;
+}
+
 /** What trainingPlan returns; `refusals` empty means startTraining would start. */
 export interface TrainingPlan {
   readonly request: TrainingRequest;
@@ -46,6 +56,7 @@ export interface TrainingPlan {
   readonly entityTypes: readonly string[];
   readonly params: PlanParams | null;
   readonly counts: PlanCounts;
+  readonly batch: PlanBatch;
   /** Reasons the run cannot start, each saying how to fix it. */
   readonly refusals: readonly string[];
   /** Things worth knowing that do not block the run. */
@@ -106,6 +117,11 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     trainByType: countByType(data.train),
     devByType: countByType(data.dev),
   };
+  const batch = planBatch(request);
+  if (data.train.length > 0 && batch.effective > data.train.length)
+    warnings.push(
+      `The effective batch (${batch.text}) is larger than the ${data.train.length} train examples: each epoch is one optimizer step; lower the batch size or the gradient accumulation.`,
+    );
   const plan: TrainingPlan = {
     request,
     model: model && {
@@ -119,6 +135,7 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     entityTypes: types,
     params,
     counts,
+    batch,
     refusals,
     warnings,
   };
@@ -233,4 +250,14 @@ export function groupOf(name: string): string {
   const head = /^heads\.([a-z]+)\./.exec(name);
   if (head) return `${head[1]} head`;
   return name;
+}
+
+/** The batch a request trains with, as numbers and as one phrase. */
+export function planBatch(request: Pick<TrainingRequest, 'batchSize' | 'gradAccumulation'>): PlanBatch {
+  const size = request.batchSize;
+  const accumulation = request.gradAccumulation;
+  const effective = size * accumulation;
+  const text =
+    accumulation > 1 ? `${size} x ${accumulation} = ${effective} examples per step` : `${size} examples per step`;
+  return { size, accumulation, effective, text };
 }

@@ -20,6 +20,8 @@ export const TrainingRequest = z
     lr: z.number().positive().max(1).default(5e-5),
     epochs: z.int().positive().max(1000).default(2),
     batchSize: z.int().positive().max(4096).default(32),
+    /** Micro-batches of batchSize per optimizer step: effective batch batchSize x gradAccumulation, memory of one. */
+    gradAccumulation: z.int().min(1).max(64).default(1),
     maxLength: z.int().min(8).max(4096).default(128),
     /** Loss weight per task; 0 leaves that task out (no head is trained for it). */
     taskWeights: z
