@@ -554,6 +554,8 @@ export interface TrainRequest {
   readonly lr?: number;
   readonly epochs?: number;
   readonly batchSize?: number;
+  /** Micro-batches per optimizer step (1..64): effective batch batchSize x gradAccumulation, memory of one. */
+  readonly gradAccumulation?: number;
   readonly maxLength?: number;
   /** Loss weight per task; 0 leaves that task out. */
   readonly taskWeights?: { readonly classification: number; readonly ner: number };
@@ -595,6 +597,13 @@ export interface TrainPlanInfo {
     readonly devByClass: Readonly<Record<string, number>>;
     readonly trainByType: Readonly<Record<string, number>>;
     readonly devByType: Readonly<Record<string, number>>;
+  };
+  /** Examples per optimizer step: `accumulation` micro-batches of `size`; `text` e.g. "32 x 2 = 64 examples per step". */
+  readonly batch: {
+    readonly size: number;
+    readonly accumulation: number;
+    readonly effective: number;
+    readonly text: string;
   };
   /** Each says how to fix it; empty means `train.start` would start. */
   readonly refusals: readonly string[];
@@ -872,6 +881,16 @@ export interface ApiMethods {
   };
   /** Stops the running training within one step; it ends 'cancelled' and keeps its best checkpoint. */
   'train.cancel': { readonly input: RunRef; readonly output: { readonly runId: RunId } };
+  /**
+   * Continues a cancelled, failed or interrupted run from its last saved state with its stored settings; it
+   * ends as the uninterrupted run would have. Refused for a completed run, one training now, a missing run
+   * folder or resume state, and a dataset edited since the run started. Follow it through `train.*` events
+   * (its `started` progress carries `resumedFromStep`).
+   */
+  'train.resume': {
+    readonly input: RunRef;
+    readonly output: { readonly run: RunInfo; readonly plan: TrainPlanInfo; readonly truncated: number };
+  };
   /** The run training in this app now, if any (lets a reopened Train screen follow it). */
   'train.active': { readonly input: NoInput; readonly output: { readonly run: RunInfo | null } };
   /** A project's runs, newest first. */

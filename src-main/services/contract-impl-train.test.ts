@@ -175,6 +175,37 @@ describe('train, runs, playground and export over the contract', () => {
   });
 });
 
+describe('train.resume over the contract', () => {
+  it('refuses a completed run in a sentence, and resumes a cancelled one to completion with resumedFromStep', async () => {
+    const done = (await ok<RunInfo[]>('runs.list', { projectId: request.projectId })).find(
+      (r) => r.status === 'completed',
+    );
+    const refused = await dispatch('train.resume', { runId: done!.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(!refused.ok && refused.error.message).toMatch(/completed, so there is nothing to resume/);
+
+    const started = await ok<{ run: RunInfo }>('train.start', { ...request, gradAccumulation: 2, maxSteps: 4 });
+    await ok('train.cancel', { runId: started.run.id });
+    const stopped = unwrap(await waitForTraining(fixture.db.get(), { runId: started.run.id }));
+    expect(stopped.run.status).toBe('cancelled');
+    events.length = 0;
+    const resumed = await ok<{ run: RunInfo; plan: TrainPlanInfo }>('train.resume', { runId: started.run.id });
+    expect(resumed.run).toMatchObject({ id: started.run.id, status: 'queued', error: null });
+    expect(resumed.plan.batch).toMatchObject({ size: 8, accumulation: 2, effective: 16 });
+    expect(resumed.plan.settings.gradAccumulation).toBe(2);
+    const end = unwrap(await waitForTraining(fixture.db.get(), { runId: started.run.id }));
+    expect(end.run.status).toBe('completed');
+    expect(end.result!.steps).toBe(4);
+    const first = events.find((e) => e.type === 'train.progress');
+    expect(first?.type === 'train.progress' && first.progress).toMatchObject({
+      type: 'started',
+      resumedFromStep: stopped.result!.steps,
+    });
+    const statuses = events.flatMap((e) => (e.type === 'train.status' ? [e.status] : []));
+    expect(statuses).toEqual(['running', 'completed']);
+  });
+});
+
 describe('trainEventForwarder', () => {
   it('thins step events by time but always forwards the last step, evaluations and status changes', () => {
     const out: ApiEvent[] = [];

@@ -1,6 +1,6 @@
 /**
- * Wiring of the training service (services/train) to the contract: the pre-start plan, start, cancel and the
- * active run. Training events become `train.progress` / `train.status` events for every connected UI.
+ * Wiring of the training service (services/train) to the contract: the pre-start plan, start, resume, cancel
+ * and the active run. Training events become `train.progress` / `train.status` events for every connected UI.
  */
 import { z } from 'zod';
 import type { ApiEvent, DatasetId, ProjectId, TrainPlanInfo, TrainProgress } from '../../src-preload/contract';
@@ -13,6 +13,7 @@ import { getRun } from './runs';
 import {
   activeRunId,
   cancelTraining,
+  resumeTraining,
   RunIdInput,
   startTraining,
   trainingPlan,
@@ -85,7 +86,7 @@ export function trainEventForwarder(
   };
 }
 
-type TrainMethods = 'train.plan' | 'train.start' | 'train.cancel' | 'train.active';
+type TrainMethods = 'train.plan' | 'train.start' | 'train.resume' | 'train.cancel' | 'train.active';
 
 /** Builds the `train.*` methods over the database in `db`. */
 export function trainMethods(db: DbHandle): MethodSlice<TrainMethods> {
@@ -96,6 +97,10 @@ export function trainMethods(db: DbHandle): MethodSlice<TrainMethods> {
     'train.start': defineMethod('train.start', TrainingRequest, async (input, ctx) => {
       const started = unwrap(await startTraining(db.get(), input, { onEvent: trainEventForwarder(ctx.emit) }));
       return { run: toRunInfo(started.run), plan: toPlanInfo(started.plan), truncated: started.truncated };
+    }),
+    'train.resume': defineMethod('train.resume', RunIdInput, async (input, ctx) => {
+      const resumed = unwrap(await resumeTraining(db.get(), input, { onEvent: trainEventForwarder(ctx.emit) }));
+      return { run: toRunInfo(resumed.run), plan: toPlanInfo(resumed.plan), truncated: resumed.truncated };
     }),
     'train.cancel': defineMethod('train.cancel', RunIdInput, async (input) => ({
       runId: runId(unwrap(cancelTraining(db.get(), input)).runId),
