@@ -24,6 +24,8 @@ export interface TrainForm {
   lr: number;
   epochs: number;
   batchSize: number;
+  /** Micro-batches per optimizer step (1..64). */
+  gradAccumulation: number;
   maxLength: number;
   clsWeight: number;
   nerWeight: number;
@@ -39,6 +41,7 @@ export const DEFAULT_FORM: Readonly<TrainForm> = {
   lr: 5e-5,
   epochs: 2,
   batchSize: 32,
+  gradAccumulation: 1,
   maxLength: 128,
   clsWeight: 1,
   nerWeight: 1,
@@ -57,6 +60,8 @@ export class TrainState {
   planning = $state(false);
   probing = $state(false);
   starting = $state(false);
+  /** True while train.resume is in flight. */
+  resuming = $state(false);
   live = $state.raw<LiveRun | null>(null);
   /** The last failure of a user action (start, cancel, loading lists). */
   error = $state.raw<ApiError | null>(null);
@@ -120,6 +125,7 @@ export class TrainState {
       lr: f.lr,
       epochs: f.epochs,
       batchSize: f.batchSize,
+      gradAccumulation: f.gradAccumulation,
       maxLength: f.maxLength,
       taskWeights: { classification: f.clsWeight, ner: f.nerWeight },
       device: f.device,
@@ -184,6 +190,29 @@ export class TrainState {
     selection.runId = live.runId;
     selection.save();
     for (const e of pending) this.onEvent(e);
+  }
+
+  /**
+   * Resumes the stopped run on the live panel from its last saved state; the panel then follows it again,
+   * its charts filled with the steps stored before the stop.
+   */
+  async resume(): Promise<void> {
+    const stopped = this.live;
+    if (!stopped || stopped.active || this.resuming) return;
+    this.error = null;
+    this.resuming = true;
+    this.#pending = [];
+    const result = await this.api.invoke('train.resume', { runId: stopped.runId });
+    const pending = this.#pending;
+    this.#pending = null;
+    this.resuming = false;
+    if (!result.ok) return this.fail(result.error);
+    const live = new LiveRun(result.value.run);
+    this.live = live;
+    for (const e of pending) this.onEvent(e);
+    const curves = await this.api.invoke('runs.curves', { runId: live.runId });
+    if (curves.ok) live.seed(curves.value.curves);
+    else this.fail(curves.error);
   }
 
   async cancel(): Promise<void> {

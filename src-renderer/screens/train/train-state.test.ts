@@ -75,6 +75,7 @@ function plan(maxPositions: number): TrainPlanInfo {
     entityTypes: [],
     params: { trainable: 10, frozen: 90, trainableGroups: ['classification head'], frozenGroups: ['embeddings'] },
     counts: { train: 3, dev: 1, trainByClass: {}, devByClass: {}, trainByType: {}, devByType: {} },
+    batch: { size: 32, accumulation: 1, effective: 32, text: '32 examples per step' },
     refusals: [],
     warnings: [],
   };
@@ -92,6 +93,14 @@ describe('TrainState', () => {
     expect(new TrainState(fakeApi({})).request()).toBeNull();
     choose();
     expect(new TrainState(fakeApi({})).request()).toMatchObject({ modelDir: '/models/tiny', preset: 'full' });
+  });
+
+  it('sends the gradient accumulation with the request (default 1)', () => {
+    choose();
+    const model = new TrainState(fakeApi({}));
+    expect(model.request()?.gradAccumulation).toBe(1);
+    model.form.gradAccumulation = 4;
+    expect(model.request()).toMatchObject({ batchSize: 32, gradAccumulation: 4 });
   });
 
   it('keeps the newest plan when answers arrive out of order', async () => {
@@ -183,5 +192,81 @@ describe('TrainState', () => {
     expect(model.live).toBeNull();
     expect(model.error?.message).toMatch(/nothing to learn/);
     expect(model.starting).toBe(false);
+  });
+
+  it('resumes a stopped run: a new live run that keeps the stored steps and follows the new ones', async () => {
+    choose();
+    const stepEvent = (step: number): ApiEvent => ({
+      type: 'train.progress',
+      runId: RUN,
+      progress: {
+        type: 'step',
+        step,
+        totalSteps: 4,
+        epoch: 0,
+        losses: { total: 3 - step / 2 },
+        lr: 1e-3,
+        gradNorm: 1,
+        samplesPerSec: 50,
+        etaSec: 1,
+      },
+    });
+    let refuse = true;
+    const api = fakeApi({
+      'train.start': () => ok({ run, plan: plan(512), truncated: 0 }),
+      'train.resume': async (input) => {
+        expect(input).toEqual({ runId: RUN });
+        if (refuse)
+          return {
+            ok: false,
+            error: { code: 'conflict', message: 'The dataset of run 7 changed since the run started.' },
+          };
+        const resumed: ApiEvent = {
+          type: 'train.progress',
+          runId: RUN,
+          progress: {
+            type: 'started',
+            device: { requested: 'cpu', used: 'cpu', notUsed: [] },
+            trainExamples: 3,
+            devExamples: 1,
+            trainableParams: 10,
+            totalSteps: 4,
+            resumedFromStep: 2,
+          },
+        };
+        api.emit(resumed);
+        api.emit(stepEvent(3));
+        return { ok: true, value: { run, plan: plan(512), truncated: 0 } };
+      },
+      'runs.curves': () =>
+        ok({
+          runId: RUN,
+          status: 'running',
+          curves: [{ split: 'train', name: 'loss', steps: [1, 2], values: [2.5, 2] }],
+        }),
+    });
+    const model = new TrainState(api);
+    const stop = api.onEvent(model.onEvent);
+    await model.start();
+    api.emit(stepEvent(1));
+    api.emit({ type: 'train.status', runId: RUN, status: 'cancelled' });
+    const stopped = model.live!;
+    expect(stopped.active).toBe(false);
+
+    await model.resume();
+    expect(model.live).toBe(stopped);
+    expect(model.error?.message).toMatch(/changed since the run started/);
+    expect(model.resuming).toBe(false);
+
+    refuse = false;
+    await model.resume();
+    const live = model.live!;
+    expect(live).not.toBe(stopped);
+    expect(model.error).toBeNull();
+    expect(live.active).toBe(true);
+    expect(live.started?.resumedFromStep).toBe(2);
+    expect(live.series.steps).toEqual([1, 2, 3]);
+    expect(live.series.loss).toEqual([2.5, 2, 1.5]);
+    stop();
   });
 });
