@@ -6,7 +6,9 @@ import { importFile } from '../src-main/data/import/index';
 
 const path = process.argv[2] ?? new URL('../../shared/data/ag_news/train.csv', import.meta.url).pathname;
 if (!existsSync(path)) {
-  console.error(`bench/import: ${path} is missing; put the shared data beside the repo (../shared/data) or pass a path.`);
+  console.error(
+    `bench/import: ${path} is missing; put the shared data beside the repo (../shared/data) or pass a path.`,
+  );
   process.exit(2);
 }
 

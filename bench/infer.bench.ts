@@ -4,7 +4,9 @@
  * a 4-class head + a 9-tag NER head (random heads: speed does not depend on their values), CPU EP, 2 threads,
  * batch 32, max length 128. In the same run: a bare onnxruntime-node forward of the same exported graph on the
  * exact batches the predictor sent (ratio ours/bare: the predictor's own overhead), and PyTorch eager via
- * scripts/ref/bench_torch_infer.py when .venv/bin/python exists (ratio ours/torch).
+ * scripts/ref/bench_torch_infer.py when .venv/bin/python exists (ratio ours/torch). Also the predictor over the
+ * int8 graph (model/quantize.ts) against PyTorch fp32 and PyTorch's own dynamic int8 (quantize_dynamic), and
+ * the roofline: the fp32 GEMM ceiling of this CPU (bench/roofline.ts).
  * Usage: npx tsx bench/infer.bench.ts [--limit 2000] [--rounds 2] [--no-torch]
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node'; // only for the bare baseline: the point is to skip our runtime layer
 import { buildExportGraph } from '../src-main/engine/infer/graphs';
 import type { BatchFeeds, ForwardFn } from '../src-main/engine/infer/ports';
+import type { TextPrediction } from '../src-main/engine/infer/types';
 import { Predictor } from '../src-main/engine/infer/predictor';
 import { sessionForward } from '../src-main/engine/infer/runner';
 import { loadBertEncoder } from '../src-main/engine/model/hf-config';
@@ -69,7 +72,7 @@ async function bareRun(session: ort.InferenceSession, batches: readonly BatchFee
   }
 }
 
-function torchRun(limit: number, rounds: number): Record<string, unknown> {
+function torchRun(limit: number, rounds: number, int8: boolean): Record<string, unknown> {
   const py = join(import.meta.dirname, '../.venv/bin/python');
   if (!existsSync(py)) return { skipped: '.venv/bin/python missing (see scripts/ref/)' };
   const script = join(import.meta.dirname, '../scripts/ref/bench_torch_infer.py');
@@ -96,6 +99,7 @@ function torchRun(limit: number, rounds: number): Record<string, unknown> {
       String(TAGS.length),
       '--rounds',
       String(rounds),
+      ...(int8 ? ['--int8'] : []),
     ],
     {
       encoding: 'utf8',
@@ -104,6 +108,16 @@ function torchRun(limit: number, rounds: number): Record<string, unknown> {
   );
   if (r.status !== 0) return { skipped: `torch bench failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+}
+
+/** Share of texts given the same class by two prediction runs. */
+function agreeing(a: readonly TextPrediction[], b: readonly TextPrediction[]): number {
+  return (
+    a.filter((p, i) => {
+      const q = b[i]!;
+      return p.ok && q.ok && p.label === q.label;
+    }).length / a.length
+  );
 }
 
 async function main(): Promise<void> {
@@ -125,8 +139,10 @@ async function main(): Promise<void> {
   };
   const store = new Map([...params, ...initHeads(config.dims.hiddenSize, CLASSES.length, TAGS.length, 1)]);
   const bytes = serializeModel(buildExportGraph(spec, store));
+  const int8Bytes = serializeModel(buildExportGraph(spec, store, { quantize: 'int8' }));
 
   const session = await createSession(bytes, { device: 'cpu', threads: THREADS });
+  const int8Session = await createSession(int8Bytes, { device: 'cpu', threads: THREADS });
   const bare = await ort.InferenceSession.create(bytes, {
     executionProviders: ['cpu'],
     intraOpNumThreads: THREADS,
@@ -146,21 +162,29 @@ async function main(): Promise<void> {
   // Warm-up run records the exact batches (rows, padding) the bare baseline then replays.
   const warm = await new Predictor(tokenizer, recording, labels, options).predict(texts);
   const predictor = new Predictor(tokenizer, forward, labels, options);
+  const int8Predictor = new Predictor(tokenizer, sessionForward(int8Session), labels, options);
+  const int8Warm = await int8Predictor.predict(texts);
   await bareRun(bare, sent.slice(0, 2));
 
   // Interleaved so load from other processes hits both alike; best of each.
   const ours: Timing[] = [];
   const bareTimes: Timing[] = [];
+  const int8Times: Timing[] = [];
   for (let r = 0; r < rounds; r++) {
     bareTimes.push(await timed(() => bareRun(bare, sent)));
     ours.push(await timed(() => predictor.predict(texts)));
+    int8Times.push(await timed(() => int8Predictor.predict(texts)));
   }
   const oursBest = best(ours, texts.length);
   const bareBest = best(bareTimes, texts.length);
-  const torch = process.argv.includes('--no-torch') ? { skipped: '--no-torch' } : torchRun(texts.length, rounds);
+  const int8Best = best(int8Times, texts.length);
+  const noTorch = process.argv.includes('--no-torch');
+  const torch = noTorch ? { skipped: '--no-torch' } : torchRun(texts.length, rounds, false);
+  const torchInt8 = noTorch ? { skipped: '--no-torch' } : torchRun(texts.length, rounds, true);
   const ratio = (a: Record<string, unknown>, b: Record<string, unknown>, key: string): number | null =>
     typeof a[key] === 'number' && typeof b[key] === 'number' ? (a[key] as number) / (b[key] as number) : null;
   await session.release();
+  await int8Session.release();
   await bare.release();
   const rows = sent.reduce((a, b) => a + b.batch, 0);
   const meanPaddedLength = sent.reduce((a, b) => a + b.seq * b.batch, 0) / rows;
@@ -193,6 +217,16 @@ async function main(): Promise<void> {
           ours: oursBest['sentencesPerSec']!,
           torch: torchRate,
         }),
+        // The same predictor over the int8 graph (model/quantize.ts); random heads, so agreement here only
+        // says the graphs run the same pipeline: accuracy is measured on a trained run by bench:quantize.
+        int8: {
+          ours: { ...int8Best, all: int8Times },
+          ratioOverOursFp32: ratio(int8Best, oursBest, 'sentencesPerSec'),
+          ratioOverTorchFp32: ratio(int8Best, torch, 'sentencesPerSec'),
+          torchInt8: torchInt8,
+          ratioOverTorchInt8: ratio(int8Best, torchInt8, 'sentencesPerSec'),
+          sameClassAsFp32: agreeing(warm, int8Warm),
+        },
         loadAverage: (await import('node:os')).loadavg()[0],
       },
       null,

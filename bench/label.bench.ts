@@ -4,7 +4,14 @@
 import { existsSync } from 'node:fs';
 import { tokenizeWords } from '../src-main/data/align/words';
 import { importFile } from '../src-main/data/import/index';
-import { compromiseLabeler, entityLabeler, newsRulesLabeler, silverLabeler, winkLabeler, type Labeler } from '../src-main/data/silver/index';
+import {
+  compromiseLabeler,
+  entityLabeler,
+  newsRulesLabeler,
+  silverLabeler,
+  winkLabeler,
+  type Labeler,
+} from '../src-main/data/silver/index';
 
 const path = new URL('../../shared/data/ag_news/train.csv', import.meta.url).pathname;
 if (!existsSync(path)) {
@@ -27,9 +34,22 @@ function time(fn: (t: string) => unknown): number {
 }
 
 const reference = time((t) => tokenizeWords(t));
-const labelers: readonly Labeler[] = [newsRulesLabeler(), entityLabeler(), winkLabeler(), silverLabeler(), compromiseLabeler()];
+const labelers: readonly Labeler[] = [
+  newsRulesLabeler(),
+  entityLabeler(),
+  winkLabeler(),
+  silverLabeler(),
+  compromiseLabeler(),
+];
 const results = labelers.map((l) => {
   const seconds = time((t) => l.label(t));
-  return { labeler: l.id, seconds: Number(seconds.toFixed(3)), wordsPerSec: Math.round(words / seconds), timesTokenizer: Number((seconds / reference).toFixed(1)) };
+  return {
+    labeler: l.id,
+    seconds: Number(seconds.toFixed(3)),
+    wordsPerSec: Math.round(words / seconds),
+    timesTokenizer: Number((seconds / reference).toFixed(1)),
+  };
 });
-console.log(JSON.stringify({ texts: texts.length, words, tokenizerWordsPerSec: Math.round(words / reference), results }, null, 1));
+console.log(
+  JSON.stringify({ texts: texts.length, words, tokenizerWordsPerSec: Math.round(words / reference), results }, null, 1),
+);

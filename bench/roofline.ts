@@ -60,7 +60,11 @@ async function gemmRate(
   g.output(op.matMul(g, a, b), 'c');
   const session = await createSession(serializeModel(g), { device: 'cpu', threads });
   const feeds = {
-    a: hostTensor('float32', Float32Array.from({ length: rows * k }, (_, i) => ((i * 7) % 13) / 13), [rows, k]),
+    a: hostTensor(
+      'float32',
+      Float32Array.from({ length: rows * k }, (_, i) => ((i * 7) % 13) / 13),
+      [rows, k],
+    ),
     ...(prepacked ? {} : { b: hostTensor('float32', weights, [k, n]) }),
   };
   let best = 0;

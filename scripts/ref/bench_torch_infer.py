@@ -6,7 +6,7 @@ comparison is about the forward pass and the per-text work, not about padding st
 Prints one JSON line: {"sentences": N, "seconds": s, "sentencesPerSec": r, "forwardSeconds": f, "cpuSeconds": c, ...};
 CPU seconds (all threads of the process) are steadier than wall time on a machine shared with other jobs.
 Usage: .venv/bin/python scripts/ref/bench_torch_infer.py MODEL_DIR DEV_CSV [--limit 2000] [--batch 32]
-       [--max-length 128] [--threads 2] [--classes 4] [--tags 9] [--rounds 2]
+       [--max-length 128] [--threads 2] [--classes 4] [--tags 9] [--rounds 2] [--int8]
 """
 import argparse
 import csv
@@ -28,6 +28,11 @@ def main() -> None:
     ap.add_argument("--classes", type=int, default=4)
     ap.add_argument("--tags", type=int, default=9)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument(
+        "--int8",
+        action="store_true",
+        help="torch.ao.quantization.quantize_dynamic on every nn.Linear (PyTorch's own int8 inference)",
+    )
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -40,6 +45,8 @@ def main() -> None:
     hidden = enc.config.hidden_size
     cls_head = torch.nn.Linear(hidden, a.classes).eval()
     ner_head = torch.nn.Linear(hidden, a.tags).eval()
+    if a.int8:
+        enc = torch.ao.quantization.quantize_dynamic(enc, {torch.nn.Linear}, dtype=torch.qint8)
 
     def run() -> tuple[float, float, float]:
         t0 = time.perf_counter()
@@ -78,6 +85,7 @@ def main() -> None:
             {
                 "torch": torch.__version__,
                 "threads": a.threads,
+                "int8": a.int8,
                 "sentences": len(texts),
                 "seconds": seconds,
                 "sentencesPerSec": len(texts) / seconds,

@@ -9,19 +9,35 @@ import { declareBatchInputs, type MultiTaskSpec } from '../model/multitask';
 import { encoderParamSpecs, headParamSpecs } from '../model/param-names';
 import { declareParamInitializers, type ParamStore } from '../model/param-store';
 import { pool } from '../model/pooling';
+import { int8Linear } from '../model/quantize';
 
 export type HeadKind = 'classification' | 'ner';
 
+/** Options of the exported graphs: int8 quantizes the encoder's dense layers (model/quantize.ts). */
+export interface ExportGraphOptions {
+  readonly quantize?: 'int8';
+}
+
 /** Multi-task export graph: int64 input_ids / attention_mask / token_type_ids -> class_logits, token_logits, sentence_embedding. */
-export function buildExportGraph(spec: MultiTaskSpec, store: ParamStore): Graph {
-  return buildInferenceGraph(spec, store, { name: 'multitask-export', maskDtype: 'int64', withTokenTypes: true });
+export function buildExportGraph(spec: MultiTaskSpec, store: ParamStore, options: ExportGraphOptions = {}): Graph {
+  return buildInferenceGraph(spec, store, {
+    name: 'multitask-export',
+    maskDtype: 'int64',
+    withTokenTypes: true,
+    ...(options.quantize && { quantize: options.quantize }),
+  });
 }
 
 /**
  * One head alone with a single `logits` output ([B, C] for classification, [B, T, L] for NER), as
  * BertForSequenceClassification / BertForTokenClassification exports have. Only that head's nodes are built.
  */
-export function buildHeadGraph(spec: MultiTaskSpec, store: ParamStore, head: HeadKind): Graph {
+export function buildHeadGraph(
+  spec: MultiTaskSpec,
+  store: ParamStore,
+  head: HeadKind,
+  options: ExportGraphOptions = {},
+): Graph {
   const g = new Graph(`${head}-export`);
   const numClasses = head === 'classification' ? spec.numClasses : 0;
   const numNer = head === 'ner' ? spec.numNerLabels : 0;
@@ -32,7 +48,7 @@ export function buildHeadGraph(spec: MultiTaskSpec, store: ParamStore, head: Hea
     { ...spec, numClasses, numNerLabels: numNer },
     { maskDtype: 'int64', withTokenTypes: true },
   );
-  const enc = buildEncoder(g, spec.dims, params, batch);
+  const enc = buildEncoder(g, spec.dims, params, batch, options.quantize === 'int8' ? { linear: int8Linear } : {});
   const logits =
     head === 'classification'
       ? classificationHead(g, params, pool(g, enc.lastHiddenState, enc.maskFloat, spec.pooling), numClasses) // [B, C]

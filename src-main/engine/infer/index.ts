@@ -20,7 +20,7 @@ export type {
 } from './ports';
 export { decodeEntities, type TokenLayout } from './decode';
 export { stitchWindows, type OwnedWindow, type StitchedSequence } from './stitch';
-export { createInferenceSession, sessionFeeds, sessionForward } from './runner';
+export { createInferenceSession, type Precision, sessionFeeds, sessionForward } from './runner';
 export {
   exportBundle,
   maxAbsDiff,

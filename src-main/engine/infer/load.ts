@@ -8,7 +8,7 @@ import { exportBundle, type ExportOptions, type ExportReport, type ExportSource 
 import type { ModelCardInfo } from './bundle-files';
 import { InferenceError } from './errors';
 import { Predictor, type PredictorOptions } from './predictor';
-import { createInferenceSession, sessionForward } from './runner';
+import { createInferenceSession, type Precision, sessionForward } from './runner';
 import type { HeadLabels } from './types';
 
 /** The model parts a checkpoint declares: spec, weights, labels. */
@@ -65,10 +65,10 @@ export interface LoadedPredictor {
   release(): Promise<void>;
 }
 
-/** Loads a checkpoint folder into a ready predictor on the requested device. */
+/** Loads a checkpoint folder into a ready predictor on the requested device and precision (fp32 default). */
 export async function loadPredictor(
   dir: string,
-  options: PredictorOptions & { readonly session?: SessionOptions } = {},
+  options: PredictorOptions & { readonly session?: SessionOptions; readonly precision?: Precision } = {},
 ): Promise<LoadedPredictor> {
   const ckpt = loadCheckpoint(dir);
   const { spec, store, labels } = checkpointModel(ckpt);
@@ -78,7 +78,7 @@ export async function loadPredictor(
       `maxLength ${maxLength} exceeds the model's ${spec.dims.maxPositions} positions (max_position_embeddings); use at most ${spec.dims.maxPositions}.`,
     );
   }
-  const session = await createInferenceSession(spec, store, options.session);
+  const session = await createInferenceSession(spec, store, options.session, options.precision);
   const predictor = new Predictor(WordPieceTokenizer.fromDir(dir), sessionForward(session), labels, {
     ...options,
     maxLength,

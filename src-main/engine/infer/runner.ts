@@ -60,11 +60,16 @@ export function sessionForward(session: Session): ForwardFn {
   };
 }
 
+/** Numeric precision of the encoder's dense layers at inference ('int8': see model/quantize.ts). */
+export type Precision = 'fp32' | 'int8';
+
 /** An ORT session of the in-app inference graph (weights as initializers) for a model spec and its weights. */
 export async function createInferenceSession(
   spec: MultiTaskSpec,
   store: ParamStore,
   options: SessionOptions = {},
+  precision: Precision = 'fp32',
 ): Promise<Session> {
-  return createSession(serializeModel(buildInferenceGraph(spec, store)), options);
+  const graph = buildInferenceGraph(spec, store, precision === 'int8' ? { quantize: 'int8' } : {});
+  return createSession(serializeModel(graph), options);
 }

@@ -3,7 +3,7 @@ import { op } from '../onnx';
 import type { BertDims } from './dims';
 import { headSize, validateDims } from './dims';
 import { ModelConfigError } from './errors';
-import type { DropoutFn } from './layers';
+import type { DropoutFn, LinearFn } from './layers';
 import { gelu, linear, noDropout } from './layers';
 import { EMBEDDING_NAMES, layerParamNames } from './param-names';
 import type { ParamValues } from './params';
@@ -23,6 +23,14 @@ export interface EncoderInputs {
 
 export interface EncoderOptions {
   readonly dropout?: DropoutFn;
+  /** The encoder's dense layers: fp32 `linear` (default) or `int8Linear` for quantized inference graphs. */
+  readonly linear?: LinearFn;
+}
+
+/** What a layer is built with besides its weights. */
+interface LayerOps {
+  readonly dropout: DropoutFn;
+  readonly linear: LinearFn;
 }
 
 export interface EncoderOutputs {
@@ -45,13 +53,14 @@ export function buildEncoder(
 ): EncoderOutputs {
   validateDims(dims);
   const dropout = options.dropout ?? noDropout;
+  const ops: LayerOps = { dropout, linear: options.linear ?? linear };
   const dtype = param(params, EMBEDDING_NAMES.norm.weight, [dims.hiddenSize]).dtype;
   const maskFloat = op.cast(g, inputs.attentionMask, dtype); // [B, T]
   const additiveMask = g.withScope('enc.mask', () => attentionBias(g, maskFloat)); // [B, 1, 1, T]
   let h = g.withScope('enc.emb', () => embeddings(g, dims, params, inputs));
   h = dropout(g, h, { kind: 'embeddings' });
   for (let l = 0; l < dims.numLayers; l++) {
-    h = g.withScope(`enc.l${l}`, () => encoderLayer(g, dims, params, l, h, additiveMask, dropout));
+    h = g.withScope(`enc.l${l}`, () => encoderLayer(g, dims, params, l, h, additiveMask, ops));
   }
   return { lastHiddenState: h, maskFloat };
 }
@@ -110,17 +119,18 @@ function encoderLayer(
   layer: number,
   x: Value,
   additiveMask: Value,
-  dropout: DropoutFn,
+  ops: LayerOps,
 ): Value {
+  const { dropout } = ops;
   const n = layerParamNames(layer);
   const h = dims.hiddenSize;
   const i = dims.intermediateSize;
   const lin = (v: Value, names: { weight: string; bias: string }, out: number, inp: number): Value =>
-    linear(g, v, param(params, names.weight, [out, inp]), param(params, names.bias, [out]));
+    ops.linear(g, v, param(params, names.weight, [out, inp]), param(params, names.bias, [out]));
   const norm = (v: Value, names: { weight: string; bias: string }): Value =>
     op.layerNorm(g, v, param(params, names.weight, [h]), param(params, names.bias, [h]), dims.layerNormEps);
 
-  const ctx = g.withScope('attn', () => selfAttention(g, dims, params, layer, x, additiveMask, dropout)); // [B, T, H]
+  const ctx = g.withScope('attn', () => selfAttention(g, dims, params, layer, x, additiveMask, ops)); // [B, T, H]
   let attnOut = lin(ctx, n.attnOut, h, h);
   attnOut = dropout(g, attnOut, { kind: 'attention-output', layer });
   const y = norm(op.add(g, attnOut, x), n.attnNorm); // [B, T, H]
@@ -139,14 +149,14 @@ function selfAttention(
   layer: number,
   x: Value,
   additiveMask: Value,
-  dropout: DropoutFn,
+  { dropout, linear: lin }: LayerOps,
 ): Value {
   const n = layerParamNames(layer);
   const h = dims.hiddenSize;
   const heads = dims.numHeads;
   const d = headSize(dims);
   const proj = (names: { weight: string; bias: string }): Value =>
-    op.reshape(g, linear(g, x, param(params, names.weight, [h, h]), param(params, names.bias, [h])), [0, 0, heads, d]); // [B, T, h, d]
+    op.reshape(g, lin(g, x, param(params, names.weight, [h, h]), param(params, names.bias, [h])), [0, 0, heads, d]); // [B, T, h, d]
   // Scaling q ([B,h,T,d]) rather than the scores ([B,h,T,T]) touches fewer elements when T > d.
   const q = op.mulScalar(g, op.transpose(g, proj(n.query), [0, 2, 1, 3]), 1 / Math.sqrt(d)); // [B, h, T, d]
   const kT = op.transpose(g, proj(n.key), [0, 2, 3, 1]); // [B, h, d, T]

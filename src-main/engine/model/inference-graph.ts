@@ -7,6 +7,7 @@ import { BATCH_INPUTS, buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS 
 import { encoderParamSpecs, headParamSpecs } from './param-names';
 import type { ParamStore } from './param-store';
 import { declareParamInitializers } from './param-store';
+import { int8Linear } from './quantize';
 
 export interface InferenceGraphOptions {
   readonly name?: string;
@@ -15,6 +16,11 @@ export interface InferenceGraphOptions {
   readonly withTokenTypes?: boolean;
   /** Also output [B, T, H] token embeddings (off by default: it is the largest output). */
   readonly withTokenEmbeddings?: boolean;
+  /**
+   * 'int8': the encoder's dense layers in int8 (weights per output channel, activations per run; see
+   * quantize.ts), about 4x smaller and faster on CPUs with int8 dot products, at a small accuracy cost.
+   */
+  readonly quantize?: 'int8';
 }
 
 /**
@@ -37,7 +43,7 @@ export function buildInferenceGraph(
     maskDtype: options.maskDtype ?? 'int64',
     withTokenTypes: options.withTokenTypes ?? false,
   });
-  const out = buildMultiTaskForward(g, spec, params, batch);
+  const out = buildMultiTaskForward(g, spec, params, batch, options.quantize === 'int8' ? { linear: int8Linear } : {});
   if (out.classLogits) g.output(out.classLogits, MODEL_OUTPUTS.classLogits);
   if (out.tokenLogits) g.output(out.tokenLogits, MODEL_OUTPUTS.tokenLogits);
   g.output(out.sentenceEmbedding, MODEL_OUTPUTS.sentenceEmbedding);

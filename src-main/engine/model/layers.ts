@@ -1,16 +1,19 @@
 import type { Graph, Value } from '../onnx';
 import { op } from '../onnx';
 
+/** A dense layer's forward, x [..., In] @ W[Out, In]^T + b: fp32 (`linear`) or int8 (quantize.ts). */
+export type LinearFn = (g: Graph, x: Value, weight: Value, bias: Value | null) => Value;
+
 /**
  * PyTorch Linear: x [..., In] @ W[Out, In]^T + b. The explicit Transpose feeding MatMul is what ORT's
  * optimizer folds into FusedMatMul(transB) for weights fed as inputs, and constant-folds for initializers,
  * so it costs no copy at run time; rank-2 inputs use Gemm(transB) directly.
  */
-export function linear(g: Graph, x: Value, weight: Value, bias: Value | null): Value {
+export const linear: LinearFn = (g, x, weight, bias) => {
   if (x.shape.length === 2) return op.gemm(g, x, weight, bias, { transB: true }); // [N, Out]
   const y = op.matMul(g, x, op.transpose(g, weight, [1, 0])); // [..., Out]
   return bias ? op.add(g, y, bias) : y;
-}
+};
 
 /** Exact GELU with a recomputing backward (autodiff's composite), re-exported for the model's layers. */
 export { gelu } from '../autodiff';

@@ -4,7 +4,7 @@ import type { BertDims } from './dims';
 import { buildEncoder } from './encoder';
 import { ModelConfigError } from './errors';
 import { classificationHead, tokenClassificationHead } from './heads';
-import type { DropoutFn } from './layers';
+import type { DropoutFn, LinearFn } from './layers';
 import { noDropout } from './layers';
 import type { WeightedLoss } from './losses';
 import { maskedCrossEntropy, weightedSum } from './losses';
@@ -81,6 +81,8 @@ export function declareBatchInputs(g: Graph, spec: MultiTaskSpec, options: Batch
 
 export interface ForwardOptions {
   readonly dropout?: DropoutFn;
+  /** The encoder's dense layers (fp32 by default; int8Linear for quantized inference). Heads stay fp32. */
+  readonly linear?: LinearFn;
   /** Per-task loss weights (default 1 each). */
   readonly lossWeights?: { readonly classification?: number; readonly ner?: number };
 }
@@ -110,7 +112,7 @@ export function buildMultiTaskForward(
     throw new ModelConfigError('the model needs at least one task: set numClasses or numNerLabels above 0.');
   }
   const dropout = options.dropout ?? noDropout;
-  const enc = buildEncoder(g, spec.dims, params, batch, { dropout });
+  const enc = buildEncoder(g, spec.dims, params, batch, { dropout, ...(options.linear && { linear: options.linear }) });
   const sentenceEmbedding = pool(g, enc.lastHiddenState, enc.maskFloat, spec.pooling);
   const classLogits =
     spec.numClasses > 0 ? classificationHead(g, params, sentenceEmbedding, spec.numClasses, dropout) : undefined;

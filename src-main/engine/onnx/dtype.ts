@@ -1,10 +1,11 @@
 /** Element types the engine builds graphs with. */
-export type DType = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8';
+export type DType = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8' | 'int8';
 
 /** ONNX TensorProto.DataType codes. */
 export const ONNX_DTYPE_CODE: Readonly<Record<DType, number>> = {
   float32: 1,
   uint8: 2,
+  int8: 3,
   int32: 6,
   int64: 7,
   bool: 9,
@@ -21,6 +22,7 @@ export interface TypedArrayFor {
   int32: Int32Array;
   bool: Uint8Array;
   uint8: Uint8Array;
+  int8: Int8Array;
 }
 
 export type AnyTypedArray = TypedArrayFor[DType];
@@ -33,6 +35,7 @@ export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = {
   int32: 4,
   bool: 1,
   uint8: 1,
+  int8: 1,
 };
 
 /** True for dtypes that carry gradients. */
@@ -54,6 +57,8 @@ export function typedArrayFrom(dtype: DType, values: readonly number[]): AnyType
     case 'bool':
     case 'uint8':
       return Uint8Array.from(values);
+    case 'int8':
+      return Int8Array.from(values);
     case 'float16':
       throw new Error('typedArrayFrom: float16 constants are not supported; build them in float32 and Cast.');
   }

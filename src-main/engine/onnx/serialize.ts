@@ -25,7 +25,7 @@ export function serializeModel(graph: Graph, options: SerializeOptions = {}): Ui
     graph: {
       name: graph.name,
       node: graph.nodes.map(nodeProto),
-      initializer: graph.initializers.map(({ value, data }) => tensorProto(value.name, data)),
+      initializer: usedInitializers(graph).map(({ value, data }) => tensorProto(value.name, data)),
       input: graph.inputs.map(valueInfo),
       output: graph.outputs.map(valueInfo),
     },
@@ -77,4 +77,11 @@ function attributeProto(name: string, a: Attr): object {
 export function tensorProto(name: string, data: TensorData): object {
   const bytes = new Uint8Array(data.data.buffer, data.data.byteOffset, data.data.byteLength);
   return { name, dims: [...data.dims], data_type: ONNX_DTYPE_CODE[data.dtype], raw_data: bytes };
+}
+
+/** Initializers some node or output reads: a weight replaced by its quantized copy is not written. */
+function usedInitializers(graph: Graph): Graph['initializers'] {
+  const read = new Set(graph.outputs.map((o) => o.name));
+  for (const n of graph.nodes) for (const v of n.inputs) if (v) read.add(v.name);
+  return graph.initializers.filter((i) => read.has(i.value.name));
 }
