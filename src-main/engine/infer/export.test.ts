@@ -64,6 +64,26 @@ const SOURCE: ExportSource = {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('exportBundle', () => {
+  it('with int8, adds quantized graphs checked against the in-app int8 predictor and reports their drift', async () => {
+    const out = join(root, 'bundle-int8');
+    const report = await exportBundle(SOURCE, out, CARD, { int8: true });
+    const int8 = report.parity.filter((p) => p.file.includes('int8') || p.file.includes('quantized'));
+    expect(int8.map((p) => `${p.file}:${p.output}`)).toEqual([
+      'model.int8.onnx:class_logits',
+      'model.int8.onnx:token_logits',
+      'model.int8.onnx:sentence_embedding',
+      'classification/onnx/model_quantized.onnx:logits',
+      'ner/onnx/model_quantized.onnx:logits',
+    ]);
+    for (const p of int8) expect(p.maxAbsDiff).toBeLessThan(1e-4);
+    const drift = report.int8Drift!;
+    expect(drift.sameClass).toBeGreaterThanOrEqual(0.5);
+    expect(drift.sameTag).toBeGreaterThan(0.8);
+    expect(drift.sameTag).toBeLessThanOrEqual(1);
+    const size = (f: string): number => readFileSync(join(out, f)).length;
+    expect(size('ner/onnx/model_quantized.onnx')).toBeLessThan(size('ner/onnx/model.onnx'));
+  });
+
   it('writes the bundle, passes parity, and example.mjs reproduces the predictor', async () => {
     const out = join(root, 'bundle');
     const report = await exportBundle(SOURCE, out, CARD);

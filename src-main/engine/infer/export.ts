@@ -18,8 +18,8 @@ import { BundleWriter } from './bundle-writer';
 import { InferenceError, ExportParityError } from './errors';
 import { EXAMPLE_MJS } from './example-script';
 import { buildExportGraph, buildHeadGraph, type HeadKind } from './graphs';
-import type { BatchFeeds, ForwardFn } from './ports';
-import { createInferenceSession, sessionFeeds, sessionForward } from './runner';
+import type { BatchFeeds, ForwardFn, ForwardOutputs } from './ports';
+import { createInferenceSession, type Precision, sessionFeeds, sessionForward } from './runner';
 import type { HeadLabels } from './types';
 
 /** A trained model as the exporter needs it. */
@@ -44,6 +44,11 @@ export interface ExportOptions {
   readonly maxLength?: number;
   /** The in-app forward to compare with; default: a session of the app's own inference graph for `source`. */
   readonly reference?: ForwardFn;
+  /**
+   * Also write int8 graphs (model/quantize.ts): model.int8.onnx and, per head, onnx/model_quantized.onnx (the
+   * file transformers.js loads with dtype 'q8'); checked against the in-app int8 predictor the same way.
+   */
+  readonly int8?: boolean;
 }
 
 /** One compared output: the largest absolute difference found. */
@@ -59,6 +64,16 @@ export interface ExportReport {
   readonly files: readonly string[];
   readonly parity: readonly ParityResult[];
   readonly sampleCount: number;
+  /** With int8: how far the int8 graph's outputs are from fp32 on the sample texts (not a parity failure). */
+  readonly int8Drift?: Int8Drift;
+}
+
+/** int8 against fp32 on the export's sample texts. */
+export interface Int8Drift {
+  /** Share of sample texts whose arg-max class is the same (null without a classification head). */
+  readonly sameClass: number | null;
+  /** Share of real (non-padding) tokens whose arg-max tag is the same (null without a NER head). */
+  readonly sameTag: number | null;
 }
 
 const PARITY_TEXTS = [
@@ -103,15 +118,24 @@ export async function exportBundle(
         serializeModel(buildHeadGraph(source.spec, source.store, head), { docString: `${card.name} (${head})` }),
       );
     }
+    if (options.int8) writeInt8Graphs(source, writer, heads, card.name);
     const texts = [...PARITY_TEXTS, ...(options.sampleTexts ?? [])];
     const feeds = parityFeeds(source.tokenizerDir, texts, maxLength);
-    const parity = await checkParity(source, writer, heads, feeds, options);
+    const fp32 = await checkParity(source, writer, heads, feeds, 'fp32', options.reference);
+    const int8 = options.int8 ? await checkParity(source, writer, heads, feeds, 'int8') : undefined;
+    const parity = [...fp32.results, ...(int8?.results ?? [])];
     const tolerance = options.tolerance ?? 1e-4;
     const worst = parity.reduce((a, b) => (b.maxAbsDiff > a.maxAbsDiff ? b : a));
     if (!(worst.maxAbsDiff <= tolerance))
       throw new ExportParityError(`${worst.file}:${worst.output}`, worst.maxAbsDiff, tolerance);
     writer.commit();
-    return { outDir: writer.outDir, files: writer.files, parity, sampleCount: texts.length };
+    return {
+      outDir: writer.outDir,
+      files: writer.files,
+      parity,
+      sampleCount: texts.length,
+      ...(int8 && { int8Drift: drift(fp32.expected, int8.expected, feeds) }),
+    };
   } catch (e) {
     writer.abort();
     throw e;
@@ -178,16 +202,38 @@ function parityFeeds(tokenizerDir: string, texts: readonly string[], maxLength: 
   );
 }
 
+const INT8_FILES = { multitask: 'model.int8.onnx', head: 'onnx/model_quantized.onnx' } as const;
+
+function writeInt8Graphs(source: ExportSource, writer: BundleWriter, heads: readonly HeadKind[], name: string): void {
+  const int8 = { quantize: 'int8' } as const;
+  writer.write(
+    INT8_FILES.multitask,
+    serializeModel(buildExportGraph(source.spec, source.store, int8), { docString: `${name} (int8)` }),
+  );
+  for (const head of heads) {
+    writer.write(
+      `${head}/${INT8_FILES.head}`,
+      serializeModel(buildHeadGraph(source.spec, source.store, head, int8), { docString: `${name} (${head}, int8)` }),
+    );
+  }
+}
+
+/** Runs every exported graph of one precision against the in-app forward of that precision. */
 async function checkParity(
   source: ExportSource,
   writer: BundleWriter,
   heads: readonly HeadKind[],
   feeds: BatchFeeds,
-  options: ExportOptions,
-): Promise<ParityResult[]> {
+  precision: Precision,
+  given?: ForwardFn,
+): Promise<{ readonly results: ParityResult[]; readonly expected: ForwardOutputs }> {
   let own: Session | undefined;
   const reference =
-    options.reference ?? sessionForward((own = await createInferenceSession(source.spec, source.store)));
+    given ?? sessionForward((own = await createInferenceSession(source.spec, source.store, {}, precision)));
+  const files =
+    precision === 'fp32'
+      ? { multitask: 'model.onnx', head: (h: HeadKind) => `${h}/onnx/model.onnx` }
+      : { multitask: INT8_FILES.multitask, head: (h: HeadKind) => `${h}/${INT8_FILES.head}` };
   try {
     const expected = await reference(feeds, { sentenceEmbedding: true });
     const byName: Record<string, Float32Array | undefined> = {
@@ -195,19 +241,47 @@ async function checkParity(
       token_logits: expected.tokenLogits,
       sentence_embedding: expected.sentenceEmbedding,
     };
-    const results = await compareFile(writer, 'model.onnx', feeds, (name) => byName[name]);
+    const results = await compareFile(writer, files.multitask, feeds, (name) => byName[name]);
     for (const head of heads) {
       const want = head === 'classification' ? expected.classLogits : expected.tokenLogits;
       results.push(
-        ...(await compareFile(writer, `${head}/onnx/model.onnx`, feeds, (name) =>
-          name === 'logits' ? want : undefined,
-        )),
+        ...(await compareFile(writer, files.head(head), feeds, (name) => (name === 'logits' ? want : undefined))),
       );
     }
-    return results;
+    return { results, expected };
   } finally {
     await own?.release();
   }
+}
+
+/** Arg-max agreement of int8 with fp32 per text (classes) and per real token (tags). */
+function drift(fp32: ForwardOutputs, int8: ForwardOutputs, feeds: BatchFeeds): Int8Drift {
+  const argmaxAgreement = (a: Float32Array, b: Float32Array, width: number, keep: (row: number) => boolean) => {
+    let same = 0;
+    let rows = 0;
+    for (let r = 0; r * width < a.length; r++) {
+      if (!keep(r)) continue;
+      rows++;
+      if (argmax(a, r * width, width) === argmax(b, r * width, width)) same++;
+    }
+    return rows ? same / rows : null;
+  };
+  const width = (x: Float32Array, rows: number): number => x.length / rows;
+  const { classLogits: ca, tokenLogits: ta } = fp32;
+  const { classLogits: cb, tokenLogits: tb } = int8;
+  return {
+    sameClass: ca && cb ? argmaxAgreement(ca, cb, width(ca, feeds.batch), () => true) : null,
+    sameTag:
+      ta && tb
+        ? argmaxAgreement(ta, tb, width(ta, feeds.batch * feeds.seq), (r) => feeds.attentionMask[r] === 1n)
+        : null,
+  };
+}
+
+function argmax(x: Float32Array, offset: number, width: number): number {
+  let best = 0;
+  for (let i = 1; i < width; i++) if (x[offset + i]! > x[offset + best]!) best = i;
+  return best;
 }
 
 // Runs the file as written to disk (what users get) and compares every output with the reference.

@@ -84,4 +84,34 @@ describe('export bundle in transformers.js', () => {
       await loaded.release();
     }
   });
+
+  it("loads the int8 classification graph as transformers.js's q8 model, agreeing with our int8 predictor", async () => {
+    const ckpt = tinyCheckpoint();
+    const out = join(root, 'bundle-int8');
+    await exportCheckpoint(
+      ckpt,
+      out,
+      { name: 'tiny', baseModel: 'tiny', data: 'none', preset: 'full', metrics: {} },
+      { int8: true },
+    );
+    const { pipeline, env } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = `${out}/`;
+    const loaded = await loadPredictor(ckpt, { precision: 'int8' });
+    try {
+      const ours = await loaded.predictor.predict(TEXTS);
+      const classify = await pipeline('text-classification', 'classification', { dtype: 'q8', local_files_only: true });
+      for (let i = 0; i < TEXTS.length; i++) {
+        const o = ours[i]!;
+        if (!o.ok) throw new Error(o.error.message);
+        const theirs = (await classify(TEXTS[i]!, { top_k: null })) as { label: string; score: number }[];
+        for (const c of o.classProbs) {
+          expect(Math.abs(theirs.find((x) => x.label === c.label)!.score - c.prob)).toBeLessThan(1e-4);
+        }
+      }
+    } finally {
+      await loaded.release();
+    }
+  });
 });

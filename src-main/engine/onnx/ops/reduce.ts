@@ -3,7 +3,7 @@ import { attr } from '../graph';
 import type { Dim } from '../shape';
 import { normaliseAxes, requireFloat } from './check';
 
-export type ReduceOp = 'ReduceSum' | 'ReduceMean' | 'ReduceMax';
+export type ReduceOp = 'ReduceSum' | 'ReduceMean' | 'ReduceMax' | 'ReduceMin';
 
 function reducedShape(x: Value, axes: readonly number[], keepDims: boolean): Dim[] {
   const out: Dim[] = [];
@@ -15,7 +15,7 @@ function reducedShape(x: Value, axes: readonly number[], keepDims: boolean): Dim
 }
 
 /**
- * Reduces over axes. Opset 17: ReduceSum takes axes as an input, ReduceMean/ReduceMax as an attribute.
+ * Reduces over axes. Opset 17: ReduceSum takes axes as an input, ReduceMean/ReduceMax/ReduceMin as an attribute.
  */
 export function reduce(g: Graph, opType: ReduceOp, x: Value, axes: readonly number[], keepDims = true): Value {
   requireFloat(opType, x);
@@ -34,3 +34,5 @@ export const reduceMean = (g: Graph, x: Value, axes: readonly number[], keepDims
   reduce(g, 'ReduceMean', x, axes, keepDims);
 export const reduceMax = (g: Graph, x: Value, axes: readonly number[], keepDims = true): Value =>
   reduce(g, 'ReduceMax', x, axes, keepDims);
+export const reduceMin = (g: Graph, x: Value, axes: readonly number[], keepDims = true): Value =>
+  reduce(g, 'ReduceMin', x, axes, keepDims);
