@@ -32,9 +32,9 @@ export function quantizePerChannel(w: Float32Array, out: number, inp: number): Q
 const quantizedInputs = new WeakMap<Graph, Map<string, QuantizedActivation>>();
 
 interface QuantizedActivation {
-  /** [N, In] uint8, N = all leading dims: round(x / scale) + 128. */
+  /** [..., In] uint8 (x's shape): round(x / scale) + 128. */
   readonly q: Value;
-  /** [N, 1] float32: max |x| / 127 of each token's row. */
+  /** [..., 1] float32: max |x| / 127 of each token's row. */
   readonly scale: Value;
 }
 
@@ -60,14 +60,14 @@ export const int8Linear: LinearFn = (g, x, weight, bias) => {
     const wScale = g.constant({ dtype: 'float32', dims: [out], data: scale }, `${weight.name}.scale`);
     const xq = quantizeInput(g, x);
     const zero = g.constant({ dtype: 'uint8', dims: [], data: Uint8Array.of(ZERO_POINT) }, 'int8.zero_point');
-    const rows = xq.q.shape[0]!;
-    const acc = g.addNode('MatMulInteger', [xq.q, wq, zero], [{ dtype: 'int32', shape: [rows, out] }])[0]!; // [N, Out]
+    const outShape = [...x.shape.slice(0, -1), out];
+    const acc = g.addNode('MatMulInteger', [xq.q, wq, zero], [{ dtype: 'int32', shape: outShape }])[0]!; // [..., Out]
     // Cast + Mul rather than DequantizeLinear: ORT's per-axis int32 DequantizeLinear took 30 % of a MiniLM
     // forward, as long as all the MatMulIntegers together.
-    const perColumn = op.mul(g, op.cast(g, acc, 'float32'), wScale); // [N, Out]
-    const y = op.mul(g, perColumn, xq.scale); // [N, Out]
-    const shaped = x.shape.length === 2 ? y : unflatten(g, y, x); // [..., Out]
-    return bias ? op.add(g, shaped, bias) : shaped;
+    const perColumn = op.mul(g, op.cast(g, acc, 'float32'), wScale); // [..., Out]
+    const y = op.mul(g, perColumn, xq.scale); // [..., Out]
+    // The bias add comes last and on x's shape, so ORT can fuse it with a following Gelu (BiasGelu).
+    return bias ? op.add(g, y, bias) : y;
   });
 };
 
@@ -90,17 +90,18 @@ function quantizeInput(g: Graph, x: Value): QuantizedActivation {
   const q = g.addNode('QuantizeLinear', [flat, scale, zeros], [{ dtype: 'uint8', shape: flat.shape }], {
     axis: attr.int(0),
   })[0]!; // [N, In]
-  const quantized = { q, scale: op.unsqueeze(g, scale, [1]) };
+  const perRow = op.unsqueeze(g, scale, [1]); // [N, 1]
+  const quantized =
+    x.shape.length === 2 ? { q, scale: perRow } : { q: unflatten(g, q, x, inp), scale: unflatten(g, perRow, x, 1) };
   cache.set(x.name, quantized);
   return quantized;
 }
 
-/** [N, Out] back to x's leading dims: [..., Out]. */
-function unflatten(g: Graph, y: Value, x: Value): Value {
+/** [N, last] back to x's leading dims: [..., last] (a view in ORT, no copy). */
+function unflatten(g: Graph, y: Value, x: Value, last: number): Value {
   const leading = op.slice(g, op.shapeOf(g, x), { starts: [0], ends: [-1], axes: [0] }); // [rank - 1]
-  const dims = op.concat(g, [leading, g.int64s([y.shape[1] as number])], 0); // [rank]
-  const shape = [...x.shape.slice(0, -1), y.shape[1]!];
-  return g.addNode('Reshape', [y, dims], [{ dtype: y.dtype, shape }])[0]!;
+  const dims = op.concat(g, [leading, g.int64s([last])], 0); // [rank]
+  return g.addNode('Reshape', [y, dims], [{ dtype: y.dtype, shape: [...x.shape.slice(0, -1), last] }])[0]!;
 }
 
 function initializerData(g: Graph, weight: Value): TensorData {
