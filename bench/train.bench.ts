@@ -224,6 +224,7 @@ async function serveOrt(path: string, preset: FreezePreset): Promise<void> {
     adamw,
     schedule: { kind: 'constant', lr: cfg.lr },
     params,
+    adoptParams: true, // as the trainer does for a model loaded for one run
     seed,
     device: 'cpu',
     threads,
@@ -427,6 +428,7 @@ async function quality(name: string, p: Prepared, epochs: number, dir: string, w
     { freeze: { preset: 'full' }, epochs, batchSize, maxLength, seed, threads, device: 'cpu' },
     {
       outDir: join(dir, `${name}-run`),
+      consumeModelWeights: true,
       onEvent: (e) => {
         if (e.type !== 'step') return;
         samplesPerSec = e.samplesPerSec;

@@ -22,8 +22,10 @@ export interface AccumulatingSessionInit extends SessionOptions {
    * stream of micro-batch i of step s is s * k + i, so k must stay fixed for a run to resume exactly.
    */
   readonly microBatches: number;
-  /** Initial values of every trainable and frozen parameter (copied in). */
+  /** Initial values of every trainable and frozen parameter (copied in, unless adoptParams). */
   readonly params: ReadonlyMap<string, Float>;
+  /** As TrainingSessionInit.adoptParams: the params arrays become the first buffers (no copy). */
+  readonly adoptParams?: boolean;
   readonly seed: number;
 }
 
@@ -115,7 +117,8 @@ export class AccumulatingSession {
       init.microBatches,
       init.seed,
     );
-    s.loadState({ step: 0, params: init.params, m: new Map(), v: new Map() });
+    if (init.adoptParams) s.buffers.adopt(init.params);
+    else s.loadState({ step: 0, params: init.params, m: new Map(), v: new Map() });
     return s;
   }
 

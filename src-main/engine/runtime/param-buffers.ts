@@ -30,7 +30,7 @@ export interface ParamLayout {
 interface PingPong {
   readonly feedName: string;
   readonly outName: string;
-  readonly tensors: readonly [ort.Tensor, ort.Tensor];
+  readonly tensors: [ort.Tensor, ort.Tensor];
 }
 
 /**
@@ -42,7 +42,7 @@ export class ParamBuffers {
   private current = 0;
   private readonly pingPong: readonly PingPong[];
   private readonly byFeed: ReadonlyMap<string, PingPong>;
-  private readonly frozen: ReadonlyMap<string, ort.Tensor>;
+  private readonly frozen: Map<string, ort.Tensor>;
 
   constructor(readonly layout: ParamLayout) {
     const pingPong: PingPong[] = [];
@@ -115,14 +115,7 @@ export class ParamBuffers {
   load(state: TrainingState): void {
     if (!Number.isInteger(state.step) || state.step < 0)
       throw new StateError(`step must be a non-negative integer, got ${state.step}.`);
-    const expected = [...this.layout.trainable, ...this.layout.frozen];
-    const known = new Set(expected.map((p) => p.name));
-    const extra = [...state.params.keys()].filter((n) => !known.has(n));
-    if (extra.length > 0) {
-      throw new StateError(
-        `unknown parameter '${extra[0]}' in the state; this graph has ${known.size} parameters (e.g. '${expected[0]!.name}'). Was it built for another model?`,
-      );
-    }
+    const expected = this.checkNames(state.params);
     for (const p of expected) {
       const data = state.params.get(p.name);
       if (!data)
@@ -136,6 +129,41 @@ export class ParamBuffers {
       fillOrZero(this.currentTensor(names.m), state.m.get(p.name), names.m);
       fillOrZero(this.currentTensor(names.v), state.v.get(p.name), names.v);
     }
+  }
+
+  /**
+   * For a fresh set of buffers (zero moments, step 0): takes the caller's parameter arrays as the current
+   * buffers instead of copying them, so the model's weights exist once in memory, not twice. The caller
+   * gives them up: training overwrites them. Arrays of another dtype are copied; of another size, refused.
+   */
+  adopt(params: ReadonlyMap<string, Float>): void {
+    for (const p of this.checkNames(params)) {
+      const data = params.get(p.name);
+      if (!data)
+        throw new StateError(`parameter '${p.name}' is missing; every trainable and frozen parameter needs a value.`);
+      const target = this.frozen.get(p.name) ?? this.currentTensor(p.name);
+      const sameKind = this.layout.dtype === 'float32' ? data instanceof Float32Array : data instanceof Float64Array;
+      if (!sameKind || data.length !== (target.data as Float).length) {
+        fill(target, data, p.name); // the error names the mismatch, or a dtype change is copied
+        continue;
+      }
+      const wrapped = new ort.Tensor(this.layout.dtype, data, target.dims);
+      if (this.frozen.has(p.name)) this.frozen.set(p.name, wrapped);
+      else this.byFeed.get(p.name)!.tensors[this.current] = wrapped;
+    }
+  }
+
+  // Every parameter of the graph, after refusing names the graph does not have.
+  private checkNames(params: ReadonlyMap<string, Float>): readonly (TrainableSpec | FrozenSpec)[] {
+    const expected = [...this.layout.trainable, ...this.layout.frozen];
+    const known = new Set(expected.map((p) => p.name));
+    const extra = [...params.keys()].filter((n) => !known.has(n));
+    if (extra.length > 0) {
+      throw new StateError(
+        `unknown parameter '${extra[0]}' in the state; this graph has ${known.size} parameters (e.g. '${expected[0]!.name}'). Was it built for another model?`,
+      );
+    }
+    return expected;
   }
 
   private currentTensor(feedName: string): ort.Tensor {

@@ -15,8 +15,13 @@ export interface TrainingSessionInit extends SessionOptions {
   readonly layout: TrainingGraphLayout;
   readonly adamw: AdamWConfig;
   readonly schedule: LrSchedule;
-  /** Initial values of every trainable and frozen parameter (copied in). */
+  /** Initial values of every trainable and frozen parameter (copied in, unless adoptParams). */
   readonly params: ReadonlyMap<string, Float>;
+  /**
+   * Use the `params` arrays themselves as the first parameter buffers (no copy: the weights are held once,
+   * about 90 MB less for MiniLM). The caller must not read them afterwards: training overwrites them.
+   */
+  readonly adoptParams?: boolean;
   /** Seed for dropout masks (with the step and site name; nothing else is random in a step). */
   readonly seed: number;
 }
@@ -78,7 +83,8 @@ export class TrainingSession {
     const session = await openSession(init.bytes, device, init);
     const report = deviceReport(device, init.threads);
     const ts = new TrainingSession(session, report, init.layout, init.adamw, init.schedule, init.seed);
-    ts.loadState({ step: 0, params: init.params, m: new Map(), v: new Map() });
+    if (init.adoptParams) ts.buffers.adopt(init.params);
+    else ts.loadState({ step: 0, params: init.params, m: new Map(), v: new Map() });
     return ts;
   }
 

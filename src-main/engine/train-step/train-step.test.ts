@@ -57,7 +57,13 @@ function batch(): Record<string, HostTensor> {
   return { x: hostTensor('float32', x, [N, IN]), y: hostTensor('float32', y, [N, OUT]) };
 }
 
-async function session(dropoutRate: number, seed: number, lr: number): Promise<TrainingSession> {
+async function session(
+  dropoutRate: number,
+  seed: number,
+  lr: number,
+  params = initParams(seed),
+  adoptParams = false,
+): Promise<TrainingSession> {
   const built = buildTrainingGraph({
     forward: mlpForward(dropoutRate),
     trainable: MLP_PARAMS,
@@ -69,7 +75,8 @@ async function session(dropoutRate: number, seed: number, lr: number): Promise<T
     layout: built.layout,
     adamw: { ...DEFAULT_ADAMW, weightDecay: 0 },
     schedule: { kind: 'constant', lr },
-    params: initParams(seed),
+    params,
+    adoptParams,
     seed,
     threads: 1,
   });
@@ -122,6 +129,24 @@ describe('training step (forward + grad + clip + AdamW in one graph)', () => {
     expect(views.get('l1.weight')!.data).toEqual(copies.get('l1.weight'));
     expect(views.get('l1.weight')!.dims).toEqual([HIDDEN, IN]);
     await Promise.all([full.release(), resumed.release()]);
+  });
+
+  it('with adoptParams trains on the caller arrays themselves (no copy), with the same losses as a copy', async () => {
+    const copied = await session(0.3, 4, 0.01);
+    const given = initParams(4);
+    const adopted = await session(0.3, 4, 0.01, given, true);
+    const before = given.get('l1.weight')!.slice();
+    expect(adopted.parameterViews().get('l1.weight')!.data).toBe(given.get('l1.weight'));
+    expect(copied.parameterViews().get('l1.weight')!.data).not.toBe(given.get('l1.weight'));
+    const losses = async (s: TrainingSession): Promise<number[]> => {
+      const out: number[] = [];
+      for (let i = 0; i < 4; i++) out.push((await s.trainStep(batch())).loss);
+      return out;
+    };
+    expect(await losses(adopted)).toEqual(await losses(copied));
+    // The second update wrote into the adopted buffer: the caller's array is the session's now.
+    expect(Array.from(given.get('l1.weight')!)).not.toEqual(Array.from(before));
+    await Promise.all([copied.release(), adopted.release()]);
   });
 
   it('names the input when a feed has the wrong shape or dtype', async () => {

@@ -38,6 +38,8 @@ export interface StepperSpec {
   readonly adamw: AdamWConfig;
   readonly schedule: LrSchedule;
   readonly params: ReadonlyMap<string, Float32Array | Float64Array>;
+  /** The session takes the params arrays as its own buffers (see TrainingSessionInit.adoptParams). */
+  readonly adoptParams?: boolean;
   readonly seed: number;
   readonly threads?: number;
 }
@@ -54,6 +56,7 @@ export function prepareStepper(spec: StepperSpec): {
     adamw: spec.adamw,
     schedule: spec.schedule,
     params: spec.params,
+    adoptParams: spec.adoptParams ?? false,
     seed: spec.seed,
     ...(spec.threads !== undefined && { threads: spec.threads }),
   };

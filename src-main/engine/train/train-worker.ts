@@ -30,6 +30,7 @@ port.once('message', (msg: StartMessage) => {
         },
         onEvent: (event) => post({ type: 'event', event }),
         ...(job.provenance && { provenance: job.provenance }),
+        consumeModelWeights: true, // loaded just above for this run
       },
     );
     post({ type: 'done', result });
