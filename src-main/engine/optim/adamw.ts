@@ -62,6 +62,14 @@ export interface AdamWParam {
 export interface AdamWFragmentOptions {
   /** Global gradient-norm clipping threshold (torch clip_grad_norm_); null disables clipping. */
   readonly clipNorm: number | null;
+  /**
+   * Make a non-finite step a no-op inside the graph: when the gradient norm or any of these values (the
+   * loss) is NaN or infinite, every output equals its input. The runtime can then write the outputs over the
+   * inputs (one buffer per tensor instead of two); the check also orders every update after the whole
+   * backward pass (all gradients feed the norm), so no parameter is overwritten while a gradient still
+   * reads it.
+   */
+  readonly guardNonFinite?: { readonly alsoCheck: readonly Value[] };
 }
 
 /** Values the fragment adds: the state inputs it declared and its outputs. */
@@ -79,8 +87,8 @@ export interface AdamWFragment {
  *
  * Equal to torch's clip_grad_norm_ followed by AdamW.step up to rounding; the algebra is rearranged so that
  * every scalar factor (clip scale, bias corrections, lr) is folded into rank-0 values and each parameter
- * costs 13 full-size elementwise ops (the clip multiply is folded into the moment updates and g*g is shared
- * by the norm and the second moment):
+ * costs 13 full-size elementwise ops, 16 with guardNonFinite (the clip multiply is folded into the moment
+ * updates and g*g is shared by the norm and the second moment):
  *   m' = b1 m + ((1-b1) s) g,  v' = b2 v + ((1-b2) s^2) g^2
  *   p' = p (1 - lr wd) - (lr sqrt(bc2) / bc1) m' / (sqrt(v') + eps sqrt(bc2))
  */
@@ -103,6 +111,13 @@ export function addAdamW(
     const gradNorm = globalGradNorm(g, squares);
     const scale = options.clipNorm === null ? g.scalar(1, dtype) : clipScale(g, gradNorm, options.clipNorm);
     const c = scalarFactors(g, config, { lr, bc1, bc2, scale });
+    const ok = options.guardNonFinite ? allFinite(g, [gradNorm, ...options.guardNonFinite.alsoCheck]) : null;
+    // The last node of each update carries the output's name (no Identity copy of a parameter-sized tensor):
+    // the Where of the guard, or else the Add/Sub itself.
+    const update = (opType: 'Add' | 'Sub', a: Value, b: Value, old: Value, name: string) => {
+      const next = namedNode(g, opType, [a, b], ok ? undefined : name);
+      return { next, out: ok ? namedNode(g, 'Where', [ok, next, old], name) : next };
+    };
     const stateInputs: Value[] = [];
     const outputs: Value[] = [];
     params.forEach((p, i) => {
@@ -110,12 +125,13 @@ export function addAdamW(
       const m = g.input(names.m, dtype, p.param.shape);
       const v = g.input(names.v, dtype, p.param.shape);
       stateInputs.push(m, v);
-      const newM = namedBinary(g, 'Add', op.mul(g, m, c.beta1), op.mul(g, p.grad, c.mScale), names.newM);
-      const newV = namedBinary(g, 'Add', op.mul(g, v, c.beta2), op.mul(g, squares[i]!, c.vScale), names.newV);
-      const denom = op.add(g, op.sqrt(g, newV), c.epsScaled);
-      const update = op.mul(g, op.div(g, newM, denom), c.stepSize);
+      const m1 = update('Add', op.mul(g, m, c.beta1), op.mul(g, p.grad, c.mScale), m, names.newM);
+      const v1 = update('Add', op.mul(g, v, c.beta2), op.mul(g, squares[i]!, c.vScale), v, names.newV);
+      const denom = op.add(g, op.sqrt(g, v1.next), c.epsScaled);
+      const step = op.mul(g, op.div(g, m1.next, denom), c.stepSize);
       const decayed = p.decay && config.weightDecay !== 0 ? op.mul(g, p.param, c.decayFactor) : p.param;
-      const newP = namedBinary(g, 'Sub', decayed, update, names.newParam);
+      const p1 = update('Sub', decayed, step, p.param, names.newParam);
+      const [newP, newM, newV] = [p1.out, m1.out, v1.out];
       outputs.push(g.output(newP), g.output(newM), g.output(newV));
     });
     outputs.push(g.output(gradNorm, GRAD_NORM_OUTPUT));
@@ -153,8 +169,19 @@ function scalarFactors(
 }
 
 // The last op of each output carries the output's name, so no Identity (a copy on some EPs) is needed.
-function namedBinary(g: Graph, opType: 'Add' | 'Sub', a: Value, b: Value, name: string): Value {
-  return g.addNode(opType, [a, b], [{ dtype: a.dtype, shape: a.shape, name }])[0]!;
+function namedNode(g: Graph, opType: 'Add' | 'Sub' | 'Where', inputs: readonly Value[], name?: string): Value {
+  const like = inputs[inputs.length - 1]!;
+  return g.addNode(opType, inputs, [{ dtype: like.dtype, shape: like.shape, ...(name !== undefined && { name }) }])[0]!;
+}
+
+/** Bool scalar: every value (rank 0) is finite. */
+function allFinite(g: Graph, values: readonly Value[]): Value {
+  const finite = values.map((v) => {
+    const nan = g.addNode('IsNaN', [v], [{ dtype: 'bool', shape: v.shape }])[0]!;
+    const inf = g.addNode('IsInf', [v], [{ dtype: 'bool', shape: v.shape }])[0]!;
+    return op.not(g, g.addNode('Or', [nan, inf], [{ dtype: 'bool', shape: v.shape }])[0]!);
+  });
+  return finite.reduce((a, b) => g.addNode('And', [a, b], [{ dtype: 'bool', shape: a.shape }])[0]!);
 }
 
 function checkParam(p: AdamWParam, dtype: DType): void {

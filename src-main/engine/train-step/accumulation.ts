@@ -78,6 +78,8 @@ export function buildAccumulationGraphs(spec: TrainingGraphSpec): AccumulationGr
       gradNormOutput: GRAD_NORM_OUTPUT,
       extraOutputs: gradient.extraOutputs,
       scaleInput: ACCUM_SCALE_INPUT,
+      // The update graph cannot see the micro-batch losses the session checks, so it keeps two buffer sets.
+      inPlaceUpdates: false,
     },
     paramOrder: spec.trainable.map((p) => p.name),
   };

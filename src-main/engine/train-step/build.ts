@@ -56,6 +56,11 @@ export interface TrainingGraphLayout {
   readonly gradNormOutput: string;
   /** Extra forward outputs (name in the graph). */
   readonly extraOutputs: readonly string[];
+  /**
+   * The update is a no-op for a non-finite step and runs after every gradient (AdamWFragmentOptions
+   * .guardNonFinite), so the runtime may write the updated parameters and moments over their inputs.
+   */
+  readonly inPlaceUpdates: boolean;
 }
 
 export interface TrainingGraph {
@@ -98,7 +103,7 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
     g,
     spec.trainable.map((p) => ({ name: p.name, param: params.get(p.name)!, grad: grads.get(p.name)!, decay: p.decay })),
     spec.adamw,
-    { clipNorm: spec.clipNorm },
+    { clipNorm: spec.clipNorm, guardNonFinite: { alsoCheck: [result.loss] } },
   );
   const layout: TrainingGraphLayout = {
     dtype,
@@ -110,6 +115,7 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
     lossOutput: lossOut.name,
     gradNormOutput: GRAD_NORM_OUTPUT,
     extraOutputs,
+    inPlaceUpdates: true,
   };
   return {
     graph: g,

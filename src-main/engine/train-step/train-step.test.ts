@@ -63,16 +63,17 @@ async function session(
   lr: number,
   params = initParams(seed),
   adoptParams = false,
+  options: { readonly clipNorm?: number | null; readonly inPlace?: boolean } = {},
 ): Promise<TrainingSession> {
   const built = buildTrainingGraph({
     forward: mlpForward(dropoutRate),
     trainable: MLP_PARAMS,
     adamw: { ...DEFAULT_ADAMW, weightDecay: 0 },
-    clipNorm: 1,
+    clipNorm: options.clipNorm === undefined ? 1 : options.clipNorm,
   });
   return TrainingSession.create({
     bytes: built.bytes,
-    layout: built.layout,
+    layout: { ...built.layout, inPlaceUpdates: options.inPlace ?? built.layout.inPlaceUpdates },
     adamw: { ...DEFAULT_ADAMW, weightDecay: 0 },
     schedule: { kind: 'constant', lr },
     params,
@@ -147,6 +148,45 @@ describe('training step (forward + grad + clip + AdamW in one graph)', () => {
     // The second update wrote into the adopted buffer: the caller's array is the session's now.
     expect(Array.from(given.get('l1.weight')!)).not.toEqual(Array.from(before));
     await Promise.all([copied.release(), adopted.release()]);
+  });
+
+  for (const clipNorm of [1, null]) {
+    it(`writes updates over their inputs with the same results as two buffer sets (clip ${clipNorm})`, async () => {
+      const inPlace = await session(0.3, 5, 0.05, initParams(5), false, { clipNorm, inPlace: true });
+      const twoSets = await session(0.3, 5, 0.05, initParams(5), false, { clipNorm, inPlace: false });
+      for (let i = 0; i < 6; i++) {
+        const [a, b] = [await inPlace.trainStep(batch()), await twoSets.trainStep(batch())];
+        expect(a.loss).toBe(b.loss);
+        expect(a.gradNorm).toBe(b.gradNorm);
+      }
+      const [pa, pb] = [inPlace.getState(), twoSets.getState()];
+      for (const name of ['l1.weight', 'l2.bias']) {
+        expect(Array.from(pa.params.get(name)!)).toEqual(Array.from(pb.params.get(name)!));
+        expect(Array.from(pa.m.get(name)!)).toEqual(Array.from(pb.m.get(name)!));
+        expect(Array.from(pa.v.get(name)!)).toEqual(Array.from(pb.v.get(name)!));
+      }
+      await Promise.all([inPlace.release(), twoSets.release()]);
+    });
+  }
+
+  it('leaves parameters and moments untouched by a non-finite step (the graph guards its in-place update)', async () => {
+    const s = await session(0, 6, 0.05);
+    await s.trainStep(batch());
+    const before = s.getState();
+    const b = batch();
+    const x = Float32Array.from(b['x']!.data as Float32Array);
+    x[3] = Number.NaN;
+    const bad = await s.trainStep({ ...b, x: hostTensor('float32', x, [N, IN]) });
+    expect(bad.applied).toBe(false);
+    expect(s.step).toBe(1);
+    const after = s.getState();
+    for (const name of ['l1.weight', 'l1.bias', 'l2.weight']) {
+      expect(Array.from(after.params.get(name)!)).toEqual(Array.from(before.params.get(name)!));
+      expect(Array.from(after.m.get(name)!)).toEqual(Array.from(before.m.get(name)!));
+      expect(Array.from(after.v.get(name)!)).toEqual(Array.from(before.v.get(name)!));
+    }
+    expect((await s.trainStep(batch())).applied).toBe(true);
+    await s.release();
   });
 
   it('names the input when a feed has the wrong shape or dtype', async () => {
