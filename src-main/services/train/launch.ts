@@ -21,7 +21,7 @@ import { claimSlot } from './active';
 import { folderDigest } from './artifacts';
 import { buildPlan, type TrainingPlan } from './plan';
 import { MetricRecorder } from './recorder';
-import { recordCheckpoint } from './reopen';
+import { recordCheckpoint } from '../../store/repos/run-resume';
 import type { TrainingRequest } from './schemas';
 import type { TrainingOutcome, TrainingServiceEvent, TrainingStarted } from './types';
 

@@ -6,15 +6,18 @@ import { z } from 'zod';
 import { trainerConfigSchema, type TrainerConfig, type TrainJob, type TrainResult } from '../../engine/train';
 import { resumeInfoSchema } from '../../engine/train/resume-state';
 import type { Db } from '../../store/db';
+import { reopenRun } from '../../store/repos/run-resume';
 import { getRun, processAlive } from '../../store/repos/runs';
-import type { Run } from '../../store/types';
+import type { Run, RunStatus } from '../../store/types';
 import { guardAsync, parseInput, ServiceError, unwrap, type Result } from '../errors';
 import { dataSnapshotHash } from '../runs';
 import { activeRunId } from './active';
 import { launch, prepareRequest, runOutDir, withSlot, type Begun, type TrainingRuntime } from './launch';
-import { RESUMABLE, reopenRun } from './reopen';
 import { RunIdInput, TrainingRequest } from './schemas';
 import type { TrainingStarted } from './types';
+
+/** Statuses a run can be resumed from ('running'/'queued' only when no process trains it: checked below). */
+const RESUMABLE: readonly RunStatus[] = ['cancelled', 'failed', 'interrupted', 'running', 'queued'];
 
 /**
  * Resumes a cancelled, failed or interrupted run (or one left 'running' by an app that was killed) from

@@ -1,12 +1,9 @@
-// Run-row changes only resuming needs: the store's status machine ends at a final status, and a resumed run
-// goes back to 'queued' with the metrics after its resume point dropped (they are trained again).
-import { stmt, type Db } from '../../store/db';
-import { addArtifact, getRun } from '../../store/repos/runs';
-import type { Run, RunStatus } from '../../store/types';
-import { ServiceError } from '../errors';
-
-/** Statuses a run can be resumed from ('running'/'queued' only when no process trains it: checked by the caller). */
-export const RESUMABLE: readonly RunStatus[] = ['cancelled', 'failed', 'interrupted', 'running', 'queued'];
+// Run-row changes only resuming needs: the status machine in runs.ts ends at a final status, and a resumed
+// run goes back to 'queued' with the metric points after its resume point dropped (they are trained again).
+import { stmt, type Db } from '../db';
+import { ConstraintError } from '../errors';
+import type { Run, RunStatus } from '../types';
+import { addArtifact, getRun } from './runs';
 
 /**
  * Puts a stopped run back to 'queued' for this process: clears its error and end time, and deletes its metric
@@ -18,8 +15,7 @@ export function reopenRun(db: Db, runId: number, expected: RunStatus, fromStep: 
     .transaction(() => {
       const run = getRun(db, runId);
       if (run.status !== expected) {
-        throw new ServiceError(
-          'conflict',
+        throw new ConstraintError(
           `Run ${runId} became ${run.status} while its resume was being prepared; look at it again before resuming.`,
         );
       }
