@@ -13,10 +13,10 @@
  *
  * Options: --steps 30 --warmup 3 --per-round 5 --presets full,heads-only --threads 2 --batch 32
  *          --max-length 128 --torch-attn eager|sdpa --no-torch --quality --conll --epochs 2 --fraction 1
- *          --limit 0 --dev-limit 0 --seed 42 --json --no-torch-cls-only
+ *          --limit 0 --dev-limit 0 --seed 42 --json --no-torch-cls-only --keep DIR
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -57,6 +57,8 @@ const { values: args } = parseArgs({
     // The targets compare ours multi-task with PyTorch and with our own classification-only run, so
     // PyTorch's classification-only run is informative but optional (it costs a full training run).
     'no-torch-cls-only': { type: 'boolean', default: false },
+    // Copy the quality runs' folders (checkpoints, metrics) here before the temp folder is removed.
+    keep: { type: 'string' },
     quality: { type: 'boolean', default: false },
     conll: { type: 'boolean', default: false },
     epochs: { type: 'string', default: '2' },
@@ -608,6 +610,7 @@ async function main(): Promise<void> {
       };
     }
   } finally {
+    if (args.keep) cpSync(dir, args.keep, { recursive: true });
     rmSync(dir, { recursive: true, force: true });
   }
   report['loadAverage1m'] = { start: round(load, 2), end: round(loadavg()[0]!, 2) };
