@@ -235,13 +235,16 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     mkdirSync(folder, { recursive: true });
     await page.getByTestId('export-folder').fill(folder);
     await page.getByTestId('export-name').fill('news-bundle');
+    await page.getByTestId('export-int8').check();
     await page.getByTestId('export-button').click();
     await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
     const outDir = path.join(folder, 'news-bundle');
     expect(await page.getByTestId('export-outdir').textContent()).toBe(outDir);
     const files = await page.getByTestId('export-files').locator('tbody code').allTextContents();
     expect(files).toContain('model.onnx');
+    expect(files).toContain('model.int8.onnx');
     expect(files).toContain('labels.json');
+    expect(await page.getByTestId('int8-agreement').textContent()).toMatch(/int8 vs fp32 .*same class for \d+\.\d %/);
     for (const f of files) expect(existsSync(path.join(outDir, f)), f).toBe(true);
     expect(await page.getByTestId('parity-result').textContent()).toMatch(/Parity check passed/);
     await shot('export-result');

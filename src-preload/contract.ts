@@ -855,6 +855,8 @@ export interface ExportRunInput {
   readonly name?: string;
   /** Replace an existing bundle of that name (only after the new one passed its parity check). */
   readonly overwrite?: boolean;
+  /** Also write int8 graphs (model.int8.onnx, per head onnx/model_quantized.onnx), parity-checked the same way. */
+  readonly int8?: boolean;
 }
 
 export interface ExportResultInfo {
@@ -867,6 +869,8 @@ export interface ExportResultInfo {
   readonly worstParity: number;
   /** SHA-256 over the bundle's files, as recorded with the run. */
   readonly sha256: string;
+  /** With int8: share of the sample texts (classes) and tokens (tags) where int8 picks what fp32 picks. */
+  readonly int8Agreement?: { readonly sameClass: number | null; readonly sameTag: number | null };
 }
 
 type RunRef = { readonly runId: RunId };

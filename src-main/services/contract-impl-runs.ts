@@ -217,6 +217,7 @@ export function exportMethods(db: DbHandle): MethodSlice<'export.run'> {
         parity: r.parity,
         worstParity: r.worstParity,
         sha256: r.artifact.sha256,
+        ...(r.int8Drift && { int8Agreement: r.int8Drift }),
       };
     }),
   };

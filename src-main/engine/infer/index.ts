@@ -27,6 +27,7 @@ export {
   type ExportOptions,
   type ExportReport,
   type ExportSource,
+  type Int8Drift,
   type ParityResult,
 } from './export';
 export type { ModelCardInfo } from './bundle-files';

@@ -40,6 +40,18 @@ describe('exportRun', () => {
     unwrap(await exportRun(f.db, { runId: f.runId, folder: out, overwrite: true }));
   });
 
+  it('with int8 adds the quantized graphs, parity-checked, and reports their agreement with fp32', async () => {
+    const r = unwrap(await exportRun(f.db, { runId: f.runId, folder: out, name: 'with-int8', int8: true }));
+    expect(r.files).toEqual(expect.arrayContaining(['model.int8.onnx', 'classification/onnx/model_quantized.onnx']));
+    expect(r.parity.some((p) => p.file === 'model.int8.onnx')).toBe(true);
+    expect(r.worstParity).toBeLessThanOrEqual(1e-4);
+    expect(r.int8Drift!.sameClass).toBeGreaterThanOrEqual(0);
+    expect(r.int8Drift!.sameClass).toBeLessThanOrEqual(1);
+    const plain = unwrap(await exportRun(f.db, { runId: f.runId, folder: out, name: 'fp32-only' }));
+    expect(plain.files).not.toContain('model.int8.onnx');
+    expect(plain.int8Drift).toBeUndefined();
+  });
+
   it('refuses names and links that leave the chosen folder, and relative folders', async () => {
     for (const name of ['../escape', '/tmp/abs', 'a/../../b']) {
       const r = await exportRun(f.db, { runId: f.runId, folder: out, name });

@@ -7,6 +7,7 @@ import {
   ExportPathError,
   exportCheckpoint,
   InferenceError,
+  type Int8Drift,
   type ParityResult,
 } from '../../engine/infer';
 import type { Db } from '../../store/db';
@@ -26,6 +27,8 @@ export const ExportRunInput = z.object({
   name: z.string().min(1).max(200).optional(),
   /** Replace an existing bundle folder of that name (only after the new one passed its checks). */
   overwrite: z.boolean().default(false),
+  /** Also write int8 graphs beside the fp32 ones (model/quantize.ts), checked the same way. */
+  int8: z.boolean().default(false),
 });
 export type ExportRunInput = z.input<typeof ExportRunInput>;
 
@@ -38,12 +41,13 @@ export interface RunExport {
   readonly parity: readonly ParityResult[];
   readonly worstParity: number;
   readonly artifact: Artifact;
+  readonly int8Drift?: Int8Drift;
 }
 
 /** Exports the run's best checkpoint via exportCheckpoint, recording the bundle as an artifact and its parity as metrics. */
 export async function exportRun(db: Db, input: unknown): Promise<Result<RunExport>> {
   return guardAsync(async () => {
-    const { runId, folder, name, overwrite } = parseInput(ExportRunInput, input, 'exportRun input');
+    const { runId, folder, name, overwrite, int8 } = parseInput(ExportRunInput, input, 'exportRun input');
     const run = getRun(db, runId);
     const checkpoint = runCheckpointDir(db, runId);
     const target = resolveExportPath(folder, name ?? defaultName(run));
@@ -55,7 +59,7 @@ export async function exportRun(db: Db, input: unknown): Promise<Result<RunExpor
     }
     mkdirSync(dirname(target), { recursive: true });
     const report = await withEngineErrors(() =>
-      exportCheckpoint(checkpoint, target, modelCard(db, run), { overwrite }),
+      exportCheckpoint(checkpoint, target, modelCard(db, run), { overwrite, int8 }),
     );
     const worstParity = Math.max(...report.parity.map((p) => p.maxAbsDiff));
     const artifact = addArtifact(db, { runId, kind: 'export', path: report.outDir, ...folderDigest(report.outDir) });
@@ -69,7 +73,15 @@ export async function exportRun(db: Db, input: unknown): Promise<Result<RunExpor
         value: p.maxAbsDiff,
       })),
     ]);
-    return { runId, outDir: report.outDir, files: report.files, parity: report.parity, worstParity, artifact };
+    return {
+      runId,
+      outDir: report.outDir,
+      files: report.files,
+      parity: report.parity,
+      worstParity,
+      artifact,
+      ...(report.int8Drift && { int8Drift: report.int8Drift }),
+    };
   });
 }
 

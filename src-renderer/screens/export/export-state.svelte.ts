@@ -6,6 +6,7 @@ import { selection } from '../runs/selection.svelte';
 export class ExportState extends RunPickerState {
   name = $state('');
   overwrite = $state(false);
+  int8 = $state(false);
   exporting = $state(false);
   result = $state.raw<ExportResultInfo | null>(null);
 
@@ -31,6 +32,7 @@ export class ExportState extends RunPickerState {
       folder,
       ...(name !== '' && { name }),
       overwrite: this.overwrite,
+      int8: this.int8,
     });
     this.exporting = false;
     if (!result.ok) return this.fail(result.error);
