@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Graph, GraphBuildError, serializeModel } from '../onnx';
 import { modelProtoType } from '../onnx/onnx-schema';
@@ -6,7 +10,10 @@ import { randomTensors } from './init';
 import type { MultiTaskSpec } from './multitask';
 import { encoderParamSpecs, HEAD_NAMES, headParamSpecs } from './param-names';
 import { int8Linear, quantizePerChannel } from './quantize';
+import { buildModelTrainingGraph } from './training-graph';
 import { int64Tensor, runOnce, TINY_DIMS } from './testing/tiny';
+
+const PYTHON = join(import.meta.dirname, '../../../.venv/bin/python');
 
 describe('quantizePerChannel', () => {
   it('stores W transposed with one scale per output row, within half a step of each weight', () => {
@@ -90,6 +97,21 @@ describe('int8 inference graph', () => {
     const first = (both['class_logits']!.data as Float32Array).subarray(0, 4);
     expect(Array.from(alone['class_logits']!.data as Float32Array)).toEqual(Array.from(first));
   });
+
+  it.skipIf(!existsSync(PYTHON))(
+    'passes the onnx checker, training graph guard included (skipped without .venv)',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mts-q8-'));
+      const int8File = join(dir, 'int8.onnx');
+      const trainFile = join(dir, 'train.onnx');
+      writeFileSync(int8File, serializeModel(buildInferenceGraph(spec, store, { quantize: 'int8' })));
+      writeFileSync(trainFile, buildModelTrainingGraph({ model: spec, freeze: { preset: 'full' }, clipNorm: 1 }).bytes);
+      const check =
+        'import onnx,sys\nfor f in sys.argv[1:]: onnx.checker.check_model(onnx.load(f), full_check=True)\nprint("ok")';
+      expect(execFileSync(PYTHON, ['-c', check, int8File, trainFile]).toString().trim()).toBe('ok');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  );
 
   it('refuses a weight that is not a stored initializer', () => {
     const g = new Graph('fed');
