@@ -222,10 +222,18 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     expect(await page.getByTestId('tokens').locator('li').first().textContent()).toMatch(/\[CLS\]/);
     await page.getByTestId('nearest-button').click();
     await expect.poll(() => page.getByTestId('nearest').locator('ol li').count(), { timeout: 30_000 }).toBe(5);
+    expect(await page.getByTestId('prediction-timing').textContent()).toMatch(/fp32 · \d+\.\d ms/);
     await shot('playground-result');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('playground-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+    // The int8 model: same screen, its own timing line.
+    await page.getByTestId('playground-int8').check();
+    await page.getByTestId('predict-button').click();
+    await expect
+      .poll(() => page.getByTestId('prediction-timing').textContent(), { timeout: 20_000 })
+      .toMatch(/int8 · \d+\.\d ms/);
+    await shot('playground-int8');
   });
 
   it('exports the chosen run into a folder and shows the files and the parity check', async () => {

@@ -835,6 +835,10 @@ export interface PredictionInfo {
   }[];
   /** The classifier saw only the first maxLength tokens. */
   readonly truncated: boolean;
+  /** 'int8': the encoder's dense layers ran in int8 (faster on CPU, slightly different numbers). */
+  readonly precision: 'fp32' | 'int8';
+  /** Forward pass and decoding of this text, model already loaded. */
+  readonly predictMs: number;
 }
 
 export interface NearestInfo {
@@ -907,7 +911,10 @@ export interface ApiMethods {
   'runs.compare': { readonly input: { readonly runIds: readonly RunId[] }; readonly output: RunComparisonInfo };
   /** Dev examples the run's best checkpoint gets wrong, most confident first. */
   'runs.mistakes': { readonly input: RunRef & { readonly limit?: number }; readonly output: RunMistakesInfo };
-  'playground.predict': { readonly input: RunRef & { readonly text: string }; readonly output: PredictionInfo };
+  'playground.predict': {
+    readonly input: RunRef & { readonly text: string; readonly precision?: 'fp32' | 'int8' };
+    readonly output: PredictionInfo;
+  };
   'playground.nearest': {
     readonly input: RunRef & { readonly text: string; readonly k?: number };
     readonly output: NearestInfo;

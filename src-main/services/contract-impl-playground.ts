@@ -11,7 +11,11 @@ import { nearestExamples, NearestExamplesInput, predictText } from './playground
 import { IdSchema } from './projects/ids';
 
 // The service also takes a checkpoint folder instead of a run; the UI always names a run.
-const PredictRunText = z.object({ runId: IdSchema, text: z.string().max(100_000) });
+const PredictRunText = z.object({
+  runId: IdSchema,
+  text: z.string().max(100_000),
+  precision: z.enum(['fp32', 'int8']).optional(),
+});
 
 type PlaygroundMethods = 'playground.predict' | 'playground.nearest';
 
@@ -26,6 +30,8 @@ export function playgroundMethods(db: DbHandle): MethodSlice<PlaygroundMethods> 
         entities: p.entities,
         tokens: p.tokens,
         truncated: p.truncated,
+        precision: p.precision,
+        predictMs: p.predictMs,
       };
     }),
     'playground.nearest': defineMethod('playground.nearest', NearestExamplesInput, async (input) => {

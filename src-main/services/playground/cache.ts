@@ -1,7 +1,8 @@
-// A small LRU of loaded predictors (an ORT session each), keyed by checkpoint folder and its file times.
+// A small LRU of loaded predictors (an ORT session each), keyed by checkpoint folder, its file times and the
+// precision (fp32 or int8) it runs at.
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadPredictor, type LoadedPredictor } from '../../engine/infer';
+import { loadPredictor, type LoadedPredictor, type Precision } from '../../engine/infer';
 import type { SessionOptions } from '../../engine/runtime';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 
@@ -36,9 +37,9 @@ export class PredictorCache {
     private readonly session: SessionOptions = { device: 'cpu' },
   ) {}
 
-  /** Runs `fn` with the checkpoint's model loaded (from the cache when possible). */
-  async use<T>(dir: string, fn: (model: LoadedModel) => Promise<T>): Promise<T> {
-    const entry = this.entry(dir);
+  /** Runs `fn` with the checkpoint's model loaded at `precision` (from the cache when possible). */
+  async use<T>(dir: string, fn: (model: LoadedModel) => Promise<T>, precision: Precision = 'fp32'): Promise<T> {
+    const entry = this.entry(dir, precision);
     entry.users++;
     try {
       return await fn(await entry.model);
@@ -63,9 +64,9 @@ export class PredictorCache {
     }
   }
 
-  private entry(dir: string): Entry {
+  private entry(dir: string, precision: Precision): Entry {
     const abs = resolve(dir);
-    const key = `${abs}@${statSync(join(abs, 'model.safetensors')).mtimeMs}`;
+    const key = `${abs}@${statSync(join(abs, 'model.safetensors')).mtimeMs}:${precision}`;
     const hit = this.entries.get(key);
     if (hit) {
       // Map order is insertion order: re-insert to mark as most recently used.
@@ -73,7 +74,7 @@ export class PredictorCache {
       this.entries.set(key, hit);
       return hit;
     }
-    const model = load(abs, key, this.session);
+    const model = load(abs, key, this.session, precision);
     const entry: Entry = { key, model, users: 0, evicted: false };
     // A failed load must not stay cached: the next call retries (e.g. after the folder is fixed).
     model.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
@@ -93,8 +94,8 @@ export class PredictorCache {
   }
 }
 
-async function load(dir: string, key: string, session: SessionOptions): Promise<LoadedModel> {
-  const loaded = await loadPredictor(dir, { embeddings: true, session });
+async function load(dir: string, key: string, session: SessionOptions, precision: Precision): Promise<LoadedModel> {
+  const loaded = await loadPredictor(dir, { embeddings: true, session, precision });
   const tokenizer = WordPieceTokenizer.fromDir(dir);
   return { dir, key, loaded, tokenizer, maxLength: checkpointMaxLength(dir) };
 }

@@ -43,6 +43,21 @@ describe('predictText', () => {
     expect(byDir.classProbs).toEqual(p.classProbs);
   });
 
+  it('predicts with the int8 model when asked, loaded beside the fp32 one', async () => {
+    const text = 'John Smith said shares of Google rose in Paris.';
+    const two = new PredictorCache(2);
+    const fp32 = unwrap(await predictText(f.db, { runId: f.runId, text }, { cache: two }));
+    const int8 = unwrap(await predictText(f.db, { runId: f.runId, text, precision: 'int8' }, { cache: two }));
+    expect([fp32.precision, int8.precision]).toEqual(['fp32', 'int8']);
+    expect(two.size).toBe(2);
+    expect(int8.predictMs).toBeGreaterThan(0);
+    expect(int8.classProbs.map((c) => c.label)).toEqual(fp32.classProbs.map((c) => c.label));
+    const diffs = int8.classProbs.map((c, i) => Math.abs(c.prob - fp32.classProbs[i]!.prob));
+    expect(Math.max(...diffs)).toBeLessThan(0.05);
+    expect(Math.max(...diffs)).toBeGreaterThan(0); // really another graph
+    await two.clear();
+  });
+
   it('marks the tokens past maxLength that the classifier does not read', async () => {
     const text = 'the team won the game in paris on sunday . '.repeat(6);
     const p = unwrap(await predictText(f.db, { runId: f.runId, text }, { cache }));

@@ -18,6 +18,8 @@ export const PredictTextInput = z
     /** Absolute path of a checkpoint folder (config.json with our `mts` keys), instead of a run. */
     checkpointDir: z.string().min(1).optional(),
     text: z.string().max(100_000),
+    /** 'int8' runs the encoder's dense layers in int8 (faster on CPU, slightly different numbers). */
+    precision: z.enum(['fp32', 'int8']).default('fp32'),
   })
   .refine((v) => (v.runId === undefined) !== (v.checkpointDir === undefined), {
     message: 'give exactly one of runId or checkpointDir',
@@ -49,6 +51,9 @@ export interface PlaygroundPrediction {
   readonly entities: readonly PredictedEntity[];
   readonly tokens: readonly TokenView[];
   readonly truncated: boolean;
+  readonly precision: 'fp32' | 'int8';
+  /** Time of the forward pass and decoding for this text, model already loaded. */
+  readonly predictMs: number;
 }
 
 export interface NearExample {
@@ -76,19 +81,27 @@ export async function predictText(
   rt: PlaygroundRuntime = {},
 ): Promise<Result<PlaygroundPrediction>> {
   return guardAsync(async () => {
-    const { runId, checkpointDir, text } = parseInput(PredictTextInput, input, 'predictText input');
+    const { runId, checkpointDir, text, precision } = parseInput(PredictTextInput, input, 'predictText input');
     const dir = runId !== undefined ? runCheckpointDir(db, runId) : checkedCheckpointDir(checkpointDir!);
-    return (rt.cache ?? predictorCache).use(dir, async (model) => {
-      const p = await predictOne(model, text);
-      return {
-        checkpointDir: dir,
-        label: p.label,
-        classProbs: p.classProbs,
-        entities: p.entities,
-        tokens: tokenViews(model, text),
-        truncated: p.truncated,
-      };
-    });
+    return (rt.cache ?? predictorCache).use(
+      dir,
+      async (model) => {
+        const t0 = performance.now();
+        const p = await predictOne(model, text);
+        const predictMs = performance.now() - t0;
+        return {
+          checkpointDir: dir,
+          label: p.label,
+          classProbs: p.classProbs,
+          entities: p.entities,
+          tokens: tokenViews(model, text),
+          truncated: p.truncated,
+          precision,
+          predictMs,
+        };
+      },
+      precision,
+    );
   });
 }
 
