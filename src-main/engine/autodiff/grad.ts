@@ -39,7 +39,6 @@ export function grad(
   const targets = wrt.map((w) => resolveWrt(g, w));
   const forward = [...g.nodes];
   const needed = neededValues(g, forward, targets, loss);
-  const initializers = new Map(g.initializers.map(({ value, data }) => [value.name, data]));
   const acc = new Accumulator(g, new Set(targets.map((t) => t.name)));
   acc.add(loss, g.scalar(1, loss.dtype));
 
@@ -56,7 +55,7 @@ export function grad(
     const rule = ruleFor(node);
     const dy = acc.total(out);
     if (!dy) continue; // every consumer gave a zero gradient
-    const ctx = makeContext(g, node, dy, needed, initializers);
+    const ctx = makeContext(g, node, dy, needed);
     const grads = g.withScope(`grad/${node.name}`, () => applyRule(rule, ctx));
     node.inputs.forEach((input, i) => {
       const gi = grads[i];
@@ -162,7 +161,6 @@ function makeContext(
   node: Node,
   dy: Value,
   needed: ReadonlySet<string>,
-  initializers: ReadonlyMap<string, TensorData>,
 ): GradContext {
   const input = (i: number): Value => {
     const v = node.inputs[i];
@@ -172,7 +170,7 @@ function makeContext(
   };
   const constData = (i: number): TensorData | undefined => {
     const v = node.inputs[i];
-    return v ? initializers.get(v.name) : undefined;
+    return v ? g.initializerData(v) : undefined;
   };
   const attrOf = (name: string) => node.attrs[name];
   return {

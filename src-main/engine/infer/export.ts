@@ -15,6 +15,7 @@ import {
   type ModelCardInfo,
 } from './bundle-files';
 import { BundleWriter } from './bundle-writer';
+import { argmaxProb } from './decode';
 import { InferenceError, ExportParityError } from './errors';
 import { EXAMPLE_MJS } from './example-script';
 import { buildExportGraph, buildHeadGraph, type HeadKind } from './graphs';
@@ -262,7 +263,7 @@ function drift(fp32: ForwardOutputs, int8: ForwardOutputs, feeds: BatchFeeds): I
     for (let r = 0; r * width < a.length; r++) {
       if (!keep(r)) continue;
       rows++;
-      if (argmax(a, r * width, width) === argmax(b, r * width, width)) same++;
+      if (argmaxProb(a, r * width, width).index === argmaxProb(b, r * width, width).index) same++;
     }
     return rows ? same / rows : null;
   };
@@ -276,12 +277,6 @@ function drift(fp32: ForwardOutputs, int8: ForwardOutputs, feeds: BatchFeeds): I
         ? argmaxAgreement(ta, tb, width(ta, feeds.batch * feeds.seq), (r) => feeds.attentionMask[r] === 1n)
         : null,
   };
-}
-
-function argmax(x: Float32Array, offset: number, width: number): number {
-  let best = 0;
-  for (let i = 1; i < width; i++) if (x[offset + i]! > x[offset + best]!) best = i;
-  return best;
 }
 
 // Runs the file as written to disk (what users get) and compares every output with the reference.

@@ -59,9 +59,8 @@ export const int8Linear: LinearFn = (g, x, weight, bias) => {
     const wq = g.constant({ dtype: 'int8', dims: [inp, out], data: q }, `${weight.name}.q`);
     const wScale = g.constant({ dtype: 'float32', dims: [out], data: scale }, `${weight.name}.scale`);
     const xq = quantizeInput(g, x);
-    const zero = g.constant({ dtype: 'uint8', dims: [], data: Uint8Array.of(ZERO_POINT) }, 'int8.zero_point');
     const outShape = [...x.shape.slice(0, -1), out];
-    const acc = g.addNode('MatMulInteger', [xq.q, wq, zero], [{ dtype: 'int32', shape: outShape }])[0]!; // [..., Out]
+    const acc = g.addNode('MatMulInteger', [xq.q, wq, zeroPoint(g)], [{ dtype: 'int32', shape: outShape }])[0]!; // [..., Out]
     // Cast + Mul rather than DequantizeLinear: ORT's per-axis int32 DequantizeLinear took 30 % of a MiniLM
     // forward, as long as all the MatMulIntegers together.
     const perColumn = op.mul(g, op.cast(g, acc, 'float32'), wScale); // [..., Out]
@@ -81,36 +80,38 @@ function quantizeInput(g: Graph, x: Value): QuantizedActivation {
   const absMax = op.max(g, op.reduceMax(g, flat, [1], false), op.neg(g, op.reduceMin(g, flat, [1], false))); // [N]
   // An all-zero row gets a tiny scale instead of 0, so x / scale stays 0 rather than NaN.
   const scale = op.max(g, op.mulScalar(g, absMax, 1 / 127), g.scalar(1e-30, 'float32')); // [N]
-  const zeros = op.expand(
-    g,
-    g.constant({ dtype: 'uint8', dims: [1], data: Uint8Array.of(ZERO_POINT) }, 'int8.zp1'),
-    op.shapeOf(g, scale),
-    scale.shape,
-  ); // [N]
+  const zeros = op.expand(g, zeroPoint(g), op.shapeOf(g, scale), scale.shape); // [N], QuantizeLinear's per-row form
   const q = g.addNode('QuantizeLinear', [flat, scale, zeros], [{ dtype: 'uint8', shape: flat.shape }], {
     axis: attr.int(0),
   })[0]!; // [N, In]
   const perRow = op.unsqueeze(g, scale, [1]); // [N, 1]
-  const quantized =
-    x.shape.length === 2 ? { q, scale: perRow } : { q: unflatten(g, q, x, inp), scale: unflatten(g, perRow, x, 1) };
+  let quantized: QuantizedActivation = { q, scale: perRow };
+  if (x.shape.length > 2) {
+    const leading = op.slice(g, op.shapeOf(g, x), { starts: [0], ends: [-1], axes: [0] }); // [rank - 1]
+    quantized = { q: unflatten(g, q, x, leading, inp), scale: unflatten(g, perRow, x, leading, 1) };
+  }
   cache.set(x.name, quantized);
   return quantized;
 }
 
-/** [N, last] back to x's leading dims: [..., last] (a view in ORT, no copy). */
-function unflatten(g: Graph, y: Value, x: Value, last: number): Value {
-  const leading = op.slice(g, op.shapeOf(g, x), { starts: [0], ends: [-1], axes: [0] }); // [rank - 1]
+/** [N, last] back to x's leading dims (`leading`, the run-time shape of x without its last dim): [..., last]. */
+function unflatten(g: Graph, y: Value, x: Value, leading: Value, last: number): Value {
   const dims = op.concat(g, [leading, g.int64s([last])], 0); // [rank]
   return g.addNode('Reshape', [y, dims], [{ dtype: y.dtype, shape: [...x.shape.slice(0, -1), last] }])[0]!;
 }
 
+/** The scalar uint8 zero point (one constant per graph: the builder reuses equal small constants). */
+function zeroPoint(g: Graph): Value {
+  return g.constant({ dtype: 'uint8', dims: [], data: Uint8Array.of(ZERO_POINT) }, 'int8.zero_point');
+}
+
 function initializerData(g: Graph, weight: Value): TensorData {
-  const found = g.initializers.find((i) => i.value.name === weight.name);
+  const found = g.initializerData(weight);
   if (!found || weight.dtype !== 'float32' || weight.shape.length !== 2) {
     throw new GraphBuildError(
       'int8Linear',
       `weight '${weight.name}' must be a float32 [Out, In] initializer to be quantized ahead of time; int8 is for inference graphs built from stored weights.`,
     );
   }
-  return found.data;
+  return found;
 }

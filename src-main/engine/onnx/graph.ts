@@ -92,6 +92,11 @@ export class Graph {
     return this.producers.get(typeof value === 'string' ? value : value.name);
   }
 
+  /** The stored data of an initializer, or undefined for any other value. */
+  initializerData(value: Value | string): TensorData | undefined {
+    return this.initializerMap.get(typeof value === 'string' ? value : value.name)?.data;
+  }
+
   /** True for initializers (constants and frozen weights): they never get gradients. */
   isInitializer(value: Value | string): boolean {
     return this.initializerMap.has(typeof value === 'string' ? value : value.name);
@@ -178,7 +183,11 @@ export class Graph {
     const nodeName = this.uniqueName(opType);
     const outs = outputs.map((spec, i) =>
       this.register(
-        { name: spec.name ?? (outputs.length === 1 ? nodeName : `${nodeName}:${i}`), dtype: spec.dtype, shape: spec.shape },
+        {
+          name: spec.name ?? (outputs.length === 1 ? nodeName : `${nodeName}:${i}`),
+          dtype: spec.dtype,
+          shape: spec.shape,
+        },
         'node output',
       ),
     );
@@ -211,9 +220,16 @@ export class Graph {
   private register(value: Value, what: string): Value {
     if (value.name === '') throw new GraphBuildError(what, 'a value needs a non-empty name.');
     if (this.values.has(value.name)) {
-      throw new GraphBuildError(what, `the name '${value.name}' is already used in graph '${this.name}'; pick another.`);
+      throw new GraphBuildError(
+        what,
+        `the name '${value.name}' is already used in graph '${this.name}'; pick another.`,
+      );
     }
-    const frozen: Value = Object.freeze({ name: value.name, dtype: value.dtype, shape: Object.freeze([...value.shape]) });
+    const frozen: Value = Object.freeze({
+      name: value.name,
+      dtype: value.dtype,
+      shape: Object.freeze([...value.shape]),
+    });
     this.values.set(frozen.name, frozen);
     return frozen;
   }
