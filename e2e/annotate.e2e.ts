@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type Browser } from './support/browser';
+import { launchBrowser, openPage, type Browser } from './support/browser';
 import { REPO, SCREENSHOTS } from './support/paths';
 import { serveApp, type ServedApp } from './support/serve';
 
@@ -46,12 +46,7 @@ async function importCsv(projectId: number, name: string, lines: readonly string
 }
 
 async function openAnnotate(): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(app.url);
+  const page = await openPage(browser, app.url, problems);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Annotate' }).click();
   return page;
 }

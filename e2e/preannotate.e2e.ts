@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyBert } from '../src-main/engine/model/hf-config-tiny';
-import { launchBrowser, type Browser } from './support/browser';
+import { launchBrowser, openPage, type Browser } from './support/browser';
 import { CHROMIUM, REPO, SCREENSHOTS } from './support/paths';
 import { serveApp, type ServedApp } from './support/serve';
 
@@ -102,12 +102,7 @@ beforeAll(async () => {
   });
   runId = started.run.id;
   await waitForRun(runId, 90_000);
-  page = await browser.context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(app.url);
+  page = await openPage(browser, app.url, problems);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Annotate' }).click();
   await page.getByTestId('example-view').waitFor({ timeout: 20_000 });
 }, 150_000);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyBert } from '../src-main/engine/model/hf-config-tiny';
-import { launchBrowser, type Browser } from './support/browser';
+import { launchBrowser, openPage, type Browser } from './support/browser';
 import { CHROMIUM, SCREENSHOTS } from './support/paths';
 import { serveApp, type ServedApp } from './support/serve';
 
@@ -72,12 +72,7 @@ beforeAll(async () => {
     path: writeCsv(),
     split: { mode: 'stratified', train: 3, dev: 1, test: 0, seed: 7 },
   });
-  page = await browser.context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(app.url);
+  page = await openPage(browser, app.url, problems);
 }, 120_000);
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyBert } from '../src-main/engine/model/hf-config-tiny';
-import { launchBrowser, type Browser } from './support/browser';
+import { launchBrowser, openPage, type Browser } from './support/browser';
 import { CHROMIUM, REPO, SCREENSHOTS } from './support/paths';
 import { serveApp, type ServedApp } from './support/serve';
 
@@ -70,12 +70,7 @@ beforeAll(async () => {
   });
   datasetId = summary.datasetId;
   await call('annotate.labelDataset', { datasetId });
-  page = await browser.context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(app.url);
+  page = await openPage(browser, app.url, problems);
 }, 120_000);
 
 afterAll(async () => {
@@ -284,11 +279,7 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     // Closing the tab mid-training does not touch the run: it keeps going in the backend, and a new tab's
     // history shows it running...
     await page.close();
-    page = await browser.context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    await page.goto(app.url);
+    page = await openPage(browser, app.url, problems);
     await go('runs');
     const running = page.getByTestId('runs-table').locator('tbody tr', { hasText: 'long run' });
     await expect.poll(() => running.textContent(), { timeout: 15_000 }).toMatch(/running/);
