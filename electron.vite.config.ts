@@ -1,5 +1,5 @@
 /**
- * Three electron-vite targets. main also builds the CLI, the standalone server and the provider-probe child
+ * Three electron-vite targets. main also builds the CLI, the standalone server, the provider-probe and placement children
  * as extra entries, so `bin/mts.js` and browser mode run from out/ without tsx. Dependencies stay external
  * (native addons like onnxruntime-node and better-sqlite3 must not be bundled).
  */
@@ -21,7 +21,8 @@ export default defineConfig({
           cli: resolve(root, 'src-main/cli/index.ts'),
           server: resolve(root, 'src-main/server/main.ts'),
           'probe-child': resolve(root, 'src-main/services/system/probe-child.ts'),
-          'train-worker': resolve(root, 'src-main/engine/train/train-worker.ts'),
+          'train-worker': resolve(root, 'src-main/engine/trainer/train-worker.ts'),
+          'placement-child': resolve(root, 'src-main/engine/runtime/placement-child.ts'),
         },
       },
     },

@@ -1,8 +1,8 @@
 /**
- * `npm run bench:engine`: full training steps of a MiniLM-shaped multi-task model (6 layers, hidden 384,
- * 12 heads, FFN 1536, vocab 30522, random init, mean pooling + classification head + token head, dropout 0.1,
- * clip 1.0, AdamW) through the engine on the CPU EP, against PyTorch eager on the same shapes in the same run
- * (scripts/ref/bench_torch_train.py, when .venv has torch). Rounds alternate ORT and PyTorch so both see the
+ * `npm run bench:engine`: full training steps of a MiniLM-shaped multi-task model (./minilm.ts; random init,
+ * mean pooling + classification head + token head, dropout 0.1, clip 1.0, AdamW) through the engine on the
+ * CPU EP, against PyTorch eager on the same shapes in the same run (scripts/ref/bench_torch_train.py, when
+ * .venv has torch; it gets the shape through `--dims`). Rounds alternate ORT and PyTorch so both see the
  * same machine load; prints one JSON object.
  *
  * Options: --batch 32 --seq 64 --threads 2 --rounds 3 --steps 2 --no-torch --no-dropout --preset full
@@ -17,12 +17,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { BertDims } from '../src-main/engine/model/dims';
-import type { FreezePreset } from '../src-main/engine/model/freeze';
-import { initEncoder, initHeads } from '../src-main/engine/model/init';
-import { buildModelTrainingGraph, DEFAULT_DROPOUT } from '../src-main/engine/model/training-graph';
+import {
+  type FreezePreset,
+  initEncoder,
+  initHeads,
+  buildModelTrainingGraph,
+  DEFAULT_DROPOUT,
+} from '../src-main/engine/model';
 import { DEFAULT_ADAMW } from '../src-main/engine/optim';
 import { hostTensor, type HostTensor, TrainingSession } from '../src-main/engine/runtime';
+import { MINILM_DIMS, MINILM_SHAPE_LONG, MINILM_SPEC } from './minilm';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,18 +47,9 @@ const T = Number(args.seq);
 const threads = Number(args.threads);
 const rounds = Number(args.rounds);
 const stepsPerRound = Number(args.steps);
-const NUM_CLASSES = 4;
-const NUM_NER = 9;
-const DIMS: BertDims = {
-  vocabSize: 30522,
-  hiddenSize: 384,
-  numLayers: 6,
-  numHeads: 12,
-  intermediateSize: 1536,
-  maxPositions: 512,
-  typeVocabSize: 2,
-  layerNormEps: 1e-12,
-};
+const NUM_CLASSES = MINILM_SPEC.numClasses;
+const NUM_NER = MINILM_SPEC.numNerLabels;
+const DIMS = MINILM_DIMS;
 const root = join(import.meta.dirname, '..');
 const python = join(root, '.venv/bin/python');
 
@@ -82,7 +77,7 @@ function makeBatch(): Record<string, HostTensor> {
 
 async function createOrt(): Promise<{ session: TrainingSession; buildMs: number; createMs: number; nodes: number }> {
   const t0 = performance.now();
-  const spec = { dims: DIMS, numClasses: NUM_CLASSES, numNerLabels: NUM_NER, pooling: 'mean' as const };
+  const spec = MINILM_SPEC;
   const dropout = args['no-dropout'] ? { hidden: 0, attention: 0, head: 0 } : DEFAULT_DROPOUT;
   const built = buildModelTrainingGraph({
     model: spec,
@@ -117,6 +112,7 @@ class TorchServer {
     // OMP_WAIT_POLICY=PASSIVE is PyTorch's counterpart of ORT's allow_spinning=0: both sides use one policy.
     const env = args.spinning ? process.env : { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' };
     const argv = [script, '--serve', '--batch', String(B), '--seq', String(T), '--threads', String(threads)];
+    argv.push('--dims', JSON.stringify(DIMS), '--classes', String(NUM_CLASSES), '--ner-labels', String(NUM_NER));
     const proc = spawn(python, argv, { env });
     proc.stderr.on('data', () => undefined); // torch warnings; the answer is on stdout
     const server = new TorchServer(proc);
@@ -209,7 +205,7 @@ async function main(): Promise<void> {
     idleThreads: args.spinning
       ? 'spin (ORT default, OpenMP default)'
       : 'sleep (ORT allow_spinning=0, OMP_WAIT_POLICY=PASSIVE)',
-    model: 'MiniLM-shaped random BERT (6x384, 12 heads, FFN 1536, vocab 30522) + mean-pool cls head + token head',
+    model: `MiniLM-shaped random BERT (${MINILM_SHAPE_LONG}) + mean-pool cls head + token head`,
     ort: {
       ...ortRate,
       graphNodes: ort.nodes,

@@ -2,7 +2,7 @@
 // ...} plus a reference measured in the same run (streaming the same bytes and counting newlines), so the
 // ratio stays meaningful on a busy machine. Run: npx tsx bench/import.bench.ts [path]
 import { createReadStream, existsSync } from 'node:fs';
-import { importFile } from '../src-main/data/import/index';
+import { importFile } from '../src-main/data/import';
 
 const path = process.argv[2] ?? new URL('../../shared/data/ag_news/train.csv', import.meta.url).pathname;
 if (!existsSync(path)) {

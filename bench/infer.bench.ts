@@ -13,19 +13,19 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node'; // only for the bare baseline: the point is to skip our runtime layer
-import { buildExportGraph } from '../src-main/engine/infer/graphs';
-import type { BatchFeeds, ForwardFn } from '../src-main/engine/infer/ports';
-import type { TextPrediction } from '../src-main/engine/infer/types';
-import { Predictor } from '../src-main/engine/infer/predictor';
-import { sessionForward } from '../src-main/engine/infer/runner';
-import { loadBertEncoder } from '../src-main/engine/model/hf-config';
-import { initHeads } from '../src-main/engine/model/init';
-import type { MultiTaskSpec } from '../src-main/engine/model/multitask';
+import {
+  buildExportGraph,
+  type BatchFeeds,
+  type ForwardFn,
+  type TextPrediction,
+  Predictor,
+  sessionForward,
+} from '../src-main/engine/infer';
+import { loadBertEncoder, initHeads, type MultiTaskSpec } from '../src-main/engine/model';
 import { serializeModel } from '../src-main/engine/onnx';
 import { createSession } from '../src-main/engine/runtime';
-import { WordPieceTokenizer } from '../src-main/engine/tokenizer';
+import { WordPieceTokenizer, AG_NEWS_DEV, MINILM_DIR, allExist, readAgNewsTexts } from '../src-main/engine/tokenizer';
 import { measureGemmGflops, roofline } from './roofline';
-import { AG_NEWS_DEV, MINILM_DIR, allExist, readAgNewsTexts } from '../src-main/engine/tokenizer/reference-data';
 
 const THREADS = 2;
 const BATCH = 32;

@@ -2,8 +2,8 @@
 // words/s per labeler and, as a same-run reference, the speed of plain word tokenisation over the same
 // texts, so ratios stay comparable on a busy machine. Run: npx tsx bench/label.bench.ts [rows]
 import { existsSync } from 'node:fs';
-import { tokenizeWords } from '../src-main/data/align/words';
-import { importFile } from '../src-main/data/import/index';
+import { tokenizeWords } from '../src-main/data/align';
+import { importFile } from '../src-main/data/import';
 import {
   compromiseLabeler,
   entityLabeler,
@@ -11,7 +11,7 @@ import {
   silverLabeler,
   winkLabeler,
   type Labeler,
-} from '../src-main/data/silver/index';
+} from '../src-main/data/silver';
 
 const path = new URL('../../shared/data/ag_news/train.csv', import.meta.url).pathname;
 if (!existsSync(path)) {

@@ -8,9 +8,8 @@
  */
 import { parseArgs } from 'node:util';
 import { loadPredictor, type LoadedPredictor, type Precision, type TextPrediction } from '../src-main/engine/infer';
-import { checkpointDir } from '../src-main/services/pipeline/run-dir';
-import { readLabelledFile } from '../src-main/services/pipeline/read';
-import type { LabelledText } from '../src-main/data/prepare/prepare';
+import { checkpointDir, readLabelledFile } from '../src-main/services/pipeline';
+import type { LabelledText } from '../src-main/data/prepare';
 
 const { values: args } = parseArgs({
   options: {

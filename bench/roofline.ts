@@ -4,7 +4,7 @@
  * FLOPs a sample costs. samples/s can never exceed gemmGflops / gflopsPerSample (every encoder FLOP is a
  * GEMM FLOP or less efficient), so `maxRatioOverTorch` bounds any speed-up over a measured PyTorch rate.
  */
-import type { BertDims } from '../src-main/engine/model/dims';
+import type { BertDims } from '../src-main/engine/model';
 import { Graph, op, serializeModel } from '../src-main/engine/onnx';
 import { createSession, hostTensor } from '../src-main/engine/runtime';
 

@@ -6,14 +6,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDb } from '../src-main/store/db';
+import { openDb } from '../src-main/store';
 import { createProject } from '../src-main/services/projects';
 import { importDataset } from '../src-main/services/datasets/import';
+import { ImportDatasetInput } from '../src-main/services/datasets/schemas';
 import { datasetStats, listExamples } from '../src-main/services/datasets/examples';
 import { applyModelPredictions } from '../src-main/services/annotate/model';
 import { labelDataset } from '../src-main/services/annotate/label';
+import { LabelDatasetInput } from '../src-main/services/annotate/schemas';
 import { silverLabeler } from '../src-main/data/silver';
-import { unwrap } from '../src-main/services/errors';
 import { importFile } from '../src-main/data/import';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,9 +31,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mts-bench-store-'));
   try {
     const db = openDb(join(dir, 'bench.db'));
-    const projectId = unwrap(createProject(db, { name: 'bench' })).id;
+    // The services take validated input (the dispatcher's job): parse it with their schemas first.
+    const projectId = createProject(db, { name: 'bench', description: '' }).id;
     const t0 = performance.now();
-    const summary = unwrap(await importDataset(db, { projectId, path: csv }));
+    const summary = await importDataset(db, ImportDatasetInput.parse({ projectId, path: csv }));
     const seconds = (performance.now() - t0) / 1000;
     const peakRssMB = process.resourceUsage().maxRSS / 1024; // measured before the reference pass below
 
@@ -40,15 +42,14 @@ async function main(): Promise<void> {
     const q0 = performance.now();
     const queries = 20;
     for (let i = 0; i < queries; i++) {
-      unwrap(
-        listExamples(db, {
-          datasetId: summary.datasetId,
-          classLabel: 'Sports',
-          split: 'train',
-          offset: i * 50,
-          limit: 50,
-        }),
-      );
+      listExamples(db, {
+        datasetId: summary.datasetId,
+        classLabel: 'Sports',
+        split: 'train',
+        order: 'line',
+        offset: i * 50,
+        limit: 50,
+      });
     }
     const pageMs = (performance.now() - q0) / queries;
 
@@ -59,29 +60,34 @@ async function main(): Promise<void> {
       )
       .all(summary.datasetId);
     const p0 = performance.now();
-    unwrap(
-      applyModelPredictions(db, {
-        labeler: 'bench',
-        predictions: all.map((e, i) => ({
-          exampleId: e.id,
-          label: i % 7 === 0 ? 'World' : e.class_label,
-          confidence: (i % 100) / 100,
-          spans: [],
-        })),
-      }),
-    );
+    applyModelPredictions(db, {
+      labeler: 'bench',
+      predictions: all.map((e, i) => ({
+        exampleId: e.id,
+        label: i % 7 === 0 ? 'World' : e.class_label,
+        confidence: (i % 100) / 100,
+        spans: [],
+      })),
+    });
     const predictSeconds = (performance.now() - p0) / 1000;
     const d0 = performance.now();
-    const disagree = unwrap(
-      listExamples(db, { datasetId: summary.datasetId, modelDisagrees: true, order: 'modelConfidence', limit: 50 }),
-    );
+    const disagree = listExamples(db, {
+      datasetId: summary.datasetId,
+      modelDisagrees: true,
+      order: 'modelConfidence',
+      offset: 0,
+      limit: 50,
+    });
     const disagreeMs = performance.now() - d0;
     const s0 = performance.now();
-    unwrap(datasetStats(db, { datasetId: summary.datasetId }));
+    datasetStats(db, { datasetId: summary.datasetId });
     const statsMs = performance.now() - s0;
 
     // Silver labelling through the service vs the labeler alone on the same texts (dev.csv, 2,000 rows).
-    const dev = unwrap(await importDataset(db, { projectId, path: devCsv, split: { mode: 'fixed', split: 'dev' } }));
+    const dev = await importDataset(
+      db,
+      ImportDatasetInput.parse({ projectId, path: devCsv, split: { mode: 'fixed', split: 'dev' } }),
+    );
     const texts = db
       .prepare<[number], { text: string }>('SELECT text FROM examples WHERE dataset_id = ?')
       .all(dev.datasetId);
@@ -94,7 +100,7 @@ async function main(): Promise<void> {
     // Labeler alone before and after the service run (JIT warm-up and machine noise hit both sides).
     const aloneBefore = alone();
     const l0 = performance.now();
-    const labelled = unwrap(await labelDataset(db, { datasetId: dev.datasetId }, { labeler }));
+    const labelled = await labelDataset(db, LabelDatasetInput.parse({ datasetId: dev.datasetId }), { labeler });
     const labelSeconds = (performance.now() - l0) / 1000;
     const labelerAloneSeconds = (aloneBefore + alone()) / 2;
     db.close();

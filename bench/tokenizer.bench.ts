@@ -5,15 +5,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { WordPieceTokenizer } from '../src-main/engine/tokenizer/index';
 import {
+  WordPieceTokenizer,
   AG_NEWS_TRAIN,
   CONLL_VALID,
   MINILM_DIR,
   allExist,
   readAgNewsTexts,
   readConllSentences,
-} from '../src-main/engine/tokenizer/reference-data';
+} from '../src-main/engine/tokenizer';
 
 interface Rate {
   readonly texts: number;

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyBert } from '../src-main/engine/model/hf-config-tiny';
+import { writeTinyBert } from '../src-main/engine/model/testing';
 import { launchBrowser, openPage, type Browser } from './support/browser';
 import { CHROMIUM, REPO, SCREENSHOTS } from './support/paths';
 import { serveApp, type ServedApp } from './support/serve';

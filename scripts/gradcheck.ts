@@ -3,8 +3,7 @@
  * float64 kernel) and ends with one line: `gradcheck: N rules, max relative error E`. Exits 1 on a failure.
  */
 import { GRAD_RULES } from '../src-main/engine/autodiff';
-import { allCases } from '../src-main/engine/autodiff/check/all-cases';
-import { type CheckResult, runCheck } from '../src-main/engine/autodiff/check/gradcheck';
+import { allCases, type CheckResult, runCheck } from '../src-main/engine/autodiff/check';
 
 async function main(): Promise<void> {
   const results: CheckResult[] = [];

@@ -5,12 +5,24 @@
 // Prints one table per labeler: per-type P/R/F1, micro, and words/s (time inside the labeler only,
 // after a warm-up pass over the first 200 sentences so JIT compilation is not counted).
 import { existsSync } from 'node:fs';
-import { composeLabelers, compromiseLabeler, entityLabeler, evaluateLabeler, formatEvaluation, silverLabeler, type Labeler } from '../src-main/data/silver/index';
+import {
+  composeLabelers,
+  compromiseLabeler,
+  entityLabeler,
+  evaluateLabeler,
+  formatEvaluation,
+  silverLabeler,
+  type Labeler,
+} from '../src-main/data/silver/index';
 
 const args = process.argv.slice(2);
-const path = args.find((a, i) => !a.startsWith('--') && !['--limit', '--types'].includes(args[i - 1])) ?? '../shared/data/conll2003/valid.txt';
+const path =
+  args.find((a, i) => !a.startsWith('--') && !['--limit', '--types'].includes(args[i - 1])) ??
+  '../shared/data/conll2003/valid.txt';
 if (!existsSync(path)) {
-  console.error(`label-eval: ${path} does not exist; pass the path of a CoNLL file (token ... tag per line, IOB1/IOB2).`);
+  console.error(
+    `label-eval: ${path} does not exist; pass the path of a CoNLL file (token ... tag per line, IOB1/IOB2).`,
+  );
   process.exit(2);
 }
 const limitAt = args.indexOf('--limit');
@@ -21,7 +33,10 @@ const full = types.some((t) => !['PER', 'LOC', 'ORG'].includes(t));
 
 const labelers: Labeler[] = [full ? silverLabeler({ types }) : entityLabeler()];
 if (args.includes('--compromise')) {
-  labelers.push(composeLabelers([compromiseLabeler()], { types, id: 'compromise-only@1' }), entityLabeler({ compromise: true, id: 'rules+compromise@1' }));
+  labelers.push(
+    composeLabelers([compromiseLabeler()], { types, id: 'compromise-only@1' }),
+    entityLabeler({ compromise: true, id: 'rules+compromise@1' }),
+  );
 }
 
 for (const labeler of labelers) {

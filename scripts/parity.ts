@@ -3,7 +3,7 @@
  * AG News dev texts of src-main/engine/model/fixtures/minilm-forward.*. Prints the largest absolute
  * difference of last_hidden_state over real tokens; exits 1 above 1e-4, 2 when the model is missing.
  */
-import { parityUnavailable, runParity } from '../src-main/engine/model/parity';
+import { parityUnavailable, runParity } from '../src-main/engine/model/testing';
 
 const TOLERANCE = 1e-4;
 const missing = parityUnavailable();

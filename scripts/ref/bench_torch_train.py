@@ -2,7 +2,10 @@
 (HF BertModel) with a mean-pooled classification head and a token head, cross-entropy on both, clip 1.0,
 torch.optim.AdamW; dropout 0.1 (train mode) as in the ORT graph.
 
-Run: .venv/bin/python scripts/ref/bench_torch_train.py --batch 32 --seq 64 --threads 2 --steps 5
+Run: .venv/bin/python scripts/ref/bench_torch_train.py --dims '<BertDims JSON>' --batch 32 --seq 64 --threads 2 --steps 5
+(`--device cuda` on a GPU machine: what `npm run gpu:check` compares WebGPU/CUDA against).
+The model's sizes come from the bench (`--dims`: bench/minilm.ts's MINILM_DIMS, engine field names), so the
+MiniLM shape is defined once; `--classes` / `--ner-labels` default to the bench's 4 and 9.
 Prints one JSON line: {"ms_per_step", "samples_per_s", "steps_per_s", "torch", "losses"}.
 With --serve it prints {"ready": true} after warmup, then reads a step count per stdin line and answers
 {"ms": [per-step ms, ...]}, so the bench can interleave ORT and PyTorch rounds under the same machine load.
@@ -42,23 +45,33 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--serve", action="store_true")
+    ap.add_argument("--dims", required=True, help="BertDims JSON as bench/minilm.ts defines it")
+    ap.add_argument("--classes", type=int, default=4)
+    ap.add_argument("--ner-labels", type=int, default=9)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (npm run gpu:check uses cuda when torch sees a GPU)")
     args = ap.parse_args()
+    dims = json.loads(args.dims)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     config = BertConfig(
-        vocab_size=30522, hidden_size=384, num_hidden_layers=6, num_attention_heads=12, intermediate_size=1536,
-        max_position_embeddings=512, hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1,
+        vocab_size=dims["vocabSize"], hidden_size=dims["hiddenSize"], num_hidden_layers=dims["numLayers"],
+        num_attention_heads=dims["numHeads"], intermediate_size=dims["intermediateSize"],
+        max_position_embeddings=dims["maxPositions"], type_vocab_size=dims["typeVocabSize"],
+        layer_norm_eps=dims["layerNormEps"], hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1,
         attn_implementation="eager",
     )
-    model = MultiTask(config, 4, 9).train()
+    C, L = args.classes, args.ner_labels
+    device = torch.device(args.device)
+    model = MultiTask(config, C, L).train().to(device)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=5e-5)
     B, T = args.batch, args.seq
     ids = (1000 + (torch.arange(B * T) * 7919) % 20000).reshape(B, T)
     mask = torch.ones(B, T, dtype=torch.long)
-    class_labels = torch.arange(B) % 4
-    ner_labels = (torch.arange(B * T) % 9).reshape(B, T)
+    class_labels = torch.arange(B) % C
+    ner_labels = (torch.arange(B * T) % L).reshape(B, T)
+    ids, mask, class_labels, ner_labels = (t.to(device) for t in (ids, mask, class_labels, ner_labels))
     losses = []
 
     def step() -> None:
@@ -67,7 +80,7 @@ def main() -> None:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        losses.append(float(loss.detach()))
+        losses.append(float(loss.detach()))  # a host read each step, as ours reads its loss: syncs the GPU
 
     for _ in range(args.warmup):
         step()

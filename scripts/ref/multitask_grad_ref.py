@@ -5,9 +5,9 @@ Builds a tiny transformers BertModel (2 layers, hidden 32, 4 heads) in float64 w
 token head, runs one fixed padded batch with -100 labels (one example without a class label, one without
 NER labels), computes 0.7 * CE(class) + 1.3 * CE(ner) with CE = mean over labelled rows (NER also skips
 padding), and writes
-  src-main/engine/model/testing/fixtures/multitask-grad.json         batch, labels, losses
-  src-main/engine/model/testing/fixtures/multitask-params.safetensors the weights (float32; the test runs them)
-  src-main/engine/model/testing/fixtures/multitask-grads.safetensors  d loss / d weight (float32 of float64)
+  src-main/engine/model/fixtures/multitask-grad.json         batch, labels, losses
+  src-main/engine/model/fixtures/multitask-params.safetensors the weights (float32; the test runs them)
+  src-main/engine/model/fixtures/multitask-grads.safetensors  d loss / d weight (float32 of float64)
 Weights are rounded to float32 before the float64 forward, so both sides use the same numbers.
 Usage: .venv/bin/python scripts/ref/multitask_grad_ref.py   (never needed at run time or by npm test)
 """
@@ -23,7 +23,7 @@ from safetensors.torch import save_file
 from transformers import BertConfig, BertModel
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "src-main" / "engine" / "model" / "testing" / "fixtures"
+OUT = ROOT / "src-main" / "engine" / "model" / "fixtures"
 CLASSES, NER_LABELS = 3, 5
 W_CLS, W_NER = 0.7, 1.3
 

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ServiceError } from '../services/api';
 import { tsxProbeChild } from '../services/system/test-child';
 import { COMMANDS } from './commands';
 import { runCli } from './run-cli';
-import type { CliEnv } from './types';
+import type { CliCommand, CliEnv } from './types';
 
 const rendererDir = mkdtempSync(path.join(tmpdir(), 'mts-cli-renderer-'));
 writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
@@ -77,6 +78,32 @@ describe('mts', () => {
     stop.abort();
     expect(await running).toBe(0);
     await expect(fetch(url.split('#')[0] ?? '')).rejects.toThrow();
+  });
+
+  it('prints a service error as its message and issue lines, without a stack trace, and exits 1', async () => {
+    const failing = (error: unknown): CliCommand => ({
+      name: 'fail',
+      summary: 'fails',
+      help: 'Usage: mts fail',
+      options: {},
+      allowPositionals: false,
+      run: async () => {
+        throw error;
+      },
+    });
+    const e = env();
+    const refused = new ServiceError('invalid_input', 'The run cannot start: fix the request.', [
+      'lr: Too small: expected number to be >0',
+      'The run cannot start',
+    ]);
+    expect(await runCli(['fail'], e.value, [failing(refused)])).toBe(1);
+    expect(e.err).toEqual([
+      'mts fail: The run cannot start: fix the request.\n  - lr: Too small: expected number to be >0',
+    ]);
+    const lower = env();
+    expect(await runCli(['fail'], lower.value, [failing(new Error('No run with id 9: it was deleted.'))])).toBe(1);
+    expect(lower.err).toEqual(['mts fail: No run with id 9: it was deleted.']);
+    expect([...e.err, ...lower.err].join('\n')).not.toMatch(/\n\s+at /);
   });
 
   it('serve explains how to build when the UI is missing', async () => {

@@ -1,5 +1,6 @@
 /** Parses argv, routes to a subcommand and turns every failure into a message and an exit code. */
 import { parseArgs } from 'node:util';
+import { ServiceError } from '../services/api';
 import { COMMANDS } from './commands';
 import { UsageError, type CliCommand, type CliEnv } from './types';
 
@@ -73,7 +74,18 @@ export async function runCli(
       env.io.err(`mts ${command.name}: ${(error as Error).message}\n\n${command.help}`);
       return 2;
     }
-    env.io.err(`mts ${command.name}: ${error instanceof Error ? error.message : String(error)}`);
+    env.io.err(`mts ${command.name}: ${failureText(error)}`);
     return 1;
   }
+}
+
+/**
+ * What a failed command prints: the message (services phrase it with the fix), then each of a ServiceError's
+ * issue lines the message does not already hold. Never a stack trace: expected failures are not bugs.
+ */
+export function failureText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const issues = error instanceof ServiceError ? (error.issues ?? []) : [];
+  const extra = issues.filter((line) => !error.message.includes(line)).map((line) => `\n  - ${line}`);
+  return `${error.message}${extra.join('')}`;
 }

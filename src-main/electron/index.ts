@@ -6,8 +6,8 @@ import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'ele
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type Result } from '../../src-preload/contract';
-import { createAppBackend } from '../services/contract-impl';
-import { EventHub } from '../services/contract-impl-events';
+import { createAppBackend } from '../services/app/backend';
+import { EventHub } from '../services/api/events';
 import { builtLayout } from '../server/layout';
 
 const mainDir = path.dirname(fileURLToPath(import.meta.url));

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TOKEN_HEADER, type ApiEvent } from '../../src-preload/contract';
-import { createDispatcher } from '../services/contract-impl-dispatch';
-import { EventHub } from '../services/contract-impl-events';
-import { testTable } from '../services/contract-impl-testing';
+import { createDispatcher } from '../services/api/dispatch';
+import { EventHub } from '../services/api/events';
+import { testTable } from '../services/app/testing';
 import { startServer, type RunningServer } from './http-server';
 
 const TOKEN = 'test-token-0123456789';

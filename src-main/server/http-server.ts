@@ -14,7 +14,7 @@ import {
   type ErrorCode,
   type Result,
 } from '../../src-preload/contract';
-import type { Dispatch } from '../services/contract-impl-dispatch';
+import type { Dispatch } from '../services/api/dispatch';
 import { checkRequest, newToken } from './security';
 import { serveStatic } from './static-files';
 

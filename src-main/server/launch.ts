@@ -1,8 +1,8 @@
 /** Starts browser mode: services, event hub and the HTTP/WebSocket server, wired together. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createAppBackend } from '../services/contract-impl';
-import { EventHub } from '../services/contract-impl-events';
+import { createAppBackend } from '../services/app/backend';
+import { EventHub } from '../services/api/events';
 import { startServer, type RunningServer } from './http-server';
 import type { AppLayout } from './layout';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeTinyCheckpoint } from '../../engine/infer/tiny-checkpoint';
+import { writeTinyCheckpoint } from '../../engine/infer/testing';
 import { tsxProbeChild } from '../../services/system/test-child';
 import { runCli } from '../run-cli';
 import type { CliEnv } from '../types';

@@ -1,6 +1,6 @@
 /** `mts pipeline`: the seed's whole job (read, silver-label, train both heads, evaluate, save). */
 import { z } from 'zod';
-import { runPipeline } from '../../services/pipeline';
+import { runPipeline, type PipelineOptions } from '../../services/pipeline';
 import { formatMetrics } from '../report/metrics-report';
 import { TrainProgress } from '../report/progress';
 import { UsageError, type CliCommand } from '../types';
@@ -115,44 +115,43 @@ export const pipelineCommand: CliCommand = {
     const a = parsed.data;
     const tty = !a.json && Boolean(process.stderr.isTTY);
     const progress = new TrainProgress((t) => process.stderr.write(t), tty);
-    const result = await runPipeline(
-      {
-        train: a.train,
-        dev: a.dev,
-        model: a.model,
-        out: a.out,
-        preset: a.preset,
-        epochs: a.epochs,
-        maxSteps: a['max-steps'],
-        batchSize: a['batch-size'],
-        gradAccumulation: a['grad-accum'],
-        maxLength: a['max-length'],
-        lr: a.lr,
-        pooling: a.pooling,
-        device: a.device,
-        ...(a.threads !== undefined && { threads: a.threads }),
-        limit: a.limit,
-        devLimit: a['dev-limit'],
-        seed: a.seed,
-        patience: a.patience,
-        evalEverySteps: a['eval-every'],
-        ...(a['ner-train'] && { nerTrain: a['ner-train'] }),
-        ...(a['ner-dev'] && { nerDev: a['ner-dev'] }),
-        ner: a['no-ner'] ? 'none' : 'silver',
-        freezeEmbeddings: a['freeze-embeddings'],
-        freezeBottomLayers: a['freeze-layers'],
-        resume: a.resume,
-        skipBadRows: a['skip-bad-rows'],
+    // argsSchema validated every value: these are the pipeline's options as they are, nothing left to default.
+    const options: PipelineOptions = {
+      train: a.train,
+      dev: a.dev,
+      model: a.model,
+      out: a.out,
+      preset: a.preset,
+      epochs: a.epochs,
+      maxSteps: a['max-steps'],
+      batchSize: a['batch-size'],
+      gradAccumulation: a['grad-accum'],
+      maxLength: a['max-length'],
+      lr: a.lr,
+      pooling: a.pooling,
+      device: a.device,
+      ...(a.threads !== undefined && { threads: a.threads }),
+      limit: a.limit,
+      devLimit: a['dev-limit'],
+      seed: a.seed,
+      patience: a.patience,
+      evalEverySteps: a['eval-every'],
+      ...(a['ner-train'] && { nerTrain: a['ner-train'] }),
+      ...(a['ner-dev'] && { nerDev: a['ner-dev'] }),
+      ner: a['no-ner'] ? 'none' : 'silver',
+      freezeEmbeddings: a['freeze-embeddings'],
+      freezeBottomLayers: a['freeze-layers'],
+      resume: a.resume,
+      skipBadRows: a['skip-bad-rows'],
+    };
+    const result = await runPipeline(options, {
+      signal: env.signal,
+      onEvent: (e) => {
+        if (a.json) return;
+        if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
+        else progress.on(e.event);
       },
-      {
-        signal: env.signal,
-        onEvent: (e) => {
-          if (a.json) return;
-          if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
-          else progress.on(e.event);
-        },
-      },
-    );
+    });
     if (a.json) {
       env.io.out(JSON.stringify(result, null, 2));
       return result.train.status === 'cancelled' ? 130 : 0;

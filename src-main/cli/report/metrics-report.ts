@@ -1,5 +1,5 @@
 /** Plain-text tables of a run's dev metrics, as printed by `mts pipeline` and `mts eval`. */
-import type { EvalMetrics } from '../../engine/train';
+import type { EvalMetrics } from '../../engine/trainer';
 
 const pct = (x: number): string => (100 * x).toFixed(2).padStart(6);
 

@@ -1,5 +1,5 @@
 /** Progress for long commands: a redrawn bar with ETA on a TTY, plain lines otherwise (logs, CI). */
-import type { TrainEvent } from '../../engine/train';
+import type { TrainEvent } from '../../engine/trainer';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';

@@ -1,4 +1,4 @@
-import { getEntities } from '../../engine/metrics/entities';
+import { getEntities } from '../../engine/metrics';
 import type { CharSpan } from '../types';
 import { AlignmentError } from './errors';
 

@@ -1,5 +1,5 @@
 import type { CharSpan, ImportedExample } from '../types';
-import { getEntities } from '../../engine/metrics/entities';
+import { getEntities } from '../../engine/metrics';
 
 /** Outcome of one CoNLL sentence. */
 export type ConllResult =

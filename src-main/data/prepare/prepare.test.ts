@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
-import { IGNORE } from '../../engine/train/example';
+import { IGNORE } from '../../engine/trainer';
 import { bioLabelList } from '../align';
 import { prepareExamples, PrepareError } from './prepare';
 

@@ -1,5 +1,5 @@
 import type { WordPieceTokenizer } from '../../engine/tokenizer';
-import { IGNORE, type TrainExample } from '../../engine/train/example';
+import { IGNORE, type TrainExample } from '../../engine/trainer';
 import { spansToSubwordLabels } from '../align';
 import type { CharSpan } from '../types';
 

@@ -1,4 +1,4 @@
-import { NerScorer, type NerScores } from '../../engine/metrics/ner';
+import { NerScorer, type NerScores } from '../../engine/metrics';
 import { spansToBio, type CharRange } from '../align/bio';
 import { tokenizeWords } from '../align/words';
 import { importFile } from '../import/index';

@@ -53,7 +53,7 @@ describe('withCustomGradient', () => {
       }
       return (2 / Math.sqrt(Math.PI)) * sum;
     };
-    const want = xs.map((v) => 0.5 * (1 + erf(v / Math.SQRT2)) + (v * Math.exp(-v * v / 2)) / Math.sqrt(2 * Math.PI));
+    const want = xs.map((v) => 0.5 * (1 + erf(v / Math.SQRT2)) + (v * Math.exp((-v * v) / 2)) / Math.sqrt(2 * Math.PI));
     got!.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
   });
 });

@@ -83,7 +83,10 @@ function applyCustom(
   inputs.forEach((input, i) => {
     const gi = grads[i];
     if (!needed.has(input.name) || !gi) return;
-    acc.add(input, g.withScope(`grad/${node.name}`, () => fitShape(g, unbroadcast(g, gi, input), input, node)));
+    acc.add(
+      input,
+      g.withScope(`grad/${node.name}`, () => fitShape(g, unbroadcast(g, gi, input), input, node)),
+    );
   });
 }
 
@@ -156,12 +159,7 @@ function ruleFor(node: Node): GradRule {
   return GRAD_RULES[node.opType];
 }
 
-function makeContext(
-  g: Graph,
-  node: Node,
-  dy: Value,
-  needed: ReadonlySet<string>,
-): GradContext {
+function makeContext(g: Graph, node: Node, dy: Value, needed: ReadonlySet<string>): GradContext {
   const input = (i: number): Value => {
     const v = node.inputs[i];
     if (!v)

@@ -1,4 +1,5 @@
 import type { DropoutSiteInfo } from './apply';
+import { laneSeeds } from './generated';
 import { fillKeepMask, keepScale, streamKey } from './prng';
 
 /** Resolves a (possibly symbolic) shape to numbers; throws naming the unknown symbol. */
@@ -8,7 +9,8 @@ export type DimResolver = (dim: string | number, site: string) => number;
 export type FilledMask =
   | { readonly dtype: 'bool'; readonly dims: readonly number[]; readonly data: Uint8Array }
   | { readonly dtype: 'float32'; readonly dims: readonly number[]; readonly data: Float32Array }
-  | { readonly dtype: 'float64'; readonly dims: readonly number[]; readonly data: Float64Array };
+  | { readonly dtype: 'float64'; readonly dims: readonly number[]; readonly data: Float64Array }
+  | { readonly dtype: 'int32'; readonly dims: readonly number[]; readonly data: Int32Array };
 
 /**
  * Preallocated keep masks for a graph's dropout sites, refilled in place every step. Each site keeps one
@@ -28,15 +30,35 @@ export class DropoutMasks {
   fill(step: number, resolve: DimResolver): ReadonlyMap<string, FilledMask> {
     const out = new Map<string, FilledMask>();
     for (const s of this.sites) {
+      if (s.maskKind === 'generated') {
+        out.set(s.maskInput, this.seeds(s, step));
+        continue;
+      }
       const mask = this.view(
         s,
         s.shape.map((d) => resolve(d, s.site)),
       );
       const keep = s.maskKind === 'scaled' ? keepScale(s.rate) : 1;
-      fillKeepMask(mask.data, streamKey(this.seed, step, s.site), s.rate, keep);
+      fillKeepMask(
+        mask.data as Uint8Array | Float32Array | Float64Array,
+        streamKey(this.seed, step, s.site),
+        s.rate,
+        keep,
+      );
       out.set(s.maskInput, mask);
     }
     return out;
+  }
+
+  // A generated site gets its 2 lane seeds; the graph draws the mask (generated.ts).
+  private seeds(s: DropoutSiteInfo, step: number): FilledMask {
+    let seeds = this.views.get(s.maskInput);
+    if (!seeds) {
+      seeds = { dtype: 'int32', dims: [2], data: new Int32Array(2) };
+      this.views.set(s.maskInput, seeds);
+    }
+    (seeds.data as Int32Array).set(laneSeeds(streamKey(this.seed, step, s.site)));
+    return seeds;
   }
 
   // The same view object is returned for the same dims, so callers can cache tensor wrappers by identity.

@@ -1,4 +1,4 @@
-import { getEntities } from '../metrics/entities';
+import { getEntities } from '../metrics';
 import { InferenceError } from './errors';
 import type { PredictedEntity } from './types';
 

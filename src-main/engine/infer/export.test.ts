@@ -3,10 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BertDims } from '../model/dims';
-import { randomTensors } from '../model/init';
-import type { MultiTaskSpec } from '../model/multitask';
-import { encoderParamSpecs, headParamSpecs } from '../model/param-names';
+import { type BertDims, randomTensors, type MultiTaskSpec, encoderParamSpecs, headParamSpecs } from '../model';
 import { WordPieceTokenizer } from '../tokenizer';
 import { BundleWriter } from './bundle-writer';
 import { ExportParityError, ExportPathError } from './errors';

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MultiTaskSpec } from '../model/multitask';
-import type { ParamStore } from '../model/param-store';
+import type { MultiTaskSpec, ParamStore } from '../model';
 import { serializeModel } from '../onnx';
 import { createSession, type Session } from '../runtime';
 import { loadTokenizerSpec, WordPieceTokenizer } from '../tokenizer';

@@ -2,14 +2,20 @@
 // graph per head in the Hugging Face / transformers.js convention (input_ids, attention_mask,
 // token_type_ids -> logits).
 import { Graph } from '../onnx';
-import { buildEncoder } from '../model/encoder';
-import { classificationHead, tokenClassificationHead } from '../model/heads';
-import { buildInferenceGraph } from '../model/inference-graph';
-import { declareBatchInputs, type MultiTaskSpec } from '../model/multitask';
-import { encoderParamSpecs, headParamSpecs } from '../model/param-names';
-import { declareParamInitializers, type ParamStore } from '../model/param-store';
-import { pool } from '../model/pooling';
-import { int8Linear } from '../model/quantize';
+import {
+  buildEncoder,
+  classificationHead,
+  tokenClassificationHead,
+  buildInferenceGraph,
+  declareBatchInputs,
+  type MultiTaskSpec,
+  encoderParamSpecs,
+  headParamSpecs,
+  declareParamInitializers,
+  type ParamStore,
+  pool,
+  int8Linear,
+} from '../model';
 
 export type HeadKind = 'classification' | 'ner';
 

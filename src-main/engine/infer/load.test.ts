@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSession } from '../runtime';
 import { WordPieceTokenizer } from '../tokenizer';
 import { exportCheckpoint, loadPredictor } from './load';
-import { writeTinyCheckpoint } from './tiny-checkpoint';
+import { writeTinyCheckpoint } from './testing';
 import { Predictor } from './predictor';
 import { sessionForward } from './runner';
 

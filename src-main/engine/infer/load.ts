@@ -1,7 +1,5 @@
 // Entry points from a saved checkpoint folder: a ready predictor, and an export bundle.
-import { loadCheckpoint, type Checkpoint } from '../model/checkpoint';
-import type { MultiTaskSpec } from '../model/multitask';
-import type { ParamStore } from '../model/param-store';
+import { loadCheckpoint, type Checkpoint, type MultiTaskSpec, type ParamStore } from '../model';
 import type { Session, SessionOptions } from '../runtime';
 import { WordPieceTokenizer } from '../tokenizer';
 import { exportBundle, type ExportOptions, type ExportReport, type ExportSource } from './export';

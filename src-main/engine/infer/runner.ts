@@ -1,8 +1,6 @@
 // Adapters between runtime sessions and the predictor: feeds in the graph's own input convention, outputs
 // picked by the conventional names.
-import type { MultiTaskSpec } from '../model/multitask';
-import { buildInferenceGraph } from '../model/inference-graph';
-import type { ParamStore } from '../model/param-store';
+import { type MultiTaskSpec, buildInferenceGraph, type ParamStore } from '../model';
 import { serializeModel } from '../onnx';
 import { createSession, type HostTensor, type Session, type SessionOptions } from '../runtime';
 import { InferenceError } from './errors';

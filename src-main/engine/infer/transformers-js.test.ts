@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WordPieceTokenizer } from '../tokenizer';
 import { exportCheckpoint, loadPredictor } from './load';
-import { writeTinyCheckpoint } from './tiny-checkpoint';
+import { writeTinyCheckpoint } from './testing';
 import { sessionFeeds } from './runner';
 
 const root = mkdtempSync(join(tmpdir(), 'mts-tjs-'));

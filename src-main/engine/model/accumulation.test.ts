@@ -3,7 +3,7 @@ import { AccumulatingSession, hostTensor, type HostTensor, TrainingSession } fro
 import { initHeads, randomTensors } from './init';
 import type { MultiTaskSpec } from './multitask';
 import { encoderParamSpecs } from './param-names';
-import { TINY_DIMS } from './testing/tiny';
+import { TINY_DIMS } from './testing';
 import { buildModelAccumulationGraphs, buildModelTrainingGraph } from './training-graph';
 
 const model: MultiTaskSpec = { dims: TINY_DIMS, numClasses: 3, numNerLabels: 5, pooling: 'mean' };

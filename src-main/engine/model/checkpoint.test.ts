@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WordPieceTokenizer } from '../tokenizer';
 import { CheckpointError, type MtsMeta, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { loadBertEncoder } from './hf-config';
-import { writeTinyBert } from './hf-config-tiny';
+import { writeTinyBert } from './testing';
 import { initHeads } from './init';
 import { readSafetensors } from './safetensors';
 

@@ -6,8 +6,7 @@ import { ParameterError } from './errors';
 import { randomTensors } from './init';
 import { encoderParamSpecs } from './param-names';
 import { declareParamInputs } from './param-store';
-import { referenceBertForward } from './testing/reference-bert';
-import { float32Tensor, int64Tensor, paramFeeds, runOnce, TINY_DIMS } from './testing/tiny';
+import { float32Tensor, int64Tensor, paramFeeds, referenceBertForward, runOnce, TINY_DIMS } from './testing';
 
 const ids = [
   [2, 7, 11, 45, 3, 0, 0],

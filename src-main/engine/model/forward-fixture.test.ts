@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { WordPieceTokenizer } from '../tokenizer';
-import { AG_NEWS_DEV, MINILM_DIR, allExist, readAgNewsTexts } from '../tokenizer/reference-data';
-import { loadForwardFixture } from './forward-fixture';
+import { WordPieceTokenizer, AG_NEWS_DEV, MINILM_DIR, allExist, readAgNewsTexts } from '../tokenizer';
+import { loadForwardFixture } from './testing';
 
 describe('MiniLM forward fixture', () => {
   const fx = loadForwardFixture();

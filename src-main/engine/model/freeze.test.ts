@@ -3,7 +3,7 @@ import { FreezePresetError } from './errors';
 import { partitionParams } from './freeze';
 import { encoderParamSpecs, headParamSpecs } from './param-names';
 import { countParams } from './param-store';
-import { TINY_DIMS } from './testing/tiny';
+import { TINY_DIMS } from './testing';
 
 const tasks = { numClasses: 4, numNerLabels: 5 };
 const encoder = encoderParamSpecs(TINY_DIMS);

@@ -11,10 +11,10 @@ import { encoderParamSpecs, headParamSpecs } from './param-names';
 import type { ParamTensor } from './param-store';
 import { declareParamInputs } from './param-store';
 import { readSafetensors } from './safetensors';
-import { float32Tensor, int64Tensor, paramFeeds, runOnce } from './testing/tiny';
+import { float32Tensor, int64Tensor, paramFeeds, runOnce } from './testing';
 
 // Written by scripts/ref/multitask_grad_ref.py (PyTorch float64 BertModel + heads + cross-entropy).
-const FIXTURES = join(import.meta.dirname, 'testing/fixtures');
+const FIXTURES = join(import.meta.dirname, 'fixtures');
 const grid = z.array(z.array(z.number().int()));
 const meta = z
   .object({

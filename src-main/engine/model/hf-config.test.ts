@@ -11,7 +11,7 @@ import {
   parseHfBertConfig,
   resolveBertWeights,
 } from './hf-config';
-import { TINY_WORDS, writeTinyBert } from './hf-config-tiny';
+import { TINY_WORDS, writeTinyBert } from './testing';
 import { parseSafetensors, readSafetensors, serializeSafetensors } from './safetensors';
 
 const MINILM_DIR = join(import.meta.dirname, '../../../../shared/models/all-MiniLM-L6-v2');

@@ -1,19 +1,37 @@
-export * from './dims';
-export * from './errors';
-export * from './param-names';
-export * from './param-store';
-export * from './params';
-export * from './init';
-export * from './layers';
-export * from './encoder';
-export * from './pooling';
-export * from './heads';
-export * from './losses';
-export * from './freeze';
-export * from './multitask';
-export * from './inference-graph';
-export * from './training-graph';
-export * from './model-params';
-export * from './hf-config';
-export * from './safetensors';
-export * from './checkpoint';
+// The multi-task BERT (encoder, heads, losses, freeze presets) on the graph builder, its weights and checkpoints (README.md).
+export type { BertDims } from './dims';
+export { FreezePresetError, ModelConfigError, ParameterError } from './errors';
+export { encoderParamSpecs, headParamSpecs, type ParamSpec } from './param-names';
+export { declareParamInitializers, type ParamStore } from './param-store';
+export { initEncoder, initHeads, randomTensors } from './init';
+export { buildEncoder } from './encoder';
+export { pool, type PoolingMode } from './pooling';
+export { classificationHead, tokenClassificationHead } from './heads';
+export { IGNORE_INDEX, maskedCrossEntropy, weightedSum } from './losses';
+export {
+  FREEZE_PRESETS,
+  type FreezeConfig,
+  freezeConfigSchema,
+  type FreezePreset,
+  type ParamPartition,
+  partitionParams,
+  type TaskSizes,
+} from './freeze';
+export { buildMultiTaskForward, declareBatchInputs, type ForwardOptions, type MultiTaskSpec } from './multitask';
+export { buildEncoderGraph, buildInferenceGraph } from './inference-graph';
+export {
+  buildModelAccumulationGraphs,
+  buildModelEvalGraph,
+  buildModelTrainingGraph,
+  DEFAULT_DROPOUT,
+  type DropoutRates,
+  type ModelAccumulationGraphs,
+  type ModelTrainingGraph,
+  type ModelTrainingSpec,
+  trainingPartition,
+} from './training-graph';
+export { type EncoderSource, type ModelParams, newModelParams } from './model-params';
+export { type HfBertConfig, HfModelError, loadBertEncoder, loadHfBertConfig } from './hf-config';
+export { fsyncDir, readSafetensors, SafetensorsError, serializeSafetensors } from './safetensors';
+export { type Checkpoint, CheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint';
+export { int8Linear } from './quantize';

@@ -4,8 +4,7 @@ import { randomTensors } from './init';
 import type { MultiTaskSpec } from './multitask';
 import { encoderParamSpecs, HEAD_NAMES, headParamSpecs } from './param-names';
 import type { PoolingMode } from './pooling';
-import { referenceBertForward } from './testing/reference-bert';
-import { int64Tensor, runOnce, TINY_DIMS } from './testing/tiny';
+import { int64Tensor, referenceBertForward, runOnce, TINY_DIMS } from './testing';
 
 const ids = [
   [2, 7, 11, 45, 3, 0],

@@ -1,4 +1,4 @@
-import { Rng } from '../train/rng';
+import { Rng } from '../random';
 import type { BertDims } from './dims';
 import type { ParamSpec } from './param-names';
 import { encoderParamSpecs, headParamSpecs } from './param-names';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Graph } from '../onnx';
 import { IGNORE_INDEX, maskedCrossEntropy, weightedSum } from './losses';
 import { ModelConfigError } from './errors';
-import { runOnce } from './testing/tiny';
+import { runOnce } from './testing';
 
 /** Host reference: mean over labelled rows of -log softmax(logits)[label]. */
 function referenceLoss(logits: number[][], labels: number[], rowMask?: number[]): number {

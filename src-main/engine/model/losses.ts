@@ -1,6 +1,5 @@
-import type { Graph, Value } from '../onnx';
-import { describeValue, op } from '../onnx';
-import { softmaxCrossEntropy } from '../autodiff/composites';
+import { type Graph, type Value, describeValue, op } from '../onnx';
+import { softmaxCrossEntropy } from '../autodiff';
 import { ModelConfigError } from './errors';
 
 /** Label value that contributes no loss (Hugging Face / PyTorch convention). */

@@ -4,13 +4,11 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serializeModel } from '../onnx';
-import { writeTinyBert } from './hf-config-tiny';
+import { int64Tensor, referenceBertForward, TINY_DIMS, writeTinyBert } from './testing';
 import { buildEncoderGraph, buildInferenceGraph } from './inference-graph';
 import { newModelParams } from './model-params';
 import { encoderParamSpecs, HEAD_NAMES, headParamSpecs } from './param-names';
 import { checkStore } from './param-store';
-import { referenceBertForward } from './testing/reference-bert';
-import { int64Tensor, TINY_DIMS } from './testing/tiny';
 
 describe('newModelParams', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mts-model-'));

@@ -6,7 +6,7 @@ import type { MultiTaskSpec } from './multitask';
 import { buildMultiTaskForward, declareBatchInputs } from './multitask';
 import { encoderParamSpecs, headParamSpecs } from './param-names';
 import { declareParamInputs } from './param-store';
-import { float32Tensor, int64Tensor, paramFeeds, runOnce, TINY_DIMS } from './testing/tiny';
+import { float32Tensor, int64Tensor, paramFeeds, runOnce, TINY_DIMS } from './testing';
 
 const spec: MultiTaskSpec = { dims: TINY_DIMS, numClasses: 3, numNerLabels: 4, pooling: 'mean' };
 const specs = [...encoderParamSpecs(TINY_DIMS), ...headParamSpecs(32, 3, 4)];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parityUnavailable, runParity } from './parity';
+import { parityUnavailable, runParity } from './testing';
 
 const missing = parityUnavailable();
 if (missing) console.warn(`skipping the all-MiniLM-L6-v2 parity test: ${missing}`);

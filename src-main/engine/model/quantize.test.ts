@@ -3,15 +3,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Graph, GraphBuildError, serializeModel } from '../onnx';
-import { modelProtoType } from '../onnx/onnx-schema';
+import { Graph, GraphBuildError, serializeModel, modelProtoType } from '../onnx';
 import { buildInferenceGraph } from './inference-graph';
 import { randomTensors } from './init';
 import type { MultiTaskSpec } from './multitask';
 import { encoderParamSpecs, HEAD_NAMES, headParamSpecs } from './param-names';
 import { int8Linear, quantizePerChannel } from './quantize';
 import { buildModelTrainingGraph } from './training-graph';
-import { int64Tensor, runOnce, TINY_DIMS } from './testing/tiny';
+import { int64Tensor, runOnce, TINY_DIMS } from './testing';
 
 const PYTHON = join(import.meta.dirname, '../../../.venv/bin/python');
 

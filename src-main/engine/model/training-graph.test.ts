@@ -7,7 +7,7 @@ import { initEncoder, initHeads, randomTensors } from './init';
 import type { MultiTaskSpec } from './multitask';
 import { encoderParamSpecs } from './param-names';
 import { buildModelTrainingGraph, DEFAULT_DROPOUT } from './training-graph';
-import { TINY_DIMS } from './testing/tiny';
+import { TINY_DIMS } from './testing';
 
 const model: MultiTaskSpec = { dims: TINY_DIMS, numClasses: 3, numNerLabels: 5, pooling: 'mean' };
 const B = 4;

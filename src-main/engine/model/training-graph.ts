@@ -2,8 +2,8 @@ import { applyDropout } from '../dropout';
 import type { Graph, Value } from '../onnx';
 import type { AdamWConfig } from '../optim';
 import { DEFAULT_ADAMW } from '../optim';
-import type { AccumulationGraphs, EvalGraph, TrainingGraph, TrainingDType, TrainingGraphSpec } from '../train-step';
-import { buildAccumulationGraphs, buildEvalGraph, buildTrainingGraph } from '../train-step';
+import type { AccumulationGraphs, EvalGraph, TrainingGraph, TrainingDType, TrainingGraphSpec } from '../step-graph';
+import { buildAccumulationGraphs, buildEvalGraph, buildTrainingGraph } from '../step-graph';
 import type { FreezeConfig, ParamPartition } from './freeze';
 import { freezeMore, partitionParams } from './freeze';
 import type { DropoutFn, DropoutSite } from './layers';
@@ -35,6 +35,11 @@ export interface ModelTrainingSpec {
   /** Also output class/token logits (for running train accuracy); loss parts are always output. */
   readonly withLogits?: boolean;
   readonly dtype?: TrainingDType;
+  /**
+   * Where dropout masks come from: 'host' (default: drawn on the host and fed, fastest on the CPU EP) or
+   * 'generated' (hashed inside the graph from 2 int32 seeds per site, so a GPU step uploads no masks).
+   */
+  readonly dropoutMasks?: 'host' | 'generated';
 }
 
 export interface ModelTrainingGraph extends TrainingGraph {
@@ -57,13 +62,13 @@ export function dropoutSiteName(site: DropoutSite): string {
   }
 }
 
-/** Maps the model's dropout sites to mask-fed dropout (bool masks) with the configured rates. */
-export function dropoutFor(rates: DropoutRates): DropoutFn {
+/** Maps the model's dropout sites to dropout with the configured rates (bool host masks, or generated). */
+export function dropoutFor(rates: DropoutRates, masks: 'host' | 'generated' = 'host'): DropoutFn {
   return (g: Graph, x: Value, site: DropoutSite): Value => {
     const rate = site.kind === 'attention-probs' ? rates.attention : site.kind === 'head' ? rates.head : rates.hidden;
     // Bool masks: a quarter of the memory of float ones (the [B, 12, T, T] attention masks dominate); at
     // B32 x T128 the peak RSS of a heads-only step fell from 673 to 534 MiB, full from 2414 to 2330 MiB.
-    return applyDropout(g, x, dropoutSiteName(site), rate, { mask: 'bool' });
+    return applyDropout(g, x, dropoutSiteName(site), rate, { mask: masks === 'generated' ? 'generated' : 'bool' });
   };
 }
 
@@ -112,7 +117,7 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
         withTokenTypes: spec.withTokenTypes ?? false,
       });
       const out = buildMultiTaskForward(g, model, params, batch, {
-        dropout: dropoutFor(rates),
+        dropout: dropoutFor(rates, spec.dropoutMasks),
         lossWeights: spec.lossWeights,
       });
       const outputs: Record<string, Value> = {};

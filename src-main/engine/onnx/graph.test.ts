@@ -42,7 +42,9 @@ describe('graph builder', () => {
     const a = g.input('a', 'float32', ['B', 3]);
     const b = g.input('b', 'float32', [4, 5]);
     expect(() => op.matMul(g, a, b)).toThrow(GraphBuildError);
-    expect(() => op.matMul(g, a, b)).toThrow(/MatMul: inner dims differ \(3 vs 4\).*'a' \[B, 3\] float32 x 'b' \[4, 5\]/);
+    expect(() => op.matMul(g, a, b)).toThrow(
+      /MatMul: inner dims differ \(3 vs 4\).*'a' \[B, 3\] float32 x 'b' \[4, 5\]/,
+    );
     const c = g.input('c', 'float64', [3]);
     expect(() => op.add(g, a, c)).toThrow(/Add: inputs must share one dtype.*insert a Cast/);
     expect(() => op.reshape(g, b, [7, -1])).toThrow(/Reshape: cannot reshape 'b' \[4, 5\] float32 to \[7, -1\]/);
@@ -84,7 +86,11 @@ describe('graph builder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-onnx-'));
     const file = join(dir, 'tiny.onnx');
     writeFileSync(file, serializeModel(tinyGraph()));
-    const out = execFileSync(python, ['-c', `import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print('ok')`, file]);
+    const out = execFileSync(python, [
+      '-c',
+      `import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print('ok')`,
+      file,
+    ]);
     expect(out.toString().trim()).toBe('ok');
   });
 });

@@ -174,15 +174,20 @@ function namedNode(g: Graph, opType: 'Add' | 'Sub' | 'Where', inputs: readonly V
   return g.addNode(opType, inputs, [{ dtype: like.dtype, shape: like.shape, ...(name !== undefined && { name }) }])[0]!;
 }
 
-/** Bool scalar: every value (rank 0) is finite. */
+/**
+ * Bool scalar: every value (rank 0) is finite. `|x| <= max finite` is false for NaN and +-Inf; unlike
+ * IsNaN/IsInf/Or it has a WebGPU kernel, so the guard does not force a device->host->device copy mid-step.
+ */
 function allFinite(g: Graph, values: readonly Value[]): Value {
   const finite = values.map((v) => {
-    const nan = g.addNode('IsNaN', [v], [{ dtype: 'bool', shape: v.shape }])[0]!;
-    const inf = g.addNode('IsInf', [v], [{ dtype: 'bool', shape: v.shape }])[0]!;
-    return op.not(g, g.addNode('Or', [nan, inf], [{ dtype: 'bool', shape: v.shape }])[0]!);
+    const maxFinite = g.scalar(v.dtype === 'float64' ? Number.MAX_VALUE : FLOAT32_MAX, v.dtype);
+    return op.lessOrEqual(g, op.abs(g, v), maxFinite);
   });
   return finite.reduce((a, b) => g.addNode('And', [a, b], [{ dtype: 'bool', shape: a.shape }])[0]!);
 }
+
+// The largest finite float32, (2 - 2^-23) * 2^127.
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 function checkParam(p: AdamWParam, dtype: DType): void {
   if (p.param.dtype !== dtype || p.grad.dtype !== dtype) {

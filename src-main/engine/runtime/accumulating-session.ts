@@ -1,14 +1,22 @@
 import type * as ort from 'onnxruntime-node';
 import { type AdamWConfig, type LrSchedule, learningRate } from '../optim';
-import { type AccumulationLayout, gradAccNames } from '../train-step';
+import { type AccumulationLayout, gradAccNames } from '../step-graph';
+import {
+  type AccumulationState as State,
+  deviceState,
+  gradientLocations,
+  hostState,
+  updateLocations,
+} from './accumulation-state';
+import { onDevice, tensorBytes, type TrafficCounter } from './device-tensors';
 import { StateError } from './errors';
 import type { InputSpec } from './feeds';
 import { checkFeeds } from './feeds';
-import { type Float, MaskFeeds, newTensor, ParamBuffers, StepScalarFeeds, type TrainingState } from './param-buffers';
+import { type Float, MaskFeeds, newTensor, StepScalarFeeds, type TrainingState } from './param-buffers';
 import type { DeviceReport, SessionOptions } from './session';
 import { deviceReport, fromOrt, inputSpecs, openSession, runChecked, toOrt } from './session';
 import type { HostTensor } from './tensor';
-import type { StepResult } from './training-session';
+import { defaultResidency, type Residency, type StepResult } from './training-session';
 
 export interface AccumulatingSessionInit extends SessionOptions {
   /** The two graphs of buildAccumulationGraphs. */
@@ -27,6 +35,8 @@ export interface AccumulatingSessionInit extends SessionOptions {
   /** As TrainingSessionInit.adoptParams: the params arrays become the first buffers (no copy). */
   readonly adoptParams?: boolean;
   readonly seed: number;
+  /** Defaults to defaultResidency(device). */
+  readonly residency?: Residency;
 }
 
 /** What one micro-batch's gradient pass gave. */
@@ -48,24 +58,23 @@ export interface AccumulatedStepResult extends Omit<StepResult, 'outputs'> {
 }
 
 type Batch = Readonly<Record<string, HostTensor>>;
+type Timing = { prepareMs: number; runMs: number };
 
 /**
- * Runs optimizer steps with gradient accumulation: the gradient graph once per micro-batch (adding
- * loss/n gradients into preallocated accumulators, ping-ponged because an output cannot alias its input),
- * then the update graph once (clip + AdamW on the sum). Parameters, moments, checkpoints and the step
- * counter (optimizer steps) behave as in TrainingSession.
+ * Runs optimizer steps with gradient accumulation: the gradient graph once per micro-batch (adding loss/n
+ * gradients into accumulators), then the update graph once (clip + AdamW on the sum). Parameters, moments,
+ * residency, checkpoints and the step counter (optimizer steps) behave as in TrainingSession.
  */
 export class AccumulatingSession {
   private stepIndex = 0;
-  private readonly buffers: ParamBuffers;
   private readonly masks: MaskFeeds;
   private readonly scalars: StepScalarFeeds;
-  private readonly acc: readonly { readonly name: string; readonly tensors: readonly [ort.Tensor, ort.Tensor] }[];
   private readonly scale: ort.Tensor;
   private readonly loss: ort.Tensor;
   private readonly gradNorm: ort.Tensor;
   private readonly batchSpecs: readonly InputSpec[];
   private checked = { gradient: false, update: false };
+  readonly traffic: TrafficCounter;
 
   private constructor(
     private readonly gradient: ort.InferenceSession,
@@ -76,37 +85,45 @@ export class AccumulatingSession {
     private readonly schedule: LrSchedule,
     readonly microBatches: number,
     seed: number,
+    private readonly state: State,
   ) {
-    this.buffers = new ParamBuffers(layout);
     this.masks = new MaskFeeds(layout.dropout, seed);
     this.scalars = new StepScalarFeeds(layout.dtype, layout.scalarInputs);
-    this.acc = layout.trainable.map((p) => ({
-      name: p.name,
-      tensors: [newTensor(layout.dtype, p.shape), newTensor(layout.dtype, p.shape)],
-    }));
     this.scale = newTensor(layout.dtype, []);
     this.loss = newTensor(layout.dtype, []);
     this.gradNorm = newTensor(layout.dtype, []);
     const batchNames = new Set(layout.batchInputs.map((b) => b.name));
     this.batchSpecs = inputSpecs(gradient).filter((s) => batchNames.has(s.name));
+    this.traffic = state.kind === 'device' ? state.tensors.traffic : { hostToDevice: 0, deviceToHost: 0 };
   }
 
-  /** Loads both graphs on the device and copies the initial parameters in (zero AdamW moments). */
+  /** Loads both graphs on the device and puts the initial parameters in (zero AdamW moments). */
   static async create(init: AccumulatingSessionInit): Promise<AccumulatingSession> {
     if (!Number.isInteger(init.microBatches) || init.microBatches < 1) {
       throw new StateError(`microBatches must be an integer >= 1, got ${init.microBatches}.`);
     }
     const device = init.device ?? 'cpu';
-    const gradient = await openSession(init.gradientBytes, device, init);
+    const residency = init.residency ?? defaultResidency(device);
+    if (residency === 'device' && device !== 'webgpu') {
+      throw new StateError(`device-resident training needs WebGPU; '${device}' keeps state on the host.`);
+    }
+    const onDeviceState = residency === 'device';
+    const gradient = await openSession(init.gradientBytes, device, {
+      ...init,
+      ...(onDeviceState && { preferredOutputLocation: gradientLocations(init.layout) }),
+    });
     // No CPU arena for the update: a second arena would keep its parameter-sized temporaries reserved beside
     // the gradient session's (measured, MiniLM B16 x 2: peak RSS 2316 -> 2027 MiB; the single B16 graph: 1908).
-    const update = await openSession(init.updateBytes, device, { ...init, memArena: false }).catch(
-      async (e: unknown) => {
-        await gradient.release();
-        throw e;
-      },
-    );
+    const update = await openSession(init.updateBytes, device, {
+      ...init,
+      memArena: false,
+      ...(onDeviceState && { preferredOutputLocation: updateLocations(init.layout) }),
+    }).catch(async (e: unknown) => {
+      await gradient.release();
+      throw e;
+    });
     const report = deviceReport(device, init.threads);
+    const state = onDeviceState ? await deviceState(init.layout, device, init.threads) : hostState(init.layout);
     const s = new AccumulatingSession(
       gradient,
       update,
@@ -116,15 +133,26 @@ export class AccumulatingSession {
       init.schedule,
       init.microBatches,
       init.seed,
+      state,
     );
-    if (init.adoptParams) s.buffers.adopt(init.params);
-    else s.loadState({ step: 0, params: init.params, m: new Map(), v: new Map() });
+    if (init.adoptParams && state.kind === 'host') state.buffers.adopt(init.params);
+    else await s.loadState({ step: 0, params: init.params, m: new Map(), v: new Map() });
     return s;
   }
 
   /** Optimizer steps taken so far. */
   get step(): number {
     return this.stepIndex;
+  }
+
+  /** Where the state lives. */
+  get residency(): Residency {
+    return this.state.kind;
+  }
+
+  /** Device tensors alive now (0 on the host). */
+  get liveDeviceTensors(): number {
+    return this.state.kind === 'device' ? this.state.tensors.liveCount : 0;
   }
 
   /**
@@ -141,40 +169,67 @@ export class AccumulatingSession {
     }
     const step = this.stepIndex;
     const lr = options.lr ?? learningRate(this.schedule, step);
-    const timing = { prepareMs: 0, runMs: 0 };
-    for (const a of this.acc) (a.tensors[0].data as Float).fill(0);
+    const timing: Timing = { prepareMs: 0, runMs: 0 };
+    const before = { ...this.traffic };
     this.scale.data[0] = 1 / n;
+    let acc: Map<string, ort.Tensor> | null = this.state.kind === 'device' ? new Map(this.state.zeros) : null;
+    if (this.state.kind === 'host') for (const a of this.state.acc) (a.tensors[0].data as Float).fill(0);
     const micro: MicroResult[] = [];
-    for (let i = 0; i < n; i++) micro.push(await this.gradientPass(batches[i]!, step, i, timing));
+    for (let i = 0; i < n; i++) {
+      const pass = await this.gradientPass(batches[i]!, step, i, timing, acc);
+      micro.push(pass.result);
+      acc = pass.acc;
+    }
     const loss = micro.reduce((s, m) => s + m.loss, 0) / n;
     let gradNorm = Number.NaN;
-    if (Number.isFinite(loss)) gradNorm = await this.updatePass(step, lr, n % 2, timing);
+    if (Number.isFinite(loss)) gradNorm = await this.updatePass(step, lr, n % 2, timing, acc);
+    if (acc && this.state.kind === 'device') this.releaseAcc(acc);
     const applied = Number.isFinite(loss) && Number.isFinite(gradNorm);
     if (applied) {
-      this.buffers.swap();
+      if (this.state.kind === 'host') this.state.buffers.swap();
       this.stepIndex = step + 1;
     }
-    return { step, lr, loss, gradNorm, applied, micro, timing };
+    const transfer = {
+      hostToDeviceBytes: this.traffic.hostToDevice - before.hostToDevice,
+      deviceToHostBytes: this.traffic.deviceToHost - before.deviceToHost,
+    };
+    return { step, lr, loss, gradNorm, applied, micro, timing, transfer };
   }
 
-  /** Copies of the current parameters, moments and step (for checkpoints). */
+  /** Copies of the current parameters, moments and step (host residency; use readState on a device). */
   getState(): TrainingState {
-    return this.buffers.getState(this.stepIndex);
+    if (this.state.kind !== 'host')
+      throw new StateError('getState() reads host buffers; this state is on the device: use readState().');
+    return this.state.buffers.getState(this.stepIndex);
   }
 
-  /** Copies of the current parameter values only (trainable and frozen). */
+  /** Copies of the current parameters, moments and step, wherever they live. */
+  async readState(): Promise<TrainingState> {
+    return this.state.kind === 'host'
+      ? this.state.buffers.getState(this.stepIndex)
+      : this.state.params.getState(this.stepIndex);
+  }
+
+  /** Copies of the current parameter values only (host residency). */
   getParameters(): ReadonlyMap<string, Float> {
     return this.getState().params;
   }
 
-  /** No-copy views of the current parameters, valid until the next trainStep or loadState. */
+  /** Copies of the current parameter values, wherever they live. */
+  async readParameters(): Promise<ReadonlyMap<string, Float>> {
+    return this.state.kind === 'host' ? this.getState().params : this.state.params.getParameters();
+  }
+
+  /** No-copy views of the current parameters, valid until the next trainStep or loadState (host residency). */
   parameterViews(): ReadonlyMap<string, HostTensor> {
-    return this.buffers.parameterViews();
+    if (this.state.kind !== 'host') throw new StateError('parameterViews() needs host residency.');
+    return this.state.buffers.parameterViews();
   }
 
   /** Loads parameters (all required), moments (missing ones start at zero) and the step counter. */
-  loadState(state: TrainingState): void {
-    this.buffers.load(state);
+  async loadState(state: TrainingState): Promise<void> {
+    if (this.state.kind === 'host') this.state.buffers.load(state);
+    else await this.state.params.load(state);
     this.stepIndex = state.step;
   }
 
@@ -184,68 +239,119 @@ export class AccumulatingSession {
     this.update.endProfiling();
   }
 
-  /** Frees both native sessions. */
+  /** Frees the device state (if any) and both native sessions. */
   async release(): Promise<void> {
+    if (this.state.kind === 'device') {
+      this.state.params.release();
+      await this.state.tensors.dispose();
+    }
     await this.gradient.release();
     await this.update.release();
   }
 
-  // Micro-batch i reads accumulator set i % 2 and writes the other one.
+  // Host: micro-batch i reads accumulator set i % 2 and writes the other. Device: reads `acc`, returns the new.
   private async gradientPass(
     batch: Batch,
     step: number,
     i: number,
-    timing: { prepareMs: number; runMs: number },
-  ): Promise<MicroResult> {
+    timing: Timing,
+    acc: Map<string, ort.Tensor> | null,
+  ): Promise<{ result: MicroResult; acc: Map<string, ort.Tensor> | null }> {
     const t0 = performance.now();
     const bindings = checkFeeds(this.batchSpecs, batch);
     const feeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(batch)) feeds[name] = toOrt(t);
-    this.buffers.feedCurrent(feeds, { moments: false, frozen: true });
     feeds[this.layout.scaleInput] = this.scale;
     this.masks.feed(feeds, step * this.microBatches + i, bindings);
     const fetches: Record<string, ort.Tensor | null> = { [this.layout.lossOutput]: this.loss };
-    for (const a of this.acc) {
-      const names = gradAccNames(a.name);
-      feeds[names.acc] = a.tensors[i % 2];
-      fetches[names.newAcc] = a.tensors[1 - (i % 2)];
+    if (this.state.kind === 'host') {
+      this.state.buffers.feedCurrent(feeds, { moments: false, frozen: true });
+      for (const a of this.state.acc) {
+        const names = gradAccNames(a.name);
+        feeds[names.acc] = a.tensors[i % 2];
+        fetches[names.newAcc] = a.tensors[1 - (i % 2)];
+      }
+      for (const name of this.layout.extraOutputs) fetches[name] = null;
+    } else {
+      this.state.params.feedCurrent(feeds, { moments: false, frozen: true });
+      for (const [name, t] of acc!) feeds[gradAccNames(name).acc] = t;
     }
-    for (const name of this.layout.extraOutputs) fetches[name] = null;
+    this.countUploads(feeds);
     if (!this.checked.gradient) {
       checkFeeds(inputSpecs(this.gradient), feeds);
       this.checked.gradient = true;
     }
     const t1 = performance.now();
-    const result = await runChecked(this.gradient, feeds, fetches);
+    // On the device every output is fetched (subset fetches match locations by position: DESIGN.md).
+    const result = await runChecked(this.gradient, feeds, this.state.kind === 'host' ? fetches : undefined);
     timing.prepareMs += t1 - t0;
     timing.runMs += performance.now() - t1;
     const outputs: Record<string, HostTensor> = {};
     for (const name of this.layout.extraOutputs) outputs[name] = fromOrt(result[name]!);
-    return { loss: Number(this.loss.data[0]), outputs };
+    if (this.state.kind === 'host') {
+      this.countDownloads(result);
+      return { result: { loss: Number(this.loss.data[0]), outputs }, acc: null };
+    }
+    const next = new Map<string, ort.Tensor>();
+    for (const t of Object.values(result)) if (!onDevice(t)) this.traffic.deviceToHost += tensorBytes(t);
+    for (const p of this.layout.trainable)
+      next.set(p.name, this.state.tensors.own(result[gradAccNames(p.name).newAcc]!));
+    this.releaseAcc(acc!);
+    return { result: { loss: Number(result[this.layout.lossOutput]!.data[0]), outputs }, acc: next };
   }
 
-  /** Clip + AdamW on the accumulator set `accSet`; writes the idle parameter set; returns the grad norm. */
+  /** Clip + AdamW on the accumulated gradients; takes the new state; returns the grad norm. */
   private async updatePass(
     step: number,
     lr: number,
     accSet: number,
-    timing: { prepareMs: number; runMs: number },
+    timing: Timing,
+    acc: Map<string, ort.Tensor> | null,
   ): Promise<number> {
     const t0 = performance.now();
     const feeds: Record<string, ort.Tensor> = {};
-    this.buffers.feedCurrent(feeds, { moments: true, frozen: false });
-    for (const a of this.acc) feeds[gradAccNames(a.name).acc] = a.tensors[accSet];
     this.scalars.feed(feeds, this.adamw, lr, step);
     const fetches: Record<string, ort.Tensor | null> = { [this.layout.gradNormOutput]: this.gradNorm };
-    this.buffers.fetchNext(fetches);
+    if (this.state.kind === 'host') {
+      this.state.buffers.feedCurrent(feeds, { moments: true, frozen: false });
+      for (const a of this.state.acc) feeds[gradAccNames(a.name).acc] = a.tensors[accSet];
+      this.state.buffers.fetchNext(fetches);
+    } else {
+      this.state.params.feedCurrent(feeds, { moments: true, frozen: false });
+      for (const [name, t] of acc!) feeds[gradAccNames(name).acc] = t;
+    }
+    this.countUploads(feeds);
     if (!this.checked.update) {
       checkFeeds(inputSpecs(this.update), feeds);
       this.checked.update = true;
     }
     const t1 = performance.now();
-    await runChecked(this.update, feeds, fetches);
+    const result = await runChecked(this.update, feeds, this.state.kind === 'host' ? fetches : undefined);
     timing.prepareMs += t1 - t0;
     timing.runMs += performance.now() - t1;
-    return Number(this.gradNorm.data[0]);
+    if (this.state.kind === 'host') {
+      this.countDownloads(result);
+      return Number(this.gradNorm.data[0]);
+    }
+    const gradNorm = Number(result[this.layout.gradNormOutput]!.data[0]);
+    this.traffic.deviceToHost += tensorBytes(result[this.layout.gradNormOutput]!);
+    this.state.params.commit(result, Number.isFinite(gradNorm));
+    return gradNorm;
+  }
+
+  // The zero set stays for the next step; every other accumulator tensor is released once used.
+  private releaseAcc(acc: ReadonlyMap<string, ort.Tensor>): void {
+    if (this.state.kind !== 'device') return;
+    for (const [name, t] of acc) if (this.state.zeros.get(name) !== t) this.state.tensors.release(t);
+  }
+
+  private countUploads(feeds: Readonly<Record<string, ort.Tensor>>): void {
+    if (this.device.requested === 'cpu') return;
+    for (const t of Object.values(feeds)) if (!onDevice(t)) this.traffic.hostToDevice += tensorBytes(t);
+  }
+
+  private countDownloads(result: Readonly<Record<string, ort.Tensor>>): void {
+    if (this.device.requested === 'cpu') return;
+    for (const t of Object.values(result)) this.traffic.deviceToHost += tensorBytes(t);
   }
 }

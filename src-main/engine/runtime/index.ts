@@ -1,6 +1,35 @@
-export * from './errors';
-export * from './feeds';
-export * from './session';
-export * from './tensor';
-export * from './training-session';
-export * from './accumulating-session';
+// The only modules that load onnxruntime-node: checked sessions, device choice, training sessions.
+export { DeviceUnavailableError, FeedError, ModelLoadError, RunError, StateError } from './errors';
+export {
+  createSession,
+  type Device,
+  type DeviceReport,
+  type OutputLocation,
+  type Session,
+  type SessionOptions,
+} from './session';
+export { type DeviceTensorRef, type FeedTensor, type HostDType, type HostTensor, hostTensor } from './tensor';
+export {
+  defaultResidency,
+  outputLocations as trainingOutputLocations,
+  type Residency,
+  type StepResult,
+  type StepTransfer,
+  TrainingSession,
+  type TrainingSessionInit,
+} from './training-session';
+export {
+  gradientLocations as accumulationGradientLocations,
+  updateLocations as accumulationUpdateLocations,
+} from './accumulation-state';
+export { type PlacedNode, type PlacementReport, parsePlacementLog } from './placement';
+export { type PlacementChild, probePlacement, tsxPlacementChild } from './placement-probe';
+export { DeviceTensors, type TrafficCounter } from './device-tensors';
+export { detectWebGpuAdapter, SOFTWARE_VULKAN_DRIVERS, type WebGpuAdapter, type WebGpuAdapterKind } from './adapter';
+export {
+  type AccumulatedStepResult,
+  AccumulatingSession,
+  type AccumulatingSessionInit,
+  type MicroResult,
+} from './accumulating-session';
+export type { TrainingState } from './param-buffers';

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { DropoutMasks, type DropoutSiteInfo, type FilledMask } from '../dropout';
 import { type AdamWConfig, stateNames, stepScalars } from '../optim';
-import type { FrozenSpec, TrainableSpec, TrainingDType } from '../train-step';
+import type { FrozenSpec, TrainableSpec, TrainingDType } from '../step-graph';
 import { StateError } from './errors';
 import type { DimBindings } from './feeds';
 import { resolveDim } from './feeds';

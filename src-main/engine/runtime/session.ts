@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { DeviceUnavailableError, ModelLoadError, RunError } from './errors';
 import type { DimBindings, FeedLike, InputSpec } from './feeds';
 import { checkFeeds } from './feeds';
-import type { HostTensor } from './tensor';
+import type { FeedTensor, HostTensor } from './tensor';
 import { describeTensor } from './tensor';
 
 /** Execution providers the app may ask for. */
@@ -37,7 +37,16 @@ export interface SessionOptions {
   readonly profilePrefix?: string;
   /** Writes the graph after ORT's optimizations to this path (to inspect fusions). */
   readonly optimizedModelPath?: string;
+  /**
+   * Where outputs land: 'cpu' (default) or 'gpu-buffer' (WebGPU only), for all outputs or per output name.
+   * Device outputs must be disposed by their owner (DeviceTensors).
+   */
+  readonly preferredOutputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>>;
+  /** ORT log severity: 0 verbose (prints node placement to stderr), 3 errors only (default 2: warnings). */
+  readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
+
+export type OutputLocation = 'cpu' | 'gpu-buffer';
 
 /** What actually ran, as far as the Node binding can tell. */
 export interface DeviceReport {
@@ -68,7 +77,7 @@ export interface Session {
   readonly inputs: readonly InputSpec[];
   readonly outputNames: readonly string[];
   /** Checks feeds (names, dtypes, dims) and runs; outputs come back as host tensors. */
-  run(feeds: Readonly<Record<string, HostTensor>>, outputs?: readonly string[]): Promise<Record<string, HostTensor>>;
+  run(feeds: Readonly<Record<string, FeedTensor>>, outputs?: readonly string[]): Promise<Record<string, HostTensor>>;
   /** The underlying ORT session, for the runtime's own modules only. */
   readonly ort: ort.InferenceSession;
   /** Ends profiling (writes the profile file when profiling was on). */
@@ -90,7 +99,7 @@ export async function createSession(modelBytes: Uint8Array, options: SessionOpti
     run: async (feeds, outputs) => {
       checkFeeds(inputs, feeds);
       const ortFeeds: Record<string, ort.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = feedToOrt(t);
       const result = await runChecked(session, ortFeeds, outputs ? [...outputs] : undefined);
       const out: Record<string, HostTensor> = {};
       for (const [name, t] of Object.entries(result)) out[name] = fromOrt(t);
@@ -125,6 +134,8 @@ export function ortSessionOptions(device: Device, options: SessionOptions): ort.
     extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
     ...(options.profilePrefix !== undefined ? { enableProfiling: true, profileFilePrefix: options.profilePrefix } : {}),
     ...(options.optimizedModelPath !== undefined ? { optimizedModelFilePath: options.optimizedModelPath } : {}),
+    ...(options.preferredOutputLocation !== undefined && { preferredOutputLocation: options.preferredOutputLocation }),
+    ...(options.logSeverityLevel !== undefined && { logSeverityLevel: options.logSeverityLevel }),
   };
 }
 
@@ -187,6 +198,11 @@ export function inputSpecs(session: ort.InferenceSession): InputSpec[] {
     dtype: m.isTensor ? m.type : 'non-tensor',
     shape: m.isTensor ? [...m.shape] : [],
   }));
+}
+
+/** A feed as ORT takes it: host tensors wrapped without copying, device tensors as they are. */
+export function feedToOrt(t: FeedTensor): ort.Tensor {
+  return 'location' in t ? (t.handle as ort.Tensor) : toOrt(t);
 }
 
 /** Wraps a host tensor for ORT without copying. */

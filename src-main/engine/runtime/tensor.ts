@@ -14,6 +14,21 @@ export type HostTensor = {
   [K in HostDType]: { readonly dtype: K; readonly data: HostDataMap[K]; readonly dims: readonly number[] };
 }[HostDType];
 
+/**
+ * A tensor that stays on a device (a WebGPU buffer). Opaque to callers: they get it from the runtime (e.g.
+ * TrainingSession.parameterFeeds) and pass it back as a feed; its data cannot be read on the host directly.
+ */
+export interface DeviceTensorRef {
+  readonly location: 'device';
+  readonly dtype: HostDType;
+  readonly dims: readonly number[];
+  /** The runtime's own handle (an onnxruntime tensor). */
+  readonly handle: unknown;
+}
+
+/** What a session run accepts as a feed. */
+export type FeedTensor = HostTensor | DeviceTensorRef;
+
 /** Builds a host tensor, checking that data length and dims agree. */
 export function hostTensor<K extends HostDType>(dtype: K, data: HostDataMap[K], dims: readonly number[]): HostTensor {
   const size = dims.reduce((a, b) => a * b, 1);

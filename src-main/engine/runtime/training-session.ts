@@ -1,14 +1,29 @@
 import type * as ort from 'onnxruntime-node';
 import { type AdamWConfig, type LrSchedule, learningRate } from '../optim';
-import type { TrainingGraphLayout } from '../train-step';
+import type { TrainingGraphLayout } from '../step-graph';
+import { DeviceParamState, stateOutputNames } from './device-params';
+import { DeviceTensors, onDevice, tensorBytes, type TrafficCounter } from './device-tensors';
+import { StateError } from './errors';
 import type { DimBindings, InputSpec } from './feeds';
 import { checkFeeds } from './feeds';
 import { type Float, MaskFeeds, newTensor, ParamBuffers, StepScalarFeeds, type TrainingState } from './param-buffers';
-import type { DeviceReport, SessionOptions } from './session';
+import type { Device, DeviceReport, SessionOptions } from './session';
 import { deviceReport, fromOrt, inputSpecs, openSession, runChecked, toOrt } from './session';
-import type { HostTensor } from './tensor';
+import type { FeedTensor, HostTensor } from './tensor';
 
 export type { TrainingState };
+
+/**
+ * Where parameters and AdamW moments live between steps: 'host' (ORT tensors over JS arrays; every run
+ * feeds them in and writes them back) or 'device' (WebGPU buffers fed from one step to the next; only the
+ * batch goes up and the losses come down).
+ */
+export type Residency = 'host' | 'device';
+
+/** The residency a device gets by default: WebGPU keeps state on the GPU; other EPs cannot (1.30 binding). */
+export function defaultResidency(device: Device): Residency {
+  return device === 'webgpu' ? 'device' : 'host';
+}
 
 export interface TrainingSessionInit extends SessionOptions {
   readonly bytes: Uint8Array;
@@ -24,6 +39,14 @@ export interface TrainingSessionInit extends SessionOptions {
   readonly adoptParams?: boolean;
   /** Seed for dropout masks (with the step and site name; nothing else is random in a step). */
   readonly seed: number;
+  /** Defaults to defaultResidency(device). */
+  readonly residency?: Residency;
+}
+
+/** Bytes one step moved between host and device (0 and 0 on the CPU EP, where there is no device). */
+export interface StepTransfer {
+  readonly hostToDeviceBytes: number;
+  readonly deviceToHostBytes: number;
 }
 
 /** The outcome of one optimizer step. */
@@ -43,22 +66,26 @@ export interface StepResult {
   readonly applied: boolean;
   /** Host time preparing feeds (dropout masks, checks) and time inside session.run, in ms. */
   readonly timing: { readonly prepareMs: number; readonly runMs: number };
+  readonly transfer: StepTransfer;
 }
 
+type State =
+  | { readonly kind: 'host'; readonly buffers: ParamBuffers; readonly loss: ort.Tensor; readonly gradNorm: ort.Tensor }
+  | { readonly kind: 'device'; readonly params: DeviceParamState; readonly tensors: DeviceTensors };
+
 /**
- * Runs training steps of a graph from buildTrainingGraph. Parameters, AdamW moments and step scalars live in
- * preallocated ORT tensors; outputs are written into the idle half of ping-pong buffers (the Node binding
- * honours preallocated fetches), so a step allocates no parameter-sized memory in JS.
+ * Runs training steps of a graph from buildTrainingGraph. On the host, parameters, AdamW moments and step
+ * scalars live in preallocated ORT tensors that each step's outputs are written into (the Node binding
+ * honours preallocated CPU fetches). On WebGPU they stay on the device (DeviceParamState).
  */
 export class TrainingSession {
   private stepIndex = 0;
-  private readonly buffers: ParamBuffers;
   private readonly masks: MaskFeeds;
   private readonly scalars: StepScalarFeeds;
-  private readonly loss: ort.Tensor;
-  private readonly gradNorm: ort.Tensor;
   private readonly batchSpecs: readonly InputSpec[];
   private checkedAll = false;
+  /** Host<->device bytes, cumulative over the session (uploads of the initial state included). */
+  readonly traffic: TrafficCounter;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -67,24 +94,49 @@ export class TrainingSession {
     private readonly adamw: AdamWConfig,
     private readonly schedule: LrSchedule,
     seed: number,
+    private readonly state: State,
   ) {
-    this.buffers = new ParamBuffers(layout);
     this.scalars = new StepScalarFeeds(layout.dtype, layout.scalarInputs);
-    this.loss = newTensor(layout.dtype, []);
-    this.gradNorm = newTensor(layout.dtype, []);
     this.masks = new MaskFeeds(layout.dropout, seed);
     const batchNames = new Set(layout.batchInputs.map((b) => b.name));
     this.batchSpecs = inputSpecs(session).filter((s) => batchNames.has(s.name));
+    this.traffic = state.kind === 'device' ? state.tensors.traffic : { hostToDevice: 0, deviceToHost: 0 };
   }
 
-  /** Loads the graph on the device and copies the initial parameters in (zero AdamW moments). */
+  /** Loads the graph on the device and puts the initial parameters in (zero AdamW moments). */
   static async create(init: TrainingSessionInit): Promise<TrainingSession> {
     const device = init.device ?? 'cpu';
-    const session = await openSession(init.bytes, device, init);
+    const residency = init.residency ?? defaultResidency(device);
+    if (residency === 'device' && device !== 'webgpu') {
+      throw new StateError(`device-resident training needs WebGPU; '${device}' keeps state on the host.`);
+    }
     const report = deviceReport(device, init.threads);
-    const ts = new TrainingSession(session, report, init.layout, init.adamw, init.schedule, init.seed);
-    if (init.adoptParams) ts.buffers.adopt(init.params);
-    else ts.loadState({ step: 0, params: init.params, m: new Map(), v: new Map() });
+    if (residency === 'host') {
+      const session = await openSession(init.bytes, device, init);
+      const state: State = {
+        kind: 'host',
+        buffers: new ParamBuffers(init.layout),
+        loss: newTensor(init.layout.dtype, []),
+        gradNorm: newTensor(init.layout.dtype, []),
+      };
+      const ts = new TrainingSession(session, report, init.layout, init.adamw, init.schedule, init.seed, state);
+      if (init.adoptParams) state.buffers.adopt(init.params);
+      else await ts.loadState({ step: 0, params: init.params, m: new Map(), v: new Map() });
+      return ts;
+    }
+    const session = await openSession(init.bytes, device, {
+      ...init,
+      preferredOutputLocation: outputLocations(init.layout),
+    });
+    const tensors = new DeviceTensors(device, init.threads !== undefined ? { threads: init.threads } : {});
+    const state: State = { kind: 'device', params: new DeviceParamState(init.layout, tensors), tensors };
+    const ts = new TrainingSession(session, report, init.layout, init.adamw, init.schedule, init.seed, state);
+    try {
+      await ts.loadState({ step: 0, params: init.params, m: new Map(), v: new Map() });
+    } catch (e) {
+      await ts.release();
+      throw e;
+    }
     return ts;
   }
 
@@ -93,9 +145,19 @@ export class TrainingSession {
     return this.stepIndex;
   }
 
+  /** Where the state lives. */
+  get residency(): Residency {
+    return this.state.kind;
+  }
+
+  /** Device tensors alive now (0 on the host); tests count these for leaks. */
+  get liveDeviceTensors(): number {
+    return this.state.kind === 'device' ? this.state.tensors.liveCount : 0;
+  }
+
   /**
-   * Runs one optimizer step on a batch (the forward's own inputs, checked against the graph) and swaps the
-   * updated parameters and moments in. `lr` overrides the schedule for this step.
+   * Runs one optimizer step on a batch (the forward's own inputs, checked against the graph) and takes the
+   * updated parameters and moments. `lr` overrides the schedule for this step.
    */
   async trainStep(
     batch: Readonly<Record<string, HostTensor>>,
@@ -105,41 +167,48 @@ export class TrainingSession {
     const bindings = checkFeeds(this.batchSpecs, batch);
     const step = this.stepIndex;
     const lr = options.lr ?? learningRate(this.schedule, step);
-    const feeds = this.feeds(batch, step, lr, bindings);
+    const before = { ...this.traffic };
+    const counted = this.device.requested === 'cpu' ? undefined : this.traffic;
+    const feeds = this.feeds(batch, step, lr, bindings, counted);
     if (!this.checkedAll) {
       checkFeeds(inputSpecs(this.session), feeds);
       this.checkedAll = true;
     }
-    const fetches: Record<string, ort.Tensor | null> = {
-      [this.layout.lossOutput]: this.loss,
-      [this.layout.gradNormOutput]: this.gradNorm,
-    };
-    this.buffers.fetchNext(fetches);
-    for (const name of this.layout.extraOutputs) fetches[name] = null;
     const t1 = performance.now();
-    const result = await runChecked(this.session, feeds, fetches);
+    const { loss, gradNorm, outputs } =
+      this.state.kind === 'host' ? await this.runOnHost(this.state, feeds, counted) : await this.runOnDevice(feeds);
     const runMs = performance.now() - t1;
-    const loss = Number(this.loss.data[0]);
-    const gradNorm = Number(this.gradNorm.data[0]);
+    // The host-side backstop: WGSL lets drivers assume no NaN, so the graph's own guard may not be enough.
     const applied = Number.isFinite(loss) && Number.isFinite(gradNorm);
-    if (applied) {
-      this.buffers.swap();
-      this.stepIndex = step + 1;
-    }
-    const outputs: Record<string, HostTensor> = {};
-    for (const name of this.layout.extraOutputs) outputs[name] = fromOrt(result[name]!);
+    if (applied) this.stepIndex = step + 1;
     const timing = { prepareMs: t1 - t0, runMs };
-    return { step, lr, loss, gradNorm, applied, outputs, timing };
+    const transfer = {
+      hostToDeviceBytes: this.traffic.hostToDevice - before.hostToDevice,
+      deviceToHostBytes: this.traffic.deviceToHost - before.deviceToHost,
+    };
+    return { step, lr, loss, gradNorm, applied, outputs, timing, transfer };
   }
 
-  /** Copies of the current parameters, moments and step (for checkpoints). */
+  /** Copies of the current parameters, moments and step (host residency; use readState on a device). */
   getState(): TrainingState {
-    return this.buffers.getState(this.stepIndex);
+    return this.hostBuffers('getState').getState(this.stepIndex);
   }
 
-  /** Copies of the current parameter values only (trainable and frozen). */
+  /** Copies of the current parameters, moments and step, read back from the device when they live there. */
+  async readState(): Promise<TrainingState> {
+    return this.state.kind === 'host'
+      ? this.state.buffers.getState(this.stepIndex)
+      : this.state.params.getState(this.stepIndex);
+  }
+
+  /** Copies of the current parameter values only (host residency; use readParameters on a device). */
   getParameters(): ReadonlyMap<string, Float> {
     return this.getState().params;
+  }
+
+  /** Copies of the current parameter values, wherever they live. */
+  async readParameters(): Promise<ReadonlyMap<string, Float>> {
+    return this.state.kind === 'host' ? this.getState().params : this.state.params.getParameters();
   }
 
   /**
@@ -147,12 +216,26 @@ export class TrainingSession {
    * only valid until the next trainStep or loadState: copy them (getParameters) to keep them.
    */
   parameterViews(): ReadonlyMap<string, HostTensor> {
-    return this.buffers.parameterViews();
+    return this.hostBuffers('parameterViews').parameterViews();
+  }
+
+  /**
+   * The current parameters as feeds for another session on the same device: host views, or the device
+   * tensors themselves (no copy). Valid until the next trainStep or loadState.
+   */
+  parameterFeeds(): Record<string, FeedTensor> {
+    if (this.state.kind === 'host') return Object.fromEntries(this.state.buffers.parameterViews());
+    const feeds: Record<string, FeedTensor> = {};
+    for (const [name, t] of Object.entries(this.state.params.parameterFeeds())) {
+      feeds[name] = { location: 'device', dtype: t.type as HostTensor['dtype'], dims: t.dims, handle: t };
+    }
+    return feeds;
   }
 
   /** Loads parameters (all required), moments (missing ones start at zero) and the step counter. */
-  loadState(state: TrainingState): void {
-    this.buffers.load(state);
+  async loadState(state: TrainingState): Promise<void> {
+    if (this.state.kind === 'host') this.state.buffers.load(state);
+    else await this.state.params.load(state);
     this.stepIndex = state.step;
   }
 
@@ -161,9 +244,60 @@ export class TrainingSession {
     this.session.endProfiling();
   }
 
-  /** Frees the native session. */
+  /** Frees the device state (if any) and the native session. */
   async release(): Promise<void> {
+    if (this.state.kind === 'device') {
+      this.state.params.release();
+      await this.state.tensors.dispose();
+    }
     await this.session.release();
+  }
+
+  private async runOnHost(
+    state: Extract<State, { kind: 'host' }>,
+    feeds: Record<string, ort.Tensor>,
+    traffic: TrafficCounter | undefined,
+  ): Promise<{ loss: number; gradNorm: number; outputs: Record<string, HostTensor> }> {
+    const fetches: Record<string, ort.Tensor | null> = {
+      [this.layout.lossOutput]: state.loss,
+      [this.layout.gradNormOutput]: state.gradNorm,
+    };
+    state.buffers.fetchNext(fetches);
+    for (const name of this.layout.extraOutputs) fetches[name] = null;
+    const result = await runChecked(this.session, feeds, fetches);
+    if (traffic) for (const t of Object.values(result)) traffic.deviceToHost += tensorBytes(t);
+    const loss = Number(state.loss.data[0]);
+    const gradNorm = Number(state.gradNorm.data[0]);
+    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) state.buffers.swap();
+    const outputs: Record<string, HostTensor> = {};
+    for (const name of this.layout.extraOutputs) outputs[name] = fromOrt(result[name]!);
+    return { loss, gradNorm, outputs };
+  }
+
+  // Every output is fetched (a subset fetch matches locations by position: a trap, see DESIGN.md).
+  private async runOnDevice(
+    feeds: Record<string, ort.Tensor>,
+  ): Promise<{ loss: number; gradNorm: number; outputs: Record<string, HostTensor> }> {
+    const state = this.state as Extract<State, { kind: 'device' }>;
+    const result = await runChecked(this.session, feeds);
+    const stateOutputs = new Set(stateOutputNames(this.layout));
+    const outputs: Record<string, HostTensor> = {};
+    for (const [name, t] of Object.entries(result)) {
+      if (stateOutputs.has(name)) continue;
+      state.tensors.traffic.deviceToHost += tensorBytes(t);
+      if (this.layout.extraOutputs.includes(name)) outputs[name] = fromOrt(t);
+    }
+    const loss = Number(result[this.layout.lossOutput]!.data[0]);
+    const gradNorm = Number(result[this.layout.gradNormOutput]!.data[0]);
+    state.params.commit(result, Number.isFinite(loss) && Number.isFinite(gradNorm));
+    return { loss, gradNorm, outputs };
+  }
+
+  private hostBuffers(what: string): ParamBuffers {
+    if (this.state.kind === 'host') return this.state.buffers;
+    throw new StateError(
+      `${what}() reads host buffers, but this session keeps its state on the device; use the async read.`,
+    );
   }
 
   private feeds(
@@ -171,12 +305,26 @@ export class TrainingSession {
     step: number,
     lr: number,
     bindings: DimBindings,
+    traffic: TrafficCounter | undefined,
   ): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(batch)) feeds[name] = toOrt(t);
-    this.buffers.feedCurrent(feeds, { moments: true, frozen: true });
+    if (this.state.kind === 'host') this.state.buffers.feedCurrent(feeds, { moments: true, frozen: true });
+    else this.state.params.feedCurrent(feeds, { moments: true, frozen: true });
     this.scalars.feed(feeds, this.adamw, lr, step);
     this.masks.feed(feeds, step, bindings);
+    // What goes up: every feed with host-resident state; everything but the state when it lives on the device.
+    if (traffic) {
+      for (const t of Object.values(feeds)) if (!onDevice(t)) traffic.hostToDevice += tensorBytes(t);
+    }
     return feeds;
   }
+}
+
+/** State outputs on the device; losses, grad norm and extra outputs on the host. */
+export function outputLocations(layout: TrainingGraphLayout): Record<string, 'cpu' | 'gpu-buffer'> {
+  const locations: Record<string, 'cpu' | 'gpu-buffer'> = {};
+  for (const name of stateOutputNames(layout)) locations[name] = 'gpu-buffer';
+  for (const name of [layout.lossOutput, layout.gradNormOutput, ...layout.extraOutputs]) locations[name] = 'cpu';
+  return locations;
 }

@@ -1,12 +1,13 @@
 // Undoable annotation edits. Each is one transaction plus one annotation_log row (see README: policies).
+// Inputs are the zod schemas' output (validated by the dispatcher); failures throw.
 import type { Db } from '../../store/db';
 import { recordEdit, type EditRecorder } from '../../store/repos/annotationLog';
 import { getExample } from '../../store/repos/examples';
 import { getSpan, spansOfExample } from '../../store/repos/spans';
 import { NotFoundError } from '../../store/errors';
 import { nowIso, type Example, type ExampleWithSpans, type Span } from '../../store/types';
-import { guard, parseInput, ServiceError, type Result } from '../errors';
-import {
+import { ServiceError } from '../api';
+import type {
   AddSpanInput,
   ExampleIdInput,
   RelabelSpanInput,
@@ -55,47 +56,32 @@ function addGoldSpan(db: Db, rec: EditRecorder, e: Example, start: number, end: 
 }
 
 /** Adds a human span; overlapping silver/gold spans are replaced (one undo restores them). */
-export function addSpan(db: Db, input: unknown): Result<ExampleWithSpans> {
-  return guard(() => {
-    const { exampleId, start, end, type } = parseInput(AddSpanInput, input, 'addSpan input');
-    const e = getExample(db, exampleId);
-    recordEdit(db, projectOfExample(db, exampleId), 'addSpan', `${type} "${quote(e, start, end)}"`, (rec) =>
-      addGoldSpan(db, rec, e, start, end, type),
-    );
-    return withSpans(db, exampleId);
-  });
+export function addSpan(db: Db, { exampleId, start, end, type }: AddSpanInput): ExampleWithSpans {
+  const e = getExample(db, exampleId);
+  recordEdit(db, projectOfExample(db, exampleId), 'addSpan', `${type} "${quote(e, start, end)}"`, (rec) =>
+    addGoldSpan(db, rec, e, start, end, type),
+  );
+  return withSpans(db, exampleId);
 }
 
 /** Deletes a span of any source. */
-export function removeSpan(db: Db, input: unknown): Result<ExampleWithSpans> {
-  return guard(() => {
-    const span = getSpan(db, parseInput(SpanIdInput, input, 'removeSpan input').spanId);
-    const e = getExample(db, span.exampleId);
-    recordEdit(
-      db,
-      projectOfExample(db, e.id),
-      'removeSpan',
-      `${span.type} "${quote(e, span.start, span.end)}"`,
-      (rec) => rec.deleteSpan(span.id),
-    );
-    return withSpans(db, e.id);
-  });
+export function removeSpan(db: Db, { spanId }: SpanIdInput): ExampleWithSpans {
+  const span = getSpan(db, spanId);
+  const e = getExample(db, span.exampleId);
+  recordEdit(db, projectOfExample(db, e.id), 'removeSpan', `${span.type} "${quote(e, span.start, span.end)}"`, (rec) =>
+    rec.deleteSpan(span.id),
+  );
+  return withSpans(db, e.id);
 }
 
 /** Marks a span rejected; it stays stored so re-running the labeler does not propose it again. */
-export function rejectSpan(db: Db, input: unknown): Result<ExampleWithSpans> {
-  return guard(() => {
-    const span = getSpan(db, parseInput(SpanIdInput, input, 'rejectSpan input').spanId);
-    const e = getExample(db, span.exampleId);
-    recordEdit(
-      db,
-      projectOfExample(db, e.id),
-      'rejectSpan',
-      `${span.type} "${quote(e, span.start, span.end)}"`,
-      (rec) => rec.updateSpan(span.id, { status: 'rejected' }),
-    );
-    return withSpans(db, e.id);
-  });
+export function rejectSpan(db: Db, { spanId }: SpanIdInput): ExampleWithSpans {
+  const span = getSpan(db, spanId);
+  const e = getExample(db, span.exampleId);
+  recordEdit(db, projectOfExample(db, e.id), 'rejectSpan', `${span.type} "${quote(e, span.start, span.end)}"`, (rec) =>
+    rec.updateSpan(span.id, { status: 'rejected' }),
+  );
+  return withSpans(db, e.id);
 }
 
 /** Accepts a span as gold with the given type (a model span is copied to gold so the prediction stays on record). */
@@ -109,65 +95,50 @@ function promote(db: Db, span: Span, type: string, action: string): ExampleWithS
 }
 
 /** Changes a span's type; the span becomes gold and accepted. */
-export function relabelSpan(db: Db, input: unknown): Result<ExampleWithSpans> {
-  return guard(() => {
-    const { spanId, type } = parseInput(RelabelSpanInput, input, 'relabelSpan input');
-    return promote(db, getSpan(db, spanId), type, 'relabelSpan');
-  });
+export function relabelSpan(db: Db, { spanId, type }: RelabelSpanInput): ExampleWithSpans {
+  return promote(db, getSpan(db, spanId), type, 'relabelSpan');
 }
 
 /** Accepts one span as gold, keeping its type. */
-export function acceptSpan(db: Db, input: unknown): Result<ExampleWithSpans> {
-  return guard(() => {
-    const span = getSpan(db, parseInput(SpanIdInput, input, 'acceptSpan input').spanId);
-    return promote(db, span, span.type, 'acceptSpan');
-  });
+export function acceptSpan(db: Db, { spanId }: SpanIdInput): ExampleWithSpans {
+  const span = getSpan(db, spanId);
+  return promote(db, span, span.type, 'acceptSpan');
 }
 
 /** Sets (or clears, with null) an example's class label as gold. */
-export function setClassLabel(db: Db, input: unknown): Result<ExampleWithSpans> {
-  return guard(() => {
-    const { exampleId, label } = parseInput(SetClassLabelInput, input, 'setClassLabel input');
-    getExample(db, exampleId);
-    recordEdit(db, projectOfExample(db, exampleId), 'setClassLabel', `class ${label ?? '(none)'}`, (rec) =>
-      rec.updateExample(exampleId, { classLabel: label, labelSource: label === null ? null : 'gold' }),
-    );
-    return withSpans(db, exampleId);
-  });
+export function setClassLabel(db: Db, { exampleId, label }: SetClassLabelInput): ExampleWithSpans {
+  getExample(db, exampleId);
+  recordEdit(db, projectOfExample(db, exampleId), 'setClassLabel', `class ${label ?? '(none)'}`, (rec) =>
+    rec.updateExample(exampleId, { classLabel: label, labelSource: label === null ? null : 'gold' }),
+  );
+  return withSpans(db, exampleId);
 }
 
 /** Marks an example reviewed: its pending silver and gold spans become accepted gold, its class label gold. */
-export function acceptExample(db: Db, input: unknown): Result<ExampleWithSpans> {
-  return guard(() => {
-    const { exampleId } = parseInput(ExampleIdInput, input, 'acceptExample input');
-    const e = getExample(db, exampleId);
-    recordEdit(db, projectOfExample(db, exampleId), 'acceptExample', `example line ${e.line}`, (rec) => {
-      for (const s of spansOfExample(db, exampleId)) {
-        if (s.source !== 'model' && s.status === 'pending')
-          rec.updateSpan(s.id, { source: 'gold', status: 'accepted' });
-      }
-      rec.updateExample(exampleId, {
-        status: 'reviewed',
-        reviewedAt: nowIso(),
-        ...(e.classLabel !== null && e.labelSource !== 'gold' ? { labelSource: 'gold' as const } : {}),
-      });
+export function acceptExample(db: Db, { exampleId }: ExampleIdInput): ExampleWithSpans {
+  const e = getExample(db, exampleId);
+  recordEdit(db, projectOfExample(db, exampleId), 'acceptExample', `example line ${e.line}`, (rec) => {
+    for (const s of spansOfExample(db, exampleId)) {
+      if (s.source !== 'model' && s.status === 'pending') rec.updateSpan(s.id, { source: 'gold', status: 'accepted' });
+    }
+    rec.updateExample(exampleId, {
+      status: 'reviewed',
+      reviewedAt: nowIso(),
+      ...(e.classLabel !== null && e.labelSource !== 'gold' ? { labelSource: 'gold' as const } : {}),
     });
-    return withSpans(db, exampleId);
   });
+  return withSpans(db, exampleId);
 }
 
 /** Skips an example, or reopens it (status pending). */
-export function setExampleStatus(db: Db, input: unknown): Result<ExampleWithSpans> {
-  return guard(() => {
-    const { exampleId, status } = parseInput(SetExampleStatusInput, input, 'setExampleStatus input');
-    const e = getExample(db, exampleId);
-    recordEdit(
-      db,
-      projectOfExample(db, exampleId),
-      status === 'skipped' ? 'skipExample' : 'reopenExample',
-      `example line ${e.line}`,
-      (rec) => rec.updateExample(exampleId, { status, reviewedAt: null }),
-    );
-    return withSpans(db, exampleId);
-  });
+export function setExampleStatus(db: Db, { exampleId, status }: SetExampleStatusInput): ExampleWithSpans {
+  const e = getExample(db, exampleId);
+  recordEdit(
+    db,
+    projectOfExample(db, exampleId),
+    status === 'skipped' ? 'skipExample' : 'reopenExample',
+    `example line ${e.line}`,
+    (rec) => rec.updateExample(exampleId, { status, reviewedAt: null }),
+  );
+  return withSpans(db, exampleId);
 }

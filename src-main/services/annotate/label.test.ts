@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDb, type TempDb } from '../../store/testing';
-import { unwrap } from '../errors';
+import type { z } from 'zod';
+import { NotFoundError } from '../../store/errors';
 import { projectWithRows } from '../datasets/testing';
-import { listExamples } from '../datasets/examples';
+import { listExamples, ListExamplesInput } from '../datasets/examples';
 import { acceptExample, addSpan, rejectSpan } from './edits';
-import { labelDataset, type LabelDatasetEvent } from './label';
+import { labelDataset, type LabelDatasetEvent, type LabelRuntime } from './label';
+import { LabelDatasetInput } from './schemas';
 import { compromiseLabeler } from '../../data/silver/compromise';
 import type { Labeler } from '../../data/silver/types';
 import type { SilverSpan } from '../../data/types';
@@ -40,7 +42,10 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-const all = (): readonly ExampleWithSpans[] => unwrap(listExamples(t.db, { datasetId })).items;
+const all = (): readonly ExampleWithSpans[] => listExamples(t.db, ListExamplesInput.parse({ datasetId })).items;
+/** labelDataset with its input parsed as the dispatcher would (defaults filled in). */
+const label = (input: z.input<typeof LabelDatasetInput>, rt?: LabelRuntime) =>
+  labelDataset(t.db, LabelDatasetInput.parse(input), rt);
 const shape = (e: ExampleWithSpans) =>
   e.spans.map((s) => `${e.text.slice(s.start, s.end)}/${s.type}/${s.source}/${s.status}/${s.labeler}`);
 
@@ -48,32 +53,27 @@ describe('labelDataset', () => {
   it('stores pending silver spans with progress events, and is idempotent', async () => {
     const events: LabelDatasetEvent[] = [];
     const labeler = gazetteer({ Acme: 'ORG', Bob: 'PER', Paris: 'LOC' });
-    const s = unwrap(
-      await labelDataset(t.db, { datasetId, batchSize: 3 }, { labeler, onEvent: (e) => events.push(e) }),
-    );
+    const s = await label({ datasetId, batchSize: 3 }, { labeler, onEvent: (e) => events.push(e) });
     expect(s).toMatchObject({ examples: 4, spans: 6, replaced: 0, dropped: 0 });
     expect(events.filter((e) => e.kind === 'progress').map((e) => (e.kind === 'progress' ? e.done : -1))).toEqual([
       3, 4,
     ]);
     const first = all().map(shape);
     expect(first[1]).toEqual(['Bob/PER/silver/pending/gaz@1', 'Acme/ORG/silver/pending/gaz@1']);
-    const again = unwrap(await labelDataset(t.db, { datasetId }, { labeler }));
+    const again = await label({ datasetId }, { labeler });
     expect(again).toMatchObject({ spans: 6, replaced: 6 });
     expect(all().map(shape)).toEqual(first);
   });
 
   it('replaces only pending silver spans: gold, rejected and reviewed examples stay as people left them', async () => {
-    unwrap(await labelDataset(t.db, { datasetId }, { labeler: gazetteer({ Acme: 'PER', Bob: 'PER', Paris: 'LOC' }) }));
+    await label({ datasetId }, { labeler: gazetteer({ Acme: 'PER', Bob: 'PER', Paris: 'LOC' }) });
     const [e0, e1, e2] = all();
-    unwrap(addSpan(t.db, { exampleId: e0.id, start: 0, end: 4, type: 'ORG' })); // gold Acme replaces silver PER
-    unwrap(rejectSpan(t.db, { spanId: e1.spans[1].id })); // reject silver PER on "Acme" in example 1
-    unwrap(acceptExample(t.db, { exampleId: e2.id }));
-    const s = unwrap(
-      await labelDataset(
-        t.db,
-        { datasetId },
-        { labeler: gazetteer({ Acme: 'PER', Bob: 'PER', Paris: 'LOC', big: 'MISC' }, 'gaz@2') },
-      ),
+    addSpan(t.db, { exampleId: e0.id, start: 0, end: 4, type: 'ORG' }); // gold Acme replaces silver PER
+    rejectSpan(t.db, { spanId: e1.spans[1].id }); // reject silver PER on "Acme" in example 1
+    acceptExample(t.db, { exampleId: e2.id });
+    const s = await label(
+      { datasetId },
+      { labeler: gazetteer({ Acme: 'PER', Bob: 'PER', Paris: 'LOC', big: 'MISC' }, 'gaz@2') },
     );
     expect(s.examples).toBe(3); // the reviewed one is skipped
     expect(s.dropped).toBe(2); // PER over the gold ORG, and the rejected PER again
@@ -89,7 +89,7 @@ describe('labelDataset', () => {
 
   it('stores exactly what the real compromise labeler proposes', async () => {
     const labeler = compromiseLabeler();
-    const s = unwrap(await labelDataset(t.db, { datasetId }, { labeler }));
+    const s = await label({ datasetId }, { labeler });
     expect(s.spans).toBeGreaterThan(0);
     for (const e of all()) {
       expect(e.spans.map((s) => [s.start, s.end, s.type])).toEqual(
@@ -101,7 +101,7 @@ describe('labelDataset', () => {
   it('uses the default silver pipeline when no labeler is given', async () => {
     const { silverLabeler } = await import('../../data/silver');
     const reference = silverLabeler();
-    const s = unwrap(await labelDataset(t.db, { datasetId }));
+    const s = await label({ datasetId });
     expect(s.spans).toBeGreaterThan(0);
     for (const e of all()) {
       expect(e.spans.map((x) => [x.start, x.end, x.type])).toEqual(
@@ -112,9 +112,6 @@ describe('labelDataset', () => {
   });
 
   it('refuses a dataset that is still importing or missing', async () => {
-    expect(await labelDataset(t.db, { datasetId: 999 }, { labeler: gazetteer({}) })).toMatchObject({
-      ok: false,
-      error: { code: 'not_found' },
-    });
+    await expect(label({ datasetId: 999 }, { labeler: gazetteer({}) })).rejects.toThrow(NotFoundError);
   });
 });

@@ -1,4 +1,4 @@
-// zod schemas for the annotation services' inputs.
+// zod schemas for the annotation services' inputs (the dispatcher validates with them; the services take their output).
 import { z } from 'zod';
 import { IdSchema } from '../projects/ids';
 
@@ -17,22 +17,22 @@ export const EntityTypeSchema = z
 export const AddSpanInput = z
   .object({ exampleId: id, start: z.int().nonnegative(), end: z.int().positive(), type: EntityTypeSchema })
   .refine((v) => v.end > v.start, { message: 'end must be greater than start', path: ['end'] });
-export type AddSpanInput = z.input<typeof AddSpanInput>;
+export type AddSpanInput = z.output<typeof AddSpanInput>;
 
 export const SpanIdInput = z.object({ spanId: id });
-export type SpanIdInput = z.input<typeof SpanIdInput>;
+export type SpanIdInput = z.output<typeof SpanIdInput>;
 
 export const RelabelSpanInput = z.object({ spanId: id, type: EntityTypeSchema });
-export type RelabelSpanInput = z.input<typeof RelabelSpanInput>;
+export type RelabelSpanInput = z.output<typeof RelabelSpanInput>;
 
 export const SetClassLabelInput = z.object({ exampleId: id, label: z.string().trim().min(1).max(200).nullable() });
-export type SetClassLabelInput = z.input<typeof SetClassLabelInput>;
+export type SetClassLabelInput = z.output<typeof SetClassLabelInput>;
 
 export const ExampleIdInput = z.object({ exampleId: id });
-export type ExampleIdInput = z.input<typeof ExampleIdInput>;
+export type ExampleIdInput = z.output<typeof ExampleIdInput>;
 
 export const SetExampleStatusInput = z.object({ exampleId: id, status: z.enum(['pending', 'skipped']) });
-export type SetExampleStatusInput = z.input<typeof SetExampleStatusInput>;
+export type SetExampleStatusInput = z.output<typeof SetExampleStatusInput>;
 
 export const LabelAllOccurrencesInput = z.object({
   datasetId: id,
@@ -43,13 +43,13 @@ export const LabelAllOccurrencesInput = z.object({
     .refine((t) => t.trim() === t, 'no leading or trailing spaces: select the word itself'),
   type: EntityTypeSchema,
 });
-export type LabelAllOccurrencesInput = z.input<typeof LabelAllOccurrencesInput>;
+export type LabelAllOccurrencesInput = z.output<typeof LabelAllOccurrencesInput>;
 
 export const ProjectHistoryInput = z.object({ projectId: id, limit: z.int().min(1).max(200).default(50) });
-export type ProjectHistoryInput = z.input<typeof ProjectHistoryInput>;
+export type ProjectHistoryInput = z.output<typeof ProjectHistoryInput>;
 
 export const UndoInput = z.object({ projectId: id });
-export type UndoInput = z.input<typeof UndoInput>;
+export type UndoInput = z.output<typeof UndoInput>;
 
 export const LabelDatasetInput = z.object({
   datasetId: id,
@@ -58,7 +58,7 @@ export const LabelDatasetInput = z.object({
   /** Examples per transaction. */
   batchSize: z.int().min(1).max(10_000).default(200),
 });
-export type LabelDatasetInput = z.input<typeof LabelDatasetInput>;
+export type LabelDatasetInput = z.output<typeof LabelDatasetInput>;
 
 const Prediction = z.object({
   exampleId: id,
@@ -80,4 +80,4 @@ export const ApplyModelPredictionsInput = z.object({
   labeler: z.string().min(1).max(200),
   predictions: z.array(Prediction).max(100_000),
 });
-export type ApplyModelPredictionsInput = z.input<typeof ApplyModelPredictionsInput>;
+export type ApplyModelPredictionsInput = z.output<typeof ApplyModelPredictionsInput>;

@@ -3,13 +3,12 @@
 import { openDb } from '../../store/db';
 import { listProjects } from '../../store/repos/projects';
 import { importDataset } from './import';
+import { ImportDatasetInput } from './schemas';
 
 const [dbPath, csvPath, batch] = process.argv.slice(2);
 const db = openDb(dbPath);
 const projectId = listProjects(db)[0].id;
-const r = await importDataset(
-  db,
-  { projectId, path: csvPath, batchSize: Number(batch) },
-  { onEvent: (e) => e.kind === 'progress' && process.stdout.write(`committed ${e.examples}\n`) },
-);
+const r = await importDataset(db, ImportDatasetInput.parse({ projectId, path: csvPath, batchSize: Number(batch) }), {
+  onEvent: (e) => e.kind === 'progress' && process.stdout.write(`committed ${e.examples}\n`),
+});
 process.stdout.write(`finished ${JSON.stringify(r)}\n`);

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { openDb, integrityCheck } from '../../store/db';
 import { tempDb, type TempDb } from '../../store/testing';
 import { createProject } from '../projects';
-import { unwrap } from '../errors';
 import { importDataset } from './import';
+import { ImportDatasetInput } from './schemas';
 import { listDatasets, listIncompleteImports } from './manage';
 import { datasetStats } from './examples';
 
@@ -21,7 +21,7 @@ let t: TempDb;
 let csvPath: string;
 beforeEach(() => {
   t = tempDb();
-  unwrap(createProject(t.db, { name: 'crash' }));
+  createProject(t.db, { name: 'crash', description: '' });
   csvPath = join(t.dir, 'big.csv');
   const lines = ['label,text'];
   for (let i = 0; i < ROWS; i++)
@@ -77,7 +77,7 @@ describe('import crash safety', () => {
     // Concurrent reader: polls counts while the child holds write transactions; must never fail or block.
     const { committedSeen } = await importAndKill(5000, () => {
       reader.prepare('SELECT count(*) AS n FROM examples').get();
-      expect(unwrap(listDatasets(reader, { projectId }))).toEqual([]);
+      expect(listDatasets(reader, { projectId })).toEqual([]);
       reads++;
     });
     reader.close();
@@ -86,8 +86,8 @@ describe('import crash safety', () => {
 
     const db = openDb(t.path);
     expect(integrityCheck(db)).toEqual(['ok']);
-    expect(unwrap(listDatasets(db, { projectId }))).toEqual([]); // no half dataset visible
-    const [partial] = unwrap(listIncompleteImports(db, { projectId }));
+    expect(listDatasets(db, { projectId })).toEqual([]); // no half dataset visible
+    const [partial] = listIncompleteImports(db, { projectId });
     const stored = db
       .prepare<[number], { n: number }>('SELECT count(*) AS n FROM examples WHERE dataset_id = ?')
       .get(partial.id)?.n;
@@ -96,7 +96,7 @@ describe('import crash safety', () => {
     expect(partial.examples).toBeGreaterThanOrEqual(committedSeen);
     expect(partial.examples).toBeLessThan(ROWS);
 
-    const s = unwrap(await importDataset(db, { projectId, path: csvPath, batchSize: 5000 }));
+    const s = await importDataset(db, ImportDatasetInput.parse({ projectId, path: csvPath, batchSize: 5000 }));
     expect(s.datasetId).toBe(partial.id);
     expect(s.resumedAfterLine).toBe(partial.resumeLine);
     expect(s).toMatchObject({ rowsRead: ROWS + 1, examples: ROWS, skipped: 0, duplicates: 1 });
@@ -107,7 +107,7 @@ describe('import crash safety', () => {
       )
       .get(s.datasetId);
     expect(lines).toEqual({ n: ROWS, lo: 2, hi: ROWS + 1 });
-    const stats = unwrap(datasetStats(db, { datasetId: s.datasetId }));
+    const stats = datasetStats(db, { datasetId: s.datasetId });
     for (const l of LABELS) expect(stats.byClass[l]).toEqual({ train: 6000, dev: 750, test: 750 });
     expect(integrityCheck(db)).toEqual(['ok']);
     db.close();

@@ -6,7 +6,6 @@ import { getExample as getExampleRow } from '../../store/repos/examples';
 import { spansOfExample, spansOfExamples } from '../../store/repos/spans';
 import { datasetStats as statsQuery, queryExamples, type DatasetStats } from '../../store/repos/query';
 import type { ExampleWithSpans } from '../../store/types';
-import { guard, parseInput, type Result } from '../errors';
 
 const Scope = {
   datasetId: IdSchema.optional(),
@@ -33,13 +32,13 @@ export const ListExamplesInput = z
     limit: z.int().min(1).max(500).default(50),
   })
   .refine(oneScope, scopeMessage);
-export type ListExamplesInput = z.input<typeof ListExamplesInput>;
+export type ListExamplesInput = z.output<typeof ListExamplesInput>;
 
 export const StatsInput = z.object(Scope).refine(oneScope, scopeMessage);
-export type StatsInput = z.input<typeof StatsInput>;
+export type StatsInput = z.output<typeof StatsInput>;
 
 export const ExampleIdInput = z.object({ exampleId: IdSchema });
-export type ExampleIdInput = z.input<typeof ExampleIdInput>;
+export type ExampleIdInput = z.output<typeof ExampleIdInput>;
 
 export interface ExamplePage {
   readonly items: readonly ExampleWithSpans[];
@@ -50,27 +49,21 @@ export interface ExamplePage {
 }
 
 /** One page of examples (with their spans) matching the filters, plus the total count. */
-export function listExamples(db: Db, input: unknown): Result<ExamplePage> {
-  return guard(() => {
-    const { order, offset, limit, ...filter } = parseInput(ListExamplesInput, input, 'listExamples input');
-    const page = queryExamples(db, filter, order, offset, limit);
-    const spans = spansOfExamples(
-      db,
-      page.items.map((e) => e.id),
-    );
-    return { items: page.items.map((e) => ({ ...e, spans: spans.get(e.id) ?? [] })), total: page.total, offset, limit };
-  });
+export function listExamples(db: Db, { order, offset, limit, ...filter }: ListExamplesInput): ExamplePage {
+  const page = queryExamples(db, filter, order, offset, limit);
+  const spans = spansOfExamples(
+    db,
+    page.items.map((e) => e.id),
+  );
+  return { items: page.items.map((e) => ({ ...e, spans: spans.get(e.id) ?? [] })), total: page.total, offset, limit };
 }
 
 /** One example with all its spans (every source and status). */
-export function getExample(db: Db, input: unknown): Result<ExampleWithSpans> {
-  return guard(() => {
-    const { exampleId } = parseInput(ExampleIdInput, input, 'getExample input');
-    return { ...getExampleRow(db, exampleId), spans: spansOfExample(db, exampleId) };
-  });
+export function getExample(db: Db, { exampleId }: ExampleIdInput): ExampleWithSpans {
+  return { ...getExampleRow(db, exampleId), spans: spansOfExample(db, exampleId) };
 }
 
 /** Counts per class, entity type, span source and status, and reviewed/total. */
-export function datasetStats(db: Db, input: unknown): Result<DatasetStats> {
-  return guard(() => statsQuery(db, parseInput(StatsInput, input, 'datasetStats input')));
+export function datasetStats(db: Db, input: StatsInput): DatasetStats {
+  return statsQuery(db, input);
 }

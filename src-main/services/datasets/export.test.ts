@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDb, type TempDb } from '../../store/testing';
-import { unwrap } from '../errors';
 import { projectWithRows } from './testing';
-import { exportDataset } from './export';
+import { exportDataset, ExportDatasetInput } from './export';
 import { importDataset } from './import';
-import { listExamples } from './examples';
+import { listExamples, ListExamplesInput } from './examples';
+import { ImportDatasetInput } from './schemas';
 import { rejectSpan } from '../annotate/edits';
 
 let t: TempDb;
@@ -31,20 +31,23 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
+/** Export input for the test's dataset and folder, parsed as the dispatcher would. */
+const exportInput = (x: { fileName: string; format: 'jsonl' | 'conll'; folder?: string }) =>
+  ExportDatasetInput.parse({ datasetId, folder: out, ...x });
+
 describe('exportDataset', () => {
   it('round-trips through JSONL: re-import gives back the same texts, labels and spans', async () => {
-    const first = unwrap(listExamples(t.db, { datasetId, limit: 1 })).items[0];
-    unwrap(rejectSpan(t.db, { spanId: first.spans[1].id }));
-    const report = unwrap(
-      await exportDataset(t.db, { datasetId, folder: out, fileName: 'sub/../all.jsonl', format: 'jsonl' }),
-    );
+    const first = listExamples(t.db, ListExamplesInput.parse({ datasetId, limit: 1 })).items[0];
+    rejectSpan(t.db, { spanId: first.spans[1].id });
+    const report = await exportDataset(t.db, exportInput({ fileName: 'sub/../all.jsonl', format: 'jsonl' }));
     expect(report).toMatchObject({ examples: 1200, spans: 2399 });
     expect(readdirSync(out)).toEqual(['all.jsonl']); // no .partial left behind
-    const again = unwrap(
-      await importDataset(t.db, { projectId, path: join(out, 'all.jsonl'), split: { mode: 'fixed', split: 'train' } }),
+    const again = await importDataset(
+      t.db,
+      ImportDatasetInput.parse({ projectId, path: join(out, 'all.jsonl'), split: { mode: 'fixed', split: 'train' } }),
     );
-    const a = unwrap(listExamples(t.db, { datasetId, limit: 500, offset: 0 })).items;
-    const b = unwrap(listExamples(t.db, { datasetId: again.datasetId, limit: 500, offset: 0 })).items;
+    const a = listExamples(t.db, ListExamplesInput.parse({ datasetId, limit: 500, offset: 0 })).items;
+    const b = listExamples(t.db, ListExamplesInput.parse({ datasetId: again.datasetId, limit: 500, offset: 0 })).items;
     const view = (e: (typeof a)[number]) => [
       e.text,
       e.classLabel,
@@ -54,15 +57,15 @@ describe('exportDataset', () => {
   });
 
   it('writes only inside the chosen folder', async () => {
-    const escape = await exportDataset(t.db, { datasetId, folder: out, fileName: '../escaped.jsonl', format: 'jsonl' });
-    expect(escape).toMatchObject({ ok: false, error: { code: 'path_rejected' } });
+    const escape = exportDataset(t.db, exportInput({ fileName: '../escaped.jsonl', format: 'jsonl' }));
+    await expect(escape).rejects.toMatchObject({ code: 'path_rejected' });
     mkdirSync(join(t.dir, 'elsewhere'));
     symlinkSync(join(t.dir, 'elsewhere'), join(out, 'link'));
-    const viaLink = await exportDataset(t.db, { datasetId, folder: out, fileName: 'link/x.conll', format: 'conll' });
-    expect(viaLink).toMatchObject({ ok: false, error: { code: 'path_rejected' } });
+    const viaLink = exportDataset(t.db, exportInput({ fileName: 'link/x.conll', format: 'conll' }));
+    await expect(viaLink).rejects.toMatchObject({ code: 'path_rejected' });
     expect(readdirSync(join(t.dir, 'elsewhere'))).toEqual([]);
     expect(existsSync(join(t.dir, 'escaped.jsonl'))).toBe(false);
-    const rel = await exportDataset(t.db, { datasetId, folder: 'exports', fileName: 'x.jsonl', format: 'jsonl' });
-    expect(rel).toMatchObject({ ok: false, error: { code: 'path_rejected' } });
+    const rel = exportDataset(t.db, exportInput({ folder: 'exports', fileName: 'x.jsonl', format: 'jsonl' }));
+    await expect(rel).rejects.toMatchObject({ code: 'path_rejected' });
   });
 });

@@ -4,7 +4,7 @@ import type { Db } from '../../store/db';
 import { getDataset } from '../../store/repos/datasets';
 import { spansOfExamples } from '../../store/repos/spans';
 import { exportFile, type ExportableExample, type ExportReport } from '../../data/export';
-import { guardAsync, parseInput, ServiceError, type Result } from '../errors';
+import { ServiceError } from '../api';
 import { IdSchema } from '../projects/ids';
 import { resolveExportPath } from './paths';
 
@@ -20,12 +20,12 @@ export const ExportDatasetInput = z.object({
   spans: z.enum(['accepted', 'notRejected']).default('notRejected'),
   onlyReviewed: z.boolean().default(false),
 });
-export type ExportDatasetInput = z.input<typeof ExportDatasetInput>;
+export type ExportDatasetInput = z.output<typeof ExportDatasetInput>;
 
 const PAGE = 1000;
 
 /** Reads examples page by page, so the connection is free for other requests between pages. */
-function* pages(db: Db, input: z.output<typeof ExportDatasetInput>): Generator<ExportableExample> {
+function* pages(db: Db, input: ExportDatasetInput): Generator<ExportableExample> {
   const select = db.prepare<
     [number, string | null, string | null, number, number],
     { id: number; text: string; class_label: string | null }
@@ -62,13 +62,10 @@ function* pages(db: Db, input: z.output<typeof ExportDatasetInput>): Generator<E
 }
 
 /** Exports a ready dataset; the file appears only when complete. Model predictions are never exported. */
-export async function exportDataset(db: Db, input: unknown): Promise<Result<ExportReport>> {
-  return guardAsync(async () => {
-    const args = parseInput(ExportDatasetInput, input, 'exportDataset input');
-    const d = getDataset(db, args.datasetId);
-    if (d.status !== 'ready')
-      throw new ServiceError('conflict', `Dataset ${d.id} is still importing; finish the import before exporting.`);
-    const target = resolveExportPath(args.folder, args.fileName);
-    return exportFile(target, pages(db, args), args.format);
-  });
+export async function exportDataset(db: Db, input: ExportDatasetInput): Promise<ExportReport> {
+  const d = getDataset(db, input.datasetId);
+  if (d.status !== 'ready')
+    throw new ServiceError('conflict', `Dataset ${d.id} is still importing; finish the import before exporting.`);
+  const target = resolveExportPath(input.folder, input.fileName);
+  return exportFile(target, pages(db, input), input.format);
 }

@@ -4,20 +4,26 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDb, type TempDb } from '../../store/testing';
 import { integrityCheck } from '../../store/db';
+import type { z } from 'zod';
+import { NotFoundError } from '../../store/errors';
 import { createProject } from '../projects';
-import { unwrap } from '../errors';
 import { importDataset, type ImportDatasetEvent, type Importer } from './import';
 import { importFile } from '../../data/import';
 import { listDatasets, listIncompleteImports } from './manage';
-import { datasetStats, listExamples } from './examples';
+import { datasetStats, listExamples, ListExamplesInput } from './examples';
 import { previewFile } from './preview';
+import { ImportDatasetInput, PreviewFileInput } from './schemas';
 import { writeJsonl } from './testing';
+
+// The services take validated input: parse it as the dispatcher would (defaults filled in).
+const importInput = (x: z.input<typeof ImportDatasetInput>) => ImportDatasetInput.parse(x);
+const listInput = (x: z.input<typeof ListExamplesInput>) => ListExamplesInput.parse(x);
 
 let t: TempDb;
 let projectId: number;
 beforeEach(() => {
   t = tempDb();
-  projectId = unwrap(createProject(t.db, { name: 'news' })).id;
+  projectId = createProject(t.db, { name: 'news', description: '' }).id;
 });
 afterEach(() => t.cleanup());
 
@@ -34,9 +40,9 @@ describe('importDataset', () => {
     // line 402: unknown label (skipped); line 403: a duplicate of line 2's text
     writeFileSync(path, csv(400, 'Weather,"Rain again"\nWorld,"Story 0 about topic 0, with ""quotes"""\n'));
     const events: ImportDatasetEvent[] = [];
-    const s = unwrap(
-      await importDataset(t.db, { projectId, path, labels: LABELS, batchSize: 64 }, { onEvent: (e) => events.push(e) }),
-    );
+    const s = await importDataset(t.db, importInput({ projectId, path, labels: LABELS, batchSize: 64 }), {
+      onEvent: (e) => events.push(e),
+    });
     expect(s).toMatchObject({ rowsRead: 402, examples: 400, skipped: 1, duplicates: 1, resumedAfterLine: null });
     expect(s.skippedRows).toEqual([{ line: 402, reason: expect.stringMatching(/Weather/) }]);
     expect(s.duplicateRows).toEqual([{ line: 403, firstLine: 2 }]);
@@ -45,10 +51,10 @@ describe('importDataset', () => {
     expect(events.filter((e) => e.kind === 'progress').length).toBeGreaterThanOrEqual(6);
     expect(events.at(-1)).toMatchObject({ kind: 'done' });
 
-    const [d] = unwrap(listDatasets(t.db, { projectId }));
+    const [d] = listDatasets(t.db, { projectId });
     expect(d).toMatchObject({ id: s.datasetId, status: 'ready', name: 'news.csv', format: 'csv', examples: 400 });
     expect(d.mapping).toMatchObject({ labels: LABELS });
-    const stats = unwrap(datasetStats(t.db, { datasetId: d.id }));
+    const stats = datasetStats(t.db, { datasetId: d.id });
     expect(stats.total).toBe(400);
     for (const l of LABELS) expect(stats.byClass[l]).toEqual({ train: 80, dev: 10, test: 10 });
     expect(integrityCheck(t.db)).toEqual(['ok']);
@@ -65,8 +71,8 @@ describe('importDataset', () => {
       },
       { text: 'Nothing here' },
     ]);
-    const s = unwrap(await importDataset(t.db, { projectId, path, split: { mode: 'fixed', split: 'dev' } }));
-    const page = unwrap(listExamples(t.db, { datasetId: s.datasetId }));
+    const s = await importDataset(t.db, importInput({ projectId, path, split: { mode: 'fixed', split: 'dev' } }));
+    const page = listExamples(t.db, listInput({ datasetId: s.datasetId }));
     expect(page.items.map((e) => e.split)).toEqual(['dev', 'dev']);
     expect(page.items[0].spans.map((x) => [x.type, x.source, x.status])).toEqual([
       ['ORG', 'gold', 'accepted'],
@@ -77,8 +83,11 @@ describe('importDataset', () => {
   it('rolls the whole dataset back when the file turns out to be unreadable', async () => {
     const path = join(t.dir, 'broken.csv');
     writeFileSync(path, csv(300, 'World,"never closed\n'));
-    const r = await importDataset(t.db, { projectId, path, batchSize: 50 });
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/quote/) } });
+    // An ImportError: the dispatcher reports it as invalid_input with this message.
+    await expect(importDataset(t.db, importInput({ projectId, path, batchSize: 50 }))).rejects.toMatchObject({
+      name: 'ImportError',
+      message: expect.stringMatching(/quote/),
+    });
     expect(t.db.prepare('SELECT count(*) AS n FROM examples').get()).toEqual({ n: 0 });
     expect(t.db.prepare('SELECT count(*) AS n FROM datasets').get()).toEqual({ n: 0 });
   });
@@ -87,39 +96,25 @@ describe('importDataset', () => {
     const path = join(t.dir, 'big.csv');
     writeFileSync(path, csv(3000));
     const ac = new AbortController();
-    const r = await importDataset(
-      t.db,
-      { projectId, path, batchSize: 100 },
-      { signal: ac.signal, onEvent: (e) => e.kind === 'progress' && ac.abort() },
-    );
-    expect(r).toMatchObject({ ok: false, error: { code: 'cancelled' } });
-    expect(unwrap(listIncompleteImports(t.db, { projectId }))).toEqual([]);
+    const r = importDataset(t.db, importInput({ projectId, path, batchSize: 100 }), {
+      signal: ac.signal,
+      onEvent: (e) => e.kind === 'progress' && ac.abort(),
+    });
+    await expect(r).rejects.toMatchObject({ code: 'cancelled' });
+    expect(listIncompleteImports(t.db, { projectId })).toEqual([]);
     expect(t.db.prepare('SELECT count(*) AS n FROM examples').get()).toEqual({ n: 0 });
   });
 
+  // Input validation (e.g. all-zero split ratios) is the schema's job: see methods.test.ts.
   it('rejects bad paths and unknown projects with actionable errors', async () => {
-    expect(await importDataset(t.db, { projectId, path: 'relative.csv' })).toMatchObject({
-      ok: false,
-      error: { code: 'path_rejected' },
+    await expect(importDataset(t.db, importInput({ projectId, path: 'relative.csv' }))).rejects.toMatchObject({
+      code: 'path_rejected',
     });
-    expect(await importDataset(t.db, { projectId, path: join(t.dir, 'missing.csv') })).toMatchObject({
-      ok: false,
-      error: { code: 'path_rejected' },
-    });
+    await expect(
+      importDataset(t.db, importInput({ projectId, path: join(t.dir, 'missing.csv') })),
+    ).rejects.toMatchObject({ code: 'path_rejected' });
     const path = writeJsonl(t.dir, 'a.jsonl', [{ text: 'x' }]);
-    expect(await importDataset(t.db, { projectId: 999, path })).toMatchObject({
-      ok: false,
-      error: { code: 'not_found' },
-    });
-    const bad = await importDataset(t.db, {
-      projectId,
-      path,
-      split: { mode: 'stratified', train: 0, dev: 0, test: 0 },
-    });
-    expect(bad).toMatchObject({
-      ok: false,
-      error: { code: 'invalid_input', issues: [expect.stringMatching(/^split/)] },
-    });
+    await expect(importDataset(t.db, importInput({ projectId: 999, path }))).rejects.toThrow(NotFoundError);
   });
 });
 
@@ -127,7 +122,7 @@ describe('previewFile', () => {
   it('shows columns, the suggested mapping and first rows', async () => {
     const path = join(t.dir, 'news.csv');
     writeFileSync(path, csv(50));
-    const p = unwrap(await previewFile({ path, rows: 5 }));
+    const p = await previewFile(PreviewFileInput.parse({ path, rows: 5 }));
     expect(p.columns).toEqual(['label', 'text']);
     expect(p.rows).toHaveLength(5);
     expect(p.examples[0]).toMatchObject({ label: 'World', text: 'Story 0 about topic 0, with "quotes"' });
@@ -148,27 +143,26 @@ describe('importDataset while the same import runs', () => {
         if (ev.kind === 'example' && ++n === 150) await gate;
       }
     };
-    let second: Awaited<ReturnType<typeof importDataset>> | null = null;
-    const first = importDataset(
-      t.db,
-      { projectId, path, batchSize: 100 },
-      {
-        importer: paused,
-        onEvent: (e) => {
-          if (e.kind === 'progress' && second === null) {
-            void importDataset(t.db, { projectId, path, batchSize: 100 }).then((r) => {
-              second = r;
+    let second: unknown = null;
+    const first = importDataset(t.db, importInput({ projectId, path, batchSize: 100 }), {
+      importer: paused,
+      onEvent: (e) => {
+        if (e.kind === 'progress' && second === null) {
+          importDataset(t.db, importInput({ projectId, path, batchSize: 100 })).then(
+            (summary) => {
+              second = summary;
               release();
-            });
-          }
-        },
+            },
+            (error: unknown) => {
+              second = error;
+              release();
+            },
+          );
+        }
       },
-    );
-    expect(unwrap(await first)).toMatchObject({ examples: 300, resumedAfterLine: null });
-    expect(second).toMatchObject({
-      ok: false,
-      error: { code: 'conflict', message: expect.stringMatching(/already being imported/) },
     });
-    expect(unwrap(listDatasets(t.db, { projectId }))).toHaveLength(1);
+    expect(await first).toMatchObject({ examples: 300, resumedAfterLine: null });
+    expect(second).toMatchObject({ code: 'conflict', message: expect.stringMatching(/already being imported/) });
+    expect(listDatasets(t.db, { projectId })).toHaveLength(1);
   });
 });

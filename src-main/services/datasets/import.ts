@@ -11,9 +11,9 @@ import { processAlive } from '../../store/repos/runs';
 import type { Dataset, DuplicateRowRecord, SkippedRowRecord, Split } from '../../store/types';
 import type { ImportEvent, ImportOptions, ImportedExample, ImportReport } from '../../data/types';
 import { importFile } from '../../data/import';
-import { guardAsync, parseInput, ServiceError, type Result } from '../errors';
+import { ServiceError } from '../api';
 import { checkImportPath } from './paths';
-import { ImportDatasetInput } from './schemas';
+import type { ImportDatasetInput } from './schemas';
 import { assignDatasetSplits } from './splitting';
 
 /** The importer's shape (H3's importFile); injectable so tests can feed events directly. */
@@ -125,15 +125,7 @@ function assertNotInProgress(db: Db, d: Dataset): void {
 }
 
 /** Imports a file into a project as a new dataset (see README: batching, resume, rollback). */
-export async function importDataset(db: Db, input: unknown, rt: ImportRuntime = {}): Promise<Result<ImportSummary>> {
-  return guardAsync(() => runImport(db, parseInput(ImportDatasetInput, input, 'importDataset input'), rt));
-}
-
-async function runImport(
-  db: Db,
-  input: ReturnType<typeof ImportDatasetInput.parse>,
-  rt: ImportRuntime,
-): Promise<ImportSummary> {
+export async function importDataset(db: Db, input: ImportDatasetInput, rt: ImportRuntime = {}): Promise<ImportSummary> {
   const started = performance.now();
   getProject(db, input.projectId);
   const path = checkImportPath(input.path);
@@ -209,7 +201,7 @@ async function streamRows(
   dataset: Dataset,
   path: string,
   importOptions: ImportOptions,
-  input: ReturnType<typeof ImportDatasetInput.parse>,
+  input: ImportDatasetInput,
   rt: ImportRuntime,
 ): Promise<ImportReport | null> {
   const resumeLine = dataset.resumeLine;

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDb, type TempDb } from '../../store/testing';
 import { insertImportingDataset } from '../../store/repos/datasets';
-import { unwrap } from '../errors';
+import { NotFoundError } from '../../store/errors';
 import { projectWithRows } from './testing';
-import { datasetStats, listExamples } from './examples';
+import { datasetStats, listExamples, ListExamplesInput } from './examples';
 import {
   deleteDataset,
   discardIncompleteImports,
@@ -29,7 +29,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-const splits = () => unwrap(listExamples(t.db, { datasetId, limit: 100 })).items.map((e) => e.split);
+const splits = () => listExamples(t.db, ListExamplesInput.parse({ datasetId, limit: 100 })).items.map((e) => e.split);
 
 describe('dataset management', () => {
   it('keeps unfinished imports out of listings until discarded', () => {
@@ -42,34 +42,33 @@ describe('dataset management', () => {
       mappingJson: '{}',
       optionsJson: '{}',
     });
-    expect(unwrap(listDatasets(t.db, { projectId })).map((d) => d.id)).toEqual([datasetId]);
-    expect(unwrap(getDataset(t.db, { datasetId: partial.id })).status).toBe('importing');
-    expect(resplitDataset(t.db, { datasetId: partial.id, split: { mode: 'fixed', split: 'dev' } })).toMatchObject({
-      ok: false,
-      error: { code: 'conflict' },
-    });
-    expect(unwrap(discardIncompleteImports(t.db, { projectId }))).toEqual([partial.id]);
-    expect(unwrap(listIncompleteImports(t.db, { projectId }))).toEqual([]);
+    expect(listDatasets(t.db, { projectId }).map((d) => d.id)).toEqual([datasetId]);
+    expect(getDataset(t.db, { datasetId: partial.id }).status).toBe('importing');
+    expect(() => resplitDataset(t.db, { datasetId: partial.id, split: { mode: 'fixed', split: 'dev' } })).toThrow(
+      expect.objectContaining({ code: 'conflict' }),
+    );
+    expect(discardIncompleteImports(t.db, { projectId })).toEqual([partial.id]);
+    expect(listIncompleteImports(t.db, { projectId })).toEqual([]);
   });
 
   it('re-splits reproducibly with a seed, or all into one split', () => {
     const policy = { mode: 'stratified' as const, train: 1, dev: 1, test: 0, seed: 9 };
-    unwrap(resplitDataset(t.db, { datasetId, split: policy }));
+    resplitDataset(t.db, { datasetId, split: policy });
     const first = splits();
-    expect(unwrap(datasetStats(t.db, { datasetId })).byClass.odd).toEqual({ train: 10, dev: 10 });
-    unwrap(resplitDataset(t.db, { datasetId, split: { ...policy, seed: 10 } }));
+    expect(datasetStats(t.db, { datasetId }).byClass.odd).toEqual({ train: 10, dev: 10 });
+    resplitDataset(t.db, { datasetId, split: { ...policy, seed: 10 } });
     expect(splits()).not.toEqual(first);
-    unwrap(resplitDataset(t.db, { datasetId, split: policy }));
+    resplitDataset(t.db, { datasetId, split: policy });
     expect(splits()).toEqual(first);
-    unwrap(resplitDataset(t.db, { datasetId, split: { mode: 'fixed', split: 'test' } }));
+    resplitDataset(t.db, { datasetId, split: { mode: 'fixed', split: 'test' } });
     expect(new Set(splits())).toEqual(new Set(['test']));
   });
 
   it('deletes a dataset with its examples and spans', () => {
-    unwrap(deleteDataset(t.db, { datasetId }));
+    deleteDataset(t.db, { datasetId });
     expect(t.db.prepare('SELECT (SELECT count(*) FROM examples) + (SELECT count(*) FROM spans) AS n').get()).toEqual({
       n: 0,
     });
-    expect(deleteDataset(t.db, { datasetId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(() => deleteDataset(t.db, { datasetId })).toThrow(NotFoundError);
   });
 });

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkImportPath, resolveExportPath } from './paths';
-import { ServiceError } from '../errors';
+import { ServiceError } from '../api/errors';
 
 let dir = '';
 beforeEach(() => {

@@ -1,7 +1,7 @@
 // Path rules at the service boundary: imports read absolute existing files; exports write inside one folder.
 import { realpathSync, statSync, lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ServiceError } from '../errors';
+import { ServiceError } from '../api/errors';
 
 /** Checks an import path: absolute, existing, a regular file (symlinks resolved). Returns the real path. */
 export function checkImportPath(path: string): string {

@@ -1,4 +1,4 @@
-// zod schemas for the dataset services' inputs (exported for the API contract and transports).
+// zod schemas for the dataset services' inputs (the dispatcher validates with them; the services take their output).
 import { z } from 'zod';
 import { IdSchema } from '../projects/ids';
 
@@ -52,7 +52,7 @@ export const ImportDatasetInput = z.object({
   /** Rows per transaction: bigger is faster, smaller loses less on a crash. */
   batchSize: z.int().min(1).max(100_000).default(2000),
 });
-export type ImportDatasetInput = z.input<typeof ImportDatasetInput>;
+export type ImportDatasetInput = z.output<typeof ImportDatasetInput>;
 
 export const PreviewFileInput = z.object({
   path: z.string().min(1),
@@ -61,10 +61,10 @@ export const PreviewFileInput = z.object({
   latin1Fallback: z.boolean().optional(),
   rows: z.int().min(1).max(200).default(20),
 });
-export type PreviewFileInput = z.input<typeof PreviewFileInput>;
+export type PreviewFileInput = z.output<typeof PreviewFileInput>;
 
 export const DatasetIdInput = z.object({ datasetId: IdSchema });
-export type DatasetIdInput = z.input<typeof DatasetIdInput>;
+export type DatasetIdInput = z.output<typeof DatasetIdInput>;
 
 export const ResplitInput = z.object({ datasetId: IdSchema, split: SplitPolicySchema });
-export type ResplitInput = z.input<typeof ResplitInput>;
+export type ResplitInput = z.output<typeof ResplitInput>;

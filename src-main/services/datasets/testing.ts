@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../store/db';
-import { createProject } from '../projects';
-import { unwrap } from '../errors';
+import { createProject, CreateProjectInput } from '../projects';
 import { importDataset, type ImportSummary } from './import';
+import { ImportDatasetInput } from './schemas';
 
 export interface Row {
   readonly text: string;
@@ -26,8 +26,9 @@ export async function projectWithRows(
   rows: readonly Row[],
   extra: Record<string, unknown> = {},
 ): Promise<{ projectId: number; summary: ImportSummary }> {
-  const project = unwrap(createProject(db, { name: `p${Math.random().toString(36).slice(2, 8)}` }));
+  const project = createProject(db, CreateProjectInput.parse({ name: `p${Math.random().toString(36).slice(2, 8)}` }));
   const path = writeJsonl(dir, `rows-${project.id}.jsonl`, rows);
-  const summary = unwrap(await importDataset(db, { projectId: project.id, path, ...extra }));
+  // Parsed as the dispatcher would: `extra` may leave out fields that have defaults.
+  const summary = await importDataset(db, ImportDatasetInput.parse({ projectId: project.id, path, ...extra }));
   return { projectId: project.id, summary };
 }

@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { getMetrics, listArtifacts } from '../../store/repos/runs';
-import { unwrap } from '../errors';
 import { folderDigest } from '../train/artifacts';
 import { trainedFixture, type TrainFixture } from '../train/testing';
-import { exportRun } from './export-run';
+import { exportRun, ExportRunInput } from './export-run';
+
+/** The export input with its defaults, as the dispatcher hands it over. */
+const input = (i: z.input<typeof ExportRunInput>): ExportRunInput => ExportRunInput.parse(i);
 
 let f: TrainFixture & { runId: number };
 let out: string;
@@ -18,7 +21,7 @@ afterAll(() => f.cleanup());
 
 describe('exportRun', () => {
   it('writes the parity-checked bundle inside the chosen folder and records artifact and parity', async () => {
-    const r = unwrap(await exportRun(f.db, { runId: f.runId, folder: out }));
+    const r = await exportRun(f.db, input({ runId: f.runId, folder: out }));
     expect(r.outDir).toBe(join(out, `tiny-news-ner-run${f.runId}`));
     expect(r.files).toContain('model.onnx');
     expect(existsSync(join(r.outDir, 'classification', 'onnx', 'model.onnx'))).toBe(true);
@@ -32,36 +35,38 @@ describe('exportRun', () => {
     expect(card).toContain('tiny news/ner');
     expect(card).toMatch(/dev classification\.accuracy/);
 
-    const again = await exportRun(f.db, { runId: f.runId, folder: out });
-    expect(!again.ok && again.error).toMatchObject({
+    await expect(exportRun(f.db, input({ runId: f.runId, folder: out }))).rejects.toMatchObject({
       code: 'conflict',
       message: expect.stringMatching(/already exists/),
     });
-    unwrap(await exportRun(f.db, { runId: f.runId, folder: out, overwrite: true }));
+    await exportRun(f.db, input({ runId: f.runId, folder: out, overwrite: true }));
   });
 
   it('with int8 adds the quantized graphs, parity-checked, and reports their agreement with fp32', async () => {
-    const r = unwrap(await exportRun(f.db, { runId: f.runId, folder: out, name: 'with-int8', int8: true }));
+    const r = await exportRun(f.db, input({ runId: f.runId, folder: out, name: 'with-int8', int8: true }));
     expect(r.files).toEqual(expect.arrayContaining(['model.int8.onnx', 'classification/onnx/model_quantized.onnx']));
     expect(r.parity.some((p) => p.file === 'model.int8.onnx')).toBe(true);
     expect(r.worstParity).toBeLessThanOrEqual(1e-4);
     expect(r.int8Drift!.sameClass).toBeGreaterThanOrEqual(0);
     expect(r.int8Drift!.sameClass).toBeLessThanOrEqual(1);
-    const plain = unwrap(await exportRun(f.db, { runId: f.runId, folder: out, name: 'fp32-only' }));
+    const plain = await exportRun(f.db, input({ runId: f.runId, folder: out, name: 'fp32-only' }));
     expect(plain.files).not.toContain('model.int8.onnx');
     expect(plain.int8Drift).toBeUndefined();
   });
 
   it('refuses names and links that leave the chosen folder, and relative folders', async () => {
     for (const name of ['../escape', '/tmp/abs', 'a/../../b']) {
-      const r = await exportRun(f.db, { runId: f.runId, folder: out, name });
-      expect(!r.ok && r.error.code).toBe('path_rejected');
+      await expect(exportRun(f.db, input({ runId: f.runId, folder: out, name }))).rejects.toMatchObject({
+        code: 'path_rejected',
+      });
     }
     symlinkSync(f.dir, join(out, 'link'));
-    const viaLink = await exportRun(f.db, { runId: f.runId, folder: out, name: 'link/bundle' });
-    expect(!viaLink.ok && viaLink.error.message).toMatch(/symbolic link/);
-    const relative = await exportRun(f.db, { runId: f.runId, folder: 'exports' });
-    expect(!relative.ok && relative.error.code).toBe('path_rejected');
+    await expect(exportRun(f.db, input({ runId: f.runId, folder: out, name: 'link/bundle' }))).rejects.toThrow(
+      /symbolic link/,
+    );
+    await expect(exportRun(f.db, input({ runId: f.runId, folder: 'exports' }))).rejects.toMatchObject({
+      code: 'path_rejected',
+    });
     expect(existsSync(join(f.dir, 'escape'))).toBe(false);
   });
 });

@@ -14,7 +14,7 @@ import type { Db } from '../../store/db';
 import { addArtifact, appendMetrics, getRun } from '../../store/repos/runs';
 import type { Artifact, Run } from '../../store/types';
 import { resolveExportPath } from '../datasets/paths';
-import { guardAsync, parseInput, ServiceError, unwrap, type Result } from '../errors';
+import { ServiceError } from '../api/errors';
 import { IdSchema } from '../projects/ids';
 import { folderDigest, runCheckpointDir } from '../train/artifacts';
 import { compareRuns } from '../train/curves';
@@ -30,7 +30,7 @@ export const ExportRunInput = z.object({
   /** Also write int8 graphs beside the fp32 ones (model/quantize.ts), checked the same way. */
   int8: z.boolean().default(false),
 });
-export type ExportRunInput = z.input<typeof ExportRunInput>;
+export type ExportRunInput = z.output<typeof ExportRunInput>;
 
 export interface RunExport {
   readonly runId: number;
@@ -45,44 +45,42 @@ export interface RunExport {
 }
 
 /** Exports the run's best checkpoint via exportCheckpoint, recording the bundle as an artifact and its parity as metrics. */
-export async function exportRun(db: Db, input: unknown): Promise<Result<RunExport>> {
-  return guardAsync(async () => {
-    const { runId, folder, name, overwrite, int8 } = parseInput(ExportRunInput, input, 'exportRun input');
-    const run = getRun(db, runId);
-    const checkpoint = runCheckpointDir(db, runId);
-    const target = resolveExportPath(folder, name ?? defaultName(run));
-    if (existsSync(target) && !overwrite) {
-      throw new ServiceError(
-        'conflict',
-        `${target} already exists; choose another name or export with overwrite to replace it.`,
-      );
-    }
-    mkdirSync(dirname(target), { recursive: true });
-    const report = await withEngineErrors(() =>
-      exportCheckpoint(checkpoint, target, modelCard(db, run), { overwrite, int8 }),
+export async function exportRun(db: Db, input: ExportRunInput): Promise<RunExport> {
+  const { runId, folder, name, overwrite, int8 } = input;
+  const run = getRun(db, runId);
+  const checkpoint = runCheckpointDir(db, runId);
+  const target = resolveExportPath(folder, name ?? defaultName(run));
+  if (existsSync(target) && !overwrite) {
+    throw new ServiceError(
+      'conflict',
+      `${target} already exists; choose another name or export with overwrite to replace it.`,
     );
-    const worstParity = Math.max(...report.parity.map((p) => p.maxAbsDiff));
-    const artifact = addArtifact(db, { runId, kind: 'export', path: report.outDir, ...folderDigest(report.outDir) });
-    appendMetrics(db, runId, [
-      { step: 0, epoch: 0, split: 'export', name: 'parity.maxAbsDiff', value: worstParity },
-      ...report.parity.map((p) => ({
-        step: 0,
-        epoch: 0,
-        split: 'export',
-        name: `parity.maxAbsDiff:${p.file}:${p.output}`,
-        value: p.maxAbsDiff,
-      })),
-    ]);
-    return {
-      runId,
-      outDir: report.outDir,
-      files: report.files,
-      parity: report.parity,
-      worstParity,
-      artifact,
-      ...(report.int8Drift && { int8Drift: report.int8Drift }),
-    };
-  });
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  const report = await withEngineErrors(() =>
+    exportCheckpoint(checkpoint, target, modelCard(db, run), { overwrite, int8 }),
+  );
+  const worstParity = Math.max(...report.parity.map((p) => p.maxAbsDiff));
+  const artifact = addArtifact(db, { runId, kind: 'export', path: report.outDir, ...folderDigest(report.outDir) });
+  appendMetrics(db, runId, [
+    { step: 0, epoch: 0, split: 'export', name: 'parity.maxAbsDiff', value: worstParity },
+    ...report.parity.map((p) => ({
+      step: 0,
+      epoch: 0,
+      split: 'export',
+      name: `parity.maxAbsDiff:${p.file}:${p.output}`,
+      value: p.maxAbsDiff,
+    })),
+  ]);
+  return {
+    runId,
+    outDir: report.outDir,
+    files: report.files,
+    parity: report.parity,
+    worstParity,
+    artifact,
+    ...(report.int8Drift && { int8Drift: report.int8Drift }),
+  };
 }
 
 const StoredCounts = z.looseObject({ counts: z.looseObject({ train: z.int(), dev: z.int() }) });
@@ -96,7 +94,7 @@ function modelCard(
   db: Db,
   run: Run,
 ): { name: string; baseModel: string; data: string; preset: string; metrics: Record<string, number> } {
-  const [summary] = unwrap(compareRuns(db, { runIds: [run.id] })).runs;
+  const [summary] = compareRuns(db, { runIds: [run.id] }).runs;
   const metrics: Record<string, number> = {};
   for (const [name, point] of Object.entries(summary!.best)) {
     if (point.value !== null && !name.startsWith('loss')) metrics[`dev ${name}`] = point.value;

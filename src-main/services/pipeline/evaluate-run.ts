@@ -1,11 +1,10 @@
 import { prepareExamples, type LabelledText } from '../../data/prepare';
 import { silverLabeler } from '../../data/silver';
-import { loadCheckpoint } from '../../engine/model/checkpoint';
+import { loadCheckpoint, buildModelEvalGraph } from '../../engine/model';
 import { checkpointModel } from '../../engine/infer';
-import { buildModelEvalGraph } from '../../engine/model/training-graph';
 import { createSession, hostTensor, type HostTensor } from '../../engine/runtime';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
-import { evaluate, type EvalMetrics } from '../../engine/train';
+import { evaluate, type EvalMetrics } from '../../engine/trainer';
 import { readLabelledFile } from './read';
 import { checkpointDir } from './run-dir';
 

@@ -1,11 +1,14 @@
 import { importFile } from '../../data/import';
 import type { LabelledText } from '../../data/prepare';
 import type { ImportFormat, ImportReport } from '../../data/types';
-import { Rng } from '../../engine/train/rng';
+import { Rng } from '../../engine/random';
+import { ServiceError } from '../api/errors';
 
-/** Input data the pipeline refuses; the message names file:line and the fix. */
-export class PipelineInputError extends Error {
-  override readonly name = 'PipelineInputError';
+/** Input data the pipeline refuses (invalid_input); the message names file:line and the fix. */
+export class PipelineInputError extends ServiceError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
 }
 
 export interface ReadOptions {

@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeTinyBert } from '../../engine/model/hf-config-tiny';
-import { runPipeline, type PipelineEvent } from './run-pipeline';
+import { writeTinyBert } from '../../engine/model/testing';
+import { pipelineOptions, runPipeline, type PipelineEvent, type PipelineOptionsInput } from './run-pipeline';
+
+const run = (o: PipelineOptionsInput): ReturnType<typeof runPipeline> => runPipeline(pipelineOptions(o));
 
 const ROWS = [
   ['Sports', 'The team won the game on Sunday in Boston.'],
@@ -37,7 +39,7 @@ describe('runPipeline', () => {
     const events: PipelineEvent[] = [];
     const out = join(dir, 'run');
     const result = await runPipeline(
-      { train, dev, model, out, epochs: 2, batchSize: 8, lr: 1e-3, device: 'cpu', threads: 1 },
+      pipelineOptions({ train, dev, model, out, epochs: 2, batchSize: 8, lr: 1e-3, device: 'cpu', threads: 1 }),
       { onEvent: (e) => events.push(e) },
     );
     expect(result.classLabels).toEqual(['Business', 'Sports']);
@@ -61,19 +63,26 @@ describe('runPipeline', () => {
     const out = join(dir, 'run');
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'label,text\nSports,"unterminated quote\n');
-    await expect(runPipeline({ train: bad, dev, model, out })).rejects.toThrow(/bad\.csv:2.*|bad\.csv/);
+    await expect(run({ train: bad, dev, model, out })).rejects.toThrow(/bad\.csv:2.*|bad\.csv/);
+    expect(() => pipelineOptions({ train, dev, model, out, epochs: 0, bogus: 1 } as PipelineOptionsInput)).toThrow(
+      expect.objectContaining({
+        code: 'invalid_input',
+        issues: [expect.stringMatching(/^epochs/), expect.stringMatching(/bogus/)],
+      }),
+    );
     const otherDev = join(dir, 'other.csv');
     writeFileSync(otherDev, 'label,text\nWeather,"Rain today."\n');
-    await expect(runPipeline({ train, dev: otherDev, model, out })).rejects.toThrow(/shares no class labels/);
+    await expect(run({ train, dev: otherDev, model, out })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/shares no class labels/),
+    });
     const mixedDev = join(dir, 'mixed.csv');
     writeFileSync(mixedDev, 'label,text\nSports,"A game."\nWeather,"Rain today."\n');
-    await expect(runPipeline({ train, dev: mixedDev, model, out })).rejects.toThrow(/"Weather" that never occur/);
+    await expect(run({ train, dev: mixedDev, model, out })).rejects.toThrow(/"Weather" that never occur/);
     const notBert = join(dir, 'not-bert');
     mkdirSync(notBert);
     writeFileSync(join(notBert, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
-    await expect(runPipeline({ train, dev, model: notBert, out })).rejects.toThrow(/model_type|BERT/i);
-    await expect(runPipeline({ train, dev, model, out, preset: 'frozen', device: 'cpu' })).rejects.toThrow(
-      /trains nothing/,
-    );
+    await expect(run({ train, dev, model: notBert, out })).rejects.toThrow(/model_type|BERT/i);
+    await expect(run({ train, dev, model, out, preset: 'frozen', device: 'cpu' })).rejects.toThrow(/trains nothing/);
   });
 });

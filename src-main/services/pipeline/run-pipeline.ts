@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { bioLabelList } from '../../data/align';
 import { prepareExamples, type LabelledText } from '../../data/prepare';
 import { silverLabeler } from '../../data/silver';
-import { FREEZE_PRESETS } from '../../engine/model/freeze';
+import { FREEZE_PRESETS, loadHfBertConfig } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
-import type { TrainEvent, TrainResult } from '../../engine/train';
-import { loadHfBertConfig } from '../../engine/model/hf-config';
-import { trainInWorker } from '../../engine/train';
+import type { TrainEvent, TrainResult } from '../../engine/trainer';
+import { trainInWorker } from '../../engine/trainer';
+import { parseInput } from '../api/errors';
 import { classLabelSet, PipelineInputError, readLabelledFile } from './read';
 
 export const pipelineOptionsSchema = z
@@ -44,6 +44,15 @@ export const pipelineOptionsSchema = z
   })
   .strict();
 export type PipelineOptions = z.output<typeof pipelineOptionsSchema>;
+export type PipelineOptionsInput = z.input<typeof pipelineOptionsSchema>;
+
+/**
+ * Checks options that do not come from `mts pipeline`'s argument parser (scripts, tests) and fills in the
+ * defaults; invalid_input lists each problem.
+ */
+export function pipelineOptions(input: PipelineOptionsInput): PipelineOptions {
+  return parseInput(pipelineOptionsSchema, input, 'pipeline options');
+}
 
 export type PipelineEvent =
   | { readonly type: 'stage'; readonly stage: 'read' | 'label' | 'prepare' | 'train'; readonly message: string }
@@ -69,15 +78,9 @@ export interface PipelineResult {
 
 /** The seed's whole job: read data, make silver NER labels, train both heads, evaluate, write the run folder. */
 export async function runPipeline(
-  input: unknown,
+  o: PipelineOptions,
   hooks: { onEvent?: (e: PipelineEvent) => void; signal?: AbortSignal } = {},
 ): Promise<PipelineResult> {
-  const parsed = pipelineOptionsSchema.safeParse(input);
-  if (!parsed.success)
-    throw new PipelineInputError(
-      `pipeline option "${parsed.error.issues[0]!.path.join('.')}": ${parsed.error.issues[0]!.message}`,
-    );
-  const o = parsed.data;
   const emit = (e: PipelineEvent): void => hooks.onEvent?.(e);
   loadHfBertConfig(o.model); // refuses a folder that is not BERT-like before any slow work
   const tokenizer = WordPieceTokenizer.fromDir(o.model);

@@ -1,13 +1,16 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unwrap } from '../errors';
+import type { z } from 'zod';
 import { runCheckpointDir } from '../train/artifacts';
 import { trainedFixture, type TrainFixture } from '../train/testing';
 import { createRun } from '../../store/repos/runs';
 import { PredictorCache } from './cache';
 import { cachedPredictions } from './dev-cache';
-import { nearestExamples, predictText } from './predict';
+import { nearestExamples, predictText, PredictTextInput } from './predict';
+
+/** A predictText input with its defaults filled in, as the dispatcher passes it. */
+const ask = (input: z.input<typeof PredictTextInput>): PredictTextInput => PredictTextInput.parse(input);
 
 let f: TrainFixture & { runId: number };
 const cache = new PredictorCache(1);
@@ -22,7 +25,7 @@ afterAll(async () => {
 describe('predictText', () => {
   it('returns class probabilities, entities with offsets and the WordPiece tokens', async () => {
     const text = 'John Smith said shares of Google rose in Paris.';
-    const p = unwrap(await predictText(f.db, { runId: f.runId, text }, { cache }));
+    const p = await predictText(f.db, ask({ runId: f.runId, text }), { cache });
     expect(p.classProbs.map((c) => c.label)).toEqual(['Business', 'Sports']);
     expect(p.classProbs.reduce((s, c) => s + c.prob, 0)).toBeCloseTo(1, 5);
     expect(p.label).toBe(p.classProbs.reduce((a, b) => (b.prob > a.prob ? b : a)).label);
@@ -39,15 +42,15 @@ describe('predictText', () => {
     expect(p.truncated).toBe(false);
 
     // The same checkpoint by folder gives the same numbers.
-    const byDir = unwrap(await predictText(f.db, { checkpointDir: p.checkpointDir, text }, { cache }));
+    const byDir = await predictText(f.db, ask({ checkpointDir: p.checkpointDir, text }), { cache });
     expect(byDir.classProbs).toEqual(p.classProbs);
   });
 
   it('predicts with the int8 model when asked, loaded beside the fp32 one', async () => {
     const text = 'John Smith said shares of Google rose in Paris.';
     const two = new PredictorCache(2);
-    const fp32 = unwrap(await predictText(f.db, { runId: f.runId, text }, { cache: two }));
-    const int8 = unwrap(await predictText(f.db, { runId: f.runId, text, precision: 'int8' }, { cache: two }));
+    const fp32 = await predictText(f.db, ask({ runId: f.runId, text }), { cache: two });
+    const int8 = await predictText(f.db, ask({ runId: f.runId, text, precision: 'int8' }), { cache: two });
     expect([fp32.precision, int8.precision]).toEqual(['fp32', 'int8']);
     expect(two.size).toBe(2);
     expect(int8.predictMs).toBeGreaterThan(0);
@@ -60,19 +63,27 @@ describe('predictText', () => {
 
   it('marks the tokens past maxLength that the classifier does not read', async () => {
     const text = 'the team won the game in paris on sunday . '.repeat(6);
-    const p = unwrap(await predictText(f.db, { runId: f.runId, text }, { cache }));
+    const p = await predictText(f.db, ask({ runId: f.runId, text }), { cache });
     expect(p.truncated).toBe(true);
     // Trained with maxLength 32: [CLS] + 30 tokens are read.
     expect(p.tokens.findIndex((t) => !t.classified)).toBe(31);
   });
 
   it('refuses bad input with the reason, and keeps at most `capacity` checkpoints loaded', async () => {
-    const empty = await predictText(f.db, { runId: f.runId, text: '   ' }, { cache });
-    expect(!empty.ok && empty.error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/empty/) });
-    const both = await predictText(f.db, { runId: f.runId, checkpointDir: '/x', text: 'a' }, { cache });
-    expect(!both.ok && both.error.message).toMatch(/exactly one of runId or checkpointDir/);
-    const relative = await predictText(f.db, { checkpointDir: 'runs/best', text: 'a' }, { cache });
-    expect(!relative.ok && relative.error.code).toBe('path_rejected');
+    await expect(predictText(f.db, ask({ runId: f.runId, text: '   ' }), { cache })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/empty/),
+    });
+    await expect(
+      predictText(f.db, ask({ runId: f.runId, checkpointDir: '/x', text: 'a' }), { cache }),
+    ).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/exactly one of runId or checkpointDir/),
+    });
+    await expect(predictText(f.db, ask({ text: 'a' }), { cache })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(predictText(f.db, ask({ checkpointDir: 'runs/best', text: 'a' }), { cache })).rejects.toMatchObject({
+      code: 'path_rejected',
+    });
     const bare = createRun(f.db, {
       projectId: f.projectId,
       name: 'x',
@@ -82,13 +93,12 @@ describe('predictText', () => {
       dataHash: 'b'.repeat(64),
       deviceRequested: 'cpu',
     });
-    const noCkpt = await predictText(f.db, { runId: bare.id, text: 'a' }, { cache });
-    expect(!noCkpt.ok && noCkpt.error.message).toMatch(/has no checkpoint/);
+    await expect(predictText(f.db, ask({ runId: bare.id, text: 'a' }), { cache })).rejects.toThrow(/has no checkpoint/);
 
     const copy = join(f.dir, 'copy-of-best');
     cpSync(runCheckpointDir(f.db, f.runId), copy, { recursive: true });
-    const a = unwrap(await predictText(f.db, { checkpointDir: copy, text: 'John in Paris.' }, { cache }));
-    const b = unwrap(await predictText(f.db, { runId: f.runId, text: 'John in Paris.' }, { cache }));
+    const a = await predictText(f.db, ask({ checkpointDir: copy, text: 'John in Paris.' }), { cache });
+    const b = await predictText(f.db, ask({ runId: f.runId, text: 'John in Paris.' }), { cache });
     expect(cache.size).toBe(1);
     expect(a.classProbs).toEqual(b.classProbs);
   });
@@ -100,7 +110,7 @@ describe('nearestExamples', () => {
       .prepare<[], { id: number; text: string }>(`SELECT id, text FROM examples WHERE split = 'dev' ORDER BY line`)
       .all();
     const target = dev[3]!;
-    const r = unwrap(await nearestExamples(f.db, { runId: f.runId, text: target.text, k: 4 }, { cache }));
+    const r = await nearestExamples(f.db, { runId: f.runId, text: target.text, k: 4 }, { cache });
     expect(r.devExamples).toBe(dev.length);
     expect(r.neighbours).toHaveLength(4);
     expect(r.neighbours[0]!.exampleId).toBe(target.id);

@@ -5,34 +5,30 @@ import { z } from 'zod';
 import type { ClassProb, PredictedEntity, PredictionOk } from '../../engine/infer';
 import type { Db } from '../../store/db';
 import { getRun } from '../../store/repos/runs';
-import { guardAsync, parseInput, ServiceError, type Result } from '../errors';
+import { ServiceError } from '../api/errors';
 import { IdSchema } from '../projects/ids';
 import { runCheckpointDir } from '../train/artifacts';
 import { runDataInfo } from '../train/run-info';
 import { predictorCache, type LoadedModel, type PredictorCache } from './cache';
 import { cachedPredictions } from './dev-cache';
 
-export const PredictTextInput = z
-  .object({
-    runId: IdSchema.optional(),
-    /** Absolute path of a checkpoint folder (config.json with our `mts` keys), instead of a run. */
-    checkpointDir: z.string().min(1).optional(),
-    text: z.string().max(100_000),
-    /** 'int8' runs the encoder's dense layers in int8 (faster on CPU, slightly different numbers). */
-    precision: z.enum(['fp32', 'int8']).default('fp32'),
-  })
-  .refine((v) => (v.runId === undefined) !== (v.checkpointDir === undefined), {
-    message: 'give exactly one of runId or checkpointDir',
-    path: ['runId'],
-  });
-export type PredictTextInput = z.input<typeof PredictTextInput>;
+/** Exactly one of runId and checkpointDir; predictText refuses anything else (invalid_input). */
+export const PredictTextInput = z.object({
+  runId: IdSchema.optional(),
+  /** Absolute path of a checkpoint folder (config.json with our `mts` keys), instead of a run. */
+  checkpointDir: z.string().min(1).optional(),
+  text: z.string().max(100_000),
+  /** 'int8' runs the encoder's dense layers in int8 (faster on CPU, slightly different numbers). */
+  precision: z.enum(['fp32', 'int8']).default('fp32'),
+});
+export type PredictTextInput = z.output<typeof PredictTextInput>;
 
 export const NearestExamplesInput = z.object({
   runId: IdSchema,
   text: z.string().min(1).max(100_000),
   k: z.int().min(1).max(100).default(5),
 });
-export type NearestExamplesInput = z.input<typeof NearestExamplesInput>;
+export type NearestExamplesInput = z.output<typeof NearestExamplesInput>;
 
 /** One WordPiece token with its [start, end) in the text; specials ([CLS], [SEP]) have start = end = 0. */
 export interface TokenView {
@@ -77,52 +73,46 @@ export interface PlaygroundRuntime {
 /** Class probabilities, entities with offsets and confidences, and the WordPiece tokens of one text. */
 export async function predictText(
   db: Db,
-  input: unknown,
+  { runId, checkpointDir, text, precision }: PredictTextInput,
   rt: PlaygroundRuntime = {},
-): Promise<Result<PlaygroundPrediction>> {
-  return guardAsync(async () => {
-    const { runId, checkpointDir, text, precision } = parseInput(PredictTextInput, input, 'predictText input');
-    const dir = runId !== undefined ? runCheckpointDir(db, runId) : checkedCheckpointDir(checkpointDir!);
-    return (rt.cache ?? predictorCache).use(
-      dir,
-      async (model) => {
-        const t0 = performance.now();
-        const p = await predictOne(model, text);
-        const predictMs = performance.now() - t0;
-        return {
-          checkpointDir: dir,
-          label: p.label,
-          classProbs: p.classProbs,
-          entities: p.entities,
-          tokens: tokenViews(model, text),
-          truncated: p.truncated,
-          precision,
-          predictMs,
-        };
-      },
-      precision,
-    );
-  });
+): Promise<PlaygroundPrediction> {
+  const dir = modelDir(db, runId, checkpointDir);
+  return (rt.cache ?? predictorCache).use(
+    dir,
+    async (model) => {
+      const t0 = performance.now();
+      const p = await predictOne(model, text);
+      const predictMs = performance.now() - t0;
+      return {
+        checkpointDir: dir,
+        label: p.label,
+        classProbs: p.classProbs,
+        entities: p.entities,
+        tokens: tokenViews(model, text),
+        truncated: p.truncated,
+        precision,
+        predictMs,
+      };
+    },
+    precision,
+  );
 }
 
 /** The run's dev examples most similar to `text` (cosine of sentence embeddings; the dev set is embedded once). */
 export async function nearestExamples(
   db: Db,
-  input: unknown,
+  { runId, text, k }: NearestExamplesInput,
   rt: PlaygroundRuntime = {},
-): Promise<Result<NearestResult>> {
-  return guardAsync(async () => {
-    const { runId, text, k } = parseInput(NearestExamplesInput, input, 'nearestExamples input');
-    const { datasetId } = runDataInfo(getRun(db, runId));
-    const dir = runCheckpointDir(db, runId);
-    const dev = devExamples(db, datasetId);
-    return (rt.cache ?? predictorCache).use(dir, async (model) => {
-      const index = await devIndex(model, dev);
-      const query = normalise(requiredEmbedding(await predictOne(model, text)));
-      const scored = index.items.map((item, i) => ({ ...item, similarity: dot(query, index.vectors, i) }));
-      scored.sort((a, b) => b.similarity - a.similarity);
-      return { devExamples: index.items.length, neighbours: scored.slice(0, k) };
-    });
+): Promise<NearestResult> {
+  const { datasetId } = runDataInfo(getRun(db, runId));
+  const dir = runCheckpointDir(db, runId);
+  const dev = devExamples(db, datasetId);
+  return (rt.cache ?? predictorCache).use(dir, async (model) => {
+    const index = await devIndex(model, dev);
+    const query = normalise(requiredEmbedding(await predictOne(model, text)));
+    const scored = index.items.map((item, i) => ({ ...item, similarity: dot(query, index.vectors, i) }));
+    scored.sort((a, b) => b.similarity - a.similarity);
+    return { devExamples: index.items.length, neighbours: scored.slice(0, k) };
   });
 }
 
@@ -131,6 +121,16 @@ export async function predictOne(model: LoadedModel, text: string): Promise<Pred
   const [p] = await model.loaded.predictor.predict([text]);
   if (!p!.ok) throw new ServiceError('invalid_input', p!.error.message);
   return p!;
+}
+
+// The run's best checkpoint, or a checkpoint folder named directly: exactly one of the two.
+function modelDir(db: Db, runId: number | undefined, checkpointDir: string | undefined): string {
+  if ((runId === undefined) === (checkpointDir === undefined)) {
+    throw new ServiceError('invalid_input', 'Cannot predict: give exactly one of runId or checkpointDir.', [
+      'runId: give exactly one of runId or checkpointDir',
+    ]);
+  }
+  return runId !== undefined ? runCheckpointDir(db, runId) : checkedCheckpointDir(checkpointDir!);
 }
 
 function checkedCheckpointDir(dir: string): string {

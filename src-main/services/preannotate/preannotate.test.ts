@@ -6,10 +6,9 @@ import { spansOfExample } from '../../store/repos/spans';
 import type { Example, Span } from '../../store/types';
 import { addSpan, redo, rejectSpan, setClassLabel, undo } from '../annotate';
 import { projectWithRows } from '../datasets/testing';
-import { unwrap } from '../errors';
 import { PredictorCache } from '../playground/cache';
 import { labelledRows, trainedFixture, type TrainFixture } from '../train/testing';
-import { preannotate } from './preannotate';
+import { preannotate as runPreannotate, PreannotateInput } from './preannotate';
 
 let f: TrainFixture & { runId: number };
 const cache = new PredictorCache(1);
@@ -22,6 +21,9 @@ afterAll(async () => {
   f.cleanup();
 });
 
+/** The service with its input parsed as the dispatcher would (defaults filled in), on the shared cache. */
+const preannotate = (input: { runId: number; exampleIds: number[]; minConfidence?: number }) =>
+  runPreannotate(f.db, PreannotateInput.parse(input));
 const key = (s: Span): string => `${s.id}:${s.start}-${s.end}:${s.type}:${s.source}:${s.status}`;
 const same = (a: Span, b: Span): boolean => a.start === b.start && a.end === b.end && a.type === b.type;
 const modelFields = (db: Db, id: number): Pick<Example, 'modelLabel' | 'modelConfidence' | 'modelAt'> => {
@@ -47,12 +49,12 @@ describe('preannotate', () => {
       .all()
       .map((r) => r.id);
     // A person's gold span on example 0 and a rejected silver span on example 1.
-    unwrap(addSpan(f.db, { exampleId: ids[0]!, start: 0, end: 4, type: 'PER' }));
+    addSpan(f.db, { exampleId: ids[0]!, start: 0, end: 4, type: 'PER' });
     const silver1 = spansOfExample(f.db, ids[1]!).find((s) => s.source === 'silver')!;
-    unwrap(rejectSpan(f.db, { spanId: silver1.id }));
+    rejectSpan(f.db, { spanId: silver1.id });
     const before = new Map(ids.map((id) => [id, spansOfExample(f.db, id).map(key)]));
 
-    const r = unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: ids }, { cache }));
+    const r = await preannotate({ runId: f.runId, exampleIds: ids });
     expect(r.examples).toBe(8);
     expect(r.removedSilver).toBeGreaterThan(0);
     expect(r.added).toBeGreaterThan(0);
@@ -79,14 +81,14 @@ describe('preannotate', () => {
     expect(modelSpans).toBe(r.added);
 
     // Running it again replaces its own earlier proposals instead of stacking them.
-    const again = unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: ids }, { cache }));
+    const again = await preannotate({ runId: f.runId, exampleIds: ids });
     expect(again.removedModel).toBe(r.added);
     expect(again.added).toBe(r.added);
 
-    unwrap(undo(f.db, { projectId: f.projectId }));
-    unwrap(undo(f.db, { projectId: f.projectId }));
+    undo(f.db, { projectId: f.projectId });
+    undo(f.db, { projectId: f.projectId });
     for (const id of ids) expect(spansOfExample(f.db, id).map(key)).toEqual(before.get(id));
-    unwrap(redo(f.db, { projectId: f.projectId }));
+    redo(f.db, { projectId: f.projectId });
     expect(ids.flatMap((id) => spansOfExample(f.db, id)).filter((s) => s.source === 'model')).toHaveLength(r.added);
   });
 
@@ -95,17 +97,15 @@ describe('preannotate', () => {
       .prepare<[], { id: number }>(`SELECT id FROM examples ORDER BY line DESC LIMIT 4`)
       .all()
       .map((r) => r.id);
-    const r = unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: ids, minConfidence: 1 }, { cache }));
+    const r = await preannotate({ runId: f.runId, exampleIds: ids, minConfidence: 1 });
     expect(r.added).toBe(0);
     expect(r.skipped.lowConfidence).toBeGreaterThan(0);
-    const missing = await preannotate(f.db, { runId: f.runId, exampleIds: [999_999] }, { cache });
-    expect(!missing.ok && missing.error.code).toBe('not_found');
+    await expect(preannotate({ runId: f.runId, exampleIds: [999_999] })).rejects.toMatchObject({ code: 'not_found' });
     const other = await projectWithRows(f.db, f.dir, [{ text: 'John Smith lives in Paris.' }]);
     const otherId = f.db
       .prepare<[number], { id: number }>('SELECT id FROM examples WHERE dataset_id = ?')
       .get(other.summary.datasetId)!.id;
-    const foreign = await preannotate(f.db, { runId: f.runId, exampleIds: [otherId] }, { cache });
-    expect(!foreign.ok && foreign.error).toMatchObject({
+    await expect(preannotate({ runId: f.runId, exampleIds: [otherId] })).rejects.toMatchObject({
       code: 'invalid_input',
       message: expect.stringMatching(/belongs to project/),
     });
@@ -116,7 +116,7 @@ describe('preannotate', () => {
     // One example carries an earlier prediction: undo must bring that back, not clear it.
     setModelClass(f.db, ids[0]!, 'Earlier', 0.5, '2020-01-01T00:00:00.000Z');
     const before = ids.map((id) => modelFields(f.db, id));
-    const r = unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: ids }, { cache }));
+    const r = await preannotate({ runId: f.runId, exampleIds: ids });
     expect(r.classesStored).toBe(ids.length);
     for (const id of ids) {
       const m = modelFields(f.db, id);
@@ -126,26 +126,26 @@ describe('preannotate', () => {
     }
     const predicted = ids.map((id) => modelFields(f.db, id));
 
-    unwrap(undo(f.db, { projectId: f.projectId }));
+    undo(f.db, { projectId: f.projectId });
     expect(ids.map((id) => modelFields(f.db, id))).toEqual(before);
     // Back to silver spans and no prediction: nothing "disagrees" (the example with an earlier one aside).
     expect(disagreeing(ids.slice(1))).toEqual([]);
-    unwrap(redo(f.db, { projectId: f.projectId }));
+    redo(f.db, { projectId: f.projectId });
     expect(ids.map((id) => modelFields(f.db, id))).toEqual(predicted);
   });
 
   it('writes a proposal equal to a gold span as its model twin, and skips one that overlaps it differently', async () => {
     const ids = exampleIds(16, 8);
-    unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: ids }, { cache }));
+    await preannotate({ runId: f.runId, exampleIds: ids });
     const id = ids.find((i) => spansOfExample(f.db, i).some((s) => s.source === 'model'));
     expect(id, 'the fixture model proposes no span on these examples').toBeDefined();
     const exampleId = id!;
     const proposed = spansOfExample(f.db, exampleId).filter((s) => s.source === 'model');
     // A person labels exactly what the model proposed: spans and class.
-    for (const m of proposed) unwrap(addSpan(f.db, { exampleId, start: m.start, end: m.end, type: m.type }));
-    unwrap(setClassLabel(f.db, { exampleId, label: modelFields(f.db, exampleId).modelLabel }));
+    for (const m of proposed) addSpan(f.db, { exampleId, start: m.start, end: m.end, type: m.type });
+    setClassLabel(f.db, { exampleId, label: modelFields(f.db, exampleId).modelLabel });
 
-    const agreed = unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: [exampleId] }, { cache }));
+    const agreed = await preannotate({ runId: f.runId, exampleIds: [exampleId] });
     expect(agreed).toMatchObject({ added: proposed.length, agreed: proposed.length, skipped: { settled: 0 } });
     const spans = spansOfExample(f.db, exampleId);
     const gold = spans.filter((s) => s.source === 'gold');
@@ -162,8 +162,8 @@ describe('preannotate', () => {
     // The person retypes one span: the model's proposal now overlaps it differently, so it is not written.
     const first = proposed[0]!;
     const other = first.type === 'MISC' ? 'PER' : 'MISC';
-    unwrap(addSpan(f.db, { exampleId, start: first.start, end: first.end, type: other }));
-    const differs = unwrap(await preannotate(f.db, { runId: f.runId, exampleIds: [exampleId] }, { cache }));
+    addSpan(f.db, { exampleId, start: first.start, end: first.end, type: other });
+    const differs = await preannotate({ runId: f.runId, exampleIds: [exampleId] });
     expect(differs).toMatchObject({ added: proposed.length - 1, agreed: proposed.length - 1, skipped: { settled: 1 } });
     const now = spansOfExample(f.db, exampleId).filter((s) => s.source === 'model');
     expect(now.some((m) => m.start < first.end && first.start < m.end)).toBe(false);

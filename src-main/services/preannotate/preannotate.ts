@@ -9,7 +9,7 @@ import { listHistory, recordEdit, type EditRecorder } from '../../store/repos/an
 import { getRun } from '../../store/repos/runs';
 import { spansOfExample } from '../../store/repos/spans';
 import { nowIso, type Span } from '../../store/types';
-import { guardAsync, parseInput, ServiceError, type Result } from '../errors';
+import { ServiceError } from '../api';
 import { predictorCache, type PredictorCache } from '../playground/cache';
 import { IdSchema } from '../projects/ids';
 import { runCheckpointDir } from '../train/artifacts';
@@ -22,7 +22,7 @@ export const PreannotateInput = z.object({
   /** Leave examples marked reviewed untouched (default, as the silver labeler does). */
   skipReviewed: z.boolean().default(true),
 });
-export type PreannotateInput = z.input<typeof PreannotateInput>;
+export type PreannotateInput = z.output<typeof PreannotateInput>;
 
 export interface PreannotateSummary {
   /** Examples whose spans were looked at (reviewed ones excluded when skipped). */
@@ -61,61 +61,58 @@ interface Target {
 /** Predicts the chosen examples: model spans replace their pending silver ones, class stored; one undo for all. */
 export async function preannotate(
   db: Db,
-  input: unknown,
+  { runId, exampleIds, minConfidence, skipReviewed }: PreannotateInput,
   rt: PreannotateRuntime = {},
-): Promise<Result<PreannotateSummary>> {
-  return guardAsync(async () => {
-    const { runId, exampleIds, minConfidence, skipReviewed } = parseInput(PreannotateInput, input, 'preannotate input');
-    const run = getRun(db, runId);
-    const dir = runCheckpointDir(db, runId);
-    const targets = loadTargets(db, exampleIds, run.projectId);
-    const chosen = skipReviewed ? targets.filter((t) => t.status !== 'reviewed') : targets;
-    const predictions = await (rt.cache ?? predictorCache).use(dir, async (m) => {
-      if (m.loaded.predictor.labels.ner.length === 0) {
-        throw new ServiceError(
-          'conflict',
-          `Run ${runId} has no NER head (it trained classification only), so it cannot propose spans; pick a run that trained NER.`,
-        );
-      }
-      return m.loaded.predictor.predict(chosen.map((t) => t.text));
-    });
-    const counts: Counts = {
-      removedSilver: 0,
-      removedModel: 0,
-      added: 0,
-      agreed: 0,
-      classesStored: 0,
-      settled: 0,
-      rejected: 0,
-      lowConfidence: 0,
-    };
-    const at = nowIso();
-    const changed = recordEdit(
-      db,
-      run.projectId,
-      'preannotate',
-      `pre-annotate ${chosen.length} example(s) with run ${runId} (${run.name})`,
-      (rec) => {
-        chosen.forEach((t, i) => {
-          const p = predictions[i]!;
-          if (!p.ok) return;
-          applyToExample(db, rec, t.id, p, `run:${runId}`, minConfidence, counts);
-          storeClass(rec, t.id, p, at);
-          counts.classesStored++;
-        });
-        return rec.changes.length > 0;
-      },
-    );
-    // recordEdit appended the entry in its own (synchronous, immediate) transaction just now.
-    const logEntryId = changed ? (listHistory(db, run.projectId, 1)[0]?.id ?? null) : null;
-    const { settled, rejected, lowConfidence, ...rest } = counts;
-    return {
-      examples: chosen.length,
-      ...rest,
-      skipped: { reviewed: targets.length - chosen.length, settled, rejected, lowConfidence },
-      logEntryId,
-    };
+): Promise<PreannotateSummary> {
+  const run = getRun(db, runId);
+  const dir = runCheckpointDir(db, runId);
+  const targets = loadTargets(db, exampleIds, run.projectId);
+  const chosen = skipReviewed ? targets.filter((t) => t.status !== 'reviewed') : targets;
+  const predictions = await (rt.cache ?? predictorCache).use(dir, async (m) => {
+    if (m.loaded.predictor.labels.ner.length === 0) {
+      throw new ServiceError(
+        'conflict',
+        `Run ${runId} has no NER head (it trained classification only), so it cannot propose spans; pick a run that trained NER.`,
+      );
+    }
+    return m.loaded.predictor.predict(chosen.map((t) => t.text));
   });
+  const counts: Counts = {
+    removedSilver: 0,
+    removedModel: 0,
+    added: 0,
+    agreed: 0,
+    classesStored: 0,
+    settled: 0,
+    rejected: 0,
+    lowConfidence: 0,
+  };
+  const at = nowIso();
+  const changed = recordEdit(
+    db,
+    run.projectId,
+    'preannotate',
+    `pre-annotate ${chosen.length} example(s) with run ${runId} (${run.name})`,
+    (rec) => {
+      chosen.forEach((t, i) => {
+        const p = predictions[i]!;
+        if (!p.ok) return;
+        applyToExample(db, rec, t.id, p, `run:${runId}`, minConfidence, counts);
+        storeClass(rec, t.id, p, at);
+        counts.classesStored++;
+      });
+      return rec.changes.length > 0;
+    },
+  );
+  // recordEdit appended the entry in its own (synchronous, immediate) transaction just now.
+  const logEntryId = changed ? (listHistory(db, run.projectId, 1)[0]?.id ?? null) : null;
+  const { settled, rejected, lowConfidence, ...rest } = counts;
+  return {
+    examples: chosen.length,
+    ...rest,
+    skipped: { reviewed: targets.length - chosen.length, settled, rejected, lowConfidence },
+    logEntryId,
+  };
 }
 
 function loadTargets(db: Db, ids: readonly number[], projectId: number): Target[] {

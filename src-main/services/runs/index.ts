@@ -7,7 +7,7 @@ import * as repo from '../../store/repos/runs';
 import { getProject } from '../../store/repos/projects';
 import { getDataset } from '../../store/repos/datasets';
 import { RUN_STATUSES, type Artifact, type Metric, type Run } from '../../store/types';
-import { guard, parseInput, ServiceError, type Result } from '../errors';
+import { ServiceError } from '../api/errors';
 
 const id = IdSchema;
 
@@ -21,7 +21,7 @@ export const CreateRunInput = z.object({
   deviceRequested: z.string().min(1),
   ownerPid: z.int().positive().optional(),
 });
-export type CreateRunInput = z.input<typeof CreateRunInput>;
+export type CreateRunInput = z.output<typeof CreateRunInput>;
 
 export const UpdateRunStatusInput = z.object({
   runId: id,
@@ -31,7 +31,7 @@ export const UpdateRunStatusInput = z.object({
   error: z.string().min(1).optional(),
   timings: z.record(z.string(), z.number().nonnegative()).optional(),
 });
-export type UpdateRunStatusInput = z.input<typeof UpdateRunStatusInput>;
+export type UpdateRunStatusInput = z.output<typeof UpdateRunStatusInput>;
 
 const MetricSchema = z.object({
   step: z.int().nonnegative(),
@@ -42,7 +42,7 @@ const MetricSchema = z.object({
   value: z.union([z.number(), z.nan(), z.null().transform(() => Number.NaN)]),
 });
 export const AppendMetricsInput = z.object({ runId: id, metrics: z.array(MetricSchema).max(100_000) });
-export type AppendMetricsInput = z.input<typeof AppendMetricsInput>;
+export type AppendMetricsInput = z.output<typeof AppendMetricsInput>;
 
 export const AddArtifactInput = z.object({
   runId: id,
@@ -51,14 +51,15 @@ export const AddArtifactInput = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.int().nonnegative(),
 });
-export type AddArtifactInput = z.input<typeof AddArtifactInput>;
+export type AddArtifactInput = z.output<typeof AddArtifactInput>;
 
 export const RunIdInput = z.object({ runId: id, metric: z.string().min(1).optional() });
-export type RunIdInput = z.input<typeof RunIdInput>;
+export type RunIdInput = z.output<typeof RunIdInput>;
 
 export const ProjectRunsInput = z.object({ projectId: id });
+export type ProjectRunsInput = z.output<typeof ProjectRunsInput>;
 export const SnapshotInput = z.object({ datasetIds: z.array(id).min(1) });
-export type SnapshotInput = z.input<typeof SnapshotInput>;
+export type SnapshotInput = z.output<typeof SnapshotInput>;
 
 export interface RunDetail {
   readonly run: Run;
@@ -67,81 +68,72 @@ export interface RunDetail {
 }
 
 /** Records a new run in the 'queued' state with its full config. */
-export function createRun(db: Db, input: unknown): Result<Run> {
-  return guard(() => {
-    const r = parseInput(CreateRunInput, input, 'createRun input');
-    getProject(db, r.projectId);
-    return repo.createRun(db, r);
-  });
+export function createRun(db: Db, input: CreateRunInput): Run {
+  getProject(db, input.projectId);
+  return repo.createRun(db, input);
 }
 
 /** Moves a run to a new status (finished runs cannot change), recording device facts and timings. */
-export function updateRunStatus(db: Db, input: unknown): Result<Run> {
-  return guard(() => {
-    const { runId, ...u } = parseInput(UpdateRunStatusInput, input, 'updateRunStatus input');
-    return repo.updateRunStatus(db, runId, u);
-  });
+export function updateRunStatus(db: Db, { runId, ...u }: UpdateRunStatusInput): Run {
+  return repo.updateRunStatus(db, runId, u);
 }
 
 /** Appends a batch of metric points in one transaction. */
-export function appendMetrics(db: Db, input: unknown): Result<{ readonly appended: number }> {
-  return guard(() => {
-    const { runId, metrics } = parseInput(AppendMetricsInput, input, 'appendMetrics input');
-    repo.appendMetrics(db, runId, metrics);
-    return { appended: metrics.length };
-  });
+export function appendMetrics(db: Db, { runId, metrics }: AppendMetricsInput): { readonly appended: number } {
+  repo.appendMetrics(db, runId, metrics);
+  return { appended: metrics.length };
 }
 
 /** Records a checkpoint or export file of a run. */
-export function addArtifact(db: Db, input: unknown): Result<Artifact> {
-  return guard(() => repo.addArtifact(db, parseInput(AddArtifactInput, input, 'addArtifact input')));
+export function addArtifact(db: Db, input: AddArtifactInput): Artifact {
+  return repo.addArtifact(db, input);
 }
 
 /** A project's runs, newest first. */
-export function listRuns(db: Db, input: unknown): Result<readonly Run[]> {
-  return guard(() => {
-    const { projectId } = parseInput(ProjectRunsInput, input, 'listRuns input');
-    getProject(db, projectId);
-    return repo.listRuns(db, projectId);
-  });
+export function listRuns(db: Db, { projectId }: ProjectRunsInput): readonly Run[] {
+  getProject(db, projectId);
+  return repo.listRuns(db, projectId);
 }
 
 /** A run with its metrics (optionally one metric) and artifacts. */
-export function getRun(db: Db, input: unknown): Result<RunDetail> {
-  return guard(() => {
-    const { runId, metric } = parseInput(RunIdInput, input, 'getRun input');
-    return { run: repo.getRun(db, runId), metrics: repo.getMetrics(db, runId, metric), artifacts: repo.listArtifacts(db, runId) };
-  });
+export function getRun(db: Db, { runId, metric }: RunIdInput): RunDetail {
+  return {
+    run: repo.getRun(db, runId),
+    metrics: repo.getMetrics(db, runId, metric),
+    artifacts: repo.listArtifacts(db, runId),
+  };
 }
 
 /** Call once at startup: runs left running/queued by a process that has died become 'interrupted'. */
-export function recoverInterruptedRuns(db: Db, isAlive?: (pid: number) => boolean): Result<readonly number[]> {
-  return guard(() => repo.markOrphanedRunsInterrupted(db, isAlive));
+export function recoverInterruptedRuns(db: Db, isAlive?: (pid: number) => boolean): readonly number[] {
+  return repo.markOrphanedRunsInterrupted(db, isAlive);
 }
 
 /**
  * SHA-256 over everything training reads from the given datasets: text, split, class label and accepted or
  * pending (non-rejected, non-model) spans. Equal hashes mean the same training data.
  */
-export function dataSnapshotHash(db: Db, input: unknown): Result<string> {
-  return guard(() => {
-    const { datasetIds } = parseInput(SnapshotInput, input, 'dataSnapshotHash input');
-    const hash = createHash('sha256');
-    const ex = db.prepare<[number], { id: number; text: string; split: string | null; class_label: string | null }>(
-      'SELECT id, text, split, class_label FROM examples WHERE dataset_id = ? ORDER BY line',
-    );
-    const sp = db.prepare<[number], { line: number; char_start: number; char_end: number; type: string }>(
-      `SELECT e.line, s.char_start, s.char_end, s.type FROM spans s JOIN examples e ON e.id = s.example_id
-       WHERE e.dataset_id = ? AND s.source != 'model' AND s.status != 'rejected' ORDER BY e.line, s.char_start, s.char_end, s.type`,
-    );
-    for (const datasetId of [...datasetIds].sort((a, b) => a - b)) {
-      if (getDataset(db, datasetId).status !== 'ready') {
-        throw new ServiceError('conflict', `Dataset ${datasetId} is still importing; a run can only use finished datasets.`);
-      }
-      for (const r of ex.iterate(datasetId)) hash.update(JSON.stringify([r.text, r.split, r.class_label])).update('\n');
-      hash.update('--spans--\n');
-      for (const s of sp.iterate(datasetId)) hash.update(`${s.line}:${s.char_start},${s.char_end},${s.type}\n`);
+export function dataSnapshotHash(db: Db, { datasetIds }: SnapshotInput): string {
+  const hash = createHash('sha256');
+  const ex = db.prepare<[number], { id: number; text: string; split: string | null; class_label: string | null }>(
+    'SELECT id, text, split, class_label FROM examples WHERE dataset_id = ? ORDER BY line',
+  );
+  const sp = db.prepare<[number], { line: number; char_start: number; char_end: number; type: string }>(
+    `SELECT e.line, s.char_start, s.char_end, s.type FROM spans s JOIN examples e ON e.id = s.example_id
+     WHERE e.dataset_id = ? AND s.source != 'model' AND s.status != 'rejected' ORDER BY e.line, s.char_start, s.char_end, s.type`,
+  );
+  for (const datasetId of [...datasetIds].sort((a, b) => a - b)) {
+    if (getDataset(db, datasetId).status !== 'ready') {
+      throw new ServiceError(
+        'conflict',
+        `Dataset ${datasetId} is still importing; a run can only use finished datasets.`,
+      );
     }
-    return hash.digest('hex');
-  });
+    for (const r of ex.iterate(datasetId)) hash.update(JSON.stringify([r.text, r.split, r.class_label])).update('\n');
+    hash.update('--spans--\n');
+    for (const s of sp.iterate(datasetId)) hash.update(`${s.line}:${s.char_start},${s.char_end},${s.type}\n`);
+  }
+  return hash.digest('hex');
 }
+
+export { bestMetrics, runInfoOf, toRunInfo } from './info';

@@ -7,7 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FileEntry, ListFilesOutput } from '../../../src-preload/contract';
-import { ServiceError } from '../errors';
+import { ServiceError } from '../api/errors';
 
 /** At most this many entries are returned (folders such as node_modules can hold far more). */
 export const MAX_ENTRIES = 2_000;

@@ -1,11 +1,17 @@
 // The one training this process may run at a time: its run id, its cancel switch and its completion.
-import type { Result } from '../errors';
-import type { TrainingOutcome } from './types';
+import type { TrainResult } from '../../engine/trainer';
+import type { Run } from '../../store/types';
+
+/** How a training ended: the final run row, and the trainer's result unless it failed. */
+export interface TrainingOutcome {
+  readonly run: Run;
+  readonly result: TrainResult | null;
+}
 
 interface Slot {
   runId: number | null;
   readonly controller: AbortController;
-  done: Promise<Result<TrainingOutcome>> | null;
+  done: Promise<TrainingOutcome> | null;
 }
 
 let slot: Slot | null = null;
@@ -23,7 +29,7 @@ export function isBusy(): boolean {
 /** Claims the slot synchronously (before any await) so two quick clicks cannot both start; null if taken. */
 export function claimSlot(): {
   readonly signal: AbortSignal;
-  attach(runId: number, done: Promise<Result<TrainingOutcome>>): void;
+  attach(runId: number, done: Promise<TrainingOutcome>): void;
   release(): void;
 } | null {
   if (slot !== null) return null;
@@ -49,6 +55,6 @@ export function abortRun(runId: number): boolean {
 }
 
 /** Completion of the given run if it is the active one. */
-export function completionOf(runId: number): Promise<Result<TrainingOutcome>> | null {
+export function completionOf(runId: number): Promise<TrainingOutcome> | null {
   return slot !== null && slot.runId === runId ? slot.done : null;
 }

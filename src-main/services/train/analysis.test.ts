@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPredictor } from '../../engine/infer';
 import { getMetrics } from '../../store/repos/runs';
 import { addSpan } from '../annotate';
-import { unwrap } from '../errors';
 import { PredictorCache } from '../playground/cache';
 import { runCheckpointDir } from './artifacts';
 import { compareRuns, runCurves } from './curves';
@@ -16,7 +15,7 @@ let second: number;
 const cache = new PredictorCache(2);
 beforeAll(async () => {
   f = await trainedFixture();
-  second = unwrap(await runTraining(f.db, quickRequest(f, { lr: 3e-3, preset: 'heads-only', epochs: 1 }))).run.id;
+  second = (await runTraining(f.db, quickRequest(f, { lr: 3e-3, preset: 'heads-only', epochs: 1 }))).run.id;
 });
 afterAll(async () => {
   await cache.clear();
@@ -25,7 +24,7 @@ afterAll(async () => {
 
 describe('runCurves', () => {
   it('groups the stored metrics into one step-ordered series per split and name', () => {
-    const c = unwrap(runCurves(f.db, { runId: f.runId }));
+    const c = runCurves(f.db, { runId: f.runId });
     const trainLoss = c.curves.find((s) => s.split === 'train' && s.name === 'loss')!;
     const stored = getMetrics(f.db, f.runId, 'loss').filter((m) => m.split === 'train');
     expect(trainLoss.steps).toEqual(stored.map((m) => m.step));
@@ -33,14 +32,14 @@ describe('runCurves', () => {
     const acc = c.curves.find((s) => s.name === 'classification.accuracy')!;
     expect(acc.split).toBe('dev');
     expect(acc.steps).toHaveLength(3);
-    const only = unwrap(runCurves(f.db, { runId: f.runId, names: ['lr'] }));
+    const only = runCurves(f.db, { runId: f.runId, names: ['lr'] });
     expect(only.curves.map((s) => s.name)).toEqual(['lr']);
   });
 });
 
 describe('compareRuns', () => {
   it('lists only the config fields that differ and the best/last headline values', () => {
-    const cmp = unwrap(compareRuns(f.db, { runIds: [f.runId, second] }));
+    const cmp = compareRuns(f.db, { runIds: [f.runId, second] });
     const paths = cmp.configDiff.map((d) => d.path);
     expect(paths).toContain('config.request.lr');
     expect(paths).toContain('preset');
@@ -57,7 +56,7 @@ describe('compareRuns', () => {
 
 describe('runMistakes', () => {
   it('finds the dev examples the best checkpoint gets wrong, most confident first', async () => {
-    const m = unwrap(await runMistakes(f.db, { runId: f.runId }, { cache }));
+    const m = await runMistakes(f.db, { runId: f.runId, limit: 200 }, { cache });
     const dev = f.db
       .prepare<[], { text: string; label: string }>(
         `SELECT text, class_label AS label FROM examples WHERE split = 'dev' ORDER BY line`,
@@ -75,8 +74,8 @@ describe('runMistakes', () => {
     expect(m.dataChanged).toBe(false);
 
     const devId = f.db.prepare<[], { id: number }>(`SELECT id FROM examples WHERE split = 'dev' LIMIT 1`).get()!.id;
-    unwrap(addSpan(f.db, { exampleId: devId, start: 0, end: 2, type: 'LOC' }));
-    expect(unwrap(await runMistakes(f.db, { runId: f.runId, limit: 1 }, { cache })).dataChanged).toBe(true);
+    addSpan(f.db, { exampleId: devId, start: 0, end: 2, type: 'LOC' });
+    expect((await runMistakes(f.db, { runId: f.runId, limit: 1 }, { cache })).dataChanged).toBe(true);
   });
 
   it('classifies entity disagreements as missed, spurious or wrong-type', () => {
@@ -107,14 +106,14 @@ describe('runMistakes', () => {
 describe('continuing from a run', () => {
   it('plans and trains from an earlier run’s best checkpoint, recording it as the model', async () => {
     const modelDir = runCheckpointDir(f.db, f.runId);
-    const plan = unwrap(trainingPlan(f.db, quickRequest(f, { modelDir })));
+    const plan = trainingPlan(f.db, quickRequest(f, { modelDir }));
     expect(plan.refusals).toEqual([]);
     expect(plan.model).toMatchObject({ dir: modelDir, layers: 1, hidden: 16 });
-    const { run, result } = unwrap(await runTraining(f.db, quickRequest(f, { modelDir, epochs: 1 })));
+    const { run, result } = await runTraining(f.db, quickRequest(f, { modelDir, epochs: 1 }));
     expect(run).toMatchObject({ status: 'completed', modelPath: modelDir });
     expect(result!.steps).toBe(3);
     // Same labels as the first run: its heads are kept, so a (nearly) zero learning rate predicts as run 1 did.
-    const still = unwrap(await runTraining(f.db, quickRequest(f, { modelDir, epochs: 1, lr: 1e-12 })));
+    const still = await runTraining(f.db, quickRequest(f, { modelDir, epochs: 1, lr: 1e-12 }));
     const texts = ['John Smith won the game in Paris.', 'Shares of Google fell on Monday.'];
     const probs = async (dir: string): Promise<number[]> => {
       const p = await loadPredictor(dir);

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Db } from '../../store/db';
 import { getRun, listArtifacts } from '../../store/repos/runs';
-import { ServiceError } from '../errors';
+import { ServiceError } from '../api/errors';
 
 /** SHA-256 over the folder's files (relative path + content, in path order) and their total size. */
 export function folderDigest(dir: string): { readonly sha256: string; readonly bytes: number } {

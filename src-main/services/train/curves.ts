@@ -3,16 +3,15 @@ import { z } from 'zod';
 import type { Db } from '../../store/db';
 import { getMetrics, getRun } from '../../store/repos/runs';
 import type { Metric, Run, RunStatus } from '../../store/types';
-import { guard, parseInput, type Result } from '../errors';
 import { IdSchema } from '../projects/ids';
-import { CompareRunsInput } from './schemas';
+import type { CompareRunsInput } from './schemas';
 
 export const RunCurvesInput = z.object({
   runId: IdSchema,
   /** Only these metric names (default: all). */
   names: z.array(z.string().min(1)).max(200).optional(),
 });
-export type RunCurvesInput = z.input<typeof RunCurvesInput>;
+export type RunCurvesInput = z.output<typeof RunCurvesInput>;
 
 /** One series for a chart (uPlot-ready columns); a NaN point (diverged loss) is null. */
 export interface Curve {
@@ -29,22 +28,19 @@ export interface RunCurves {
 }
 
 /** Per-run metric curves, one per (split, name), in step order. */
-export function runCurves(db: Db, input: unknown): Result<RunCurves> {
-  return guard(() => {
-    const { runId, names } = parseInput(RunCurvesInput, input, 'runCurves input');
-    const run = getRun(db, runId);
-    const wanted = names ? new Set(names) : null;
-    const series = new Map<string, { name: string; split: string; steps: number[]; values: (number | null)[] }>();
-    for (const m of getMetrics(db, runId)) {
-      if (wanted && !wanted.has(m.name)) continue;
-      const key = `${m.split}\0${m.name}`;
-      let s = series.get(key);
-      if (!s) series.set(key, (s = { name: m.name, split: m.split, steps: [], values: [] }));
-      s.steps.push(m.step);
-      s.values.push(Number.isNaN(m.value) ? null : m.value);
-    }
-    return { runId, status: run.status, curves: [...series.values()] };
-  });
+export function runCurves(db: Db, { runId, names }: RunCurvesInput): RunCurves {
+  const run = getRun(db, runId);
+  const wanted = names ? new Set(names) : null;
+  const series = new Map<string, { name: string; split: string; steps: number[]; values: (number | null)[] }>();
+  for (const m of getMetrics(db, runId)) {
+    if (wanted && !wanted.has(m.name)) continue;
+    const key = `${m.split}\0${m.name}`;
+    let s = series.get(key);
+    if (!s) series.set(key, (s = { name: m.name, split: m.split, steps: [], values: [] }));
+    s.steps.push(m.step);
+    s.values.push(Number.isNaN(m.value) ? null : m.value);
+  }
+  return { runId, status: run.status, curves: [...series.values()] };
 }
 
 /** A config field whose value differs between the compared runs (values in input order; undefined = absent). */
@@ -78,16 +74,13 @@ export interface RunComparison {
 }
 
 /** Compares runs: the config fields that differ, and best/last values of the headline metrics. */
-export function compareRuns(db: Db, input: unknown): Result<RunComparison> {
-  return guard(() => {
-    const { runIds } = parseInput(CompareRunsInput, input, 'compareRuns input');
-    const runs = runIds.map((id) => getRun(db, id));
-    return {
-      runs: runs.map((r) => summarise(r, getMetrics(db, r.id))),
-      configDiff: configDiff(runs),
-      sameData: runs.every((r) => r.dataHash === runs[0]!.dataHash),
-    };
-  });
+export function compareRuns(db: Db, { runIds }: CompareRunsInput): RunComparison {
+  const runs = runIds.map((id) => getRun(db, id));
+  return {
+    runs: runs.map((r) => summarise(r, getMetrics(db, r.id))),
+    configDiff: configDiff(runs),
+    sameData: runs.every((r) => r.dataHash === runs[0]!.dataHash),
+  };
 }
 
 function summarise(run: Run, metrics: readonly Metric[]): RunSummary {

@@ -3,7 +3,7 @@ import type { LabelledText } from '../../data/prepare';
 import type { CharSpan } from '../../data/types';
 import type { Db } from '../../store/db';
 import { getDataset } from '../../store/repos/datasets';
-import { ServiceError } from '../errors';
+import { ServiceError } from '../api/errors';
 
 /** An example as training sees it: its store id, the class label (if any) and the gold + silver spans. */
 export interface StoredExample extends LabelledText {

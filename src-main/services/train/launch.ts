@@ -11,11 +11,11 @@ import {
   type TrainJob,
   type TrainResult,
   type WorkerRunOptions,
-} from '../../engine/train';
+} from '../../engine/trainer';
 import type { Db } from '../../store/db';
 import { updateRunStatus } from '../../store/repos/runs';
 import type { Run, RunStatus } from '../../store/types';
-import { guardAsync, ServiceError, unwrap, type Result } from '../errors';
+import { ServiceError } from '../api/errors';
 import { dataSnapshotHash } from '../runs';
 import { claimSlot } from './active';
 import { folderDigest } from './artifacts';
@@ -36,7 +36,8 @@ export interface TrainingRuntime {
 /** A training that has started: what the caller is told at once, and its end. */
 export interface Begun {
   readonly started: TrainingStarted;
-  readonly done: Promise<Result<TrainingOutcome>>;
+  /** Rejects only when the run's end cannot be recorded (database closed); the failure is logged too. */
+  readonly done: Promise<TrainingOutcome>;
 }
 
 /** A request's plan and tokenised train/dev examples, with the dataset's snapshot hash taken now. */
@@ -79,7 +80,7 @@ export async function prepareRequest(db: Db, request: TrainingRequest): Promise<
   const opts = { classLabels: plan.classLabels, nerTags, maxLength: request.maxLength, hasNer: plan.tasks.ner };
   const train = await prepareInChunks(data.train, tokenizer, opts);
   const dev = await prepareInChunks(data.dev, tokenizer, opts);
-  const dataHash = unwrap(dataSnapshotHash(db, { datasetIds: [request.datasetId] }));
+  const dataHash = dataSnapshotHash(db, { datasetIds: [request.datasetId] });
   return { plan, nerTags, train, dev, dataHash };
 }
 
@@ -102,6 +103,9 @@ export function launch(
   complete: (result: TrainResult) => TrainResult = (r) => r,
 ): Begun {
   const done = follow(db, run.id, job, slot.signal, runtime, complete).finally(() => slot.release());
+  // Nobody may be waiting for the end (the UI follows events): a failure to record it must not become an
+  // unhandled rejection that ends the process. Callers of waitForTraining still get the error.
+  done.catch((err: unknown) => console.error(`[mts] run ${run.id} ended but could not be recorded:`, err));
   slot.attach(run.id, done);
   return {
     started: {
@@ -142,7 +146,8 @@ async function prepareInChunks(
   }
   return { examples, truncated, unknownTypes };
 }
-// Runs the worker, persisting events as they come; never rejects (the outcome is a Result).
+// Runs the worker, persisting events as they come; a failed training resolves as a failed run, and it rejects
+// only when the outcome itself cannot be stored.
 async function follow(
   db: Db,
   runId: number,
@@ -150,7 +155,7 @@ async function follow(
   signal: AbortSignal,
   runtime: TrainingRuntime,
   complete: (result: TrainResult) => TrainResult,
-): Promise<Result<TrainingOutcome>> {
+): Promise<TrainingOutcome> {
   const t0 = performance.now();
   const recorder = new MetricRecorder(db, runId);
   const emit = (e: TrainingServiceEvent): void => {
@@ -192,36 +197,34 @@ async function follow(
   });
   const persistMessage = (): string =>
     `Training stopped because its progress could not be saved: ${persistError instanceof Error ? persistError.message : String(persistError)}. Check free disk space and that the project database is writable.`;
-  return guardAsync(async () => {
-    let result: TrainResult;
-    try {
-      result = complete(
-        await trainInWorker(job, {
-          onEvent,
-          signal: AbortSignal.any([signal, halt.signal]),
-          ...(runtime.workerScript && { script: runtime.workerScript }),
-        }),
-      );
-    } catch (err) {
-      recorder.flush();
-      if (persistError !== null) return fail(persistMessage());
-      const message =
-        err instanceof TrainingFailedError
-          ? `${err.causeName}: ${err.message}`
-          : err instanceof Error
-            ? err.message
-            : String(err);
-      return fail(message);
-    }
-    if (persistError !== null) return fail(persistMessage());
+  let result: TrainResult;
+  try {
+    result = complete(
+      await trainInWorker(job, {
+        onEvent,
+        signal: AbortSignal.any([signal, halt.signal]),
+        ...(runtime.workerScript && { script: runtime.workerScript }),
+      }),
+    );
+  } catch (err) {
     recorder.flush();
-    // A resumed run saves to the same best/ folder: its row is replaced, not added twice.
-    if (result.bestCheckpoint) recordCheckpoint(db, runId, result.bestCheckpoint, folderDigest(result.bestCheckpoint));
-    const timings = { trainSec: result.seconds, totalSec: (performance.now() - t0) / 1000, steps: result.steps };
-    const run = setStatus(result.status === 'cancelled' ? 'cancelled' : 'completed', {
-      deviceUsed: result.device.used,
-      timings,
-    });
-    return { run, result };
+    if (persistError !== null) return fail(persistMessage());
+    const message =
+      err instanceof TrainingFailedError
+        ? `${err.causeName}: ${err.message}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    return fail(message);
+  }
+  if (persistError !== null) return fail(persistMessage());
+  recorder.flush();
+  // A resumed run saves to the same best/ folder: its row is replaced, not added twice.
+  if (result.bestCheckpoint) recordCheckpoint(db, runId, result.bestCheckpoint, folderDigest(result.bestCheckpoint));
+  const timings = { trainSec: result.seconds, totalSec: (performance.now() - t0) / 1000, steps: result.steps };
+  const run = setStatus(result.status === 'cancelled' ? 'cancelled' : 'completed', {
+    deviceUsed: result.device.used,
+    timings,
   });
+  return { run, result };
 }

@@ -3,13 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDb } from '../../store/testing';
-import { importDataset } from '../datasets';
-import { unwrap } from '../errors';
+import { importDataset, ImportDatasetInput } from '../datasets';
 import { PredictorCache } from '../playground/cache';
 import { predictText } from '../playground/predict';
 import { createProject } from '../projects';
 import { runMistakes } from './mistakes';
 import { trainingPlan } from './plan';
+import { TrainingRequest } from './schemas';
 import { runTraining } from './start';
 
 const MODEL = resolve(__dirname, '../../../../shared/models/all-MiniLM-L6-v2');
@@ -33,16 +33,17 @@ describe('training service on all-MiniLM-L6-v2', () => {
       const rows = readFileSync(SILVER, 'utf8').split('\n').filter(Boolean).slice(0, 80);
       const path = join(t.dir, 'sample.jsonl');
       writeFileSync(path, `${rows.join('\n')}\n`);
-      const projectId = unwrap(createProject(t.db, { name: 'minilm' })).id;
-      const { datasetId } = unwrap(
-        await importDataset(t.db, {
+      const projectId = createProject(t.db, { name: 'minilm', description: '' }).id;
+      const { datasetId } = await importDataset(
+        t.db,
+        ImportDatasetInput.parse({
           projectId,
           path,
           importedSpanSource: 'silver',
           split: { mode: 'stratified', train: 3, dev: 1, test: 0, seed: 3 },
         }),
       );
-      const request = {
+      const request = TrainingRequest.parse({
         projectId,
         datasetId,
         modelDir: MODEL,
@@ -54,8 +55,8 @@ describe('training service on all-MiniLM-L6-v2', () => {
         lr: 1e-3,
         device: 'cpu',
         threads: 2,
-      };
-      const plan = unwrap(trainingPlan(t.db, request));
+      });
+      const plan = trainingPlan(t.db, request);
       expect(plan.refusals).toEqual([]);
       expect(plan.classLabels).toEqual(['Business', 'Sci/Tech', 'Sports', 'World']);
       expect(plan.entityTypes).toEqual(expect.arrayContaining(['LOC', 'ORG', 'PER']));
@@ -63,13 +64,15 @@ describe('training service on all-MiniLM-L6-v2', () => {
       const tags = 1 + 2 * plan.entityTypes.length;
       expect(plan.params!.trainable).toBe(4 * 385 + tags * 385);
 
-      const { run, result } = unwrap(await runTraining(t.db, request, { runsDir: join(t.dir, 'runs') }));
+      const { run, result } = await runTraining(t.db, request, { runsDir: join(t.dir, 'runs') });
       expect(run.status).toBe('completed');
       expect(result!.steps).toBe(4);
       expect(result!.best.metrics?.classification?.labels).toEqual(plan.classLabels);
 
-      const p = unwrap(
-        await predictText(t.db, { runId: run.id, text: 'Google shares rose in New York on Monday.' }, { cache }),
+      const p = await predictText(
+        t.db,
+        { runId: run.id, text: 'Google shares rose in New York on Monday.', precision: 'fp32' },
+        { cache },
       );
       expect(p.classProbs).toHaveLength(4);
       expect(p.tokens.map((x) => x.token)).toEqual([
@@ -85,7 +88,7 @@ describe('training service on all-MiniLM-L6-v2', () => {
         '.',
         '[SEP]',
       ]);
-      const m = unwrap(await runMistakes(t.db, { runId: run.id }, { cache }));
+      const m = await runMistakes(t.db, { runId: run.id, limit: 200 }, { cache });
       const acc = result!.best.metrics!.classification!.accuracy;
       expect(m.classificationErrors).toBe(Math.round((1 - acc) * m.devExamples));
     },

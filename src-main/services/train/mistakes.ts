@@ -3,14 +3,13 @@ import type { CharSpan } from '../../data/types';
 import type { PredictedEntity, TextPrediction } from '../../engine/infer';
 import type { Db } from '../../store/db';
 import { getRun } from '../../store/repos/runs';
-import { guardAsync, parseInput, unwrap, type Result } from '../errors';
 import { predictorCache, type PredictorCache } from '../playground/cache';
 import { cachedPredictions } from '../playground/dev-cache';
 import { dataSnapshotHash } from '../runs';
 import { runCheckpointDir } from './artifacts';
 import { readTrainingData, type StoredExample } from './data';
 import { runDataInfo } from './run-info';
-import { RunMistakesInput } from './schemas';
+import type { RunMistakesInput } from './schemas';
 
 /** A dev example whose predicted class differs from its label. */
 export interface ClassMistake {
@@ -59,37 +58,38 @@ export interface MistakesRuntime {
 }
 
 /** Classification mistakes and entity mismatches of a run on its dataset's dev split, most confident first. */
-export async function runMistakes(db: Db, input: unknown, rt: MistakesRuntime = {}): Promise<Result<RunMistakes>> {
-  return guardAsync(async () => {
-    const { runId, limit } = parseInput(RunMistakesInput, input, 'runMistakes input');
-    const run = getRun(db, runId);
-    const info = runDataInfo(run);
-    const dir = runCheckpointDir(db, runId);
-    const data = readTrainingData(db, info.datasetId);
-    const predictions = await (rt.cache ?? predictorCache).use(dir, (m) => cachedPredictions(m, data.dev));
-    const known = new Set(info.nerTags.filter((t) => t !== 'O').map((t) => t.slice(2)));
-    const classification: ClassMistake[] = [];
-    const entities: EntityMistake[] = [];
-    data.dev.forEach((e, i) => {
-      const p = predictions[i]!;
-      if (!p.ok) return;
-      const c = classMistake(e, p);
-      if (c) classification.push(c);
-      if (data.hasNer && known.size > 0) entities.push(...entityMistakes(e, p.entities, known));
-    });
-    classification.sort((a, b) => b.confidence - a.confidence);
-    entities.sort((a, b) => (b.confidence ?? -1) - (a.confidence ?? -1));
-    const hashNow = unwrap(dataSnapshotHash(db, { datasetIds: [info.datasetId] }));
-    return {
-      runId,
-      devExamples: data.dev.length,
-      classificationErrors: classification.length,
-      entityErrors: entities.length,
-      classification: classification.slice(0, limit),
-      entities: entities.slice(0, limit),
-      dataChanged: hashNow !== run.dataHash,
-    };
+export async function runMistakes(
+  db: Db,
+  { runId, limit }: RunMistakesInput,
+  rt: MistakesRuntime = {},
+): Promise<RunMistakes> {
+  const run = getRun(db, runId);
+  const info = runDataInfo(run);
+  const dir = runCheckpointDir(db, runId);
+  const data = readTrainingData(db, info.datasetId);
+  const predictions = await (rt.cache ?? predictorCache).use(dir, (m) => cachedPredictions(m, data.dev));
+  const known = new Set(info.nerTags.filter((t) => t !== 'O').map((t) => t.slice(2)));
+  const classification: ClassMistake[] = [];
+  const entities: EntityMistake[] = [];
+  data.dev.forEach((e, i) => {
+    const p = predictions[i]!;
+    if (!p.ok) return;
+    const c = classMistake(e, p);
+    if (c) classification.push(c);
+    if (data.hasNer && known.size > 0) entities.push(...entityMistakes(e, p.entities, known));
   });
+  classification.sort((a, b) => b.confidence - a.confidence);
+  entities.sort((a, b) => (b.confidence ?? -1) - (a.confidence ?? -1));
+  const hashNow = dataSnapshotHash(db, { datasetIds: [info.datasetId] });
+  return {
+    runId,
+    devExamples: data.dev.length,
+    classificationErrors: classification.length,
+    entityErrors: entities.length,
+    classification: classification.slice(0, limit),
+    entities: entities.slice(0, limit),
+    dataChanged: hashNow !== run.dataHash,
+  };
 }
 
 function classMistake(e: StoredExample, p: Extract<TextPrediction, { ok: true }>): ClassMistake | null {

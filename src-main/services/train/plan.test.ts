@@ -1,17 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { partitionParams } from '../../engine/model/freeze';
-import { loadHfBertConfig } from '../../engine/model/hf-config';
-import { unwrap } from '../errors';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { partitionParams, loadHfBertConfig } from '../../engine/model';
+import { NotFoundError } from '../../store/errors';
+import { createDispatcher } from '../api/dispatch';
+import { testTable } from '../app/testing';
 import { trainingPlan } from './plan';
 import { labelledRows, quickRequest, trainFixture, type TrainFixture } from './testing';
 
 let f: TrainFixture | undefined;
 afterEach(() => f?.cleanup());
 
+// Requests are validated where they enter: the dispatcher, with the method's zod schema.
+const app = testTable();
+afterAll(() => app.cleanup());
+const dispatch = createDispatcher(app.table, { emit: () => undefined });
+
 describe('trainingPlan', () => {
   it('counts train/dev per class and entity type and the trainable parameters of the preset', async () => {
     f = await trainFixture();
-    const plan = unwrap(trainingPlan(f.db, quickRequest(f)));
+    const plan = trainingPlan(f.db, quickRequest(f));
     expect(plan.refusals).toEqual([]);
     expect(plan.tasks).toEqual({ classification: true, ner: true });
     expect(plan.classLabels).toEqual(['Business', 'Sports']);
@@ -27,39 +33,39 @@ describe('trainingPlan', () => {
     );
     expect(plan.params!.frozenGroups).toEqual([]);
 
-    const heads = unwrap(trainingPlan(f.db, quickRequest(f, { preset: 'heads-only' })));
+    const heads = trainingPlan(f.db, quickRequest(f, { preset: 'heads-only' }));
     expect(heads.params!.trainableGroups).toEqual(['classification head', 'ner head']);
     expect(heads.params!.frozenGroups).toEqual(['embeddings', 'layer 0']);
     expect(heads.params!.trainable).toBe(2 * 16 + 2 + 7 * 16 + 7);
 
-    const clsOnly = unwrap(trainingPlan(f.db, quickRequest(f, { taskWeights: { classification: 1, ner: 0 } })));
+    const clsOnly = trainingPlan(f.db, quickRequest(f, { taskWeights: { classification: 1, ner: 0 } }));
     expect(clsOnly.tasks).toEqual({ classification: true, ner: false });
     expect(clsOnly.entityTypes).toEqual([]);
   });
 
   it('refuses with reasons: a preset that trains nothing, a class without dev examples, no labels, a bad model folder', async () => {
     f = await trainFixture([...labelledRows(16), { text: 'A lonely rare example.', label: 'Rare' }]);
-    const frozen = unwrap(trainingPlan(f.db, quickRequest(f, { preset: 'frozen' })));
+    const frozen = trainingPlan(f.db, quickRequest(f, { preset: 'frozen' }));
     expect(frozen.refusals.join('\n')).toMatch(/trains nothing/);
     expect(frozen.refusals.join('\n')).toMatch(/"Rare" have no dev examples/);
     expect(frozen.params).toBeNull();
-    const badModel = unwrap(trainingPlan(f.db, quickRequest(f, { modelDir: f.dir })));
+    const badModel = trainingPlan(f.db, quickRequest(f, { modelDir: f.dir }));
     expect(badModel.refusals.join('\n')).toMatch(/cannot be used: .*config\.json/);
-    const tooLong = unwrap(trainingPlan(f.db, quickRequest(f, { maxLength: 1000 })));
+    const tooLong = trainingPlan(f.db, quickRequest(f, { maxLength: 1000 }));
     expect(tooLong.refusals.join('\n')).toMatch(/maxLength 1000 exceeds the model's 64 positions/);
     f.cleanup();
 
     f = await trainFixture(Array.from({ length: 12 }, (_, i) => ({ text: `Plain text number ${i}.` })));
-    const none = unwrap(trainingPlan(f.db, quickRequest(f)));
+    const none = trainingPlan(f.db, quickRequest(f));
     expect(none.tasks).toEqual({ classification: false, ner: false });
     expect(none.refusals.join('\n')).toMatch(/none of the \d+ train examples has a class label or an entity span/i);
   });
 
   it('describes the effective batch of gradient accumulation, warns when it exceeds the train split, bounds it 1..64', async () => {
     f = await trainFixture();
-    const plain = unwrap(trainingPlan(f.db, quickRequest(f)));
+    const plain = trainingPlan(f.db, quickRequest(f));
     expect(plain.batch).toEqual({ size: 8, accumulation: 1, effective: 8, text: '8 examples per step' });
-    const accumulated = unwrap(trainingPlan(f.db, quickRequest(f, { gradAccumulation: 2 })));
+    const accumulated = trainingPlan(f.db, quickRequest(f, { gradAccumulation: 2 }));
     expect(accumulated.batch).toEqual({
       size: 8,
       accumulation: 2,
@@ -68,25 +74,27 @@ describe('trainingPlan', () => {
     });
     expect(accumulated.request.gradAccumulation).toBe(2);
     expect(accumulated.warnings).toEqual([]);
-    const huge = unwrap(trainingPlan(f.db, quickRequest(f, { gradAccumulation: 4 })));
+    const huge = trainingPlan(f.db, quickRequest(f, { gradAccumulation: 4 }));
     expect(huge.warnings.join('\n')).toMatch(
       /effective batch \(8 x 4 = 32 examples per step\) is larger than the 24 train examples/,
     );
     for (const bad of [0, 65, 1.5]) {
-      const r = trainingPlan(f.db, quickRequest(f, { gradAccumulation: bad }));
+      const r = await dispatch('train.plan', { ...quickRequest(f), gradAccumulation: bad });
+      expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
       expect(!r.ok && r.error.issues!.join()).toMatch(/gradAccumulation/);
     }
   });
 
   it('validates the request at the boundary', async () => {
     f = await trainFixture(labelledRows(8));
-    const r = trainingPlan(f.db, { ...quickRequest(f), lr: -1, epochz: 2 });
+    const r = await dispatch('train.plan', { ...quickRequest(f), lr: -1, epochz: 2 });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe('invalid_input');
       expect(r.error.issues!.join('\n')).toMatch(/lr/);
+      expect(r.error.issues!.join('\n')).toMatch(/epochz/);
     }
-    const missing = trainingPlan(f.db, quickRequest(f, { datasetId: 999 }));
-    expect(!missing.ok && missing.error.code).toBe('not_found');
+    // A well-formed request naming a missing dataset is the service's to refuse (store NotFoundError: not_found).
+    expect(() => trainingPlan(f!.db, quickRequest(f!, { datasetId: 999 }))).toThrow(NotFoundError);
   });
 });

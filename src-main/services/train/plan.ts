@@ -1,17 +1,21 @@
 // The pre-start summary of a training request: what would train, on how much data, and why it may not start.
 import { bioLabelList } from '../../data/align';
-import { partitionParams, type ParamPartition } from '../../engine/model/freeze';
-import { FreezePresetError } from '../../engine/model/errors';
-import { loadHfBertConfig, type HfBertConfig } from '../../engine/model/hf-config';
+import {
+  partitionParams,
+  type ParamPartition,
+  FreezePresetError,
+  loadHfBertConfig,
+  type HfBertConfig,
+} from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 import type { Db } from '../../store/db';
 import { getProject } from '../../store/repos/projects';
 import { getDataset } from '../../store/repos/datasets';
-import { guard, parseInput, ServiceError, type Result } from '../errors';
+import { ServiceError } from '../api/errors';
 import { classLabelSet, PipelineInputError } from '../pipeline/read';
 import { activeRunId } from './active';
 import { countByClass, countByType, entityTypes, readTrainingData, type TrainingData } from './data';
-import { TrainingRequest } from './schemas';
+import type { TrainingRequest } from './schemas';
 
 /** Per-split counts the Train screen shows before a run. */
 export interface PlanCounts {
@@ -71,8 +75,8 @@ export interface PlanWithData {
 }
 
 /** The Train screen's summary: trainable parameters, frozen groups, counts per class and type, refusals. */
-export function trainingPlan(db: Db, input: unknown): Result<TrainingPlan> {
-  return guard(() => buildPlan(db, parseInput(TrainingRequest, input, 'training request')).plan);
+export function trainingPlan(db: Db, request: TrainingRequest): TrainingPlan {
+  return buildPlan(db, request).plan;
 }
 
 /** Builds the plan for a parsed request; throws only for missing project/dataset (not_found). */

@@ -1,5 +1,5 @@
 // Turns training events into run_metrics rows, written in batches (one transaction per batch).
-import type { EvalMetrics, TrainEvent } from '../../engine/train';
+import type { EvalMetrics, TrainEvent } from '../../engine/trainer';
 import type { Db } from '../../store/db';
 import { appendMetrics } from '../../store/repos/runs';
 import type { Metric } from '../../store/types';

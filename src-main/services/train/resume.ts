@@ -3,17 +3,22 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { trainerConfigSchema, type TrainerConfig, type TrainJob, type TrainResult } from '../../engine/train';
-import { resumeInfoSchema } from '../../engine/train/resume-state';
+import {
+  trainerConfigSchema,
+  type TrainerConfig,
+  type TrainJob,
+  type TrainResult,
+  resumeInfoSchema,
+} from '../../engine/trainer';
 import type { Db } from '../../store/db';
 import { reopenRun } from '../../store/repos/run-resume';
 import { getRun, processAlive } from '../../store/repos/runs';
 import type { Run, RunStatus } from '../../store/types';
-import { guardAsync, parseInput, ServiceError, unwrap, type Result } from '../errors';
+import { ServiceError } from '../api/errors';
 import { dataSnapshotHash } from '../runs';
 import { activeRunId } from './active';
 import { launch, prepareRequest, runOutDir, withSlot, type Begun, type TrainingRuntime } from './launch';
-import { RunIdInput, TrainingRequest } from './schemas';
+import { TrainingRequest, type RunIdInput } from './schemas';
 import type { TrainingStarted } from './types';
 
 /** Statuses a run can be resumed from ('running'/'queued' only when no process trains it: checked below). */
@@ -27,22 +32,21 @@ const RESUMABLE: readonly RunStatus[] = ['cancelled', 'failed', 'interrupted', '
  */
 export async function resumeTraining(
   db: Db,
-  input: unknown,
+  input: RunIdInput,
   runtime: TrainingRuntime = {},
-): Promise<Result<TrainingStarted>> {
-  return guardAsync(async () => (await beginResume(db, input, runtime)).started);
+): Promise<TrainingStarted> {
+  return (await beginResume(db, input, runtime)).started;
 }
 
 const StoredConfig = z.looseObject({ request: z.unknown(), trainer: z.unknown() });
 
-async function beginResume(db: Db, input: unknown, runtime: TrainingRuntime): Promise<Begun> {
-  const { runId } = parseInput(RunIdInput, input, 'resumeTraining input');
+async function beginResume(db: Db, { runId }: RunIdInput, runtime: TrainingRuntime): Promise<Begun> {
   const run = getRun(db, runId);
   checkResumable(run);
   const { request, trainer } = storedSettings(run);
   const outDir = runOutDir(db, runId, runtime);
   const resumedStep = resumeStep(run, outDir);
-  const dataHash = unwrap(dataSnapshotHash(db, { datasetIds: [request.datasetId] }));
+  const dataHash = dataSnapshotHash(db, { datasetIds: [request.datasetId] });
   if (dataHash !== run.dataHash) {
     throw new ServiceError(
       'conflict',

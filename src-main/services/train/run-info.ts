@@ -1,7 +1,7 @@
 // What the training service stored in a run's config that later analyses need (dataset, label sets).
 import { z } from 'zod';
 import type { Run } from '../../store/types';
-import { ServiceError } from '../errors';
+import { ServiceError } from '../api/errors';
 
 const StoredRunConfig = z.looseObject({
   datasetId: z.int().positive(),

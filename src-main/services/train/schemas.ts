@@ -1,6 +1,6 @@
 // zod schemas for the training and run-analysis services' inputs.
 import { z } from 'zod';
-import { FREEZE_PRESETS } from '../../engine/model/freeze';
+import { FREEZE_PRESETS } from '../../engine/model';
 import { IdSchema } from '../projects/ids';
 
 const id = IdSchema;
@@ -41,14 +41,14 @@ export type TrainingRequestInput = z.input<typeof TrainingRequest>;
 export type TrainingRequest = z.output<typeof TrainingRequest>;
 
 export const RunIdInput = z.object({ runId: id });
-export type RunIdInput = z.input<typeof RunIdInput>;
+export type RunIdInput = z.output<typeof RunIdInput>;
 
 export const CompareRunsInput = z.object({ runIds: z.array(id).min(1).max(20) });
-export type CompareRunsInput = z.input<typeof CompareRunsInput>;
+export type CompareRunsInput = z.output<typeof CompareRunsInput>;
 
 export const RunMistakesInput = z.object({
   runId: id,
   /** At most this many mistakes of each kind, most confident first. */
   limit: z.int().min(1).max(10_000).default(200),
 });
-export type RunMistakesInput = z.input<typeof RunMistakesInput>;
+export type RunMistakesInput = z.output<typeof RunMistakesInput>;

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getMetrics, listArtifacts } from '../../store/repos/runs';
-import { unwrap } from '../errors';
 import { activeRunId } from './active';
 import { folderDigest } from './artifacts';
 import { cancelTraining, runTraining, startTraining, waitForTraining } from './start';
@@ -16,9 +15,7 @@ describe('startTraining', () => {
   it('trains from the store in a worker, streams events and persists status, device, metrics and the best checkpoint', async () => {
     f = await trainFixture();
     const events: TrainingServiceEvent[] = [];
-    const outcome = unwrap(
-      await runTraining(f.db, quickRequest(f, { name: 'tiny' }), { onEvent: (e) => events.push(e) }),
-    );
+    const outcome = await runTraining(f.db, quickRequest(f, { name: 'tiny' }), { onEvent: (e) => events.push(e) });
     const { run, result } = outcome;
     expect(result!.status).toBe('completed');
     expect(run).toMatchObject({
@@ -56,37 +53,36 @@ describe('startTraining', () => {
     f = await trainFixture();
     const events: TrainingServiceEvent[] = [];
     let cancelled: unknown;
-    const started = unwrap(
-      await startTraining(f.db, quickRequest(f, { epochs: 50 }), {
-        onEvent: (e) => {
-          events.push(e);
-          if (e.type === 'train' && e.event.type === 'step' && e.event.step === 2)
-            cancelled = cancelTraining(f!.db, { runId: e.runId });
-        },
-      }),
-    );
+    const started = await startTraining(f.db, quickRequest(f, { epochs: 50 }), {
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'train' && e.event.type === 'step' && e.event.step === 2)
+          cancelled = cancelTraining(f!.db, { runId: e.runId });
+      },
+    });
     expect(activeRunId()).toBe(started.run.id);
-    const second = await startTraining(f.db, quickRequest(f));
-    expect(!second.ok && second.error.code).toBe('conflict');
-    expect(!second.ok && second.error.message).toMatch(/only one runs at a time/);
-    const { run, result } = unwrap(await waitForTraining(f.db, { runId: started.run.id }));
-    expect(cancelled).toEqual({ ok: true, value: { runId: run.id } });
+    await expect(startTraining(f.db, quickRequest(f))).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/only one runs at a time/),
+    });
+    const { run, result } = await waitForTraining(f.db, { runId: started.run.id });
+    expect(cancelled).toEqual({ runId: run.id });
     expect(run.status).toBe('cancelled');
     expect(result!.steps).toBeLessThanOrEqual(3);
-    const again = cancelTraining(f.db, { runId: run.id });
-    expect(!again.ok && again.error.message).toMatch(/is cancelled and not training/);
+    expect(() => cancelTraining(f!.db, { runId: run.id })).toThrow(
+      expect.objectContaining({ code: 'conflict', message: expect.stringMatching(/is cancelled and not training/) }),
+    );
   });
 
   it('refuses a request with reasons, and records a worker failure as a failed run', async () => {
     f = await trainFixture();
-    const refused = await startTraining(f.db, quickRequest(f, { preset: 'frozen' }));
-    expect(!refused.ok && refused.error.code).toBe('invalid_input');
-    expect(!refused.ok && refused.error.issues!.join()).toMatch(/trains nothing/);
-    const failed = unwrap(
-      await runTraining(f.db, quickRequest(f), {
-        workerScript: { path: join(f.dir, 'no-such-worker.mjs'), execArgv: [] },
-      }),
-    );
+    await expect(startTraining(f.db, quickRequest(f, { preset: 'frozen' }))).rejects.toMatchObject({
+      code: 'invalid_input',
+      issues: expect.arrayContaining([expect.stringMatching(/trains nothing/)]),
+    });
+    const failed = await runTraining(f.db, quickRequest(f), {
+      workerScript: { path: join(f.dir, 'no-such-worker.mjs'), execArgv: [] },
+    });
     expect(failed.run.status).toBe('failed');
     expect(failed.run.error).toMatch(/no-such-worker/);
     expect(activeRunId()).toBeNull();
@@ -94,7 +90,7 @@ describe('startTraining', () => {
     f.db.exec(
       `CREATE TEMP TRIGGER no_metrics BEFORE INSERT ON run_metrics BEGIN SELECT RAISE(ABORT, 'simulated disk full'); END`,
     );
-    const unsaved = unwrap(await runTraining(f.db, quickRequest(f, { epochs: 50 })));
+    const unsaved = await runTraining(f.db, quickRequest(f, { epochs: 50 }));
     expect(unsaved.run.status).toBe('failed');
     expect(unsaved.run.error).toMatch(/could not be saved: simulated disk full/);
     expect(unsaved.run.timings['totalSec']).toBeGreaterThan(0);

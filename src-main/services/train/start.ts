@@ -1,12 +1,12 @@
 // Starting, following and cancelling a training run from the store's data (the app's Train button).
 import { basename, resolve } from 'node:path';
-import type { TrainerConfigInput, TrainJob } from '../../engine/train';
+import type { TrainerConfigInput, TrainJob } from '../../engine/trainer';
 import type { Db } from '../../store/db';
 import { createRun, getRun } from '../../store/repos/runs';
-import { guard, guardAsync, parseInput, ServiceError, type Result } from '../errors';
+import { ServiceError } from '../api/errors';
 import { abortRun, completionOf } from './active';
 import { launch, prepareRequest, runOutDir, withSlot, type Begun, type TrainingRuntime } from './launch';
-import { RunIdInput, TrainingRequest } from './schemas';
+import type { RunIdInput, TrainingRequest } from './schemas';
 import type { TrainingOutcome, TrainingStarted } from './types';
 
 export type { TrainingRuntime } from './launch';
@@ -18,24 +18,22 @@ export type { TrainingRuntime } from './launch';
  */
 export async function startTraining(
   db: Db,
-  input: unknown,
+  request: TrainingRequest,
   runtime: TrainingRuntime = {},
-): Promise<Result<TrainingStarted>> {
-  return guardAsync(async () => (await begin(db, input, runtime)).started);
+): Promise<TrainingStarted> {
+  return (await begin(db, request, runtime)).started;
 }
 
 /** startTraining, then waits for the end (CLI and tests). */
 export async function runTraining(
   db: Db,
-  input: unknown,
+  request: TrainingRequest,
   runtime: TrainingRuntime = {},
-): Promise<Result<TrainingOutcome>> {
-  const begun = await guardAsync(() => begin(db, input, runtime));
-  return begun.ok ? begun.value.done : begun;
+): Promise<TrainingOutcome> {
+  return (await begin(db, request, runtime)).done;
 }
 
-async function begin(db: Db, input: unknown, runtime: TrainingRuntime): Promise<Begun> {
-  const request = parseInput(TrainingRequest, input, 'training request');
+async function begin(db: Db, request: TrainingRequest, runtime: TrainingRuntime): Promise<Begun> {
   return withSlot(async (slot) => {
     const prepared = await prepareRequest(db, request);
     const { plan, nerTags, dataHash } = prepared;
@@ -78,25 +76,20 @@ async function begin(db: Db, input: unknown, runtime: TrainingRuntime): Promise<
 }
 
 /** Resolves when the given run ends; for a run not training in this process, at once with its stored row. */
-export async function waitForTraining(db: Db, input: unknown): Promise<Result<TrainingOutcome>> {
-  const parsed = guard(() => parseInput(RunIdInput, input, 'waitForTraining input').runId);
-  if (!parsed.ok) return parsed;
-  return completionOf(parsed.value) ?? guard(() => ({ run: getRun(db, parsed.value), result: null }));
+export async function waitForTraining(db: Db, { runId }: RunIdInput): Promise<TrainingOutcome> {
+  return completionOf(runId) ?? { run: getRun(db, runId), result: null };
 }
 
 /** Asks the active run to stop; it ends within one optimizer step with status 'cancelled'. */
-export function cancelTraining(db: Db, input: unknown): Result<{ readonly runId: number }> {
-  return guard(() => {
-    const { runId } = parseInput(RunIdInput, input, 'cancelTraining input');
-    const run = getRun(db, runId);
-    if (!abortRun(runId)) {
-      throw new ServiceError(
-        'conflict',
-        `Run ${runId} is ${run.status} and not training in this app, so there is nothing to cancel.`,
-      );
-    }
-    return { runId };
-  });
+export function cancelTraining(db: Db, { runId }: RunIdInput): { readonly runId: number } {
+  const run = getRun(db, runId);
+  if (!abortRun(runId)) {
+    throw new ServiceError(
+      'conflict',
+      `Run ${runId} is ${run.status} and not training in this app, so there is nothing to cancel.`,
+    );
+  }
+  return { runId };
 }
 
 /** The trainer configuration a request maps to (stored with the run, so it can be reproduced and diffed). */

@@ -1,9 +1,9 @@
 // Test helpers: a temp database with one labelled dataset (classes + gold spans) and a tiny random BERT.
 import { join } from 'node:path';
-import { writeTinyBert } from '../../engine/model/hf-config-tiny';
+import { writeTinyBert } from '../../engine/model/testing';
 import { tempDb, type TempDb } from '../../store/testing';
 import { projectWithRows, type Row } from '../datasets/testing';
-import { unwrap } from '../errors';
+import { TrainingRequest, type TrainingRequestInput } from './schemas';
 import { runTraining } from './start';
 
 const TEMPLATES: readonly {
@@ -70,9 +70,9 @@ export async function trainFixture(
   return { ...t, projectId, datasetId: summary.datasetId, modelDir };
 }
 
-/** A small, fast training request for the fixture. */
-export function quickRequest(f: TrainFixture, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+/** A small, fast training request for the fixture, with its defaults filled in (as the dispatcher passes it). */
+export function quickRequest(f: TrainFixture, extra: Partial<TrainingRequestInput> = {}): TrainingRequest {
+  return TrainingRequest.parse({
     projectId: f.projectId,
     datasetId: f.datasetId,
     modelDir: f.modelDir,
@@ -83,17 +83,17 @@ export function quickRequest(f: TrainFixture, extra: Record<string, unknown> = {
     device: 'cpu',
     threads: 1,
     ...extra,
-  };
+  });
 }
 
 /** The fixture plus one completed run of it (trained for real in a worker, a few seconds). */
 export async function trainedFixture(
   rows?: readonly Row[],
-  extra: Record<string, unknown> = {},
+  extra: Partial<TrainingRequestInput> = {},
   importExtra: Record<string, unknown> = {},
 ): Promise<TrainFixture & { readonly runId: number }> {
   const f = await trainFixture(rows, importExtra);
-  const outcome = unwrap(await runTraining(f.db, quickRequest(f, { epochs: 3, ...extra })));
+  const outcome = await runTraining(f.db, quickRequest(f, { epochs: 3, ...extra }));
   if (outcome.run.status !== 'completed')
     throw new Error(`fixture training ended ${outcome.run.status}: ${outcome.run.error ?? ''}`);
   return { ...f, runId: outcome.run.id };

@@ -1,7 +1,10 @@
 // Result and event types of the training service (plain data: they cross IPC and WebSocket as they are).
-import type { TrainEvent, TrainResult } from '../../engine/train';
+import type { TrainEvent } from '../../engine/trainer';
 import type { Run, RunStatus } from '../../store/types';
 import type { TrainingPlan } from './plan';
+
+// Defined beside the slot that holds it (active.ts), so that types -> plan -> active has no way back.
+export type { TrainingOutcome } from './active';
 
 /** Progress of a service-driven training: engine events tagged with the run, and status changes. */
 export type TrainingServiceEvent =
@@ -16,10 +19,4 @@ export interface TrainingStarted {
   readonly outDir: string;
   /** Examples cut at maxLength while preparing. */
   readonly truncated: number;
-}
-
-/** How a training ended: the final run row, and the trainer's result unless it failed. */
-export interface TrainingOutcome {
-  readonly run: Run;
-  readonly result: TrainResult | null;
 }

@@ -7,7 +7,7 @@ import { broadcastShapes } from '../shape';
 import { requireDtype, requireFloat, requireSameDtype } from './check';
 
 export type BinaryOp = 'Add' | 'Sub' | 'Mul' | 'Div' | 'Pow' | 'Max' | 'Min';
-export type CompareOp = 'Equal' | 'Less' | 'Greater';
+export type CompareOp = 'Equal' | 'Less' | 'Greater' | 'LessOrEqual';
 export type UnaryOp = 'Sqrt' | 'Exp' | 'Log' | 'Erf' | 'Tanh' | 'Neg' | 'Abs' | 'Sigmoid' | 'Relu' | 'Reciprocal';
 
 /** A broadcasting binary op; dtypes must match (Pow's exponent may differ). */
@@ -44,6 +44,7 @@ export function compare(g: Graph, opType: CompareOp, a: Value, b: Value): Value 
 export const equal = (g: Graph, a: Value, b: Value): Value => compare(g, 'Equal', a, b);
 export const less = (g: Graph, a: Value, b: Value): Value => compare(g, 'Less', a, b);
 export const greater = (g: Graph, a: Value, b: Value): Value => compare(g, 'Greater', a, b);
+export const lessOrEqual = (g: Graph, a: Value, b: Value): Value => compare(g, 'LessOrEqual', a, b);
 
 /** Elementwise unary float op. */
 export function unary(g: Graph, opType: UnaryOp, x: Value): Value {

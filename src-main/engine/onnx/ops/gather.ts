@@ -16,7 +16,10 @@ export function gatherElements(g: Graph, data: Value, indices: Value, axis: numb
   requireDtype('GatherElements', indices, ['int64', 'int32']);
   normaliseAxes('GatherElements', data, [axis]);
   if (indices.shape.length !== data.shape.length) {
-    throw new GraphBuildError('GatherElements', `indices ${describeValue(indices)} must have the rank of ${describeValue(data)}.`);
+    throw new GraphBuildError(
+      'GatherElements',
+      `indices ${describeValue(indices)} must have the rank of ${describeValue(data)}.`,
+    );
   }
   return g.addNode('GatherElements', [data, indices], [{ dtype: data.dtype, shape: indices.shape }], {
     axis: attr.int(axis),
@@ -24,7 +27,13 @@ export function gatherElements(g: Graph, data: Value, indices: Value, axis: numb
 }
 
 /** ScatterND (opset 16+): writes or accumulates `updates` into a copy of data at int64 `indices`. */
-export function scatterND(g: Graph, data: Value, indices: Value, updates: Value, reduction: 'none' | 'add' = 'none'): Value {
+export function scatterND(
+  g: Graph,
+  data: Value,
+  indices: Value,
+  updates: Value,
+  reduction: 'none' | 'add' = 'none',
+): Value {
   requireDtype('ScatterND', indices, ['int64']);
   requireSameDtype('ScatterND', [data, updates]);
   const attrs: Attrs = reduction === 'none' ? {} : { reduction: attr.string(reduction) };

@@ -1,6 +1,53 @@
-export * from './elementwise';
-export * from './matmul';
-export * from './shape-ops';
-export * from './reduce';
-export * from './nn';
-export * from './gather';
+export {
+  abs,
+  add,
+  addScalar,
+  binary,
+  type BinaryOp,
+  cast,
+  compare,
+  type CompareOp,
+  div,
+  equal,
+  erf,
+  exp,
+  greater,
+  identity,
+  less,
+  lessOrEqual,
+  log,
+  max,
+  min,
+  mul,
+  mulScalar,
+  neg,
+  not,
+  pow,
+  powScalar,
+  reciprocal,
+  relu,
+  sigmoid,
+  sqrt,
+  sub,
+  tanh,
+  unary,
+  type UnaryOp,
+  where,
+} from './elementwise';
+export { gemm, type GemmOptions, matMul } from './matmul';
+export {
+  concat,
+  expand,
+  expandLike,
+  reshape,
+  shapeOf,
+  slice,
+  type SliceSpec,
+  squeeze,
+  tile,
+  transpose,
+  unsqueeze,
+} from './shape-ops';
+export { reduce, reduceMax, reduceMean, reduceMin, type ReduceOp, reduceSum } from './reduce';
+export { layerNorm, softmax } from './nn';
+export { gather, gatherElements, scatterND } from './gather';

@@ -10,14 +10,20 @@ export function matMul(g: Graph, a: Value, b: Value): Value {
   const dtype = requireSameDtype('MatMul', [a, b]);
   requireFloat('MatMul', a);
   if (a.shape.length === 0 || b.shape.length === 0) {
-    throw new GraphBuildError('MatMul', `operands must have rank >= 1, got ${describeValue(a)} and ${describeValue(b)}.`);
+    throw new GraphBuildError(
+      'MatMul',
+      `operands must have rank >= 1, got ${describeValue(a)} and ${describeValue(b)}.`,
+    );
   }
   const as = a.shape.length === 1 ? [1, a.shape[0]!] : a.shape;
   const bs = b.shape.length === 1 ? [b.shape[0]!, 1] : b.shape;
   const k1 = as[as.length - 1]!;
   const k2 = bs[bs.length - 2]!;
   if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2) {
-    throw new GraphBuildError('MatMul', `inner dims differ (${k1} vs ${k2}) for ${describeValue(a)} x ${describeValue(b)}.`);
+    throw new GraphBuildError(
+      'MatMul',
+      `inner dims differ (${k1} vs ${k2}) for ${describeValue(a)} x ${describeValue(b)}.`,
+    );
   }
   const batch = broadcastShapes(as.slice(0, -2), bs.slice(0, -2));
   if (!batch) {
@@ -45,7 +51,10 @@ export function gemm(g: Graph, a: Value, b: Value, c: Value | null, options: Gem
   const [m, ka] = options.transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const [kb, n] = options.transB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
   if (typeof ka === 'number' && typeof kb === 'number' && ka !== kb) {
-    throw new GraphBuildError('Gemm', `inner dims differ (${ka} vs ${kb}) for ${describeValue(a)} x ${describeValue(b)}.`);
+    throw new GraphBuildError(
+      'Gemm',
+      `inner dims differ (${ka} vs ${kb}) for ${describeValue(a)} x ${describeValue(b)}.`,
+    );
   }
   if (c && !broadcastShapes(c.shape, [m, n])) {
     throw new GraphBuildError('Gemm', `C ${describeValue(c)} does not broadcast to [${m}, ${n}].`);

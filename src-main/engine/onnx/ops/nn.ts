@@ -20,7 +20,10 @@ export function layerNorm(g: Graph, x: Value, scale: Value, bias: Value, epsilon
   const last = x.shape[x.shape.length - 1];
   for (const p of [scale, bias]) {
     if (p.shape.length !== 1 || (typeof last === 'number' && p.shape[0] !== last)) {
-      throw new GraphBuildError('LayerNormalization', `${describeValue(p)} must be [${last}] to normalise ${describeValue(x)}.`);
+      throw new GraphBuildError(
+        'LayerNormalization',
+        `${describeValue(p)} must be [${last}] to normalise ${describeValue(x)}.`,
+      );
     }
   }
   return g.addNode('LayerNormalization', [x, scale, bias], [{ dtype: x.dtype, shape: x.shape }], {

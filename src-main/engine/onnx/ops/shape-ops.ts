@@ -40,7 +40,10 @@ function inferReshape(x: Value, dims: readonly number[]): Dim[] {
 /** Permutes dims. */
 export function transpose(g: Graph, x: Value, perm: readonly number[]): Value {
   if (perm.length !== x.shape.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
-    throw new GraphBuildError('Transpose', `perm [${perm.join(', ')}] is not a permutation of ${describeValue(x)}'s axes.`);
+    throw new GraphBuildError(
+      'Transpose',
+      `perm [${perm.join(', ')}] is not a permutation of ${describeValue(x)}'s axes.`,
+    );
   }
   const shape = perm.map((p) => x.shape[p]!);
   return g.addNode('Transpose', [x], [{ dtype: x.dtype, shape }], { perm: attr.ints(perm) })[0]!;
@@ -156,6 +159,8 @@ export function tile(g: Graph, x: Value, repeats: readonly number[]): Value {
   if (repeats.length !== x.shape.length) {
     throw new GraphBuildError('Tile', `needs one repeat per axis of ${describeValue(x)}, got [${repeats.join(', ')}].`);
   }
-  const shape = x.shape.map((d, i) => (typeof d === 'number' ? d * repeats[i]! : repeats[i] === 1 ? d : `${repeats[i]}*${d}`));
+  const shape = x.shape.map((d, i) =>
+    typeof d === 'number' ? d * repeats[i]! : repeats[i] === 1 ? d : `${repeats[i]}*${d}`,
+  );
   return g.addNode('Tile', [x, g.int64s(repeats)], [{ dtype: x.dtype, shape }])[0]!;
 }

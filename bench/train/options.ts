@@ -1,0 +1,43 @@
+/** What `bench:train`'s modules share: the parsed options, the paths it reads and small helpers. */
+import { join } from 'node:path';
+import type { FreezePreset } from '../../src-main/engine/model';
+
+/** The command line of bench/train.bench.ts, parsed and checked (see its header for each flag). */
+export interface TrainBenchOptions {
+  readonly steps: number;
+  readonly warmup: number;
+  readonly perRound: number;
+  readonly presets: readonly FreezePreset[];
+  readonly threads: number;
+  readonly batchSize: number;
+  readonly maxLength: number;
+  readonly torchAttn: string;
+  readonly noTorch: boolean;
+  readonly noSpeed: boolean;
+  readonly noTorchClsOnly: boolean;
+  readonly keep: string | undefined;
+  readonly quality: boolean;
+  readonly conll: boolean;
+  readonly epochs: number;
+  readonly fraction: number;
+  readonly limit: number;
+  readonly devLimit: number;
+  readonly seed: number;
+  readonly json: boolean;
+}
+
+export const ROOT = join(import.meta.dirname, '../..');
+export const SHARED = join(ROOT, '../shared');
+export const MODEL = join(SHARED, 'models/all-MiniLM-L6-v2');
+export const PYTHON = join(ROOT, '.venv/bin/python');
+export const TORCH_SCRIPT = join(ROOT, 'scripts/ref/train_torch_ref.py');
+/** The entry point: speed.ts starts it again with `--serve-ort` as our step process. */
+export const ENTRY = join(ROOT, 'bench/train.bench.ts');
+
+export const log = (msg: string): void => void process.stderr.write(`[bench:train] ${msg}\n`);
+export const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}

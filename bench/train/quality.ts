@@ -1,0 +1,132 @@
+/**
+ * bench:train's quality part (opt-in, long): the real trainer (`train()`) and PyTorch
+ * (`train_torch_ref.py --train`) on the trainer's batch plan, dev metrics per epoch, for AG News multi-task
+ * and classification-only (`--quality`) and CoNLL-2003 NER (`--conll`).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTrainerModel, train } from '../../src-main/engine/trainer';
+import { log, MODEL, PYTHON, round, TORCH_SCRIPT, type TrainBenchOptions } from './options';
+import {
+  classificationOnly,
+  prepareAgNews,
+  prepareConll,
+  type Prepared,
+  sampleSize,
+  trainerPlan,
+  writeBatchFile,
+} from './prepare';
+
+/** Trains ours (the real trainer) and PyTorch on the trainer's batch plan; dev metrics per epoch. */
+async function quality(name: string, p: Prepared, dir: string, withTorch: boolean, o: TrainBenchOptions) {
+  const { epochs, batchSize, maxLength, seed, threads } = o;
+  const plans = Array.from({ length: epochs }, (_, e) => trainerPlan(p.train, e, o));
+  const file = join(dir, `${name}.json`);
+  writeBatchFile(file, p, plans, seed);
+  const model = loadTrainerModel(MODEL, p.classLabels, p.nerTags, seed);
+  let samplesPerSec = 0;
+  const t0 = performance.now();
+  const res = await train(
+    model,
+    p,
+    { freeze: { preset: 'full' }, epochs, batchSize, maxLength, seed, threads, device: 'cpu' },
+    {
+      outDir: join(dir, `${name}-run`),
+      consumeModelWeights: true,
+      onEvent: (e) => {
+        if (e.type !== 'step') return;
+        samplesPerSec = e.samplesPerSec;
+        if (e.step % 50 === 0)
+          log(
+            `${name} ours step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)} ${round(samplesPerSec)} samples/s`,
+          );
+      },
+    },
+  );
+  const ours = {
+    seconds: round((performance.now() - t0) / 1000),
+    samplesPerSec: round(samplesPerSec, 2),
+    steps: res.steps,
+    history: res.history.map((h) => ({
+      epoch: h.epoch,
+      step: h.step,
+      accuracy: h.metrics.classification?.accuracy,
+      nerF1: h.metrics.ner?.f1,
+    })),
+  };
+  log(`${name} ours: ${JSON.stringify(ours.history.at(-1))}`);
+  let torch:
+    | { samplesPerSec: number; history: { accuracy?: number; nerF1?: number }[]; attn: string; vmHWMKiB: number }
+    | undefined;
+  if (withTorch) {
+    const out = join(dir, `${name}-torch.json`);
+    const proc = spawn(
+      PYTHON,
+      [
+        TORCH_SCRIPT,
+        '--train',
+        file,
+        '--out',
+        out,
+        '--threads',
+        String(threads),
+        '--attn',
+        o.torchAttn,
+        '--seed',
+        String(seed),
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    if (code !== 0)
+      throw new Error(`train_torch_ref.py --train ${file} exited with ${code}; run it by hand to see why.`);
+    torch = JSON.parse(readFileSync(out, 'utf8')) as typeof torch;
+  }
+  const last = (
+    h: readonly { accuracy?: number; nerF1?: number }[] | undefined,
+    k: 'accuracy' | 'nerF1',
+  ): number | undefined => h?.at(-1)?.[k];
+  const points = (a: number | undefined, b: number | undefined): number | null =>
+    a !== undefined && b !== undefined ? round(100 * (a - b), 2) : null;
+  return {
+    train: p.train.length,
+    dev: p.dev.length,
+    epochs,
+    stepsPerEpoch: plans[0]!.length,
+    ours,
+    torch: torch
+      ? {
+          samplesPerSec: round(torch.samplesPerSec, 2),
+          attn: torch.attn,
+          peakRssMiB: Math.round(torch.vmHWMKiB / 1024),
+          history: torch.history,
+        }
+      : 'skipped',
+    // Not interleaved: the samples/s here are informational; the speed part is the fair comparison.
+    accuracyDiffPoints: points(last(ours.history, 'accuracy'), last(torch?.history, 'accuracy')),
+    nerF1DiffPoints: points(last(ours.history, 'nerF1'), last(torch?.history, 'nerF1')),
+  };
+}
+
+/** What ran: the sample and epochs; `full` only for all of train and 2 epochs. */
+function variant(o: TrainBenchOptions, trainExamples: number) {
+  const v = { fraction: o.fraction, limit: o.limit, devLimit: o.devLimit, epochs: o.epochs };
+  return { ...v, trainExamples, full: v.fraction === 1 && v.limit === 0 && v.epochs === 2 };
+}
+
+/** The report's `quality` part: AG News multi-task (silver NER) and classification-only. */
+export async function runQuality(o: TrainBenchOptions, dir: string, withTorch: boolean) {
+  const ag = await prepareAgNews(sampleSize(18400, o), o.devLimit, o);
+  return {
+    variant: variant(o, ag.train.length),
+    multitask: await quality('multitask', ag, dir, withTorch, o),
+    classificationOnly: await quality('cls-only', classificationOnly(ag), dir, withTorch && !o.noTorchClsOnly, o),
+  };
+}
+
+/** The report's `conll` part: NER only on CoNLL-2003 train, entity F1 on valid. */
+export async function runConll(o: TrainBenchOptions, dir: string, withTorch: boolean) {
+  const conll = await prepareConll(sampleSize(14041, o), o.devLimit, o);
+  return { variant: variant(o, conll.train.length), ner: await quality('conll', conll, dir, withTorch, o) };
+}

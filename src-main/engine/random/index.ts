@@ -1,0 +1,2 @@
+// A seeded PRNG whose state can be checkpointed (shuffling, sampling, weight init).
+export { Rng } from './rng';

@@ -1,0 +1,84 @@
+import { grad } from '../autodiff';
+import { dropoutSites } from '../dropout';
+import { Graph, serializeModel } from '../onnx';
+import { addAdamW, GRAD_NORM_OUTPUT, STEP_INPUT } from '../optim';
+import { TrainingGraphError } from './errors';
+import { batchInputsOf, checkLoss, checkNames, declareExtraOutputs, declareParams, LOSS_OUTPUT } from './parts';
+import type { EvalGraph, EvalGraphSpec, TrainingGraph, TrainingGraphLayout, TrainingGraphSpec } from './types';
+
+/**
+ * Assembles forward -> loss -> gradients (trainable parameters only) -> global-norm clipping -> AdamW into one
+ * graph. Frozen parameters are inputs with no backward nodes. Step scalars (lr, bias corrections) are inputs,
+ * so one graph serves every step of any schedule.
+ */
+export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
+  const dtype = spec.dtype ?? 'float32';
+  const frozen = spec.frozen ?? [];
+  if (spec.trainable.length === 0) {
+    throw new TrainingGraphError(
+      'buildTrainingGraph: no trainable parameters. Unfreeze at least one parameter (e.g. a head), or build an eval graph with buildEvalGraph.',
+    );
+  }
+  checkNames(spec.trainable, frozen);
+  const g = new Graph(spec.name ?? 'train_step');
+  const params = declareParams(g, spec.trainable, frozen, dtype);
+  const result = spec.forward(g, params);
+  const batchInputs = batchInputsOf(g, params);
+  checkLoss(result.loss, dtype);
+  const lossOut = g.output(result.loss, LOSS_OUTPUT);
+  const extraOutputs = declareExtraOutputs(g, result.outputs);
+  const grads = grad(
+    g,
+    result.loss,
+    spec.trainable.map((p) => params.get(p.name)!),
+  );
+  addAdamW(
+    g,
+    spec.trainable.map((p) => ({ name: p.name, param: params.get(p.name)!, grad: grads.get(p.name)!, decay: p.decay })),
+    spec.adamw,
+    { clipNorm: spec.clipNorm, guardNonFinite: { alsoCheck: [result.loss] } },
+  );
+  const layout: TrainingGraphLayout = {
+    dtype,
+    trainable: spec.trainable,
+    frozen,
+    batchInputs: batchInputs.map((v) => ({ name: v.name, dtype: v.dtype, shape: v.shape })),
+    scalarInputs: STEP_INPUT,
+    dropout: dropoutSites(g),
+    lossOutput: lossOut.name,
+    gradNormOutput: GRAD_NORM_OUTPUT,
+    extraOutputs,
+    inPlaceUpdates: true,
+  };
+  return {
+    graph: g,
+    bytes: serializeModel(g),
+    layout,
+    inputNames: g.inputs.map((v) => v.name),
+    outputNames: g.outputs.map((v) => v.name),
+    paramOrder: spec.trainable.map((p) => p.name),
+  };
+}
+
+/** Forward only: parameters as inputs, the named values as outputs (no loss, gradients or optimizer). */
+export function buildEvalGraph(spec: EvalGraphSpec): EvalGraph {
+  checkNames([], spec.params);
+  const g = new Graph(spec.name ?? 'eval');
+  const params = declareParams(g, [], spec.params, spec.dtype ?? 'float32');
+  const outputs = spec.forward(g, params);
+  if (Object.keys(outputs).length === 0) {
+    throw new TrainingGraphError('buildEvalGraph: the forward builder returned no outputs; return e.g. { logits }.');
+  }
+  for (const [name, v] of Object.entries(outputs)) g.output(v, name);
+  if (dropoutSites(g).length > 0) {
+    throw new TrainingGraphError(
+      'buildEvalGraph: the forward added dropout masks; pass rate 0 (or noDropout) for eval graphs.',
+    );
+  }
+  return {
+    graph: g,
+    bytes: serializeModel(g),
+    inputNames: g.inputs.map((v) => v.name),
+    outputNames: g.outputs.map((v) => v.name),
+  };
+}

@@ -1,3 +1,0 @@
-export * from './build';
-export * from './errors';
-export * from './accumulation';

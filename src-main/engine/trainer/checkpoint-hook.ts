@@ -1,0 +1,107 @@
+// Hook: writes the run folder's checkpoints. best/ (a Hugging Face folder) after each evaluation that the
+// early-stopping hook marked best; resume/ (exact state: params, AdamW moments, position) at the end of each
+// epoch and when the run stops before completing.
+import { join } from 'node:path';
+import { saveCheckpoint } from '../model';
+import type { TrainerConfig } from './config';
+import type { EarlyStoppingHook } from './early-stopping-hook';
+import type { Evaluation, LoopState, TrainerHook } from './hooks';
+import { type ResumeInfo, saveResumeState } from './resume-state';
+import type { TrainerData, TrainerModel, TrainerRun } from './types';
+
+/** A save that failed (disk full, permissions); the previous version of the folder is left intact. */
+export class CheckpointSaveError extends Error {
+  override readonly name = 'CheckpointSaveError';
+}
+
+/** The resume folder of a run folder. */
+export function resumeDirOf(outDir: string): string {
+  return join(outDir, 'resume');
+}
+
+export interface CheckpointHookOptions {
+  readonly model: TrainerModel;
+  readonly data: TrainerData;
+  readonly cfg: TrainerConfig;
+  readonly run: TrainerRun;
+  /** Identifies config + data; a resume folder from another configuration is refused. */
+  readonly configHash: string;
+  readonly shapes: ReadonlyMap<string, readonly number[]>;
+  /** Its state goes into resume/. */
+  readonly earlyStopping: EarlyStoppingHook;
+}
+
+export class CheckpointHook implements TrainerHook {
+  /** best/ once a best checkpoint was saved in this process. */
+  bestCheckpoint: string | null = null;
+
+  constructor(private readonly o: CheckpointHookOptions) {}
+
+  onEvaluation(state: LoopState, evaluation: Evaluation): void {
+    if (evaluation.isBest) this.saveBest(state, evaluation);
+  }
+
+  onEpochEnd(state: LoopState): void {
+    this.saveResume(state);
+  }
+
+  onTrainEnd(state: LoopState): void {
+    if (state.status !== 'completed') this.saveResume(state);
+  }
+
+  private saveBest(state: LoopState, ev: Evaluation): void {
+    const { model, data, cfg, run, shapes } = this.o;
+    const bestDir = join(run.outDir, 'best');
+    savingTo(bestDir, () =>
+      saveCheckpoint(bestDir, {
+        config: model.config,
+        meta: {
+          version: 1,
+          heads: {
+            ...(data.classLabels.length > 0 && { classification: { labels: [...data.classLabels] } }),
+            ...(data.nerTags.length > 0 && { ner: { labels: [...data.nerTags] } }),
+          },
+          pooling: cfg.pooling,
+          maxLength: cfg.maxLength,
+          extra: { ...run.provenance, step: ev.step, epoch: ev.epoch, metric: ev.metric, value: ev.value },
+        },
+        params: new Map(
+          [...state.session.getParameters()].map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }]),
+        ),
+        tokenizerDir: model.tokenizerDir,
+      }),
+    );
+    this.bestCheckpoint = bestDir;
+    state.emit({ type: 'checkpoint', step: ev.step, path: bestDir, best: true });
+  }
+
+  private saveResume(state: LoopState): void {
+    const info: ResumeInfo = {
+      version: 1,
+      configHash: this.o.configHash,
+      step: state.session.step,
+      epoch: state.resumeAt.epoch,
+      batchInEpoch: state.resumeAt.batchInEpoch,
+      earlyStopping: this.o.earlyStopping.state(),
+      elapsedSec: state.seconds(),
+    };
+    saveResumeState(resumeDirOf(this.o.run.outDir), state.session.getState(), info, this.o.shapes);
+  }
+}
+
+function savingTo(dir: string, save: () => void): void {
+  try {
+    save();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === 'ENOSPC'
+        ? 'the disk is full'
+        : e.code === 'EACCES' || e.code === 'EPERM'
+          ? 'permission was denied'
+          : e.message;
+    throw new CheckpointSaveError(
+      `could not save ${dir}: ${why}. The previous checkpoint there is intact; free space or fix the folder, then continue the run with --resume.`,
+    );
+  }
+}

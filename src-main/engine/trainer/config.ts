@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { freezeConfigSchema } from '../model';
+
+const deviceSchema = z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']);
+
+/** Everything that decides what a training run computes (saved with the run, compared for resume). */
+export const trainerConfigSchema = z
+  .object({
+    freeze: freezeConfigSchema,
+    pooling: z.enum(['mean', 'cls', 'max']).default('mean'),
+    epochs: z.number().int().positive().default(2),
+    /** Stops after this many optimizer steps even mid-epoch (0 = no limit). */
+    maxSteps: z.number().int().nonnegative().default(0),
+    batchSize: z.number().int().positive().default(32),
+    /**
+     * Micro-batches of batchSize per optimizer step (effective batch = batchSize * k); their gradients are
+     * averaged, as PyTorch's loss / k with k backward passes. 1 = one graph per step, as before.
+     */
+    gradAccumulation: z.number().int().min(1).default(1),
+    evalBatchSize: z.number().int().positive().default(64),
+    maxLength: z.number().int().min(8).max(4096).default(128),
+    lr: z.number().positive().default(5e-5),
+    schedule: z.enum(['linear', 'cosine', 'constant']).default('linear'),
+    warmupRatio: z.number().min(0).max(1).default(0.06),
+    weightDecay: z.number().min(0).default(0.01),
+    clipNorm: z.number().positive().nullable().default(1.0),
+    dropout: z
+      .object({
+        hidden: z.number().min(0).max(0.9),
+        attention: z.number().min(0).max(0.9),
+        head: z.number().min(0).max(0.9),
+      })
+      .default({ hidden: 0.1, attention: 0.1, head: 0.1 }),
+    lossWeights: z
+      .object({ classification: z.number().min(0), ner: z.number().min(0) })
+      .default({ classification: 1, ner: 1 }),
+    taskSampling: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('proportional') }),
+        z.object({ kind: z.literal('round-robin') }),
+        z.object({ kind: z.literal('temperature'), temperature: z.number().positive() }),
+      ])
+      .default({ kind: 'proportional' }),
+    /** Evaluate every N steps as well as at each epoch end (0 = epochs only). */
+    evalEverySteps: z.number().int().nonnegative().default(0),
+    /** Dev metric that picks the best checkpoint: classification.accuracy, classification.macroF1, ner.f1, loss. */
+    selectMetric: z.enum(['classification.accuracy', 'classification.macroF1', 'ner.f1', 'auto']).default('auto'),
+    /** Evaluations without improvement before stopping (0 = never stop early). */
+    patience: z.number().int().nonnegative().default(0),
+    seed: z.number().int().nonnegative().default(42),
+    device: deviceSchema.default('auto'),
+    threads: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type TrainerConfig = z.output<typeof trainerConfigSchema>;
+export type TrainerConfigInput = z.input<typeof trainerConfigSchema>;
+
+/** Parses a trainer config, naming the first bad field and the accepted values. */
+export function parseTrainerConfig(input: unknown): TrainerConfig {
+  const r = trainerConfigSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new TrainerConfigError(`training option "${issue.path.join('.')}": ${issue.message}.`);
+  }
+  return r.data;
+}
+
+/** An invalid training option; the message names the field. */
+export class TrainerConfigError extends Error {
+  override readonly name = 'TrainerConfigError';
+}

@@ -1,0 +1,72 @@
+// Hook: scores the dev set with the forward-only session every `evalEverySteps` steps and at the end of each
+// epoch, and keeps the history of evaluations for the result.
+import { hostTensor, type HostTensor, type Session } from '../runtime';
+import type { TrainerConfig } from './config';
+import { evaluate, type EvalLabels } from './evaluate';
+import type { EvalMetrics } from './events';
+import type { TrainExample } from './example';
+import type { LoopState, TrainerHook } from './hooks';
+
+export interface EvaluationHookOptions {
+  readonly session: Session;
+  readonly dev: readonly TrainExample[];
+  readonly labels: EvalLabels;
+  readonly batchSize: number;
+  readonly padId: number;
+  readonly shapes: ReadonlyMap<string, readonly number[]>;
+  /** Evaluate after every n-th optimizer step as well; 0: only at epoch ends. */
+  readonly everySteps: number;
+  /** The selection metric (selectMetricName). */
+  readonly metric: string;
+}
+
+export class EvaluationHook implements TrainerHook {
+  readonly history: { step: number; epoch: number; metrics: EvalMetrics }[] = [];
+
+  constructor(private readonly o: EvaluationHookOptions) {}
+
+  async onStepEnd(state: LoopState): Promise<void> {
+    const every = this.o.everySteps;
+    if (every > 0 && state.session.step % every === 0 && !state.planDone) await this.run(state);
+  }
+
+  async onEpochEnd(state: LoopState): Promise<void> {
+    await this.run(state);
+  }
+
+  private async run(state: LoopState): Promise<void> {
+    const { o } = this;
+    const params = paramFeeds(state.session.getParameters(), o.shapes);
+    const { metrics } = await evaluate(o.session, params, o.dev, o.labels, o.batchSize, o.padId);
+    const step = state.session.step;
+    this.history.push({ step, epoch: state.epoch, metrics });
+    const value = metricValue(metrics, o.metric);
+    await state.evaluated({ step, epoch: state.epoch, metrics, metric: o.metric, value, isBest: false });
+  }
+}
+
+/** The metric that picks the best checkpoint: the configured one, or the first task's main metric. */
+export function selectMetricName(cfg: TrainerConfig, tasks: { classification: boolean; ner: boolean }): string {
+  if (cfg.selectMetric !== 'auto') return cfg.selectMetric;
+  return tasks.classification ? 'classification.accuracy' : 'ner.f1';
+}
+
+function metricValue(m: EvalMetrics, name: string): number {
+  switch (name) {
+    case 'classification.accuracy':
+      return m.classification?.accuracy ?? Number.NaN;
+    case 'classification.macroF1':
+      return m.classification?.macroF1 ?? Number.NaN;
+    default:
+      return m.ner?.f1 ?? Number.NaN;
+  }
+}
+
+function paramFeeds(
+  params: ReadonlyMap<string, Float32Array | Float64Array>,
+  shapes: ReadonlyMap<string, readonly number[]>,
+): Record<string, HostTensor> {
+  const out: Record<string, HostTensor> = {};
+  for (const [name, data] of params) out[name] = hostTensor('float32', data as Float32Array, shapes.get(name)!);
+  return out;
+}

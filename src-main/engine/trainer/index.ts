@@ -1,0 +1,20 @@
+// The training loop (train), its worker (trainInWorker), config, events and evaluation.
+export {
+  parseTrainerConfig,
+  type TrainerConfig,
+  TrainerConfigError,
+  type TrainerConfigInput,
+  trainerConfigSchema,
+} from './config';
+export type { ClassMetrics, DeviceReport, EvalMetrics, NerMetrics, StepLosses, TrainEvent } from './events';
+export { IGNORE, type TrainExample, trainingFeeds, validateExamples } from './example';
+export { type EvalLabels, evaluate } from './evaluate';
+export { train } from './trainer';
+export { autoDeviceOrder, openOnDevice } from './device-choice';
+export { loadTrainerModel } from './load-model';
+export { defaultWorkerScript, TrainingFailedError, trainInWorker, type WorkerRunOptions } from './run-in-worker';
+export type { TrainJob } from './worker-protocol';
+export { planTrainingEpoch } from './epoch-plan';
+export { resumeInfoSchema } from './resume-state';
+export type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
+export { CheckpointSaveError } from './checkpoint-hook';

@@ -1,0 +1,124 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { initHeads, loadBertEncoder, loadCheckpoint } from '../model';
+import { writeTinyBert } from '../model/testing';
+import type { TrainEvent } from './events';
+import { IGNORE, type TrainExample } from './example';
+import { train, type TrainerData, type TrainerModel } from './trainer';
+
+// A learnable toy task over a 40-token vocabulary: the class is whether token 7 occurs, and tokens 10..14
+// are "entities" (B- tag) wherever they appear.
+function makeData(n: number, seed: number): TrainExample[] {
+  let s = seed;
+  const rand = (k: number): number => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s % k;
+  };
+  return Array.from({ length: n }, () => {
+    const len = 4 + rand(6);
+    const ids = [2, ...Array.from({ length: len }, () => 15 + rand(25)), 3];
+    const positive = rand(2) === 1;
+    if (positive) ids[1 + rand(len)] = 7;
+    const ent = 1 + rand(len);
+    ids[ent] = 10 + rand(5);
+    const nerLabels = ids.map((id, t) => (t === 0 || t === ids.length - 1 ? IGNORE : id >= 10 && id < 15 ? 1 : 0));
+    return { ids, classLabel: ids.includes(7) ? 1 : 0, nerLabels };
+  });
+}
+
+function tinyModel(dir: string): TrainerModel {
+  const tiny = writeTinyBert(join(dir, 'base'), { layers: 2, hidden: 32, heads: 4, intermediate: 64, seed: 3 });
+  const { config, params } = loadBertEncoder(tiny.dir);
+  const heads = initHeads(32, 2, 3, 11);
+  return { config, params: new Map([...params, ...heads]), tokenizerDir: tiny.dir, padId: 0 };
+}
+
+const DATA: TrainerData = {
+  train: makeData(128, 1),
+  dev: makeData(48, 2),
+  classLabels: ['no', 'yes'],
+  nerTags: ['O', 'B-ENT', 'I-ENT'],
+};
+const BASE = {
+  freeze: { preset: 'full' as const },
+  epochs: 10,
+  batchSize: 16,
+  lr: 3e-3,
+  warmupRatio: 0.1,
+  device: 'cpu' as const,
+  threads: 1,
+  seed: 5,
+  dropout: { hidden: 0, attention: 0, head: 0 },
+};
+
+describe('train', () => {
+  it('learns both heads, keeps the best checkpoint and reports progress', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-train-'));
+    const events: TrainEvent[] = [];
+    const result = await train(tinyModel(dir), DATA, BASE, {
+      outDir: join(dir, 'run'),
+      onEvent: (e) => events.push(e),
+    });
+    expect(result.status).toBe('completed');
+    expect(result.device.used).toBe('cpu');
+    const steps = events.filter((e) => e.type === 'step');
+    expect(steps).toHaveLength(80);
+    const first = steps[0]!.type === 'step' ? steps[0]!.losses.total : 0;
+    const last =
+      steps.at(-1)!.type === 'step' ? (steps.at(-1) as Extract<TrainEvent, { type: 'step' }>).losses.total : 0;
+    expect(last).toBeLessThan(first * 0.5);
+    expect(result.best.metrics?.classification?.accuracy).toBeGreaterThan(0.9);
+    expect(result.best.metrics?.ner?.f1).toBeGreaterThan(0.9);
+    expect(events.filter((e) => e.type === 'eval')).toHaveLength(10);
+    const ckpt = loadCheckpoint(result.bestCheckpoint!);
+    expect(ckpt.meta.heads.ner?.labels).toEqual(['O', 'B-ENT', 'I-ENT']);
+    expect(JSON.parse(readFileSync(join(dir, 'run', 'metrics.json'), 'utf8')).status).toBe('completed');
+  });
+
+  it('is repeatable, and a cancelled run resumes to the same result as an uninterrupted one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-resume-'));
+    const model = tinyModel(dir);
+    const config = { ...BASE, epochs: 2, dropout: { hidden: 0.1, attention: 0.1, head: 0.1 } };
+    const lossesOf = (events: TrainEvent[]): number[] =>
+      events.flatMap((e) => (e.type === 'step' ? [e.losses.total] : []));
+    const full: TrainEvent[] = [];
+    await train(model, DATA, config, { outDir: join(dir, 'a'), onEvent: (e) => full.push(e) });
+    const again: TrainEvent[] = [];
+    await train(model, DATA, config, { outDir: join(dir, 'b'), onEvent: (e) => again.push(e) });
+    expect(lossesOf(again)).toEqual(lossesOf(full));
+
+    const controller = new AbortController();
+    const part: TrainEvent[] = [];
+    const cancelled = await train(model, DATA, config, {
+      outDir: join(dir, 'c'),
+      signal: controller.signal,
+      onEvent: (e) => {
+        part.push(e);
+        if (e.type === 'step' && e.step === 9) controller.abort();
+      },
+    });
+    expect(cancelled.status).toBe('cancelled');
+    expect(existsSync(join(dir, 'c', 'resume', 'state.json'))).toBe(true);
+    const rest: TrainEvent[] = [];
+    const resumed = await train(model, DATA, config, {
+      outDir: join(dir, 'c'),
+      resume: true,
+      onEvent: (e) => rest.push(e),
+    });
+    expect(resumed.status).toBe('completed');
+    expect([...lossesOf(part), ...lossesOf(rest)]).toEqual(lossesOf(full));
+  });
+
+  it('refuses the frozen preset and bad labels with actionable messages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-bad-'));
+    const model = tinyModel(dir);
+    await expect(
+      train(model, DATA, { ...BASE, freeze: { preset: 'frozen' } }, { outDir: join(dir, 'x') }),
+    ).rejects.toThrow(/trains nothing/);
+    const bad = { ...DATA, train: [{ ids: [2, 20, 3], classLabel: 5 }] };
+    await expect(train(model, bad, BASE, { outDir: join(dir, 'y') })).rejects.toThrow(/class id 5; expected 0..1/);
+    await expect(train(model, DATA, { ...BASE, epochs: 0 }, { outDir: join(dir, 'z') })).rejects.toThrow(/"epochs"/);
+  });
+});

@@ -1,0 +1,319 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildModelEvalGraph, type MultiTaskSpec } from '../model';
+import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
+import { createSession, type Session } from '../runtime';
+import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
+import { parseTrainerConfig, type TrainerConfig, type TrainerConfigInput } from './config';
+import { openOnDevice } from './device-choice';
+import { EarlyStoppingHook } from './early-stopping-hook';
+import { EvaluationHook, selectMetricName } from './evaluation-hook';
+import type { DeviceReport, TrainEvent } from './events';
+import { type TrainExample, trainingFeeds, validateExamples } from './example';
+import { planTrainingEpoch } from './epoch-plan';
+import type { Evaluation, LoopState, TrainerHook } from './hooks';
+import { loadResumeState } from './resume-state';
+import { prepareStepper, type Stepper, stepLosses } from './stepper';
+import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
+
+export { CheckpointSaveError } from './checkpoint-hook';
+export type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
+
+/** Trains the multi-task model; see TrainerRun for what lands in the run folder. */
+export async function train(
+  model: TrainerModel,
+  data: TrainerData,
+  configInput: TrainerConfigInput,
+  run: TrainerRun,
+): Promise<TrainResult> {
+  const cfg = parseTrainerConfig(configInput);
+  const numClasses = data.classLabels.length;
+  const numNer = data.nerTags.length;
+  validateExamples(data.train, 'train', numClasses, numNer, cfg.maxLength);
+  validateExamples(data.dev, 'dev', numClasses, numNer, cfg.maxLength);
+  const spec: MultiTaskSpec = { dims: model.config.dims, numClasses, numNerLabels: numNer, pooling: cfg.pooling };
+  const tasks = { classification: numClasses > 0, ner: numNer > 0 };
+  const planFor = (epoch: number): TrainExample[][] =>
+    planTrainingEpoch(data.train, cfg, epoch).map((batch) => batch.map((i) => data.train[i]!));
+  // Optimizer steps per epoch: each takes k consecutive planned batches (the epoch's last may take fewer).
+  const perEpoch = Math.ceil(planFor(0).length / cfg.gradAccumulation);
+  const totalSteps = cfg.maxSteps > 0 ? Math.min(cfg.maxSteps, cfg.epochs * perEpoch) : cfg.epochs * perEpoch;
+  const adamw = { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay };
+  const schedule =
+    cfg.schedule === 'constant'
+      ? { kind: 'constant' as const, lr: cfg.lr }
+      : { kind: cfg.schedule, lr: cfg.lr, warmupSteps: warmupStepsFromRatio(totalSteps, cfg.warmupRatio), totalSteps };
+  const stepper = prepareStepper({
+    graph: {
+      model: spec,
+      freeze: cfg.freeze,
+      adamw,
+      clipNorm: cfg.clipNorm,
+      dropout: cfg.dropout,
+      lossWeights: cfg.lossWeights,
+    },
+    gradAccumulation: cfg.gradAccumulation,
+    adamw,
+    schedule,
+    params: new Map([...model.params].map(([name, t]) => [name, t.data])),
+    adoptParams: run.consumeModelWeights ?? false,
+    seed: cfg.seed,
+    ...(cfg.threads !== undefined && { threads: cfg.threads }),
+  });
+  const opened = await openOnDevice(cfg.device, stepper.open);
+  const session = opened.value;
+  const device = opened.report;
+  const evalSession = await createSession(buildModelEvalGraph(spec).bytes, {
+    device: device.used as never,
+    threads: cfg.threads,
+  });
+  try {
+    return await loop({
+      model,
+      data,
+      cfg,
+      run,
+      spec,
+      session,
+      evalSession,
+      device,
+      planFor,
+      perEpoch,
+      totalSteps,
+      tasks,
+      trainableCount: stepper.trainableCount,
+    });
+  } finally {
+    await session.release();
+    await evalSession.release();
+  }
+}
+
+interface LoopContext {
+  readonly model: TrainerModel;
+  readonly data: TrainerData;
+  readonly cfg: TrainerConfig;
+  readonly run: TrainerRun;
+  readonly spec: MultiTaskSpec;
+  readonly session: Stepper;
+  readonly evalSession: Session;
+  readonly device: DeviceReport;
+  readonly planFor: (epoch: number) => TrainExample[][];
+  readonly perEpoch: number;
+  readonly totalSteps: number;
+  readonly tasks: { readonly classification: boolean; readonly ner: boolean };
+  readonly trainableCount: number;
+}
+
+/** The hooks of a run; `all` is the order the loop calls them in (hooks.ts). */
+interface RunHooks {
+  readonly evaluation: EvaluationHook;
+  readonly earlyStopping: EarlyStoppingHook;
+  readonly checkpoints: CheckpointHook;
+  readonly all: readonly TrainerHook[];
+}
+
+function createHooks(ctx: LoopContext, configHash: string, metricName: string): RunHooks {
+  const { cfg, data, model, run } = ctx;
+  const shapes = new Map([...model.params].map(([n, t]) => [n, t.shape]));
+  const evaluation = new EvaluationHook({
+    session: ctx.evalSession,
+    dev: data.dev,
+    labels: { classLabels: data.classLabels, nerTags: data.nerTags },
+    batchSize: cfg.evalBatchSize,
+    padId: model.padId,
+    shapes,
+    everySteps: cfg.evalEverySteps,
+    metric: metricName,
+  });
+  const earlyStopping = new EarlyStoppingHook(metricName, cfg.patience);
+  const checkpoints = new CheckpointHook({ model, data, cfg, run, configHash, shapes, earlyStopping });
+  return { evaluation, earlyStopping, checkpoints, all: [evaluation, earlyStopping, checkpoints] };
+}
+
+/**
+ * The step loop: takes optimizer steps over each epoch's plan and calls the hooks around them (hooks.ts has
+ * the order). Evaluation, best/ and resume/ checkpoints and early stopping live in the hooks.
+ */
+async function loop(ctx: LoopContext): Promise<TrainResult> {
+  const { cfg, run, session, data, model } = ctx;
+  const emit = (e: TrainEvent): void => run.onEvent?.(e);
+  mkdirSync(run.outDir, { recursive: true });
+  const configHash = hashConfig(cfg, data);
+  writeFileSync(join(run.outDir, 'trainer-config.json'), JSON.stringify({ ...cfg, configHash }, null, 2));
+  const metricName = selectMetricName(cfg, ctx.tasks);
+  const named = createHooks(ctx, configHash, metricName);
+  const hooks = named.all;
+
+  const s = new LoopProgress(session, emit, hooks);
+  const resumed = run.resume ? loadResumeState(resumeDirOf(run.outDir), configHash) : undefined;
+  if (resumed) {
+    await session.loadState(resumed.state);
+    ({ epoch: s.epoch, batchInEpoch: s.batchInEpoch } = resumed.info);
+    s.elapsedBefore = resumed.info.elapsedSec;
+  }
+  for (const h of hooks) h.onTrainBegin?.(s, resumed?.info);
+  emit({
+    type: 'started',
+    device: ctx.device,
+    trainExamples: data.train.length,
+    devExamples: data.dev.length,
+    trainableParams: ctx.trainableCount,
+    totalSteps: ctx.totalSteps,
+    resumedFromStep: session.step,
+  });
+  s.startClock();
+  const timer = new StepTimer();
+
+  outer: while (s.epoch < cfg.epochs && session.step < ctx.totalSteps) {
+    const plan = ctx.planFor(s.epoch);
+    s.planLength = plan.length;
+    while (s.batchInEpoch < plan.length) {
+      if (run.signal?.aborted) {
+        s.status = 'cancelled';
+        break outer;
+      }
+      // One optimizer step takes the next k planned batches as micro-batches.
+      const group = plan.slice(s.batchInEpoch, s.batchInEpoch + cfg.gradAccumulation);
+      const ts = performance.now();
+      const r = await session.run(group.map((batch) => trainingFeeds(batch, model.padId, ctx.tasks)));
+      s.batchInEpoch += group.length;
+      timer.add((performance.now() - ts) / 1000, group);
+      emit({
+        type: 'step',
+        step: session.step,
+        totalSteps: ctx.totalSteps,
+        epoch: s.epoch,
+        losses: stepLosses(group, r),
+        lr: r.lr,
+        gradNorm: r.gradNorm,
+        samplesPerSec: timer.samplesPerSec(),
+        etaSec: timer.etaSec(ctx.totalSteps - session.step),
+      });
+      if (!Number.isFinite(r.loss))
+        throw new Error(
+          `the loss became ${r.loss} at step ${session.step}; lower the learning rate (now ${cfg.lr}) or check the labels.`,
+        );
+      for (const h of hooks) await h.onStepEnd?.(s);
+      if (s.stopRequested()) {
+        s.status = 'early-stopped';
+        break outer;
+      }
+      if (session.step >= ctx.totalSteps) break;
+    }
+    // The plan is done (the next epoch follows) or the step budget ended the epoch early (it stays).
+    const next = s.planDone
+      ? { epoch: s.epoch + 1, batchInEpoch: 0 }
+      : { epoch: s.epoch, batchInEpoch: s.batchInEpoch };
+    s.next = next;
+    for (const h of hooks) await h.onEpochEnd?.(s);
+    ({ epoch: s.epoch, batchInEpoch: s.batchInEpoch } = next);
+    s.next = undefined;
+    if (s.stopRequested()) {
+      s.status = 'early-stopped';
+      break;
+    }
+  }
+  for (const h of hooks) await h.onTrainEnd?.(s);
+  return finish(ctx, named, s.status, s.seconds());
+}
+
+/** The loop's position, status and clock: what hooks see as LoopState. */
+class LoopProgress implements LoopState {
+  epoch = 0;
+  batchInEpoch = 0;
+  planLength = 0;
+  /** Set while the epoch-end hooks run: where the loop goes next (resumeAt). */
+  next: { epoch: number; batchInEpoch: number } | undefined;
+  status: TrainResult['status'] = 'completed';
+  elapsedBefore = 0;
+  private t0 = performance.now();
+
+  constructor(
+    readonly session: Stepper,
+    readonly emit: (event: TrainEvent) => void,
+    private readonly hooks: readonly TrainerHook[],
+  ) {}
+
+  get planDone(): boolean {
+    return this.batchInEpoch >= this.planLength;
+  }
+
+  get resumeAt(): { epoch: number; batchInEpoch: number } {
+    return this.next ?? { epoch: this.epoch, batchInEpoch: this.batchInEpoch };
+  }
+
+  startClock(): void {
+    this.t0 = performance.now();
+  }
+
+  seconds(): number {
+    return this.elapsedBefore + (performance.now() - this.t0) / 1000;
+  }
+
+  async evaluated(ev: Evaluation): Promise<void> {
+    for (const h of this.hooks) await h.onEvaluation?.(this, ev);
+    this.emit({ type: 'eval', step: ev.step, epoch: ev.epoch, metrics: ev.metrics, isBest: ev.isBest });
+  }
+
+  stopRequested(): boolean {
+    return this.hooks.some((h) => h.shouldStop?.(this) ?? false);
+  }
+}
+
+/** Writes metrics.json and emits 'finished'. */
+function finish(ctx: LoopContext, hooks: RunHooks, status: TrainResult['status'], seconds: number): TrainResult {
+  const best = hooks.earlyStopping.best();
+  const result: TrainResult = {
+    status,
+    steps: ctx.session.step,
+    seconds,
+    device: ctx.device,
+    best,
+    history: hooks.evaluation.history,
+    bestCheckpoint: hooks.checkpoints.bestCheckpoint,
+  };
+  writeFileSync(join(ctx.run.outDir, 'metrics.json'), JSON.stringify(result, null, 2));
+  ctx.run.onEvent?.({
+    type: 'finished',
+    status,
+    steps: ctx.session.step,
+    seconds: result.seconds,
+    best: { metric: best.metric, value: best.value, step: best.step },
+  });
+  return result;
+}
+
+/** Throughput and time left, over the steps of this process (not those before a resume). */
+class StepTimer {
+  private seconds = 0;
+  private steps = 0;
+  private samples = 0;
+
+  add(seconds: number, group: readonly (readonly TrainExample[])[]): void {
+    this.seconds += seconds;
+    this.steps++;
+    this.samples += group.reduce((n, batch) => n + batch.length, 0);
+  }
+
+  samplesPerSec(): number {
+    return this.samples / this.seconds;
+  }
+
+  etaSec(stepsLeft: number): number {
+    return (this.seconds / this.steps) * stepsLeft;
+  }
+}
+
+function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
+  const h = createHash('sha256');
+  // k = 1 leaves the field out, so resume folders written before gradAccumulation existed still match.
+  const k = cfg.gradAccumulation === 1 ? undefined : cfg.gradAccumulation;
+  h.update(JSON.stringify({ ...cfg, gradAccumulation: k, threads: undefined, device: undefined }));
+  h.update(
+    JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }),
+  );
+  for (const e of data.train) h.update(`${e.ids.join(',')}|${e.classLabel}|${e.nerLabels?.join(',') ?? ''}\n`);
+  return h.digest('hex').slice(0, 16);
+}

@@ -1,0 +1,157 @@
+// Train screen: the pre-start plan, starting, cancelling and resuming a training, and its live progress events.
+// The shapes mirror the engine's TrainEvent and the train service's results.
+import type { DatasetId, NoInput, ProjectId, RunId, RunRef } from './core';
+import type { EvalInfo, RunInfo, RunStatus, StepLossesInfo } from './runs';
+import type { ExecutionProviderName } from './system';
+
+export type FreezePresetName = 'full' | 'heads-only' | 'freeze-classifier' | 'freeze-ner' | 'frozen';
+export type TrainDevice = 'auto' | ExecutionProviderName;
+
+/** What a person chooses on the Train screen; omitted fields take the reference recipe's defaults. */
+export interface TrainRequest {
+  readonly projectId: ProjectId;
+  readonly datasetId: DatasetId;
+  /** Hugging Face BERT folder on the machine running the backend, or an earlier run's checkpoint. */
+  readonly modelDir: string;
+  readonly name?: string;
+  readonly preset?: FreezePresetName;
+  readonly freezeEmbeddings?: boolean;
+  readonly freezeBottomLayers?: number;
+  readonly lr?: number;
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  /** Micro-batches per optimizer step (1..64): effective batch batchSize x gradAccumulation, memory of one. */
+  readonly gradAccumulation?: number;
+  readonly maxLength?: number;
+  /** Loss weight per task; 0 leaves that task out. */
+  readonly taskWeights?: { readonly classification: number; readonly ner: number };
+  readonly device?: TrainDevice;
+  readonly seed?: number;
+  /** Stop after this many optimizer steps (0 = all epochs). */
+  readonly maxSteps?: number;
+  /** Evaluate every N steps as well as at each epoch end (0 = epochs only). */
+  readonly evalEverySteps?: number;
+  readonly threads?: number;
+}
+
+/** A request with every default filled in (what the run will use). */
+export type TrainSettings = Required<Omit<TrainRequest, 'name' | 'threads'>> & Pick<TrainRequest, 'name' | 'threads'>;
+
+/** The pre-start summary: what trains, on how much data, and why the run may not start. */
+export interface TrainPlanInfo {
+  readonly settings: TrainSettings;
+  readonly model: {
+    readonly dir: string;
+    readonly layers: number;
+    readonly hidden: number;
+    readonly maxPositions: number;
+  } | null;
+  readonly tasks: { readonly classification: boolean; readonly ner: boolean };
+  readonly classLabels: readonly string[];
+  readonly entityTypes: readonly string[];
+  /** null when the model folder or the preset cannot be used (see refusals). */
+  readonly params: {
+    readonly trainable: number;
+    readonly frozen: number;
+    readonly trainableGroups: readonly string[];
+    readonly frozenGroups: readonly string[];
+  } | null;
+  readonly counts: {
+    readonly train: number;
+    readonly dev: number;
+    readonly trainByClass: Readonly<Record<string, number>>;
+    readonly devByClass: Readonly<Record<string, number>>;
+    readonly trainByType: Readonly<Record<string, number>>;
+    readonly devByType: Readonly<Record<string, number>>;
+  };
+  /** Examples per optimizer step: `accumulation` micro-batches of `size`; `text` e.g. "32 x 2 = 64 examples per step". */
+  readonly batch: {
+    readonly size: number;
+    readonly accumulation: number;
+    readonly effective: number;
+    readonly text: string;
+  };
+  /** Each says how to fix it; empty means `train.start` would start. */
+  readonly refusals: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** Live progress of a training (the engine's TrainEvent). */
+export type TrainProgress =
+  | {
+      readonly type: 'started';
+      readonly device: {
+        readonly requested: string;
+        readonly used: string;
+        readonly notUsed: readonly { readonly device: string; readonly reason: string }[];
+      };
+      readonly trainExamples: number;
+      readonly devExamples: number;
+      readonly trainableParams: number;
+      readonly totalSteps: number;
+      readonly resumedFromStep: number;
+    }
+  | {
+      readonly type: 'step';
+      readonly step: number;
+      readonly totalSteps: number;
+      readonly epoch: number;
+      readonly losses: StepLossesInfo;
+      readonly lr: number;
+      readonly gradNorm: number;
+      readonly samplesPerSec: number;
+      readonly etaSec: number;
+    }
+  | {
+      readonly type: 'eval';
+      readonly step: number;
+      readonly epoch: number;
+      readonly metrics: EvalInfo;
+      readonly isBest: boolean;
+    }
+  | { readonly type: 'checkpoint'; readonly step: number; readonly path: string; readonly best: boolean }
+  | {
+      readonly type: 'finished';
+      readonly status: 'completed' | 'cancelled' | 'early-stopped';
+      readonly steps: number;
+      readonly seconds: number;
+      readonly best: { readonly metric: string; readonly value: number | null; readonly step: number };
+    }
+  | { readonly type: 'error'; readonly message: string };
+
+/**
+ * `train.progress`: one training event (step events are thinned to a few per second; every other kind is
+ * sent). `train.status`: the run's status changed.
+ */
+export type TrainApiEvent =
+  | { readonly type: 'train.progress'; readonly runId: RunId; readonly progress: TrainProgress }
+  | {
+      readonly type: 'train.status';
+      readonly runId: RunId;
+      readonly status: RunStatus;
+      readonly error?: string;
+    };
+
+export interface TrainMethods {
+  /** The pre-start summary; never starts anything. */
+  'train.plan': { readonly input: TrainRequest; readonly output: TrainPlanInfo };
+  /** Starts a training (refused with the plan's reasons); follow it through `train.*` events. */
+  'train.start': {
+    readonly input: TrainRequest;
+    readonly output: { readonly run: RunInfo; readonly plan: TrainPlanInfo; readonly truncated: number };
+  };
+  /** Stops the running training within one step; it ends 'cancelled' and keeps its best checkpoint. */
+  'train.cancel': { readonly input: RunRef; readonly output: { readonly runId: RunId } };
+  /**
+   * Continues a cancelled, failed or interrupted run from its last saved state with its stored settings; it
+   * ends as the uninterrupted run would have. Refused for a completed run, one training now, a missing run
+   * folder or resume state, and a dataset edited since the run started. Follow it through `train.*` events
+   * (its `started` progress carries `resumedFromStep`).
+   */
+  'train.resume': {
+    readonly input: RunRef;
+    readonly output: { readonly run: RunInfo; readonly plan: TrainPlanInfo; readonly truncated: number };
+  };
+  /** The run training in this app now, if any (lets a reopened Train screen follow it). */
+  'train.active': { readonly input: NoInput; readonly output: { readonly run: RunInfo | null } };
+}
