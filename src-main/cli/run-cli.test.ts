@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../services/api';
-import { tsxProbeChild } from '../services/system/test-child';
+import { tsxProbeChild } from '../services/system/testing';
 import { COMMANDS } from './commands';
 import { runCli } from './run-cli';
 import type { CliCommand, CliEnv } from './types';

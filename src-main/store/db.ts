@@ -25,7 +25,10 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) the database at dbPath with WAL, foreign keys and migrations applied. */
 export function openDb(dbPath: string, options: OpenOptions = {}): Db {
-  const db = new (loadSqlite())(dbPath, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new (loadSqlite())(dbPath, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (!options.readonly) {

@@ -32,6 +32,11 @@ export type ProviderProbe =
       readonly ortVersion: string;
       /** Milliseconds for session creation plus one run. */
       readonly ms: number;
+      /**
+       * WebGPU only: 'software' when the only adapter is a CPU rasterizer (Mesa lavapipe, SwiftShader: slower
+       * than the CPU provider; Automatic never picks it); 'unknown' where this cannot be told (not Linux).
+       */
+      readonly adapter?: 'hardware' | 'software' | 'unknown';
     }
   | {
       readonly provider: ExecutionProviderName;

@@ -84,6 +84,12 @@ export type TrainProgress =
         readonly requested: string;
         readonly used: string;
         readonly notUsed: readonly { readonly device: string; readonly reason: string }[];
+        /** 'auto' with a GPU to compare: each device's measured training rate on this run's shape. */
+        readonly measured?: readonly {
+          readonly device: string;
+          readonly samplesPerSec: number;
+          readonly cached: boolean;
+        }[];
       };
       readonly trainExamples: number;
       readonly devExamples: number;

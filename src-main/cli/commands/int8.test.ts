@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTinyCheckpoint } from '../../engine/infer/testing';
-import { tsxProbeChild } from '../../services/system/test-child';
+import { tsxProbeChild } from '../../services/system/testing';
 import { runCli } from '../run-cli';
 import type { CliEnv } from '../types';
 

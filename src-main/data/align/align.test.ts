@@ -11,8 +11,33 @@ const LABELS = bioLabelList(TYPES);
 
 // Pieces that stress offsets: surrogate pairs, ZWJ emoji, flags, combining marks, CJK, RTL, punctuation.
 const piece = fc.constantFrom(
-  'Obama', 'New', 'York', 'x', '42', 'Café', 'e\u0301te\u0301', 'naïve', '👨‍👩‍👧', '🇫🇷', '👍🏽', '中文', '東京',
-  'Ελλάδα', 'שלום', 'ï', ',', '.', '"', '(', ')', "'s", '-', '$', '€', '🙂', 'a\u200db',
+  'Obama',
+  'New',
+  'York',
+  'x',
+  '42',
+  'Café',
+  'e\u0301te\u0301',
+  'naïve',
+  '👨‍👩‍👧',
+  '🇫🇷',
+  '👍🏽',
+  '中文',
+  '東京',
+  'Ελλάδα',
+  'שלום',
+  'ï',
+  ',',
+  '.',
+  '"',
+  '(',
+  ')',
+  "'s",
+  '-',
+  '$',
+  '€',
+  '🙂',
+  'a\u200db',
 );
 const space = fc.constantFrom(' ', ' ', '  ', '\n', '\t', '\u00a0', '\u3000');
 const text = fc
@@ -93,7 +118,22 @@ describe('tokenizeWords', () => {
 
   it('splits ASCII punctuation off words', () => {
     expect(tokenizeWords("U.S. Mr. O'Neil's $5,000!").map((w) => w.text)).toEqual([
-      'U', '.', 'S', '.', 'Mr', '.', 'O', "'", 'Neil', "'", 's', '$', '5', ',', '000', '!',
+      'U',
+      '.',
+      'S',
+      '.',
+      'Mr',
+      '.',
+      'O',
+      "'",
+      'Neil',
+      "'",
+      's',
+      '$',
+      '5',
+      ',',
+      '000',
+      '!',
     ]);
   });
 });

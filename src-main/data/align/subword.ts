@@ -95,7 +95,9 @@ export function subwordPredictionsToSpans(
   const tags = firstToken.map((t) => {
     const tag = labels[predicted[t]];
     if (tag === undefined) {
-      throw new AlignmentError(`Predicted tag id ${predicted[t]} at sub-token ${t} is outside 0..${labels.length - 1}.`);
+      throw new AlignmentError(
+        `Predicted tag id ${predicted[t]} at sub-token ${t} is outside 0..${labels.length - 1}.`,
+      );
     }
     return tag;
   });

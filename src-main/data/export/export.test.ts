@@ -21,7 +21,13 @@ const sentence = fc.array(word, { minLength: 1, maxLength: 12 }).map((ws) => ws.
 const example = sentence.chain((text) => {
   const words = tokenizeWords(text);
   return fc
-    .tuple(fc.option(fc.constantFrom('World', 'Sports'), { nil: undefined }), fc.array(fc.tuple(fc.boolean(), fc.constantFrom('PER', 'LOC')), { minLength: words.length, maxLength: words.length }))
+    .tuple(
+      fc.option(fc.constantFrom('World', 'Sports'), { nil: undefined }),
+      fc.array(fc.tuple(fc.boolean(), fc.constantFrom('PER', 'LOC')), {
+        minLength: words.length,
+        maxLength: words.length,
+      }),
+    )
     .map(([label, marks]) => {
       const spans: CharSpan[] = [];
       words.forEach((w, i) => {
@@ -51,7 +57,11 @@ describe('export', () => {
         await exportFile(p, examples, 'jsonl');
         const back = await importAll(p);
         expect(back.examples.map((e) => ({ text: e.text, label: e.label, spans: e.spans }))).toEqual(
-          examples.map((e) => ({ text: e.text, label: 'label' in e ? e.label : undefined, spans: [...e.spans].sort((a, b) => a.start - b.start) })),
+          examples.map((e) => ({
+            text: e.text,
+            label: 'label' in e ? e.label : undefined,
+            spans: [...e.spans].sort((a, b) => a.start - b.start),
+          })),
         );
       }),
       { numRuns: 25 },
@@ -63,37 +73,54 @@ describe('export', () => {
       fc.asyncProperty(fc.array(example, { minLength: 1, maxLength: 8 }), async (examples) => {
         const p = out('conll');
         // CoNLL is token based: the text must be tokens joined by single spaces to come back unchanged.
-        const tokenised = examples.map((e) => ({ ...e, text: tokenizeWords(e.text).map((w) => w.text).join(' ') }));
+        const tokenised = examples.map((e) => ({
+          ...e,
+          text: tokenizeWords(e.text)
+            .map((w) => w.text)
+            .join(' '),
+        }));
         const same = examples.filter((e, i) => e.text === tokenised[i].text);
         await exportFile(p, same, 'conll');
         const back = await importAll(p);
-        expect(back.examples.map((e) => ({ text: e.text, spans: e.spans }))).toEqual(same.map((e) => ({ text: e.text, spans: e.spans })));
+        expect(back.examples.map((e) => ({ text: e.text, spans: e.spans }))).toEqual(
+          same.map((e) => ({ text: e.text, spans: e.spans })),
+        );
       }),
       { numRuns: 25 },
     );
   });
 
-  it.skipIf(!existsSync(CONLL_VALID))('round-trips conll2003/valid.txt through CoNLL and JSONL exactly (needs ../shared)', async () => {
-    const first = await importAll(CONLL_VALID);
-    const c = out('conll');
-    await exportFile(c, first.examples, 'conll');
-    const again = await importAll(c);
-    const strip = (xs: typeof first.examples): unknown[] => xs.map((e) => ({ text: e.text, spans: e.spans, tokens: e.tokens }));
-    expect(strip(again.examples)).toEqual(strip(first.examples));
-    const j = out('jsonl');
-    await exportFile(j, first.examples, 'jsonl');
-    const viaJson = await importAll(j);
-    expect(viaJson.examples.map((e) => ({ text: e.text, spans: e.spans }))).toEqual(first.examples.map((e) => ({ text: e.text, spans: e.spans })));
-  });
+  it.skipIf(!existsSync(CONLL_VALID))(
+    'round-trips conll2003/valid.txt through CoNLL and JSONL exactly (needs ../shared)',
+    async () => {
+      const first = await importAll(CONLL_VALID);
+      const c = out('conll');
+      await exportFile(c, first.examples, 'conll');
+      const again = await importAll(c);
+      const strip = (xs: typeof first.examples): unknown[] =>
+        xs.map((e) => ({ text: e.text, spans: e.spans, tokens: e.tokens }));
+      expect(strip(again.examples)).toEqual(strip(first.examples));
+      const j = out('jsonl');
+      await exportFile(j, first.examples, 'jsonl');
+      const viaJson = await importAll(j);
+      expect(viaJson.examples.map((e) => ({ text: e.text, spans: e.spans }))).toEqual(
+        first.examples.map((e) => ({ text: e.text, spans: e.spans })),
+      );
+    },
+  );
 
-  it.skipIf(!existsSync(AG_SILVER))('round-trips the AG News silver JSONL (labels and spans) exactly (needs ../shared)', async () => {
-    const first = await importAll(AG_SILVER);
-    const j = out('jsonl');
-    const report = await exportFile(j, first.examples, 'jsonl');
-    expect(report.examples).toBe(2000);
-    const again = await importAll(j);
-    const strip = (xs: typeof first.examples): unknown[] => xs.map((e) => ({ text: e.text, label: e.label, spans: e.spans }));
-    expect(strip(again.examples)).toEqual(strip(first.examples));
-    expect(readFileSync(j, 'utf8').split('\n')[0]).toMatch(/^\{"text":/);
-  });
+  it.skipIf(!existsSync(AG_SILVER))(
+    'round-trips the AG News silver JSONL (labels and spans) exactly (needs ../shared)',
+    async () => {
+      const first = await importAll(AG_SILVER);
+      const j = out('jsonl');
+      const report = await exportFile(j, first.examples, 'jsonl');
+      expect(report.examples).toBe(2000);
+      const again = await importAll(j);
+      const strip = (xs: typeof first.examples): unknown[] =>
+        xs.map((e) => ({ text: e.text, label: e.label, spans: e.spans }));
+      expect(strip(again.examples)).toEqual(strip(first.examples));
+      expect(readFileSync(j, 'utf8').split('\n')[0]).toMatch(/^\{"text":/);
+    },
+  );
 });

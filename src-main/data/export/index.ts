@@ -27,7 +27,9 @@ export interface ExportReport {
 
 /** One JSONL line: {text, label?, spans:[{start,end,label}]} (Prodigy's span shape, readable by our importer). */
 export function toJsonlLine(ex: ExportableExample): string {
-  const out: { text: string; label?: string; spans?: { start: number; end: number; label: string }[] } = { text: ex.text };
+  const out: { text: string; label?: string; spans?: { start: number; end: number; label: string }[] } = {
+    text: ex.text,
+  };
   if (ex.label !== undefined) out.label = ex.label;
   if (ex.spans) out.spans = ex.spans.map((s) => ({ start: s.start, end: s.end, label: s.type }));
   return JSON.stringify(out);

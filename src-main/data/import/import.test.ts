@@ -30,17 +30,21 @@ describe('CSV', () => {
   it('gives the same records whatever the chunk boundaries', () => {
     const cell = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('"', '""', ',', '\n', '\r\n', 'é', '😀'));
     fc.assert(
-      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 7 }), (rows, step) => {
-        const csv = rows.map((r) => r.map((c) => `"${c.replaceAll('"', '""')}"`).join(',')).join('\n');
-        const whole = new CsvParser(',', true);
-        const a = [...whole.feed(csv), ...whole.end().records];
-        const pieces = new CsvParser(',', true);
-        const b = [];
-        for (let i = 0; i < csv.length; i += step) b.push(...pieces.feed(csv.slice(i, i + step)));
-        b.push(...pieces.end().records);
-        expect(b).toEqual(a);
-        expect(a.map((r) => r.fields)).toEqual(rows);
-      }),
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 7 }),
+        (rows, step) => {
+          const csv = rows.map((r) => r.map((c) => `"${c.replaceAll('"', '""')}"`).join(',')).join('\n');
+          const whole = new CsvParser(',', true);
+          const a = [...whole.feed(csv), ...whole.end().records];
+          const pieces = new CsvParser(',', true);
+          const b = [];
+          for (let i = 0; i < csv.length; i += step) b.push(...pieces.feed(csv.slice(i, i + step)));
+          b.push(...pieces.end().records);
+          expect(b).toEqual(a);
+          expect(a.map((r) => r.fields)).toEqual(rows);
+        },
+      ),
     );
   });
 
@@ -65,7 +69,9 @@ describe('CSV', () => {
 
   it('refuses a missing column, naming the columns there are', async () => {
     const p = file('d.csv', 'label,body\nx,y\n');
-    await expect(importAll(p, { columns: { textColumn: 'text' } })).rejects.toThrow(/:1: no column named "text"; the columns are "label", "body"/);
+    await expect(importAll(p, { columns: { textColumn: 'text' } })).rejects.toThrow(
+      /:1: no column named "text"; the columns are "label", "body"/,
+    );
   });
 
   it('skips empty rows, short rows, empty text and text after a closing quote, with line and reason', async () => {
@@ -115,7 +121,10 @@ describe('encodings', () => {
   });
 
   it('refuses invalid UTF-8 at its line, or converts latin-1 when asked', async () => {
-    const p = file('l1.csv', Buffer.concat([Buffer.from('label,text\nA,ok\nB,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const p = file(
+      'l1.csv',
+      Buffer.concat([Buffer.from('label,text\nA,ok\nB,caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    );
     const err = await importAll(p).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportError);
     expect((err as ImportError).line).toBe(3);
@@ -130,19 +139,46 @@ describe('encodings', () => {
 describe('JSONL, Prodigy and doccano', () => {
   it('reads text, label and spans in all three shapes and keeps only accepted Prodigy answers', async () => {
     const lines = [
-      { text: 'Obama visited Paris', label: 'World', spans: [{ start: 14, end: 19, type: 'LOC' }, { start: 0, end: 5, type: 'PER' }] },
+      {
+        text: 'Obama visited Paris',
+        label: 'World',
+        spans: [
+          { start: 14, end: 19, type: 'LOC' },
+          { start: 0, end: 5, type: 'PER' },
+        ],
+      },
       { text: 'Obama met Merkel', spans: [{ start: 0, end: 5, label: 'PER' }], answer: 'accept' },
       { text: 'rejected one', spans: [], answer: 'reject' },
-      { text: 'IBM in Berlin', label: [[0, 3, 'ORG'], [7, 13, 'LOC']] },
+      {
+        text: 'IBM in Berlin',
+        label: [
+          [0, 3, 'ORG'],
+          [7, 13, 'LOC'],
+        ],
+      },
       { text: 'SAP in Walldorf', entities: [{ start_offset: 0, end_offset: 3, label: 'ORG' }] },
       { text: 'bad span', spans: [{ start: 4, end: 40, label: 'PER' }] },
     ];
     const p = file('a.jsonl', `${lines.map((l) => JSON.stringify(l)).join('\n')}\n{not json\n\n`);
     const { examples, report } = await importAll(p);
     expect(examples.map((e) => [e.line, e.label, e.spans])).toEqual([
-      [1, 'World', [{ start: 0, end: 5, type: 'PER' }, { start: 14, end: 19, type: 'LOC' }]],
+      [
+        1,
+        'World',
+        [
+          { start: 0, end: 5, type: 'PER' },
+          { start: 14, end: 19, type: 'LOC' },
+        ],
+      ],
       [2, undefined, [{ start: 0, end: 5, type: 'PER' }]],
-      [4, undefined, [{ start: 0, end: 3, type: 'ORG' }, { start: 7, end: 13, type: 'LOC' }]],
+      [
+        4,
+        undefined,
+        [
+          { start: 0, end: 3, type: 'ORG' },
+          { start: 7, end: 13, type: 'LOC' },
+        ],
+      ],
       [5, undefined, [{ start: 0, end: 3, type: 'ORG' }]],
     ]);
     expect(report.skippedRows.map((r) => [r.line, r.reason.slice(0, 22)])).toEqual([
@@ -161,7 +197,10 @@ describe('JSONL, Prodigy and doccano', () => {
 
 describe('CoNLL', () => {
   it('handles -DOCSTART-, any column count, IOB1 -> IOB2 and char offsets', async () => {
-    const p = file('a.conll', '-DOCSTART- -X- O O\n\nJohn NNP I-PER\nSmith NNP I-PER\nvisited VBD O\nNew NNP I-LOC\nYork NNP I-LOC\nParis I-LOC\nBerlin B-LOC\n\nhello O\n');
+    const p = file(
+      'a.conll',
+      '-DOCSTART- -X- O O\n\nJohn NNP I-PER\nSmith NNP I-PER\nvisited VBD O\nNew NNP I-LOC\nYork NNP I-LOC\nParis I-LOC\nBerlin B-LOC\n\nhello O\n',
+    );
     const { examples, report } = await importAll(p);
     expect(examples).toHaveLength(2);
     const e = examples[0];
@@ -221,11 +260,14 @@ describe('progress and preview', () => {
 const AG_TRAIN = new URL('../../../../shared/data/ag_news/train.csv', import.meta.url).pathname;
 
 describe('shared data', () => {
-  it.skipIf(!existsSync(AG_TRAIN))('imports AG News train.csv with the four class names and nothing skipped (needs ../shared)', async () => {
-    const { examples, report } = await importAll(AG_TRAIN, { labels: ['World', 'Sports', 'Business', 'Sci/Tech'] });
-    expect(report.skipped).toBe(0);
-    expect(examples.length).toBe(report.rowsRead);
-    expect([...report.labels].sort()).toEqual(['Business', 'Sci/Tech', 'Sports', 'World']);
-    expect(examples.every((e) => e.text.length > 0 && e.label !== undefined)).toBe(true);
-  });
+  it.skipIf(!existsSync(AG_TRAIN))(
+    'imports AG News train.csv with the four class names and nothing skipped (needs ../shared)',
+    async () => {
+      const { examples, report } = await importAll(AG_TRAIN, { labels: ['World', 'Sports', 'Business', 'Sci/Tech'] });
+      expect(report.skipped).toBe(0);
+      expect(examples.length).toBe(report.rowsRead);
+      expect([...report.labels].sort()).toEqual(['Business', 'Sci/Tech', 'Sports', 'World']);
+      expect(examples.every((e) => e.text.length > 0 && e.label !== undefined)).toBe(true);
+    },
+  );
 });

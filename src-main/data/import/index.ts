@@ -28,15 +28,28 @@ export function detectFormat(path: string, format?: ImportFormat): ImportFormat 
   if (format) return format;
   const f = EXTENSIONS[extname(path).toLowerCase()];
   if (!f) {
-    throw new ImportError(path, null, `cannot tell the format from the extension "${extname(path)}"`, `pass format: one of csv, tsv, jsonl, conll, prodigy, doccano`);
+    throw new ImportError(
+      path,
+      null,
+      `cannot tell the format from the extension "${extname(path)}"`,
+      `pass format: one of csv, tsv, jsonl, conll, prodigy, doccano`,
+    );
   }
   return f;
 }
 
-type Step = { readonly kind: 'example'; readonly example: ImportedExample } | { readonly kind: 'skipped'; readonly line: number; readonly reason: string };
+type Step =
+  | { readonly kind: 'example'; readonly example: ImportedExample }
+  | { readonly kind: 'skipped'; readonly line: number; readonly reason: string };
 
 // Each reader turns decoded text into examples/skips; importFile wraps them with progress and the report.
-async function* readTabular(path: string, chunks: AsyncIterable<TextChunk>, format: 'csv' | 'tsv', options: ImportOptions, report: ReportBuilder): AsyncGenerator<Step | { readonly kind: 'bytes'; readonly bytesRead: number }> {
+async function* readTabular(
+  path: string,
+  chunks: AsyncIterable<TextChunk>,
+  format: 'csv' | 'tsv',
+  options: ImportOptions,
+  report: ReportBuilder,
+): AsyncGenerator<Step | { readonly kind: 'bytes'; readonly bytesRead: number }> {
   const parser = new CsvParser(format === 'csv' ? ',' : '\t', format === 'csv');
   let layout: TabularLayout | null = null;
   const handle = function* (records: readonly CsvRecord[]): Generator<Step> {
@@ -64,12 +77,21 @@ async function* readTabular(path: string, chunks: AsyncIterable<TextChunk>, form
   }
   const { records, unterminatedQuoteLine } = parser.end();
   if (unterminatedQuoteLine !== null) {
-    throw new ImportError(path, unterminatedQuoteLine, 'a quoted field opened on this line never closes, so the rest of the file would be one field', 'close the quote, or double the quote characters inside the field ("")');
+    throw new ImportError(
+      path,
+      unterminatedQuoteLine,
+      'a quoted field opened on this line never closes, so the rest of the file would be one field',
+      'close the quote, or double the quote characters inside the field ("")',
+    );
   }
   yield* handle(records);
 }
 
-async function* readJsonl(chunks: AsyncIterable<TextChunk>, options: ImportOptions, report: ReportBuilder): AsyncGenerator<Step | { readonly kind: 'bytes'; readonly bytesRead: number }> {
+async function* readJsonl(
+  chunks: AsyncIterable<TextChunk>,
+  options: ImportOptions,
+  report: ReportBuilder,
+): AsyncGenerator<Step | { readonly kind: 'bytes'; readonly bytesRead: number }> {
   let noted = false;
   for await (const { line, text, bytesRead } of readLines(chunks)) {
     const r = parseJsonLine(line, text, options.labels, options.entityTypes);
@@ -84,7 +106,11 @@ async function* readJsonl(chunks: AsyncIterable<TextChunk>, options: ImportOptio
   }
 }
 
-async function* readConll(chunks: AsyncIterable<TextChunk>, options: ImportOptions, report: ReportBuilder): AsyncGenerator<Step | { readonly kind: 'bytes'; readonly bytesRead: number }> {
+async function* readConll(
+  chunks: AsyncIterable<TextChunk>,
+  options: ImportOptions,
+  report: ReportBuilder,
+): AsyncGenerator<Step | { readonly kind: 'bytes'; readonly bytesRead: number }> {
   const reader = new ConllReader();
   let repaired = 0;
   const types = options.entityTypes;
@@ -94,7 +120,11 @@ async function* readConll(chunks: AsyncIterable<TextChunk>, options: ImportOptio
     repaired += r.repaired;
     const bad = types ? r.example.spans?.find((s) => !types.includes(s.type)) : undefined;
     if (bad && types) {
-      return { kind: 'skipped', line: r.example.line, reason: `unknown entity type "${bad.type}"; expected one of ${types.map((t) => `"${t}"`).join(', ')}. Map it in the label scheme or add it to the types` };
+      return {
+        kind: 'skipped',
+        line: r.example.line,
+        reason: `unknown entity type "${bad.type}"; expected one of ${types.map((t) => `"${t}"`).join(', ')}. Map it in the label scheme or add it to the types`,
+      };
     }
     return { kind: 'example', example: r.example };
   };
@@ -105,7 +135,11 @@ async function* readConll(chunks: AsyncIterable<TextChunk>, options: ImportOptio
   }
   const last = reader.flush();
   if (last) yield accept(last);
-  report.notes.push(repaired > 0 ? `IOB1 tags found: ${repaired} I- tags that open an entity were converted to B- (IOB2)` : 'tags are IOB2');
+  report.notes.push(
+    repaired > 0
+      ? `IOB1 tags found: ${repaired} I- tags that open an entity were converted to B- (IOB2)`
+      : 'tags are IOB2',
+  );
 }
 
 /** Streams examples from a CSV/TSV/JSONL/CoNLL/Prodigy/doccano file; format from `options.format` or the extension. */
@@ -116,7 +150,12 @@ export async function* importFile(path: string, options: ImportOptions = {}): As
   const report = new ReportBuilder();
   if (encoding === 'latin1') report.notes.push('the file is not valid UTF-8; it was decoded as latin-1 (Windows-1252)');
   const chunks = readText(path, encoding);
-  const steps = format === 'csv' || format === 'tsv' ? readTabular(path, chunks, format, options, report) : format === 'conll' ? readConll(chunks, options, report) : readJsonl(chunks, options, report);
+  const steps =
+    format === 'csv' || format === 'tsv'
+      ? readTabular(path, chunks, format, options, report)
+      : format === 'conll'
+        ? readConll(chunks, options, report)
+        : readJsonl(chunks, options, report);
   const every = options.progressEveryBytes ?? 1 << 20;
   let lastProgress = 0;
   for await (const step of steps) {
@@ -136,13 +175,24 @@ export async function* importFile(path: string, options: ImportOptions = {}): As
 }
 
 /** Reads a whole file into memory: convenience for tests and small files (use importFile for big ones). */
-export async function importAll(path: string, options: ImportOptions = {}): Promise<{ readonly examples: ImportedExample[]; readonly report: Extract<ImportEvent, { kind: 'done' }>['report'] }> {
+export async function importAll(
+  path: string,
+  options: ImportOptions = {},
+): Promise<{
+  readonly examples: ImportedExample[];
+  readonly report: Extract<ImportEvent, { kind: 'done' }>['report'];
+}> {
   const examples: ImportedExample[] = [];
   for await (const ev of importFile(path, options)) {
     if (ev.kind === 'example') examples.push(ev.example);
     if (ev.kind === 'done') return { examples, report: ev.report };
   }
-  throw new ImportError(path, null, 'the import ended without a report', 'this is a bug in the importer; please report it');
+  throw new ImportError(
+    path,
+    null,
+    'the import ended without a report',
+    'this is a bug in the importer; please report it',
+  );
 }
 
 /** First `limit` rows plus detected format, encoding and columns, for a column-mapping UI. */
@@ -158,12 +208,23 @@ export async function previewFile(path: string, options: ImportOptions = {}, lim
     }
     if (records.length <= limit + 10) records.push(...parser.end().records);
     const firstReal = records.findIndex((r) => r.fields.length > 1 || r.fields[0].trim() !== '');
-    if (firstReal < 0) return { format, encoding, columns: [], hasHeader: false, suggested: null, rows: [], examples: [] };
+    if (firstReal < 0)
+      return { format, encoding, columns: [], hasHeader: false, suggested: null, rows: [], examples: [] };
     const layout = planColumns(path, records[firstReal], options.columns);
     const from = firstReal + (layout.header ? 1 : 0);
     const body = records.slice(from, from + limit);
-    const examples = body.map((r) => mapRecord(r, layout, options.labels, false)).flatMap((r) => (r.kind === 'example' ? [r.example] : []));
-    return { format, encoding, columns: layout.columns, hasHeader: layout.header, suggested: layout.mapping, rows: body.map((r) => r.fields), examples };
+    const examples = body
+      .map((r) => mapRecord(r, layout, options.labels, false))
+      .flatMap((r) => (r.kind === 'example' ? [r.example] : []));
+    return {
+      format,
+      encoding,
+      columns: layout.columns,
+      hasHeader: layout.header,
+      suggested: layout.mapping,
+      rows: body.map((r) => r.fields),
+      examples,
+    };
   }
   const examples: ImportedExample[] = [];
   for await (const ev of importFile(path, options)) {

@@ -69,7 +69,11 @@ export function parseJsonLine(
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { kind: 'skipped', line, reason: `invalid JSON (${(err as Error).message}); each line must be one JSON object` };
+    return {
+      kind: 'skipped',
+      line,
+      reason: `invalid JSON (${(err as Error).message}); each line must be one JSON object`,
+    };
   }
   const parsed = record.safeParse(value);
   if (!parsed.success) {
@@ -77,24 +81,37 @@ export function parseJsonLine(
     return { kind: 'skipped', line, reason: `${issue.path.join('.') || 'record'}: ${issue.message}` };
   }
   const r = parsed.data;
-  if (r.answer !== undefined && r.answer !== 'accept') return { kind: 'skipped', line, reason: `Prodigy answer is "${r.answer}", only "accept" is imported` };
+  if (r.answer !== undefined && r.answer !== 'accept')
+    return { kind: 'skipped', line, reason: `Prodigy answer is "${r.answer}", only "accept" is imported` };
   if (r.text.trim() === '') return { kind: 'skipped', line, reason: 'empty text' };
   const labelIsSpans = Array.isArray(r.label) && r.label.some((x) => typeof x !== 'string');
   const rawSpans = r.spans ?? r.entities ?? (labelIsSpans ? (r.label as JsonSpan[]) : undefined);
   let label: string | undefined;
   if (r.label !== undefined && !labelIsSpans) {
     const rawLabel = Array.isArray(r.label) ? r.label : [String(r.label)];
-    if (rawLabel.length > 1) return { kind: 'skipped', line, reason: `${rawLabel.length} class labels; a sentence classification example has exactly one` };
+    if (rawLabel.length > 1)
+      return {
+        kind: 'skipped',
+        line,
+        reason: `${rawLabel.length} class labels; a sentence classification example has exactly one`,
+      };
     if (rawLabel.length === 1) {
       const res = resolveLabel(String(rawLabel[0]), labels);
       if (!res.ok) return { kind: 'skipped', line, reason: res.reason };
       label = res.label;
     }
   }
-  const flavour: ImportFormat = r.answer !== undefined ? 'prodigy' : r.entities !== undefined || labelIsSpans ? 'doccano' : 'jsonl';
-  if (rawSpans === undefined) return { kind: 'example', example: label === undefined ? { line, text: r.text } : { line, text: r.text, label }, flavour };
+  const flavour: ImportFormat =
+    r.answer !== undefined ? 'prodigy' : r.entities !== undefined || labelIsSpans ? 'doccano' : 'jsonl';
+  if (rawSpans === undefined)
+    return {
+      kind: 'example',
+      example: label === undefined ? { line, text: r.text } : { line, text: r.text, label },
+      flavour,
+    };
   const spans = checkSpans(rawSpans as readonly JsonSpan[], r.text, types);
   if (typeof spans === 'string') return { kind: 'skipped', line, reason: spans };
-  const example: ImportedExample = label === undefined ? { line, text: r.text, spans } : { line, text: r.text, label, spans };
+  const example: ImportedExample =
+    label === undefined ? { line, text: r.text, spans } : { line, text: r.text, label, spans };
   return { kind: 'example', example, flavour };
 }

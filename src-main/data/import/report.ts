@@ -61,7 +61,8 @@ export class ReportBuilder {
   }
 }
 
-export type LabelResult = { readonly ok: true; readonly label: string } | { readonly ok: false; readonly reason: string };
+export type LabelResult =
+  { readonly ok: true; readonly label: string } | { readonly ok: false; readonly reason: string };
 
 /**
  * Checks a raw class label against the allowed set. Integers 1..n map to labels[i-1] (AG News writes

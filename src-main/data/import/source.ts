@@ -16,7 +16,12 @@ async function fileSize(path: string): Promise<number> {
   try {
     return (await stat(path)).size;
   } catch (err) {
-    throw new ImportError(path, null, `cannot read the file (${(err as Error).message})`, 'check the path and permissions');
+    throw new ImportError(
+      path,
+      null,
+      `cannot read the file (${(err as Error).message})`,
+      'check the path and permissions',
+    );
   }
 }
 
@@ -25,7 +30,8 @@ function firstInvalidUtf8(buf: Uint8Array): number {
   let i = 0;
   while (i < buf.length) {
     const b = buf[i];
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    const need =
+      b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
     if (need < 0) return i;
     // Second-byte limits exclude overlong forms, surrogates and code points past U+10FFFF.
     const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
@@ -61,10 +67,20 @@ export async function detectEncoding(path: string, latin1Fallback: boolean): Pro
     await fh.close();
   }
   if (headLen >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
-    throw new ImportError(path, 1, 'the file is UTF-16 (it starts with a UTF-16 byte order mark)', `convert it to UTF-8, e.g. \`iconv -f UTF-16 -t UTF-8 "${path}" > converted.csv\`, or re-save it as "CSV UTF-8"`);
+    throw new ImportError(
+      path,
+      1,
+      'the file is UTF-16 (it starts with a UTF-16 byte order mark)',
+      `convert it to UTF-8, e.g. \`iconv -f UTF-16 -t UTF-8 "${path}" > converted.csv\`, or re-save it as "CSV UTF-8"`,
+    );
   }
   if (head.subarray(0, headLen).includes(0)) {
-    throw new ImportError(path, 1, 'the file contains NUL bytes, so it is UTF-16 without a byte order mark or not text at all', `convert it to UTF-8, e.g. \`iconv -f UTF-16LE -t UTF-8 "${path}" > converted.csv\``);
+    throw new ImportError(
+      path,
+      1,
+      'the file contains NUL bytes, so it is UTF-16 without a byte order mark or not text at all',
+      `convert it to UTF-8, e.g. \`iconv -f UTF-16LE -t UTF-8 "${path}" > converted.csv\``,
+    );
   }
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let line = 1;
@@ -77,14 +93,24 @@ export async function detectEncoding(path: string, latin1Fallback: boolean): Pro
       if (latin1Fallback) return 'latin1';
       const at = firstInvalidUtf8(buf);
       const where = line + countNewlines(buf, at < 0 ? 0 : at);
-      throw new ImportError(path, where, 'the file is not valid UTF-8 (probably latin-1 / Windows-1252)', `convert it, e.g. \`iconv -f WINDOWS-1252 -t UTF-8 "${path}" > converted.csv\`, or import with the latin-1 conversion option (latin1Fallback: true)`);
+      throw new ImportError(
+        path,
+        where,
+        'the file is not valid UTF-8 (probably latin-1 / Windows-1252)',
+        `convert it, e.g. \`iconv -f WINDOWS-1252 -t UTF-8 "${path}" > converted.csv\`, or import with the latin-1 conversion option (latin1Fallback: true)`,
+      );
     }
   }
   try {
     decoder.decode();
   } catch {
     if (latin1Fallback) return 'latin1';
-    throw new ImportError(path, line, 'the file ends in the middle of a UTF-8 character (it was cut short)', 'check that the file was copied completely');
+    throw new ImportError(
+      path,
+      line,
+      'the file ends in the middle of a UTF-8 character (it was cut short)',
+      'check that the file was copied completely',
+    );
   }
   return 'utf-8';
 }
@@ -127,5 +153,6 @@ export async function* readLines(
     }
     carry = s.slice(from);
   }
-  if (carry.length > 0) yield { line: line + 1, text: carry.endsWith('\r') ? carry.slice(0, -1) : carry, bytesRead: bytes };
+  if (carry.length > 0)
+    yield { line: line + 1, text: carry.endsWith('\r') ? carry.slice(0, -1) : carry, bytesRead: bytes };
 }

@@ -48,7 +48,12 @@ function defaultMapping(path: string, line: number, header: boolean, columns: re
     let text = findColumn(lower, TEXT_NAMES);
     if (text === undefined && columns.length === 2 && label !== undefined) text = 1 - label;
     if (text === undefined) {
-      throw new ImportError(path, line, `no text column found among ${quoteList(columns)}`, 'choose one, e.g. columns: { textColumn: "<name>", labelColumn: "<name>" }');
+      throw new ImportError(
+        path,
+        line,
+        `no text column found among ${quoteList(columns)}`,
+        'choose one, e.g. columns: { textColumn: "<name>", labelColumn: "<name>" }',
+      );
     }
     return label === undefined ? { textColumn: text, header } : { textColumn: text, labelColumn: label, header };
   }
@@ -56,30 +61,54 @@ function defaultMapping(path: string, line: number, header: boolean, columns: re
   if (columns.length === 1) return { textColumn: 0, header };
   if (columns.length === 2) return { textColumn: 1, labelColumn: 0, header };
   if (columns.length === 3) return { textColumn: [1, 2], labelColumn: 0, header };
-  throw new ImportError(path, line, `${columns.length} columns and no header, so the text column cannot be guessed`, 'pass columns: { textColumn: <index>, labelColumn: <index> } (0-based) or add a header row');
+  throw new ImportError(
+    path,
+    line,
+    `${columns.length} columns and no header, so the text column cannot be guessed`,
+    'pass columns: { textColumn: <index>, labelColumn: <index> } (0-based) or add a header row',
+  );
 }
 
 function resolveRef(path: string, line: number, ref: ColumnRef, columns: readonly string[], header: boolean): number {
   if (typeof ref === 'number') {
     if (!Number.isInteger(ref) || ref < 0 || ref >= columns.length) {
-      throw new ImportError(path, line, `column index ${ref} does not exist; the first row has ${columns.length} columns (0-based indexes 0..${columns.length - 1})`, 'pick an index in that range or check the delimiter');
+      throw new ImportError(
+        path,
+        line,
+        `column index ${ref} does not exist; the first row has ${columns.length} columns (0-based indexes 0..${columns.length - 1})`,
+        'pick an index in that range or check the delimiter',
+      );
     }
     return ref;
   }
   if (!header) {
-    throw new ImportError(path, line, `column "${ref}" is given by name but the file has no header row`, 'use a 0-based column index, or set header: true if the first row holds names');
+    throw new ImportError(
+      path,
+      line,
+      `column "${ref}" is given by name but the file has no header row`,
+      'use a 0-based column index, or set header: true if the first row holds names',
+    );
   }
   const exact = columns.indexOf(ref);
   const idx = exact >= 0 ? exact : columns.findIndex((c) => c.trim().toLowerCase() === ref.trim().toLowerCase());
   if (idx < 0) {
-    throw new ImportError(path, line, `no column named "${ref}"; the columns are ${quoteList(columns)}`, 'use one of those names (or a 0-based index) in the column mapping');
+    throw new ImportError(
+      path,
+      line,
+      `no column named "${ref}"; the columns are ${quoteList(columns)}`,
+      'use one of those names (or a 0-based index) in the column mapping',
+    );
   }
   return idx;
 }
 
 /** Decides header, column names and text/label indexes from the first record; throws ImportError on a bad mapping. */
 export function planColumns(path: string, first: CsvRecord, mapping: ColumnMapping | undefined): TabularLayout {
-  const usesNames = mapping !== undefined && [...refs(mapping.textColumn), ...(mapping.labelColumn === undefined ? [] : [mapping.labelColumn])].some((r) => typeof r === 'string');
+  const usesNames =
+    mapping !== undefined &&
+    [...refs(mapping.textColumn), ...(mapping.labelColumn === undefined ? [] : [mapping.labelColumn])].some(
+      (r) => typeof r === 'string',
+    );
   const header = mapping?.header ?? (usesNames || looksLikeHeader(first.fields));
   const columns = header ? first.fields.map((f) => f.trim()) : first.fields.map((_, i) => `column ${i + 1}`);
   const m = mapping ?? defaultMapping(path, first.line, header, columns);
@@ -89,10 +118,16 @@ export function planColumns(path: string, first: CsvRecord, mapping: ColumnMappi
 }
 
 /** Turns one record into an example or a skip reason (missing columns, empty text, unknown label, bad quoting). */
-export function mapRecord(rec: CsvRecord, layout: TabularLayout, labels: readonly string[] | undefined, isFirst: boolean): RowResult {
+export function mapRecord(
+  rec: CsvRecord,
+  layout: TabularLayout,
+  labels: readonly string[] | undefined,
+  isFirst: boolean,
+): RowResult {
   if (isFirst && layout.header) return { kind: 'header' };
   if (rec.problem) return { kind: 'skipped', line: rec.line, reason: `bad quoting: ${rec.problem}` };
-  if (rec.fields.length === 1 && rec.fields[0].trim() === '') return { kind: 'skipped', line: rec.line, reason: 'empty row' };
+  if (rec.fields.length === 1 && rec.fields[0].trim() === '')
+    return { kind: 'skipped', line: rec.line, reason: 'empty row' };
   const need = Math.max(...layout.textIdx, layout.labelIdx ?? -1);
   if (rec.fields.length <= need) {
     return {
@@ -101,12 +136,25 @@ export function mapRecord(rec: CsvRecord, layout: TabularLayout, labels: readonl
       reason: `row has ${rec.fields.length} field(s) but column "${layout.columns[need]}" is field ${need + 1}; check the delimiter and that commas inside text are quoted`,
     };
   }
-  const text = layout.textIdx.map((i) => rec.fields[i].trim()).filter((t) => t.length > 0).join(' ');
-  if (text.length === 0) return { kind: 'skipped', line: rec.line, reason: `empty text in column "${layout.textIdx.map((i) => layout.columns[i]).join('" + "')}"` };
+  const text = layout.textIdx
+    .map((i) => rec.fields[i].trim())
+    .filter((t) => t.length > 0)
+    .join(' ');
+  if (text.length === 0)
+    return {
+      kind: 'skipped',
+      line: rec.line,
+      reason: `empty text in column "${layout.textIdx.map((i) => layout.columns[i]).join('" + "')}"`,
+    };
   if (layout.labelIdx === null) return { kind: 'example', example: { line: rec.line, text } };
   const raw = rec.fields[layout.labelIdx].trim();
   if (raw === '') {
-    if (labels) return { kind: 'skipped', line: rec.line, reason: `empty label in column "${layout.columns[layout.labelIdx]}"; fill it in or remove the label set to import unlabelled rows` };
+    if (labels)
+      return {
+        kind: 'skipped',
+        line: rec.line,
+        reason: `empty label in column "${layout.columns[layout.labelIdx]}"; fill it in or remove the label set to import unlabelled rows`,
+      };
     return { kind: 'example', example: { line: rec.line, text } };
   }
   const label = resolveLabel(raw, labels);

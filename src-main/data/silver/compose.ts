@@ -6,8 +6,19 @@ export const DEFAULT_TYPES: readonly string[] = ['PER', 'ORG', 'LOC', 'DATE', 'M
 
 /** OntoNotes/spaCy entity types -> this project's scheme (as used for the spaCy silver yardstick). */
 export const ONTONOTES_SCHEME: Readonly<Record<string, string | null>> = {
-  PERSON: 'PER', ORG: 'ORG', GPE: 'LOC', LOC: 'LOC', FAC: 'LOC', DATE: 'DATE', MONEY: 'MONEY',
-  NORP: null, PRODUCT: null, EVENT: null, WORK_OF_ART: null, LAW: null, LANGUAGE: null,
+  PERSON: 'PER',
+  ORG: 'ORG',
+  GPE: 'LOC',
+  LOC: 'LOC',
+  FAC: 'LOC',
+  DATE: 'DATE',
+  MONEY: 'MONEY',
+  NORP: null,
+  PRODUCT: null,
+  EVENT: null,
+  WORK_OF_ART: null,
+  LAW: null,
+  LANGUAGE: null,
 };
 
 export interface ComposeOptions {
@@ -48,7 +59,9 @@ export function composeLabelers(labelers: readonly Labeler[], options: ComposeOp
       const candidates = labelers.map((l) =>
         l.label(text).flatMap((s) => {
           const type = mapType(s.type);
-          return type !== null && keep.has(type) ? [type === s.type ? s : silverSpan(s.labeler, s.start, s.end, type)] : [];
+          return type !== null && keep.has(type)
+            ? [type === s.type ? s : silverSpan(s.labeler, s.start, s.end, type)]
+            : [];
         }),
       );
       return resolveOverlaps(candidates);

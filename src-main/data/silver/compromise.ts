@@ -22,7 +22,10 @@ interface CompromiseDoc extends CompromiseView {
 
 function isView(x: unknown): x is CompromiseView {
   const docs = (x as Partial<CompromiseView> | null)?.docs;
-  return Array.isArray(docs) && docs.every((d) => Array.isArray(d) && d.every((t: Partial<Term>) => typeof t?.text === 'string'));
+  return (
+    Array.isArray(docs) &&
+    docs.every((d) => Array.isArray(d) && d.every((t: Partial<Term>) => typeof t?.text === 'string'))
+  );
 }
 
 const KINDS = [
@@ -40,7 +43,9 @@ function termOffsets(text: string, doc: CompromiseView): Map<Term, readonly [num
       if (term.text === '') continue; // expanded contractions ("Gates's" -> is) have no surface text
       const at = text.indexOf(term.text, cursor);
       if (at < 0) {
-        throw new LabelerError(`compromise term "${term.text}" not found in the text after offset ${cursor}; this compromise version normalises text differently, use 14.x`);
+        throw new LabelerError(
+          `compromise term "${term.text}" not found in the text after offset ${cursor}; this compromise version normalises text differently, use 14.x`,
+        );
       }
       out.set(term, [at, at + term.text.length]);
       cursor = at + term.text.length;
@@ -49,7 +54,10 @@ function termOffsets(text: string, doc: CompromiseView): Map<Term, readonly [num
   return out;
 }
 
-function matches(view: CompromiseView, offsets: ReadonlyMap<Term, readonly [number, number]>): (readonly [number, number])[] {
+function matches(
+  view: CompromiseView,
+  offsets: ReadonlyMap<Term, readonly [number, number]>,
+): (readonly [number, number])[] {
   if (!isView(view)) throw new LabelerError('compromise returned a match view without terms; use compromise 14.x');
   const out: (readonly [number, number])[] = [];
   for (const terms of view.docs) {

@@ -25,7 +25,8 @@ function tokenRanges(tokens: readonly string[]): CharRange[] {
   });
 }
 
-const only = (spans: readonly CharSpan[], types: ReadonlySet<string>): CharSpan[] => spans.filter((s) => types.has(s.type));
+const only = (spans: readonly CharSpan[], types: ReadonlySet<string>): CharSpan[] =>
+  spans.filter((s) => types.has(s.type));
 
 /**
  * Scores a labeler against gold CoNLL (IOB2) with seqeval-compatible entity P/R/F1 over `types`:
@@ -56,17 +57,29 @@ export async function evaluateLabeler(
     if (options.limit !== undefined && sentences >= options.limit) break;
   }
   const seconds = Number(ns) / 1e9;
-  return { labeler: labeler.id, types, sentences, words, seconds, wordsPerSec: seconds > 0 ? words / seconds : 0, scores: scorer.scores() };
+  return {
+    labeler: labeler.id,
+    types,
+    sentences,
+    words,
+    seconds,
+    wordsPerSec: seconds > 0 ? words / seconds : 0,
+    scores: scorer.scores(),
+  };
 }
 
 const pct = (x: number): string => (100 * x).toFixed(1).padStart(6);
 
 /** A per-type P/R/F1 table plus micro scores and speed, for the terminal. */
 export function formatEvaluation(e: LabelerEvaluation): string {
-  const rows = [`labeler ${e.labeler}: ${e.sentences} sentences, ${e.words} words, ${Math.round(e.wordsPerSec)} words/s`, 'type       P      R     F1  support'];
+  const rows = [
+    `labeler ${e.labeler}: ${e.sentences} sentences, ${e.words} words, ${Math.round(e.wordsPerSec)} words/s`,
+    'type       P      R     F1  support',
+  ];
   for (const t of e.types) {
     const s = e.scores.perType[t];
-    if (s) rows.push(`${t.padEnd(6)}${pct(s.precision)} ${pct(s.recall)} ${pct(s.f1)}  ${String(s.support).padStart(7)}`);
+    if (s)
+      rows.push(`${t.padEnd(6)}${pct(s.precision)} ${pct(s.recall)} ${pct(s.f1)}  ${String(s.support).padStart(7)}`);
   }
   const m = e.scores.micro;
   rows.push(`${'micro'.padEnd(6)}${pct(m.precision)} ${pct(m.recall)} ${pct(m.f1)}  ${String(m.support).padStart(7)}`);

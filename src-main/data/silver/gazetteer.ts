@@ -38,7 +38,10 @@ export function gazetteerLabeler(options: GazetteerOptions): Labeler {
   for (const [type, names] of Object.entries(options.entries)) {
     for (const raw of names) {
       const name = raw.trim();
-      if (name === '') throw new LabelerError(`gazetteer "${options.name}": an empty name under type ${type}; remove it from the list`);
+      if (name === '')
+        throw new LabelerError(
+          `gazetteer "${options.name}": an empty name under type ${type}; remove it from the list`,
+        );
       const lower = name.toLowerCase();
       const list = byLower.get(lower) ?? [];
       list.push({ type, surface: caseAware && name !== lower ? name : null });

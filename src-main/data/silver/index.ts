@@ -26,8 +26,16 @@ export interface SilverOptions extends ComposeOptions {
 
 /** PER/ORG/LOC only: gazetteers, then the news rules (then compromise if asked). */
 export function entityLabeler(options: SilverOptions = {}): Labeler {
-  const labelers = [...(options.gazetteers ?? []).map(gazetteerLabeler), newsRulesLabeler(), ...(options.compromise ? [compromiseLabeler()] : [])];
-  return composeLabelers(labelers, { ...options, types: options.types ?? ['PER', 'ORG', 'LOC'], id: options.id ?? 'silver-entities@1' });
+  const labelers = [
+    ...(options.gazetteers ?? []).map(gazetteerLabeler),
+    newsRulesLabeler(),
+    ...(options.compromise ? [compromiseLabeler()] : []),
+  ];
+  return composeLabelers(labelers, {
+    ...options,
+    types: options.types ?? ['PER', 'ORG', 'LOC'],
+    id: options.id ?? 'silver-entities@1',
+  });
 }
 
 /** The default silver pipeline: gazetteers, news rules, (compromise), wink; types PER, ORG, LOC, DATE, MONEY. */

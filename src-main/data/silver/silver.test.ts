@@ -16,7 +16,8 @@ import { winkLabeler } from './wink';
 
 const CONLL_VALID = new URL('../../../../shared/data/conll2003/valid.txt', import.meta.url).pathname;
 
-const shown = (text: string, spans: readonly SilverSpan[]): string[] => spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
+const shown = (text: string, spans: readonly SilverSpan[]): string[] =>
+  spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
 
 describe('edge clean-up', () => {
   it('trims quotes, punctuation and possessives but keeps abbreviation dots', () => {
@@ -30,7 +31,7 @@ describe('edge clean-up', () => {
   });
 
   it('drops leading titles, splits place lists and maps offsets exactly', () => {
-    const t = 'Chancellor Angela Merkel and President Barack Obama\'s aide in Wuhan, China.';
+    const t = "Chancellor Angela Merkel and President Barack Obama's aide in Wuhan, China.";
     expect(t.slice(dropTitles(t, 0, 24), 24)).toBe('Angela Merkel');
     expect(cleanMatch(t, 'PER', 29, 53).map(([s, e]) => t.slice(s, e))).toEqual(['Barack Obama']);
     expect(cleanMatch(t, 'LOC', 62, 75).map(([s, e]) => t.slice(s, e))).toEqual(['Wuhan', 'China']);
@@ -39,7 +40,7 @@ describe('edge clean-up', () => {
 
 describe('compromise labeler', () => {
   it('finds people, places and organisations with cleaned, exact offsets (emoji and double spaces before them)', () => {
-    const t = '😀  Chancellor Angela Merkel met Barack Obama\'s aide in Wuhan, China.';
+    const t = "😀  Chancellor Angela Merkel met Barack Obama's aide in Wuhan, China.";
     const got = shown(t, compromiseLabeler().label(t));
     expect(got).toContain('PER:Angela Merkel');
     expect(got).toContain('PER:Barack Obama');
@@ -81,7 +82,13 @@ describe('overlap rule and scheme mapping', () => {
   const span = (l: string, s: number, e: number, t: string): SilverSpan => silverSpan(l, s, e, t);
   it('earlier labeler wins, then the longer span, then the leftmost', () => {
     const first = [span('a', 5, 8, 'ORG')];
-    const second = [span('b', 0, 10, 'PER'), span('b', 9, 12, 'LOC'), span('b', 11, 14, 'LOC'), span('b', 20, 22, 'PER'), span('b', 20, 23, 'PER')];
+    const second = [
+      span('b', 0, 10, 'PER'),
+      span('b', 9, 12, 'LOC'),
+      span('b', 11, 14, 'LOC'),
+      span('b', 20, 22, 'PER'),
+      span('b', 20, 23, 'PER'),
+    ];
     expect(resolveOverlaps([first, second]).map((s) => [s.labeler, s.start, s.end])).toEqual([
       ['a', 5, 8],
       ['b', 9, 12],
@@ -90,7 +97,16 @@ describe('overlap rule and scheme mapping', () => {
   });
 
   it('maps types through the scheme, drops null and unlisted types', () => {
-    const src: Labeler = { id: 'src@1', types: ['GPE', 'PERSON', 'NORP', 'DATE'], label: () => [span('src@1', 0, 1, 'GPE'), span('src@1', 2, 3, 'PERSON'), span('src@1', 4, 5, 'NORP'), span('src@1', 6, 7, 'DATE')] };
+    const src: Labeler = {
+      id: 'src@1',
+      types: ['GPE', 'PERSON', 'NORP', 'DATE'],
+      label: () => [
+        span('src@1', 0, 1, 'GPE'),
+        span('src@1', 2, 3, 'PERSON'),
+        span('src@1', 4, 5, 'NORP'),
+        span('src@1', 6, 7, 'DATE'),
+      ],
+    };
     const l = composeLabelers([src], { scheme: { GPE: 'LOC', PERSON: 'PER', NORP: null }, types: ['PER', 'LOC'] });
     expect(l.label('x').map((s) => [s.type, s.labeler])).toEqual([
       ['LOC', 'src@1'],
@@ -126,9 +142,36 @@ describe('news rules labeler', () => {
 });
 
 describe('every labeler returns trimmed spans inside the text', () => {
-  const word = fc.constantFrom('Angela', 'Merkel', 'said', '"', "'s", 'in', 'Paris', 'on', 'Monday', '$5', '12%', '😀', 'e\u0301', 'U.S.', 'Corp.', ',', 'THE', 'BANK', 'of', '東京', '3rd', '1996-08-30', 'Mr.');
+  const word = fc.constantFrom(
+    'Angela',
+    'Merkel',
+    'said',
+    '"',
+    "'s",
+    'in',
+    'Paris',
+    'on',
+    'Monday',
+    '$5',
+    '12%',
+    '😀',
+    'e\u0301',
+    'U.S.',
+    'Corp.',
+    ',',
+    'THE',
+    'BANK',
+    'of',
+    '東京',
+    '3rd',
+    '1996-08-30',
+    'Mr.',
+  );
   const text = fc.array(word, { minLength: 1, maxLength: 14 }).map((ws) => ws.join(' '));
-  const labelers = [silverLabeler({ gazetteers: [{ name: 'g', entries: { ORG: ['BANK of Paris'] } }] }), compromiseLabeler()];
+  const labelers = [
+    silverLabeler({ gazetteers: [{ name: 'g', entries: { ORG: ['BANK of Paris'] } }] }),
+    compromiseLabeler(),
+  ];
   it('for random texts with emoji, combining marks and CJK', () => {
     fc.assert(
       fc.property(text, (t) => {
@@ -157,7 +200,10 @@ describe('evaluateLabeler', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mts-silver-'));
   const conll = join(dir, 'gold.conll');
   // A made-up two-sentence corpus (IOB2, with a MISC entity that must count as O).
-  writeFileSync(conll, 'Anna B-PER\nSmith I-PER\nvisited O\nOslo B-LOC\n. O\n\nAcme B-ORG\nsold O\nDanish B-MISC\ncheese O\n');
+  writeFileSync(
+    conll,
+    'Anna B-PER\nSmith I-PER\nvisited O\nOslo B-LOC\n. O\n\nAcme B-ORG\nsold O\nDanish B-MISC\ncheese O\n',
+  );
   const gold: Record<string, SilverSpan[]> = {
     'Anna Smith visited Oslo .': [silverSpan('oracle@1', 0, 10, 'PER'), silverSpan('oracle@1', 19, 23, 'LOC')],
     'Acme sold Danish cheese': [silverSpan('oracle@1', 0, 4, 'ORG')],
@@ -173,15 +219,22 @@ describe('evaluateLabeler', () => {
   });
 
   it('scores partial boundaries as errors', async () => {
-    const half: Labeler = { id: 'half@1', types: ['PER'], label: (t) => (t.startsWith('Anna') ? [silverSpan('half@1', 5, 10, 'PER')] : []) };
+    const half: Labeler = {
+      id: 'half@1',
+      types: ['PER'],
+      label: (t) => (t.startsWith('Anna') ? [silverSpan('half@1', 5, 10, 'PER')] : []),
+    };
     const e = await evaluateLabeler(conll, half, ['PER', 'LOC', 'ORG']);
     expect(e.scores.micro.precision).toBe(0);
     expect(e.scores.micro.recall).toBe(0);
   });
 
-  it.skipIf(!existsSync(CONLL_VALID))('keeps the PER/LOC/ORG labeler above the 55 F1 target on CoNLL valid (first 600 sentences; needs ../shared)', async () => {
-    const e = await evaluateLabeler(CONLL_VALID, entityLabeler(), ['PER', 'LOC', 'ORG'], { limit: 600 });
-    expect(e.sentences).toBe(600);
-    expect(e.scores.micro.f1).toBeGreaterThan(0.55);
-  });
+  it.skipIf(!existsSync(CONLL_VALID))(
+    'keeps the PER/LOC/ORG labeler above the 55 F1 target on CoNLL valid (first 600 sentences; needs ../shared)',
+    async () => {
+      const e = await evaluateLabeler(CONLL_VALID, entityLabeler(), ['PER', 'LOC', 'ORG'], { limit: 600 });
+      expect(e.sentences).toBe(600);
+      expect(e.scores.micro.f1).toBeGreaterThan(0.55);
+    },
+  );
 });

@@ -7,12 +7,21 @@ export type VocabPos = 'ADJ' | 'NOUN' | 'VERB' | 'FUNCTION' | 'OTHER';
 interface WinkCore {
   readonly lexicon: Uint32Array;
   readonly packing: { readonly size: number; readonly layout: Readonly<Record<string, readonly number[]>> };
-  readonly features: { readonly lexeme: { readonly list: readonly string[] }; readonly pos: { readonly list: readonly string[] } };
+  readonly features: {
+    readonly lexeme: { readonly list: readonly string[] };
+    readonly pos: { readonly list: readonly string[] };
+  };
 }
 
 function isCore(x: unknown): x is WinkCore {
   const c = x as Partial<WinkCore> | null;
-  return !!c && c.lexicon instanceof Uint32Array && !!c.packing?.layout?.pos && Array.isArray(c.features?.lexeme?.list) && Array.isArray(c.features?.pos?.list);
+  return (
+    !!c &&
+    c.lexicon instanceof Uint32Array &&
+    !!c.packing?.layout?.pos &&
+    Array.isArray(c.features?.lexeme?.list) &&
+    Array.isArray(c.features?.pos?.list)
+  );
 }
 
 const FUNCTION_POS = new Set(['ADP', 'AUX', 'CCONJ', 'DET', 'PART', 'PRON', 'SCONJ', 'INTJ', 'NUM', 'ADV']);
@@ -27,7 +36,9 @@ export function commonWords(): ReadonlyMap<string, VocabPos> {
   const loader = (model as unknown as { core?: () => unknown }).core;
   const core = typeof loader === 'function' ? loader() : null;
   if (!isCore(core)) {
-    throw new LabelerError('wink-eng-lite-web-model has an unexpected layout (no core lexicon); use wink-eng-lite-web-model 1.8.x');
+    throw new LabelerError(
+      'wink-eng-lite-web-model has an unexpected layout (no core lexicon); use wink-eng-lite-web-model 1.8.x',
+    );
   }
   // layout.pos = [word, mask, shift, ...]: where the POS id sits in each packed lexeme record.
   const [word, mask, shift] = core.packing.layout.pos;
@@ -38,7 +49,18 @@ export function commonWords(): ReadonlyMap<string, VocabPos> {
     if (!/^[a-z][a-z'-]*$/.test(w)) return;
     const pos = posNames[((core.lexicon[k * size + word] & mask) >>> shift) & 63] ?? 'UNK';
     if (pos === 'PROPN' || pos === 'UNK' || pos === 'X') return;
-    out.set(w, pos === 'ADJ' ? 'ADJ' : pos === 'NOUN' ? 'NOUN' : pos === 'VERB' ? 'VERB' : FUNCTION_POS.has(pos) ? 'FUNCTION' : 'OTHER');
+    out.set(
+      w,
+      pos === 'ADJ'
+        ? 'ADJ'
+        : pos === 'NOUN'
+          ? 'NOUN'
+          : pos === 'VERB'
+            ? 'VERB'
+            : FUNCTION_POS.has(pos)
+              ? 'FUNCTION'
+              : 'OTHER',
+    );
   });
   cached = out;
   return out;

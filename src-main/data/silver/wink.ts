@@ -31,7 +31,10 @@ export function winkLabeler(types: readonly string[] = WINK_TYPES): Labeler {
       let cursor = 0;
       for (const v of values) {
         const at = text.indexOf(v, cursor);
-        if (at < 0) throw new LabelerError(`wink token "${v}" not found after offset ${cursor}; this wink-nlp version changes text, use 2.x`);
+        if (at < 0)
+          throw new LabelerError(
+            `wink token "${v}" not found after offset ${cursor}; this wink-nlp version changes text, use 2.x`,
+          );
         starts.push(at);
         cursor = at + v.length;
       }

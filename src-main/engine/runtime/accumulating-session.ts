@@ -15,8 +15,8 @@ import { checkFeeds } from './feeds';
 import { type Float, MaskFeeds, newTensor, StepScalarFeeds, type TrainingState } from './param-buffers';
 import type { DeviceReport, SessionOptions } from './session';
 import { deviceReport, fromOrt, inputSpecs, openSession, runChecked, toOrt } from './session';
-import type { HostTensor } from './tensor';
-import { defaultResidency, type Residency, type StepResult } from './training-session';
+import type { FeedTensor, HostTensor } from './tensor';
+import { defaultResidency, deviceFeeds, type Residency, type StepResult } from './training-session';
 
 export interface AccumulatingSessionInit extends SessionOptions {
   /** The two graphs of buildAccumulationGraphs. */
@@ -224,6 +224,12 @@ export class AccumulatingSession {
   parameterViews(): ReadonlyMap<string, HostTensor> {
     if (this.state.kind !== 'host') throw new StateError('parameterViews() needs host residency.');
     return this.state.buffers.parameterViews();
+  }
+
+  /** The current parameters as feeds for another session on the same device (see TrainingSession). */
+  parameterFeeds(): Record<string, FeedTensor> {
+    if (this.state.kind === 'host') return Object.fromEntries(this.state.buffers.parameterViews());
+    return deviceFeeds(this.state.params.parameterFeeds());
   }
 
   /** Loads parameters (all required), moments (missing ones start at zero) and the step counter. */

@@ -1,7 +1,9 @@
 // The only modules that load onnxruntime-node: checked sessions, device choice, training sessions.
 export { DeviceUnavailableError, FeedError, ModelLoadError, RunError, StateError } from './errors';
 export {
+  availableBackends,
   createSession,
+  onnxruntimeVersion,
   type Device,
   type DeviceReport,
   type OutputLocation,

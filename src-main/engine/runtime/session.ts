@@ -110,6 +110,16 @@ export async function createSession(modelBytes: Uint8Array, options: SessionOpti
   };
 }
 
+/** The execution providers this onnxruntime-node build lists (bundled or not). */
+export function availableBackends(): string[] {
+  return ort.listSupportedBackends().map((b) => b.name);
+}
+
+/** The onnxruntime-node version in use. */
+export function onnxruntimeVersion(): string {
+  return ort.env.versions.node ?? ort.env.versions.common;
+}
+
 /** The honest device report for a session created on `device`. */
 export function deviceReport(device: Device, threads: number | undefined): DeviceReport {
   return {

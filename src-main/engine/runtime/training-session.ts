@@ -225,11 +225,7 @@ export class TrainingSession {
    */
   parameterFeeds(): Record<string, FeedTensor> {
     if (this.state.kind === 'host') return Object.fromEntries(this.state.buffers.parameterViews());
-    const feeds: Record<string, FeedTensor> = {};
-    for (const [name, t] of Object.entries(this.state.params.parameterFeeds())) {
-      feeds[name] = { location: 'device', dtype: t.type as HostTensor['dtype'], dims: t.dims, handle: t };
-    }
-    return feeds;
+    return deviceFeeds(this.state.params.parameterFeeds());
   }
 
   /** Loads parameters (all required), moments (missing ones start at zero) and the step counter. */
@@ -319,6 +315,15 @@ export class TrainingSession {
     }
     return feeds;
   }
+}
+
+/** Device tensors as opaque feeds for another session on the same device. */
+export function deviceFeeds(tensors: Readonly<Record<string, ort.Tensor>>): Record<string, FeedTensor> {
+  const feeds: Record<string, FeedTensor> = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    feeds[name] = { location: 'device', dtype: t.type as HostTensor['dtype'], dims: t.dims, handle: t };
+  }
+  return feeds;
 }
 
 /** State outputs on the device; losses, grad norm and extra outputs on the host. */

@@ -7,10 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus, hostname } from 'node:os';
+import { cpus, homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Device, HostTensor } from '../runtime';
+import type { TrainExample } from './example';
 
 /** One provider's calibration: its rate, or why it was not measured. */
 export type DeviceMeasurement =
@@ -39,6 +40,38 @@ export interface CalibrationSpec {
 
 const cacheSchema = z.record(z.string(), z.object({ samplesPerSec: z.number().positive(), measuredAt: z.string() }));
 type CacheEntries = z.infer<typeof cacheSchema>;
+
+/**
+ * The optimizer step to time: the planned group (k consecutive batches) with the most tokens, so the
+ * measurement sees the run's largest shape.
+ */
+export function calibrationBatches(
+  plan: readonly (readonly TrainExample[])[],
+  k: number,
+  feeds: (batch: readonly TrainExample[]) => Readonly<Record<string, HostTensor>>,
+): { readonly batches: Readonly<Record<string, HostTensor>>[]; readonly samplesPerStep: number } {
+  // Padded tokens: every batch pads to its longest example.
+  const tokens = (batch: readonly TrainExample[]): number =>
+    batch.length * Math.max(0, ...batch.map((e) => e.ids.length));
+  let best = plan.slice(0, k);
+  let bestTokens = -1;
+  for (let i = 0; i < plan.length; i += k) {
+    const group = plan.slice(i, i + k);
+    const n = group.reduce((sum, b) => sum + tokens(b), 0);
+    if (n > bestTokens) [best, bestTokens] = [group, n];
+  }
+  return { batches: best.map(feeds), samplesPerStep: best.reduce((n, b) => n + b.length, 0) };
+}
+
+/** The calibration cache file of a run (TrainerRun.calibrationCache), as a CalibrationSpec field. */
+export function calibrationCacheOf(run: { readonly calibrationCache?: string | null }): {
+  readonly cacheFile?: string;
+} {
+  if (run.calibrationCache === null) return {};
+  if (run.calibrationCache !== undefined) return { cacheFile: run.calibrationCache };
+  const base = process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache');
+  return { cacheFile: path.join(base, 'multitask-studio', 'device-calibration.json') };
+}
 
 /** The cache key of one provider for this machine, graph and batch shape. */
 export function calibrationKey(spec: CalibrationSpec, device: Device): string {

@@ -37,20 +37,22 @@ export class CheckpointHook implements TrainerHook {
 
   constructor(private readonly o: CheckpointHookOptions) {}
 
-  onEvaluation(state: LoopState, evaluation: Evaluation): void {
-    if (evaluation.isBest) this.saveBest(state, evaluation);
+  async onEvaluation(state: LoopState, evaluation: Evaluation): Promise<void> {
+    if (evaluation.isBest) await this.saveBest(state, evaluation);
   }
 
-  onEpochEnd(state: LoopState): void {
-    this.saveResume(state);
+  async onEpochEnd(state: LoopState): Promise<void> {
+    await this.saveResume(state);
   }
 
-  onTrainEnd(state: LoopState): void {
-    if (state.status !== 'completed') this.saveResume(state);
+  async onTrainEnd(state: LoopState): Promise<void> {
+    if (state.status !== 'completed') await this.saveResume(state);
   }
 
-  private saveBest(state: LoopState, ev: Evaluation): void {
+  // Weights come back from the device only here (and for resume/): a best checkpoint or an epoch end.
+  private async saveBest(state: LoopState, ev: Evaluation): Promise<void> {
     const { model, data, cfg, run, shapes } = this.o;
+    const weights = await state.session.readParameters();
     const bestDir = join(run.outDir, 'best');
     savingTo(bestDir, () =>
       saveCheckpoint(bestDir, {
@@ -65,9 +67,7 @@ export class CheckpointHook implements TrainerHook {
           maxLength: cfg.maxLength,
           extra: { ...run.provenance, step: ev.step, epoch: ev.epoch, metric: ev.metric, value: ev.value },
         },
-        params: new Map(
-          [...state.session.getParameters()].map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }]),
-        ),
+        params: new Map([...weights].map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }])),
         tokenizerDir: model.tokenizerDir,
       }),
     );
@@ -75,7 +75,8 @@ export class CheckpointHook implements TrainerHook {
     state.emit({ type: 'checkpoint', step: ev.step, path: bestDir, best: true });
   }
 
-  private saveResume(state: LoopState): void {
+  private async saveResume(state: LoopState): Promise<void> {
+    const training = await state.session.readState();
     const info: ResumeInfo = {
       version: 1,
       configHash: this.o.configHash,
@@ -85,7 +86,7 @@ export class CheckpointHook implements TrainerHook {
       earlyStopping: this.o.earlyStopping.state(),
       elapsedSec: state.seconds(),
     };
-    saveResumeState(resumeDirOf(this.o.run.outDir), state.session.getState(), info, this.o.shapes);
+    saveResumeState(resumeDirOf(this.o.run.outDir), training, info, this.o.shapes);
   }
 }
 

@@ -1,5 +1,5 @@
 import { classificationScores, nerScores } from '../metrics';
-import type { HostTensor, Session } from '../runtime';
+import type { FeedTensor, Session } from '../runtime';
 import type { EvalMetrics } from './events';
 import type { TrainExample } from './example';
 import { IGNORE, trainingFeeds } from './example';
@@ -30,6 +30,14 @@ function softmaxAt(data: Float32Array, offset: number, n: number, k: number): nu
   return Math.exp(data[offset + k]! - max) / sum;
 }
 
+/** Thrown by evaluate() when the run is cancelled between its batches (a slow device can take minutes). */
+export class EvaluationCancelled extends Error {
+  override readonly name = 'EvaluationCancelled';
+  constructor() {
+    super('evaluation stopped: the run was cancelled');
+  }
+}
+
 /**
  * Runs the forward-only graph over dev examples in length-sorted batches and scores both heads:
  * accuracy / macro-F1 / per-class / confusion for classes, seqeval entity P/R/F1 for NER (tags read at the
@@ -37,11 +45,12 @@ function softmaxAt(data: Float32Array, offset: number, n: number, k: number): nu
  */
 export async function evaluate(
   session: Session,
-  params: Readonly<Record<string, HostTensor>>,
+  params: Readonly<Record<string, FeedTensor>>,
   examples: readonly TrainExample[],
   labels: EvalLabels,
   batchSize: number,
   padId: number,
+  cancelled: () => boolean = () => false,
 ): Promise<{ metrics: EvalMetrics; predictions: EvalPredictions }> {
   const hasCls = labels.classLabels.length > 0;
   const hasNer = labels.nerTags.length > 0;
@@ -51,6 +60,7 @@ export async function evaluate(
   const nerGold: string[][] = [];
   const nerPred: string[][] = [];
   for (let start = 0; start < order.length; start += batchSize) {
+    if (cancelled()) throw new EvaluationCancelled();
     const idx = order.slice(start, start + batchSize);
     const batch = idx.map((i) => examples[i]!);
     const feeds = trainingFeeds(batch, padId, { classification: false, ner: false });

@@ -1,6 +1,6 @@
 // Hook: scores the dev set with the forward-only session every `evalEverySteps` steps and at the end of each
 // epoch, and keeps the history of evaluations for the result.
-import { hostTensor, type HostTensor, type Session } from '../runtime';
+import type { Session } from '../runtime';
 import type { TrainerConfig } from './config';
 import { evaluate, type EvalLabels } from './evaluate';
 import type { EvalMetrics } from './events';
@@ -13,11 +13,12 @@ export interface EvaluationHookOptions {
   readonly labels: EvalLabels;
   readonly batchSize: number;
   readonly padId: number;
-  readonly shapes: ReadonlyMap<string, readonly number[]>;
   /** Evaluate after every n-th optimizer step as well; 0: only at epoch ends. */
   readonly everySteps: number;
   /** The selection metric (selectMetricName). */
   readonly metric: string;
+  /** The run's cancel flag: evaluation stops between batches once it is set. */
+  readonly cancelled: () => boolean;
 }
 
 export class EvaluationHook implements TrainerHook {
@@ -36,8 +37,9 @@ export class EvaluationHook implements TrainerHook {
 
   private async run(state: LoopState): Promise<void> {
     const { o } = this;
-    const params = paramFeeds(state.session.getParameters(), o.shapes);
-    const { metrics } = await evaluate(o.session, params, o.dev, o.labels, o.batchSize, o.padId);
+    // The resident weights themselves (device tensors on a GPU, host views on the CPU): no copy.
+    const params = state.session.parameterFeeds();
+    const { metrics } = await evaluate(o.session, params, o.dev, o.labels, o.batchSize, o.padId, o.cancelled);
     const step = state.session.step;
     this.history.push({ step, epoch: state.epoch, metrics });
     const value = metricValue(metrics, o.metric);
@@ -60,13 +62,4 @@ function metricValue(m: EvalMetrics, name: string): number {
     default:
       return m.ner?.f1 ?? Number.NaN;
   }
-}
-
-function paramFeeds(
-  params: ReadonlyMap<string, Float32Array | Float64Array>,
-  shapes: ReadonlyMap<string, readonly number[]>,
-): Record<string, HostTensor> {
-  const out: Record<string, HostTensor> = {};
-  for (const [name, data] of params) out[name] = hostTensor('float32', data as Float32Array, shapes.get(name)!);
-  return out;
 }

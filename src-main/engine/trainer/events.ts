@@ -43,6 +43,8 @@ export interface DeviceReport {
   readonly requested: string;
   readonly used: string;
   readonly notUsed: readonly { readonly device: string; readonly reason: string }[];
+  /** For 'auto' with a GPU to compare: each device's measured training rate (cached: from an earlier run). */
+  readonly measured?: readonly { readonly device: string; readonly samplesPerSec: number; readonly cached: boolean }[];
 }
 
 /** Progress of a training run, as the CLI, the store and the UI see it. */

@@ -10,7 +10,8 @@ export type { ClassMetrics, DeviceReport, EvalMetrics, NerMetrics, StepLosses, T
 export { IGNORE, type TrainExample, trainingFeeds, validateExamples } from './example';
 export { type EvalLabels, evaluate } from './evaluate';
 export { train } from './trainer';
-export { autoDeviceOrder, openOnDevice } from './device-choice';
+export { autoDeviceOrder, chooseDevice, type DeviceProbes } from './device-choice';
+export { type DeviceMeasurement } from './calibrate';
 export { loadTrainerModel } from './load-model';
 export { defaultWorkerScript, TrainingFailedError, trainInWorker, type WorkerRunOptions } from './run-in-worker';
 export type { TrainJob } from './worker-protocol';

@@ -13,7 +13,14 @@ function step(parts: readonly { cls: number; ner: number; total: number }[]): Op
     outputs: { 'loss.classification': scalar(p.cls), 'loss.ner': scalar(p.ner) },
   }));
   const loss = parts.reduce((s, p) => s + p.total, 0) / parts.length;
-  return { lr: 1e-3, loss, gradNorm: 1, applied: true, micro };
+  return {
+    lr: 1e-3,
+    loss,
+    gradNorm: 1,
+    applied: true,
+    micro,
+    transfer: { hostToDeviceBytes: 0, deviceToHostBytes: 0 },
+  };
 }
 
 describe('stepLosses', () => {

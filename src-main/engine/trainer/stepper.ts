@@ -1,6 +1,6 @@
 import { type ModelTrainingSpec, buildModelAccumulationGraphs, buildModelTrainingGraph } from '../model';
 import type { AdamWConfig, LrSchedule } from '../optim';
-import type { Device, HostTensor, MicroResult, TrainingState } from '../runtime';
+import type { Device, FeedTensor, HostTensor, MicroResult, Residency, StepTransfer, TrainingState } from '../runtime';
 import { AccumulatingSession, TrainingSession } from '../runtime';
 import type { StepLosses } from './events';
 import { IGNORE, type TrainExample } from './example';
@@ -16,6 +16,8 @@ export interface OptimizerStep {
   readonly applied: boolean;
   /** Per micro-batch loss and extra outputs (loss parts), in order. */
   readonly micro: readonly MicroResult[];
+  /** Bytes the step moved between host and device (0 on the CPU EP). */
+  readonly transfer: StepTransfer;
 }
 
 /** The session behind the trainer: a single training graph (k = 1) or the accumulating pair (k > 1). */
@@ -24,10 +26,17 @@ export interface Stepper {
   readonly step: number;
   /** Runs one optimizer step over 1..k micro-batches. */
   run(batches: readonly Batch[]): Promise<OptimizerStep>;
-  getState(): TrainingState;
-  getParameters(): ReadonlyMap<string, Float32Array | Float64Array>;
-  /** May be async (a state that lives on a device); the loop awaits it. */
-  loadState(state: TrainingState): Promise<void> | void;
+  /** Where parameters and moments live between steps ('device': on the GPU, read back on demand). */
+  readonly residency: Residency;
+  /** Copies of parameters, moments and step (read back from the device when they live there). */
+  readState(): Promise<TrainingState>;
+  /** Copies of the parameters. */
+  readParameters(): Promise<ReadonlyMap<string, Float32Array | Float64Array>>;
+  /** The current parameters as feeds for an eval session on the same device (no copy; valid until the next step). */
+  parameterFeeds(): Record<string, FeedTensor>;
+  loadState(state: TrainingState): Promise<void>;
+  /** Device tensors alive now (0 with host residency): a leak shows as growth. */
+  readonly liveDeviceTensors: number;
   release(): Promise<void>;
 }
 
@@ -51,6 +60,17 @@ export interface StepperSpec {
 export function prepareStepper(spec: StepperSpec): {
   readonly trainableCount: number;
   readonly open: (device: Device) => Promise<Stepper>;
+  /** A throw-away stepper for timing on `device`: copies the weights, never adopts them. */
+  readonly openForCalibration: (device: Device) => Promise<Stepper>;
+} {
+  const prepared = prepareWith(spec);
+  const calibration = prepareWith({ ...spec, adoptParams: false });
+  return { trainableCount: prepared.trainableCount, open: prepared.open, openForCalibration: calibration.open };
+}
+
+function prepareWith(spec: StepperSpec): {
+  readonly trainableCount: number;
+  readonly open: (device: Device) => Promise<Stepper>;
 } {
   const common = {
     adamw: spec.adamw,
@@ -60,19 +80,28 @@ export function prepareStepper(spec: StepperSpec): {
     seed: spec.seed,
     ...(spec.threads !== undefined && { threads: spec.threads }),
   };
+  // A GPU generates its dropout masks in the graph (fed masks would cross the bus every step); the CPU EP
+  // draws them faster on the host. One graph per mask source, built on first use.
+  const graphSpec = (device: Device): ModelTrainingSpec => ({
+    ...spec.graph,
+    dropoutMasks: device === 'cpu' ? 'host' : 'generated',
+  });
   if (spec.gradAccumulation === 1) {
-    const tg = buildModelTrainingGraph(spec.graph);
+    const built = memoByMasks((d) => buildModelTrainingGraph(graphSpec(d)));
     return {
-      trainableCount: tg.partition.trainableCount,
-      open: async (device) =>
-        singleStepper(await TrainingSession.create({ bytes: tg.bytes, layout: tg.layout, device, ...common })),
+      trainableCount: built('cpu').partition.trainableCount,
+      open: async (device) => {
+        const tg = built(device);
+        return singleStepper(await TrainingSession.create({ bytes: tg.bytes, layout: tg.layout, device, ...common }));
+      },
     };
   }
-  const ag = buildModelAccumulationGraphs(spec.graph);
+  const built = memoByMasks((d) => buildModelAccumulationGraphs(graphSpec(d)));
   return {
-    trainableCount: ag.partition.trainableCount,
-    open: async (device) =>
-      accumulatingStepper(
+    trainableCount: built('cpu').partition.trainableCount,
+    open: async (device) => {
+      const ag = built(device);
+      return accumulatingStepper(
         await AccumulatingSession.create({
           gradientBytes: ag.gradient.bytes,
           updateBytes: ag.update.bytes,
@@ -81,7 +110,21 @@ export function prepareStepper(spec: StepperSpec): {
           device,
           ...common,
         }),
-      ),
+      );
+    },
+  };
+}
+
+function memoByMasks<T>(build: (device: Device) => T): (device: Device) => T {
+  const cache = new Map<'host' | 'generated', T>();
+  return (device) => {
+    const key = device === 'cpu' ? 'host' : 'generated';
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = build(device);
+      cache.set(key, value);
+    }
+    return value;
   };
 }
 
@@ -101,11 +144,17 @@ function singleStepper(s: TrainingSession): Stepper {
         gradNorm: r.gradNorm,
         applied: r.applied,
         micro: [{ loss: r.loss, outputs: r.outputs }],
+        transfer: r.transfer,
       };
     },
-    getState: () => s.getState(),
-    getParameters: () => s.getParameters(),
+    residency: s.residency,
+    readState: () => s.readState(),
+    readParameters: () => s.readParameters(),
+    parameterFeeds: () => s.parameterFeeds(),
     loadState: (state) => s.loadState(state),
+    get liveDeviceTensors() {
+      return s.liveDeviceTensors;
+    },
     release: () => s.release(),
   };
 }
@@ -116,9 +165,14 @@ function accumulatingStepper(s: AccumulatingSession): Stepper {
       return s.step;
     },
     run: (batches) => s.trainStep(batches),
-    getState: () => s.getState(),
-    getParameters: () => s.getParameters(),
+    residency: s.residency,
+    readState: () => s.readState(),
+    readParameters: () => s.readParameters(),
+    parameterFeeds: () => s.parameterFeeds(),
     loadState: (state) => s.loadState(state),
+    get liveDeviceTensors() {
+      return s.liveDeviceTensors;
+    },
     release: () => s.release(),
   };
 }

@@ -3,11 +3,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModelEvalGraph, type MultiTaskSpec } from '../model';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
-import { createSession, type Session } from '../runtime';
+import { createSession, onnxruntimeVersion, type Session } from '../runtime';
 import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
 import { parseTrainerConfig, type TrainerConfig, type TrainerConfigInput } from './config';
-import { openOnDevice } from './device-choice';
+import { calibrationBatches, calibrationCacheOf } from './calibrate';
+import { chooseDevice } from './device-choice';
 import { EarlyStoppingHook } from './early-stopping-hook';
+import { EvaluationCancelled } from './evaluate';
 import { EvaluationHook, selectMetricName } from './evaluation-hook';
 import type { DeviceReport, TrainEvent } from './events';
 import { type TrainExample, trainingFeeds, validateExamples } from './example';
@@ -61,7 +63,22 @@ export async function train(
     seed: cfg.seed,
     ...(cfg.threads !== undefined && { threads: cfg.threads }),
   });
-  const opened = await openOnDevice(cfg.device, stepper.open);
+  const opened = await chooseDevice(cfg.device, {
+    open: stepper.open,
+    openForCalibration: stepper.openForCalibration,
+    calibration: {
+      graphKey: JSON.stringify({
+        spec,
+        freeze: cfg.freeze,
+        dropout: cfg.dropout,
+        k: cfg.gradAccumulation,
+        w: cfg.lossWeights,
+      }),
+      ...calibrationBatches(planFor(0), cfg.gradAccumulation, (batch) => trainingFeeds(batch, model.padId, tasks)),
+      ortVersion: onnxruntimeVersion(),
+      ...calibrationCacheOf(run),
+    },
+  });
   const session = opened.value;
   const device = opened.report;
   const evalSession = await createSession(buildModelEvalGraph(spec).bytes, {
@@ -123,9 +140,9 @@ function createHooks(ctx: LoopContext, configHash: string, metricName: string): 
     labels: { classLabels: data.classLabels, nerTags: data.nerTags },
     batchSize: cfg.evalBatchSize,
     padId: model.padId,
-    shapes,
     everySteps: cfg.evalEverySteps,
     metric: metricName,
+    cancelled: () => run.signal?.aborted === true,
   });
   const earlyStopping = new EarlyStoppingHook(metricName, cfg.patience);
   const checkpoints = new CheckpointHook({ model, data, cfg, run, configHash, shapes, earlyStopping });
@@ -195,7 +212,15 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
         throw new Error(
           `the loss became ${r.loss} at step ${session.step}; lower the learning rate (now ${cfg.lr}) or check the labels.`,
         );
-      for (const h of hooks) await h.onStepEnd?.(s);
+      // A cancel that arrived during the step stops here, before evaluation (minutes on a slow device).
+      if (run.signal?.aborted && session.step < ctx.totalSteps) {
+        s.status = 'cancelled';
+        break outer;
+      }
+      if (!(await runHooks(s, hooks, 'onStepEnd'))) {
+        s.status = 'cancelled';
+        break outer;
+      }
       if (s.stopRequested()) {
         s.status = 'early-stopped';
         break outer;
@@ -207,9 +232,13 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
       ? { epoch: s.epoch + 1, batchInEpoch: 0 }
       : { epoch: s.epoch, batchInEpoch: s.batchInEpoch };
     s.next = next;
-    for (const h of hooks) await h.onEpochEnd?.(s);
+    const finished = await runHooks(s, hooks, 'onEpochEnd');
     ({ epoch: s.epoch, batchInEpoch: s.batchInEpoch } = next);
     s.next = undefined;
+    if (!finished) {
+      s.status = 'cancelled';
+      break;
+    }
     if (s.stopRequested()) {
       s.status = 'early-stopped';
       break;
@@ -217,6 +246,21 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
   }
   for (const h of hooks) await h.onTrainEnd?.(s);
   return finish(ctx, named, s.status, s.seconds());
+}
+
+/** Runs one phase on every hook; false when a cancel stopped an evaluation inside it. */
+async function runHooks(
+  s: LoopState,
+  hooks: readonly TrainerHook[],
+  phase: 'onStepEnd' | 'onEpochEnd',
+): Promise<boolean> {
+  try {
+    for (const h of hooks) await h[phase]?.(s);
+    return true;
+  } catch (err) {
+    if (err instanceof EvaluationCancelled) return false;
+    throw err;
+  }
 }
 
 /** The loop's position, status and clock: what hooks see as LoopState. */

@@ -34,6 +34,11 @@ export interface TrainerRun {
    * copying them (about 90 MB less peak memory for MiniLM) and overwrites them. Leave off to reuse the model.
    */
   readonly consumeModelWeights?: boolean;
+  /**
+   * Where `device: 'auto'` keeps its measured rates (per machine, graph and batch shape); null: measure every
+   * time. Default: <XDG_CACHE_HOME or ~/.cache>/multitask-studio/device-calibration.json.
+   */
+  readonly calibrationCache?: string | null;
 }
 
 export interface TrainResult {

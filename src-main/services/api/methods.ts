@@ -22,7 +22,7 @@ export interface MethodDef<M extends MethodName> {
 
 export type MethodTable = { readonly [M in MethodName]: MethodDef<M> };
 
-/** A slice of the table that one service contributes (spread into the full table in contract-impl.ts). */
+/** A slice of the table that one feature's methods.ts contributes (spread into the full table in app/backend.ts). */
 export type MethodSlice<K extends MethodName> = { readonly [M in K]: MethodDef<M> };
 
 /** zod infers mutable arrays; the contract's inputs are readonly. Compare against a readonly view. */

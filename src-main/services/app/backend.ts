@@ -1,7 +1,8 @@
 /**
- * Wiring of every service to the contract: the complete method table. To add a method, add its types to
- * `ApiMethods` in src-preload/contract.ts and spread the service's slice here; `satisfies MethodTable`
- * fails to compile until both sides agree.
+ * Wiring of every service to the contract: the complete method table. To add a method, add its types to the
+ * feature's method map in src-preload/contract/<feature>.ts and its handler to the feature's slice in
+ * services/<feature>/methods.ts (a new feature's slice is spread here); `satisfies MethodTable` fails to
+ * compile until both sides agree.
  */
 import { createDispatcher, type Dispatch } from '../api/dispatch';
 import { annotateMethods } from '../annotate/methods';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createMethodTable, type AppDeps } from './backend';
 import { lazyDb, type DbHandle } from './db';
 import type { MethodTable } from '../api/methods';
-import { tsxProbeChild } from '../system/test-child';
+import { tsxProbeChild } from '../system/testing';
 
 export interface TestTable {
   readonly table: MethodTable;

@@ -14,7 +14,7 @@ import { listDatasets, listIncompleteImports } from './manage';
 import { datasetStats } from './examples';
 
 const ROWS = 30_000;
-const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./testing/crash-child.ts', import.meta.url));
 const LABELS = ['World', 'Sports', 'Business', 'Sci/Tech'];
 
 let t: TempDb;

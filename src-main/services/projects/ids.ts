@@ -1,4 +1,4 @@
-// Row ids at the service boundary: positive integers, also accepted as decimal strings (the contract brands ids as strings).
+// Row ids at the service boundary: positive integers, also accepted as decimal strings ("42" -> 42).
 import { z } from 'zod';
 
 /** A row id: 42 or "42" -> 42. */

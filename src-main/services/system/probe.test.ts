@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { probeProvider, probeProviders, type ChildCommand } from './probe';
-import { tsxProbeChild } from './test-child';
+import { tsxProbeChild } from './testing';
 
 const nodeEval = (code: string): ChildCommand => ({ execPath: process.execPath, args: ['-e', code] });
 
@@ -47,5 +47,18 @@ describe('probeProviders', () => {
     const probes = await probeProviders(tsxProbeChild(), ['cpu', 'coreml'], 30_000, (p) => seen.push(p.provider));
     expect(probes.map((p) => p.provider)).toEqual(['cpu', 'coreml']);
     expect(seen.sort()).toEqual(['coreml', 'cpu']);
+  });
+
+  it('says whether WebGPU runs on a software adapter (the child sees no Vulkan driver but the software ones)', async () => {
+    // A fake child: WebGPU "works" unless the software drivers are hidden from it.
+    const script = `const hidden = (process.env.VK_LOADER_DRIVERS_DISABLE ?? '').includes('lvp');
+      process.stdout.write(JSON.stringify(hidden ? { ok: false, error: 'No supported adapters', ms: 1 } : { ok: true, ortVersion: '1.30.0', ms: 1 }) + '\\n');`;
+    const child: ChildCommand = { execPath: process.execPath, args: ['-e', script] };
+    const [linux] = await probeProviders(child, ['webgpu'], 30_000, () => undefined, 'linux');
+    expect(linux).toMatchObject({ provider: 'webgpu', status: 'available', adapter: 'software' });
+    const [mac] = await probeProviders(child, ['webgpu'], 30_000, () => undefined, 'darwin');
+    expect(mac).toMatchObject({ status: 'available', adapter: 'unknown' });
+    const [cpu] = await probeProviders(child, ['cpu'], 30_000, () => undefined, 'linux');
+    expect(cpu).not.toHaveProperty('adapter');
   });
 });

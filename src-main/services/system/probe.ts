@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ExecutionProviderName, ProviderProbe } from '../../../src-preload/contract';
+import { SOFTWARE_VULKAN_DRIVERS } from '../../engine/runtime';
 import { probeChildReportSchema } from './probe-report';
 
 /** How to start probe-child: the built JS file under node/Electron, or the TS source through tsx in tests. */
@@ -86,16 +87,34 @@ function safeJson(line: string): unknown {
   }
 }
 
+/**
+ * For a WebGPU probe that worked: probes again with the software Vulkan drivers hidden from the child
+ * (Linux). If WebGPU then fails, its only adapter was a software rasterizer.
+ */
+async function withAdapterKind(
+  child: ChildCommand,
+  probe: ProviderProbe,
+  timeoutMs: number,
+  platform: NodeJS.Platform,
+): Promise<ProviderProbe> {
+  if (probe.provider !== 'webgpu' || probe.status !== 'available') return probe;
+  if (platform !== 'linux') return { ...probe, adapter: 'unknown' };
+  const hidden = { ...child, env: { ...child.env, VK_LOADER_DRIVERS_DISABLE: SOFTWARE_VULKAN_DRIVERS } };
+  const again = await probeProvider(hidden, 'webgpu', timeoutMs);
+  return { ...probe, adapter: again.status === 'available' ? 'hardware' : 'software' };
+}
+
 /** Probes each provider in parallel; `onProbe` sees each result as soon as it is known. */
 export async function probeProviders(
   child: ChildCommand,
   providers: readonly ExecutionProviderName[],
   timeoutMs: number,
   onProbe: (probe: ProviderProbe) => void,
+  platform: NodeJS.Platform = process.platform,
 ): Promise<readonly ProviderProbe[]> {
   return Promise.all(
     providers.map(async (provider) => {
-      const probe = await probeProvider(child, provider, timeoutMs);
+      const probe = await withAdapterKind(child, await probeProvider(child, provider, timeoutMs), timeoutMs, platform);
       onProbe(probe);
       return probe;
     }),

@@ -1,10 +1,11 @@
-// Test helpers: write rows to a real file and import them through the real importer.
+// Test helpers: write rows to a real file and import them through the real importer. crash-child.ts is the
+// child process that crash.test.ts kills mid-import.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../../store/db';
-import { createProject, CreateProjectInput } from '../projects';
-import { importDataset, type ImportSummary } from './import';
-import { ImportDatasetInput } from './schemas';
+import type { Db } from '../../../store/db';
+import { createProject, CreateProjectInput } from '../../projects';
+import { importDataset, type ImportSummary } from '../import';
+import { ImportDatasetInput } from '../schemas';
 
 export interface Row {
   readonly text: string;

@@ -1,0 +1,140 @@
+/**
+ * The trainer on WebGPU (Mesa lavapipe in CI): state resident on the device, evaluation on the device with
+ * the resident weights, weights read back only for best/ and resume/; cancel + resume, gradient
+ * accumulation, and a WebGPU run resumed on the CPU.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initHeads, loadBertEncoder, loadCheckpoint } from '../model';
+import { writeTinyBert } from '../model/testing';
+import { detectWebGpuAdapter } from '../runtime';
+import { NO_WEBGPU_MESSAGE, webgpuUnavailable } from '../runtime/webgpu-testing';
+import type { TrainEvent } from './events';
+import { IGNORE, type TrainExample } from './example';
+import { train, type TrainerData, type TrainerModel } from './trainer';
+
+function makeData(n: number, seed: number): TrainExample[] {
+  let s = seed;
+  const rand = (k: number): number => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s % k;
+  };
+  return Array.from({ length: n }, () => {
+    const len = 4 + rand(5);
+    const ids = [2, ...Array.from({ length: len }, () => 15 + rand(25)), 3];
+    if (rand(2) === 1) ids[1 + rand(len)] = 7;
+    ids[1 + rand(len)] = 10 + rand(5);
+    const nerLabels = ids.map((id, t) => (t === 0 || t === ids.length - 1 ? IGNORE : id >= 10 && id < 15 ? 1 : 0));
+    return { ids, classLabel: ids.includes(7) ? 1 : 0, nerLabels };
+  });
+}
+
+function tinyModel(dir: string): TrainerModel {
+  const tiny = writeTinyBert(join(dir, 'base'), { layers: 2, hidden: 32, heads: 4, intermediate: 64, seed: 3 });
+  const { config, params } = loadBertEncoder(tiny.dir);
+  return { config, params: new Map([...params, ...initHeads(32, 2, 3, 11)]), tokenizerDir: tiny.dir, padId: 0 };
+}
+
+const DATA: TrainerData = {
+  train: makeData(48, 1),
+  dev: makeData(16, 2),
+  classLabels: ['no', 'yes'],
+  nerTags: ['O', 'B-ENT', 'I-ENT'],
+};
+const CONFIG = {
+  freeze: { preset: 'full' as const },
+  epochs: 2,
+  batchSize: 8,
+  lr: 3e-3,
+  device: 'webgpu' as const,
+  threads: 1,
+  seed: 5,
+  dropout: { hidden: 0.1, attention: 0.1, head: 0.1 },
+};
+const lossesOf = (events: readonly TrainEvent[]): number[] =>
+  events.flatMap((e) => (e.type === 'step' ? [e.losses.total] : []));
+
+let unavailable: string | null = null;
+beforeAll(async () => {
+  unavailable = await webgpuUnavailable();
+  if (unavailable !== null) console.warn(`${NO_WEBGPU_MESSAGE}\n(${unavailable})`);
+});
+
+describe('train on WebGPU', () => {
+  it('trains with device-resident state, evaluates on the device, and resumes a cancelled run exactly', async (ctx) => {
+    if (unavailable !== null) return ctx.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'mts-webgpu-train-'));
+    const model = tinyModel(dir);
+    const full: TrainEvent[] = [];
+    const result = await train(model, DATA, CONFIG, { outDir: join(dir, 'a'), onEvent: (e) => full.push(e) });
+    expect(result.status).toBe('completed');
+    expect(result.device.used).toBe('webgpu');
+    expect(full.filter((e) => e.type === 'eval')).toHaveLength(2);
+    expect(loadCheckpoint(result.bestCheckpoint!).meta.heads.ner?.labels).toEqual(DATA.nerTags);
+
+    const controller = new AbortController();
+    const part: TrainEvent[] = [];
+    const cancelled = await train(model, DATA, CONFIG, {
+      outDir: join(dir, 'b'),
+      signal: controller.signal,
+      onEvent: (e) => {
+        part.push(e);
+        if (e.type === 'step' && e.step === 4) controller.abort();
+      },
+    });
+    expect(cancelled.status).toBe('cancelled');
+    expect(lossesOf(part)).toHaveLength(4); // stopped right after the step during which cancel came
+    expect(existsSync(join(dir, 'b', 'resume', 'state.json'))).toBe(true);
+    const rest: TrainEvent[] = [];
+    const resumed = await train(model, DATA, CONFIG, {
+      outDir: join(dir, 'b'),
+      resume: true,
+      onEvent: (e) => rest.push(e),
+    });
+    expect(resumed.status).toBe('completed');
+    const joined = [...lossesOf(part), ...lossesOf(rest)];
+    expect(joined).toHaveLength(lossesOf(full).length);
+    joined.forEach((loss, i) => expect(loss).toBeCloseTo(lossesOf(full)[i]!, 5));
+  });
+
+  it('accumulates gradients on the device, and a WebGPU run continues on the CPU from its resume state', async (ctx) => {
+    if (unavailable !== null) return ctx.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'mts-webgpu-accum-'));
+    const model = tinyModel(dir);
+    const accumulated = await train(
+      model,
+      DATA,
+      { ...CONFIG, batchSize: 4, gradAccumulation: 2, epochs: 1 },
+      { outDir: join(dir, 'k') },
+    );
+    expect(accumulated.status).toBe('completed');
+    expect(accumulated.steps).toBe(6);
+
+    const controller = new AbortController();
+    const onGpu = await train(model, DATA, CONFIG, {
+      outDir: join(dir, 'm'),
+      signal: controller.signal,
+      onEvent: (e) => e.type === 'step' && e.step === 3 && controller.abort(),
+    });
+    expect(onGpu.status).toBe('cancelled');
+    const onCpu = await train(model, DATA, { ...CONFIG, device: 'cpu' }, { outDir: join(dir, 'm'), resume: true });
+    expect(onCpu.status).toBe('completed');
+    expect(onCpu.device.used).toBe('cpu');
+    expect(onCpu.steps).toBe(12);
+  });
+
+  it("picks the CPU for --device auto when WebGPU's only adapter is a software rasterizer", async (ctx) => {
+    if (unavailable !== null || (await detectWebGpuAdapter()).kind !== 'software') return ctx.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'mts-webgpu-auto-'));
+    const result = await train(
+      tinyModel(dir),
+      DATA,
+      { ...CONFIG, device: 'auto', epochs: 1 },
+      { outDir: join(dir, 'r'), calibrationCache: null },
+    );
+    expect(result.device.used).toBe('cpu');
+    expect(result.device.notUsed.find((n) => n.device === 'webgpu')?.reason).toMatch(/software rasterizer/);
+  });
+});
