@@ -63,7 +63,7 @@ export const pipelineCommand: CliCommand = {
     '  --pooling P          mean | cls | max (default mean)',
     '  --ner-train FILE --ner-dev FILE   gold CoNLL files for the NER head',
     '  --no-ner             classification only',
-    '  --device D           auto | cpu | cuda | webgpu | dml | coreml (default auto: GPU if it works, else CPU)',
+    '  --device D           auto | cpu | cuda | webgpu | dml | coreml (default auto: the fastest, measured)',
     '  --threads N          CPU threads for onnxruntime',
     '  --limit N            use the first N training rows (quick runs);  --dev-limit N  the same for dev',
     '  --patience N         stop after N evaluations without improvement',

@@ -26,6 +26,12 @@ export class TrainProgress {
         this.line(
           `device: ${e.device.used}${e.device.notUsed.length ? ` (not used: ${e.device.notUsed.map((n) => `${n.device}: ${n.reason}`).join('; ')})` : ''}`,
         );
+        if (e.device.measured?.length) {
+          const rates = e.device.measured.map(
+            (m) => `${m.device} ${m.samplesPerSec.toFixed(1)} samples/s${m.cached ? ' (earlier run)' : ''}`,
+          );
+          this.line(`measured on this run: ${rates.join(', ')}`);
+        }
         this.line(
           `${e.trainExamples} train / ${e.devExamples} dev examples, ${e.trainableParams.toLocaleString('en-US')} trainable parameters, ${e.totalSteps} steps${e.resumedFromStep ? `, resuming at step ${e.resumedFromStep}` : ''}`,
         );

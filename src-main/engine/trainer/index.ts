@@ -19,3 +19,4 @@ export { planTrainingEpoch } from './epoch-plan';
 export { resumeInfoSchema } from './resume-state';
 export type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 export { CheckpointSaveError } from './checkpoint-hook';
+export { DeviceRunFailedError } from './trainer';

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModelEvalGraph, type MultiTaskSpec } from '../model';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
-import { createSession, onnxruntimeVersion, type Session } from '../runtime';
+import { createSession, onnxruntimeVersion, RunError, type Session } from '../runtime';
 import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
 import { parseTrainerConfig, type TrainerConfig, type TrainerConfigInput } from './config';
 import { calibrationBatches, calibrationCacheOf } from './calibrate';
@@ -16,10 +16,28 @@ import { type TrainExample, trainingFeeds, validateExamples } from './example';
 import { planTrainingEpoch } from './epoch-plan';
 import type { Evaluation, LoopState, TrainerHook } from './hooks';
 import { loadResumeState } from './resume-state';
-import { prepareStepper, type Stepper, stepLosses } from './stepper';
+import { type OptimizerStep, prepareStepper, type Stepper, stepLosses } from './stepper';
 import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 
 export { CheckpointSaveError } from './checkpoint-hook';
+
+/** The device failed during a step: the run ends; its last resume point (an epoch end) is intact. */
+export class DeviceRunFailedError extends Error {
+  override readonly name = 'DeviceRunFailedError';
+  constructor(
+    readonly device: string,
+    readonly step: number,
+    readonly epoch: number,
+    cause: RunError,
+  ) {
+    super(
+      `training on ${device} failed at step ${step} (epoch ${epoch + 1}): ${cause.providerMessage.trim()}. ` +
+        'The last resume point (the end of the last finished epoch) is intact: continue with --resume, on the CPU ' +
+        'with --device cpu if the GPU is gone or out of memory (a smaller --batch-size also lowers GPU memory).',
+      { cause },
+    );
+  }
+}
 export type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 
 /** Trains the multi-task model; see TrainerRun for what lands in the run folder. */
@@ -194,7 +212,7 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
       // One optimizer step takes the next k planned batches as micro-batches.
       const group = plan.slice(s.batchInEpoch, s.batchInEpoch + cfg.gradAccumulation);
       const ts = performance.now();
-      const r = await session.run(group.map((batch) => trainingFeeds(batch, model.padId, ctx.tasks)));
+      const r = await runStep(ctx, session, group, s.resumeAt);
       s.batchInEpoch += group.length;
       timer.add((performance.now() - ts) / 1000, group);
       emit({
@@ -246,6 +264,24 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
   }
   for (const h of hooks) await h.onTrainEnd?.(s);
   return finish(ctx, named, s.status, s.seconds());
+}
+
+/**
+ * One optimizer step. A device failure mid-run (a GPU that disappears or runs out of memory) ends the run
+ * with what happened, where the last resume point is, and how to continue on the CPU.
+ */
+async function runStep(
+  ctx: LoopContext,
+  session: Stepper,
+  group: readonly (readonly TrainExample[])[],
+  at: { readonly epoch: number; readonly batchInEpoch: number },
+): Promise<OptimizerStep> {
+  try {
+    return await session.run(group.map((batch) => trainingFeeds(batch, ctx.model.padId, ctx.tasks)));
+  } catch (err) {
+    if (ctx.device.used === 'cpu' || !(err instanceof RunError)) throw err;
+    throw new DeviceRunFailedError(ctx.device.used, session.step, at.epoch, err);
+  }
 }
 
 /** Runs one phase on every hook; false when a cancel stopped an evaluation inside it. */
