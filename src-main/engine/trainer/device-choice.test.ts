@@ -57,6 +57,23 @@ describe('chooseDevice', () => {
     expect(d.calibrated).toEqual([]);
   });
 
+  it('does not time the CPU when no GPU opens for calibration (nothing to compare it with)', async () => {
+    const d = fakeDevices({ cuda: 'fails', webgpu: 'fails' });
+    const { report } = await chooseDevice('auto', {
+      ...d,
+      calibration: spec(),
+      probes: probes('hardware'),
+      platform: 'linux',
+    });
+    expect(report.used).toBe('cpu');
+    expect(d.calibrated).toEqual([]);
+    expect(report.measured).toBeUndefined();
+    expect(report.notUsed.map((n) => [n.device, n.reason])).toEqual([
+      ['cuda', expect.stringMatching(/no such GPU/)],
+      ['webgpu', expect.stringMatching(/no such GPU/)],
+    ]);
+  });
+
   it('measures every usable device on the run and takes the fastest, saying what each did', async () => {
     const d = fakeDevices({ cuda: 'fails', webgpu: 5, cpu: 40 });
     const { report } = await chooseDevice('auto', {

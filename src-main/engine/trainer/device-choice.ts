@@ -79,7 +79,13 @@ export async function chooseDevice<T>(
   if (gpus.length === 0) {
     return { value: await options.open('cpu'), report: { requested, used: 'cpu', notUsed } };
   }
-  const measured = await calibrateDevices([...gpus, 'cpu'], options.openForCalibration, options.calibration);
+  const onGpus = await calibrateDevices(gpus, options.openForCalibration, options.calibration);
+  if (onGpus.every((m) => m.samplesPerSec === null)) {
+    // No GPU opened: nothing to compare the CPU with, so it is not timed.
+    for (const m of onGpus) if (m.samplesPerSec === null) notUsed.push({ device: m.device, reason: m.reason });
+    return { value: await options.open('cpu'), report: { requested, used: 'cpu', notUsed } };
+  }
+  const measured = [...onGpus, ...(await calibrateDevices(['cpu'], options.openForCalibration, options.calibration))];
   const used = fastest(measured);
   const cpuRate = measured.find((m) => m.device === 'cpu')?.samplesPerSec ?? null;
   for (const m of measured) {
