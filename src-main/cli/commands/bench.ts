@@ -1,4 +1,4 @@
-/** `mts bench train|infer|engine`: runs the benchmark scripts of a source checkout (they print JSON). */
+/** `mts bench train|infer|engine|gpu|...`: runs the benchmark scripts of a source checkout (they print JSON). */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -6,7 +6,26 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, type CliCommand } from '../types';
 
-const KINDS = ['train', 'infer', 'engine', 'tokenizer', 'import', 'label', 'store'] as const;
+// bench/<kind>.bench.ts, and gpu-check.ts (`mts bench gpu`).
+const KINDS = [
+  'train',
+  'infer',
+  'engine',
+  'quantize',
+  'tokenizer',
+  'import',
+  'label',
+  'store',
+  'preannotate',
+  'train-service',
+  'dropout',
+  'accum-memory',
+  'backward',
+  'freeze-presets',
+  'gpu',
+] as const;
+
+const scriptOf = (kind: string): string => (kind === 'gpu' ? 'gpu-check.ts' : `${kind}.bench.ts`);
 
 // The repository root: the nearest folder above this module that has bench/ and package.json.
 function repoRoot(): string | undefined {
@@ -20,7 +39,7 @@ function repoRoot(): string | undefined {
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  summary: 'Run a benchmark (train, infer, engine, tokenizer, import, label, store); prints JSON',
+  summary: 'Run a benchmark (train, infer, engine, gpu, ...; mts bench --help lists all); prints JSON',
   help: [
     `Usage: mts bench <${KINDS.join('|')}> [-- options passed to the benchmark]`,
     '',
@@ -39,7 +58,7 @@ export const benchCommand: CliCommand = {
         'benchmarks ship with the source checkout only (bench/ was not found); run them from a clone of the repository.',
       );
     const tsx = createRequire(join(root, 'package.json')).resolve('tsx/cli');
-    const child = spawn(process.execPath, [tsx, join(root, 'bench', `${kind}.bench.ts`), ...rest], {
+    const child = spawn(process.execPath, [tsx, join(root, 'bench', scriptOf(kind)), ...rest], {
       cwd: root,
       stdio: 'inherit',
     });
