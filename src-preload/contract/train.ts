@@ -90,6 +90,8 @@ export type TrainProgress =
           readonly samplesPerSec: number;
           readonly cached: boolean;
         }[];
+        /** What the run changes for this device (DirectML: the word embeddings stay frozen); may be absent. */
+        readonly notes?: readonly string[];
       };
       readonly trainExamples: number;
       readonly devExamples: number;

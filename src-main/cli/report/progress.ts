@@ -26,6 +26,7 @@ export class TrainProgress {
         this.line(
           `device: ${e.device.used}${e.device.notUsed.length ? ` (not used: ${e.device.notUsed.map((n) => `${n.device}: ${n.reason}`).join('; ')})` : ''}`,
         );
+        for (const note of e.device.notes ?? []) this.line(`note: ${note}`);
         if (e.device.measured?.length) {
           const rates = e.device.measured.map(
             (m) => `${m.device} ${m.samplesPerSec.toFixed(1)} samples/s${m.cached ? ' (earlier run)' : ''}`,

@@ -12,7 +12,7 @@ import { type CustomBackward, customGradientOf } from './custom-gradient';
 import { AutodiffError } from './errors';
 import { zerosLike } from './helpers';
 import type { GradContext, GradRule } from './rule';
-import { DIFFERENTIABLE_OPS, GRAD_RULES, isDifferentiable } from './rules';
+import { DIFFERENTIABLE_OPS, GRAD_RULES, gatherOneHotGrad, isDifferentiable } from './rules';
 import { isStopped } from './stop-gradient';
 import { unbroadcast } from './unbroadcast';
 
@@ -22,7 +22,17 @@ export interface GradOptions {
    * head that is never used) or 'zeros' (a zero gradient of its shape).
    */
   readonly unconnected?: 'error' | 'zeros';
+  /**
+   * Gather's gradient: 'scatter' (default: ScatterND add into zeros) or 'one-hot' (a one-hot Gemm, for
+   * providers without scatter-add such as DirectML; static tables of at most `oneHotMaxRows` rows).
+   */
+  readonly gatherGradient?: GatherGradient;
+  /** Largest table (rows along the gathered axis) 'one-hot' accepts; ONE_HOT_MAX_ROWS by default. */
+  readonly oneHotMaxRows?: number;
 }
+
+/** How Gather's gradient is built (GradOptions.gatherGradient). */
+export type GatherGradient = 'scatter' | 'one-hot';
 
 /**
  * Appends the reverse-mode gradient of the scalar `loss` w.r.t. each `wrt` value to the graph and returns
@@ -40,6 +50,7 @@ export function grad(
   const forward = [...g.nodes];
   const needed = neededValues(g, forward, targets, loss);
   const acc = new Accumulator(g, new Set(targets.map((t) => t.name)));
+  const ruleFor = rulesFor(options);
   acc.add(loss, g.scalar(1, loss.dtype));
 
   for (let n = forward.length - 1; n >= 0; n--) {
@@ -145,7 +156,13 @@ function neededValues(g: Graph, forward: readonly Node[], targets: readonly Valu
   return new Set([...active].filter((name) => reaches.has(name)));
 }
 
-function ruleFor(node: Node): GradRule {
+/** The rule lookup for these options: the registry, with Gather's rule as chosen. */
+function rulesFor(options: GradOptions): (node: Node) => GradRule {
+  const gather = options.gatherGradient === 'one-hot' ? gatherOneHotGrad(options.oneHotMaxRows) : undefined;
+  return (node) => (gather && node.domain === '' && node.opType === 'Gather' ? gather : registeredRule(node));
+}
+
+function registeredRule(node: Node): GradRule {
   if (node.domain !== '' || !isDifferentiable(node.opType)) {
     const op = node.domain === '' ? node.opType : `${node.domain}.${node.opType}`;
     throw new AutodiffError(

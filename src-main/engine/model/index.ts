@@ -29,6 +29,7 @@ export {
   type ModelTrainingGraph,
   type ModelTrainingSpec,
   trainingPartition,
+  trainingSpecPartition,
 } from './training-graph';
 export { type EncoderSource, type ModelParams, newModelParams } from './model-params';
 export { type HfBertConfig, HfModelError, loadBertEncoder, loadHfBertConfig } from './hf-config';

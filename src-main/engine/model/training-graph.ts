@@ -1,3 +1,4 @@
+import type { GatherGradient } from '../autodiff';
 import { applyDropout } from '../dropout';
 import type { Graph, Value } from '../onnx';
 import type { AdamWConfig } from '../optim';
@@ -9,7 +10,7 @@ import { freezeMore, partitionParams } from './freeze';
 import type { DropoutFn, DropoutSite } from './layers';
 import type { ForwardOptions, MultiTaskSpec } from './multitask';
 import { buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS } from './multitask';
-import { encoderParamSpecs, HEAD_NAMES, headParamSpecs } from './param-names';
+import { EMBEDDING_NAMES, encoderParamSpecs, HEAD_NAMES, headParamSpecs } from './param-names';
 
 /** Dropout probabilities by site kind (BERT config's hidden/attention dropout; the heads' own rate). */
 export interface DropoutRates {
@@ -40,6 +41,13 @@ export interface ModelTrainingSpec {
    * 'generated' (hashed inside the graph from 2 int32 seeds per site, so a GPU step uploads no masks).
    */
   readonly dropoutMasks?: 'host' | 'generated';
+  /**
+   * How gradients reach the embedding tables: 'scatter' (default: ScatterND add) or 'one-hot' (for DirectML,
+   * which has no scatter with reduction; small tables only: freeze the word table with it).
+   */
+  readonly embeddingGradient?: GatherGradient;
+  /** Keeps the word-embedding table fixed; positions, token types and the embedding LayerNorm still train. */
+  readonly freezeWordEmbeddings?: boolean;
 }
 
 export interface ModelTrainingGraph extends TrainingGraph {
@@ -100,7 +108,7 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
   readonly partition: ParamPartition;
 } {
   const { model } = spec;
-  const partition = trainingPartition(model, spec.freeze, spec.lossWeights);
+  const partition = trainingSpecPartition(spec);
   const rates = spec.dropout ?? DEFAULT_DROPOUT;
   const graphSpec: TrainingGraphSpec = {
     name: 'multitask_train_step',
@@ -109,6 +117,7 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
     adamw: spec.adamw ?? DEFAULT_ADAMW,
     clipNorm: spec.clipNorm,
     dtype: spec.dtype ?? 'float32',
+    embeddingGradient: spec.embeddingGradient ?? 'scatter',
     forward: (g, params) => {
       const batch = declareBatchInputs(g, model, {
         maskDtype: 'float32',
@@ -141,6 +150,14 @@ export function trainingPartition(
   lossWeights?: ModelTrainingSpec['lossWeights'],
 ): ParamPartition {
   return freezeUnweightedHeads(partitionParams(model.dims, model, freeze), lossWeights);
+}
+
+/** The parameters the graph of `spec` updates: trainingPartition, less the word table if it is frozen. */
+export function trainingSpecPartition(spec: ModelTrainingSpec): ParamPartition {
+  const partition = trainingPartition(spec.model, spec.freeze, spec.lossWeights);
+  return spec.freezeWordEmbeddings
+    ? freezeMore(partition, new Set([EMBEDDING_NAMES.word]), 'the word-embedding table is frozen')
+    : partition;
 }
 
 function freezeUnweightedHeads(partition: ParamPartition, weights: ModelTrainingSpec['lossWeights']): ParamPartition {

@@ -104,6 +104,7 @@ function buildGradientGraph(
     g,
     scaled,
     spec.trainable.map((p) => params.get(p.name)!),
+    { gatherGradient: spec.embeddingGradient ?? 'scatter' },
   );
   g.withScope('accum', () => {
     for (const p of spec.trainable) {

@@ -31,6 +31,7 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
     g,
     result.loss,
     spec.trainable.map((p) => params.get(p.name)!),
+    { gatherGradient: spec.embeddingGradient ?? 'scatter' },
   );
   addAdamW(
     g,

@@ -1,3 +1,4 @@
+import type { GatherGradient } from '../autodiff';
 import type { DropoutSiteInfo } from '../dropout';
 import type { Graph, Shape, Value } from '../onnx';
 import type { AdamWConfig } from '../optim';
@@ -37,6 +38,12 @@ export interface TrainingGraphSpec {
   readonly clipNorm: number | null;
   readonly dtype?: TrainingDType;
   readonly name?: string;
+  /**
+   * How gradients reach embedding tables (Gather): 'scatter' (default: ScatterND add) or 'one-hot' (a
+   * one-hot Gemm, for DirectML, which has no scatter with reduction; small tables only, so freeze a word
+   * table there). See autodiff's GradOptions.gatherGradient.
+   */
+  readonly embeddingGradient?: GatherGradient;
 }
 
 /** Graph input/output names by role, so the runtime never guesses from name patterns. */

@@ -45,6 +45,11 @@ export interface DeviceReport {
   readonly notUsed: readonly { readonly device: string; readonly reason: string }[];
   /** For 'auto' with a GPU to compare: each device's measured training rate (cached: from an earlier run). */
   readonly measured?: readonly { readonly device: string; readonly samplesPerSec: number; readonly cached: boolean }[];
+  /**
+   * What the run changes for the device used (DirectML: the word-embedding table stays frozen). The trainer
+   * always sets it (empty: nothing changed); absent in events stored before it existed.
+   */
+  readonly notes?: readonly string[];
 }
 
 /** Progress of a training run, as the CLI, the store and the UI see it. */

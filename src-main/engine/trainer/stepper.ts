@@ -1,4 +1,12 @@
-import { type ModelTrainingSpec, buildModelAccumulationGraphs, buildModelTrainingGraph } from '../model';
+import {
+  type ModelAccumulationGraphs,
+  type ModelTrainingGraph,
+  type ModelTrainingSpec,
+  type ParamPartition,
+  buildModelAccumulationGraphs,
+  buildModelTrainingGraph,
+  trainingSpecPartition,
+} from '../model';
 import type { AdamWConfig, LrSchedule } from '../optim';
 import type { Device, FeedTensor, HostTensor, MicroResult, Residency, StepTransfer, TrainingState } from '../runtime';
 import { AccumulatingSession, TrainingSession } from '../runtime';
@@ -53,25 +61,78 @@ export interface StepperSpec {
   readonly threads?: number;
 }
 
-/**
- * Builds the training graph(s) once; `open` loads them on a device (called again per candidate device by
- * openOnDevice). k = 1 is exactly the single-graph TrainingSession the trainer always used.
- */
-export function prepareStepper(spec: StepperSpec): {
-  readonly trainableCount: number;
+/** What prepareStepper gives the trainer: per-device counts and notes, and openers. */
+export interface PreparedStepper {
+  /** Parameters the device's graph updates (DirectML leaves the word-embedding table frozen). */
+  readonly trainableCount: (device: Device) => number;
+  /** What the run changes for the device, said in the 'started' event (empty: nothing). */
+  readonly notes: (device: Device) => readonly string[];
   readonly open: (device: Device) => Promise<Stepper>;
   /** A throw-away stepper for timing on `device`: copies the weights, never adopts them. */
   readonly openForCalibration: (device: Device) => Promise<Stepper>;
-} {
-  const prepared = prepareWith(spec);
-  const calibration = prepareWith({ ...spec, adoptParams: false });
-  return { trainableCount: prepared.trainableCount, open: prepared.open, openForCalibration: calibration.open };
 }
 
-function prepareWith(spec: StepperSpec): {
-  readonly trainableCount: number;
-  readonly open: (device: Device) => Promise<Stepper>;
-} {
+/**
+ * Builds the training graph(s) once per kind of graph a device needs (deviceGraphSpec), on first use; `open`
+ * loads them on a device (called again per candidate device by chooseDevice). k = 1 is exactly the
+ * single-graph TrainingSession the trainer always used.
+ */
+export function prepareStepper(spec: StepperSpec): PreparedStepper {
+  const base = trainingSpecPartition(spec.graph); // refuses a preset that trains nothing, before any device
+  const graphSpec = (device: Device): ModelTrainingSpec => deviceGraphSpec(spec.graph, device);
+  const partition = (device: Device): ParamPartition => trainingSpecPartition(graphSpec(device));
+  // The run's session and the calibration's throw-away ones share the graphs.
+  const graphs: Graphs = {
+    single: memoByGraph(graphSpec, buildModelTrainingGraph),
+    accumulated: memoByGraph(graphSpec, buildModelAccumulationGraphs),
+  };
+  const prepared = prepareWith(spec, graphs);
+  const calibration = prepareWith({ ...spec, adoptParams: false }, graphs);
+  return {
+    trainableCount: (device) => partition(device).trainableCount,
+    notes: (device) => deviceNotes(base, partition(device)),
+    open: prepared.open,
+    openForCalibration: calibration.open,
+  };
+}
+
+/**
+ * The graph a device runs. A GPU generates its dropout masks in the graph (fed masks would cross the bus every
+ * step); the CPU EP draws them faster on the host. DirectML has no scatter with reduction (DESIGN.md): its
+ * embedding gradients are one-hot Gemms, which suit the position and token-type tables but not the word table
+ * (an [ids, vocab] one-hot per step), so that table stays frozen there.
+ */
+export function deviceGraphSpec(spec: ModelTrainingSpec, device: Device): ModelTrainingSpec {
+  const dml = device === 'dml';
+  return {
+    ...spec,
+    dropoutMasks: device === 'cpu' ? 'host' : 'generated',
+    embeddingGradient: dml ? 'one-hot' : 'scatter',
+    freezeWordEmbeddings: (spec.freezeWordEmbeddings ?? false) || dml,
+  };
+}
+
+/** Says which parameters the device's graph leaves frozen that the run's freeze settings train. */
+function deviceNotes(base: ParamPartition, onDevice: ParamPartition): string[] {
+  const frozen = new Set(onDevice.frozen.map((p) => p.name));
+  const moved = base.trainable.filter((p) => frozen.has(p.name));
+  if (moved.length === 0) return [];
+  const count = moved.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+  const names = moved.map((p) => `'${p.name}'`).join(', ');
+  return [
+    `On DirectML the word-embedding table (${names}, ${count.toLocaleString('en-US')} parameters) stays frozen: ` +
+      'DirectML has no scatter-add for its gradient. The position and token-type embeddings train through a ' +
+      'one-hot gradient; train on CUDA, WebGPU or the CPU to fine-tune the word embeddings too.',
+  ];
+}
+
+/** The step graphs per device, built on first use: single (k = 1) or accumulating (k > 1). */
+interface Graphs {
+  readonly single: (device: Device) => ModelTrainingGraph;
+  readonly accumulated: (device: Device) => ModelAccumulationGraphs;
+}
+
+function prepareWith(spec: StepperSpec, graphs: Graphs): { readonly open: (device: Device) => Promise<Stepper> } {
   const common = {
     adamw: spec.adamw,
     schedule: spec.schedule,
@@ -80,27 +141,17 @@ function prepareWith(spec: StepperSpec): {
     seed: spec.seed,
     ...(spec.threads !== undefined && { threads: spec.threads }),
   };
-  // A GPU generates its dropout masks in the graph (fed masks would cross the bus every step); the CPU EP
-  // draws them faster on the host. One graph per mask source, built on first use.
-  const graphSpec = (device: Device): ModelTrainingSpec => ({
-    ...spec.graph,
-    dropoutMasks: device === 'cpu' ? 'host' : 'generated',
-  });
   if (spec.gradAccumulation === 1) {
-    const built = memoByMasks((d) => buildModelTrainingGraph(graphSpec(d)));
     return {
-      trainableCount: built('cpu').partition.trainableCount,
       open: async (device) => {
-        const tg = built(device);
+        const tg = graphs.single(device);
         return singleStepper(await TrainingSession.create({ bytes: tg.bytes, layout: tg.layout, device, ...common }));
       },
     };
   }
-  const built = memoByMasks((d) => buildModelAccumulationGraphs(graphSpec(d)));
   return {
-    trainableCount: built('cpu').partition.trainableCount,
     open: async (device) => {
-      const ag = built(device);
+      const ag = graphs.accumulated(device);
       return accumulatingStepper(
         await AccumulatingSession.create({
           gradientBytes: ag.gradient.bytes,
@@ -115,13 +166,18 @@ function prepareWith(spec: StepperSpec): {
   };
 }
 
-function memoByMasks<T>(build: (device: Device) => T): (device: Device) => T {
-  const cache = new Map<'host' | 'generated', T>();
+/** One build per distinct graph (mask source, embedding gradient, word table), on first use. */
+function memoByGraph<T>(
+  graphSpec: (device: Device) => ModelTrainingSpec,
+  build: (spec: ModelTrainingSpec) => T,
+): (device: Device) => T {
+  const cache = new Map<string, T>();
   return (device) => {
-    const key = device === 'cpu' ? 'host' : 'generated';
+    const s = graphSpec(device);
+    const key = `${s.dropoutMasks}/${s.embeddingGradient}/${s.freezeWordEmbeddings}`;
     let value = cache.get(key);
     if (value === undefined) {
-      value = build(device);
+      value = build(s);
       cache.set(key, value);
     }
     return value;

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModelEvalGraph, type MultiTaskSpec } from '../model';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
-import { createSession, onnxruntimeVersion, RunError, type Session } from '../runtime';
+import { createSession, type Device, onnxruntimeVersion, RunError, type Session } from '../runtime';
 import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
 import { parseTrainerConfig, type TrainerConfig, type TrainerConfigInput } from './config';
 import { calibrationBatches, calibrationCacheOf } from './calibrate';
@@ -98,11 +98,9 @@ export async function train(
     },
   });
   const session = opened.value;
-  const device = opened.report;
-  const evalSession = await createSession(buildModelEvalGraph(spec).bytes, {
-    device: device.used as never,
-    threads: cfg.threads,
-  });
+  const used = opened.report.used as Device;
+  const device: DeviceReport = { ...opened.report, notes: stepper.notes(used) };
+  const evalSession = await createSession(buildModelEvalGraph(spec).bytes, { device: used, threads: cfg.threads });
   try {
     return await loop({
       model,
@@ -117,7 +115,7 @@ export async function train(
       perEpoch,
       totalSteps,
       tasks,
-      trainableCount: stepper.trainableCount,
+      trainableCount: stepper.trainableCount(used),
     });
   } finally {
     await session.release();
@@ -172,7 +170,7 @@ function createHooks(ctx: LoopContext, configHash: string, metricName: string): 
  * the order). Evaluation, best/ and resume/ checkpoints and early stopping live in the hooks.
  */
 async function loop(ctx: LoopContext): Promise<TrainResult> {
-  const { cfg, run, session, data, model } = ctx;
+  const { cfg, run, session, data } = ctx;
   const emit = (e: TrainEvent): void => run.onEvent?.(e);
   mkdirSync(run.outDir, { recursive: true });
   const configHash = hashConfig(cfg, data);

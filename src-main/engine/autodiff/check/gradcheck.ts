@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { type Dim, Graph, type Value, op, serializeModel, typedArrayFrom } from '../../onnx';
-import { grad } from '../grad';
+import { grad, type GradOptions } from '../grad';
 import type { OpType } from '../rules';
 import { Rng } from './random';
 
@@ -29,6 +29,8 @@ export interface CheckCase {
   readonly build: (g: Graph, x: Readonly<Record<string, Value>>) => Value;
   /** Largest relative error accepted; defaults to 1e-6 (float64), see FLOAT32_TOLERANCE. */
   readonly tolerance?: number;
+  /** grad()'s options (e.g. the one-hot Gather gradient); defaults to none. */
+  readonly gradOptions?: GradOptions;
 }
 
 export interface CheckResult {
@@ -152,7 +154,7 @@ function buildModels(c: CheckCase, dtype: CheckDtype, outDims: readonly number[]
   const wrt = Object.entries(c.inputs)
     .filter(([, input]) => input.wrt !== false)
     .map(([k]) => k);
-  const grads = grad(g, g.value('loss')!, wrt);
+  const grads = grad(g, g.value('loss')!, wrt, c.gradOptions);
   const gradNames = [...grads].map(([k, v]) => [k, g.output(v).name] as const);
   return { forward, full: serializeModel(g), gradNames };
 }

@@ -37,6 +37,9 @@ import { transposeGrad } from './transpose';
 import { unsqueezeGrad } from './unsqueeze';
 import { whereGrad } from './where';
 
+/** Alternative rules that GradOptions select (the same op, another construction). */
+export { gatherOneHotGrad, ONE_HOT_MAX_ROWS } from './gather-one-hot';
+
 /** ai.onnx ops with a gradient rule. Ops with only bool/int outputs (Equal, Shape, Not...) need none. */
 export const DIFFERENTIABLE_OPS = [
   'Abs',

@@ -3,6 +3,7 @@ import type { CheckCase } from '../gradcheck';
 import { ints, tiesLikely } from './util';
 
 const END = Number.MAX_SAFE_INTEGER;
+const ONE_HOT = { gatherGradient: 'one-hot' } as const;
 
 /** Shape, indexing and reduction rules, with static and symbolic dims. */
 export const shapeCases: readonly CheckCase[] = [
@@ -113,6 +114,39 @@ export const shapeCases: readonly CheckCase[] = [
     name: 'Gather rows with negative ids',
     inputs: { a: { dims: [4, 2] } },
     build: (g, x) => op.gather(g, x.a!, ints(g, 'int64', [3], [-1, 0, -1]), 0),
+  },
+  {
+    rule: 'Gather',
+    name: 'Gather one-hot gradient: embedding rows [5,3] with repeated int64 ids [2,3]',
+    inputs: { a: { dims: [5, 3] } },
+    build: (g, x) => op.gather(g, x.a!, ints(g, 'int64', [2, 3], [0, 2, 2, 4, 0, 1]), 0),
+    gradOptions: ONE_HOT,
+  },
+  {
+    rule: 'Gather',
+    name: 'Gather one-hot gradient: int32 ids [3], negative ids [3]',
+    inputs: { a: { dims: [4, 2] }, b: { dims: [4, 2] } },
+    build: (g, x) =>
+      op.add(
+        g,
+        op.gather(g, x.a!, ints(g, 'int32', [3], [3, 3, 1]), 0),
+        op.gather(g, x.b!, ints(g, 'int64', [3], [-1, 0, -1]), 0),
+      ),
+    gradOptions: ONE_HOT,
+  },
+  {
+    rule: 'Gather',
+    name: 'Gather one-hot gradient: [2,5,3] axis 1 ids [2,2]',
+    inputs: { a: { dims: [2, 5, 3] } },
+    build: (g, x) => op.gather(g, x.a!, ints(g, 'int64', [2, 2], [4, 0, 4, 2]), 1),
+    gradOptions: ONE_HOT,
+  },
+  {
+    rule: 'Gather',
+    name: 'Gather one-hot gradient: one row of [2,4] by a rank-0 id',
+    inputs: { a: { dims: [2, 4] } },
+    build: (g, x) => op.gather(g, x.a!, ints(g, 'int64', [], [1]), 0),
+    gradOptions: ONE_HOT,
   },
   {
     rule: 'GatherElements',
