@@ -27,56 +27,10 @@ interface Tok {
 
 type Entity = 'PER' | 'LOC' | 'ORG';
 
-const CONNECT = new Set([
-  'of',
-  'de',
-  'van',
-  'von',
-  'der',
-  'den',
-  'la',
-  'le',
-  'du',
-  'des',
-  'del',
-  'di',
-  'da',
-  'al',
-  'el',
-  'bin',
-  'ibn',
-  'y',
-  '&',
-]);
+const CONNECT = new Set(['of', 'de', 'van', 'von', 'der', 'den', 'la', 'le', 'du', 'des', 'del', 'di', 'da', 'al', 'el', 'bin', 'ibn', 'y', '&']);
 const LOC_BEFORE = new Set(['in', 'at', 'near', 'from', 'to', 'into', 'across', 'outside', 'inside', 'visited', 'via']);
-const SPEECH_AFTER = new Set([
-  'said',
-  'says',
-  'told',
-  'added',
-  'who',
-  'thinks',
-  'believes',
-  'wrote',
-  'insisted',
-  'denied',
-  'admitted',
-  'explained',
-]);
-const MATCH_WORDS = new Set([
-  'beat',
-  'beats',
-  'v',
-  'vs',
-  'drew',
-  'draw',
-  'against',
-  'defeated',
-  'thrashed',
-  'routed',
-  'edged',
-  'hammered',
-]);
+const SPEECH_AFTER = new Set(['said', 'says', 'told', 'added', 'who', 'thinks', 'believes', 'wrote', 'insisted', 'denied', 'admitted', 'explained']);
+const MATCH_WORDS = new Set(['beat', 'beats', 'v', 'vs', 'drew', 'draw', 'against', 'defeated', 'thrashed', 'routed', 'edged', 'hammered']);
 const SCORECARD = new Set(['c', 'b', 'lbw', 'st', 'run', 'retired']);
 const NAME_KINDS = new Set<LexKind | undefined>(['PER', 'FIRST', 'LAST', 'LOC', 'ORG']);
 const ABBREV = /^(?:(?:\p{L}\.)+|(?:Corp|Inc|Co|Ltd|Jr|Sr|St|Mr|Mrs|Ms|Dr|Gen|Col|Sen|Gov|Rep|Lt|Capt|Bros|Mt|Ft)\.)$/u;
@@ -112,11 +66,7 @@ function makeTok(text: string, start: number, end: number, lex: Lexicon, vocab: 
   const lower = text.toLowerCase();
   const key = /^(?:\p{L}\.)+$/u.test(lower) ? lower : lower.replace(/\.$/, '');
   return {
-    text,
-    start,
-    end,
-    key,
-    letters,
+    text, start, end, key, letters,
     cap: /^\p{Lu}/u.test(text),
     upper: letters && text === text.toUpperCase(),
     num: /^[\d.,:/-]*\d[\d.,:/-]*$/.test(text),
@@ -142,11 +92,7 @@ interface Sentence {
   readonly vocab: ReadonlyMap<string, VocabPos>;
 }
 
-const keyOf = (toks: readonly Tok[], i: number, j: number): string =>
-  toks
-    .slice(i, j)
-    .map((t) => t.key)
-    .join(' ');
+const keyOf = (toks: readonly Tok[], i: number, j: number): string => toks.slice(i, j).map((t) => t.key).join(' ');
 const isCommon = (t: Tok): boolean => t.vocab !== undefined && !NAME_KINDS.has(t.lex);
 
 function findPhrases(toks: readonly Tok[], lex: Lexicon, caps: boolean): Map<number, readonly [number, LexKind]> {
@@ -185,8 +131,7 @@ function titleCaseMask(text: string, toks: readonly Tok[]): boolean[] {
       close(k - 1);
       from = k;
     }
-    const inStretch =
-      t.cap || (t.vocab === 'FUNCTION' && t.letters) || t.text === ',' || t.text === "'s" || t.text === '&';
+    const inStretch = t.cap || (t.vocab === 'FUNCTION' && t.letters) || t.text === ',' || t.text === "'s" || t.text === '&';
     if (!inStretch) {
       close(k);
       continue;
@@ -265,6 +210,7 @@ function isDemonymLike(s: Sentence, t: Tok): boolean {
   const singular = t.key.endsWith('s') ? t.key.slice(0, -1) : null;
   return singular !== null && (s.lex.words.get(singular) === 'DEMONYM' || s.vocab.get(singular) === 'ADJ');
 }
+
 
 // Splits a run at its last title word and drops leading modifiers, then classifies what is left.
 function emit(s: Sentence, i: number, j: number, out: SilverSpan[], why: string[]): void {
@@ -358,13 +304,9 @@ export function newsRulesExplainer(): (text: string) => { readonly spans: Silver
   return (text: string) => {
     const toks = tokenize(text, lex, vocab);
     const withLetters = toks.filter((t) => t.letters);
-    const caps =
-      withLetters.some((t) => t.text.length > 1) &&
-      withLetters.filter((t) => t.upper).length / withLetters.length > 0.6;
+    const caps = withLetters.some((t) => t.text.length > 1) && withLetters.filter((t) => t.upper).length / withLetters.length > 0.6;
     const s: Sentence = {
-      toks,
-      lex,
-      caps,
+      toks, lex, caps,
       title: titleCaseMask(text, toks),
       numbers: toks.filter((t) => t.num).length,
       scorecard: toks.some((t) => SCORECARD.has(t.text)),
