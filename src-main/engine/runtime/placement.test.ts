@@ -5,7 +5,7 @@ import { parsePlacementLog } from './placement';
 
 // Excerpt of onnxruntime-node 1.30's verbose log for the tiny BERT training graph before the optimizer's
 // non-finite guard moved off IsNaN/IsInf/Or (WebGPU over Mesa lavapipe, 2026-12-07).
-const log = readFileSync(path.join(import.meta.dirname, 'fixtures', 'webgpu-placement-isnan.log'), 'utf8');
+const log = readFileSync(path.join(import.meta.dirname, 'fixtures', 'webgpu-placement-isnan.txt'), 'utf8');
 
 describe('parsePlacementLog', () => {
   it('finds CPU fallbacks, tells shape math from compute, and counts in-graph copies', () => {
