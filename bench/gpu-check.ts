@@ -311,7 +311,8 @@ async function checkDevice(device: Device): Promise<DeviceResult> {
 
 const available = ort.listSupportedBackends().map((b) => b.name as Device);
 const GPU_PROVIDERS: readonly Device[] = ['cuda', 'dml', 'webgpu', 'coreml'];
-const devices = (args.devices?.split(',') as Device[] | undefined) ?? available.filter((d) => GPU_PROVIDERS.includes(d));
+const devices =
+  (args.devices?.split(',') as Device[] | undefined) ?? available.filter((d) => GPU_PROVIDERS.includes(d));
 const results: DeviceResult[] = [];
 for (const d of devices) results.push(await checkDevice(d));
 let cpu: { full: number; headsOnly: number } | null = null;

@@ -24,7 +24,24 @@ export {
   gradientLocations as accumulationGradientLocations,
   updateLocations as accumulationUpdateLocations,
 } from './accumulation-state';
-export { type PlacedNode, type PlacementReport, parsePlacementLog } from './placement';
+export { type PlacedNode, type PlacementReport, parsePlacementLog, SHAPE_MATH_OPS } from './placement';
+export {
+  type CoverageRow,
+  type KernelEntry,
+  type KernelFixture,
+  kernelVerdict,
+  missingKernels,
+  type OpSignature,
+  type OpUse,
+  opUsesOf,
+  PROVIDER_NAMES,
+  PROVIDERS as COVERAGE_PROVIDERS,
+  type Provider as CoverageProvider,
+  renderCoverageTable,
+  uniqueUses,
+  useKey,
+  type Verdict,
+} from './op-coverage';
 export { type PlacementChild, probePlacement, tsxPlacementChild } from './placement-probe';
 export { DeviceTensors, type TrafficCounter } from './device-tensors';
 export { detectWebGpuAdapter, SOFTWARE_VULKAN_DRIVERS, type WebGpuAdapter, type WebGpuAdapterKind } from './adapter';

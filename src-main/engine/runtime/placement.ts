@@ -31,7 +31,7 @@ export interface PlacementReport {
  * and write small int64 shape tensors. Any other op on the CPU is a compute node that fell back. (A real
  * compute node of one of these types on the CPU would read device data: `memcpyToHost` then shows it.)
  */
-const SHAPE_MATH_OPS: ReadonlySet<string> = new Set([
+export const SHAPE_MATH_OPS: ReadonlySet<string> = new Set([
   'Shape',
   'Size',
   'Slice',
