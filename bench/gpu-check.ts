@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { loadPredictor } from '../src-main/engine/infer';
+import { loadPredictor, sessionFeeds } from '../src-main/engine/infer';
 import { writeTinyCheckpoint } from '../src-main/engine/infer/testing';
 import {
   buildModelTrainingGraph,
@@ -207,15 +207,17 @@ async function logitParity(device: Device): Promise<number> {
     ];
     const [b, t] = [4, 24];
     const ids = BigInt64Array.from({ length: b * t }, (_, i) => BigInt(i % t === 0 ? 2 : 4 + ((i * 7) % 20)));
-    const feeds = Object.fromEntries(
-      cpu.session.inputs.map((s) => [
-        s.name,
-        s.name === 'input_ids'
-          ? hostTensor('int64', ids, [b, t])
-          : hostTensor('int64', new BigInt64Array(b * t).fill(s.name === 'attention_mask' ? 1n : 0n), [b, t]),
-      ]),
-    );
-    const [x, y] = [await cpu.session.run(feeds), await gpu.session.run(feeds)];
+    const batch = {
+      batch: b,
+      seq: t,
+      inputIds: ids,
+      attentionMask: new BigInt64Array(b * t).fill(1n),
+      tokenTypeIds: new BigInt64Array(b * t),
+    };
+    const [x, y] = [
+      await cpu.session.run(sessionFeeds(cpu.session, batch)),
+      await gpu.session.run(sessionFeeds(gpu.session, batch)),
+    ];
     await cpu.release();
     await gpu.release();
     let worst = 0;

@@ -52,8 +52,6 @@ describe('op coverage of the engine graphs', () => {
   it('lists the host-side nodes WebGPU has no kernel for (they run on the CPU EP, no device copy)', () => {
     const onCpu = webgpuBound.filter((u) => u.hostSide && kernelVerdict(fixture, 'webgpu', u.use).status !== 'ok');
     expect(sortedKeys(onCpu.map((u) => u.use))).toEqual([
-      // The attention-mask Cast of the inference graph: host-fed int64, no int64 Cast input on WebGPU.
-      'Cast(int64) -> float32 @17',
       // The generated dropout masks' element count.
       'Cast(int64) -> int32 @17',
       'ReduceProd(int64) -> int64 @17',

@@ -68,6 +68,12 @@ export async function createInferenceSession(
   options: SessionOptions = {},
   precision: Precision = 'fp32',
 ): Promise<Session> {
-  const graph = buildInferenceGraph(spec, store, precision === 'int8' ? { quantize: 'int8' } : {});
+  // On a GPU the mask comes in as float32: WebGPU has no Cast from int64, so an int64 mask would be cast on
+  // the CPU and uploaded. The bundle's export graph keeps the Hugging Face int64 convention.
+  const onGpu = options.device !== undefined && options.device !== 'cpu';
+  const graph = buildInferenceGraph(spec, store, {
+    ...(precision === 'int8' && { quantize: 'int8' as const }),
+    ...(onGpu && { maskDtype: 'float32' as const }),
+  });
   return createSession(serializeModel(graph), options);
 }

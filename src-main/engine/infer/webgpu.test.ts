@@ -19,13 +19,13 @@ import { serializeModel } from '../onnx';
 import {
   accumulationGradientLocations,
   accumulationUpdateLocations,
-  hostTensor,
   type PlacementReport,
   probePlacement,
   trainingOutputLocations,
 } from '../runtime';
 import { NO_WEBGPU_MESSAGE, webgpuUnavailable } from '../runtime/webgpu-testing';
 import { checkpointModel } from './load';
+import { sessionFeeds } from './runner';
 import { loadPredictor } from './load';
 import { loadCheckpoint } from '../model';
 import { writeTinyCheckpoint } from './testing';
@@ -66,17 +66,12 @@ describe('WebGPU inference and node placement', () => {
       const T = 9;
       const ids = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T === 0 ? 2 : 4 + ((i * 7) % 20)));
       const mask = BigInt64Array.from({ length: B * T }, (_, i) => (i % T < T - ((i / T) | 0) ? 1n : 0n));
-      const feeds = Object.fromEntries(
-        cpu.session.inputs.map((s) => [
-          s.name,
-          s.name === 'input_ids'
-            ? hostTensor('int64', ids, [B, T])
-            : s.name === 'attention_mask'
-              ? hostTensor('int64', mask, [B, T])
-              : hostTensor('int64', new BigInt64Array(B * T), [B, T]),
-        ]),
-      );
-      const [a, b] = [await cpu.session.run(feeds), await gpu.session.run(feeds)];
+      // Each session gets the feeds in its own convention (the GPU graph takes a float32 mask).
+      const batch = { batch: B, seq: T, inputIds: ids, attentionMask: mask, tokenTypeIds: new BigInt64Array(B * T) };
+      const [a, b] = [
+        await cpu.session.run(sessionFeeds(cpu.session, batch)),
+        await gpu.session.run(sessionFeeds(gpu.session, batch)),
+      ];
       for (const name of ['class_logits', 'token_logits']) {
         const x = a[name]!.data as Float32Array;
         const y = b[name]!.data as Float32Array;
@@ -126,6 +121,12 @@ describe('WebGPU inference and node placement', () => {
       headSeed: 4,
     });
     const { spec: inferSpec, store } = checkpointModel(loadCheckpoint(dir));
-    expectClean('inference', await probePlacement(serializeModel(buildInferenceGraph(inferSpec, store)), 'webgpu'));
+    const inference = buildInferenceGraph(inferSpec, store, { maskDtype: 'float32' }); // as createInferenceSession on a GPU
+    const report = await probePlacement(serializeModel(inference), 'webgpu');
+    expectClean('inference', report);
+    expect(
+      report.cpuNodes.filter((n) => n.opType === 'Cast'),
+      'no Cast of host data on the CPU',
+    ).toEqual([]);
   });
 });

@@ -64,7 +64,7 @@ export const GRAPH_TAGS: Readonly<Record<string, string>> = {
   'train/dml': 'training step for DirectML: one-hot embedding gradients, word table frozen, generated masks',
   'accum/dml': 'gradient accumulation for DirectML',
   eval: 'evaluation forward (parameters as inputs)',
-  infer: 'inference graph of the Predictor, fp32',
+  infer: 'inference graph of the Predictor on a GPU (float32 attention mask), fp32',
   'infer/int8': 'inference graph of the Predictor, int8 dense layers',
   export: 'export bundle graph (token types, int64 mask), fp32',
   'export/int8': 'export bundle graph, int8 dense layers',
@@ -116,7 +116,9 @@ export function coverageGraphs(): CoverageGraph[] {
     ...randomTensors(encoderParamSpecs(TINY_DIMS), 3, 0.2),
     ...randomTensors(headParamSpecs(TINY_DIMS.hiddenSize, MODEL.numClasses, MODEL.numNerLabels), 4, 0.2),
   ]);
-  out.push({ tag: 'infer', name: 'inference fp32', graph: buildInferenceGraph(MODEL, store), webgpu: true });
+  // createInferenceSession's graph for a GPU: the attention mask as float32 (infer/runner.ts).
+  const gpuMask = { maskDtype: 'float32' as const };
+  out.push({ tag: 'infer', name: 'inference fp32', graph: buildInferenceGraph(MODEL, store, gpuMask), webgpu: true });
   out.push({
     tag: 'infer/int8',
     name: 'inference int8',
