@@ -185,42 +185,27 @@ function memoByGraph<T>(
 }
 
 function singleStepper(s: TrainingSession): Stepper {
-  return {
-    get step() {
-      return s.step;
-    },
-    run: async (batches) => {
-      if (batches.length !== 1) {
-        throw new RangeError(`a single-graph step takes exactly 1 batch, got ${batches.length}; set gradAccumulation.`);
-      }
-      const r = await s.trainStep(batches[0]!);
-      return {
-        lr: r.lr,
-        loss: r.loss,
-        gradNorm: r.gradNorm,
-        applied: r.applied,
-        micro: [{ loss: r.loss, outputs: r.outputs }],
-        transfer: r.transfer,
-      };
-    },
-    residency: s.residency,
-    readState: () => s.readState(),
-    readParameters: () => s.readParameters(),
-    parameterFeeds: () => s.parameterFeeds(),
-    loadState: (state) => s.loadState(state),
-    get liveDeviceTensors() {
-      return s.liveDeviceTensors;
-    },
-    release: () => s.release(),
-  };
+  return stepperOver(s, async (batches) => {
+    if (batches.length !== 1) {
+      throw new RangeError(`a single-graph step takes exactly 1 batch, got ${batches.length}; set gradAccumulation.`);
+    }
+    const r = await s.trainStep(batches[0]!);
+    const { lr, loss, gradNorm, applied, transfer } = r;
+    return { lr, loss, gradNorm, applied, transfer, micro: [{ loss, outputs: r.outputs }] };
+  });
 }
 
 function accumulatingStepper(s: AccumulatingSession): Stepper {
+  return stepperOver(s, (batches) => s.trainStep(batches));
+}
+
+// What both session kinds share, under the Stepper names; `run` is the one part that differs.
+function stepperOver(s: TrainingSession | AccumulatingSession, run: Stepper['run']): Stepper {
   return {
     get step() {
       return s.step;
     },
-    run: (batches) => s.trainStep(batches),
+    run,
     residency: s.residency,
     readState: () => s.readState(),
     readParameters: () => s.readParameters(),

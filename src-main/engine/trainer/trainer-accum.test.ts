@@ -2,39 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initHeads, loadBertEncoder } from '../model';
-import { writeTinyBert } from '../model/testing';
 import type { TrainEvent } from './events';
-import { IGNORE, type TrainExample } from './example';
-import { train, type TrainerData, type TrainerModel } from './trainer';
-
-// The class is whether token 7 occurs; tokens 10..14 are entities. Lengths vary, so micro-batches differ in shape.
-function makeData(n: number, seed: number): TrainExample[] {
-  let s = seed;
-  const rand = (k: number): number => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s % k;
-  };
-  return Array.from({ length: n }, () => {
-    const len = 4 + rand(6);
-    const ids = [2, ...Array.from({ length: len }, () => 15 + rand(25)), 3];
-    if (rand(2) === 1) ids[1 + rand(len)] = 7;
-    ids[1 + rand(len)] = 10 + rand(5);
-    const nerLabels = ids.map((id, t) => (t === 0 || t === ids.length - 1 ? IGNORE : id >= 10 && id < 15 ? 1 : 0));
-    return { ids, classLabel: ids.includes(7) ? 1 : 0, nerLabels };
-  });
-}
-
-function tinyModel(dir: string): TrainerModel {
-  const tiny = writeTinyBert(join(dir, 'base'), { layers: 2, hidden: 32, heads: 4, intermediate: 64, seed: 3 });
-  const { config, params } = loadBertEncoder(tiny.dir);
-  return { config, params: new Map([...params, ...initHeads(32, 2, 3, 11)]), tokenizerDir: tiny.dir, padId: 0 };
-}
+import { toyExamples, tinyTrainerModel } from './testing';
+import { train, type TrainerData } from './trainer';
 
 // 7 planned batches of 16 per epoch: with k = 2 an epoch is 4 optimizer steps, the last one a single batch.
 const DATA: TrainerData = {
-  train: makeData(112, 1),
-  dev: makeData(32, 2),
+  train: toyExamples(112, 1),
+  dev: toyExamples(32, 2),
   classLabels: ['no', 'yes'],
   nerTags: ['O', 'B-ENT', 'I-ENT'],
 };
@@ -57,7 +32,7 @@ const stepsOf = (events: readonly TrainEvent[]): StepEvent[] => events.filter((e
 describe('train with gradient accumulation', () => {
   it('counts optimizer steps (k batches each, fewer at an epoch end) and resumes mid-epoch to the uninterrupted losses', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-accum-'));
-    const model = tinyModel(dir);
+    const model = tinyTrainerModel(dir);
     const full: TrainEvent[] = [];
     const result = await train(model, DATA, CONFIG, { outDir: join(dir, 'a'), onEvent: (e) => full.push(e) });
     const started = full.find((e) => e.type === 'started');
@@ -111,7 +86,7 @@ describe('train with gradient accumulation', () => {
   it('refuses gradAccumulation below 1, naming the option', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-accum-bad-'));
     await expect(
-      train(tinyModel(dir), DATA, { ...CONFIG, gradAccumulation: 0 }, { outDir: join(dir, 'x') }),
+      train(tinyTrainerModel(dir), DATA, { ...CONFIG, gradAccumulation: 0 }, { outDir: join(dir, 'x') }),
     ).rejects.toThrow(/"gradAccumulation"/);
   });
 });

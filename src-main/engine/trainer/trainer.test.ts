@@ -2,42 +2,14 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initHeads, loadBertEncoder, loadCheckpoint } from '../model';
-import { writeTinyBert } from '../model/testing';
+import { loadCheckpoint } from '../model';
 import type { TrainEvent } from './events';
-import { IGNORE, type TrainExample } from './example';
-import { train, type TrainerData, type TrainerModel } from './trainer';
-
-// A learnable toy task over a 40-token vocabulary: the class is whether token 7 occurs, and tokens 10..14
-// are "entities" (B- tag) wherever they appear.
-function makeData(n: number, seed: number): TrainExample[] {
-  let s = seed;
-  const rand = (k: number): number => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s % k;
-  };
-  return Array.from({ length: n }, () => {
-    const len = 4 + rand(6);
-    const ids = [2, ...Array.from({ length: len }, () => 15 + rand(25)), 3];
-    const positive = rand(2) === 1;
-    if (positive) ids[1 + rand(len)] = 7;
-    const ent = 1 + rand(len);
-    ids[ent] = 10 + rand(5);
-    const nerLabels = ids.map((id, t) => (t === 0 || t === ids.length - 1 ? IGNORE : id >= 10 && id < 15 ? 1 : 0));
-    return { ids, classLabel: ids.includes(7) ? 1 : 0, nerLabels };
-  });
-}
-
-function tinyModel(dir: string): TrainerModel {
-  const tiny = writeTinyBert(join(dir, 'base'), { layers: 2, hidden: 32, heads: 4, intermediate: 64, seed: 3 });
-  const { config, params } = loadBertEncoder(tiny.dir);
-  const heads = initHeads(32, 2, 3, 11);
-  return { config, params: new Map([...params, ...heads]), tokenizerDir: tiny.dir, padId: 0 };
-}
+import { toyExamples, tinyTrainerModel } from './testing';
+import { train, type TrainerData } from './trainer';
 
 const DATA: TrainerData = {
-  train: makeData(128, 1),
-  dev: makeData(48, 2),
+  train: toyExamples(128, 1),
+  dev: toyExamples(48, 2),
   classLabels: ['no', 'yes'],
   nerTags: ['O', 'B-ENT', 'I-ENT'],
 };
@@ -57,7 +29,7 @@ describe('train', () => {
   it('learns both heads, keeps the best checkpoint and reports progress', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-train-'));
     const events: TrainEvent[] = [];
-    const result = await train(tinyModel(dir), DATA, BASE, {
+    const result = await train(tinyTrainerModel(dir), DATA, BASE, {
       outDir: join(dir, 'run'),
       onEvent: (e) => events.push(e),
     });
@@ -80,7 +52,7 @@ describe('train', () => {
 
   it('is repeatable, and a cancelled run resumes to the same result as an uninterrupted one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-resume-'));
-    const model = tinyModel(dir);
+    const model = tinyTrainerModel(dir);
     const config = { ...BASE, epochs: 2, dropout: { hidden: 0.1, attention: 0.1, head: 0.1 } };
     const lossesOf = (events: TrainEvent[]): number[] =>
       events.flatMap((e) => (e.type === 'step' ? [e.losses.total] : []));
@@ -114,7 +86,7 @@ describe('train', () => {
 
   it('refuses the frozen preset and bad labels with actionable messages', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-bad-'));
-    const model = tinyModel(dir);
+    const model = tinyTrainerModel(dir);
     await expect(
       train(model, DATA, { ...BASE, freeze: { preset: 'frozen' } }, { outDir: join(dir, 'x') }),
     ).rejects.toThrow(/trains nothing/);

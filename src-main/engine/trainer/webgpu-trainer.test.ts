@@ -7,39 +7,16 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initHeads, loadBertEncoder, loadCheckpoint } from '../model';
-import { writeTinyBert } from '../model/testing';
+import { loadCheckpoint } from '../model';
 import { detectWebGpuAdapter } from '../runtime';
 import { NO_WEBGPU_MESSAGE, webgpuUnavailable } from '../runtime/webgpu-testing';
 import type { TrainEvent } from './events';
-import { IGNORE, type TrainExample } from './example';
-import { train, type TrainerData, type TrainerModel } from './trainer';
-
-function makeData(n: number, seed: number): TrainExample[] {
-  let s = seed;
-  const rand = (k: number): number => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s % k;
-  };
-  return Array.from({ length: n }, () => {
-    const len = 4 + rand(5);
-    const ids = [2, ...Array.from({ length: len }, () => 15 + rand(25)), 3];
-    if (rand(2) === 1) ids[1 + rand(len)] = 7;
-    ids[1 + rand(len)] = 10 + rand(5);
-    const nerLabels = ids.map((id, t) => (t === 0 || t === ids.length - 1 ? IGNORE : id >= 10 && id < 15 ? 1 : 0));
-    return { ids, classLabel: ids.includes(7) ? 1 : 0, nerLabels };
-  });
-}
-
-function tinyModel(dir: string): TrainerModel {
-  const tiny = writeTinyBert(join(dir, 'base'), { layers: 2, hidden: 32, heads: 4, intermediate: 64, seed: 3 });
-  const { config, params } = loadBertEncoder(tiny.dir);
-  return { config, params: new Map([...params, ...initHeads(32, 2, 3, 11)]), tokenizerDir: tiny.dir, padId: 0 };
-}
+import { toyExamples, tinyTrainerModel } from './testing';
+import { train, type TrainerData } from './trainer';
 
 const DATA: TrainerData = {
-  train: makeData(48, 1),
-  dev: makeData(16, 2),
+  train: toyExamples(48, 1),
+  dev: toyExamples(16, 2),
   classLabels: ['no', 'yes'],
   nerTags: ['O', 'B-ENT', 'I-ENT'],
 };
@@ -66,7 +43,7 @@ describe('train on WebGPU', () => {
   it('trains with device-resident state, evaluates on the device, and resumes a cancelled run exactly', async (ctx) => {
     if (unavailable !== null) return ctx.skip();
     const dir = mkdtempSync(join(tmpdir(), 'mts-webgpu-train-'));
-    const model = tinyModel(dir);
+    const model = tinyTrainerModel(dir);
     const full: TrainEvent[] = [];
     const result = await train(model, DATA, CONFIG, { outDir: join(dir, 'a'), onEvent: (e) => full.push(e) });
     expect(result.status).toBe('completed');
@@ -102,7 +79,7 @@ describe('train on WebGPU', () => {
   it('accumulates gradients on the device, and a WebGPU run continues on the CPU from its resume state', async (ctx) => {
     if (unavailable !== null) return ctx.skip();
     const dir = mkdtempSync(join(tmpdir(), 'mts-webgpu-accum-'));
-    const model = tinyModel(dir);
+    const model = tinyTrainerModel(dir);
     const accumulated = await train(
       model,
       DATA,
@@ -129,7 +106,7 @@ describe('train on WebGPU', () => {
     if (unavailable !== null || (await detectWebGpuAdapter()).kind !== 'software') return ctx.skip();
     const dir = mkdtempSync(join(tmpdir(), 'mts-webgpu-auto-'));
     const result = await train(
-      tinyModel(dir),
+      tinyTrainerModel(dir),
       DATA,
       { ...CONFIG, device: 'auto', epochs: 1 },
       { outDir: join(dir, 'r'), calibrationCache: null },
