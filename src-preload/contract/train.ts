@@ -32,6 +32,8 @@ export interface TrainRequest {
   /** Evaluate every N steps as well as at each epoch end (0 = epochs only). */
   readonly evalEverySteps?: number;
   readonly threads?: number;
+  /** Seconds between mid-epoch resume points (default 300; 0 = only at epoch ends): what a crash can lose. */
+  readonly checkpointEverySec?: number;
 }
 
 /** A request with every default filled in (what the run will use). */

@@ -32,9 +32,28 @@ const argsSchema = z.object({
   'freeze-embeddings': z.boolean().default(false),
   'freeze-layers': int.nonnegative().default(0),
   resume: z.boolean().default(false),
+  'checkpoint-every': z
+    .string()
+    .default('5m')
+    .transform((v, ctx) => {
+      const seconds = parseDuration(v);
+      if (seconds === null) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration like 5m, 30s or 0 (off), got '${v}'` });
+        return z.NEVER;
+      }
+      return seconds;
+    }),
   'skip-bad-rows': z.boolean().default(false),
   json: z.boolean().default(false),
 });
+
+/** '5m', '30s', '1h', '90' (seconds) or '0' -> seconds; null when it is none of these. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  if (!m) return null;
+  const unit = m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1;
+  return Number(m[1]) * unit;
+}
 
 const s = (): { type: 'string' } => ({ type: 'string' });
 const b = (): { type: 'boolean' } => ({ type: 'boolean' });
@@ -70,6 +89,8 @@ export const pipelineCommand: CliCommand = {
     '  --eval-every N       also evaluate every N steps',
     '  --out DIR            run folder (default runs/latest): best/ checkpoint, metrics.json, pipeline.json',
     '  --resume             continue the run in --out after a crash or Ctrl+C',
+    '  --checkpoint-every T write the resume state every T mid-epoch (5m default, 30s, 0 = epoch ends only):',
+    '                       a crash (kill -9, power loss) loses at most T of training',
     '  --skip-bad-rows      train without rows the importer could not read (they are listed)',
     '  --json               print the result as JSON',
     '',
@@ -102,6 +123,7 @@ export const pipelineCommand: CliCommand = {
     'freeze-embeddings': b(),
     'freeze-layers': s(),
     resume: b(),
+    'checkpoint-every': s(),
     'skip-bad-rows': b(),
     json: b(),
   },
@@ -142,6 +164,7 @@ export const pipelineCommand: CliCommand = {
       freezeEmbeddings: a['freeze-embeddings'],
       freezeBottomLayers: a['freeze-layers'],
       resume: a.resume,
+      checkpointEverySec: a['checkpoint-every'],
       skipBadRows: a['skip-bad-rows'],
     };
     const result = await runPipeline(options, {

@@ -1,6 +1,6 @@
 // Hook: writes the run folder's checkpoints. best/ (a Hugging Face folder) after each evaluation that the
-// early-stopping hook marked best; resume/ (exact state: params, AdamW moments, position) at the end of each
-// epoch and when the run stops before completing.
+// early-stopping hook marked best; resume/ (exact state: params, AdamW moments, position) every few minutes
+// mid-epoch, at the end of each epoch and when the run stops before completing.
 import { join } from 'node:path';
 import { saveCheckpoint } from '../model';
 import type { TrainerConfig } from './config';
@@ -13,6 +13,9 @@ import type { TrainerData, TrainerModel, TrainerRun } from './types';
 export class CheckpointSaveError extends Error {
   override readonly name = 'CheckpointSaveError';
 }
+
+/** How often resume/ is written mid-epoch unless TrainerRun.checkpointEverySec says otherwise (5 minutes). */
+export const DEFAULT_CHECKPOINT_EVERY_SEC = 300;
 
 /** The resume folder of a run folder. */
 export function resumeDirOf(outDir: string): string {
@@ -35,10 +38,23 @@ export class CheckpointHook implements TrainerHook {
   /** best/ once a best checkpoint was saved in this process. */
   bestCheckpoint: string | null = null;
 
+  private lastResumeSave = performance.now();
+
   constructor(private readonly o: CheckpointHookOptions) {}
 
   async onEvaluation(state: LoopState, evaluation: Evaluation): Promise<void> {
     if (evaluation.isBest) await this.saveBest(state, evaluation);
+  }
+
+  /**
+   * Mid-epoch: writes resume/ when `run.checkpointEverySec` have passed since the last write, so a crash
+   * (power loss, kill -9, out of memory) loses at most that much work. The epoch end writes it anyway.
+   */
+  async onStepEnd(state: LoopState): Promise<void> {
+    const every = this.o.run.checkpointEverySec ?? DEFAULT_CHECKPOINT_EVERY_SEC;
+    if (every <= 0 || state.planDone || performance.now() - this.lastResumeSave < every * 1000) return;
+    await this.saveResume(state);
+    state.emit({ type: 'checkpoint', step: state.session.step, path: resumeDirOf(this.o.run.outDir), best: false });
   }
 
   async onEpochEnd(state: LoopState): Promise<void> {
@@ -87,6 +103,7 @@ export class CheckpointHook implements TrainerHook {
       elapsedSec: state.seconds(),
     };
     saveResumeState(resumeDirOf(this.o.run.outDir), training, info, this.o.shapes);
+    this.lastResumeSave = performance.now();
   }
 }
 

@@ -30,6 +30,7 @@ port.once('message', (msg: StartMessage) => {
         },
         onEvent: (event) => post({ type: 'event', event }),
         ...(job.provenance && { provenance: job.provenance }),
+        ...(job.checkpointEverySec !== undefined && { checkpointEverySec: job.checkpointEverySec }),
         consumeModelWeights: true, // loaded just above for this run
       },
     );

@@ -21,7 +21,7 @@ import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types
 
 export { CheckpointSaveError } from './checkpoint-hook';
 
-/** The device failed during a step: the run ends; its last resume point (an epoch end) is intact. */
+/** The device failed during a step: the run ends; its last resume point is intact. */
 export class DeviceRunFailedError extends Error {
   override readonly name = 'DeviceRunFailedError';
   constructor(
@@ -32,7 +32,7 @@ export class DeviceRunFailedError extends Error {
   ) {
     super(
       `training on ${device} failed at step ${step} (epoch ${epoch + 1}): ${cause.providerMessage.trim()}. ` +
-        'The last resume point (the end of the last finished epoch) is intact: continue with --resume, on the CPU ' +
+        'The last resume point (written every --checkpoint-every, 5 minutes by default, and at epoch ends) is intact: continue with --resume, on the CPU ' +
         'with --device cpu if the GPU is gone or out of memory (a smaller --batch-size also lowers GPU memory).',
       { cause },
     );

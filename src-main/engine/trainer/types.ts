@@ -39,6 +39,11 @@ export interface TrainerRun {
    * time. Default: <XDG_CACHE_HOME or ~/.cache>/multitask-studio/device-calibration.json.
    */
   readonly calibrationCache?: string | null;
+  /**
+   * Write resume/ mid-epoch once this many seconds have passed since the last write (atomically: a crash
+   * leaves the previous one); 0: only at epoch ends and when the run stops. Default 300 (5 minutes).
+   */
+  readonly checkpointEverySec?: number;
 }
 
 export interface TrainResult {

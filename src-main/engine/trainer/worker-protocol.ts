@@ -15,6 +15,8 @@ export interface TrainJob {
   readonly outDir: string;
   readonly resume: boolean;
   readonly provenance?: Readonly<Record<string, unknown>>;
+  /** TrainerRun.checkpointEverySec. */
+  readonly checkpointEverySec?: number;
 }
 
 /** Main -> worker. The cancel flag is an Int32Array over shared memory: 1 means stop at the next step. */

@@ -40,6 +40,8 @@ export const pipelineOptionsSchema = z
     patience: z.number().int().nonnegative().default(0),
     evalEverySteps: z.number().int().nonnegative().default(0),
     resume: z.boolean().default(false),
+    /** Seconds between mid-epoch resume/ writes (0: only at epoch ends and on stop). */
+    checkpointEverySec: z.number().nonnegative().default(300),
     skipBadRows: z.boolean().default(false),
   })
   .strict();
@@ -178,6 +180,7 @@ export async function runPipeline(
       },
       outDir,
       resume: o.resume,
+      checkpointEverySec: o.checkpointEverySec,
       provenance: { train: o.train, dev: o.dev, model: o.model, preset: o.preset },
     },
     { onEvent: (event) => emit({ type: 'train', event }), ...(hooks.signal && { signal: hooks.signal }) },

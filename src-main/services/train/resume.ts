@@ -66,6 +66,7 @@ async function beginResume(db: Db, { runId }: RunIdInput, runtime: TrainingRunti
       config: trainer,
       outDir,
       resume: true,
+      checkpointEverySec: request.checkpointEverySec,
       provenance: {
         runId,
         datasetId: request.datasetId,

@@ -35,6 +35,8 @@ export const TrainingRequest = z
     evalEverySteps: z.int().nonnegative().default(0),
     /** Intra-op threads of the training session (default: onnxruntime's choice). */
     threads: z.int().positive().max(256).optional(),
+    /** Seconds between mid-epoch resume points (0 = only at epoch ends): at most this much work is lost on a crash. */
+    checkpointEverySec: z.int().min(0).max(86_400).default(300),
   })
   .strict();
 export type TrainingRequestInput = z.input<typeof TrainingRequest>;

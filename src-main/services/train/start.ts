@@ -63,6 +63,7 @@ async function begin(db: Db, request: TrainingRequest, runtime: TrainingRuntime)
       config,
       outDir: runOutDir(db, run.id, runtime),
       resume: false,
+      checkpointEverySec: request.checkpointEverySec,
       provenance: {
         runId: run.id,
         datasetId: request.datasetId,

@@ -31,6 +31,8 @@ export interface TrainForm {
   nerWeight: number;
   device: TrainDevice;
   seed: number;
+  /** Seconds between mid-epoch resume points (0: epoch ends only). */
+  checkpointEverySec: number;
 }
 
 export const DEFAULT_FORM: Readonly<TrainForm> = {
@@ -47,6 +49,7 @@ export const DEFAULT_FORM: Readonly<TrainForm> = {
   nerWeight: 1,
   device: 'auto',
   seed: 42,
+  checkpointEverySec: 300,
 };
 
 const PLAN_DELAY_MS = 300;
@@ -130,6 +133,7 @@ export class TrainState {
       taskWeights: { classification: f.clsWeight, ner: f.nerWeight },
       device: f.device,
       seed: f.seed,
+      checkpointEverySec: f.checkpointEverySec,
     };
   }
 

@@ -1,9 +1,9 @@
 // Test helpers for the trainer: a learnable toy task and a tiny BERT to learn it with.
 import { join } from 'node:path';
-import { initHeads, loadBertEncoder } from '../model';
-import { writeTinyBert } from '../model/testing';
-import { IGNORE, type TrainExample } from './example';
-import type { TrainerModel } from './types';
+import { initHeads, loadBertEncoder } from '../../model';
+import { writeTinyBert } from '../../model/testing';
+import { IGNORE, type TrainExample } from '../example';
+import type { TrainerModel } from '../types';
 
 /**
  * A toy task over a 40-token vocabulary: the class is whether token 7 occurs, and tokens 10..14 are
@@ -30,4 +30,26 @@ export function tinyTrainerModel(dir: string): TrainerModel {
   const tiny = writeTinyBert(join(dir, 'base'), { layers: 2, hidden: 32, heads: 4, intermediate: 64, seed: 3 });
   const { config, params } = loadBertEncoder(tiny.dir);
   return { config, params: new Map([...params, ...initHeads(32, 2, 3, 11)]), tokenizerDir: tiny.dir, padId: 0 };
+}
+
+/** The run the crash test kills and resumes: one long epoch, so the kill lands mid-epoch. */
+export const CRASH_CONFIG = {
+  freeze: { preset: 'full' as const },
+  epochs: 2,
+  batchSize: 4,
+  lr: 3e-3,
+  device: 'cpu' as const,
+  threads: 1,
+  seed: 5,
+  dropout: { hidden: 0.1, attention: 0.1, head: 0.1 },
+};
+
+/** 96 training examples (24 steps an epoch at batch 4) and 16 dev examples. */
+export function crashData(): { train: TrainExample[]; dev: TrainExample[]; classLabels: string[]; nerTags: string[] } {
+  return {
+    train: toyExamples(96, 1),
+    dev: toyExamples(16, 2),
+    classLabels: ['no', 'yes'],
+    nerTags: ['O', 'B-ENT', 'I-ENT'],
+  };
 }
