@@ -1,15 +1,52 @@
 #!/usr/bin/env node
 // `npm run setup`: everything a fresh clone needs. 1) npm install without the downloads that need more than
 // the npm registry (Electron binary, onnxruntime CUDA libraries), compiling better-sqlite3 against this Node's
-// headers; 2) try the Electron binary separately (one line if it cannot be fetched); 3) build out/.
+// headers; 2) try the Electron binary separately (one line if it cannot be fetched); 3) Chromium and Mesa's
+// lavapipe for the tests (apt as root on Debian, else one line each); 4) build out/.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const isWindows = process.platform === 'win32';
 const npm = isWindows ? 'npm.cmd' : 'npm';
+
+function systemPackages() {
+  const chromium = process.env.MTS_CHROMIUM ?? '/usr/bin/chromium';
+  const debian = process.platform === 'linux' && existsSync('/etc/debian_version');
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const canApt = debian && root && process.env.MTS_SKIP_SYSTEM !== '1';
+  if (existsSync(chromium)) {
+    console.log(`[setup] Chromium for the e2e tests: ${chromium}`);
+  } else if (canApt) {
+    run('apt update', 'apt-get', ['update'], process.env);
+    run('install Chromium (e2e tests)', 'apt-get', ['install', '-y', 'chromium'], {
+      ...process.env,
+      DEBIAN_FRONTEND: 'noninteractive',
+    });
+  } else {
+    console.log(
+      `[setup] Chromium: not found at ${chromium}; the e2e tests need it: \`sudo apt-get install -y chromium\` on Debian, or set MTS_CHROMIUM=/path/to/chromium.`,
+    );
+  }
+  if (process.platform !== 'linux') return;
+  if (canApt) {
+    run(
+      'software Vulkan driver (WebGPU tests)',
+      'bash',
+      [path.join(repo, 'scripts', 'install-software-gpu.sh')],
+      process.env,
+    );
+  } else if (
+    !existsSync('/usr/share/vulkan/icd.d') ||
+    !readdirSync('/usr/share/vulkan/icd.d').some((f) => f.startsWith('lvp'))
+  ) {
+    console.log(
+      '[setup] WebGPU tests: no Mesa lavapipe found; they skip without it. On Debian 12: `sudo bash scripts/install-software-gpu.sh`.',
+    );
+  }
+}
 
 function run(label, command, args, env) {
   console.log(`\n[setup] ${label}: ${command} ${args.join(' ')}`);
@@ -65,7 +102,12 @@ if (process.env.MTS_SKIP_ELECTRON === '1') {
   }
 }
 
-// 3. Build main, preload, renderer, CLI and server into out/.
+// 3. System packages the tests need: Chromium for the end-to-end tests, Mesa's software Vulkan driver for
+// the WebGPU tests. Installed with apt when this is Debian and we are root; otherwise one line each says what
+// to install (the tests that need them say so again and skip or stop).
+systemPackages();
+
+// 4. Build main, preload, renderer, CLI and server into out/.
 run('build', npm, ['run', 'build'], process.env);
 console.log(
   '\n[setup] done. Next: `npm test`, `npx mts serve` (browser) or `npm start` (desktop, needs the Electron binary).',
