@@ -1,4 +1,4 @@
-/** `mts pipeline`: the seed's whole job (read, silver-label, train both heads, evaluate, save). */
+/** `mts pipeline`: the seed's whole job (read, label what lacks NER tags, train the heads, evaluate, save). */
 import { z } from 'zod';
 import { runPipeline, type PipelineOptions } from '../../services/pipeline';
 import { formatMetrics } from '../report/metrics-report';
@@ -7,8 +7,8 @@ import { UsageError, type CliCommand } from '../types';
 
 const int = z.coerce.number().int();
 const argsSchema = z.object({
-  train: z.string({ error: '--train FILE is required (AG News style CSV: label,text)' }),
-  dev: z.string({ error: '--dev FILE is required' }),
+  train: z.string().optional(),
+  dev: z.string().optional(),
   model: z.string({ error: '--model DIR is required (a Hugging Face BERT folder)' }),
   out: z.string().default('runs/latest'),
   preset: z.enum(['full', 'heads-only', 'freeze-classifier', 'freeze-ner', 'frozen']).default('full'),
@@ -60,16 +60,18 @@ const b = (): { type: 'boolean' } => ({ type: 'boolean' });
 
 export const pipelineCommand: CliCommand = {
   name: 'pipeline',
-  summary: 'Read a labelled CSV, make silver NER labels, train both heads, evaluate, save the run',
+  summary: 'Train the heads the data has labels for (silver NER where it has none), evaluate, save the run',
   help: [
     'Usage: mts pipeline --train FILE --dev FILE --model DIR [--preset NAME] [--epochs N] [--out DIR] [options]',
+    '       mts pipeline --ner-train FILE --ner-dev FILE --model DIR [options]     (NER only)',
     '',
-    'Trains one BERT encoder with a classification head and a BIO NER head. The CSV gives the classes',
-    '(label,text); NER labels are silver (rule-based, from the same texts) unless --ner-train/--ner-dev give',
-    'gold CoNLL files, in which case the two tasks come from different datasets.',
+    'Trains one BERT encoder with a classification head and/or a BIO NER head; the tasks follow the data:',
+    'class labels in --train (label,text) train the classifier; NER tags in --train (CoNLL, span JSONL) or in',
+    '--ner-train/--ner-dev train the NER head on those gold tags; texts without NER tags get silver NER labels',
+    "(rule-based, said so in the output) unless --no-ner. The run report names each task's label source.",
     '',
     'Options:',
-    '  --train FILE         training CSV/TSV/JSONL (label,text)',
+    '  --train FILE         training CSV/TSV/JSONL (label,text) or CoNLL / span JSONL (NER tags)',
     '  --dev FILE           dev file in the same format (picks the best epoch; metrics are reported on it)',
     "  --model DIR          Hugging Face BERT folder (config.json, model.safetensors, vocab.txt) or a run's best/",
     '  --preset NAME        full | heads-only | freeze-classifier | freeze-ner (default full)',
@@ -139,8 +141,8 @@ export const pipelineCommand: CliCommand = {
     const progress = new TrainProgress((t) => process.stderr.write(t), tty);
     // argsSchema validated every value: these are the pipeline's options as they are, nothing left to default.
     const options: PipelineOptions = {
-      train: a.train,
-      dev: a.dev,
+      ...(a.train !== undefined && { train: a.train }),
+      ...(a.dev !== undefined && { dev: a.dev }),
       model: a.model,
       out: a.out,
       preset: a.preset,
@@ -179,6 +181,14 @@ export const pipelineCommand: CliCommand = {
       env.io.out(JSON.stringify(result, null, 2));
       return result.train.status === 'cancelled' ? 130 : 0;
     }
+    const { classification, ner } = result.data.labelSources;
+    const source = (src: NonNullable<typeof ner>): string =>
+      src.kind === 'gold'
+        ? `gold, ${src.train} / ${src.dev}`
+        : `silver (${src.labeler}) over ${src.train} / ${src.dev}`;
+    env.io.out(
+      `Tasks: classification ${classification ? source(classification) : 'not trained'}; NER ${ner ? source(ner) : 'not trained'}.`,
+    );
     const silver = result.data.silver;
     if (silver)
       env.io.out(

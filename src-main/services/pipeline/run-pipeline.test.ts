@@ -85,4 +85,108 @@ describe('runPipeline', () => {
     await expect(run({ train, dev, model: notBert, out })).rejects.toThrow(/model_type|BERT/i);
     await expect(run({ train, dev, model, out, preset: 'frozen', device: 'cpu' })).rejects.toThrow(/trains nothing/);
   });
+
+  describe('tasks follow the data', () => {
+    const SENTENCES = [
+      [
+        ['John', 'B-PER'],
+        ['Smith', 'I-PER'],
+        ['visited', 'O'],
+        ['Boston', 'B-LOC'],
+        ['.', 'O'],
+      ],
+      [
+        ['Shares', 'O'],
+        ['of', 'O'],
+        ['Acme', 'B-ORG'],
+        ['fell', 'O'],
+        ['.', 'O'],
+      ],
+      [
+        ['The', 'O'],
+        ['team', 'O'],
+        ['won', 'O'],
+        ['in', 'O'],
+        ['Paris', 'B-LOC'],
+        ['.', 'O'],
+      ],
+    ];
+    const conll = (n: number): string =>
+      Array.from({ length: n }, (_, i) =>
+        SENTENCES[i % SENTENCES.length]!.map(([w, t]) => `${w} ${t}`).join('\n'),
+      ).join('\n\n') + '\n';
+    const quick = { epochs: 1, batchSize: 8, lr: 1e-3, device: 'cpu' as const, threads: 1, checkpointEverySec: 0 };
+
+    it('trains NER alone on --ner-train/--ner-dev, on their gold tags', async () => {
+      const { dir, model } = setup();
+      writeFileSync(join(dir, 'ner-train.txt'), conll(24));
+      writeFileSync(join(dir, 'ner-dev.txt'), conll(6));
+      const result = await run({
+        nerTrain: join(dir, 'ner-train.txt'),
+        nerDev: join(dir, 'ner-dev.txt'),
+        model,
+        out: join(dir, 'r'),
+        ...quick,
+      });
+      expect(result.classLabels).toEqual([]);
+      expect(result.nerTypes).toEqual(['LOC', 'ORG', 'PER']);
+      expect(result.data.labelSources).toEqual({
+        ner: { kind: 'gold', train: join(dir, 'ner-train.txt'), dev: join(dir, 'ner-dev.txt') },
+      });
+      expect(result.data.silver).toBeUndefined();
+      expect(result.train.best.metrics?.classification).toBeUndefined();
+      expect(result.train.best.metrics?.ner).toBeDefined();
+    });
+
+    it('trains NER on the gold tags of a CoNLL --train file, never silver labels over them', async () => {
+      const { dir, model } = setup();
+      writeFileSync(join(dir, 'train.txt'), conll(24));
+      writeFileSync(join(dir, 'dev.txt'), conll(6));
+      const events: PipelineEvent[] = [];
+      const result = await runPipeline(
+        pipelineOptions({
+          train: join(dir, 'train.txt'),
+          dev: join(dir, 'dev.txt'),
+          model,
+          out: join(dir, 'r'),
+          ...quick,
+        }),
+        { onEvent: (e) => events.push(e) },
+      );
+      expect(result.data.labelSources.ner).toMatchObject({ kind: 'gold' });
+      expect(result.data.labelSources.classification).toBeUndefined();
+      expect(result.data.silver).toBeUndefined();
+      expect(events.some((e) => e.type === 'stage' && e.stage === 'label')).toBe(false);
+      expect(result.nerTypes).toEqual(['LOC', 'ORG', 'PER']);
+    });
+
+    it('trains classification only with --no-ner, and says where each task came from', async () => {
+      const { dir, model, train, dev } = setup();
+      const result = await run({ train, dev, model, out: join(dir, 'r'), ner: 'none', ...quick });
+      expect(result.nerTypes).toEqual([]);
+      expect(result.data.labelSources).toEqual({ classification: { kind: 'gold', train, dev } });
+      expect(result.train.best.metrics?.ner).toBeUndefined();
+    });
+
+    it('refuses inputs that train nothing or mix two NER sources', async () => {
+      const { dir, model, train, dev } = setup();
+      writeFileSync(join(dir, 'train.txt'), conll(6));
+      const out = join(dir, 'r');
+      await expect(run({ model, out })).rejects.toThrow(/nothing to train on/);
+      await expect(run({ train, model, out })).rejects.toThrow(/--train and --dev go together/);
+      await expect(run({ train, dev, nerTrain: join(dir, 'train.txt'), model, out })).rejects.toThrow(
+        /--ner-train needs --ner-dev/,
+      );
+      await expect(
+        run({
+          train: join(dir, 'train.txt'),
+          dev: join(dir, 'train.txt'),
+          nerTrain: join(dir, 'train.txt'),
+          nerDev: join(dir, 'train.txt'),
+          model,
+          out,
+        }),
+      ).rejects.toThrow(/already carries NER tags/);
+    });
+  });
 });

@@ -3,18 +3,18 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { bioLabelList } from '../../data/align';
 import { prepareExamples, type LabelledText } from '../../data/prepare';
-import { silverLabeler } from '../../data/silver';
 import { FREEZE_PRESETS, loadHfBertConfig } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 import type { TrainEvent, TrainResult } from '../../engine/trainer';
 import { trainInWorker } from '../../engine/trainer';
 import { parseInput } from '../api/errors';
-import { classLabelSet, PipelineInputError, readLabelledFile } from './read';
+import { readTasks, type SilverStats, type TaskData } from './tasks';
 
 export const pipelineOptionsSchema = z
   .object({
-    train: z.string().min(1),
-    dev: z.string().min(1),
+    /** Labelled texts (label,text) and/or NER-tagged texts (CoNLL, span JSONL); optional with nerTrain. */
+    train: z.string().min(1).optional(),
+    dev: z.string().min(1).optional(),
     model: z.string().min(1),
     out: z.string().min(1),
     preset: z.enum(FREEZE_PRESETS).default('full'),
@@ -68,17 +68,17 @@ export interface PipelineResult {
     readonly train: number;
     readonly dev: number;
     readonly truncated: number;
-    readonly silver?: {
-      readonly labeler: string;
-      readonly spans: number;
-      readonly wordsPerSec: number;
-      readonly perType: Readonly<Record<string, number>>;
-    };
+    /** Where each task's labels came from (a gold file, or the silver labeler over which texts). */
+    readonly labelSources: TaskData['sources'];
+    readonly silver?: SilverStats;
   };
   readonly train: TrainResult;
 }
 
-/** The seed's whole job: read data, make silver NER labels, train both heads, evaluate, write the run folder. */
+/**
+ * The seed's whole job: read data, decide the tasks from it (tasks.ts: gold tags where the files have them,
+ * silver NER labels where they do not), train the heads in a worker, evaluate, write the run folder.
+ */
 export async function runPipeline(
   o: PipelineOptions,
   hooks: { onEvent?: (e: PipelineEvent) => void; signal?: AbortSignal } = {},
@@ -87,48 +87,8 @@ export async function runPipeline(
   loadHfBertConfig(o.model); // refuses a folder that is not BERT-like before any slow work
   const tokenizer = WordPieceTokenizer.fromDir(o.model);
 
-  emit({ type: 'stage', stage: 'read', message: `reading ${o.train} and ${o.dev}` });
-  const train = await readLabelledFile(o.train, { skipBadRows: o.skipBadRows, limit: o.limit });
-  const dev = await readLabelledFile(o.dev, { skipBadRows: o.skipBadRows, limit: o.devLimit });
-  const classLabels = classLabelSet(train.items, dev.items, o.train, o.dev);
-
-  let nerTypes: string[] = [];
-  let silver: PipelineResult['data']['silver'];
-  let clsTrain: LabelledText[] = train.items;
-  let clsDev: LabelledText[] = dev.items;
-  let nerTrain: LabelledText[] = [];
-  let nerDev: LabelledText[] = [];
-  if (o.nerTrain) {
-    if (!o.nerDev) throw new PipelineInputError('--ner-train needs --ner-dev (a gold NER dev file to evaluate on).');
-    const nt = await readLabelledFile(o.nerTrain, { skipBadRows: o.skipBadRows, limit: o.limit });
-    const nd = await readLabelledFile(o.nerDev, { skipBadRows: o.skipBadRows, limit: o.devLimit });
-    nerTypes = [...new Set([...nt.report.entityTypes])].sort();
-    nerTrain = nt.items.map(({ label: _ignored, ...rest }) => rest);
-    nerDev = nd.items.map(({ label: _ignored, ...rest }) => rest);
-  } else if (o.ner === 'silver') {
-    const labeler = silverLabeler();
-    emit({ type: 'stage', stage: 'label', message: `silver NER with ${labeler.id} (${labeler.types.join(', ')})` });
-    const t0 = performance.now();
-    let words = 0;
-    const perType: Record<string, number> = {};
-    const label = (items: readonly LabelledText[]): LabelledText[] =>
-      items.map((e) => {
-        words += e.text.split(/\s+/).length;
-        const spans = labeler.label(e.text);
-        for (const s of spans) perType[s.type] = (perType[s.type] ?? 0) + 1;
-        return { ...e, spans };
-      });
-    clsTrain = label(train.items);
-    clsDev = label(dev.items);
-    const seconds = (performance.now() - t0) / 1000;
-    nerTypes = [...labeler.types];
-    silver = {
-      labeler: labeler.id,
-      spans: Object.values(perType).reduce((a, b) => a + b, 0),
-      wordsPerSec: words / seconds,
-      perType,
-    };
-  }
+  const tasks = await readTasks(o, (stage, message) => emit({ type: 'stage', stage, message }));
+  const { classLabels, nerTypes, silver } = tasks;
 
   emit({ type: 'stage', stage: 'prepare', message: 'tokenising and aligning labels' });
   const nerTags = nerTypes.length > 0 ? bioLabelList(nerTypes) : [];
@@ -138,12 +98,11 @@ export async function runPipeline(
     labels: readonly string[],
   ): ReturnType<typeof prepareExamples> =>
     prepareExamples(items, tokenizer, { classLabels: labels, nerTags, maxLength: o.maxLength, hasNer });
-  const silverNer = !o.nerTrain && nerTags.length > 0;
   const parts = [
-    prep(clsTrain, silverNer, classLabels),
-    prep(nerTrain, true, []),
-    prep(clsDev, silverNer, classLabels),
-    prep(nerDev, true, []),
+    prep(tasks.mainTrain, tasks.mainHasNer, classLabels),
+    prep(tasks.nerTrain, true, []),
+    prep(tasks.mainDev, tasks.mainHasNer, classLabels),
+    prep(tasks.nerDev, true, []),
   ];
   const trainExamples = [...parts[0]!.examples, ...parts[1]!.examples];
   const devExamples = [...parts[2]!.examples, ...parts[3]!.examples];
@@ -189,7 +148,13 @@ export async function runPipeline(
     outDir,
     classLabels,
     nerTypes,
-    data: { train: trainExamples.length, dev: devExamples.length, truncated, ...(silver && { silver }) },
+    data: {
+      train: trainExamples.length,
+      dev: devExamples.length,
+      truncated,
+      labelSources: tasks.sources,
+      ...(silver && { silver }),
+    },
     train: result,
   };
   writeFileSync(join(outDir, 'pipeline.json'), JSON.stringify({ options: o, ...summary, train: undefined }, null, 2));

@@ -1,0 +1,178 @@
+/**
+ * Which tasks a pipeline run trains, and from which labels, decided by the data it is given:
+ * - `--train/--dev` with class labels: classification on them (gold);
+ * - NER tags in `--ner-train/--ner-dev` (CoNLL or span JSONL): NER on those gold tags; alone, NER only;
+ * - NER tags in `--train/--dev` themselves (a CoNLL file, span JSONL): NER on those gold tags, never silver
+ *   labels over them;
+ * - texts without NER tags: silver NER labels from the rules labeler, unless `--no-ner`.
+ * The result names each task's label source for the run report.
+ */
+import type { LabelledText } from '../../data/prepare';
+import { silverLabeler } from '../../data/silver';
+import type { ImportReport } from '../../data/types';
+import { classLabelSet, PipelineInputError, readLabelledFile } from './read';
+
+/** Where a task's labels came from, as the run report names it. */
+export type LabelSource =
+  | { readonly kind: 'gold'; readonly train: string; readonly dev: string }
+  | { readonly kind: 'silver'; readonly labeler: string; readonly train: string; readonly dev: string };
+
+export interface SilverStats {
+  readonly labeler: string;
+  readonly spans: number;
+  readonly wordsPerSec: number;
+  readonly perType: Readonly<Record<string, number>>;
+}
+
+/** The examples of each task (one text may serve both), with label names and sources. */
+export interface TaskData {
+  readonly classLabels: string[];
+  readonly nerTypes: string[];
+  /** Texts with class labels and, when `mainHasNer`, their NER spans too. */
+  readonly mainTrain: LabelledText[];
+  readonly mainDev: LabelledText[];
+  /** The main texts carry NER spans (gold from the file, or silver). */
+  readonly mainHasNer: boolean;
+  /** Separate NER-only texts (from --ner-train/--ner-dev). */
+  readonly nerTrain: LabelledText[];
+  readonly nerDev: LabelledText[];
+  readonly sources: { readonly classification?: LabelSource; readonly ner?: LabelSource };
+  readonly silver?: SilverStats;
+}
+
+export interface TaskInputs {
+  readonly train?: string;
+  readonly dev?: string;
+  readonly nerTrain?: string;
+  readonly nerDev?: string;
+  readonly ner: 'silver' | 'none';
+  readonly skipBadRows: boolean;
+  readonly limit: number;
+  readonly devLimit: number;
+}
+
+type Read = { items: LabelledText[]; report: ImportReport };
+const hasLabels = (r: Read): boolean => r.items.some((e) => e.label !== undefined);
+// A file carries NER tags when it is CoNLL (every token tagged, O included) or it names entity types.
+const hasNerTags = (r: Read): boolean => r.report.format === 'conll' || r.report.entityTypes.length > 0;
+const withoutLabels = (items: LabelledText[]): LabelledText[] => items.map(({ label: _ignored, ...rest }) => rest);
+
+/** Reads the files and decides the tasks; refuses combinations that train nothing or mix sources. */
+export async function readTasks(
+  o: TaskInputs,
+  onStage: (stage: 'read' | 'label', message: string) => void,
+): Promise<TaskData> {
+  if ((o.train === undefined) !== (o.dev === undefined)) {
+    throw new PipelineInputError(
+      '--train and --dev go together: give both files, or neither (with --ner-train/--ner-dev).',
+    );
+  }
+  if ((o.nerTrain === undefined) !== (o.nerDev === undefined)) {
+    throw new PipelineInputError(
+      '--ner-train needs --ner-dev (a gold NER dev file to evaluate on), and the other way round.',
+    );
+  }
+  if (o.train === undefined && o.nerTrain === undefined) {
+    throw new PipelineInputError(
+      'nothing to train on: give --train FILE --dev FILE (label,text; or CoNLL for NER), or --ner-train FILE --ner-dev FILE.',
+    );
+  }
+  const read = (path: string, limit: number): Promise<Read> =>
+    readLabelledFile(path, { skipBadRows: o.skipBadRows, limit });
+  onStage('read', `reading ${[o.train, o.dev, o.nerTrain, o.nerDev].filter(Boolean).join(', ')}`);
+  const main =
+    o.train !== undefined ? { train: await read(o.train, o.limit), dev: await read(o.dev!, o.devLimit) } : null;
+  const ner =
+    o.nerTrain !== undefined
+      ? { train: await read(o.nerTrain, o.limit), dev: await read(o.nerDev!, o.devLimit) }
+      : null;
+
+  const classLabels =
+    main && hasLabels(main.train) ? classLabelSet(main.train.items, main.dev.items, o.train!, o.dev!) : [];
+  const mainGoldNer = main !== null && hasNerTags(main.train);
+  if (mainGoldNer && ner) {
+    throw new PipelineInputError(
+      `${o.train} already carries NER tags and --ner-train gives more: train NER from one of them (drop --ner-train, or pass a label,text file as --train).`,
+    );
+  }
+  if (main && !mainGoldNer && classLabels.length === 0 && (o.ner === 'none' || ner)) {
+    throw new PipelineInputError(
+      `${o.train} has neither class labels nor NER tags${ner ? '; drop --train/--dev to train NER on --ner-train alone' : ', and --no-ner leaves nothing to train'}.`,
+    );
+  }
+  const sources: { classification?: LabelSource; ner?: LabelSource } = {};
+  if (classLabels.length > 0) sources.classification = { kind: 'gold', train: o.train!, dev: o.dev! };
+
+  if (ner) {
+    sources.ner = { kind: 'gold', train: o.nerTrain!, dev: o.nerDev! };
+    return {
+      classLabels,
+      nerTypes: [...new Set(ner.train.report.entityTypes)].sort(),
+      mainTrain: main?.train.items ?? [],
+      mainDev: main?.dev.items ?? [],
+      mainHasNer: false,
+      nerTrain: withoutLabels(ner.train.items),
+      nerDev: withoutLabels(ner.dev.items),
+      sources,
+    };
+  }
+  const m = main!;
+  if (mainGoldNer) {
+    sources.ner = { kind: 'gold', train: o.train!, dev: o.dev! };
+    const types = [...new Set([...m.train.report.entityTypes, ...m.dev.report.entityTypes])].sort();
+    return {
+      classLabels,
+      nerTypes: types,
+      mainTrain: m.train.items,
+      mainDev: m.dev.items,
+      mainHasNer: true,
+      nerTrain: [],
+      nerDev: [],
+      sources,
+    };
+  }
+  if (o.ner === 'none') {
+    return {
+      classLabels,
+      nerTypes: [],
+      mainTrain: m.train.items,
+      mainDev: m.dev.items,
+      mainHasNer: false,
+      nerTrain: [],
+      nerDev: [],
+      sources,
+    };
+  }
+  const labeler = silverLabeler();
+  onStage('label', `${o.train} has no NER tags: silver NER with ${labeler.id} (${labeler.types.join(', ')})`);
+  const t0 = performance.now();
+  let words = 0;
+  const perType: Record<string, number> = {};
+  const label = (items: readonly LabelledText[]): LabelledText[] =>
+    items.map((e) => {
+      words += e.text.split(/\s+/).length;
+      const spans = labeler.label(e.text);
+      for (const s of spans) perType[s.type] = (perType[s.type] ?? 0) + 1;
+      return { ...e, spans };
+    });
+  const mainTrain = label(m.train.items);
+  const mainDev = label(m.dev.items);
+  sources.ner = { kind: 'silver', labeler: labeler.id, train: o.train!, dev: o.dev! };
+  const silver: SilverStats = {
+    labeler: labeler.id,
+    spans: Object.values(perType).reduce((a, b) => a + b, 0),
+    wordsPerSec: words / ((performance.now() - t0) / 1000),
+    perType,
+  };
+  return {
+    classLabels,
+    nerTypes: [...labeler.types],
+    mainTrain,
+    mainDev,
+    mainHasNer: true,
+    nerTrain: [],
+    nerDev: [],
+    sources,
+    silver,
+  };
+}
