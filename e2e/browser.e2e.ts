@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -162,6 +162,13 @@ describe('browser mode', () => {
     if (process.platform === 'linux') {
       expect(await row('dml').locator('pre.error-text').textContent()).toMatch(/backend not found/);
     }
+    // Without a GPU (CI: Mesa's lavapipe), WebGPU runs on a software rasterizer and About says so.
+    if ((await row('webgpu').getAttribute('data-status')) === 'available' && !hasGpuDevice()) {
+      await expect
+        .poll(() => row('webgpu').getByTestId('software-adapter').isVisible(), { timeout: 15_000 })
+        .toBe(true);
+      expect(await row('webgpu').textContent()).toMatch(/software adapter/);
+    }
     await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'about-probed.png'), fullPage: true });
     // A string expression: this file is type-checked without the DOM lib.
@@ -255,3 +262,8 @@ describe('browser mode', () => {
     await page.close();
   });
 });
+
+// A render node means a GPU driver is present (hardware WebGPU is then possible); none: only software adapters.
+function hasGpuDevice(): boolean {
+  return existsSync('/dev/dri') && readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+}
