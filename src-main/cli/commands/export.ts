@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { exportCheckpoint } from '../../engine/infer';
-import { checkpointDir } from '../../services/pipeline';
+import { checkpointDir, exportHfTrainer } from '../../services/pipeline';
 import { UsageError, type CliCommand } from '../types';
 
 const argsSchema = z.object({
@@ -12,6 +12,7 @@ const argsSchema = z.object({
   name: z.string().optional(),
   json: z.boolean().default(false),
   int8: z.boolean().default(false),
+  format: z.enum(['bundle', 'hf-trainer']).default('bundle'),
 });
 
 function cardMetrics(runDir: string): Record<string, number> {
@@ -35,6 +36,10 @@ export const exportCommand: CliCommand = {
   summary: 'Export a run as a portable bundle (ONNX + tokenizer + labels + model card), parity-checked',
   help: [
     'Usage: mts export --run DIR --out DIR [--name NAME] [--int8] [--json]',
+    '       mts export --run DIR --out DIR --format hf-trainer',
+    '',
+    "--format hf-trainer writes a PyTorch project instead (model.py, train.py with transformers' Trainer, the",
+    "run's data as JSONL, its recipe) to continue the run on a GPU cluster; see its README.md.",
     '',
     'The export fails if the exported graph and the in-app predictor disagree on sample texts.',
     '--int8 also writes int8 graphs: model.int8.onnx and <head>/onnx/model_quantized.onnx (what',
@@ -46,12 +51,24 @@ export const exportCommand: CliCommand = {
     name: { type: 'string' },
     json: { type: 'boolean' },
     int8: { type: 'boolean' },
+    format: { type: 'string' },
   },
   allowPositionals: false,
   run: async (args, env) => {
     const parsed = argsSchema.safeParse(args.values);
     if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
     const a = parsed.data;
+    if (a.format === 'hf-trainer') {
+      const project = await exportHfTrainer(a.run, a.out);
+      if (a.json) env.io.out(JSON.stringify(project, null, 2));
+      else {
+        env.io.out(`Wrote a PyTorch project to ${project.outDir}: ${project.files.join(', ')}`);
+        env.io.out(
+          `  ${project.train} training and ${project.dev} dev examples; run: cd ${project.outDir} && python train.py`,
+        );
+      }
+      return 0;
+    }
     const ckpt = checkpointDir(a.run);
     const runDir = dirname(ckpt);
     const pipeline = existsSync(join(runDir, 'pipeline.json'))

@@ -2,3 +2,4 @@ export * from './evaluate-run';
 export * from './read';
 export * from './run-dir';
 export * from './run-pipeline';
+export * from './hf-trainer';

@@ -1,0 +1,107 @@
+/**
+ * Scale-out hand-off: `mts export --run DIR --format hf-trainer --out DIR` writes a ready-to-run PyTorch
+ * project that continues a `mts pipeline` run with transformers' Trainer (hf-trainer-files.ts has the code).
+ * The data is the run's own: its files are read and prepared again exactly as the pipeline did (same tasks,
+ * same tokenizer, same label ids as the checkpoint's heads), so a first batch gives the same loss in both.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { prepareExamples } from '../../data/prepare';
+import { loadCheckpoint } from '../../engine/model';
+import { WordPieceTokenizer } from '../../engine/tokenizer';
+import type { TrainExample } from '../../engine/trainer';
+import { parseInput } from '../api/errors';
+import { MODEL_PY, readme, REQUIREMENTS_TXT, TRAIN_PY } from './hf-trainer-files';
+import { PipelineInputError } from './read';
+import { checkpointDir } from './run-dir';
+import { pipelineOptionsSchema } from './run-pipeline';
+import { readTasks } from './tasks';
+
+const trainerConfigFile = z
+  .object({
+    pooling: z.enum(['mean', 'cls', 'max']),
+    epochs: z.number(),
+    batchSize: z.number(),
+    evalBatchSize: z.number(),
+    gradAccumulation: z.number(),
+    maxLength: z.number(),
+    lr: z.number(),
+    schedule: z.string(),
+    warmupRatio: z.number(),
+    weightDecay: z.number(),
+    clipNorm: z.number().nullable(),
+    dropout: z.object({ hidden: z.number(), attention: z.number(), head: z.number() }),
+    lossWeights: z.object({ classification: z.number(), ner: z.number() }),
+    seed: z.number(),
+  })
+  .loose();
+
+export interface HfTrainerExport {
+  readonly outDir: string;
+  readonly files: readonly string[];
+  readonly train: number;
+  readonly dev: number;
+}
+
+/** Writes the PyTorch project for the run in `runDir` into `outDir` (a new or empty folder). */
+export async function exportHfTrainer(runDir: string, outDir: string): Promise<HfTrainerExport> {
+  const ckptDir = checkpointDir(runDir);
+  const run = dirname(ckptDir);
+  const pipelineFile = join(run, 'pipeline.json');
+  if (!existsSync(pipelineFile)) {
+    throw new PipelineInputError(
+      `${run} has no pipeline.json: --format hf-trainer re-reads the run's data files, which only \`mts pipeline\` runs record.`,
+    );
+  }
+  const stored = JSON.parse(readFileSync(pipelineFile, 'utf8')) as { options?: unknown };
+  const options = parseInput(pipelineOptionsSchema, stored.options, `${pipelineFile} options`);
+  const recipe = parseInput(
+    trainerConfigFile,
+    JSON.parse(readFileSync(join(run, 'trainer-config.json'), 'utf8')),
+    'trainer-config.json',
+  );
+  const out = resolve(outDir);
+  if (existsSync(out) && readdirSync(out).length > 0) {
+    throw new PipelineInputError(`${out} is not empty; pick a new folder for the project.`);
+  }
+
+  const ckpt = loadCheckpoint(ckptDir);
+  const classLabels = ckpt.meta.heads.classification?.labels ?? [];
+  const nerTags = ckpt.meta.heads.ner?.labels ?? [];
+  const tokenizer = WordPieceTokenizer.fromDir(ckptDir);
+  const tasks = await readTasks(options, () => undefined);
+  const prep = (
+    items: Parameters<typeof prepareExamples>[0],
+    hasNer: boolean,
+    labels: readonly string[],
+  ): TrainExample[] =>
+    prepareExamples(items, tokenizer, { classLabels: labels, nerTags, maxLength: recipe.maxLength, hasNer }).examples;
+  const train = [...prep(tasks.mainTrain, tasks.mainHasNer, classLabels), ...prep(tasks.nerTrain, true, [])];
+  const dev = [...prep(tasks.mainDev, tasks.mainHasNer, classLabels), ...prep(tasks.nerDev, true, [])];
+
+  mkdirSync(join(out, 'data'), { recursive: true });
+  cpSync(ckptDir, join(out, 'model'), { recursive: true });
+  const jsonl = (rows: readonly TrainExample[]): string => rows.map((e) => JSON.stringify(e)).join('\n') + '\n';
+  writeFileSync(join(out, 'data', 'train.jsonl'), jsonl(train));
+  writeFileSync(join(out, 'data', 'dev.jsonl'), jsonl(dev));
+  writeFileSync(
+    join(out, 'recipe.json'),
+    JSON.stringify({ ...recipe, classLabels, nerTags, padId: tokenizer.padId }, null, 2),
+  );
+  writeFileSync(join(out, 'model.py'), MODEL_PY);
+  writeFileSync(join(out, 'train.py'), TRAIN_PY);
+  writeFileSync(join(out, 'requirements.txt'), REQUIREMENTS_TXT);
+  writeFileSync(join(out, 'README.md'), readme({ runDir: run, train: train.length, dev: dev.length }));
+  const files = [
+    'model/',
+    'data/train.jsonl',
+    'data/dev.jsonl',
+    'recipe.json',
+    'model.py',
+    'train.py',
+    'requirements.txt',
+    'README.md',
+  ];
+  return { outDir: out, files, train: train.length, dev: dev.length };
+}
