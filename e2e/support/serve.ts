@@ -16,9 +16,12 @@ export interface ServedApp {
   stop(): Promise<void>;
 }
 
-/** Spawns `node bin/mts.js serve --port 0 --no-open` on a fresh data folder; resolves once it prints its URL. */
-export function serveApp(): Promise<ServedApp> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'mts-e2e-data-'));
+/**
+ * Spawns `node bin/mts.js serve --port 0 --no-open` on a fresh data folder (or `options.dataDir`, to start
+ * the app again on the same projects); resolves once it prints its URL.
+ */
+export function serveApp(options: { readonly dataDir?: string; readonly keepData?: boolean } = {}): Promise<ServedApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'mts-e2e-data-'));
   const child = spawn(process.execPath, [path.join(REPO, 'bin/mts.js'), 'serve', '--port', '0', '--no-open'], {
     cwd: REPO,
     env: { ...process.env, MTS_DATA_DIR: dataDir },
@@ -45,7 +48,7 @@ export function serveApp(): Promise<ServedApp> {
             child.kill('SIGINT');
             await exited;
           }
-          rmSync(dataDir, { recursive: true, force: true });
+          if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
         },
       });
     };
