@@ -7,6 +7,7 @@ import { labelCommand } from './label';
 import { pipelineCommand } from './pipeline';
 import { predictCommand } from './predict';
 import { serveCommand } from './serve';
+import { modelsCommand } from './models';
 
 export const COMMANDS: readonly CliCommand[] = [
   pipelineCommand,
@@ -16,4 +17,5 @@ export const COMMANDS: readonly CliCommand[] = [
   labelCommand,
   benchCommand,
   serveCommand,
+  modelsCommand,
 ];

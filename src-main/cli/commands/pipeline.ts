@@ -1,5 +1,6 @@
 /** `mts pipeline`: the seed's whole job (read, label what lacks NER tags, train the heads, evaluate, save). */
 import { z } from 'zod';
+import { resolveModelArg } from '../../services/models';
 import { runPipeline, type PipelineOptions } from '../../services/pipeline';
 import { formatMetrics } from '../report/metrics-report';
 import { TrainProgress } from '../report/progress';
@@ -73,7 +74,8 @@ export const pipelineCommand: CliCommand = {
     'Options:',
     '  --train FILE         training CSV/TSV/JSONL (label,text) or CoNLL / span JSONL (NER tags)',
     '  --dev FILE           dev file in the same format (picks the best epoch; metrics are reported on it)',
-    "  --model DIR          Hugging Face BERT folder (config.json, model.safetensors, vocab.txt) or a run's best/",
+    "  --model DIR|ID       Hugging Face BERT folder (config.json, model.safetensors, vocab.txt), a run's best/,",
+    '                       or a hub repo id (org/name: from the cache, or pulled; see mts models)',
     '  --preset NAME        full | heads-only | freeze-classifier | freeze-ner (default full)',
     '  --freeze-embeddings  keep the embedding tables fixed;  --freeze-layers K  keep layers 0..K-1 fixed',
     '  --epochs N           (default 2)    --max-steps N   stop after N steps',
@@ -140,10 +142,16 @@ export const pipelineCommand: CliCommand = {
     const tty = !a.json && Boolean(process.stderr.isTTY);
     const progress = new TrainProgress((t) => process.stderr.write(t), tty);
     // argsSchema validated every value: these are the pipeline's options as they are, nothing left to default.
+    // --model takes a folder or a hub repo id (org/name): from the cache, or pulled now.
+    const modelDir = await resolveModelArg(a.model, {
+      signal: env.signal,
+      onProgress: (p) =>
+        env.io.err(`[model] ${p.file}: ${(p.doneBytes / 1e6).toFixed(1)} / ${(p.totalBytes / 1e6).toFixed(1)} MB`),
+    });
     const options: PipelineOptions = {
       ...(a.train !== undefined && { train: a.train }),
       ...(a.dev !== undefined && { dev: a.dev }),
-      model: a.model,
+      model: modelDir,
       out: a.out,
       preset: a.preset,
       epochs: a.epochs,
