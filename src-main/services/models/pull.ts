@@ -163,7 +163,7 @@ async function fetchBlob(
   }
   progress.add(file, start);
   let transferred = 0;
-  // Straight from the web stream into the file: a Node stream adapter in between halves the throughput.
+  // Straight from the response into the file, hashed on the way (node:http: see openDownload).
   const out = await open(partial, start > 0 ? 'a' : 'w');
   try {
     // Writes gather 4 MB: one write per network chunk (~64 KB) spends more time waiting than downloading.
