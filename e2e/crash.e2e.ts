@@ -95,11 +95,18 @@ describe('a crash mid-training (browser mode)', () => {
     app = await serveApp({ dataDir, keepData: false });
     const [after] = await call<{ id: number; status: string }[]>('runs.list', { projectId });
     expect(after).toMatchObject({ id: run.id, status: 'interrupted' });
+    // The best checkpoint written before the crash is on record (it is recorded as it is written).
+    const detailBefore = await call<{ artifacts: { kind: string }[] }>('runs.get', { runId: run.id });
+    expect(detailBefore.artifacts.map((a) => a.kind)).toContain('checkpoint');
     page = await openPage(browser, app.url, problems);
     await page.goto(`${app.origin}/#/runs`);
     const detail = page.getByTestId('run-detail');
     await expect.poll(() => detail.getAttribute('data-run'), { timeout: 15_000 }).toBe(String(run.id));
+    await expect.poll(() => detail.textContent(), { timeout: 15_000 }).toMatch(/Resume training/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'runs-interrupted.png'), fullPage: true });
+    expect(await page.textContent('body')).toMatch(
+      /The best checkpoint is saved .* interrupted before its final report/,
+    );
     await page.getByTestId('resume-run').click();
     const live = page.getByTestId('live-run');
     await expect.poll(() => live.getAttribute('data-status'), { timeout: 30_000 }).toMatch(/queued|running/);

@@ -61,7 +61,9 @@ function readEvaluation(run: Run, artifacts: readonly Artifact[]): Evaluation {
     const note =
       run.status === 'running'
         ? 'The per-class table and confusion matrix appear when the run ends.'
-        : `The run folder has no metrics.json (${file}); it was moved or deleted.`;
+        : run.status === 'interrupted'
+          ? `The best checkpoint is saved (${ckpt.path}); the run was interrupted before its final report, so the per-class table and confusion matrix appear once Resume training finishes it.`
+          : `The run folder has no metrics.json (${file}); it was moved or deleted.`;
     return { evaluation: null, evaluationNote: note };
   }
   let parsed: z.ZodSafeParseResult<z.infer<typeof MetricsFile>>;

@@ -184,6 +184,8 @@ async function follow(
           timings: { startupSec: (performance.now() - t0) / 1000 },
         });
       }
+      // Recorded as it is written, not only when the run ends: a run whose process dies still shows its best.
+      if (event.type === 'checkpoint' && event.best) recordCheckpoint(db, runId, event.path, folderDigest(event.path));
       recorder.onEvent(event);
     } catch (err) {
       persistError ??= err;
