@@ -12,11 +12,12 @@ import { onDevice, tensorBytes, type TrafficCounter } from './device-tensors';
 import { StateError } from './errors';
 import type { InputSpec } from './feeds';
 import { checkFeeds } from './feeds';
-import { type Float, MaskFeeds, newTensor, StepScalarFeeds, type TrainingState } from './param-buffers';
+import { type Float, MaskFeeds, newTensor, StepScalarFeeds } from './param-buffers';
 import type { DeviceReport, SessionOptions } from './session';
 import { deviceReport, fromOrt, inputSpecs, openSession, runChecked, toOrt } from './session';
-import type { FeedTensor, HostTensor } from './tensor';
-import { defaultResidency, deviceFeeds, type Residency, type StepResult } from './training-session';
+import type { HostTensor } from './tensor';
+import { ResidentSession, type Residency } from './resident-session';
+import { defaultResidency, type StepResult } from './training-session';
 
 export interface AccumulatingSessionInit extends SessionOptions {
   /** The two graphs of buildAccumulationGraphs. */
@@ -65,8 +66,7 @@ type Timing = { prepareMs: number; runMs: number };
  * gradients into accumulators), then the update graph once (clip + AdamW on the sum). Parameters, moments,
  * residency, checkpoints and the step counter (optimizer steps) behave as in TrainingSession.
  */
-export class AccumulatingSession {
-  private stepIndex = 0;
+export class AccumulatingSession extends ResidentSession<State> {
   private readonly masks: MaskFeeds;
   private readonly scalars: StepScalarFeeds;
   private readonly scale: ort.Tensor;
@@ -85,8 +85,9 @@ export class AccumulatingSession {
     private readonly schedule: LrSchedule,
     readonly microBatches: number,
     seed: number,
-    private readonly state: State,
+    state: State,
   ) {
+    super(state);
     this.masks = new MaskFeeds(layout.dropout, seed);
     this.scalars = new StepScalarFeeds(layout.dtype, layout.scalarInputs);
     this.scale = newTensor(layout.dtype, []);
@@ -140,21 +141,6 @@ export class AccumulatingSession {
     return s;
   }
 
-  /** Optimizer steps taken so far. */
-  get step(): number {
-    return this.stepIndex;
-  }
-
-  /** Where the state lives. */
-  get residency(): Residency {
-    return this.state.kind;
-  }
-
-  /** Device tensors alive now (0 on the host). */
-  get liveDeviceTensors(): number {
-    return this.state.kind === 'device' ? this.state.tensors.liveCount : 0;
-  }
-
   /**
    * One optimizer step over 1..k micro-batches (each checked against the graph; shapes may differ): their
    * gradients are averaged, clipped and applied once. `lr` overrides the schedule for this step. A step with a
@@ -196,49 +182,6 @@ export class AccumulatingSession {
     return { step, lr, loss, gradNorm, applied, micro, timing, transfer };
   }
 
-  /** Copies of the current parameters, moments and step (host residency; use readState on a device). */
-  getState(): TrainingState {
-    if (this.state.kind !== 'host')
-      throw new StateError('getState() reads host buffers; this state is on the device: use readState().');
-    return this.state.buffers.getState(this.stepIndex);
-  }
-
-  /** Copies of the current parameters, moments and step, wherever they live. */
-  async readState(): Promise<TrainingState> {
-    return this.state.kind === 'host'
-      ? this.state.buffers.getState(this.stepIndex)
-      : this.state.params.getState(this.stepIndex);
-  }
-
-  /** Copies of the current parameter values only (host residency). */
-  getParameters(): ReadonlyMap<string, Float> {
-    return this.getState().params;
-  }
-
-  /** Copies of the current parameter values, wherever they live. */
-  async readParameters(): Promise<ReadonlyMap<string, Float>> {
-    return this.state.kind === 'host' ? this.getState().params : this.state.params.getParameters();
-  }
-
-  /** No-copy views of the current parameters, valid until the next trainStep or loadState (host residency). */
-  parameterViews(): ReadonlyMap<string, HostTensor> {
-    if (this.state.kind !== 'host') throw new StateError('parameterViews() needs host residency.');
-    return this.state.buffers.parameterViews();
-  }
-
-  /** The current parameters as feeds for another session on the same device (see TrainingSession). */
-  parameterFeeds(): Record<string, FeedTensor> {
-    if (this.state.kind === 'host') return Object.fromEntries(this.state.buffers.parameterViews());
-    return deviceFeeds(this.state.params.parameterFeeds());
-  }
-
-  /** Loads parameters (all required), moments (missing ones start at zero) and the step counter. */
-  async loadState(state: TrainingState): Promise<void> {
-    if (this.state.kind === 'host') this.state.buffers.load(state);
-    else await this.state.params.load(state);
-    this.stepIndex = state.step;
-  }
-
   /** Ends ORT profiling of both sessions. */
   endProfiling(): void {
     this.gradient.endProfiling();
@@ -247,10 +190,7 @@ export class AccumulatingSession {
 
   /** Frees the device state (if any) and both native sessions. */
   async release(): Promise<void> {
-    if (this.state.kind === 'device') {
-      this.state.params.release();
-      await this.state.tensors.dispose();
-    }
+    await this.releaseState();
     await this.gradient.release();
     await this.update.release();
   }

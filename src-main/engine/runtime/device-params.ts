@@ -6,10 +6,9 @@
  */
 import type * as ort from 'onnxruntime-node';
 import { stateNames } from '../optim';
-import type { FrozenSpec, TrainableSpec } from '../step-graph';
 import type { DeviceTensors } from './device-tensors';
 import { StateError } from './errors';
-import type { Float, ParamLayout, TrainingState } from './param-buffers';
+import { type Float, graphParams, type ParamLayout, type TrainingState } from './param-buffers';
 import { hostTensor } from './tensor';
 
 interface Slot {
@@ -112,18 +111,13 @@ export class DeviceParamState {
 
   /** Uploads parameters (all required) and moments (missing ones start at zero), replacing what was there. */
   async load(state: TrainingState): Promise<void> {
-    const expected: readonly (TrainableSpec | FrozenSpec)[] = [...this.layout.trainable, ...this.layout.frozen];
-    const known = new Set(expected.map((p) => p.name));
-    const extra = [...state.params.keys()].find((n) => !known.has(n));
-    if (extra !== undefined) {
-      throw new StateError(
-        `unknown parameter '${extra}' in the state; this graph has ${known.size} parameters. Was it built for another model?`,
-      );
-    }
+    const expected = graphParams(this.layout, state.params);
     for (const p of expected) {
       const data = state.params.get(p.name);
       if (!data)
-        throw new StateError(`parameter '${p.name}' is missing from the state; every parameter needs a value.`);
+        throw new StateError(
+          `parameter '${p.name}' is missing from the state; every trainable and frozen parameter needs a value.`,
+        );
       const uploaded = await this.upload(data, p.shape, p.name);
       if (this.byFeed.has(p.name)) this.replace(this.byFeed.get(p.name)!, uploaded);
       else {
@@ -182,9 +176,14 @@ export class DeviceParamState {
         `'${name}' has ${data.length} values but the graph expects ${size} ([${shape.join(', ')}]).`,
       );
     }
-    const typed = this.layout.dtype === 'float32' ? Float32Array.from(data) : Float64Array.from(data);
+    // The upload copies to the device anyway: convert only when the dtype differs, never copy on the host.
+    if (this.layout.dtype === 'float32') {
+      return this.tensors.upload(
+        hostTensor('float32', data instanceof Float32Array ? data : Float32Array.from(data), shape),
+      );
+    }
     return this.tensors.upload(
-      typed instanceof Float32Array ? hostTensor('float32', typed, shape) : hostTensor('float64', typed, shape),
+      hostTensor('float64', data instanceof Float64Array ? data : Float64Array.from(data), shape),
     );
   }
 }

@@ -120,7 +120,7 @@ export class ParamBuffers {
   load(state: TrainingState): void {
     if (!Number.isInteger(state.step) || state.step < 0)
       throw new StateError(`step must be a non-negative integer, got ${state.step}.`);
-    const expected = this.checkNames(state.params);
+    const expected = graphParams(this.layout, state.params);
     for (const p of expected) {
       const data = state.params.get(p.name);
       if (!data)
@@ -142,7 +142,7 @@ export class ParamBuffers {
    * gives them up: training overwrites them. Arrays of another dtype are copied; of another size, refused.
    */
   adopt(params: ReadonlyMap<string, Float>): void {
-    for (const p of this.checkNames(params)) {
+    for (const p of graphParams(this.layout, params)) {
       const data = params.get(p.name);
       if (!data)
         throw new StateError(`parameter '${p.name}' is missing; every trainable and frozen parameter needs a value.`);
@@ -160,24 +160,30 @@ export class ParamBuffers {
     }
   }
 
-  // Every parameter of the graph, after refusing names the graph does not have.
-  private checkNames(params: ReadonlyMap<string, Float>): readonly (TrainableSpec | FrozenSpec)[] {
-    const expected = [...this.layout.trainable, ...this.layout.frozen];
-    const known = new Set(expected.map((p) => p.name));
-    const extra = [...params.keys()].filter((n) => !known.has(n));
-    if (extra.length > 0) {
-      throw new StateError(
-        `unknown parameter '${extra[0]}' in the state; this graph has ${known.size} parameters (e.g. '${expected[0]!.name}'). Was it built for another model?`,
-      );
-    }
-    return expected;
-  }
-
   private currentTensor(feedName: string): ort.Tensor {
     const pp = this.byFeed.get(feedName);
     if (!pp) throw new StateError(`no trainable tensor '${feedName}' in this session.`);
     return pp.tensors[this.current];
   }
+}
+
+/**
+ * Every parameter of the layout's graph, after refusing state names the graph does not have (host and
+ * device state load through this one check).
+ */
+export function graphParams(
+  layout: ParamLayout,
+  params: ReadonlyMap<string, Float>,
+): readonly (TrainableSpec | FrozenSpec)[] {
+  const expected = [...layout.trainable, ...layout.frozen];
+  const known = new Set(expected.map((p) => p.name));
+  const extra = [...params.keys()].filter((n) => !known.has(n));
+  if (extra.length > 0) {
+    throw new StateError(
+      `unknown parameter '${extra[0]}' in the state; this graph has ${known.size} parameters (e.g. '${expected[0]!.name}'). Was it built for another model?`,
+    );
+  }
+  return expected;
 }
 
 /**

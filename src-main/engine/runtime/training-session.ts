@@ -4,21 +4,15 @@ import type { TrainingGraphLayout } from '../step-graph';
 import { DeviceParamState, stateOutputNames } from './device-params';
 import { DeviceTensors, onDevice, tensorBytes, type TrafficCounter } from './device-tensors';
 import { StateError } from './errors';
+import { ResidentSession, type Residency } from './resident-session';
 import type { DimBindings, InputSpec } from './feeds';
 import { checkFeeds } from './feeds';
 import { type Float, MaskFeeds, newTensor, ParamBuffers, StepScalarFeeds, type TrainingState } from './param-buffers';
 import type { Device, DeviceReport, SessionOptions } from './session';
 import { deviceReport, fromOrt, inputSpecs, openSession, runChecked, toOrt } from './session';
-import type { FeedTensor, HostTensor } from './tensor';
+import type { HostTensor } from './tensor';
 
-export type { TrainingState };
-
-/**
- * Where parameters and AdamW moments live between steps: 'host' (ORT tensors over JS arrays; every run
- * feeds them in and writes them back) or 'device' (WebGPU buffers fed from one step to the next; only the
- * batch goes up and the losses come down).
- */
-export type Residency = 'host' | 'device';
+export type { Residency, TrainingState };
 
 /** The residency a device gets by default: WebGPU keeps state on the GPU; other EPs cannot (1.30 binding). */
 export function defaultResidency(device: Device): Residency {
@@ -78,8 +72,7 @@ type State =
  * scalars live in preallocated ORT tensors that each step's outputs are written into (the Node binding
  * honours preallocated CPU fetches). On WebGPU they stay on the device (DeviceParamState).
  */
-export class TrainingSession {
-  private stepIndex = 0;
+export class TrainingSession extends ResidentSession<State> {
   private readonly masks: MaskFeeds;
   private readonly scalars: StepScalarFeeds;
   private readonly batchSpecs: readonly InputSpec[];
@@ -94,8 +87,9 @@ export class TrainingSession {
     private readonly adamw: AdamWConfig,
     private readonly schedule: LrSchedule,
     seed: number,
-    private readonly state: State,
+    state: State,
   ) {
+    super(state);
     this.scalars = new StepScalarFeeds(layout.dtype, layout.scalarInputs);
     this.masks = new MaskFeeds(layout.dropout, seed);
     const batchNames = new Set(layout.batchInputs.map((b) => b.name));
@@ -140,21 +134,6 @@ export class TrainingSession {
     return ts;
   }
 
-  /** Steps taken so far. */
-  get step(): number {
-    return this.stepIndex;
-  }
-
-  /** Where the state lives. */
-  get residency(): Residency {
-    return this.state.kind;
-  }
-
-  /** Device tensors alive now (0 on the host); tests count these for leaks. */
-  get liveDeviceTensors(): number {
-    return this.state.kind === 'device' ? this.state.tensors.liveCount : 0;
-  }
-
   /**
    * Runs one optimizer step on a batch (the forward's own inputs, checked against the graph) and takes the
    * updated parameters and moments. `lr` overrides the schedule for this step.
@@ -189,52 +168,6 @@ export class TrainingSession {
     return { step, lr, loss, gradNorm, applied, outputs, timing, transfer };
   }
 
-  /** Copies of the current parameters, moments and step (host residency; use readState on a device). */
-  getState(): TrainingState {
-    return this.hostBuffers('getState').getState(this.stepIndex);
-  }
-
-  /** Copies of the current parameters, moments and step, read back from the device when they live there. */
-  async readState(): Promise<TrainingState> {
-    return this.state.kind === 'host'
-      ? this.state.buffers.getState(this.stepIndex)
-      : this.state.params.getState(this.stepIndex);
-  }
-
-  /** Copies of the current parameter values only (host residency; use readParameters on a device). */
-  getParameters(): ReadonlyMap<string, Float> {
-    return this.getState().params;
-  }
-
-  /** Copies of the current parameter values, wherever they live. */
-  async readParameters(): Promise<ReadonlyMap<string, Float>> {
-    return this.state.kind === 'host' ? this.getState().params : this.state.params.getParameters();
-  }
-
-  /**
-   * The current parameters as host-tensor views, without copying (e.g. to feed an eval session). They are
-   * only valid until the next trainStep or loadState: copy them (getParameters) to keep them.
-   */
-  parameterViews(): ReadonlyMap<string, HostTensor> {
-    return this.hostBuffers('parameterViews').parameterViews();
-  }
-
-  /**
-   * The current parameters as feeds for another session on the same device: host views, or the device
-   * tensors themselves (no copy). Valid until the next trainStep or loadState.
-   */
-  parameterFeeds(): Record<string, FeedTensor> {
-    if (this.state.kind === 'host') return Object.fromEntries(this.state.buffers.parameterViews());
-    return deviceFeeds(this.state.params.parameterFeeds());
-  }
-
-  /** Loads parameters (all required), moments (missing ones start at zero) and the step counter. */
-  async loadState(state: TrainingState): Promise<void> {
-    if (this.state.kind === 'host') this.state.buffers.load(state);
-    else await this.state.params.load(state);
-    this.stepIndex = state.step;
-  }
-
   /** Ends ORT profiling (the profile file is written when profiling was enabled). */
   endProfiling(): void {
     this.session.endProfiling();
@@ -242,10 +175,7 @@ export class TrainingSession {
 
   /** Frees the device state (if any) and the native session. */
   async release(): Promise<void> {
-    if (this.state.kind === 'device') {
-      this.state.params.release();
-      await this.state.tensors.dispose();
-    }
+    await this.releaseState();
     await this.session.release();
   }
 
@@ -289,13 +219,6 @@ export class TrainingSession {
     return { loss, gradNorm, outputs };
   }
 
-  private hostBuffers(what: string): ParamBuffers {
-    if (this.state.kind === 'host') return this.state.buffers;
-    throw new StateError(
-      `${what}() reads host buffers, but this session keeps its state on the device; use the async read.`,
-    );
-  }
-
   private feeds(
     batch: Readonly<Record<string, HostTensor>>,
     step: number,
@@ -315,15 +238,6 @@ export class TrainingSession {
     }
     return feeds;
   }
-}
-
-/** Device tensors as opaque feeds for another session on the same device. */
-export function deviceFeeds(tensors: Readonly<Record<string, ort.Tensor>>): Record<string, FeedTensor> {
-  const feeds: Record<string, FeedTensor> = {};
-  for (const [name, t] of Object.entries(tensors)) {
-    feeds[name] = { location: 'device', dtype: t.type as HostTensor['dtype'], dims: t.dims, handle: t };
-  }
-  return feeds;
 }
 
 /** State outputs on the device; losses, grad norm and extra outputs on the host. */
