@@ -7,7 +7,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { prepareExamples } from '../../data/prepare';
 import { loadCheckpoint } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 import type { TrainExample } from '../../engine/trainer';
@@ -16,7 +15,7 @@ import { MODEL_PY, readme, REQUIREMENTS_TXT, TRAIN_PY } from './hf-trainer-files
 import { PipelineInputError } from './read';
 import { checkpointDir } from './run-dir';
 import { pipelineOptionsSchema } from './run-pipeline';
-import { readTasks } from './tasks';
+import { prepareTasks, readTasks } from './tasks';
 
 const trainerConfigFile = z
   .object({
@@ -71,14 +70,7 @@ export async function exportHfTrainer(runDir: string, outDir: string): Promise<H
   const nerTags = ckpt.meta.heads.ner?.labels ?? [];
   const tokenizer = WordPieceTokenizer.fromDir(ckptDir);
   const tasks = await readTasks(options, () => undefined);
-  const prep = (
-    items: Parameters<typeof prepareExamples>[0],
-    hasNer: boolean,
-    labels: readonly string[],
-  ): TrainExample[] =>
-    prepareExamples(items, tokenizer, { classLabels: labels, nerTags, maxLength: recipe.maxLength, hasNer }).examples;
-  const train = [...prep(tasks.mainTrain, tasks.mainHasNer, classLabels), ...prep(tasks.nerTrain, true, [])];
-  const dev = [...prep(tasks.mainDev, tasks.mainHasNer, classLabels), ...prep(tasks.nerDev, true, [])];
+  const { train, dev } = prepareTasks(tasks, tokenizer, { classLabels, nerTags, maxLength: recipe.maxLength });
 
   mkdirSync(join(out, 'data'), { recursive: true });
   cpSync(ckptDir, join(out, 'model'), { recursive: true });

@@ -2,13 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { bioLabelList } from '../../data/align';
-import { prepareExamples, type LabelledText } from '../../data/prepare';
 import { FREEZE_PRESETS, loadHfBertConfig } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 import type { TrainEvent, TrainResult } from '../../engine/trainer';
 import { trainInWorker } from '../../engine/trainer';
 import { parseInput } from '../api/errors';
-import { readTasks, type SilverStats, type TaskData } from './tasks';
+import { prepareTasks, readTasks, type SilverStats, type TaskData } from './tasks';
 
 export const pipelineOptionsSchema = z
   .object({
@@ -92,21 +91,11 @@ export async function runPipeline(
 
   emit({ type: 'stage', stage: 'prepare', message: 'tokenising and aligning labels' });
   const nerTags = nerTypes.length > 0 ? bioLabelList(nerTypes) : [];
-  const prep = (
-    items: LabelledText[],
-    hasNer: boolean,
-    labels: readonly string[],
-  ): ReturnType<typeof prepareExamples> =>
-    prepareExamples(items, tokenizer, { classLabels: labels, nerTags, maxLength: o.maxLength, hasNer });
-  const parts = [
-    prep(tasks.mainTrain, tasks.mainHasNer, classLabels),
-    prep(tasks.nerTrain, true, []),
-    prep(tasks.mainDev, tasks.mainHasNer, classLabels),
-    prep(tasks.nerDev, true, []),
-  ];
-  const trainExamples = [...parts[0]!.examples, ...parts[1]!.examples];
-  const devExamples = [...parts[2]!.examples, ...parts[3]!.examples];
-  const truncated = parts.reduce((s, p) => s + p.truncated, 0);
+  const {
+    train: trainExamples,
+    dev: devExamples,
+    truncated,
+  } = prepareTasks(tasks, tokenizer, { classLabels, nerTags, maxLength: o.maxLength });
 
   const outDir = resolve(o.out);
   mkdirSync(outDir, { recursive: true });

@@ -7,7 +7,9 @@
  * - texts without NER tags: silver NER labels from the rules labeler, unless `--no-ner`.
  * The result names each task's label source for the run report.
  */
-import type { LabelledText } from '../../data/prepare';
+import { type LabelledText, prepareExamples } from '../../data/prepare';
+import type { WordPieceTokenizer } from '../../engine/tokenizer';
+import type { TrainExample } from '../../engine/trainer';
 import { silverLabeler } from '../../data/silver';
 import type { ImportReport } from '../../data/types';
 import { classLabelSet, PipelineInputError, readLabelledFile } from './read';
@@ -174,5 +176,30 @@ export async function readTasks(
     nerDev: [],
     sources,
     silver,
+  };
+}
+
+/**
+ * Tokenises the tasks' texts and aligns their labels: the main texts with their class labels (and NER
+ * spans when they carry them), then the NER-only texts. The pipeline and the hf-trainer export prepare
+ * through this one function, so both see the same examples in the same order.
+ */
+export function prepareTasks(
+  tasks: TaskData,
+  tokenizer: WordPieceTokenizer,
+  o: { readonly classLabels: readonly string[]; readonly nerTags: readonly string[]; readonly maxLength: number },
+): { readonly train: TrainExample[]; readonly dev: TrainExample[]; readonly truncated: number } {
+  const prep = (items: readonly LabelledText[], hasNer: boolean, classLabels: readonly string[]) =>
+    prepareExamples(items, tokenizer, { classLabels, nerTags: o.nerTags, maxLength: o.maxLength, hasNer });
+  const parts = [
+    prep(tasks.mainTrain, tasks.mainHasNer, o.classLabels),
+    prep(tasks.nerTrain, true, []),
+    prep(tasks.mainDev, tasks.mainHasNer, o.classLabels),
+    prep(tasks.nerDev, true, []),
+  ];
+  return {
+    train: [...parts[0]!.examples, ...parts[1]!.examples],
+    dev: [...parts[2]!.examples, ...parts[3]!.examples],
+    truncated: parts.reduce((s, p) => s + p.truncated, 0),
   };
 }
