@@ -31,7 +31,8 @@ export interface DeviceChoiceOptions<T> {
   readonly open: (device: Device) => Promise<T>;
   /** Opens a throw-away session for timing (must not take over the run's weights). */
   readonly openForCalibration: (device: Device) => Promise<CalibrationTarget>;
-  readonly calibration: CalibrationSpec;
+  /** What to time, built only when 'auto' has a GPU to compare (it plans an epoch and makes feeds). */
+  readonly calibration: () => CalibrationSpec;
   readonly probes?: DeviceProbes;
   readonly platform?: NodeJS.Platform;
 }
@@ -79,13 +80,14 @@ export async function chooseDevice<T>(
   if (gpus.length === 0) {
     return { value: await options.open('cpu'), report: { requested, used: 'cpu', notUsed } };
   }
-  const onGpus = await calibrateDevices(gpus, options.openForCalibration, options.calibration);
+  const calibration = options.calibration();
+  const onGpus = await calibrateDevices(gpus, options.openForCalibration, calibration);
   if (onGpus.every((m) => m.samplesPerSec === null)) {
     // No GPU opened: nothing to compare the CPU with, so it is not timed.
     for (const m of onGpus) if (m.samplesPerSec === null) notUsed.push({ device: m.device, reason: m.reason });
     return { value: await options.open('cpu'), report: { requested, used: 'cpu', notUsed } };
   }
-  const measured = [...onGpus, ...(await calibrateDevices(['cpu'], options.openForCalibration, options.calibration))];
+  const measured = [...onGpus, ...(await calibrateDevices(['cpu'], options.openForCalibration, calibration))];
   const used = fastest(measured);
   const cpuRate = measured.find((m) => m.device === 'cpu')?.samplesPerSec ?? null;
   for (const m of measured) {

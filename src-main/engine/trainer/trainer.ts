@@ -84,7 +84,7 @@ export async function train(
   const opened = await chooseDevice(cfg.device, {
     open: stepper.open,
     openForCalibration: stepper.openForCalibration,
-    calibration: {
+    calibration: () => ({
       graphKey: JSON.stringify({
         spec,
         freeze: cfg.freeze,
@@ -95,7 +95,7 @@ export async function train(
       ...calibrationBatches(planFor(0), cfg.gradAccumulation, (batch) => trainingFeeds(batch, model.padId, tasks)),
       ortVersion: onnxruntimeVersion(),
       ...calibrationCacheOf(run),
-    },
+    }),
   });
   const session = opened.value;
   const used = opened.report.used as Device;
