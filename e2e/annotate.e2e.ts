@@ -23,21 +23,10 @@ let app: ServedApp;
 let browser: Browser;
 const problems: string[] = [];
 
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-mts-token': app.token },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message ?? res.status}`);
-  return body.value as T;
-}
-
 async function importCsv(projectId: number, name: string, lines: readonly string[]): Promise<number> {
   const file = path.join(app.dataDir, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
-  const summary = await call<{ datasetId: number }>('datasets.import', {
+  const summary = await app.call<{ datasetId: number }>('datasets.import', {
     projectId,
     path: file,
     split: { mode: 'stratified', train: 8, dev: 1, test: 1, seed: 3 },
@@ -103,7 +92,7 @@ describe.skipIf(!hasData)('Annotate screen', () => {
     { timeout: 150_000 },
     async () => {
       const lines = readFileSync(AG_DEV, 'utf8').split('\n');
-      const project = await call<{ id: number }>('projects.create', { name: 'News review' });
+      const project = await app.call<{ id: number }>('projects.create', { name: 'News review' });
       await importCsv(project.id, 'ag-dev-slice.csv', [...lines.slice(0, SLICE_ROWS + 1), ...CRAFTED]);
       const total = SLICE_ROWS + CRAFTED.length;
 
@@ -220,7 +209,7 @@ describe.skipIf(!hasData)('Annotate screen', () => {
   );
 
   it('scrolls 20,000 examples rendering only the rows in view', async () => {
-    const project = await call<{ id: number }>('projects.create', { name: 'Big list' });
+    const project = await app.call<{ id: number }>('projects.create', { name: 'Big list' });
     const rows = Array.from({ length: 20_000 }, (_, i) => `World,"Row ${i}: headline about place ${i % 97}"`);
     // One 20,000-character text: labelling in it must stay quick.
     const long = `Longform ${Array.from({ length: 3_400 }, (_, i) => `w${String(i).padStart(4, '0')}`).join(' ')} Zeta`;

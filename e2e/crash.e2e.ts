@@ -15,17 +15,6 @@ let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-mts-token': app.token },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.code}: ${body.error?.message}`);
-  return body.value as T;
-}
-
 // A resume point on disk: some run folder under the data folder has resume/state.json.
 function hasResumePoint(dir: string): boolean {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -57,7 +46,7 @@ describe('a crash mid-training (browser mode)', () => {
       heads: 2,
       seed: 5,
     }).dir;
-    const projectId = (await call<{ id: number }>('projects.create', { name: 'Crash demo' })).id;
+    const projectId = (await app.call<{ id: number }>('projects.create', { name: 'Crash demo' })).id;
     const rows = Array.from(
       { length: 48 },
       (_, i) =>
@@ -66,13 +55,13 @@ describe('a crash mid-training (browser mode)', () => {
     const csv = path.join(app.dataDir, 'crash.csv');
     writeFileSync(csv, `text,label\n${rows.join('\n')}\n`);
     const datasetId = (
-      await call<{ datasetId: number }>('datasets.import', {
+      await app.call<{ datasetId: number }>('datasets.import', {
         projectId,
         path: csv,
         split: { mode: 'stratified', train: 3, dev: 1, test: 0, seed: 7 },
       })
     ).datasetId;
-    const { run } = await call<{ run: { id: number } }>('train.start', {
+    const { run } = await app.call<{ run: { id: number } }>('train.start', {
       projectId,
       datasetId,
       modelDir,
@@ -93,10 +82,10 @@ describe('a crash mid-training (browser mode)', () => {
     await exited;
 
     app = await serveApp({ dataDir, keepData: false });
-    const [after] = await call<{ id: number; status: string }[]>('runs.list', { projectId });
+    const [after] = await app.call<{ id: number; status: string }[]>('runs.list', { projectId });
     expect(after).toMatchObject({ id: run.id, status: 'interrupted' });
     // The best checkpoint written before the crash is on record (it is recorded as it is written).
-    const detailBefore = await call<{ artifacts: { kind: string }[] }>('runs.get', { runId: run.id });
+    const detailBefore = await app.call<{ artifacts: { kind: string }[] }>('runs.get', { runId: run.id });
     expect(detailBefore.artifacts.map((a) => a.kind)).toContain('checkpoint');
     page = await openPage(browser, app.url, problems);
     await page.goto(`${app.origin}/#/runs`);
@@ -111,7 +100,7 @@ describe('a crash mid-training (browser mode)', () => {
     const live = page.getByTestId('live-run');
     await expect.poll(() => live.getAttribute('data-status'), { timeout: 30_000 }).toMatch(/queued|running/);
     await expect.poll(() => live.getAttribute('data-status'), { timeout: 240_000 }).toBe('completed');
-    const [done] = await call<{ id: number; status: string }[]>('runs.list', { projectId });
+    const [done] = await app.call<{ id: number; status: string }[]>('runs.list', { projectId });
     expect(done).toMatchObject({ id: run.id, status: 'completed' });
     expect(problems).toEqual([]);
   }, 360_000);

@@ -24,18 +24,6 @@ let datasetId = 0;
 let runId = 0;
 const problems: string[] = [];
 
-/** Calls the backend the way the UI does (token header), failing the test on an error result. */
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-mts-token': app.token },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.code}: ${body.error?.message}`);
-  return body.value as T;
-}
-
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
@@ -45,15 +33,15 @@ interface Stats {
   readonly modelDisagrees: number;
   readonly bySpanSource: Partial<Record<'silver' | 'gold' | 'model', number>>;
 }
-const stats = (): Promise<Stats> => call<Stats>('datasets.stats', { datasetId });
+const stats = (): Promise<Stats> => app.call<Stats>('datasets.stats', { datasetId });
 
 /** Waits (outside a test, where expect.poll is not allowed) until the run completes; fails if it ends otherwise. */
 async function waitForRun(id: number, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const run = (await call<{ id: number; status: string; error: string | null }[]>('runs.list', { projectId })).find(
-      (r) => r.id === id,
-    );
+    const run = (
+      await app.call<{ id: number; status: string; error: string | null }[]>('runs.list', { projectId })
+    ).find((r) => r.id === id);
     if (run?.status === 'completed') return;
     if (run !== undefined && !['queued', 'running'].includes(run.status)) {
       throw new Error(`run ${id} ended ${run.status}: ${run.error ?? ''}`);
@@ -70,7 +58,7 @@ beforeAll(async () => {
   app = await serveApp();
   browser = await launchBrowser();
   const modelDir = writeTinyBert(path.join(app.dataDir, 'tiny-bert'), { layers: 2, hidden: 32, heads: 2, seed: 3 }).dir;
-  projectId = (await call<{ id: number }>('projects.create', { name: 'Model in the loop' })).id;
+  projectId = (await app.call<{ id: number }>('projects.create', { name: 'Model in the loop' })).id;
   const file = path.join(app.dataDir, 'ag-news-slice.csv');
   writeFileSync(
     file,
@@ -80,15 +68,15 @@ beforeAll(async () => {
       .join('\n')}\n`,
   );
   datasetId = (
-    await call<{ datasetId: number }>('datasets.import', {
+    await app.call<{ datasetId: number }>('datasets.import', {
       projectId,
       path: file,
       split: { mode: 'stratified', train: 3, dev: 1, test: 0, seed: 7 },
     })
   ).datasetId;
-  await call('annotate.labelDataset', { datasetId });
+  await app.call('annotate.labelDataset', { datasetId });
   // One epoch, heads only; a high learning rate so the tiny NER head proposes spans after so few steps.
-  const started = await call<{ run: { id: number } }>('train.start', {
+  const started = await app.call<{ run: { id: number } }>('train.start', {
     projectId,
     datasetId,
     modelDir,
@@ -156,12 +144,15 @@ describe.skipIf(!haveData)('pre-annotation from the Annotate screen (browser mod
     expect(await page.getByTestId('filter-order').inputValue()).toBe('modelConfidence');
     const list = page.getByTestId('example-list');
     await expect.poll(() => list.getAttribute('data-total'), { timeout: 15_000 }).toBe(String(after.modelDisagrees));
-    const expected = await call<{ items: { id: number; modelConfidence: number | null }[] }>('annotate.listExamples', {
-      datasetId,
-      modelDisagrees: true,
-      order: 'modelConfidence',
-      limit: 5,
-    });
+    const expected = await app.call<{ items: { id: number; modelConfidence: number | null }[] }>(
+      'annotate.listExamples',
+      {
+        datasetId,
+        modelDisagrees: true,
+        order: 'modelConfidence',
+        limit: 5,
+      },
+    );
     const confidences = expected.items.map((e) => e.modelConfidence ?? 1);
     expect(confidences).toEqual([...confidences].sort((a, b) => a - b));
     await expect

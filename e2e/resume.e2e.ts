@@ -36,18 +36,6 @@ function writeCsv(): string {
   return file;
 }
 
-/** Calls the backend the way the UI does (token header), failing the test on an error result. */
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-mts-token': app.token },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.code}: ${body.error?.message}`);
-  return body.value as T;
-}
-
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
@@ -66,8 +54,8 @@ beforeAll(async () => {
   app = await serveApp();
   browser = await launchBrowser();
   modelDir = writeTinyBert(path.join(app.dataDir, 'tiny-bert'), { layers: 2, hidden: 32, heads: 2, seed: 5 }).dir;
-  projectId = (await call<{ id: number }>('projects.create', { name: 'Resume demo' })).id;
-  await call('datasets.import', {
+  projectId = (await app.call<{ id: number }>('projects.create', { name: 'Resume demo' })).id;
+  await app.call('datasets.import', {
     projectId,
     path: writeCsv(),
     split: { mode: 'stratified', train: 3, dev: 1, test: 0, seed: 7 },
@@ -117,7 +105,7 @@ describe('resume (browser mode)', () => {
     await expect.poll(stepOf, { timeout: 15_000 }).toBeGreaterThan(firstStop);
     await page.getByTestId('cancel-button').click();
     await expect.poll(() => live.getAttribute('data-status'), { timeout: 15_000 }).toBe('cancelled');
-    const [stopped] = await call<{ id: number; status: string; name: string }[]>('runs.list', { projectId });
+    const [stopped] = await app.call<{ id: number; status: string; name: string }[]>('runs.list', { projectId });
     expect(stopped).toMatchObject({ name: 'resumable', status: 'cancelled' });
     const stoppedAt = await stepOf();
 
@@ -142,9 +130,9 @@ describe('resume (browser mode)', () => {
     await expect.poll(() => page.getByTestId('live-step').textContent()).toMatch(/^(\d+) \/ \1$/);
     await shot('train-resumed-completed');
 
-    const [done] = await call<{ id: number; status: string; error: string | null }[]>('runs.list', { projectId });
+    const [done] = await app.call<{ id: number; status: string; error: string | null }[]>('runs.list', { projectId });
     expect(done).toMatchObject({ id: stopped!.id, status: 'completed', error: null });
-    const curves = await call<{ curves: { split: string; name: string; steps: number[] }[] }>('runs.curves', {
+    const curves = await app.call<{ curves: { split: string; name: string; steps: number[] }[] }>('runs.curves', {
       runId: stopped!.id,
       names: ['loss'],
     });

@@ -25,18 +25,6 @@ let modelDir = '';
 let devCount = 0;
 const problems: string[] = [];
 
-/** Calls the backend the way the UI does (token header), failing the test on an error result. */
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-mts-token': app.token },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.code}: ${body.error?.message}`);
-  return body.value as T;
-}
-
 /** The header and the first SLICE_ROWS rows of AG News dev, as a new CSV in the test's data folder. */
 function writeSlice(): string {
   const lines = readFileSync(AG_DEV, 'utf8').split('\n');
@@ -61,15 +49,15 @@ beforeAll(async () => {
   app = await serveApp();
   browser = await launchBrowser();
   modelDir = writeTinyBert(path.join(app.dataDir, 'tiny-bert'), { layers: 2, hidden: 32, heads: 2, seed: 3 }).dir;
-  const project = await call<{ id: number }>('projects.create', { name: 'News slice' });
+  const project = await app.call<{ id: number }>('projects.create', { name: 'News slice' });
   projectId = project.id;
-  const summary = await call<{ datasetId: number; examples: number }>('datasets.import', {
+  const summary = await app.call<{ datasetId: number; examples: number }>('datasets.import', {
     projectId,
     path: writeSlice(),
     split: { mode: 'stratified', train: 3, dev: 1, test: 0, seed: 7 },
   });
   datasetId = summary.datasetId;
-  await call('annotate.labelDataset', { datasetId });
+  await app.call('annotate.labelDataset', { datasetId });
   page = await openPage(browser, app.url, problems);
 }, 120_000);
 
@@ -132,7 +120,7 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
 
     const detail = page.getByTestId('run-detail');
     await detail.waitFor();
-    const [run] = await call<{ id: number; best: Record<string, { value: number }> }[]>('runs.list', { projectId });
+    const [run] = await app.call<{ id: number; best: Record<string, { value: number }> }[]>('runs.list', { projectId });
     const accuracy = `${(run!.best['classification.accuracy']!.value * 100).toFixed(1)} %`;
     await expect.poll(() => page.getByTestId('eval-accuracy').textContent()).toBe(accuracy);
     const cells = await page.getByTestId('confusion-matrix').locator('tbody td').allTextContents();
@@ -161,7 +149,7 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
 
     // A second run with another learning rate, started through the API; then compare the two.
-    const second = await call<{ run: { id: number } }>('train.start', {
+    const second = await app.call<{ run: { id: number } }>('train.start', {
       projectId,
       datasetId,
       modelDir,
@@ -172,7 +160,7 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
       lr: 0.003,
     });
     await expect
-      .poll(async () => (await call<{ id: number; status: string }[]>('runs.list', { projectId }))[0]?.status, {
+      .poll(async () => (await app.call<{ id: number; status: string }[]>('runs.list', { projectId }))[0]?.status, {
         timeout: 90_000,
       })
       .toBe('completed');
@@ -196,7 +184,7 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     await page.getByTestId('predict-button').click();
     await page.getByTestId('prediction').waitFor({ timeout: 20_000 });
     const runId = Number(await page.getByTestId('run-select').inputValue());
-    const expected = await call<{ label: string; entities: { start: number; end: number; type: string }[] }>(
+    const expected = await app.call<{ label: string; entities: { start: number; end: number; type: string }[] }>(
       'playground.predict',
       { runId, text: SENTENCE },
     );
@@ -300,7 +288,7 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     expect(Date.now() - pressed).toBeLessThan(10_000);
     await expect.poll(() => page.getByTestId('live-summary').textContent()).toMatch(/Stopped after \d+ steps/);
     await shot('train-cancelled');
-    const runs = await call<{ name: string; status: string; best: Record<string, unknown> }[]>('runs.list', {
+    const runs = await app.call<{ name: string; status: string; best: Record<string, unknown> }[]>('runs.list', {
       projectId,
     });
     const cancelled = runs.find((r) => r.name === 'long run');

@@ -13,6 +13,8 @@ export interface ServedApp {
   readonly process: ChildProcess;
   /** The throw-away folder holding this run's project database. */
   readonly dataDir: string;
+  /** Calls an API method the way the UI does (token header); an error result fails the test. */
+  call<T>(method: string, input: unknown): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,16 @@ export function serveApp(options: { readonly dataDir?: string; readonly keepData
         token,
         process: child,
         dataDir,
+        call: async <T>(method: string, input: unknown): Promise<T> => {
+          const res = await fetch(`${origin}/api/${method}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-mts-token': token },
+            body: JSON.stringify(input),
+          });
+          const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+          if (!body.ok) throw new Error(`${method}: ${body.error?.code}: ${body.error?.message}`);
+          return body.value as T;
+        },
         stop: async () => {
           if (child.exitCode === null) {
             const exited = new Promise((done) => child.once('exit', done));
