@@ -3,16 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from './events';
-import { toyExamples, tinyTrainerModel } from './testing';
+import { tinyTrainerModel, toyData } from './testing';
 import { train, type TrainerData } from './trainer';
 
 // 7 planned batches of 16 per epoch: with k = 2 an epoch is 4 optimizer steps, the last one a single batch.
-const DATA: TrainerData = {
-  train: toyExamples(112, 1),
-  dev: toyExamples(32, 2),
-  classLabels: ['no', 'yes'],
-  nerTags: ['O', 'B-ENT', 'I-ENT'],
-};
+const DATA: TrainerData = toyData(112, 32);
 const CONFIG = {
   freeze: { preset: 'full' as const },
   epochs: 2,

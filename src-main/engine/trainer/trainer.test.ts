@@ -4,15 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../model';
 import type { TrainEvent } from './events';
-import { toyExamples, tinyTrainerModel } from './testing';
+import { tinyTrainerModel, toyData } from './testing';
 import { train, type TrainerData } from './trainer';
 
-const DATA: TrainerData = {
-  train: toyExamples(128, 1),
-  dev: toyExamples(48, 2),
-  classLabels: ['no', 'yes'],
-  nerTags: ['O', 'B-ENT', 'I-ENT'],
-};
+const DATA: TrainerData = toyData(128, 48);
 const BASE = {
   freeze: { preset: 'full' as const },
   epochs: 10,

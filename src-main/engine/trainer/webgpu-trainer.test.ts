@@ -11,15 +11,10 @@ import { loadCheckpoint } from '../model';
 import { detectWebGpuAdapter } from '../runtime';
 import { NO_WEBGPU_MESSAGE, webgpuUnavailable } from '../runtime/webgpu-testing';
 import type { TrainEvent } from './events';
-import { toyExamples, tinyTrainerModel } from './testing';
+import { tinyTrainerModel, toyData } from './testing';
 import { train, type TrainerData } from './trainer';
 
-const DATA: TrainerData = {
-  train: toyExamples(48, 1),
-  dev: toyExamples(16, 2),
-  classLabels: ['no', 'yes'],
-  nerTags: ['O', 'B-ENT', 'I-ENT'],
-};
+const DATA: TrainerData = toyData(48, 16);
 const CONFIG = {
   freeze: { preset: 'full' as const },
   epochs: 2,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { initHeads, loadBertEncoder } from '../../model';
 import { writeTinyBert } from '../../model/testing';
 import { IGNORE, type TrainExample } from '../example';
-import type { TrainerModel } from '../types';
+import type { TrainerData, TrainerModel } from '../types';
 
 /**
  * A toy task over a 40-token vocabulary: the class is whether token 7 occurs, and tokens 10..14 are
@@ -44,12 +44,17 @@ export const CRASH_CONFIG = {
   dropout: { hidden: 0.1, attention: 0.1, head: 0.1 },
 };
 
-/** 96 training examples (24 steps an epoch at batch 4) and 16 dev examples. */
-export function crashData(): { train: TrainExample[]; dev: TrainExample[]; classLabels: string[]; nerTags: string[] } {
+/** The toy task as trainer data: `train` and `dev` examples (seeds 1 and 2), its two classes and BIO tags. */
+export function toyData(train: number, dev: number): TrainerData {
   return {
-    train: toyExamples(96, 1),
-    dev: toyExamples(16, 2),
+    train: toyExamples(train, 1),
+    dev: toyExamples(dev, 2),
     classLabels: ['no', 'yes'],
     nerTags: ['O', 'B-ENT', 'I-ENT'],
   };
+}
+
+/** 96 training examples (24 steps an epoch at batch 4) and 16 dev examples. */
+export function crashData(): TrainerData {
+  return toyData(96, 16);
 }
