@@ -43,6 +43,7 @@ export {
   type Verdict,
 } from './op-coverage';
 export { type PlacementChild, probePlacement, tsxPlacementChild } from './placement-probe';
+export { builtEntry } from './built-entry';
 export { DeviceTensors, type TrafficCounter } from './device-tensors';
 export { detectWebGpuAdapter, SOFTWARE_VULKAN_DRIVERS, type WebGpuAdapter, type WebGpuAdapterKind } from './adapter';
 export {

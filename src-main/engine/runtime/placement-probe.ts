@@ -1,9 +1,9 @@
 /** Measures a graph's node placement on a device by creating its session in a child process (placement.ts). */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtEntry } from './built-entry';
 import { parsePlacementLog, type PlacementReport } from './placement';
 import type { Device, OutputLocation } from './session';
 
@@ -23,13 +23,8 @@ export function tsxPlacementChild(): PlacementChild {
 
 /** The child beside this module: TS source through tsx, or the built out/main/placement-child.js. */
 export function defaultPlacementChild(): PlacementChild {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return tsxPlacementChild();
-  for (const dir of [path.dirname(here), path.join(path.dirname(here), '..')]) {
-    const candidate = path.join(dir, 'placement-child.js');
-    if (existsSync(candidate)) return { execPath: process.execPath, args: [candidate] };
-  }
-  throw new Error(`placement-child.js was not found next to ${here}; rebuild the app with \`npm run build\`.`);
+  const built = builtEntry(import.meta.url, 'placement-child.js');
+  return built === null ? tsxPlacementChild() : { execPath: process.execPath, args: [built] };
 }
 
 /** Creates `modelBytes` on `device` in a child and returns where ORT placed each node. */

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtEntry } from '../runtime';
 import type { TrainEvent } from './events';
 import type { TrainResult } from './trainer';
 import type { StartMessage, TrainJob, WorkerMessage } from './worker-protocol';
@@ -19,13 +19,8 @@ export class TrainingFailedError extends Error {
 
 /** Where the worker script is: beside this module in source (run through tsx) or in the built out/main. */
 export function defaultWorkerScript(): { path: string; execArgv: string[] } {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return { path: join(dirname(here), 'train-worker.dev.mjs'), execArgv: [] };
-  for (const dir of [dirname(here), join(dirname(here), '..')]) {
-    const candidate = join(dir, 'train-worker.js');
-    if (existsSync(candidate)) return { path: candidate, execArgv: [] };
-  }
-  throw new Error(`train-worker.js was not found next to ${here}; rebuild the app with \`npm run build\`.`);
+  const built = builtEntry(import.meta.url, 'train-worker.js');
+  return { path: built ?? join(dirname(fileURLToPath(import.meta.url)), 'train-worker.dev.mjs'), execArgv: [] };
 }
 
 export interface WorkerRunOptions {
