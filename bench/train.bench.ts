@@ -14,7 +14,7 @@
  *
  * Options: --steps 30 --warmup 3 --per-round 5 --presets full,heads-only --threads 2 --batch 32
  *          --max-length 128 --torch-attn eager|sdpa --no-torch --no-speed --quality --conll --epochs 2
- *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --json --no-torch-cls-only --keep DIR --help
+ *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --dropout 0.1 --bucket-batches 50 --json --no-torch-cls-only --keep DIR --help
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
     limit: { type: 'string', default: '0' },
     'dev-limit': { type: 'string', default: '0' },
     seed: { type: 'string', default: '42' },
+    dropout: { type: 'string', default: '0.1' },
+    'bucket-batches': { type: 'string', default: '50' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
     'serve-ort': { type: 'string' },
@@ -85,6 +87,8 @@ function options(): TrainBenchOptions {
     limit: num('limit'),
     devLimit: num('dev-limit'),
     seed: num('seed'),
+    dropout: num('dropout'),
+    bucketBatches: num('bucket-batches'),
     json: args.json,
   };
 }

@@ -23,6 +23,10 @@ export interface TrainBenchOptions {
   readonly limit: number;
   readonly devLimit: number;
   readonly seed: number;
+  /** Every dropout rate, ours and PyTorch's (0 compares the math without random masks). */
+  readonly dropout: number;
+  /** The trainer's bucketBatches (1 = shuffled batches without length bucketing). */
+  readonly bucketBatches: number;
   readonly json: boolean;
 }
 

@@ -41,6 +41,8 @@ export interface BatchFile {
     readonly weightDecay: number;
     readonly clip: number;
     readonly warmupRatio: number;
+    /** Every dropout rate on both sides (encoder hidden, attention, heads). */
+    readonly dropout: number;
   };
 }
 
@@ -92,7 +94,7 @@ export function classificationOnly(p: Prepared): Prepared {
 export function trainerPlan(examples: readonly TrainExample[], epoch: number, o: TrainBenchOptions): number[][] {
   return planTrainingEpoch(
     examples,
-    { batchSize: o.batchSize, seed: o.seed, taskSampling: { kind: 'proportional' } },
+    { batchSize: o.batchSize, bucketBatches: o.bucketBatches, seed: o.seed, taskSampling: { kind: 'proportional' } },
     epoch,
   );
 }
@@ -102,6 +104,7 @@ export function writeBatchFile(
   p: Prepared,
   epochs: readonly (readonly (readonly number[])[])[],
   seed: number,
+  dropout: number,
 ): void {
   const cfg = parseTrainerConfig({ freeze: { preset: 'full' } });
   const heads = initHeads(loadHfBertConfig(MODEL).dims.hiddenSize, p.classLabels.length, p.nerTags.length, seed);
@@ -120,7 +123,13 @@ export function writeBatchFile(
     train: p.train.map(ex),
     dev: p.dev.map(ex),
     epochs,
-    recipe: { lr: cfg.lr, weightDecay: cfg.weightDecay, clip: cfg.clipNorm ?? 0, warmupRatio: cfg.warmupRatio },
+    recipe: {
+      lr: cfg.lr,
+      weightDecay: cfg.weightDecay,
+      clip: cfg.clipNorm ?? 0,
+      warmupRatio: cfg.warmupRatio,
+      dropout,
+    },
   };
   writeFileSync(path, JSON.stringify(file));
 }

@@ -23,19 +23,31 @@ async function quality(name: string, p: Prepared, dir: string, withTorch: boolea
   const { epochs, batchSize, maxLength, seed, threads } = o;
   const plans = Array.from({ length: epochs }, (_, e) => trainerPlan(p.train, e, o));
   const file = join(dir, `${name}.json`);
-  writeBatchFile(file, p, plans, seed);
+  writeBatchFile(file, p, plans, seed, o.dropout);
   const model = loadTrainerModel(MODEL, p.classLabels, p.nerTags, seed);
   let samplesPerSec = 0;
+  const losses: number[] = [];
   const t0 = performance.now();
   const res = await train(
     model,
     p,
-    { freeze: { preset: 'full' }, epochs, batchSize, maxLength, seed, threads, device: 'cpu' },
+    {
+      freeze: { preset: 'full' },
+      epochs,
+      batchSize,
+      maxLength,
+      seed,
+      threads,
+      device: 'cpu',
+      dropout: { hidden: o.dropout, attention: o.dropout, head: o.dropout },
+      bucketBatches: o.bucketBatches,
+    },
     {
       outDir: join(dir, `${name}-run`),
       consumeModelWeights: true,
       onEvent: (e) => {
         if (e.type !== 'step') return;
+        losses.push(e.losses.total);
         samplesPerSec = e.samplesPerSec;
         if (e.step % 50 === 0)
           log(
@@ -57,7 +69,13 @@ async function quality(name: string, p: Prepared, dir: string, withTorch: boolea
   };
   log(`${name} ours: ${JSON.stringify(ours.history.at(-1))}`);
   let torch:
-    | { samplesPerSec: number; history: { accuracy?: number; nerF1?: number }[]; attn: string; vmHWMKiB: number }
+    | {
+        samplesPerSec: number;
+        history: { accuracy?: number; nerF1?: number }[];
+        attn: string;
+        vmHWMKiB: number;
+        losses: number[];
+      }
     | undefined;
   if (withTorch) {
     const out = join(dir, `${name}-torch.json`);
@@ -104,8 +122,33 @@ async function quality(name: string, p: Prepared, dir: string, withTorch: boolea
         }
       : 'skipped',
     // Not interleaved: the samples/s here are informational; the speed part is the fair comparison.
+    lossCurve: torch ? lossCurve(losses, torch.losses) : 'skipped',
     accuracyDiffPoints: points(last(ours.history, 'accuracy'), last(torch?.history, 'accuracy')),
     nerF1DiffPoints: points(last(ours.history, 'nerF1'), last(torch?.history, 'nerF1')),
+  };
+}
+
+/**
+ * How far our per-step training losses are from PyTorch's on the same batches: relative difference at a few
+ * steps and the largest over the first 10. With dropout 0 both sides compute the same function, so the
+ * curves may only drift apart by float rounding amplified through training.
+ */
+function lossCurve(ours: readonly number[], torch: readonly number[]) {
+  const n = Math.min(ours.length, torch.length);
+  const rel = (i: number): number => Math.abs(ours[i]! - torch[i]!) / Math.max(1e-12, Math.abs(torch[i]!));
+  const at = (step: number): number | null => (step <= n ? Number(rel(step - 1).toExponential(2)) : null);
+  const first = Array.from({ length: Math.min(10, n) }, (_, i) => rel(i));
+  const mean = (xs: readonly number[], a: number, b: number): number =>
+    xs.slice(a, b).reduce((s, x) => s + x, 0) / Math.max(1, Math.min(b, xs.length) - a);
+  return {
+    steps: n,
+    relDiffAtStep: { 1: at(1), 2: at(2), 10: at(10), 50: at(50), 100: at(100) },
+    maxRelDiffFirst10: Number(Math.max(0, ...first).toExponential(2)),
+    // Mean loss over the last 10 % of steps, each side: a drift in level shows here.
+    lastTenthMeanLoss: {
+      ours: round(mean(ours, Math.floor(n * 0.9), n), 4),
+      torch: round(mean(torch, Math.floor(n * 0.9), n), 4),
+    },
   };
 }
 

@@ -157,7 +157,7 @@ export async function runSpeed(
   const data = await prepareAgNews((warmup + steps) * batchSize, 64, o);
   const batches = trainerPlan(data.train, 0, o).slice(0, warmup + steps);
   const file = join(dir, 'speed.json');
-  writeBatchFile(file, data, [batches], o.seed);
+  writeBatchFile(file, data, [batches], o.seed, o.dropout);
   const padded = batches.slice(warmup).map((b) => Math.max(...b.map((i) => data.train[i]!.ids.length)));
   const speedOut: Record<string, unknown> = {
     data: `AG News train.csv, seeded sample of ${data.train.length} texts with silver NER (${data.nerTags.length} BIO tags), trainer batch plan (length-bucketed)`,

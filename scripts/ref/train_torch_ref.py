@@ -14,7 +14,9 @@ Modes:
       {"vmHWMKiB", "vmRSSKiB"}; the bench interleaves these rounds with its own under the same machine load.
   --train FILE --out RESULT.json          trains every epoch in the file (linear warmup/decay as HF's
       get_linear_schedule_with_warmup), evaluates dev after each epoch (accuracy; seqeval entity F1 over the
-      positions whose gold tag is not -100) and writes one JSON result.
+      positions whose gold tag is not -100, default mode as ours, and strict IOB2) and writes one JSON
+      result with the per-step training losses. `recipe.dropout` in the file, when given, sets every
+      dropout rate (0: the same function as ours with dropout off).
 """
 import argparse
 import json
@@ -95,6 +97,12 @@ class Trainer:
         torch.manual_seed(seed)
         self.spec = spec
         self.model = MultiTask(spec["model"], attn, spec["heads"], spec["numClasses"], len(spec["nerTags"])).train()
+        # The bench may run both sides with another dropout rate (0 compares the math without random masks).
+        rate = spec["recipe"].get("dropout")
+        if rate is not None:
+            for m in self.model.modules():
+                if isinstance(m, torch.nn.Dropout):
+                    m.p = rate
         if preset == "heads-only":
             for p in self.model.bert.parameters():
                 p.requires_grad_(False)
@@ -150,10 +158,11 @@ class Trainer:
         if counted:
             out["accuracy"] = correct / counted
         if gold_seqs:
-            kw = {"mode": "strict", "scheme": IOB2}
-            out["nerF1"] = f1_score(gold_seqs, pred_seqs, **kw)
-            out["nerPrecision"] = precision_score(gold_seqs, pred_seqs, **kw)
-            out["nerRecall"] = recall_score(gold_seqs, pred_seqs, **kw)
+            # seqeval's default (conlleval) mode, as our scorer (engine/metrics); strict IOB2 beside it.
+            out["nerF1"] = f1_score(gold_seqs, pred_seqs)
+            out["nerPrecision"] = precision_score(gold_seqs, pred_seqs)
+            out["nerRecall"] = recall_score(gold_seqs, pred_seqs)
+            out["nerF1Strict"] = f1_score(gold_seqs, pred_seqs, mode="strict", scheme=IOB2)
         return out
 
 
@@ -183,13 +192,14 @@ def train_all(args, spec: dict) -> None:
     warmup = math.ceil(total * r["warmupRatio"])
     # HF get_linear_schedule_with_warmup: step index 0 has lr 0 when warmup > 0.
     lr_at = lambda s: r["lr"] * (s / max(1, warmup) if s < warmup else max(0.0, (total - s) / max(1, total - warmup)))
-    step, history, samples, seconds = 0, [], 0, 0.0
+    step, history, samples, seconds, losses = 0, [], 0, 0.0, []
     for epoch, batches in enumerate(spec["epochs"]):
         for b in batches:
             for g in trainer.opt.param_groups:
                 g["lr"] = lr_at(step)
             t0 = time.perf_counter()
             loss = trainer.step(b)
+            losses.append(loss)
             seconds += time.perf_counter() - t0
             samples += len(b)
             step += 1
@@ -199,7 +209,7 @@ def train_all(args, spec: dict) -> None:
                 print(f"torch step {step}/{total} loss {loss:.4f} {samples / seconds:.1f} samples/s", file=sys.stderr, flush=True)
         history.append({"epoch": epoch, "step": step, **trainer.evaluate()})
     result = {"torch": torch.__version__, "attn": args.attn, "steps": step, "samplesPerSec": samples / seconds,
-              "history": history, **proc_status()}
+              "history": history, "losses": losses, **proc_status()}
     with open(args.out, "w") as f:
         json.dump(result, f)
 

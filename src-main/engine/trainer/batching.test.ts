@@ -43,6 +43,15 @@ describe('planEpochBatches', () => {
     expect(padded / real).toBeLessThan(1.1);
   });
 
+  it('with one batch per bucket keeps the shuffled order (no length sorting)', () => {
+    const plan = planEpochBatches(lengths, { batchSize: 32, bucketBatches: 1, shuffle: true, seed: 1, epoch: 0 });
+    expect(plan.flat().sort((a, b) => a - b)).toEqual(lengths.map((_, i) => i));
+    const sorted = plan.filter((b) => b.every((i, k) => k === 0 || lengths[b[k - 1]!]! <= lengths[i]!));
+    expect(sorted.length).toBeLessThan(plan.length / 4);
+    const padded = plan.reduce((s, b) => s + b.length * Math.max(...b.map((i) => lengths[i]!)), 0);
+    expect(padded / lengths.reduce((s, l) => s + l, 0)).toBeGreaterThan(1.5);
+  });
+
   it('refuses a bad batch size', () => {
     expect(() => planEpochBatches(lengths, { batchSize: 0, shuffle: false, seed: 1, epoch: 0 })).toThrow(/batchSize/);
   });

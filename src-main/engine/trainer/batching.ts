@@ -21,11 +21,13 @@ export function planEpochBatches(lengths: readonly number[], options: BatchPlanO
   const rng = Rng.fromSeed(options.seed * 1000003 + options.epoch);
   const order = lengths.map((_, i) => i);
   if (options.shuffle) rng.shuffle(order);
-  const bucketSize = options.batchSize * (options.bucketBatches ?? 50);
+  const bucketBatches = options.bucketBatches ?? 50;
+  const bucketSize = options.batchSize * bucketBatches;
   const batches: number[][] = [];
   for (let start = 0; start < order.length; start += bucketSize) {
     const bucket = order.slice(start, start + bucketSize);
-    bucket.sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+    // One batch per bucket is no bucketing: the batch keeps the shuffled order.
+    if (bucketBatches > 1) bucket.sort((a, b) => lengths[a]! - lengths[b]! || a - b);
     for (let i = 0; i < bucket.length; i += options.batchSize) batches.push(bucket.slice(i, i + options.batchSize));
   }
   if (options.shuffle) rng.shuffle(batches);

@@ -13,6 +13,11 @@ export const trainerConfigSchema = z
     maxSteps: z.number().int().nonnegative().default(0),
     batchSize: z.number().int().positive().default(32),
     /**
+     * Length bucketing: batches are cut from buckets of this many batches sorted by length, so padding stays
+     * small. 1 = no bucketing (plain shuffled batches, as a PyTorch DataLoader with shuffle=True).
+     */
+    bucketBatches: z.number().int().min(1).default(50),
+    /**
      * Micro-batches of batchSize per optimizer step (effective batch = batchSize * k); their gradients are
      * averaged, as PyTorch's loss / k with k backward passes. 1 = one graph per step, as before.
      */

@@ -8,6 +8,8 @@ type Group = 'classification' | 'ner';
 
 export interface EpochPlanOptions {
   readonly batchSize: number;
+  /** Batches per length-sorted bucket (1 = no bucketing); see BatchPlanOptions. */
+  readonly bucketBatches?: number;
   readonly seed: number;
   readonly taskSampling: TaskSampling;
 }
@@ -29,7 +31,13 @@ export function planTrainingEpoch(
     const idx = groups[g];
     const local = planEpochBatches(
       idx.map((i) => train[i]!.ids.length),
-      { batchSize: options.batchSize, shuffle: true, seed: options.seed + (g === 'ner' ? 7 : 0), epoch },
+      {
+        batchSize: options.batchSize,
+        bucketBatches: options.bucketBatches,
+        shuffle: true,
+        seed: options.seed + (g === 'ner' ? 7 : 0),
+        epoch,
+      },
     );
     plans[g] = local.map((b) => b.map((j) => idx[j]!));
   }
