@@ -27,6 +27,8 @@ export interface TrainBenchOptions {
   readonly dropout: number;
   /** The trainer's bucketBatches (1 = shuffled batches without length bucketing). */
   readonly bucketBatches: number;
+  /** The trainer's nerBatching: NER-only batches cut by labelled tokens or by sentence count. */
+  readonly nerBatching: 'tokens' | 'examples';
   readonly json: boolean;
 }
 

@@ -94,7 +94,13 @@ export function classificationOnly(p: Prepared): Prepared {
 export function trainerPlan(examples: readonly TrainExample[], epoch: number, o: TrainBenchOptions): number[][] {
   return planTrainingEpoch(
     examples,
-    { batchSize: o.batchSize, bucketBatches: o.bucketBatches, seed: o.seed, taskSampling: { kind: 'proportional' } },
+    {
+      batchSize: o.batchSize,
+      bucketBatches: o.bucketBatches,
+      nerBatching: o.nerBatching,
+      seed: o.seed,
+      taskSampling: { kind: 'proportional' },
+    },
     epoch,
   );
 }

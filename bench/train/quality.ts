@@ -41,6 +41,7 @@ async function quality(name: string, p: Prepared, dir: string, withTorch: boolea
       device: 'cpu',
       dropout: { hidden: o.dropout, attention: o.dropout, head: o.dropout },
       bucketBatches: o.bucketBatches,
+      nerBatching: o.nerBatching,
     },
     {
       outDir: join(dir, `${name}-run`),

@@ -45,6 +45,7 @@ const argsSchema = z.object({
       return seconds;
     }),
   'skip-bad-rows': z.boolean().default(false),
+  'ner-batching': z.enum(['tokens', 'examples']).default('examples'),
   json: z.boolean().default(false),
 });
 
@@ -86,6 +87,8 @@ export const pipelineCommand: CliCommand = {
     '  --pooling P          mean | cls | max (default mean)',
     '  --ner-train FILE --ner-dev FILE   gold CoNLL files for the NER head',
     '  --no-ner             classification only',
+    '  --ner-batching B     examples (default: batch-size sentences) | tokens (NER-only batches of about',
+    '                       batch-size x mean labelled words, so every word weighs the same in every step)',
     '  --device D           auto | cpu | cuda | webgpu | dml | coreml (default auto: the fastest, measured)',
     '  --threads N          CPU threads for onnxruntime',
     '  --limit N            use the first N training rows (quick runs);  --dev-limit N  the same for dev',
@@ -128,6 +131,7 @@ export const pipelineCommand: CliCommand = {
     'freeze-layers': s(),
     resume: b(),
     'checkpoint-every': s(),
+    'ner-batching': s(),
     'skip-bad-rows': b(),
     json: b(),
   },
@@ -157,6 +161,7 @@ export const pipelineCommand: CliCommand = {
       epochs: a.epochs,
       maxSteps: a['max-steps'],
       batchSize: a['batch-size'],
+      nerBatching: a['ner-batching'],
       gradAccumulation: a['grad-accum'],
       maxLength: a['max-length'],
       lr: a.lr,

@@ -52,6 +52,30 @@ describe('planEpochBatches', () => {
     expect(padded / lengths.reduce((s, l) => s + l, 0)).toBeGreaterThan(1.5);
   });
 
+  it('with weights cuts batches of about equal weight, keeping padding small', () => {
+    // Sentence lengths from 2 to 60 tokens, as CoNLL's mix of headlines, datelines and prose.
+    const skewed = Array.from({ length: 3000 }, (_, i) => 2 + ((i * 7919) % 59));
+    const byCount = planEpochBatches(skewed, { batchSize: 32, shuffle: true, seed: 5, epoch: 0 });
+    const byWeight = planEpochBatches(skewed, { batchSize: 32, shuffle: true, seed: 5, epoch: 0, weights: skewed });
+    const spread = (plan: number[][]) => {
+      const w = plan.map((b) => b.reduce((s, i) => s + skewed[i]!, 0)).sort((a, b) => a - b);
+      return w[Math.floor(0.95 * (w.length - 1))]! / w[Math.floor(0.05 * (w.length - 1))]!;
+    };
+    expect(spread(byCount)).toBeGreaterThan(5);
+    expect(spread(byWeight)).toBeLessThan(1.3);
+    expect(byWeight.flat().sort((a, b) => a - b)).toEqual(skewed.map((_, i) => i));
+    expect(Math.abs(byWeight.length - byCount.length)).toBeLessThan(byCount.length * 0.05);
+    expect(Math.max(...byWeight.map((b) => b.length))).toBeLessThanOrEqual(128);
+    const padded = byWeight.reduce((s, b) => s + b.length * Math.max(...b.map((i) => skewed[i]!)), 0);
+    expect(padded / skewed.reduce((s, l) => s + l, 0)).toBeLessThan(1.1);
+  });
+
+  it('refuses weights that do not match the examples', () => {
+    expect(() =>
+      planEpochBatches(lengths, { batchSize: 32, shuffle: true, seed: 1, epoch: 0, weights: [1, 2] }),
+    ).toThrow(/weights has 2 entries for 1000 examples/);
+  });
+
   it('refuses a bad batch size', () => {
     expect(() => planEpochBatches(lengths, { batchSize: 0, shuffle: false, seed: 1, epoch: 0 })).toThrow(/batchSize/);
   });

@@ -18,6 +18,12 @@ export const trainerConfigSchema = z
      */
     bucketBatches: z.number().int().min(1).default(50),
     /**
+     * How NER-only examples are cut into batches: 'tokens' closes a batch at about batchSize * the mean
+     * number of labelled tokens per example (so each token weighs the same in every step, as in shuffled
+     * batches, while length bucketing keeps padding small); 'examples' at batchSize sentences.
+     */
+    nerBatching: z.enum(['tokens', 'examples']).default('examples'),
+    /**
      * Micro-batches of batchSize per optimizer step (effective batch = batchSize * k); their gradients are
      * averaged, as PyTorch's loss / k with k backward passes. 1 = one graph per step, as before.
      */

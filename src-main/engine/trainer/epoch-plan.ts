@@ -10,6 +10,8 @@ export interface EpochPlanOptions {
   readonly batchSize: number;
   /** Batches per length-sorted bucket (1 = no bucketing); see BatchPlanOptions. */
   readonly bucketBatches?: number;
+  /** NER-only examples batched by labelled tokens or by count (see TrainerConfig.nerBatching). */
+  readonly nerBatching?: 'tokens' | 'examples';
   readonly seed: number;
   readonly taskSampling: TaskSampling;
 }
@@ -37,6 +39,8 @@ export function planTrainingEpoch(
         shuffle: true,
         seed: options.seed + (g === 'ner' ? 7 : 0),
         epoch,
+        weights:
+          g === 'ner' && options.nerBatching === 'tokens' ? idx.map((i) => labelledTokens(train[i]!)) : undefined,
       },
     );
     plans[g] = local.map((b) => b.map((j) => idx[j]!));
@@ -48,4 +52,11 @@ export function planTrainingEpoch(
     epoch,
   );
   return order.map(({ task, index }) => plans[task][index]!);
+}
+
+/** Positions of an example that carry an NER label (first sub-words of words). */
+function labelledTokens(e: TrainExample): number {
+  let n = 0;
+  for (const t of e.nerLabels ?? []) if (t !== IGNORE) n++;
+  return n;
 }

@@ -388,7 +388,12 @@ function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
   const h = createHash('sha256');
   // k = 1 leaves the field out, so resume folders written before gradAccumulation existed still match.
   const k = cfg.gradAccumulation === 1 ? undefined : cfg.gradAccumulation;
-  h.update(JSON.stringify({ ...cfg, gradAccumulation: k, threads: undefined, device: undefined }));
+  // Likewise the default bucketing, which predates its option.
+  const bucketBatches = cfg.bucketBatches === 50 ? undefined : cfg.bucketBatches;
+  const nerBatching = cfg.nerBatching === 'examples' ? undefined : cfg.nerBatching;
+  h.update(
+    JSON.stringify({ ...cfg, gradAccumulation: k, bucketBatches, nerBatching, threads: undefined, device: undefined }),
+  );
   h.update(
     JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }),
   );

@@ -26,6 +26,8 @@ export const pipelineOptionsSchema = z
     epochs: z.number().int().positive().default(2),
     maxSteps: z.number().int().nonnegative().default(0),
     batchSize: z.number().int().positive().default(32),
+    /** NER-only batches cut by labelled tokens (default) or by sentence count; see TrainerConfig.nerBatching. */
+    nerBatching: z.enum(['tokens', 'examples']).default('examples'),
     /** Micro-batches per optimizer step (gradient accumulation). */
     gradAccumulation: z.number().int().positive().default(1),
     maxLength: z.number().int().min(8).max(512).default(128),
@@ -117,6 +119,7 @@ export async function runPipeline(
         epochs: o.epochs,
         maxSteps: o.maxSteps,
         batchSize: o.batchSize,
+        nerBatching: o.nerBatching,
         gradAccumulation: o.gradAccumulation,
         maxLength: o.maxLength,
         lr: o.lr,
