@@ -22,12 +22,26 @@ function argmax(data: Float32Array, offset: number, n: number): number {
   return best;
 }
 
-function softmaxAt(data: Float32Array, offset: number, n: number, k: number): number {
+/** log softmax(logits)[k] of one row, computed stably. */
+function logSoftmaxAt(data: Float32Array, offset: number, n: number, k: number): number {
   let max = -Infinity;
   for (let i = 0; i < n; i++) max = Math.max(max, data[offset + i]!);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += Math.exp(data[offset + i]! - max);
-  return Math.exp(data[offset + k]! - max) / sum;
+  return data[offset + k]! - max - Math.log(sum);
+}
+
+/** Sums of cross-entropy over labelled rows and their count, per task (the dev loss, unweighted). */
+class DevLoss {
+  private sum = 0;
+  private count = 0;
+  add(logProb: number): void {
+    this.sum -= logProb;
+    this.count++;
+  }
+  mean(): number | undefined {
+    return this.count > 0 ? this.sum / this.count : undefined;
+  }
 }
 
 /** Thrown by evaluate() when the run is cancelled between its batches (a slow device can take minutes). */
@@ -59,6 +73,8 @@ export async function evaluate(
   const classProb = new Array<number>(examples.length).fill(0);
   const nerGold: string[][] = [];
   const nerPred: string[][] = [];
+  const clsLoss = new DevLoss();
+  const nerLoss = new DevLoss();
   for (let start = 0; start < order.length; start += batchSize) {
     if (cancelled()) throw new EvaluationCancelled();
     const idx = order.slice(start, start + batchSize);
@@ -72,7 +88,9 @@ export async function evaluate(
       idx.forEach((exampleIndex, b) => {
         const k = argmax(logits, b * c, c);
         classPred[exampleIndex] = k;
-        classProb[exampleIndex] = softmaxAt(logits, b * c, c, k);
+        classProb[exampleIndex] = Math.exp(logSoftmaxAt(logits, b * c, c, k));
+        const gold = examples[exampleIndex]!.classLabel;
+        if (gold !== IGNORE) clsLoss.add(logSoftmaxAt(logits, b * c, c, gold));
       });
     }
     if (hasNer) {
@@ -86,16 +104,26 @@ export async function evaluate(
           if (tag === IGNORE) return;
           gold.push(labels.nerTags[tag]!);
           pred.push(labels.nerTags[argmax(logits, (b * seq + t) * l, l)]!);
+          nerLoss.add(logSoftmaxAt(logits, (b * seq + t) * l, l, tag));
         });
         nerGold.push(gold);
         nerPred.push(pred);
       });
     }
   }
-  return {
-    metrics: scoreMetrics(examples, labels, classPred, nerGold, nerPred),
-    predictions: { classPred, classProb },
-  };
+  const scores = scoreMetrics(examples, labels, classPred, nerGold, nerPred);
+  const [c, n] = [clsLoss.mean(), nerLoss.mean()];
+  // Dev loss per task (mean cross-entropy over labelled rows, as training computes it; total = the sum,
+  // unweighted): the advisor reads over-fitting from it, which the metrics alone show late.
+  const loss =
+    c !== undefined || n !== undefined
+      ? {
+          total: (c ?? 0) + (n ?? 0),
+          ...(c !== undefined && { classification: c }),
+          ...(n !== undefined && { ner: n }),
+        }
+      : undefined;
+  return { metrics: { ...scores, ...(loss && { loss }) }, predictions: { classPred, classProb } };
 }
 
 function scoreMetrics(
