@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IGNORE } from '../../engine/trainer';
-import { getMetrics } from '../../store/repos/runs';
+import { createRun, getMetrics, getRun, updateRunStatus } from '../../store/repos/runs';
+import { deleteDatasetKeepingRuns } from '../datasets/admin';
 import { createProject, CreateProjectInput } from '../projects';
 import { importDataset, ImportDatasetInput } from '../datasets';
 import { writeJsonl } from '../datasets/testing';
@@ -8,10 +9,10 @@ import { runDataOf } from '../runs/info';
 import { prepareRequest } from './launch';
 import { trainingPlan } from './plan';
 import { runSources } from './run-info';
+import { recordSources } from './sources';
 import { taskSources } from './sources';
 import { runTraining } from './start';
 import { labelledRows, quickRequest, trainFixture, type TrainFixture } from './testing';
-import { getRun } from '../../store/repos/runs';
 
 let f: TrainFixture | undefined;
 afterEach(() => f?.cleanup());
@@ -138,5 +139,30 @@ describe('training with one dataset per task', () => {
     expect(getMetrics(f.db, outcome.run.id, 'classification.accuracy')).toHaveLength(2);
     expect(getMetrics(f.db, outcome.run.id, 'ner.f1')).toHaveLength(2);
     expect(runSources(f.db, getRun(f.db, outcome.run.id)).ner.train).toEqual({ datasetId: ner, split: 'train' });
+  });
+
+  it("refuses to read a run's data once one of its datasets is deleted, naming it (ids may be reused)", async () => {
+    f = await trainFixture(classesOnly(24), { name: 'topics' });
+    const ner = await addDataset(f, 'entities', spansOnly(16), 'stratified');
+    const request = quickRequest(f, { nerDatasetId: ner });
+    const run = createRun(f.db, {
+      projectId: f.projectId,
+      name: 'two sources',
+      config: { request, datasetId: f.datasetId },
+      preset: 'full',
+      modelPath: f.modelDir,
+      dataHash: 'b'.repeat(64),
+      deviceRequested: 'cpu',
+    });
+    recordSources(f.db, run.id, taskSources(request), { classification: true, ner: true });
+    expect(runSources(f.db, run).ner.train.datasetId).toBe(ner);
+    updateRunStatus(f.db, run.id, { status: 'running' });
+    updateRunStatus(f.db, run.id, { status: 'completed' });
+    deleteDatasetKeepingRuns(f.db, ner);
+    // A new dataset may take the deleted one's id; the run must not read it as its own.
+    expect(await addDataset(f, 'newcomer', spansOnly(8, 16), 'stratified')).toBe(ner);
+    expect(() => runSources(f!.db, run)).toThrow(
+      'Run "two sources" used the dataset "entities", which has been deleted, so its examples are gone; start a new run on a dataset that exists.',
+    );
   });
 });
