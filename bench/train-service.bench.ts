@@ -63,10 +63,12 @@ async function main(): Promise<void> {
       for (let i = 0; i < 3; i++) times.push((await seconds(fn))[1]);
       return Math.min(...times);
     };
-    const tokSec = await best(() => planned.data.train.forEach((e) => tokenizer.encode(e.text, { maxLength: 128 })));
+    const tokSec = await best(() =>
+      planned.data.classification.train.forEach((e) => tokenizer.encode(e.text, { maxLength: 128 })),
+    );
     const prepSec = await best(() => prepareExamples(readTrainingData(t.db, datasetId).train, tokenizer, opts));
     report('prepare', {
-      examples: planned.data.train.length,
+      examples: planned.data.classification.train.length,
       planSec,
       readAndPrepareSec: prepSec,
       tokenizeOnlySec: tokSec,
@@ -74,8 +76,8 @@ async function main(): Promise<void> {
     });
 
     // 2. A heads-only run through the service (store, events, metrics, artifact) vs trainInWorker on the same data.
-    const train = prepareExamples(planned.data.train, tokenizer, opts).examples;
-    const dev = prepareExamples(planned.data.dev, tokenizer, opts).examples;
+    const train = prepareExamples(planned.data.classification.train, tokenizer, opts).examples;
+    const dev = prepareExamples(planned.data.classification.dev, tokenizer, opts).examples;
     const job = {
       modelDir: MODEL,
       train,
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
     const q: number[] = [];
     for (let i = 0; i < 10; i++) q.push((await seconds(() => nearestExamples(t.db, near, { cache })))[1]);
     report('nearestExamples', {
-      devExamples: planned.data.dev.length,
+      devExamples: planned.data.classification.dev.length,
       firstCallSec: embedSec,
       queryMs: +(median(q) * 1000).toFixed(2),
       ratioToPredict: +(median(q) / median(raw)).toFixed(2),

@@ -135,8 +135,39 @@ CREATE TABLE annotation_log (
 CREATE INDEX annotation_log_project ON annotation_log(project_id, undone, id);
 `;
 
+// Which dataset each run trained and evaluated each task on. dataset_id becomes NULL when the dataset is
+// deleted (deleted_at is set just before), while the name stays: the run keeps saying what it used. Numbered
+// 3 so that another branch's migration can take 2 (issue 18 added two in parallel); gaps are allowed.
+const v3RunDatasets = `
+CREATE TABLE run_datasets (
+  run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  role         TEXT NOT NULL CHECK (role IN ('classification-train', 'classification-dev', 'ner-train', 'ner-dev')),
+  dataset_id   INTEGER REFERENCES datasets(id) ON DELETE SET NULL,
+  dataset_name TEXT NOT NULL,
+  -- The split read, or NULL for every example of the dataset (a dataset given as the dev source).
+  split        TEXT CHECK (split IN ('train', 'dev', 'test')),
+  deleted_at   TEXT,
+  PRIMARY KEY (run_id, role)
+);
+CREATE INDEX run_datasets_dataset ON run_datasets(dataset_id);
+
+-- Runs from before: one dataset's train and dev splits for each task the run trained.
+INSERT INTO run_datasets (run_id, role, dataset_id, dataset_name, split)
+  SELECT r.id, t.role, d.id, d.name, t.split
+  FROM runs r
+  JOIN datasets d ON d.id = json_extract(r.config_json, '$.datasetId')
+  JOIN (SELECT 'classification-train' AS role, 'train' AS split, '$.classLabels' AS labels
+        UNION ALL SELECT 'classification-dev', 'dev', '$.classLabels'
+        UNION ALL SELECT 'ner-train', 'train', '$.nerTags'
+        UNION ALL SELECT 'ner-dev', 'dev', '$.nerTags') t
+    ON coalesce(json_array_length(r.config_json, t.labels), 0) > 0;
+`;
+
 /** Every schema version in order; the app's schema version is the last one's. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, description: 'initial schema', up: v1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: 'initial schema', up: v1 },
+  { version: 3, description: 'run_datasets: the datasets each run used, kept after deletion', up: v3RunDatasets },
+];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -13,6 +13,7 @@
  */
 import type { AnnotateLabelEvent, AnnotateMethods } from './annotate';
 import type { Result } from './core';
+import type { DatasetAdminMethods } from './dataset-admin';
 import type { DatasetsApiEvent, DatasetsMethods } from './datasets';
 import type { ExportMethods } from './export';
 import type { PlaygroundMethods } from './playground';
@@ -23,6 +24,7 @@ import type { TrainApiEvent, TrainMethods } from './train';
 
 export type * from './annotate';
 export type * from './core';
+export type * from './dataset-admin';
 export type * from './datasets';
 export type * from './export';
 export type * from './playground';
@@ -38,6 +40,7 @@ export interface ApiMethods
   extends
     SystemMethods,
     DatasetsMethods,
+    DatasetAdminMethods,
     AnnotateMethods,
     PreannotateMethods,
     TrainMethods,

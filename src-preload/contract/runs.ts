@@ -1,6 +1,7 @@
 // Runs screen: run history, details, curves, comparison and mistakes, and the evaluation shapes training shares.
 // The shapes mirror the engine's TrainEvent and the runs service's results.
 import type { DatasetId, ExampleId, JsonValue, ProjectId, RunId, RunRef } from './core';
+import type { RunDataInfo } from './dataset-admin';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -69,6 +70,8 @@ export interface RunInfo {
   readonly durationSec: number | null;
   /** Best dev value per headline metric (e.g. 'classification.accuracy', 'ner.f1'). */
   readonly best: Readonly<Record<string, MetricPointInfo>>;
+  /** The datasets each task trained and evaluated on (deleted ones marked); absent where not looked up. */
+  readonly data?: readonly RunDataInfo[];
 }
 
 export interface ArtifactInfo {

@@ -10,7 +10,14 @@ export type TrainDevice = 'auto' | ExecutionProviderName;
 /** What a person chooses on the Train screen; omitted fields take the reference recipe's defaults. */
 export interface TrainRequest {
   readonly projectId: ProjectId;
+  /** Classification trains on this dataset's train split (and NER too, unless nerDatasetId names another). */
   readonly datasetId: DatasetId;
+  /** NER from this dataset's train split instead (its spans only), as the CLI's --ner-train. */
+  readonly nerDatasetId?: DatasetId;
+  /** Evaluate classification on every example of this dataset instead of datasetId's dev split. */
+  readonly devDatasetId?: DatasetId;
+  /** Evaluate NER on every example of this dataset (default: the NER dataset's dev split, or devDatasetId). */
+  readonly nerDevDatasetId?: DatasetId;
   /** Hugging Face BERT folder on the machine running the backend, or an earlier run's checkpoint. */
   readonly modelDir: string;
   readonly name?: string;
@@ -37,7 +44,19 @@ export interface TrainRequest {
 }
 
 /** A request with every default filled in (what the run will use). */
-export type TrainSettings = Required<Omit<TrainRequest, 'name' | 'threads'>> & Pick<TrainRequest, 'name' | 'threads'>;
+export type TrainSettings = Required<Omit<TrainRequest, 'name' | 'threads' | TrainSourceField>> &
+  Pick<TrainRequest, 'name' | 'threads' | TrainSourceField>;
+
+/** The optional per-task data sources of a request (absent: the main dataset's own splits). */
+export type TrainSourceField = 'nerDatasetId' | 'devDatasetId' | 'nerDevDatasetId';
+
+/** One source as the plan shows it: the dataset by name, the split read (null = every example) and its size. */
+export interface TrainSourceInfo {
+  readonly datasetId: DatasetId;
+  readonly datasetName: string;
+  readonly split: 'train' | 'dev' | 'test' | null;
+  readonly examples: number;
+}
 
 /** The pre-start summary: what trains, on how much data, and why the run may not start. */
 export interface TrainPlanInfo {
@@ -49,6 +68,11 @@ export interface TrainPlanInfo {
     readonly maxPositions: number;
   } | null;
   readonly tasks: { readonly classification: boolean; readonly ner: boolean };
+  /** Which data each task trains and evaluates on (shown also for a task that is off). */
+  readonly sources: {
+    readonly classification: { readonly train: TrainSourceInfo; readonly dev: TrainSourceInfo };
+    readonly ner: { readonly train: TrainSourceInfo; readonly dev: TrainSourceInfo };
+  };
   readonly classLabels: readonly string[];
   readonly entityTypes: readonly string[];
   /** null when the model folder or the preset cannot be used (see refusals). */

@@ -1,6 +1,7 @@
 /** Every `mts` subcommand. Adding one: create ./<name>.ts exporting a CliCommand and add it here. */
 import type { CliCommand } from '../types';
 import { benchCommand } from './bench';
+import { dataCommand } from './data';
 import { evalCommand } from './eval';
 import { exportCommand } from './export';
 import { labelCommand } from './label';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CliCommand[] = [
   benchCommand,
   serveCommand,
   modelsCommand,
+  dataCommand,
 ];

@@ -7,6 +7,7 @@ export type ConllResult =
   | { readonly kind: 'skipped'; readonly line: number; readonly reason: string };
 
 const TAG = /^(O|[BIESLU]-.+)$/;
+const LABEL_LINE = /^#\s*label\s*=\s*(\S.*)$/;
 
 /**
  * Normalises any IOB flavour to IOB2: IOB1's I- that opens an entity becomes B-, and IOBES/BILOU's
@@ -41,12 +42,20 @@ export class ConllReader {
   private tags: string[] = [];
   private firstLine = 0;
   private problem: string | null = null;
+  private label: string | null = null;
 
   /** Feeds one line; returns a finished sentence when the line ends one. */
   line(line: number, text: string): ConllResult | null {
     const trimmed = text.trim();
     if (trimmed === '' || trimmed.startsWith('-DOCSTART-')) return this.flush();
-    if (this.tokens.length === 0 && this.problem === null) this.firstLine = line;
+    // "# label = World" before a sentence gives its class label (our CoNLL export writes it).
+    const labelLine = this.tokens.length === 0 ? LABEL_LINE.exec(trimmed) : null;
+    if (labelLine) {
+      if (this.problem === null && this.label === null) this.firstLine = line;
+      this.label = labelLine[1];
+      return null;
+    }
+    if (this.tokens.length === 0 && this.problem === null && this.label === null) this.firstLine = line;
     const cols = trimmed.split(/\s+/);
     if (cols.length < 2) {
       this.problem ??= `line ${line} has one column ("${trimmed}"); expected "token ... tag" with the tag last`;
@@ -64,15 +73,25 @@ export class ConllReader {
 
   /** Ends the current sentence (call at end of file too). */
   flush(): ConllResult | null {
-    if (this.tokens.length === 0 && this.problem === null) return null;
+    if (this.tokens.length === 0 && this.problem === null) {
+      // A label line with no sentence under it.
+      const orphan = this.label !== null;
+      this.label = null;
+      return orphan
+        ? { kind: 'skipped', line: this.firstLine, reason: 'a "# label = ..." line with no tokens after it' }
+        : null;
+    }
     const tokens = this.tokens;
     const tags = this.tags;
     const problem = this.problem;
+    const label = this.label;
     this.tokens = [];
     this.tags = [];
     this.problem = null;
+    this.label = null;
     if (problem !== null) return { kind: 'skipped', line: this.firstLine, reason: problem };
-    return sentenceToExample(this.firstLine, tokens, tags);
+    const r = sentenceToExample(this.firstLine, tokens, tags);
+    return label !== null && r.kind === 'example' ? { ...r, example: { ...r.example, label } } : r;
   }
 }
 

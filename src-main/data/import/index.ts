@@ -4,7 +4,7 @@ import { ConllReader } from './conll';
 import { CsvParser, type CsvRecord } from './csv';
 import { ImportError } from './errors';
 import { parseJsonLine } from './jsonl';
-import { ReportBuilder } from './report';
+import { ReportBuilder, resolveLabel } from './report';
 import { detectEncoding, readLines, readText, totalBytes, type TextChunk, type TextEncoding } from './source';
 import { mapRecord, planColumns, type TabularLayout } from './tabular';
 
@@ -62,7 +62,7 @@ async function* readTabular(
       }
       const first = layout === null;
       layout ??= planColumns(path, rec, options.columns);
-      const r = mapRecord(rec, layout, options.labels, first);
+      const r = mapRecord(rec, layout, options.labels, first, options.entityTypes);
       if (r.kind === 'header') {
         report.notes.push(`header row: ${layout.columns.map((c) => `"${c}"`).join(', ')}`);
         continue;
@@ -126,7 +126,10 @@ async function* readConll(
         reason: `unknown entity type "${bad.type}"; expected one of ${types.map((t) => `"${t}"`).join(', ')}. Map it in the label scheme or add it to the types`,
       };
     }
-    return { kind: 'example', example: r.example };
+    if (r.example.label === undefined) return { kind: 'example', example: r.example };
+    const label = resolveLabel(r.example.label, options.labels);
+    if (!label.ok) return { kind: 'skipped', line: r.example.line, reason: label.reason };
+    return { kind: 'example', example: { ...r.example, label: label.label } };
   };
   for await (const { line, text, bytesRead } of readLines(chunks)) {
     const r = reader.line(line, text);
@@ -214,7 +217,7 @@ export async function previewFile(path: string, options: ImportOptions = {}, lim
     const from = firstReal + (layout.header ? 1 : 0);
     const body = records.slice(from, from + limit);
     const examples = body
-      .map((r) => mapRecord(r, layout, options.labels, false))
+      .map((r) => mapRecord(r, layout, options.labels, false, options.entityTypes))
       .flatMap((r) => (r.kind === 'example' ? [r.example] : []));
     return {
       format,

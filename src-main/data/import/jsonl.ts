@@ -57,6 +57,23 @@ function checkSpans(raw: readonly JsonSpan[], text: string, types: readonly stri
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
+/**
+ * Parses a JSON list of spans held in one CSV/TSV cell ([{start,end,label}] or [[s,e,type]], as our CSV
+ * export writes it) against the row's text; returns the sorted spans or the reason they cannot be used.
+ */
+export function parseSpanCell(cell: string, text: string, types: readonly string[] | undefined): CharSpan[] | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(cell);
+  } catch (err) {
+    return `the spans cell is not JSON (${(err as Error).message}); write a list like [{"start":0,"end":5,"label":"PER"}] or leave it empty`;
+  }
+  const list = spanList.safeParse(value);
+  if (!list.success)
+    return 'the spans cell must be a JSON list of {"start","end","label"} objects or [start, end, type] triples';
+  return checkSpans(list.data, text, types);
+}
+
 /** Parses one JSONL line (generic, Prodigy or doccano); only Prodigy answers "accept" (or none) are kept. */
 export function parseJsonLine(
   line: number,

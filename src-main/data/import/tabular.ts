@@ -1,6 +1,7 @@
 import type { ColumnMapping, ColumnRef, ImportedExample } from '../types';
 import type { CsvRecord } from './csv';
 import { ImportError } from './errors';
+import { parseSpanCell } from './jsonl';
 import { resolveLabel } from './report';
 
 const TEXT_NAMES = ['text', 'sentence', 'content', 'body', 'document', 'review', 'utterance', 'description'];
@@ -12,6 +13,8 @@ export interface TabularLayout {
   readonly columns: readonly string[];
   readonly textIdx: readonly number[];
   readonly labelIdx: number | null;
+  /** A header column named "spans" (JSON list of spans, as our CSV export writes), read with one text column. */
+  readonly spansIdx: number | null;
   readonly mapping: ColumnMapping;
 }
 
@@ -114,7 +117,9 @@ export function planColumns(path: string, first: CsvRecord, mapping: ColumnMappi
   const m = mapping ?? defaultMapping(path, first.line, header, columns);
   const textIdx = refs(m.textColumn).map((r) => resolveRef(path, first.line, r, columns, header));
   const labelIdx = m.labelColumn === undefined ? null : resolveRef(path, first.line, m.labelColumn, columns, header);
-  return { header, columns, textIdx, labelIdx, mapping: { ...m, header } };
+  const spansAt = header && textIdx.length === 1 ? columns.findIndex((c) => c.toLowerCase() === 'spans') : -1;
+  const spansIdx = spansAt >= 0 && spansAt !== labelIdx && spansAt !== textIdx[0] ? spansAt : null;
+  return { header, columns, textIdx, labelIdx, spansIdx, mapping: { ...m, header } };
 }
 
 /** Turns one record into an example or a skip reason (missing columns, empty text, unknown label, bad quoting). */
@@ -123,6 +128,7 @@ export function mapRecord(
   layout: TabularLayout,
   labels: readonly string[] | undefined,
   isFirst: boolean,
+  types?: readonly string[],
 ): RowResult {
   if (isFirst && layout.header) return { kind: 'header' };
   if (rec.problem) return { kind: 'skipped', line: rec.line, reason: `bad quoting: ${rec.problem}` };
@@ -146,7 +152,11 @@ export function mapRecord(
       line: rec.line,
       reason: `empty text in column "${layout.textIdx.map((i) => layout.columns[i]).join('" + "')}"`,
     };
-  if (layout.labelIdx === null) return { kind: 'example', example: { line: rec.line, text } };
+  const cell = layout.spansIdx === null ? '' : (rec.fields[layout.spansIdx] ?? '').trim();
+  const spans = cell === '' ? [] : parseSpanCell(cell, text, types);
+  if (typeof spans === 'string') return { kind: 'skipped', line: rec.line, reason: spans };
+  const base: ImportedExample = spans.length > 0 ? { line: rec.line, text, spans } : { line: rec.line, text };
+  if (layout.labelIdx === null) return { kind: 'example', example: base };
   const raw = rec.fields[layout.labelIdx].trim();
   if (raw === '') {
     if (labels)
@@ -155,9 +165,9 @@ export function mapRecord(
         line: rec.line,
         reason: `empty label in column "${layout.columns[layout.labelIdx]}"; fill it in or remove the label set to import unlabelled rows`,
       };
-    return { kind: 'example', example: { line: rec.line, text } };
+    return { kind: 'example', example: base };
   }
   const label = resolveLabel(raw, labels);
   if (!label.ok) return { kind: 'skipped', line: rec.line, reason: label.reason };
-  return { kind: 'example', example: { line: rec.line, text, label: label.label } };
+  return { kind: 'example', example: { ...base, label: label.label } };
 }

@@ -7,6 +7,7 @@
 import { createDispatcher, type Dispatch } from '../api/dispatch';
 import { annotateMethods } from '../annotate/methods';
 import { datasetMethods } from '../datasets/methods';
+import { datasetAdminMethods } from '../datasets/admin-methods';
 import { lazyDb, type DbHandle } from './db';
 import { playgroundMethods } from '../playground/methods';
 import { preannotateMethods } from '../preannotate/methods';
@@ -31,6 +32,7 @@ export function createMethodTable(deps: AppDeps, db: DbHandle): MethodTable {
     ...systemMethods({ probeChild: deps.probeChild, dataDir: deps.dataDir }),
     ...projectMethods(db),
     ...datasetMethods(db),
+    ...datasetAdminMethods(db),
     ...annotateMethods(db),
     ...preannotateMethods(db),
     ...trainMethods(db),

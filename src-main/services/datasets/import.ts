@@ -164,6 +164,7 @@ export async function importDataset(db: Db, input: ImportDatasetInput, rt: Impor
   try {
     rt.onEvent?.({ kind: 'started', datasetId: dataset.id, sha256, resumedAfterLine });
     const report = await streamRows(db, dataset, path, importOptions, input, rt);
+    refuseEmpty(path, datasets.getDataset(db, dataset.id));
     rt.onEvent?.({ kind: 'finalizing', examples: datasets.getDataset(db, dataset.id).examples });
     db.transaction(() => {
       if (input.split.mode === 'stratified') assignDatasetSplits(db, dataset.id, input.split, input.split.seed);
@@ -194,6 +195,29 @@ export async function importDataset(db: Db, input: ImportDatasetInput, rt: Impor
   } finally {
     activeImports.delete(key);
   }
+}
+
+/** A file that gave no example becomes no dataset: the refusal says what was read and why nothing was kept. */
+function refuseEmpty(path: string, d: Dataset): void {
+  if (d.examples > 0) return;
+  const file = basename(path);
+  if (d.rowsRead === 0) {
+    throw new ServiceError(
+      'invalid_input',
+      `${file} has no data rows (an empty file, or a header only), so nothing was imported; choose a file with examples.`,
+    );
+  }
+  const first = d.skippedRows[0];
+  const why =
+    d.duplicates === d.rowsRead
+      ? 'every row repeats an earlier text of this file'
+      : first
+        ? `${d.skipped} skipped (first: line ${first.line}: ${first.reason})${d.duplicates > 0 ? `, ${d.duplicates} duplicates` : ''}`
+        : `${d.skipped} skipped, ${d.duplicates} duplicates`;
+  throw new ServiceError(
+    'invalid_input',
+    `${file}: none of its ${d.rowsRead} rows became an example (${why}), so no dataset was created; fix the rows or the column mapping and import again.`,
+  );
 }
 
 async function streamRows(

@@ -7,6 +7,7 @@ import type { Dataset } from '../../store/types';
 import { ServiceError } from '../api';
 import type { ProjectIdInput } from '../projects';
 import type { DatasetIdInput, ResplitInput } from './schemas';
+import { deleteDatasetKeepingRuns } from './admin';
 import { assignDatasetSplits } from './splitting';
 
 /** The project's datasets whose import finished. */
@@ -20,11 +21,9 @@ export function getDataset(db: Db, { datasetId }: DatasetIdInput): Dataset {
   return datasets.getDataset(db, datasetId);
 }
 
-/** Deletes a dataset with its examples and spans. */
+/** Deletes a dataset with its examples and spans; runs that used it are kept and marked (see admin.ts). */
 export function deleteDataset(db: Db, { datasetId }: DatasetIdInput): { readonly deleted: number } {
-  datasets.getDataset(db, datasetId);
-  datasets.deleteDataset(db, datasetId);
-  return { deleted: datasetId };
+  return deleteDatasetKeepingRuns(db, datasetId);
 }
 
 /** Imports that a crash left unfinished (importing the same file again with the same mapping resumes them). */

@@ -21,7 +21,8 @@ import {
   type ImportSummary,
 } from '.';
 
-function toDatasetInfo(d: Dataset): DatasetInfo {
+/** A stored dataset as the contract shapes it. */
+export function toDatasetInfo(d: Dataset): DatasetInfo {
   return {
     id: datasetId(d.id),
     projectId: projectId(d.projectId),

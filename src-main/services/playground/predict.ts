@@ -8,7 +8,8 @@ import { getRun } from '../../store/repos/runs';
 import { ServiceError } from '../api/errors';
 import { IdSchema } from '../projects/ids';
 import { runCheckpointDir } from '../train/artifacts';
-import { runDataInfo } from '../train/run-info';
+import { readSource } from '../train/data';
+import { runSources } from '../train/run-info';
 import { predictorCache, type LoadedModel, type PredictorCache } from './cache';
 import { cachedPredictions } from './dev-cache';
 
@@ -104,9 +105,13 @@ export async function nearestExamples(
   { runId, text, k }: NearestExamplesInput,
   rt: PlaygroundRuntime = {},
 ): Promise<NearestResult> {
-  const { datasetId } = runDataInfo(getRun(db, runId));
+  const sources = runSources(db, getRun(db, runId));
   const dir = runCheckpointDir(db, runId);
-  const dev = devExamples(db, datasetId);
+  const dev = readSource(db, sources.classification.dev).map((e) => ({
+    exampleId: e.id,
+    text: e.text,
+    classLabel: e.label ?? null,
+  }));
   return (rt.cache ?? predictorCache).use(dir, async (model) => {
     const index = await devIndex(model, dev);
     const query = normalise(requiredEmbedding(await predictOne(model, text)));
@@ -166,14 +171,6 @@ interface DevIndex {
   readonly items: readonly DevItem[];
   /** Unit-length embeddings, row-major [N, H]. */
   readonly vectors: Float32Array;
-}
-
-function devExamples(db: Db, datasetId: number): DevItem[] {
-  return db
-    .prepare<[number], DevItem>(
-      `SELECT id AS exampleId, text, class_label AS classLabel FROM examples WHERE dataset_id = ? AND split = 'dev' ORDER BY line`,
-    )
-    .all(datasetId);
 }
 
 async function devIndex(model: LoadedModel, items: readonly DevItem[]): Promise<DevIndex> {

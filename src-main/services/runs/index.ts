@@ -136,4 +136,4 @@ export function dataSnapshotHash(db: Db, { datasetIds }: SnapshotInput): string 
   return hash.digest('hex');
 }
 
-export { bestMetrics, runInfoOf, toRunInfo } from './info';
+export { bestMetrics, runDataOf, runInfoOf, toRunInfo } from './info';

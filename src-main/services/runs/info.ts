@@ -3,7 +3,8 @@
  * train.*): one mapping, with the best dev metrics computed in SQLite.
  */
 import { z } from 'zod';
-import type { MetricPointInfo, RunInfo } from '../../../src-preload/contract';
+import type { MetricPointInfo, RunDataInfo, RunInfo } from '../../../src-preload/contract';
+import { runDatasetsOf } from '../../store/repos/run-datasets';
 import type { Db } from '../../store/db';
 import type { Run } from '../../store/types';
 import { datasetId, projectId, runId } from '../api/ids';
@@ -17,7 +18,11 @@ function durationSec(run: Run, now = Date.now()): number | null {
 }
 
 /** The contract's view of a run row; `best` comes from compareRuns (empty for a run without evaluations). */
-export function toRunInfo(run: Run, best: Readonly<Record<string, MetricPointInfo>> = {}): RunInfo {
+export function toRunInfo(
+  run: Run,
+  best: Readonly<Record<string, MetricPointInfo>> = {},
+  data?: readonly RunDataInfo[],
+): RunInfo {
   const stored = StoredDatasetId.safeParse(run.config);
   return {
     id: runId(run.id),
@@ -37,7 +42,26 @@ export function toRunInfo(run: Run, best: Readonly<Record<string, MetricPointInf
     endedAt: run.endedAt,
     durationSec: durationSec(run),
     best,
+    ...(data !== undefined && { data }),
   };
+}
+
+/** The recorded datasets of each run, as the contract shapes them (deleted ones with a null id). */
+export function runDataOf(db: Db, ids: readonly number[]): Map<number, readonly RunDataInfo[]> {
+  const out = new Map<number, readonly RunDataInfo[]>();
+  for (const [id, rows] of runDatasetsOf(db, ids)) {
+    out.set(
+      id,
+      rows.map((r) => ({
+        role: r.role,
+        datasetId: r.datasetId === null ? null : datasetId(r.datasetId),
+        datasetName: r.datasetName,
+        split: r.split,
+        deletedAt: r.deletedAt,
+      })),
+    );
+  }
+  return out;
 }
 
 // Best dev value per (run, metric) as compareRuns defines it (highest, lowest for losses, earliest step on a
@@ -65,5 +89,5 @@ export function bestMetrics(db: Db, ids: readonly number[]): Map<number, Readonl
 
 /** A run row with its best metrics. */
 export function runInfoOf(db: Db, run: Run): RunInfo {
-  return toRunInfo(run, bestMetrics(db, [run.id]).get(run.id));
+  return toRunInfo(run, bestMetrics(db, [run.id]).get(run.id), runDataOf(db, [run.id]).get(run.id));
 }

@@ -12,7 +12,7 @@ import { defineMethod, type MethodSlice } from '../api/methods';
 import { exampleId, runId } from '../api/ids';
 import { IdSchema } from '../projects/ids';
 import { getRun, listRuns, ProjectRunsInput } from '.';
-import { bestMetrics, runInfoOf, toRunInfo } from './info';
+import { bestMetrics, runDataOf, runInfoOf, toRunInfo } from './info';
 import { compareRuns, CompareRunsInput, RunCurvesInput, runCurves, runMistakes, RunMistakesInput } from '../train';
 
 /** A run's stored config as JSON: it was written by JSON.stringify and read back by JSON.parse. */
@@ -94,7 +94,11 @@ export function runsMethods(db: DbHandle): MethodSlice<RunsMethods> {
         db.get(),
         runs.map((r) => r.id),
       );
-      return runs.map((r) => toRunInfo(r, best.get(r.id)));
+      const data = runDataOf(
+        db.get(),
+        runs.map((r) => r.id),
+      );
+      return runs.map((r) => toRunInfo(r, best.get(r.id), data.get(r.id)));
     }),
     'runs.get': defineMethod('runs.get', z.object({ runId: IdSchema }), async ({ runId }) => {
       const detail = getRun(db.get(), { runId });

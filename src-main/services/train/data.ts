@@ -1,9 +1,11 @@
-// What a run trains on, read from the store: one dataset's train and dev examples with their usable spans.
+// What a run trains on, read from the store: each task's train and dev examples with their usable spans.
 import type { LabelledText } from '../../data/prepare';
 import type { CharSpan } from '../../data/types';
 import type { Db } from '../../store/db';
 import { getDataset } from '../../store/repos/datasets';
+import type { Split } from '../../store/types';
 import { ServiceError } from '../api/errors';
+import { sameSource, type DataSource, type TaskSources } from './sources';
 
 /** An example as training sees it: its store id, the class label (if any) and the gold + silver spans. */
 export interface StoredExample extends LabelledText {
@@ -25,41 +27,94 @@ export interface TrainingData {
 // Gold and silver spans that a person has not rejected; model spans are predictions, never training data.
 const SPANS_SQL = `SELECT s.example_id AS exampleId, s.char_start AS start, s.char_end AS end, s.type AS type
   FROM spans s JOIN examples e ON e.id = s.example_id
-  WHERE e.dataset_id = ? AND e.split IN ('train', 'dev') AND s.source IN ('gold', 'silver') AND s.status IN ('accepted', 'pending')
+  WHERE e.dataset_id = ? AND (? IS NULL OR e.split = ?) AND s.source IN ('gold', 'silver') AND s.status IN ('accepted', 'pending')
   ORDER BY s.example_id, s.char_start, s.char_end`;
 
-/** Reads a ready dataset's train and dev examples (line order) with their gold and silver, non-rejected spans. */
-export function readTrainingData(db: Db, datasetId: number): TrainingData {
-  const dataset = getDataset(db, datasetId);
+/** A ready dataset's examples of one split (all of them for split null), in line order, with their usable spans. */
+export function readSource(db: Db, source: DataSource): StoredExample[] {
+  const dataset = getDataset(db, source.datasetId);
   if (dataset.status !== 'ready') {
     throw new ServiceError(
       'conflict',
-      `Dataset ${datasetId} is still importing; wait for the import to finish or discard it.`,
+      `Dataset "${dataset.name}" is still importing; wait for the import to finish or discard it.`,
     );
   }
+  const { datasetId, split } = source;
   const spans = new Map<number, CharSpan[]>();
-  for (const s of db.prepare<[number], CharSpan & { exampleId: number }>(SPANS_SQL).iterate(datasetId)) {
+  const spanRows = db.prepare<[number, Split | null, Split | null], CharSpan & { exampleId: number }>(SPANS_SQL);
+  for (const s of spanRows.iterate(datasetId, split, split)) {
     const list = spans.get(s.exampleId) ?? [];
     list.push({ start: s.start, end: s.end, type: s.type });
     spans.set(s.exampleId, list);
   }
-  const rows = db
-    .prepare<[number], { id: number; text: string; split: 'train' | 'dev'; label: string | null }>(
-      `SELECT id, text, split, class_label AS label FROM examples WHERE dataset_id = ? AND split IN ('train', 'dev') ORDER BY line`,
+  return db
+    .prepare<[number, Split | null, Split | null], { id: number; text: string; label: string | null }>(
+      `SELECT id, text, class_label AS label FROM examples WHERE dataset_id = ? AND (? IS NULL OR split = ?) ORDER BY line`,
     )
-    .all(datasetId);
-  const train: StoredExample[] = [];
-  const dev: StoredExample[] = [];
-  for (const r of rows) {
-    const e: StoredExample = {
+    .all(datasetId, split, split)
+    .map((r) => ({
       id: r.id,
       text: r.text,
       spans: spans.get(r.id) ?? [],
       ...(r.label !== null && { label: r.label }),
-    };
-    (r.split === 'train' ? train : dev).push(e);
-  }
+    }));
+}
+
+/** Reads a ready dataset's train and dev examples (line order) with their gold and silver, non-rejected spans. */
+export function readTrainingData(db: Db, datasetId: number): TrainingData {
+  const train = readSource(db, { datasetId, split: 'train' });
+  const dev = readSource(db, { datasetId, split: 'dev' });
   return { train, dev, hasNer: train.some((e) => e.spans.length > 0) };
+}
+
+/** Each task's train and dev examples; a source both tasks share is read once (the same objects). */
+export interface TaskTrainingData {
+  readonly classification: { readonly train: readonly StoredExample[]; readonly dev: readonly StoredExample[] };
+  readonly ner: { readonly train: readonly StoredExample[]; readonly dev: readonly StoredExample[] };
+  /** The NER train source has any usable span (else there is no NER task). */
+  readonly hasNer: boolean;
+}
+
+/** Reads what each task trains and evaluates on. */
+export function readTaskData(db: Db, sources: TaskSources): TaskTrainingData {
+  const cache = new Map<string, StoredExample[]>();
+  const read = (s: DataSource): StoredExample[] => {
+    const key = `${s.datasetId}:${s.split ?? '*'}`;
+    let rows = cache.get(key);
+    if (!rows) cache.set(key, (rows = readSource(db, s)));
+    return rows;
+  };
+  const classification = { train: read(sources.classification.train), dev: read(sources.classification.dev) };
+  const ner = { train: read(sources.ner.train), dev: read(sources.ner.dev) };
+  return { classification, ner, hasNer: ner.train.some((e) => e.spans.length > 0) };
+}
+
+/** Examples prepared together, and which tasks their labels teach (the other task's labels are ignored). */
+export interface ExampleGroup {
+  readonly examples: readonly StoredExample[];
+  readonly classification: boolean;
+  readonly ner: boolean;
+}
+
+/**
+ * What a run trains and evaluates on: per split, one group when both tasks read the same examples, else one
+ * group per task that is on (classification examples teach classes only, NER examples entities only).
+ */
+export function trainingExamples(
+  sources: TaskSources,
+  data: TaskTrainingData,
+  tasks: { readonly classification: boolean; readonly ner: boolean },
+): { readonly train: readonly ExampleGroup[]; readonly dev: readonly ExampleGroup[] } {
+  const groups = (which: 'train' | 'dev'): ExampleGroup[] => {
+    if (!tasks.classification && !tasks.ner) return [];
+    if (sameSource(sources.classification[which], sources.ner[which]))
+      return [{ examples: data.classification[which], classification: tasks.classification, ner: tasks.ner }];
+    return [
+      ...(tasks.classification ? [{ examples: data.classification[which], classification: true, ner: false }] : []),
+      ...(tasks.ner ? [{ examples: data.ner[which], classification: false, ner: true }] : []),
+    ];
+  };
+  return { train: groups('train'), dev: groups('dev') };
 }
 
 /** Sorted entity types of the train examples' spans. */

@@ -1,7 +1,15 @@
 // Training use-cases: plan, start, follow, cancel; and the run analyses the Runs screen needs.
 export * from './schemas';
 export type { TrainingOutcome, TrainingServiceEvent, TrainingStarted } from './types';
-export { trainingPlan, groupOf, type PlanCounts, type PlanParams, type TrainingPlan } from './plan';
+export {
+  trainingPlan,
+  groupOf,
+  type PlanCounts,
+  type PlanParams,
+  type PlanSource,
+  type PlanSources,
+  type TrainingPlan,
+} from './plan';
 export {
   startTraining,
   runTraining,

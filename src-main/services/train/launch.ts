@@ -19,7 +19,9 @@ import { ServiceError } from '../api/errors';
 import { dataSnapshotHash } from '../runs';
 import { claimSlot } from './active';
 import { folderDigest } from './artifacts';
+import { trainingExamples, type ExampleGroup } from './data';
 import { buildPlan, type TrainingPlan } from './plan';
+import { sourceDatasetIds } from './sources';
 import { MetricRecorder } from './recorder';
 import { recordCheckpoint } from '../../store/repos/run-resume';
 import type { TrainingRequest } from './schemas';
@@ -72,15 +74,29 @@ export async function withSlot(begin: (slot: Slot) => Promise<Begun>): Promise<B
 
 /** Builds the plan (refusing with its reasons), tokenises the dataset's train and dev splits, hashes the data. */
 export async function prepareRequest(db: Db, request: TrainingRequest): Promise<PreparedRequest> {
-  const { plan, data, nerTags } = buildPlan(db, request);
+  const { plan, data, sources, nerTags } = buildPlan(db, request);
   if (plan.refusals.length > 0) {
     throw new ServiceError('invalid_input', `The run cannot start:\n- ${plan.refusals.join('\n- ')}`, plan.refusals);
   }
   const tokenizer = WordPieceTokenizer.fromDir(request.modelDir);
-  const opts = { classLabels: plan.classLabels, nerTags, maxLength: request.maxLength, hasNer: plan.tasks.ner };
-  const train = await prepareInChunks(data.train, tokenizer, opts);
-  const dev = await prepareInChunks(data.dev, tokenizer, opts);
-  const dataHash = dataSnapshotHash(db, { datasetIds: [request.datasetId] });
+  const groups = trainingExamples(sources, data, plan.tasks);
+  // Each group teaches only its tasks: classification examples get no NER labels, NER examples no class.
+  const prepare = async (list: readonly ExampleGroup[]): Promise<PreparedExamples> => {
+    const parts: PreparedExamples[] = [];
+    for (const g of list) {
+      const opts = {
+        classLabels: g.classification ? plan.classLabels : [],
+        nerTags,
+        maxLength: request.maxLength,
+        hasNer: g.ner,
+      };
+      parts.push(await prepareInChunks(g.examples, tokenizer, opts));
+    }
+    return mergePrepared(parts);
+  };
+  const train = await prepare(groups.train);
+  const dev = await prepare(groups.dev);
+  const dataHash = dataSnapshotHash(db, { datasetIds: sourceDatasetIds(sources, plan.tasks) });
   return { plan, nerTags, train, dev, dataHash };
 }
 
@@ -129,6 +145,17 @@ function defaultRunsDir(db: Db): string {
 }
 
 // Tokenising a large dataset takes seconds: yield between chunks so the UI's event loop keeps answering.
+function mergePrepared(parts: readonly PreparedExamples[]): PreparedExamples {
+  const unknownTypes: Record<string, number> = {};
+  for (const p of parts)
+    for (const [t, n] of Object.entries(p.unknownTypes)) unknownTypes[t] = (unknownTypes[t] ?? 0) + n;
+  return {
+    examples: parts.flatMap((p) => p.examples),
+    truncated: parts.reduce((n, p) => n + p.truncated, 0),
+    unknownTypes,
+  };
+}
+
 async function prepareInChunks(
   items: readonly LabelledText[],
   tokenizer: WordPieceTokenizer,

@@ -3,7 +3,7 @@
  * and the active run. Training events become `train.progress` / `train.status` events for every connected UI.
  */
 import { z } from 'zod';
-import type { ApiEvent, TrainPlanInfo, TrainProgress } from '../../../src-preload/contract';
+import type { ApiEvent, TrainPlanInfo, TrainProgress, TrainSourceInfo } from '../../../src-preload/contract';
 import type { TrainEvent } from '../../engine/trainer';
 import type { DbHandle } from '../app/db';
 import { getRun } from '../../store/repos/runs';
@@ -18,6 +18,7 @@ import {
   startTraining,
   trainingPlan,
   TrainingRequest,
+  type PlanSource,
   type TrainingPlan,
   type TrainingServiceEvent,
 } from '.';
@@ -27,13 +28,22 @@ const STEP_EVENT_INTERVAL_MS = 150;
 
 /** The contract's view of a plan: the resolved request with branded ids. */
 export function toPlanInfo(plan: TrainingPlan): TrainPlanInfo {
-  const { request, ...rest } = plan;
+  const { request, sources, ...rest } = plan;
+  const { nerDatasetId, devDatasetId, nerDevDatasetId, ...common } = request;
+  const source = (s: PlanSource): TrainSourceInfo => ({ ...s, datasetId: datasetId(s.datasetId) });
   return {
     ...rest,
+    sources: {
+      classification: { train: source(sources.classification.train), dev: source(sources.classification.dev) },
+      ner: { train: source(sources.ner.train), dev: source(sources.ner.dev) },
+    },
     settings: {
-      ...request,
+      ...common,
       projectId: projectId(request.projectId),
       datasetId: datasetId(request.datasetId),
+      ...(nerDatasetId !== undefined && { nerDatasetId: datasetId(nerDatasetId) }),
+      ...(devDatasetId !== undefined && { devDatasetId: datasetId(devDatasetId) }),
+      ...(nerDevDatasetId !== undefined && { nerDevDatasetId: datasetId(nerDevDatasetId) }),
     },
   };
 }

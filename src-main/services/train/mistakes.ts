@@ -7,8 +7,9 @@ import { predictorCache, type PredictorCache } from '../playground/cache';
 import { cachedPredictions } from '../playground/dev-cache';
 import { dataSnapshotHash } from '../runs';
 import { runCheckpointDir } from './artifacts';
-import { readTrainingData, type StoredExample } from './data';
-import { runDataInfo } from './run-info';
+import { readTaskData, type StoredExample } from './data';
+import { sameSource, sourceDatasetIds } from './sources';
+import { runDataInfo, runSources } from './run-info';
 import type { RunMistakesInput } from './schemas';
 
 /** A dev example whose predicted class differs from its label. */
@@ -65,25 +66,31 @@ export async function runMistakes(
 ): Promise<RunMistakes> {
   const run = getRun(db, runId);
   const info = runDataInfo(run);
+  const sources = runSources(db, run);
   const dir = runCheckpointDir(db, runId);
-  const data = readTrainingData(db, info.datasetId);
-  const predictions = await (rt.cache ?? predictorCache).use(dir, (m) => cachedPredictions(m, data.dev));
+  const data = readTaskData(db, sources);
+  // Classes are checked on the classification dev data, entities on the NER dev data (the same when shared).
+  const shared = sameSource(sources.classification.dev, sources.ner.dev);
+  const dev = shared ? data.classification.dev : [...data.classification.dev, ...data.ner.dev];
+  const firstNer = shared ? 0 : data.classification.dev.length;
+  const predictions = await (rt.cache ?? predictorCache).use(dir, (m) => cachedPredictions(m, dev));
   const known = new Set(info.nerTags.filter((t) => t !== 'O').map((t) => t.slice(2)));
   const classification: ClassMistake[] = [];
   const entities: EntityMistake[] = [];
-  data.dev.forEach((e, i) => {
+  dev.forEach((e, i) => {
     const p = predictions[i]!;
     if (!p.ok) return;
-    const c = classMistake(e, p);
+    const c = i < data.classification.dev.length ? classMistake(e, p) : null;
     if (c) classification.push(c);
-    if (data.hasNer && known.size > 0) entities.push(...entityMistakes(e, p.entities, known));
+    if (i >= firstNer && data.hasNer && known.size > 0) entities.push(...entityMistakes(e, p.entities, known));
   });
   classification.sort((a, b) => b.confidence - a.confidence);
   entities.sort((a, b) => (b.confidence ?? -1) - (a.confidence ?? -1));
-  const hashNow = dataSnapshotHash(db, { datasetIds: [info.datasetId] });
+  const tasks = { classification: info.classLabels.length > 0, ner: info.nerTags.length > 0 };
+  const hashNow = dataSnapshotHash(db, { datasetIds: sourceDatasetIds(sources, tasks) });
   return {
     runId,
-    devExamples: data.dev.length,
+    devExamples: dev.length,
     classificationErrors: classification.length,
     entityErrors: entities.length,
     classification: classification.slice(0, limit),

@@ -47,7 +47,7 @@ describe('trainingPlan', () => {
     f = await trainFixture([...labelledRows(16), { text: 'A lonely rare example.', label: 'Rare' }]);
     const frozen = trainingPlan(f.db, quickRequest(f, { preset: 'frozen' }));
     expect(frozen.refusals.join('\n')).toMatch(/trains nothing/);
-    expect(frozen.refusals.join('\n')).toMatch(/"Rare" have no dev examples/);
+    expect(frozen.refusals.join('\n')).toMatch(/"Rare" \(train 1, dev 0\) have no dev examples/);
     expect(frozen.params).toBeNull();
     const badModel = trainingPlan(f.db, quickRequest(f, { modelDir: f.dir }));
     expect(badModel.refusals.join('\n')).toMatch(/cannot be used: .*config\.json/);

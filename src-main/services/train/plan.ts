@@ -14,7 +14,16 @@ import { getDataset } from '../../store/repos/datasets';
 import { ServiceError } from '../api/errors';
 import { classLabelSet, PipelineInputError } from '../pipeline/read';
 import { activeRunId } from './active';
-import { countByClass, countByType, entityTypes, readTrainingData, type TrainingData } from './data';
+import {
+  countByClass,
+  countByType,
+  entityTypes,
+  readTaskData,
+  trainingExamples,
+  type ExampleGroup,
+  type TaskTrainingData,
+} from './data';
+import { describeSource, sameSource, sourceDatasetIds, taskSources, type TaskSources } from './sources';
 import type { TrainingRequest } from './schemas';
 
 /** Per-split counts the Train screen shows before a run. */
@@ -26,6 +35,19 @@ export interface PlanCounts {
   /** Spans per entity type (gold + silver, not rejected). */
   readonly trainByType: Readonly<Record<string, number>>;
   readonly devByType: Readonly<Record<string, number>>;
+}
+
+/** One source as the plan shows it: the dataset by name, the split read (null = every example) and its size. */
+export interface PlanSource {
+  readonly datasetId: number;
+  readonly datasetName: string;
+  readonly split: 'train' | 'dev' | 'test' | null;
+  readonly examples: number;
+}
+
+export interface PlanSources {
+  readonly classification: { readonly train: PlanSource; readonly dev: PlanSource };
+  readonly ner: { readonly train: PlanSource; readonly dev: PlanSource };
 }
 
 /** Parameter counts and which groups (embeddings, layer N, heads) train or stay fixed. */
@@ -56,6 +78,8 @@ export interface TrainingPlan {
     readonly maxPositions: number;
   } | null;
   readonly tasks: { readonly classification: boolean; readonly ner: boolean };
+  /** Which data each task trains and evaluates on (also for a task that is off, to say where it would read). */
+  readonly sources: PlanSources;
   readonly classLabels: readonly string[];
   readonly entityTypes: readonly string[];
   readonly params: PlanParams | null;
@@ -70,7 +94,8 @@ export interface TrainingPlan {
 /** A plan plus what startTraining needs next (the data read once). */
 export interface PlanWithData {
   readonly plan: TrainingPlan;
-  readonly data: TrainingData;
+  readonly data: TaskTrainingData;
+  readonly sources: TaskSources;
   readonly nerTags: readonly string[];
 }
 
@@ -81,13 +106,16 @@ export function trainingPlan(db: Db, request: TrainingRequest): TrainingPlan {
 
 /** Builds the plan for a parsed request; throws only for missing project/dataset (not_found). */
 export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
-  getProject(db, request.projectId);
-  const dataset = getDataset(db, request.datasetId);
-  if (dataset.projectId !== request.projectId) {
-    throw new ServiceError(
-      'invalid_input',
-      `Dataset ${request.datasetId} belongs to project ${dataset.projectId}, not ${request.projectId}; pick one of this project's datasets.`,
-    );
+  const project = getProject(db, request.projectId);
+  const sources = taskSources(request);
+  for (const id of sourceDatasetIds(sources)) {
+    const dataset = getDataset(db, id);
+    if (dataset.projectId !== request.projectId) {
+      throw new ServiceError(
+        'invalid_input',
+        `Dataset "${dataset.name}" belongs to another project, not "${project.name}"; pick one of this project's datasets.`,
+      );
+    }
   }
   const refusals: string[] = [];
   const warnings: string[] = [];
@@ -96,13 +124,13 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     refusals.push(
       `Run ${busy} is still training in this app; only one training runs at a time. Wait for it or cancel it first.`,
     );
-  const data = readTrainingData(db, request.datasetId);
-  const labels = classTask(data, request, refusals);
-  const types = request.taskWeights.ner > 0 && data.hasNer ? entityTypes(data.train) : [];
+  const data = readTaskData(db, sources);
+  const labels = classTask(data.classification, request, refusals);
+  const types = request.taskWeights.ner > 0 && data.hasNer ? entityTypes(data.ner.train) : [];
   const nerTags = types.length > 0 ? bioLabelList(types) : [];
   const tasks = { classification: labels.length > 0, ner: nerTags.length > 0 };
-  checkLabelled(data, request, tasks, refusals);
-  checkNer(data, types, warnings);
+  checkSources(db, sources, data, request, tasks, refusals);
+  checkNer(data.ner, types, warnings);
   const model = loadModelConfig(request.modelDir, refusals);
   let params: PlanParams | null = null;
   if (model) {
@@ -113,18 +141,20 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     }
     params = freezePlan(model, labels.length, nerTags.length, request, refusals);
   }
+  const examples = trainingExamples(sources, data, tasks);
+  const size = (groups: readonly ExampleGroup[]): number => groups.reduce((n, g) => n + g.examples.length, 0);
   const counts: PlanCounts = {
-    train: data.train.length,
-    dev: data.dev.length,
-    trainByClass: countByClass(data.train),
-    devByClass: countByClass(data.dev),
-    trainByType: countByType(data.train),
-    devByType: countByType(data.dev),
+    train: size(examples.train),
+    dev: size(examples.dev),
+    trainByClass: tasks.classification ? countByClass(data.classification.train) : {},
+    devByClass: tasks.classification ? countByClass(data.classification.dev) : {},
+    trainByType: tasks.ner ? countByType(data.ner.train) : {},
+    devByType: tasks.ner ? countByType(data.ner.dev) : {},
   };
   const batch = planBatch(request);
-  if (data.train.length > 0 && batch.effective > data.train.length)
+  if (counts.train > 0 && batch.effective > counts.train)
     warnings.push(
-      `The effective batch (${batch.text}) is larger than the ${data.train.length} train examples: each epoch is one optimizer step; lower the batch size or the gradient accumulation.`,
+      `The effective batch (${batch.text}) is larger than the ${counts.train} train examples: each epoch is one optimizer step; lower the batch size or the gradient accumulation.`,
     );
   const plan: TrainingPlan = {
     request,
@@ -135,6 +165,7 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
       maxPositions: model.dims.maxPositions,
     },
     tasks,
+    sources: planSources(db, sources, data),
     classLabels: labels,
     entityTypes: types,
     params,
@@ -143,44 +174,63 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     refusals,
     warnings,
   };
-  return { plan, data, nerTags };
+  return { plan, data, sources, nerTags };
 }
 
 // Class labels of the train split, or [] when classification is off; problems become refusals.
-function classTask(data: TrainingData, request: TrainingRequest, refusals: string[]): string[] {
+function classTask(data: TaskTrainingData['classification'], request: TrainingRequest, refusals: string[]): string[] {
   const labelled = data.train.some((e) => e.label !== undefined);
   if (request.taskWeights.classification === 0 || !labelled) return [];
   let labels: string[];
   try {
-    labels = classLabelSet(data.train, data.dev, 'the train split', 'the dev split');
+    labels = classLabelSet(data.train, data.dev, 'the classification train data', 'its dev data');
   } catch (err) {
     if (!(err instanceof PipelineInputError)) throw err;
     refusals.push(err.message);
     return [];
   }
   const dev = countByClass(data.dev);
+  const train = countByClass(data.train);
   const missing = labels.filter((l) => !dev[l]);
   if (missing.length > 0) {
     refusals.push(
-      `Class(es) ${missing.map((l) => `"${l}"`).join(', ')} have no dev examples, so their accuracy cannot be measured; ` +
-        'resplit the dataset (stratified) or move some of their examples to dev.',
+      `Class(es) ${missing.map((l) => `"${l}" (train ${train[l] ?? 0}, dev 0)`).join(', ')} have no dev examples, so their accuracy cannot be measured; ` +
+        'on the Datasets screen, re-split the dataset or move some of their examples to dev, or choose a dev dataset that has them.',
     );
   }
   return labels;
 }
 
-function checkLabelled(
-  data: TrainingData,
+// Empty train or dev data and nothing to learn are refusals, each naming the dataset and split it read.
+function checkSources(
+  db: Db,
+  sources: TaskSources,
+  data: TaskTrainingData,
   request: TrainingRequest,
   tasks: { classification: boolean; ner: boolean },
   refusals: string[],
 ): void {
-  if (data.train.length === 0) {
-    refusals.push(`Dataset ${request.datasetId} has no train examples; resplit it so that some examples are in train.`);
+  const main = data.classification;
+  const nerApart = !sameSource(sources.ner.train, sources.classification.train);
+  if (main.train.length === 0 && (!nerApart || data.ner.train.length === 0)) {
+    refusals.push(
+      `${describeSource(db, sources.classification.train)} has no examples; re-split the dataset on the Datasets screen so that some examples are in train.`,
+    );
     return;
   }
-  if (data.dev.length === 0)
-    refusals.push(`Dataset ${request.datasetId} has no dev examples to evaluate on; resplit it with a dev share.`);
+  const devOf = (task: 'classification' | 'ner'): void => {
+    if (data[task].dev.length > 0) return;
+    refusals.push(
+      `${describeSource(db, sources[task].dev)} has no examples to evaluate ${task === 'ner' ? 'entities' : 'classes'} on; re-split it with a dev share, or choose a dev dataset.`,
+    );
+  };
+  if (tasks.classification || !tasks.ner) devOf('classification');
+  if (tasks.ner && !sameSource(sources.ner.dev, sources.classification.dev)) devOf('ner');
+  if (nerApart && request.taskWeights.ner > 0 && !data.hasNer) {
+    refusals.push(
+      `${describeSource(db, sources.ner.train)}, chosen for entities, has no entity spans; label it on the Annotate screen or choose a dataset with spans.`,
+    );
+  }
   if (tasks.classification || tasks.ner) return;
   const off = [
     request.taskWeights.classification === 0 && 'classification',
@@ -189,11 +239,11 @@ function checkLabelled(
   refusals.push(
     off.length > 0
       ? `Nothing to learn: ${off.join(' and ')} weight is 0 and the other task has no labelled train examples; raise the weight or label examples.`
-      : `None of the ${data.train.length} train examples has a class label or an entity span; label some, or run the silver labeler first.`,
+      : `None of the ${main.train.length} train examples has a class label or an entity span; label some, or run the silver labeler first.`,
   );
 }
 
-function checkNer(data: TrainingData, types: readonly string[], warnings: string[]): void {
+function checkNer(data: TaskTrainingData['ner'], types: readonly string[], warnings: string[]): void {
   if (types.length === 0) return;
   const dev = countByType(data.dev);
   const missing = types.filter((t) => !dev[t]);
@@ -264,4 +314,24 @@ export function planBatch(request: Pick<TrainingRequest, 'batchSize' | 'gradAccu
   const text =
     accumulation > 1 ? `${size} x ${accumulation} = ${effective} examples per step` : `${size} examples per step`;
   return { size, accumulation, effective, text };
+}
+
+/** The plan's view of the sources: dataset names, splits and example counts. */
+function planSources(db: Db, sources: TaskSources, data: TaskTrainingData): PlanSources {
+  const one = (src: TaskSources['ner']['train'], examples: number): PlanSource => ({
+    datasetId: src.datasetId,
+    datasetName: getDataset(db, src.datasetId).name,
+    split: src.split,
+    examples,
+  });
+  return {
+    classification: {
+      train: one(sources.classification.train, data.classification.train.length),
+      dev: one(sources.classification.dev, data.classification.dev.length),
+    },
+    ner: {
+      train: one(sources.ner.train, data.ner.train.length),
+      dev: one(sources.ner.dev, data.ner.dev.length),
+    },
+  };
 }

@@ -19,6 +19,7 @@ import { dataSnapshotHash } from '../runs';
 import { activeRunId } from './active';
 import { launch, prepareRequest, runOutDir, withSlot, type Begun, type TrainingRuntime } from './launch';
 import { TrainingRequest, type RunIdInput } from './schemas';
+import { sourceDatasetIds, taskSources } from './sources';
 import type { TrainingStarted } from './types';
 
 /** Statuses a run can be resumed from ('running'/'queued' only when no process trains it: checked below). */
@@ -38,7 +39,12 @@ export async function resumeTraining(
   return (await beginResume(db, input, runtime)).started;
 }
 
-const StoredConfig = z.looseObject({ request: z.unknown(), trainer: z.unknown() });
+const StoredConfig = z.looseObject({
+  request: z.unknown(),
+  trainer: z.unknown(),
+  classLabels: z.array(z.string()).default([]),
+  nerTags: z.array(z.string()).default([]),
+});
 
 async function beginResume(db: Db, { runId }: RunIdInput, runtime: TrainingRuntime): Promise<Begun> {
   const run = getRun(db, runId);
@@ -46,7 +52,10 @@ async function beginResume(db: Db, { runId }: RunIdInput, runtime: TrainingRunti
   const { request, trainer } = storedSettings(run);
   const outDir = runOutDir(db, runId, runtime);
   const resumedStep = resumeStep(run, outDir);
-  const dataHash = dataSnapshotHash(db, { datasetIds: [request.datasetId] });
+  // The datasets the run's tasks read, as startTraining hashed them.
+  const labels = StoredConfig.parse(run.config);
+  const tasks = { classification: labels.classLabels.length > 0, ner: labels.nerTags.length > 0 };
+  const dataHash = dataSnapshotHash(db, { datasetIds: sourceDatasetIds(taskSources(request), tasks) });
   if (dataHash !== run.dataHash) {
     throw new ServiceError(
       'conflict',

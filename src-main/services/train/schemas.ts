@@ -9,7 +9,14 @@ const id = IdSchema;
 export const TrainingRequest = z
   .object({
     projectId: id,
+    /** The dataset whose train split teaches classification (and NER, unless nerDatasetId names another). */
     datasetId: id,
+    /** NER from another dataset's train split (its spans; its class labels are not used), as the CLI's --ner-train. */
+    nerDatasetId: id.optional(),
+    /** Evaluate classification on every example of this dataset instead of datasetId's dev split. */
+    devDatasetId: id.optional(),
+    /** Evaluate NER on every example of this dataset (default: the NER dataset's dev split, or devDatasetId). */
+    nerDevDatasetId: id.optional(),
     /** Hugging Face BERT folder, or a checkpoint of an earlier run (continue after corrections). */
     modelDir: z.string().min(1),
     /** Display name of the run; default "<preset> <model folder name>". */

@@ -6,6 +6,7 @@ import { createRun, getRun } from '../../store/repos/runs';
 import { ServiceError } from '../api/errors';
 import { abortRun, completionOf } from './active';
 import { launch, prepareRequest, runOutDir, withSlot, type Begun, type TrainingRuntime } from './launch';
+import { recordSources, taskSources } from './sources';
 import type { RunIdInput, TrainingRequest } from './schemas';
 import type { TrainingOutcome, TrainingStarted } from './types';
 
@@ -54,6 +55,7 @@ async function begin(db: Db, request: TrainingRequest, runtime: TrainingRuntime)
       dataHash,
       deviceRequested: request.device,
     });
+    recordSources(db, run.id, taskSources(request), plan.tasks);
     const job: TrainJob = {
       modelDir: request.modelDir,
       train: prepared.train.examples,

@@ -11,6 +11,7 @@ import type {
   ProjectId,
   ProjectInfo,
 } from '../../../src-preload/contract';
+import { DEFAULT_RANDOM, splitPolicy, type RandomSplit, type SplitChoice } from './split-policy';
 
 export type ImportPhase =
   | { readonly phase: 'idle' }
@@ -27,6 +28,9 @@ export class DatasetsState {
   stats = $state.raw<DatasetStats | null>(null);
   importPath = $state('');
   importer = $state.raw<ImportPhase>({ phase: 'idle' });
+  /** Where imported examples go: one split, or random by ratios (80/10/10 unless changed). */
+  splitChoice = $state.raw<SplitChoice>({ kind: 'random' });
+  splitRandom = $state.raw<RandomSplit>(DEFAULT_RANDOM);
   /** The last failure, shown above the screen until the next action. */
   error = $state.raw<ApiError | null>(null);
 
@@ -90,6 +94,8 @@ export class DatasetsState {
   async runImport(): Promise<void> {
     if (this.projectId === null) return;
     this.error = null;
+    const split = splitPolicy(this.splitChoice, this.splitRandom);
+    if ('problem' in split) return this.fail({ code: 'invalid_input', message: split.problem });
     const path = this.importPath.trim();
     this.importer = { phase: 'importing', progress: null };
     const stop = this.api.onEvent((event) => {
@@ -98,7 +104,7 @@ export class DatasetsState {
       }
     });
     try {
-      const result = await this.api.invoke('datasets.import', { projectId: this.projectId, path });
+      const result = await this.api.invoke('datasets.import', { projectId: this.projectId, path, split: split.policy });
       if (!result.ok) {
         this.importer = { phase: 'idle' };
         return this.fail(result.error);
@@ -115,6 +121,30 @@ export class DatasetsState {
   async cancelImport(): Promise<void> {
     const result = await this.api.invoke('datasets.cancelImport', { path: this.importPath.trim() });
     if (!result.ok) this.fail(result.error);
+  }
+
+  /** After a rename or re-split of a dataset: the list and its statistics again. */
+  async datasetChanged(id: DatasetId): Promise<void> {
+    await this.refreshDatasets();
+    await this.selectDataset(id);
+  }
+
+  /** After a dataset was deleted. */
+  async datasetDeleted(): Promise<void> {
+    this.selected = null;
+    this.stats = null;
+    await this.refreshDatasets();
+  }
+
+  /** After a project was renamed (keep it selected) or deleted (select the first one left). */
+  async projectsChanged(deleted: boolean): Promise<void> {
+    if (deleted) {
+      this.projectId = null;
+      this.datasets = null;
+      this.selected = null;
+      this.stats = null;
+    }
+    await this.load();
   }
 
   resetImport(): void {

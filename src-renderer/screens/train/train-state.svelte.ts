@@ -14,6 +14,7 @@ import type {
 } from '../../../src-preload/contract';
 import { selection } from '../runs/selection.svelte';
 import { LiveRun } from './live-run.svelte';
+import { taskSourceChoice } from './task-sources.svelte';
 
 /** The editable settings; defaults follow the reference recipe (DESIGN.md). */
 export interface TrainForm {
@@ -134,6 +135,7 @@ export class TrainState {
       device: f.device,
       seed: f.seed,
       checkpointEverySec: f.checkpointEverySec,
+      ...taskSourceChoice.fields(selection.datasetId),
     };
   }
 

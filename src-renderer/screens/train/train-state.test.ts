@@ -14,6 +14,7 @@ import type {
 } from '../../../src-preload/contract';
 import { selection } from '../runs/selection.svelte';
 import { DEFAULT_FORM, TrainState } from './train-state.svelte';
+import { taskSourceChoice } from './task-sources.svelte';
 
 type Handlers = { [M in MethodName]?: (input: InputOf<M>) => Promise<Result<OutputOf<M>>> };
 
@@ -58,6 +59,13 @@ const run: RunInfo = {
   best: {},
 };
 
+const source = (split: 'train' | 'dev', examples: number) => ({
+  datasetId: 2 as DatasetId,
+  datasetName: 'news',
+  split,
+  examples,
+});
+
 function plan(maxPositions: number): TrainPlanInfo {
   return {
     settings: {
@@ -71,6 +79,10 @@ function plan(maxPositions: number): TrainPlanInfo {
     },
     model: { dir: '/models/tiny', layers: 2, hidden: 32, maxPositions },
     tasks: { classification: true, ner: false },
+    sources: {
+      classification: { train: source('train', 3), dev: source('dev', 1) },
+      ner: { train: source('train', 3), dev: source('dev', 1) },
+    },
     classLabels: ['a', 'b'],
     entityTypes: [],
     params: { trainable: 10, frozen: 90, trainableGroups: ['classification head'], frozenGroups: ['embeddings'] },
@@ -88,6 +100,21 @@ function choose(): void {
 }
 
 describe('TrainState', () => {
+  it('sends the per-task sources chosen on the screen, and none that equal the main dataset', () => {
+    choose();
+    const model = new TrainState(fakeApi({}));
+    taskSourceChoice.nerDatasetId = 5 as DatasetId;
+    taskSourceChoice.devDatasetId = 6 as DatasetId;
+    taskSourceChoice.nerDevDatasetId = 7 as DatasetId;
+    expect(model.request()).toMatchObject({ datasetId: 2, nerDatasetId: 5, devDatasetId: 6, nerDevDatasetId: 7 });
+    // NER "from" the main dataset is the default: no nerDatasetId, and its own dev choice goes with it.
+    taskSourceChoice.nerDatasetId = 2 as DatasetId;
+    const same = model.request()!;
+    expect([same.nerDatasetId, same.nerDevDatasetId, same.devDatasetId]).toEqual([undefined, undefined, 6]);
+    taskSourceChoice.keepOnly([]);
+    expect(model.request()).not.toHaveProperty('devDatasetId');
+  });
+
   it('asks for no plan until a dataset and a model folder are chosen', () => {
     selection.modelDir = '';
     expect(new TrainState(fakeApi({})).request()).toBeNull();
