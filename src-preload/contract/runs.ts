@@ -91,6 +91,15 @@ export interface RunDetailInfo {
   readonly evaluation: { readonly step: number; readonly metrics: EvalInfo } | null;
   /** Why there is no evaluation (e.g. the run failed before evaluating); null when there is one. */
   readonly evaluationNote: string | null;
+  /** The training advisor's reading of the run's curves (empty before two evaluations). */
+  readonly advice: readonly AdviceInfo[];
+}
+
+/** One claim of the training advisor, in plain words, about one head. */
+export interface AdviceInfo {
+  readonly kind: 'head-lags' | 'over-fitting' | 'not-learning' | 'still-improving';
+  readonly task: 'classification' | 'ner';
+  readonly message: string;
 }
 
 /** One chart series (uPlot-ready columns). Per-label metrics are named `<name>:<label>`. */

@@ -216,6 +216,7 @@ export const pipelineCommand: CliCommand = {
       `Run ${t.status} on ${t.device.used}: ${t.steps} steps in ${Math.round(t.seconds)} s. Best ${t.best.metric} = ${t.best.value === null ? 'n/a' : (100 * t.best.value).toFixed(2)} at step ${t.best.step}.`,
     );
     if (t.best.metrics) env.io.out(formatMetrics(t.best.metrics));
+    if (result.advice.length > 0) env.io.out(['Advice:', ...result.advice.map((a) => `  - ${a.message}`)].join('\n'));
     env.io.out(`Saved: ${result.outDir} (best/ checkpoint, metrics.json, pipeline.json)`);
     if (t.status === 'cancelled') env.io.out(`Cancelled: continue with the same command plus --resume.`);
     return t.status === 'cancelled' ? 130 : 0;

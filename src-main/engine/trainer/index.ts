@@ -20,3 +20,13 @@ export { resumeInfoSchema } from './resume-state';
 export type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 export { CheckpointSaveError } from './checkpoint-hook';
 export { DeviceRunFailedError } from './trainer';
+export {
+  type Advice,
+  advisorEval,
+  type AdvisorEval,
+  type AdvisorRecipe,
+  type AdvisorStep,
+  type AdvisorTask,
+  adviseRun,
+  curvesFromEvents,
+} from './advisor';

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { bioLabelList } from '../../data/align';
 import { FREEZE_PRESETS, loadHfBertConfig } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
-import type { TrainEvent, TrainResult } from '../../engine/trainer';
-import { trainInWorker } from '../../engine/trainer';
+import type { Advice, AdvisorStep, TrainEvent, TrainResult } from '../../engine/trainer';
+import { adviseRun, advisorEval, trainInWorker } from '../../engine/trainer';
 import { parseInput } from '../api/errors';
 import { prepareTasks, readTasks, type SilverStats, type TaskData } from './tasks';
 
@@ -74,6 +74,8 @@ export interface PipelineResult {
     readonly silver?: SilverStats;
   };
   readonly train: TrainResult;
+  /** What the training advisor reads from the run's curves (which head lags, over-fitting, what to try). */
+  readonly advice: readonly Advice[];
 }
 
 /**
@@ -106,6 +108,7 @@ export async function runPipeline(
     stage: 'train',
     message: `training ${trainExamples.length} examples, evaluating on ${devExamples.length}`,
   });
+  const steps: AdvisorStep[] = [];
   const result = await trainInWorker(
     {
       modelDir: o.model,
@@ -134,7 +137,24 @@ export async function runPipeline(
       checkpointEverySec: o.checkpointEverySec,
       provenance: { train: o.train, dev: o.dev, model: o.model, preset: o.preset },
     },
-    { onEvent: (event) => emit({ type: 'train', event }), ...(hooks.signal && { signal: hooks.signal }) },
+    {
+      onEvent: (event) => {
+        if (event.type === 'step') steps.push({ step: event.step, ...event.losses });
+        emit({ type: 'train', event });
+      },
+      ...(hooks.signal && { signal: hooks.signal }),
+    },
+  );
+  const advice = adviseRun(
+    steps,
+    result.history.map((h) => advisorEval(h.step, h.metrics)),
+    {
+      preset: o.preset,
+      lr: o.lr,
+      lossWeights: { classification: 1, ner: 1 },
+      numClasses: classLabels.length,
+      devExamples: devExamples.length,
+    },
   );
   const summary: PipelineResult = {
     outDir,
@@ -148,6 +168,7 @@ export async function runPipeline(
       ...(silver && { silver }),
     },
     train: result,
+    advice,
   };
   writeFileSync(join(outDir, 'pipeline.json'), JSON.stringify({ options: o, ...summary, train: undefined }, null, 2));
   return summary;

@@ -12,6 +12,7 @@ import { defineMethod, type MethodSlice } from '../api/methods';
 import { exampleId, runId } from '../api/ids';
 import { IdSchema } from '../projects/ids';
 import { getRun, listRuns, ProjectRunsInput } from '.';
+import { runAdvice } from './advice';
 import { bestMetrics, runDataOf, runInfoOf, toRunInfo } from './info';
 import { compareRuns, CompareRunsInput, RunCurvesInput, runCurves, runMistakes, RunMistakesInput } from '../train';
 
@@ -108,6 +109,7 @@ export function runsMethods(db: DbHandle): MethodSlice<RunsMethods> {
         timings: detail.run.timings,
         artifacts: detail.artifacts.map(toArtifactInfo),
         ...readEvaluation(detail.run, detail.artifacts),
+        advice: runAdvice(db.get(), detail.run).map(({ kind, task, message }) => ({ kind, task, message })),
       };
     }),
     'runs.curves': defineMethod('runs.curves', RunCurvesInput, async (input) => {
