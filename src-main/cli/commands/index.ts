@@ -1,6 +1,7 @@
 /** Every `mts` subcommand. Adding one: create ./<name>.ts exporting a CliCommand and add it here. */
 import type { CliCommand } from '../types';
 import { benchCommand } from './bench';
+import { curveCommand } from './curve';
 import { dataCommand } from './data';
 import { evalCommand } from './eval';
 import { exportCommand } from './export';
@@ -12,6 +13,7 @@ import { modelsCommand } from './models';
 
 export const COMMANDS: readonly CliCommand[] = [
   pipelineCommand,
+  curveCommand,
   evalCommand,
   predictCommand,
   exportCommand,

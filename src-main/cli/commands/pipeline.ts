@@ -4,7 +4,7 @@ import { resolveModelArg } from '../../services/models';
 import { runPipeline, type PipelineOptions } from '../../services/pipeline';
 import { formatMetrics } from '../report/metrics-report';
 import { TrainProgress } from '../report/progress';
-import { UsageError, type CliCommand } from '../types';
+import { type CliArgs, type CliCommand, type CliEnv, type CliOptions, UsageError } from '../types';
 
 const int = z.coerce.number().int();
 const argsSchema = z.object({
@@ -60,6 +60,93 @@ export function parseDuration(text: string): number | null {
 const s = (): { type: 'string' } => ({ type: 'string' });
 const b = (): { type: 'boolean' } => ({ type: 'boolean' });
 
+/** `mts pipeline`'s flags (shared by `mts curve`). */
+export const PIPELINE_OPTIONS: CliOptions = {
+  train: s(),
+  dev: s(),
+  model: s(),
+  out: s(),
+  preset: s(),
+  epochs: s(),
+  'max-steps': s(),
+  'batch-size': s(),
+  'grad-accum': s(),
+  'max-length': s(),
+  lr: s(),
+  pooling: s(),
+  device: s(),
+  threads: s(),
+  limit: s(),
+  'dev-limit': s(),
+  seed: s(),
+  patience: s(),
+  'eval-every': s(),
+  'ner-train': s(),
+  'ner-dev': s(),
+  'no-ner': b(),
+  'freeze-embeddings': b(),
+  'freeze-layers': s(),
+  resume: b(),
+  'checkpoint-every': s(),
+  'ner-batching': s(),
+  'skip-bad-rows': b(),
+  json: b(),
+};
+
+/**
+ * Reads `mts pipeline`'s arguments (shared by `mts curve`): validates them, resolves --model (a folder, or a
+ * hub repo id from the cache or pulled now) and maps them onto the pipeline's options.
+ */
+export async function readPipelineArgs(
+  values: CliArgs['values'],
+  env: CliEnv,
+): Promise<{ readonly options: PipelineOptions; readonly json: boolean }> {
+  const parsed = argsSchema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(issue.path.length ? `--${issue.path.join('.')}: ${issue.message}` : issue.message);
+  }
+  const a = parsed.data;
+  // argsSchema validated every value: these are the pipeline's options as they are, nothing left to default.
+  // --model takes a folder or a hub repo id (org/name): from the cache, or pulled now.
+  const modelDir = await resolveModelArg(a.model, {
+    signal: env.signal,
+    onProgress: (p) =>
+      env.io.err(`[model] ${p.file}: ${(p.doneBytes / 1e6).toFixed(1)} / ${(p.totalBytes / 1e6).toFixed(1)} MB`),
+  });
+  const options: PipelineOptions = {
+    ...(a.train !== undefined && { train: a.train }),
+    ...(a.dev !== undefined && { dev: a.dev }),
+    model: modelDir,
+    out: a.out,
+    preset: a.preset,
+    epochs: a.epochs,
+    maxSteps: a['max-steps'],
+    batchSize: a['batch-size'],
+    nerBatching: a['ner-batching'],
+    gradAccumulation: a['grad-accum'],
+    maxLength: a['max-length'],
+    lr: a.lr,
+    pooling: a.pooling,
+    device: a.device,
+    ...(a.threads !== undefined && { threads: a.threads }),
+    limit: a.limit,
+    devLimit: a['dev-limit'],
+    seed: a.seed,
+    patience: a.patience,
+    evalEverySteps: a['eval-every'],
+    ...(a['ner-train'] && { nerTrain: a['ner-train'] }),
+    ...(a['ner-dev'] && { nerDev: a['ner-dev'] }),
+    ner: a['no-ner'] ? 'none' : 'silver',
+    freezeEmbeddings: a['freeze-embeddings'],
+    freezeBottomLayers: a['freeze-layers'],
+    resume: a.resume,
+    checkpointEverySec: a['checkpoint-every'],
+    skipBadRows: a['skip-bad-rows'],
+  };
+  return { options, json: a.json };
+}
+
 export const pipelineCommand: CliCommand = {
   name: 'pipeline',
   summary: 'Train the heads the data has labels for (silver NER where it has none), evaluate, save the run',
@@ -104,93 +191,20 @@ export const pipelineCommand: CliCommand = {
     'Example:',
     '  mts pipeline --train ag_news/train.csv --dev ag_news/dev.csv --model models/all-MiniLM-L6-v2 --preset full --epochs 2',
   ].join('\n'),
-  options: {
-    train: s(),
-    dev: s(),
-    model: s(),
-    out: s(),
-    preset: s(),
-    epochs: s(),
-    'max-steps': s(),
-    'batch-size': s(),
-    'grad-accum': s(),
-    'max-length': s(),
-    lr: s(),
-    pooling: s(),
-    device: s(),
-    threads: s(),
-    limit: s(),
-    'dev-limit': s(),
-    seed: s(),
-    patience: s(),
-    'eval-every': s(),
-    'ner-train': s(),
-    'ner-dev': s(),
-    'no-ner': b(),
-    'freeze-embeddings': b(),
-    'freeze-layers': s(),
-    resume: b(),
-    'checkpoint-every': s(),
-    'ner-batching': s(),
-    'skip-bad-rows': b(),
-    json: b(),
-  },
+  options: PIPELINE_OPTIONS,
   allowPositionals: false,
   run: async (args, env) => {
-    const parsed = argsSchema.safeParse(args.values);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new UsageError(issue.path.length ? `--${issue.path.join('.')}: ${issue.message}` : issue.message);
-    }
-    const a = parsed.data;
-    const tty = !a.json && Boolean(process.stderr.isTTY);
-    const progress = new TrainProgress((t) => process.stderr.write(t), tty);
-    // argsSchema validated every value: these are the pipeline's options as they are, nothing left to default.
-    // --model takes a folder or a hub repo id (org/name): from the cache, or pulled now.
-    const modelDir = await resolveModelArg(a.model, {
-      signal: env.signal,
-      onProgress: (p) =>
-        env.io.err(`[model] ${p.file}: ${(p.doneBytes / 1e6).toFixed(1)} / ${(p.totalBytes / 1e6).toFixed(1)} MB`),
-    });
-    const options: PipelineOptions = {
-      ...(a.train !== undefined && { train: a.train }),
-      ...(a.dev !== undefined && { dev: a.dev }),
-      model: modelDir,
-      out: a.out,
-      preset: a.preset,
-      epochs: a.epochs,
-      maxSteps: a['max-steps'],
-      batchSize: a['batch-size'],
-      nerBatching: a['ner-batching'],
-      gradAccumulation: a['grad-accum'],
-      maxLength: a['max-length'],
-      lr: a.lr,
-      pooling: a.pooling,
-      device: a.device,
-      ...(a.threads !== undefined && { threads: a.threads }),
-      limit: a.limit,
-      devLimit: a['dev-limit'],
-      seed: a.seed,
-      patience: a.patience,
-      evalEverySteps: a['eval-every'],
-      ...(a['ner-train'] && { nerTrain: a['ner-train'] }),
-      ...(a['ner-dev'] && { nerDev: a['ner-dev'] }),
-      ner: a['no-ner'] ? 'none' : 'silver',
-      freezeEmbeddings: a['freeze-embeddings'],
-      freezeBottomLayers: a['freeze-layers'],
-      resume: a.resume,
-      checkpointEverySec: a['checkpoint-every'],
-      skipBadRows: a['skip-bad-rows'],
-    };
+    const { options, json } = await readPipelineArgs(args.values, env);
+    const progress = new TrainProgress((t) => process.stderr.write(t), !json && Boolean(process.stderr.isTTY));
     const result = await runPipeline(options, {
       signal: env.signal,
       onEvent: (e) => {
-        if (a.json) return;
+        if (json) return;
         if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
         else progress.on(e.event);
       },
     });
-    if (a.json) {
+    if (json) {
       env.io.out(JSON.stringify(result, null, 2));
       return result.train.status === 'cancelled' ? 130 : 0;
     }

@@ -3,3 +3,4 @@ export * from './read';
 export * from './run-dir';
 export * from './run-pipeline';
 export * from './hf-trainer';
+export * from './curve';

@@ -82,15 +82,25 @@ export interface PipelineResult {
  * The seed's whole job: read data, decide the tasks from it (tasks.ts: gold tags where the files have them,
  * silver NER labels where they do not), train the heads in a worker, evaluate, write the run folder.
  */
-export async function runPipeline(
+export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {}): Promise<PipelineResult> {
+  loadHfBertConfig(o.model); // refuses a folder that is not BERT-like before any slow work
+  const tasks = await readTasks(o, (stage, message) => hooks.onEvent?.({ type: 'stage', stage, message }));
+  return trainTasks(tasks, o, hooks);
+}
+
+export interface PipelineHooks {
+  readonly onEvent?: (e: PipelineEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** The pipeline after reading: tokenise and align the tasks' texts, train, evaluate, write o.out. */
+export async function trainTasks(
+  tasks: TaskData,
   o: PipelineOptions,
-  hooks: { onEvent?: (e: PipelineEvent) => void; signal?: AbortSignal } = {},
+  hooks: PipelineHooks = {},
 ): Promise<PipelineResult> {
   const emit = (e: PipelineEvent): void => hooks.onEvent?.(e);
-  loadHfBertConfig(o.model); // refuses a folder that is not BERT-like before any slow work
   const tokenizer = WordPieceTokenizer.fromDir(o.model);
-
-  const tasks = await readTasks(o, (stage, message) => emit({ type: 'stage', stage, message }));
   const { classLabels, nerTypes, silver } = tasks;
 
   emit({ type: 'stage', stage: 'prepare', message: 'tokenising and aligning labels' });

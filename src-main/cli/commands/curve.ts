@@ -1,0 +1,78 @@
+/** `mts curve`: a learning curve (dev metrics against the share of training data used). */
+import { DEFAULT_FRACTIONS, learningCurve, type CurvePoint } from '../../services/pipeline';
+import { TrainProgress } from '../report/progress';
+import { type CliCommand, UsageError } from '../types';
+import { PIPELINE_OPTIONS, readPipelineArgs } from './pipeline';
+
+/** '25,50,75,100' (percent) or '0.25,0.5' (fractions) -> fractions; throws a UsageError naming a bad entry. */
+export function parseFractions(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  const values = parts.map(Number);
+  const bad = parts.filter((p, i) => p === '' || !Number.isFinite(values[i]!) || values[i]! <= 0 || values[i]! > 100);
+  if (bad.length > 0)
+    throw new UsageError(`--fractions: expected percentages like 25,50,75,100 (or fractions), got '${bad[0]}'.`);
+  const percent = values.some((v) => v > 1);
+  return values.map((v) => (percent ? v / 100 : v));
+}
+
+const pct = (x: number | null): string => (x === null ? '   -  ' : (100 * x).toFixed(2).padStart(6));
+
+/** One table row per share, with a bar for the headline metric (text charts read in any terminal). */
+export function curveRow(p: CurvePoint): string {
+  const metric = p.accuracy ?? p.nerF1 ?? 0;
+  const bar = '#'.repeat(Math.round(40 * metric));
+  return `${`${Math.round(100 * p.fraction)} %`.padStart(5)} ${String(p.trainExamples).padStart(7)}  ${pct(p.accuracy)}  ${pct(p.nerF1)}  ${bar}`;
+}
+
+export const curveCommand: CliCommand = {
+  name: 'curve',
+  summary: 'Learning curve: train on 25/50/75/100 % of the data and show dev metrics against data size',
+  help: [
+    'Usage: mts curve --train FILE --dev FILE --model DIR|ID [--fractions 25,50,75,100] [pipeline options]',
+    '',
+    'Trains the same recipe (every `mts pipeline` option applies) on growing shares of the training data,',
+    'nested samples of one seeded shuffle, and prints the best dev accuracy / entity F1 of each: if the last',
+    'share still gains, labelling more data pays. Shares too small to train (fewer texts than one batch, or a',
+    'class missing) are refused before anything trains. Each share is a run folder under --out (share-25/ ...),',
+    'and --out/curve.json holds the points.',
+    '',
+    'Options:',
+    '  --fractions LIST     percentages or fractions of the training data (default 25,50,75,100)',
+    '  (see mts pipeline --help for the rest)',
+  ].join('\n'),
+  options: { ...PIPELINE_OPTIONS, fractions: { type: 'string' } },
+  allowPositionals: false,
+  run: async (args, env) => {
+    const raw = args.values['fractions'];
+    const fractions = typeof raw === 'string' ? parseFractions(raw) : [...DEFAULT_FRACTIONS];
+    const { options, json } = await readPipelineArgs(args.values, env);
+    const progress = new TrainProgress((t) => process.stderr.write(t), !json && Boolean(process.stderr.isTTY));
+    const result = await learningCurve(options, fractions, {
+      signal: env.signal,
+      onEvent: (e) => {
+        if (json) return;
+        if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
+        else progress.on(e.event);
+      },
+      onPoint: (p) => {
+        if (!json) env.io.err(`[curve] ${Math.round(100 * p.fraction)} % done: ${curveRow(p).trim()}`);
+      },
+    });
+    if (json) {
+      env.io.out(JSON.stringify(result, null, 2));
+      return 0;
+    }
+    env.io.out(['share   texts  accuracy  entity F1', ...result.points.map(curveRow)].join('\n'));
+    const { accuracy, nerF1 } = result.lastGainPoints;
+    const gains = [
+      ...(accuracy !== null ? [`accuracy ${accuracy >= 0 ? '+' : ''}${accuracy} points`] : []),
+      ...(nerF1 !== null ? [`entity F1 ${nerF1 >= 0 ? '+' : ''}${nerF1} points`] : []),
+    ];
+    if (gains.length > 0)
+      env.io.out(
+        `From the second-largest share to all the data: ${gains.join(', ')}. ${Math.max(accuracy ?? 0, nerF1 ?? 0) >= 1 ? 'Still rising: more labelled data is likely to pay.' : 'Nearly flat: more data of the same kind will add little; look at label quality or the recipe.'}`,
+      );
+    env.io.out(`Saved: ${result.outDir}/curve.json`);
+    return 0;
+  },
+};

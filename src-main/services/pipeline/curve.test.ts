@@ -1,0 +1,77 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeTinyBert } from '../../engine/model/testing';
+import { learningCurve, shareOf } from './curve';
+import { readTasks } from './tasks';
+import { pipelineOptions } from './run-pipeline';
+
+const TEXTS: Record<string, string> = {
+  Sports: 'The team won the game on Sunday in Boston.',
+  Business: 'Shares of the company fell 5 percent on Monday.',
+  World: 'The minister met leaders in Paris about the talks.',
+};
+
+// `n` rows cycling through `labels`; `rare` (if given) appears once, in the last row.
+function csv(n: number, labels: readonly string[], rare?: string): string {
+  const rows = Array.from({ length: n }, (_, i) => {
+    const label = rare !== undefined && i === n - 1 ? rare : labels[i % labels.length]!;
+    return `${label},"${TEXTS[label]} Report ${i}."`;
+  });
+  return `label,text\n${rows.join('\n')}\n`;
+}
+
+function setup(trainCsv: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'mts-curve-'));
+  const model = writeTinyBert(join(dir, 'model'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 2 }).dir;
+  writeFileSync(join(dir, 'train.csv'), trainCsv);
+  writeFileSync(join(dir, 'dev.csv'), csv(9, ['Sports', 'Business', 'World']));
+  const options = pipelineOptions({
+    train: join(dir, 'train.csv'),
+    dev: join(dir, 'dev.csv'),
+    model,
+    out: join(dir, 'curve'),
+    epochs: 1,
+    batchSize: 8,
+    lr: 1e-3,
+    ner: 'none',
+    device: 'cpu',
+    threads: 1,
+  });
+  return { dir, options };
+}
+
+describe('learningCurve', () => {
+  it('trains nested shares of the data and writes one run per share and curve.json', async () => {
+    const { dir, options } = setup(csv(48, ['Sports', 'Business', 'World']));
+    const result = await learningCurve(options, [0.5, 1]);
+    expect(result.points.map((p) => [p.fraction, p.trainExamples])).toEqual([
+      [0.5, 24],
+      [1, 48],
+    ]);
+    for (const p of result.points) {
+      expect(p.accuracy).toBeGreaterThanOrEqual(0);
+      expect(p.nerF1).toBeNull();
+      expect(existsSync(join(p.outDir, 'best', 'config.json'))).toBe(true);
+    }
+    const saved = JSON.parse(readFileSync(join(dir, 'curve', 'curve.json'), 'utf8'));
+    expect(saved.points).toHaveLength(2);
+    expect(typeof saved.lastGainPoints.accuracy).toBe('number');
+  }, 120_000);
+
+  it('refuses shares smaller than a batch or missing a class, with the numbers, before training', async () => {
+    const small = setup(csv(20, ['Sports', 'Business'], 'World'));
+    await expect(learningCurve(small.options, [0.25, 1])).rejects.toThrow(
+      /25 % of the training data is 5 texts, fewer than one batch of 8/,
+    );
+    // The one "World" row falls outside the 50 % share for some seeds: take the first such seed.
+    const tasks = await readTasks(small.options, () => {});
+    const seed = [...Array(50).keys()].find((k) => !shareOf(tasks, 0.5, k).mainTrain.some((e) => e.label === 'World'))!;
+    await expect(learningCurve({ ...small.options, seed }, [0.5, 1])).rejects.toThrow(
+      /50 % \(10 texts\) has no example of class "World" \(it has 2 of 3 classes\)/,
+    );
+    expect(existsSync(join(small.dir, 'curve'))).toBe(false);
+    await expect(learningCurve(small.options, [0, 1.5])).rejects.toThrow(/fractions must lie in \(0, 1\], got 0, 1.5/);
+  });
+});

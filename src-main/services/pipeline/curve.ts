@@ -1,0 +1,112 @@
+/**
+ * A learning curve: the same recipe trained on growing shares of the training data (25/50/75/100 % by
+ * default: nested prefixes of one seeded shuffle, so each share contains the smaller ones) and the dev
+ * metrics of each, so a user sees whether labelling more data still pays.
+ */
+import { join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { LabelledText } from '../../data/prepare';
+import { loadHfBertConfig } from '../../engine/model';
+import { Rng } from '../../engine/random';
+import { PipelineInputError } from './read';
+import { type PipelineHooks, type PipelineOptions, trainTasks } from './run-pipeline';
+import { readTasks, type TaskData } from './tasks';
+
+export const DEFAULT_FRACTIONS: readonly number[] = [0.25, 0.5, 0.75, 1];
+
+/** One point of the curve: the share trained on and the best dev metrics it reached. */
+export interface CurvePoint {
+  readonly fraction: number;
+  readonly trainExamples: number;
+  readonly accuracy: number | null;
+  readonly nerF1: number | null;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly outDir: string;
+}
+
+export interface CurveResult {
+  readonly outDir: string;
+  readonly points: readonly CurvePoint[];
+  /** Points gained from the second-largest share to the full data, per task (null: task not trained). */
+  readonly lastGainPoints: { readonly accuracy: number | null; readonly nerF1: number | null };
+}
+
+/** Nested seeded subsets: fraction f keeps the first round(f * n) texts of one shuffle of each list. */
+export function shareOf(tasks: TaskData, fraction: number, seed: number): TaskData {
+  const take = (items: readonly LabelledText[], salt: number): LabelledText[] => {
+    const order = items.map((_, i) => i);
+    Rng.fromSeed(seed * 7919 + salt).shuffle(order);
+    return order.slice(0, Math.round(fraction * items.length)).map((i) => items[i]!);
+  };
+  return { ...tasks, mainTrain: take(tasks.mainTrain, 1), nerTrain: take(tasks.nerTrain, 2) };
+}
+
+/** Refuses shares too small to train on (fewer texts than one batch, or a class missing), with the numbers. */
+export function checkShares(tasks: TaskData, fractions: readonly number[], batchSize: number, seed: number): void {
+  const problems: string[] = [];
+  for (const f of fractions) {
+    const s = shareOf(tasks, f, seed);
+    const n = s.mainTrain.length + s.nerTrain.length;
+    const share = `${Math.round(100 * f)} %`;
+    if (n < batchSize) {
+      problems.push(`${share} of the training data is ${n} texts, fewer than one batch of ${batchSize}`);
+      continue;
+    }
+    if (tasks.classLabels.length > 0) {
+      const present = new Set(s.mainTrain.map((e) => e.label).filter((l) => l !== undefined));
+      const missing = tasks.classLabels.filter((c) => !present.has(c));
+      if (missing.length > 0)
+        problems.push(
+          `${share} (${n} texts) has no example of class ${missing.map((c) => `"${c}"`).join(', ')} (it has ${present.size} of ${tasks.classLabels.length} classes)`,
+        );
+    }
+  }
+  if (problems.length > 0)
+    throw new PipelineInputError(
+      `the learning curve cannot train every share: ${problems.join('; ')}. Use larger fractions (--fractions), more data, or a smaller --batch-size.`,
+    );
+}
+
+/** Trains the recipe on each share of the training data and collects the dev metrics of each. */
+export async function learningCurve(
+  o: PipelineOptions,
+  fractions: readonly number[] = DEFAULT_FRACTIONS,
+  hooks: PipelineHooks & { readonly onPoint?: (p: CurvePoint) => void } = {},
+): Promise<CurveResult> {
+  const bad = fractions.filter((f) => !(f > 0 && f <= 1));
+  if (bad.length > 0 || fractions.length === 0)
+    throw new PipelineInputError(`fractions must lie in (0, 1], got ${fractions.join(', ') || 'none'}.`);
+  loadHfBertConfig(o.model);
+  const tasks = await readTasks(o, (stage, message) => hooks.onEvent?.({ type: 'stage', stage, message }));
+  const sorted = [...new Set(fractions)].sort((a, b) => a - b);
+  checkShares(tasks, sorted, o.batchSize, o.seed);
+  const outDir = resolve(o.out);
+  mkdirSync(outDir, { recursive: true });
+  const points: CurvePoint[] = [];
+  for (const f of sorted) {
+    if (hooks.signal?.aborted) break;
+    const share = shareOf(tasks, f, o.seed);
+    const dir = join(outDir, `share-${Math.round(100 * f)}`);
+    const r = await trainTasks(share, { ...o, out: dir }, hooks);
+    const best = r.train.best.metrics;
+    const point: CurvePoint = {
+      fraction: f,
+      trainExamples: r.data.train,
+      accuracy: best?.classification?.accuracy ?? null,
+      nerF1: best?.ner?.f1 ?? null,
+      steps: r.train.steps,
+      seconds: r.train.seconds,
+      outDir: dir,
+    };
+    points.push(point);
+    hooks.onPoint?.(point);
+  }
+  const gain = (k: 'accuracy' | 'nerF1'): number | null => {
+    const [a, b] = [points.at(-2)?.[k], points.at(-1)?.[k]];
+    return a !== undefined && a !== null && b !== undefined && b !== null ? Number((100 * (b - a)).toFixed(2)) : null;
+  };
+  const result: CurveResult = { outDir, points, lastGainPoints: { accuracy: gain('accuracy'), nerF1: gain('nerF1') } };
+  writeFileSync(join(outDir, 'curve.json'), JSON.stringify({ options: o, fractions: sorted, ...result }, null, 2));
+  return result;
+}
