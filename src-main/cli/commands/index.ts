@@ -3,6 +3,7 @@ import type { CliCommand } from '../types';
 import { benchCommand } from './bench';
 import { evalCommand } from './eval';
 import { exportCommand } from './export';
+import { healthCommand } from './health';
 import { labelCommand } from './label';
 import { pipelineCommand } from './pipeline';
 import { predictCommand } from './predict';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CliCommand[] = [
   predictCommand,
   exportCommand,
   labelCommand,
+  healthCommand,
   benchCommand,
   serveCommand,
   modelsCommand,
