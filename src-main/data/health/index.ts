@@ -4,9 +4,11 @@ export {
   bestMatches,
   loopProduct,
   normaliseRows,
+  scanNeighbours,
   similarPairs,
   sliceRows,
   type BlockProduct,
+  type Neighbours,
   type PairSearchOptions,
   type PairSearchResult,
   type SimilarPair,
@@ -37,3 +39,4 @@ export {
   type LengthOutlier,
   type LengthStats,
 } from './stats';
+export { knnProbs, type KnnOptions } from './knn';

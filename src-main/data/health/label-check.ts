@@ -1,7 +1,8 @@
 // The label-error check end to end on fixed features: class indices, k-fold probabilities, confident
 // learning, and the plain-language reason when the data cannot support it.
 import { confidentLearning, type ConfidentLearningResult, type ProbMatrix } from './confident-learning';
-import type { Vectors } from './near-duplicates';
+import { knnProbs, type KnnOptions } from './knn';
+import type { Neighbours, Vectors } from './near-duplicates';
 import {
   crossValidatedProbs,
   fitSoftmax,
@@ -12,6 +13,9 @@ import {
 export interface LabelCheckOptions extends SoftmaxRegressionOptions {
   /** Folds of the cross-validation (default 5). */
   readonly folds?: number;
+  /** Each row's nearest rows: when given, the probabilities are the mean of the head's and leave-one-out kNN's. */
+  readonly neighbours?: Neighbours;
+  readonly knn?: KnnOptions;
   readonly onFold?: (done: number, total: number) => void;
 }
 
@@ -59,7 +63,19 @@ export function labelCheck(
   const index = new Map(classes.map((c, i) => [c, i]));
   const y = rows.map((i) => index.get(labels[i]!)!);
   const x = pickRows(features, rows);
-  const probs = crossValidatedProbs(x, y, classes.length, k, options);
+  const head = crossValidatedProbs(x, y, classes.length, k, options);
+  const probs = options.neighbours
+    ? mean(
+        head,
+        knnProbs(
+          options.neighbours,
+          labels.map((l) => (l === undefined ? -1 : index.get(l)!)),
+          classes.length,
+          rows,
+          options.knn,
+        ),
+      )
+    : head;
   let correct = 0;
   y.forEach((label, i) => {
     let best = 0;
@@ -72,6 +88,10 @@ export function labelCheck(
   const mapped: ConfidentLearningResult = { ...cl, issues: cl.issues.map((is) => ({ ...is, row: rows[is.row]! })) };
   const model = fitSoftmax(x, y, classes.length, options);
   return { kind: 'done', classes, probs, cl: mapped, crossValidatedAccuracy: correct / y.length, model, rows };
+}
+
+function mean(a: ProbMatrix, b: ProbMatrix): ProbMatrix {
+  return { data: a.data.map((x, i) => (x + b.data[i]!) / 2), rows: a.rows, classes: a.classes };
 }
 
 /** The given rows of `v` as a new contiguous matrix (the identity case returns `v` itself). */

@@ -46,30 +46,78 @@ export async function similarPairs(
   product: BlockProduct,
   options: PairSearchOptions,
 ): Promise<PairSearchResult> {
+  const { pairs, truncated } = await scanNeighbours(v, product, { ...options, neighbours: 0 });
+  return { pairs, truncated };
+}
+
+/** Each row's nearest other rows: `index[i * k + m]` is row i's m-th nearest, `similarity` the same cell. */
+export interface Neighbours {
+  readonly k: number;
+  readonly index: Int32Array;
+  readonly similarity: Float32Array;
+}
+
+/**
+ * One pass over all [block, N] similarity slabs: the pairs above the threshold and, when `neighbours` > 0,
+ * each row's `neighbours` most similar other rows (for the leave-one-out kNN of the label check).
+ */
+export async function scanNeighbours(
+  v: Vectors,
+  product: BlockProduct,
+  options: PairSearchOptions & { readonly neighbours: number },
+): Promise<PairSearchResult & { readonly neighbours: Neighbours }> {
   const block = options.blockRows ?? 512;
   const maxPairs = options.maxPairs ?? 200_000;
+  const k = Math.min(options.neighbours, Math.max(0, v.rows - 1));
+  const index = new Int32Array(v.rows * k).fill(-1);
+  const similarity = new Float32Array(v.rows * k).fill(-Infinity);
   const pairs: SimilarPair[] = [];
   let truncated = false;
-  for (let start = 0; start < v.rows && !truncated; start += block) {
+  for (let start = 0; start < v.rows; start += block) {
     const end = Math.min(v.rows, start + block);
-    // Only the rows from `start` on: pairs with earlier rows were found when those rows were the queries.
-    const sims = await product(sliceRows(v, start, end), sliceRows(v, start, v.rows));
-    const width = v.rows - start;
-    for (let i = 0; i < end - start && !truncated; i++) {
-      for (let j = i + 1; j < width; j++) {
-        const s = sims[i * width + j]!;
+    // Without neighbours, only the rows from `start` on: earlier pairs were found when those rows were queries.
+    const from = k > 0 ? 0 : start;
+    const sims = await product(sliceRows(v, start, end), sliceRows(v, from, v.rows));
+    const width = v.rows - from;
+    for (let i = 0; i < end - start; i++) {
+      const row = start + i;
+      const at = i * width;
+      for (let j = row + 1 - from; j < width && !truncated; j++) {
+        const s = sims[at + j]!;
         if (s < options.threshold) continue;
-        pairs.push({ a: start + i, b: start + j, similarity: s });
-        if (pairs.length >= maxPairs) {
-          truncated = true;
-          break;
-        }
+        pairs.push({ a: row, b: from + j, similarity: s });
+        if (pairs.length >= maxPairs) truncated = true;
       }
+      if (k > 0)
+        topK(
+          sims.subarray(at, at + width),
+          row,
+          k,
+          index.subarray(row * k, (row + 1) * k),
+          similarity.subarray(row * k, (row + 1) * k),
+        );
     }
     options.onProgress?.(end, v.rows);
   }
   pairs.sort((x, y) => y.similarity - x.similarity || x.a - y.a || x.b - y.b);
-  return { pairs, truncated };
+  return { pairs, truncated, neighbours: { k, index, similarity } };
+}
+
+// The k largest entries of `sims` other than `self`, sorted descending, by insertion into a short sorted list
+// (k is small; most entries fail the first comparison with the current k-th best).
+function topK(sims: Float32Array, self: number, k: number, index: Int32Array, best: Float32Array): void {
+  for (let j = 0; j < sims.length; j++) {
+    const s = sims[j]!;
+    if (j === self || !(s > best[k - 1]!)) continue;
+    let m = k - 1;
+    while (m > 0 && best[m - 1]! < s) {
+      best[m] = best[m - 1]!;
+      index[m] = index[m - 1]!;
+      m--;
+    }
+    best[m] = s;
+    index[m] = j;
+  }
 }
 
 /** For each query row, the corpus row most similar to it when that similarity reaches the threshold. */

@@ -6,8 +6,9 @@ import {
   labelCheck,
   lengthOutliers,
   predictSoftmax,
-  similarPairs,
+  scanNeighbours,
   type LabelCheckResult,
+  type Neighbours,
   type Vectors,
 } from '../../data/health';
 import { ServiceError } from '../api/errors';
@@ -49,6 +50,9 @@ export interface HealthInput {
   readonly classifierDir?: string;
 }
 
+/** Neighbours kept per row for the label check's leave-one-out kNN (knnProbs' default k). */
+const KNN_NEIGHBOURS = 50;
+
 export type HealthStage = 'embed' | 'duplicates' | 'leakage' | 'labels';
 
 export interface HealthRuntime {
@@ -84,14 +88,18 @@ export async function analyseHealth(
   checkAborted(rt.signal);
 
   let nearDuplicates: HealthReport['nearDuplicates'] = [];
+  let neighbours: Neighbours | undefined;
   if (embedded) {
     const t = performance.now();
     const product = await ortProduct(embedded.train.vectors.dim, settings.threads);
     try {
-      const found = await similarPairs(embedded.train.vectors, product.product, {
+      // One pass gives the near-duplicate pairs and each row's neighbours for the label check's kNN.
+      const found = await scanNeighbours(embedded.train.vectors, product.product, {
         threshold: settings.nearThreshold,
+        neighbours: KNN_NEIGHBOURS,
         onProgress: (done, total) => rt.onEvent?.({ stage: 'duplicates', done, total }),
       });
+      neighbours = found.neighbours;
       if (found.truncated) {
         skipped.push(
           `Near duplicates were cut off after ${found.pairs.length} pairs: the threshold ${settings.nearThreshold} finds too many; raise it.`,
@@ -125,6 +133,7 @@ export async function analyseHealth(
       {
         folds: settings.folds,
         seed: settings.seed,
+        ...(neighbours && { neighbours }),
         onFold: (done, total) => rt.onEvent?.({ stage: 'labels', done, total }),
       },
     );
