@@ -1,4 +1,5 @@
 // Versioned schema migrations. Append only: never edit a migration that has shipped; add a new one.
+import { healthReportsMigration } from './migration-health-reports';
 
 /** One schema step; `up` runs inside a transaction together with the user_version bump. */
 export interface Migration {
@@ -136,7 +137,10 @@ CREATE INDEX annotation_log_project ON annotation_log(project_id, undone, id);
 `;
 
 /** Every schema version in order; the app's schema version is the last one's. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, description: 'initial schema', up: v1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: 'initial schema', up: v1 },
+  healthReportsMigration(2),
+];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;
