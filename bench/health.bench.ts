@@ -56,6 +56,7 @@ async function main(): Promise<void> {
 
   const loadStart = loadavg();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const report = await checkFiles(
     HealthFilesInput.parse({
       data: file,
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     }),
   );
   const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const loadEnd = loadavg();
   rmSync(dir, { recursive: true, force: true });
 
@@ -136,7 +138,8 @@ async function main(): Promise<void> {
       rawPrecision: foundPairs.size > 0 ? round(pairHits / foundPairs.size) : null,
       rawByThreshold: sweep,
     },
-    seconds: { ...report.timings, wall: round(wall, 1) },
+    // cpu: this process's user + system seconds (all threads); on an idle 2-core machine wall >= cpu / 2.
+    seconds: { ...report.timings, wall: round(wall, 1), cpu: round((cpu.user + cpu.system) / 1e6, 1) },
     loadAverage: { start: loadStart.map((x) => round(x, 2)), end: loadEnd.map((x) => round(x, 2)), cores: 2 },
     skipped: report.skipped,
   };
