@@ -45,6 +45,16 @@ export interface HealthReportInfo {
     readonly leaked: number;
     readonly accuracyWithoutLeaked: number | null;
   } | null;
+  readonly nerDisagreements: readonly {
+    readonly line: number;
+    readonly start: number;
+    readonly end: number;
+    readonly text: string;
+    readonly predicted: string;
+    readonly annotated: string | null;
+    readonly kind: 'missing' | 'type' | 'boundary';
+    readonly confidence: number;
+  }[];
   readonly classBalance: {
     readonly classes: readonly { readonly label: string; readonly count: number; readonly share: number }[];
     readonly imbalanceRatio: number;

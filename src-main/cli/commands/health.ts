@@ -147,6 +147,15 @@ export function formatReport(r: HealthReport, top: number): string[] {
       out.push(`  row ${e.line}  ${e.given} -> ${e.suggested}  score ${e.score.toFixed(3)}`);
     out.push(...more(r.labelErrors.length));
   }
+  const ner = r.nerDisagreements;
+  if (ner.length > 0) {
+    out.push('', `Entity spans the run confidently disagrees with: ${ner.length}`);
+    for (const d of ner.slice(0, top))
+      out.push(
+        `  row ${d.line} [${d.start}, ${d.end}) ${JSON.stringify(d.text)}: run ${d.predicted} ${(100 * d.confidence).toFixed(0)}%, annotated ${d.annotated ?? 'nothing'} (${d.kind})`,
+      );
+    out.push(...more(ner.length));
+  }
   out.push(
     '',
     `Length outliers (words outside ${r.lengthStats.lowFence}..${r.lengthStats.highFence}, median ${r.lengthStats.median}): ${r.lengthOutliers.length}`,

@@ -40,3 +40,4 @@ export {
   type LengthStats,
 } from './stats';
 export { knnProbs, type KnnOptions } from './knn';
+export { spanDisagreements, type PredictedSpan, type SpanDisagreement } from './ner';

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../engine/random';
-import { knnProbs, labelCheck, loopProduct, normaliseRows, scanNeighbours, type Vectors } from './index';
+import {
+  knnProbs,
+  labelCheck,
+  loopProduct,
+  normaliseRows,
+  scanNeighbours,
+  spanDisagreements,
+  type Vectors,
+} from './index';
 
 function randomVectors(rows: number, dim: number, seed: number): Vectors {
   const rng = Rng.fromSeed(seed);
@@ -54,5 +62,29 @@ describe('labelCheck with neighbours', () => {
     const r = labelCheck(v, labels, { neighbours, epochs: 20 });
     expect(r.kind).toBe('done');
     if (r.kind === 'done') expect(r.cl.issues[0]).toMatchObject({ row: 10, given: 1, suggested: 0 });
+  });
+});
+
+describe('spanDisagreements', () => {
+  it('reports confident predictions that are missing, of another type or of other boundaries', () => {
+    const annotated = [
+      { start: 0, end: 4, type: 'PER' },
+      { start: 10, end: 15, type: 'ORG' },
+      { start: 20, end: 25, type: 'LOC' },
+    ];
+    const predicted = [
+      { start: 0, end: 4, type: 'PER', confidence: 0.99 }, // agrees
+      { start: 10, end: 15, type: 'LOC', confidence: 0.95 }, // type
+      { start: 20, end: 28, type: 'LOC', confidence: 0.93 }, // boundary
+      { start: 30, end: 35, type: 'ORG', confidence: 0.97 }, // missing
+      { start: 40, end: 45, type: 'ORG', confidence: 0.5 }, // not confident
+    ];
+    expect(
+      spanDisagreements(annotated, predicted, 0.9).map((d) => [d.kind, d.start, d.annotated?.type ?? null]),
+    ).toEqual([
+      ['type', 10, 'ORG'],
+      ['boundary', 20, 'LOC'],
+      ['missing', 30, null],
+    ]);
   });
 });

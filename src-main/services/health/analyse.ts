@@ -22,6 +22,7 @@ import {
   nearDuplicateFindings,
   round,
 } from './findings';
+import { nerCheck } from './ner-check';
 import { ortProduct } from './product';
 import type { DataRow } from './read';
 import type { DevAccuracy, HealthReport, LabelCheckSummary, LeakageFinding, StageTimings } from './report';
@@ -150,10 +151,17 @@ export async function analyseHealth(
     labelCheckSeconds: round(timing.labels),
     totalSeconds: round(readSeconds + seconds(t0)),
   };
-  if (train.every((r) => r.spans === undefined) === false) {
-    skipped.push(
-      'NER spans were not checked: finding spans where a trained run confidently disagrees with the annotation is not built yet.',
-    );
+  let nerDisagreements: HealthReport['nerDisagreements'] = [];
+  if (train.some((r) => r.spans !== undefined)) {
+    if (input.classifierDir === undefined) {
+      skipped.push(
+        'NER spans were not checked against a model: pass --run DIR (a run with an entity head) to list the spans it confidently disagrees with.',
+      );
+    } else {
+      const ner = await nerCheck(input.classifierDir, train, settings.threads);
+      if ('skipped' in ner) skipped.push(ner.skipped);
+      else nerDisagreements = ner.findings;
+    }
   }
   return {
     data: { path: input.train.path, rows: train.length, unreadableRows: input.train.unreadableRows },
@@ -169,6 +177,7 @@ export async function analyseHealth(
     labelConflicts: labelConflictFindings(exactDuplicates, nearDuplicates, train),
     leakage,
     devAccuracy: await devScore(input, embedded, check, dev, leaks, settings, skipped),
+    nerDisagreements,
     classBalance: classBalance(train.map((r) => r.label)),
     lengthOutliers: lengths.outliers.map((o) => ({ line: train[o.row]!.row, words: o.words, kind: o.kind })),
     lengthStats: { median: lengths.median, lowFence: round(lengths.lowFence), highFence: round(lengths.highFence) },

@@ -154,3 +154,26 @@ describe('checkFiles', () => {
     expect(r.skipped[0]).toContain('pass --model DIR');
   });
 });
+
+describe('NER check', () => {
+  it("compares a run's confident entities with annotated spans, or says why it did not", async () => {
+    const file = join(root, 'spans.jsonl');
+    const rows = texts.map((text, i) => ({
+      text,
+      label: i % 2 === 0 ? 'a' : 'b',
+      spans: [{ start: 0, end: 3, label: 'PER' }],
+    }));
+    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const without = await checkFiles(HealthFilesInput.parse({ data: file }));
+    expect(without.skipped.join(' ')).toContain('pass --run DIR (a run with an entity head)');
+    const r = await checkFiles(
+      HealthFilesInput.parse({ data: file, run: ckpt, model: base, maxLength: 32, threads: 1 }),
+    );
+    expect(r.skipped.join(' ')).not.toContain('NER spans were not checked');
+    for (const d of r.nerDisagreements) {
+      expect(d.confidence).toBeGreaterThanOrEqual(0.9);
+      expect(d.text).toBe(texts[d.line - 1]!.slice(d.start, d.end));
+      expect(['missing', 'type', 'boundary']).toContain(d.kind);
+    }
+  });
+});

@@ -68,6 +68,7 @@ function namedExamples(db: Db, r: HealthReport): Record<number, { text: string; 
     ...r.labelConflicts.flatMap((c) => c.lines),
     ...r.leakage.flatMap((l) => [l.devLine, l.trainLine]),
     ...r.lengthOutliers.map((o) => o.line),
+    ...r.nerDisagreements.map((d) => d.line),
   ]);
   const get = db.prepare<[number], { text: string; classLabel: string | null }>(
     'SELECT text, class_label AS classLabel FROM examples WHERE id = ?',

@@ -41,6 +41,19 @@ export interface LengthOutlierFinding {
   readonly kind: 'short' | 'long';
 }
 
+/** A confident entity of the run that the annotation of the same text disagrees with. */
+export interface NerDisagreementFinding {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly predicted: string;
+  /** The annotated type over that range (or overlapping it), null when nothing is annotated there. */
+  readonly annotated: string | null;
+  readonly kind: 'missing' | 'type' | 'boundary';
+  readonly confidence: number;
+}
+
 export interface DevAccuracy {
   /** 'run': the given run's classifier; 'probe': the health check's own head on the frozen features. */
   readonly source: 'run' | 'probe';
@@ -86,6 +99,8 @@ export interface HealthReport {
   /** Dev rows with an exact or near duplicate in train. */
   readonly leakage: readonly LeakageFinding[];
   readonly devAccuracy: DevAccuracy | null;
+  /** Confident entities of the run (--run) that the annotated spans disagree with, most confident first. */
+  readonly nerDisagreements: readonly NerDisagreementFinding[];
   readonly classBalance: ClassBalance;
   readonly lengthOutliers: readonly LengthOutlierFinding[];
   readonly lengthStats: { readonly median: number; readonly lowFence: number; readonly highFence: number };

@@ -53,6 +53,7 @@ const health = (stale: boolean): DatasetHealthInfo => ({
     labelConflicts: [],
     leakage: [],
     devAccuracy: null,
+    nerDisagreements: [],
     classBalance: { classes: [], imbalanceRatio: 1, unlabelled: 0 },
     lengthOutliers: [],
     lengthStats: { median: 5, lowFence: 1, highFence: 20 },
