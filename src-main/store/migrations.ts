@@ -1,4 +1,5 @@
 // Versioned schema migrations. Append only: never edit a migration that has shipped; add a new one.
+import { healthReportsMigration } from './migration-health-reports';
 
 /** One schema step; `up` runs inside a transaction together with the user_version bump. */
 export interface Migration {
@@ -166,6 +167,7 @@ INSERT INTO run_datasets (run_id, role, dataset_id, dataset_name, split)
 /** Every schema version in order; the app's schema version is the last one's. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', up: v1 },
+  healthReportsMigration(2),
   { version: 3, description: 'run_datasets: the datasets each run used, kept after deletion', up: v3RunDatasets },
 ];
 

@@ -16,6 +16,7 @@ import type { Result } from './core';
 import type { DatasetAdminMethods } from './dataset-admin';
 import type { DatasetsApiEvent, DatasetsMethods } from './datasets';
 import type { ExportMethods } from './export';
+import type { HealthApiEvent, HealthMethods } from './health';
 import type { PlaygroundMethods } from './playground';
 import type { PreannotateApiEvent, PreannotateMethods } from './preannotate';
 import type { RunsMethods } from './runs';
@@ -27,6 +28,7 @@ export type * from './core';
 export type * from './dataset-admin';
 export type * from './datasets';
 export type * from './export';
+export type * from './health';
 export type * from './playground';
 export type * from './preannotate';
 export type * from './runs';
@@ -46,7 +48,8 @@ export interface ApiMethods
     TrainMethods,
     RunsMethods,
     PlaygroundMethods,
-    ExportMethods {}
+    ExportMethods,
+    HealthMethods {}
 
 export type MethodName = keyof ApiMethods;
 export type InputOf<M extends MethodName> = ApiMethods[M]['input'];
@@ -56,7 +59,8 @@ export type OutputOf<M extends MethodName> = ApiMethods[M]['output'];
 // Events pushed from the main side (IPC `api:event` / WebSocket /api/events). A discriminated union on
 // `type`; each feature file declares its own members (e.g. 'datasets.import', 'train.progress').
 
-export type ApiEvent = SystemApiEvent | DatasetsApiEvent | AnnotateLabelEvent | PreannotateApiEvent | TrainApiEvent;
+export type ApiEvent =
+  SystemApiEvent | DatasetsApiEvent | AnnotateLabelEvent | PreannotateApiEvent | TrainApiEvent | HealthApiEvent;
 
 export type ApiEventType = ApiEvent['type'];
 

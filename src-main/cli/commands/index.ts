@@ -5,6 +5,7 @@ import { curveCommand } from './curve';
 import { dataCommand } from './data';
 import { evalCommand } from './eval';
 import { exportCommand } from './export';
+import { healthCommand } from './health';
 import { labelCommand } from './label';
 import { pipelineCommand } from './pipeline';
 import { predictCommand } from './predict';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CliCommand[] = [
   predictCommand,
   exportCommand,
   labelCommand,
+  healthCommand,
   benchCommand,
   serveCommand,
   modelsCommand,

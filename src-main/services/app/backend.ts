@@ -13,6 +13,7 @@ import { playgroundMethods } from '../playground/methods';
 import { preannotateMethods } from '../preannotate/methods';
 import { projectMethods } from '../projects/methods';
 import { exportMethods } from '../export/methods';
+import { healthMethods } from '../health/methods';
 import { runsMethods } from '../runs/methods';
 import { trainMethods } from '../train/methods';
 import type { MethodTable, ServiceContext } from '../api/methods';
@@ -39,6 +40,7 @@ export function createMethodTable(deps: AppDeps, db: DbHandle): MethodTable {
     ...runsMethods(db),
     ...exportMethods(db),
     ...playgroundMethods(db),
+    ...healthMethods(db),
   } satisfies MethodTable;
 }
 

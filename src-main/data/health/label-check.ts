@@ -1,0 +1,103 @@
+// The label-error check end to end on fixed features: class indices, k-fold probabilities, confident
+// learning, and the plain-language reason when the data cannot support it.
+import { confidentLearning, type ConfidentLearningResult, type ProbMatrix } from './confident-learning';
+import { knnProbs, type KnnOptions } from './knn';
+import type { Neighbours, Vectors } from './near-duplicates';
+import {
+  crossValidatedProbs,
+  fitSoftmax,
+  type SoftmaxModel,
+  type SoftmaxRegressionOptions,
+} from './softmax-regression';
+
+export interface LabelCheckOptions extends SoftmaxRegressionOptions {
+  /** Folds of the cross-validation (default 5). */
+  readonly folds?: number;
+  /** Each row's nearest rows: when given, the probabilities are the mean of the head's and leave-one-out kNN's. */
+  readonly neighbours?: Neighbours;
+  readonly knn?: KnnOptions;
+  readonly onFold?: (done: number, total: number) => void;
+}
+
+export type LabelCheckResult =
+  | { readonly kind: 'skipped'; readonly reason: string }
+  | {
+      readonly kind: 'done';
+      /** Class names, index = class id in `cl` and `probs`. */
+      readonly classes: readonly string[];
+      readonly probs: ProbMatrix;
+      readonly cl: ConfidentLearningResult;
+      /** Share of rows whose out-of-sample argmax equals the given label. */
+      readonly crossValidatedAccuracy: number;
+      /** The head trained on every labelled row (predicts dev when no run is given). */
+      readonly model: SoftmaxModel;
+      /** Rows the check used (labelled ones), as indices into the input. */
+      readonly rows: readonly number[];
+    };
+
+/** Likely label errors among the labelled rows, or why the check cannot run on this data. */
+export function labelCheck(
+  features: Vectors,
+  labels: readonly (string | undefined)[],
+  options: LabelCheckOptions = {},
+): LabelCheckResult {
+  const k = options.folds ?? 5;
+  const rows = labels.flatMap((l, i) => (l !== undefined ? [i] : []));
+  const classes = [...new Set(rows.map((i) => labels[i]!))].sort();
+  if (classes.length < 2) {
+    return {
+      kind: 'skipped',
+      reason: `Label errors were not checked: the data has ${classes.length === 0 ? 'no class labels' : `only one class ("${classes[0]}")`}, and a classifier needs at least two.`,
+    };
+  }
+  const counts = new Map<string, number>();
+  for (const i of rows) counts.set(labels[i]!, (counts.get(labels[i]!) ?? 0) + 1);
+  const small = classes.filter((c) => counts.get(c)! < k);
+  if (small.length > 0) {
+    const list = small.map((c) => `"${c}" (${counts.get(c)})`).join(', ');
+    return {
+      kind: 'skipped',
+      reason: `Label errors were not checked: ${k}-fold cross-validation needs at least ${k} examples of every class, and ${list} ${small.length === 1 ? 'has' : 'have'} fewer; add examples or merge ${small.length === 1 ? 'that class' : 'those classes'}.`,
+    };
+  }
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const y = rows.map((i) => index.get(labels[i]!)!);
+  const x = pickRows(features, rows);
+  const head = crossValidatedProbs(x, y, classes.length, k, options);
+  const probs = options.neighbours
+    ? mean(
+        head,
+        knnProbs(
+          options.neighbours,
+          labels.map((l) => (l === undefined ? -1 : index.get(l)!)),
+          classes.length,
+          rows,
+          options.knn,
+        ),
+      )
+    : head;
+  let correct = 0;
+  y.forEach((label, i) => {
+    let best = 0;
+    for (let c = 1; c < classes.length; c++)
+      if (probs.data[i * classes.length + c]! > probs.data[i * classes.length + best]!) best = c;
+    if (best === label) correct++;
+  });
+  const cl = confidentLearning(y, probs);
+  // Rows in `cl` index the labelled subset; map them back to input rows.
+  const mapped: ConfidentLearningResult = { ...cl, issues: cl.issues.map((is) => ({ ...is, row: rows[is.row]! })) };
+  const model = fitSoftmax(x, y, classes.length, options);
+  return { kind: 'done', classes, probs, cl: mapped, crossValidatedAccuracy: correct / y.length, model, rows };
+}
+
+function mean(a: ProbMatrix, b: ProbMatrix): ProbMatrix {
+  return { data: a.data.map((x, i) => (x + b.data[i]!) / 2), rows: a.rows, classes: a.classes };
+}
+
+/** The given rows of `v` as a new contiguous matrix (the identity case returns `v` itself). */
+export function pickRows(v: Vectors, rows: readonly number[]): Vectors {
+  if (rows.length === v.rows && rows.every((r, i) => r === i)) return v;
+  const data = new Float32Array(rows.length * v.dim);
+  rows.forEach((r, i) => data.set(v.data.subarray(r * v.dim, (r + 1) * v.dim), i * v.dim));
+  return { data, rows: rows.length, dim: v.dim };
+}
