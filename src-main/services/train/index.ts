@@ -1,6 +1,14 @@
 // Training use-cases: plan, start, follow, cancel; and the run analyses the Runs screen needs.
 export * from './schemas';
 export type { TrainingOutcome, TrainingServiceEvent, TrainingStarted } from './types';
+export {
+  PRESET_RECIPES,
+  resolveRecipe,
+  stepsPerEpoch,
+  type PresetRecipe,
+  type ResolvedRecipe,
+  type EpochShape,
+} from './recipe';
 export { trainingPlan, groupOf, type PlanCounts, type PlanParams, type TrainingPlan } from './plan';
 export {
   startTraining,

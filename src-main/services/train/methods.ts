@@ -27,9 +27,11 @@ const STEP_EVENT_INTERVAL_MS = 150;
 
 /** The contract's view of a plan: the resolved request with branded ids. */
 export function toPlanInfo(plan: TrainingPlan): TrainPlanInfo {
-  const { request, ...rest } = plan;
+  const { request, recipe, ...rest } = plan;
+  const { lr, steps, minSteps, why } = recipe.recipe;
   return {
     ...rest,
+    recipe: { ...recipe, recipe: { lr, steps, minSteps, why } },
     settings: {
       ...request,
       projectId: projectId(request.projectId),

@@ -15,7 +15,8 @@ import { ServiceError } from '../api/errors';
 import { classLabelSet, PipelineInputError } from '../pipeline/read';
 import { activeRunId } from './active';
 import { countByClass, countByType, entityTypes, readTrainingData, type TrainingData } from './data';
-import type { TrainingRequest } from './schemas';
+import { resolveRecipe, type ResolvedRecipe } from './recipe';
+import type { ResolvedTrainingRequest, TrainingRequest } from './schemas';
 
 /** Per-split counts the Train screen shows before a run. */
 export interface PlanCounts {
@@ -48,7 +49,8 @@ export interface PlanBatch {
 
 /** What trainingPlan returns; `refusals` empty means startTraining would start. */
 export interface TrainingPlan {
-  readonly request: TrainingRequest;
+  /** The request with the preset's recipe filled in where it left the learning rate or epochs out. */
+  readonly request: ResolvedTrainingRequest;
   readonly model: {
     readonly dir: string;
     readonly layers: number;
@@ -61,6 +63,8 @@ export interface TrainingPlan {
   readonly params: PlanParams | null;
   readonly counts: PlanCounts;
   readonly batch: PlanBatch;
+  /** The preset's recipe as applied to this data: learning rate, epochs, optimizer steps. */
+  readonly recipe: ResolvedRecipe;
   /** Reasons the run cannot start, each saying how to fix it. */
   readonly refusals: readonly string[];
   /** Things worth knowing that do not block the run. */
@@ -126,8 +130,14 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     warnings.push(
       `The effective batch (${batch.text}) is larger than the ${data.train.length} train examples: each epoch is one optimizer step; lower the batch size or the gradient accumulation.`,
     );
+  const recipe = resolveRecipe(request, {
+    groups: taskGroups(data, tasks),
+    batchSize: request.batchSize,
+    gradAccumulation: request.gradAccumulation,
+  });
+  if (recipe.warning !== null && (tasks.classification || tasks.ner)) warnings.push(recipe.warning);
   const plan: TrainingPlan = {
-    request,
+    request: { ...request, lr: recipe.lr, epochs: recipe.epochs },
     model: model && {
       dir: request.modelDir,
       layers: model.dims.numLayers,
@@ -140,10 +150,18 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     params,
     counts,
     batch,
+    recipe,
     refusals,
     warnings,
   };
   return { plan, data, nerTags };
+}
+
+// Train examples per batching group, as the trainer forms them: labelled ones, and NER-only ones.
+function taskGroups(data: TrainingData, tasks: { classification: boolean; ner: boolean }): number[] {
+  if (!tasks.classification) return [data.train.length];
+  const labelled = data.train.filter((e) => e.label !== undefined).length;
+  return [labelled, tasks.ner ? data.train.length - labelled : 0];
 }
 
 // Class labels of the train split, or [] when classification is off; problems become refusals.

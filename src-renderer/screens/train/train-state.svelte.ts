@@ -15,14 +15,16 @@ import type {
 import { selection } from '../runs/selection.svelte';
 import { LiveRun } from './live-run.svelte';
 
-/** The editable settings; defaults follow the reference recipe (DESIGN.md). */
+/** The editable settings; learning rate and epochs default to the chosen preset's recipe (services/train/recipe.ts). */
 export interface TrainForm {
   name: string;
   preset: FreezePresetName;
   freezeEmbeddings: boolean;
   freezeBottomLayers: number;
-  lr: number;
-  epochs: number;
+  /** null: the preset's recipe (the backend fills it in and the plan shows it). */
+  lr: number | null;
+  /** null: the preset's recipe, enough optimizer steps for the train size. */
+  epochs: number | null;
   batchSize: number;
   /** Micro-batches per optimizer step (1..64). */
   gradAccumulation: number;
@@ -40,8 +42,8 @@ export const DEFAULT_FORM: Readonly<TrainForm> = {
   preset: 'full',
   freezeEmbeddings: false,
   freezeBottomLayers: 0,
-  lr: 5e-5,
-  epochs: 2,
+  lr: null,
+  epochs: null,
   batchSize: 32,
   gradAccumulation: 1,
   maxLength: 128,
@@ -106,6 +108,14 @@ export class TrainState {
     this.schedulePlan();
   }
 
+  /** Picks a preset and its recipe: a learning rate or epochs typed for the previous preset do not carry over. */
+  selectPreset(preset: FreezePresetName): void {
+    if (preset === this.form.preset) return;
+    this.form.preset = preset;
+    this.form.lr = null;
+    this.form.epochs = null;
+  }
+
   setModelDir(dir: string): void {
     selection.modelDir = dir;
     selection.save();
@@ -125,8 +135,9 @@ export class TrainState {
       preset: f.preset,
       freezeEmbeddings: f.freezeEmbeddings,
       freezeBottomLayers: f.freezeBottomLayers,
-      lr: f.lr,
-      epochs: f.epochs,
+      // Left out, the preset's recipe applies (an emptied number field binds to null).
+      ...(f.lr !== null && { lr: f.lr }),
+      ...(f.epochs !== null && { epochs: f.epochs }),
       batchSize: f.batchSize,
       gradAccumulation: f.gradAccumulation,
       maxLength: f.maxLength,
