@@ -34,6 +34,7 @@ export const PreannotateRequest = z.object({
   datasetId: IdSchema,
   scope: Scope,
   minConfidence: z.number().min(0).max(1).default(0),
+  onFewer: z.enum(['replace', 'ask']).default('replace'),
 });
 
 /** Watches a pre-annotation's predictions: progress and cancelling. */
@@ -132,7 +133,7 @@ export function preannotateMethods(db: DbHandle, deps: PreannotateDeps = {}): Me
       'annotate.preannotate',
       PreannotateRequest,
       async (input, ctx): Promise<PreannotateOutcome> => {
-        const { runId, datasetId, scope, minConfidence } = input;
+        const { runId, datasetId, scope, minConfidence, onFewer } = input;
         if (running.has(datasetId)) {
           throw new ServiceError(
             'conflict',
@@ -150,6 +151,7 @@ export function preannotateMethods(db: DbHandle, deps: PreannotateDeps = {}): Me
             skipped: none,
             classesStored: 0,
             undoable: false,
+            applied: true,
             seconds: 0,
           };
         }
@@ -160,7 +162,7 @@ export function preannotateMethods(db: DbHandle, deps: PreannotateDeps = {}): Me
         const cache = new WatchedCache(deps.cache ?? predictorCache, { signal: abort.signal, onProgress });
         try {
           // Built here, not parsed by the dispatcher: every field is already valid (ids from the scope).
-          const request = { runId, exampleIds: [...ids], minConfidence, skipReviewed: true };
+          const request = { runId, exampleIds: [...ids], minConfidence, skipReviewed: true, onFewer };
           const r = await preannotate(db.get(), request, { cache });
           return {
             examples: r.examples,
@@ -169,6 +171,7 @@ export function preannotateMethods(db: DbHandle, deps: PreannotateDeps = {}): Me
             skipped: r.skipped,
             classesStored: r.classesStored,
             undoable: r.logEntryId !== null,
+            applied: r.applied,
             seconds: (performance.now() - started) / 1000,
           };
         } finally {
