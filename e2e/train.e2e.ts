@@ -249,6 +249,11 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     expect(await page.getByTestId('int8-agreement').textContent()).toMatch(/int8 vs fp32 .*same class for \d+\.\d %/);
     for (const f of files) expect(existsSync(path.join(outDir, f)), f).toBe(true);
     expect(await page.getByTestId('parity-result').textContent()).toMatch(/Parity check passed/);
+    // Sizes as measured on the written files; the card lists the int8 files that were written.
+    expect(await page.getByTestId('export-sizes').textContent()).toMatch(
+      /^3 float32 graphs [\d.]+ [KM]iB · 3 int8 graphs [\d.]+ [KM]iB \(\d+ % of float32/,
+    );
+    expect(readFileSync(path.join(outDir, 'README.md'), 'utf8')).toContain('- `model.int8.onnx` (');
     await shot('export-result');
 
     // Exporting again to the same name is refused with a readable message.
