@@ -129,6 +129,10 @@ describe('browser mode', () => {
     await page.getByTestId('import-path').fill('relative/file.csv');
     await page.getByRole('button', { name: 'Preview' }).click();
     await expect.poll(() => page.getByTestId('error-notice').first().textContent()).toMatch(/absolute/i);
+    // A missing file is titled as what happened, not as a refused path.
+    await page.getByTestId('import-path').fill(path.join(app.dataDir, 'no-such-file.csv'));
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => page.getByTestId('error-title').first().textContent()).toBe('File not found');
     await page.close();
     expect(pageProblems).toEqual([]);
   });
