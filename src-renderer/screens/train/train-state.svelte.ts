@@ -89,6 +89,7 @@ export class TrainState {
   }
 
   async selectProject(id: ProjectId): Promise<void> {
+    this.error = null; // the previous project's failure
     if (selection.projectId !== id) selection.datasetId = null;
     selection.projectId = id;
     selection.save();
