@@ -34,7 +34,7 @@ export function readTrainingData(db: Db, datasetId: number): TrainingData {
   if (dataset.status !== 'ready') {
     throw new ServiceError(
       'conflict',
-      `Dataset ${datasetId} is still importing; wait for the import to finish or discard it.`,
+      `Dataset "${dataset.name}" is still importing; wait for the import to finish or discard it.`,
     );
   }
   const spans = new Map<number, CharSpan[]>();

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { partitionParams, loadHfBertConfig } from '../../engine/model';
 import { NotFoundError } from '../../store/errors';
+import { getDataset } from '../../store/repos/datasets';
 import { createDispatcher } from '../api/dispatch';
 import { testTable } from '../app/testing';
 import { toPlanInfo } from './methods';
@@ -106,6 +107,17 @@ describe('trainingPlan', () => {
     const info = toPlanInfo(heads);
     expect(info.recipe).toMatchObject({ lr: 2e-3, epochs: 50, recipe: { lr: 2e-3, minSteps: 75 } });
     expect(info.settings).toMatchObject({ lr: 2e-3, epochs: 50 });
+  });
+
+  it('names the dataset in its refusals, never by its id', async () => {
+    f = await trainFixture();
+    f.db.prepare(`UPDATE examples SET split = 'train' WHERE dataset_id = ?`).run(f.datasetId);
+    const { name } = getDataset(f.db, f.datasetId);
+    const plan = trainingPlan(f.db, quickRequest(f));
+    expect(plan.refusals).toContain(
+      `Dataset "${name}" has no dev examples to evaluate on; resplit it with a dev share.`,
+    );
+    expect(plan.refusals.join('\n')).not.toMatch(new RegExp(`Dataset ${f.datasetId}\\b`));
   });
 
   it('validates the request at the boundary', async () => {

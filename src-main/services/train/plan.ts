@@ -85,12 +85,12 @@ export function trainingPlan(db: Db, request: TrainingRequest): TrainingPlan {
 
 /** Builds the plan for a parsed request; throws only for missing project/dataset (not_found). */
 export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
-  getProject(db, request.projectId);
+  const project = getProject(db, request.projectId);
   const dataset = getDataset(db, request.datasetId);
   if (dataset.projectId !== request.projectId) {
     throw new ServiceError(
       'invalid_input',
-      `Dataset ${request.datasetId} belongs to project ${dataset.projectId}, not ${request.projectId}; pick one of this project's datasets.`,
+      `Dataset "${dataset.name}" belongs to project "${getProject(db, dataset.projectId).name}", not "${project.name}"; pick one of this project's datasets.`,
     );
   }
   const refusals: string[] = [];
@@ -105,7 +105,7 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
   const types = request.taskWeights.ner > 0 && data.hasNer ? entityTypes(data.train) : [];
   const nerTags = types.length > 0 ? bioLabelList(types) : [];
   const tasks = { classification: labels.length > 0, ner: nerTags.length > 0 };
-  checkLabelled(data, request, tasks, refusals);
+  checkLabelled(data, request, tasks, refusals, dataset.name);
   checkNer(data, types, warnings);
   const model = loadModelConfig(request.modelDir, refusals);
   let params: PlanParams | null = null;
@@ -192,13 +192,15 @@ function checkLabelled(
   request: TrainingRequest,
   tasks: { classification: boolean; ner: boolean },
   refusals: string[],
+  /** The dataset's name, for the messages (never its id). */
+  name: string,
 ): void {
   if (data.train.length === 0) {
-    refusals.push(`Dataset ${request.datasetId} has no train examples; resplit it so that some examples are in train.`);
+    refusals.push(`Dataset "${name}" has no train examples; resplit it so that some examples are in train.`);
     return;
   }
   if (data.dev.length === 0)
-    refusals.push(`Dataset ${request.datasetId} has no dev examples to evaluate on; resplit it with a dev share.`);
+    refusals.push(`Dataset "${name}" has no dev examples to evaluate on; resplit it with a dev share.`);
   if (tasks.classification || tasks.ner) return;
   const off = [
     request.taskWeights.classification === 0 && 'classification',
