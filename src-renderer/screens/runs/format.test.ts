@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, duration, pct, typeColor } from './format';
+import { baseName, duration, pct } from './format';
 
 describe('format', () => {
   it('writes fractions as percentages and missing values as a dash', () => {
@@ -20,10 +20,5 @@ describe('format', () => {
   it('names a model by its folder on any platform', () => {
     expect(baseName('/models/all-MiniLM-L6-v2/')).toBe('all-MiniLM-L6-v2');
     expect(baseName('C:\\models\\bge-small')).toBe('bge-small');
-  });
-
-  it('gives each entity type a stable colour', () => {
-    expect(typeColor('PER')).toBe(typeColor('PER'));
-    expect(new Set(['PER', 'ORG', 'LOC', 'DATE', 'MONEY'].map(typeColor)).size).toBeGreaterThan(2);
   });
 });

@@ -8,13 +8,6 @@ export function seriesColor(i: number): string {
   return PALETTE[i % PALETTE.length]!;
 }
 
-/** A distinct colour per entity type name, stable across screens. */
-export function typeColor(type: string): string {
-  let h = 0;
-  for (const ch of type) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return PALETTE[h % PALETTE.length]!;
-}
-
 /** 0.9134 -> "91.3 %". */
 export function pct(value: number | null | undefined, digits = 1): string {
   return value === null || value === undefined || Number.isNaN(value) ? '—' : `${(value * 100).toFixed(digits)} %`;
