@@ -263,6 +263,13 @@ describe('browser mode', () => {
       .poll(() => page.getByTestId('error-notice').first().textContent(), { timeout: 15_000 })
       .toMatch(/Not authorised[\s\S]*#token=/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'error-no-token.png'), fullPage: true });
+    // Pasting the URL with the token into this open tab works at once: no reload, the screen loads again.
+    const loads: string[] = [];
+    page.on('load', () => loads.push(page.url()));
+    await page.evaluate(`window.location.hash = '#token=${app.token}'`);
+    await expect.poll(() => page.getByTestId('error-notice').count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => page.url()).not.toContain('token=');
+    expect(loads).toEqual([]);
     await page.close();
   });
 });
