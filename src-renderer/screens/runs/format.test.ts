@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, duration, pct } from './format';
+import { baseName, bestText, duration, pct } from './format';
 
 describe('format', () => {
   it('writes fractions as percentages and missing values as a dash', () => {
@@ -20,5 +20,14 @@ describe('format', () => {
   it('names a model by its folder on any platform', () => {
     expect(baseName('/models/all-MiniLM-L6-v2/')).toBe('all-MiniLM-L6-v2');
     expect(baseName('C:\\models\\bge-small')).toBe('bge-small');
+  });
+
+  it('says when a run stopped before any evaluation instead of "— (step -1)"', () => {
+    expect(bestText({ metric: 'classification.accuracy', value: 0.7667, step: 40 })).toBe(
+      'Best Accuracy: 76.7 % (step 40).',
+    );
+    expect(bestText({ metric: 'classification.accuracy', value: null, step: -1 })).toBe(
+      'No evaluation ran before it stopped, so there is no best checkpoint yet.',
+    );
   });
 });

@@ -73,3 +73,14 @@ export function headline(run: RunInfo): readonly { readonly label: string; reado
 export function baseName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).at(-1) ?? path;
 }
+
+/** "Best Accuracy: 76.7 % (step 40)", or what it means when no evaluation ran (a run cancelled early). */
+export function bestText(best: {
+  readonly metric: string;
+  readonly value: number | null;
+  readonly step: number;
+}): string {
+  if (best.value === null || best.step < 0)
+    return 'No evaluation ran before it stopped, so there is no best checkpoint yet.';
+  return `Best ${METRIC_LABELS[best.metric] ?? best.metric}: ${pct(best.value)} (step ${best.step}).`;
+}
