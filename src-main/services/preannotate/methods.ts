@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { PreannotateOutcome } from '../../../src-preload/contract';
 import type { TextPrediction } from '../../engine/infer';
 import type { Db } from '../../store/db';
+import { getDataset } from '../../store/repos/datasets';
 import { queryExamples } from '../../store/repos/query';
 import type { DbHandle } from '../app/db';
 import { datasetId as brandDatasetId, defineMethod, parseInput, ServiceError, type MethodSlice } from '../api';
@@ -97,7 +98,7 @@ export function scopeExampleIds(db: Db, datasetId: number, scope: Scope): readon
     if (foreign !== undefined) {
       throw new ServiceError(
         'invalid_input',
-        `Example ${foreign} is not in dataset ${datasetId}; refresh the list and choose examples of this dataset.`,
+        `Example ${foreign} is not in dataset "${getDataset(db, datasetId).name}"; refresh the list and choose examples of this dataset.`,
       );
     }
     ids = scope.exampleIds;
@@ -137,7 +138,7 @@ export function preannotateMethods(db: DbHandle, deps: PreannotateDeps = {}): Me
         if (running.has(datasetId)) {
           throw new ServiceError(
             'conflict',
-            `A pre-annotation is already running on dataset ${datasetId}; wait for it or cancel it.`,
+            `A pre-annotation is already running on dataset "${getDataset(db.get(), datasetId).name}"; wait for it or cancel it.`,
           );
         }
         const started = performance.now();

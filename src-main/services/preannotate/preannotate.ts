@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PredictionOk } from '../../engine/infer';
 import type { Db } from '../../store/db';
 import { listHistory, recordEdit, type EditRecorder } from '../../store/repos/annotationLog';
+import { getProject } from '../../store/repos/projects';
 import { getRun } from '../../store/repos/runs';
 import { spansOfExample } from '../../store/repos/spans';
 import { nowIso, type Span } from '../../store/types';
@@ -148,7 +149,7 @@ function loadTargets(db: Db, ids: readonly number[], projectId: number): Target[
     if (t.projectId !== projectId) {
       throw new ServiceError(
         'invalid_input',
-        `Example ${id} belongs to project ${t.projectId}, but the run belongs to project ${projectId}; pre-annotate with a run of the same project.`,
+        `Example ${id} belongs to project "${getProject(db, t.projectId).name}", but the run belongs to project "${getProject(db, projectId).name}"; pre-annotate with a run of the same project.`,
       );
     }
     return t;
