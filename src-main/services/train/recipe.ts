@@ -19,13 +19,13 @@ export interface PresetRecipe {
 
 // Fine-tuning moves the pretrained encoder: BERT's usual 2e-5..5e-5; on small data the top of that range
 // learns in the ~100 steps a few hundred rows give. Heads-only trains two small layers on fixed features,
-// which need a rate ~50x higher (3e-3 reached 63 % in 16 steps where 5e-5 stayed below chance, issue 18)
+// which need a rate ~40x higher (3e-3 reached 63 % in 16 steps where 5e-5 stayed below chance, issue 18)
 // and more steps, each of which costs about one forward pass.
 const ENCODER: PresetRecipe = {
   lr: 5e-5,
   steps: 100,
   minSteps: 50,
-  minEpochs: 3,
+  minEpochs: 2,
   maxEpochs: 20,
   why: 'the encoder trains: a small learning rate keeps its pretrained knowledge',
 };
@@ -40,7 +40,7 @@ export const PRESET_RECIPES: Readonly<Record<FreezePreset, PresetRecipe>> = {
     lr: 2e-3,
     steps: 150,
     minSteps: 75,
-    minEpochs: 5,
+    minEpochs: 2,
     maxEpochs: 50,
     why: 'only the heads train, on fixed encoder features: they need a high learning rate and many cheap steps',
   },
