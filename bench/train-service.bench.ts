@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       dev,
       classLabels: planned.plan.classLabels,
       nerTags: planned.nerTags,
-      config: trainerConfig(request),
+      config: trainerConfig(planned.plan.request),
       outDir: join(t.dir, 'direct'),
       resume: false,
     };

@@ -121,12 +121,15 @@ describe.skipIf(!hasData)('Annotate screen', () => {
       await expect.poll(() => page.getByTestId('example-text').textContent()).toMatch(/^Acme/);
       const text = (CRAFTED[0] ?? '').slice('Business,"'.length, -1);
       const tokyo = text.indexOf('東京');
+      // One ideograph selected: the run of CJK characters it is in is the word.
       await dragSelect(page, tokyo, tokyo + 1);
-      await expect.poll(() => page.getByTestId('pending-selection').locator('[data-start]').textContent()).toBe('東');
+      await expect.poll(() => page.getByTestId('pending-selection').locator('[data-start]').textContent()).toBe('東京');
       await page.keyboard.press('Escape');
       // From "a" to the first ideograph only: the selection grows to whole tokens.
       await dragSelect(page, tokyo - 2, tokyo + 1);
-      await expect.poll(() => page.getByTestId('pending-selection').locator('[data-start]').textContent()).toBe('a 東');
+      await expect
+        .poll(() => page.getByTestId('pending-selection').locator('[data-start]').textContent())
+        .toBe('a 東京');
       await page.keyboard.press('Escape');
       expect(await page.getByTestId('pending-selection').count()).toBe(0);
       await dragSelect(page, tokyo, tokyo + 2);

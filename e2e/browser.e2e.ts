@@ -129,6 +129,10 @@ describe('browser mode', () => {
     await page.getByTestId('import-path').fill('relative/file.csv');
     await page.getByRole('button', { name: 'Preview' }).click();
     await expect.poll(() => page.getByTestId('error-notice').first().textContent()).toMatch(/absolute/i);
+    // A missing file is titled as what happened, not as a refused path.
+    await page.getByTestId('import-path').fill(path.join(app.dataDir, 'no-such-file.csv'));
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => page.getByTestId('error-title').first().textContent()).toBe('File not found');
     await page.close();
     expect(pageProblems).toEqual([]);
   });
@@ -259,6 +263,13 @@ describe('browser mode', () => {
       .poll(() => page.getByTestId('error-notice').first().textContent(), { timeout: 15_000 })
       .toMatch(/Not authorised[\s\S]*#token=/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'error-no-token.png'), fullPage: true });
+    // Pasting the URL with the token into this open tab works at once: no reload, the screen loads again.
+    const loads: string[] = [];
+    page.on('load', () => loads.push(page.url()));
+    await page.evaluate(`window.location.hash = '#token=${app.token}'`);
+    await expect.poll(() => page.getByTestId('error-notice').count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => page.url()).not.toContain('token=');
+    expect(loads).toEqual([]);
     await page.close();
   });
 });

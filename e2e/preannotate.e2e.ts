@@ -112,6 +112,21 @@ describe.skipIf(!haveData)('pre-annotation from the Annotate screen (browser mod
     await expect.poll(() => page.getByTestId('preannotate-run').inputValue()).toBe(String(runId));
     expect(await page.getByTestId('preannotate-run').textContent()).toMatch(/heads-1ep · heads-only · entity F1/);
     await page.getByTestId('preannotate-scope').selectOption('all-pending');
+    // A threshold that keeps no proposal would replace every pending silver span with nothing: it asks first.
+    await page.getByTestId('preannotate-min-confidence').fill('1');
+    await page.getByTestId('preannotate-run-button').click();
+    const confirm = page.getByTestId('preannotate-confirm');
+    await confirm.waitFor({ timeout: 60_000 });
+    expect(await confirm.textContent()).toMatch(
+      new RegExp(
+        `minimum confidence 1\\.00 keeps none of the model's [\\d,]+ proposals, but ${(before.bySpanSource.silver ?? 0).toLocaleString('en-US')} pending spans in ${SLICE_ROWS} examples would be removed`,
+      ),
+    );
+    await shot('preannotate-confirm');
+    await page.getByTestId('preannotate-keep').click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await stats()).toEqual(before);
+
     await page.getByTestId('preannotate-min-confidence').fill('0');
     await shot('preannotate-panel');
     await page.getByTestId('preannotate-run-button').click();
@@ -171,5 +186,5 @@ describe.skipIf(!haveData)('pre-annotation from the Annotate screen (browser mod
     await expect.poll(() => marks.count()).toBe(0);
     await shot('preannotate-undone');
     expect(problems).toEqual([]);
-  });
+  }, 150_000);
 });

@@ -83,7 +83,9 @@ describe('resume (browser mode)', () => {
       .poll(() => page.getByTestId('grad-accum-hint').textContent())
       .toBe('effective batch 4 × 2 = 8; less memory per step');
     const plan = page.getByTestId('plan-summary');
-    await expect.poll(() => plan.textContent(), { timeout: 20_000 }).toMatch(/300 epochs · batch 4 × 2 = 8 · max/);
+    await expect
+      .poll(() => plan.textContent(), { timeout: 20_000 })
+      .toMatch(/300 epochs = [\d,]+ steps · batch 4 × 2 = 8 · max/);
     await page.getByTestId('custom-settings').screenshot({ path: path.join(SCREENSHOTS, 'train-grad-accum.png') });
     await page.locator('[data-device="cpu"][data-status="available"]').waitFor({ timeout: 45_000 });
     await page.getByTestId('train-button').click();

@@ -79,15 +79,26 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     await expect
       .poll(() => page.getByTestId('model-status').textContent(), { timeout: 20_000 })
       .toMatch(/BERT encoder: 2 layers × 32 hidden/);
-    await page.locator('[data-preset="heads-only"]').click();
+    // A learning rate typed for one preset does not leak into the next: each preset brings its recipe.
     await page.getByText('Custom settings').click();
+    await page.getByTestId('lr').fill('0.01');
+    await page.locator('[data-preset="heads-only"]').click();
+    expect(await page.getByTestId('lr').inputValue()).toBe('');
+    await expect
+      .poll(() => page.getByTestId('plan-recipe').textContent(), { timeout: 20_000 })
+      .toMatch(/lr 0\.002 \(preset\) · \d+ epochs \(preset\) = \d+ steps/);
+    expect(await page.getByTestId('lr').getAttribute('placeholder')).toBe('0.002');
     await page.getByTestId('epochs').fill('1');
     await page.getByTestId('batch-size').fill('16');
     await page.getByTestId('max-length').fill('64');
     await page.getByTestId('lr').fill('0.001');
     await expect.poll(() => page.getByTestId('frozen-groups').textContent()).toMatch(/embeddings.*layer 0.*layer 1/);
     const plan = page.getByTestId('plan-summary');
-    await expect.poll(() => plan.textContent()).toMatch(/lr 0\.001 · 1 epoch · batch 16 · max 64 tokens/);
+    await expect.poll(() => plan.textContent()).toMatch(/lr 0\.001 · 1 epoch = \d+ steps · batch 16 · max 64 tokens/);
+    // One epoch of a small slice is too few optimizer steps: the plan says so and how many epochs to use.
+    expect(await page.getByTestId('plan-warnings').textContent()).toMatch(
+      /This run takes \d+ optimizer steps \(1 epoch of \d+\); "heads-only" needs at least 75 to learn: use \d+ epochs/,
+    );
     // 160 rows split 3:1 per class (rounded per class), four classes, silver entity types present.
     const counts = /(\d+) train · (\d+) dev/.exec((await plan.textContent()) ?? '');
     expect(Number(counts?.[1]) + Number(counts?.[2])).toBe(SLICE_ROWS);
@@ -238,6 +249,11 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     expect(await page.getByTestId('int8-agreement').textContent()).toMatch(/int8 vs fp32 .*same class for \d+\.\d %/);
     for (const f of files) expect(existsSync(path.join(outDir, f)), f).toBe(true);
     expect(await page.getByTestId('parity-result').textContent()).toMatch(/Parity check passed/);
+    // Sizes as measured on the written files; the card lists the int8 files that were written.
+    expect(await page.getByTestId('export-sizes').textContent()).toMatch(
+      /^3 float32 graphs [\d.]+ [KM]iB · 3 int8 graphs [\d.]+ [KM]iB \(\d+ % of float32/,
+    );
+    expect(readFileSync(path.join(outDir, 'README.md'), 'utf8')).toContain('- `model.int8.onnx` (');
     await shot('export-result');
 
     // Exporting again to the same name is refused with a readable message.

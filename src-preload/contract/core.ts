@@ -35,6 +35,8 @@ export type ErrorCode =
 
 export interface ApiError {
   readonly code: ErrorCode;
+  /** What happened, in a few words ("File not found", "Bad quote at line 3 in news.csv"); the UI's headline. */
+  readonly title?: string;
   readonly message: string;
   /** The method that failed, when known; helps people report bugs. */
   readonly method?: string;

@@ -18,6 +18,12 @@ export interface PreannotateRequest {
   readonly scope: PreannotateScope;
   /** Predicted entities below this probability are not proposed (default 0). */
   readonly minConfidence?: number;
+  /**
+   * 'ask': when the minimum confidence leaves proposals out and fewer model spans would be added than pending
+   * spans replaced (a threshold that keeps none), write nothing and answer with `applied: false` and the counts, so the person can confirm; 'replace'
+   * (default) goes ahead.
+   */
+  readonly onFewer?: 'replace' | 'ask';
 }
 
 export interface PreannotateOutcome {
@@ -39,6 +45,8 @@ export interface PreannotateOutcome {
   readonly classesStored: number;
   /** False when nothing changed (then there is nothing to undo). */
   readonly undoable: boolean;
+  /** False when `onFewer: 'ask'` stopped before writing; the counts are what it would have done. */
+  readonly applied: boolean;
   readonly seconds: number;
 }
 

@@ -58,6 +58,27 @@ export interface TrainSourceInfo {
   readonly examples: number;
 }
 
+/** The learning rate and epochs a run uses and where they come from (the preset's recipe, or typed). */
+export interface TrainRecipeInfo {
+  readonly preset: FreezePresetName;
+  readonly lr: number;
+  readonly epochs: number;
+  /** True when the request left it out and the preset's recipe chose it. */
+  readonly lrFromPreset: boolean;
+  readonly epochsFromPreset: boolean;
+  readonly stepsPerEpoch: number;
+  readonly totalSteps: number;
+  /** The preset's own values: learning rate, the steps its default epochs aim for, the fewest that learn. */
+  readonly recipe: {
+    readonly lr: number;
+    readonly steps: number;
+    readonly minSteps: number;
+    readonly why: string;
+  };
+  /** Set when the run has too few optimizer steps to learn, with what to change (also in `warnings`). */
+  readonly warning: string | null;
+}
+
 /** The pre-start summary: what trains, on how much data, and why the run may not start. */
 export interface TrainPlanInfo {
   readonly settings: TrainSettings;
@@ -97,6 +118,8 @@ export interface TrainPlanInfo {
     readonly effective: number;
     readonly text: string;
   };
+  /** The preset's recipe as applied to this data (the learning rate and epochs a request leaves out). */
+  readonly recipe: TrainRecipeInfo;
   /** Each says how to fix it; empty means `train.start` would start. */
   readonly refusals: readonly string[];
   readonly warnings: readonly string[];

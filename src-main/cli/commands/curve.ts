@@ -52,6 +52,7 @@ export const curveCommand: CliCommand = {
       onEvent: (e) => {
         if (json) return;
         if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
+        else if (e.type === 'warning') env.io.err(`warning: ${e.message}`);
         else progress.on(e.event);
       },
       onPoint: (p) => {

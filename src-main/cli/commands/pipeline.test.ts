@@ -1,5 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeTinyBert } from '../../engine/model/testing';
+import { tsxProbeChild } from '../../services/system/testing';
+import { runCli } from '../run-cli';
 import { parseDuration } from './pipeline';
+
+describe('mts pipeline', () => {
+  it("uses the preset's recipe and prints the too-few-steps warning the Train screen shows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-cli-pipe-'));
+    const model = writeTinyBert(join(dir, 'model'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 2 }).dir;
+    const rows = (n: number): string =>
+      [
+        'label,text',
+        ...Array.from({ length: n }, (_, i) => `${i % 2 ? 'Sports' : 'Business'},"Text number ${i}."`),
+      ].join('\n');
+    writeFileSync(join(dir, 'train.csv'), rows(16));
+    writeFileSync(join(dir, 'dev.csv'), rows(4));
+    const out: string[] = [];
+    const err: string[] = [];
+    const args = ['pipeline', '--train', join(dir, 'train.csv'), '--dev', join(dir, 'dev.csv'), '--model', model];
+    const opts = ['--preset', 'full', '--batch-size', '8', '--max-steps', '3', '--no-ner', '--device', 'cpu'];
+    const code = await runCli([...args, ...opts, '--out', join(dir, 'run'), '--checkpoint-every', '0'], {
+      io: { out: (l) => out.push(l), err: (l) => err.push(l) },
+      layout: { rendererDir: dir, probeChild: tsxProbeChild() },
+      version: 'test',
+      signal: new AbortController().signal,
+    });
+    expect(code).toBe(0);
+    // 16 rows / 8 = 2 steps an epoch; the full recipe's epochs are capped by --max-steps 3.
+    expect(err.join('\n')).toMatch(
+      /full recipe: lr 5e-5 \(preset\), \d+ epochs \(preset\) x 2 steps = 3 optimizer steps/,
+    );
+    const warning = /This run takes 3 optimizer steps \(max steps 3\); "full" needs at least 50 to learn/;
+    expect(err.join('\n')).toMatch(new RegExp(`warning: ${warning.source}`));
+    expect(out.join('\n')).toMatch(new RegExp(`Warning: ${warning.source}`));
+  }, 60_000);
+});
 
 describe('parseDuration (--checkpoint-every)', () => {
   it('reads seconds, minutes and hours, and 0 for off', () => {

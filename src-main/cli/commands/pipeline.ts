@@ -13,12 +13,12 @@ const argsSchema = z.object({
   model: z.string({ error: '--model DIR is required (a Hugging Face BERT folder)' }),
   out: z.string().default('runs/latest'),
   preset: z.enum(['full', 'heads-only', 'freeze-classifier', 'freeze-ner', 'frozen']).default('full'),
-  epochs: int.positive().default(2),
+  epochs: int.positive().optional(),
   'max-steps': int.nonnegative().default(0),
   'batch-size': int.positive().default(32),
   'grad-accum': int.positive().default(1),
   'max-length': int.min(8).max(512).default(128),
-  lr: z.coerce.number().positive().default(5e-5),
+  lr: z.coerce.number().positive().optional(),
   pooling: z.enum(['mean', 'cls', 'max']).default('mean'),
   device: z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']).default('auto'),
   threads: int.positive().optional(),
@@ -120,13 +120,13 @@ export async function readPipelineArgs(
     model: modelDir,
     out: a.out,
     preset: a.preset,
-    epochs: a.epochs,
+    ...(a.epochs !== undefined && { epochs: a.epochs }),
     maxSteps: a['max-steps'],
     batchSize: a['batch-size'],
     nerBatching: a['ner-batching'],
     gradAccumulation: a['grad-accum'],
     maxLength: a['max-length'],
-    lr: a.lr,
+    ...(a.lr !== undefined && { lr: a.lr }),
     pooling: a.pooling,
     device: a.device,
     ...(a.threads !== undefined && { threads: a.threads }),
@@ -170,7 +170,8 @@ export const pipelineCommand: CliCommand = {
     '  --batch-size N       (default 32)   --max-length N  tokens per text (default 128)',
     '  --grad-accum K       average the gradients of K batches per optimizer step (default 1): the effective',
     '                       batch is K x --batch-size while memory stays that of one batch',
-    '  --lr X               peak learning rate (default 5e-5, linear warmup 6% then decay)',
+    "  --lr X               peak learning rate (default: the preset's: full 5e-5, heads-only 2e-3), linear",
+    '                       warmup 6% then decay. A run with too few optimizer steps to learn gets a warning',
     '  --pooling P          mean | cls | max (default mean)',
     '  --ner-train FILE --ner-dev FILE   gold CoNLL files for the NER head',
     '  --no-ner             classification only',
@@ -201,6 +202,7 @@ export const pipelineCommand: CliCommand = {
       onEvent: (e) => {
         if (json) return;
         if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
+        else if (e.type === 'warning') env.io.err(`warning: ${e.message}`);
         else progress.on(e.event);
       },
     });
@@ -231,6 +233,8 @@ export const pipelineCommand: CliCommand = {
     );
     if (t.best.metrics) env.io.out(formatMetrics(t.best.metrics));
     if (result.advice.length > 0) env.io.out(['Advice:', ...result.advice.map((a) => `  - ${a.message}`)].join('\n'));
+    // Repeated after the metrics: a run that was too short to learn explains its numbers.
+    for (const w of result.warnings) env.io.out(`Warning: ${w}`);
     env.io.out(`Saved: ${result.outDir} (best/ checkpoint, metrics.json, pipeline.json)`);
     if (t.status === 'cancelled') env.io.out(`Cancelled: continue with the same command plus --resume.`);
     return t.status === 'cancelled' ? 130 : 0;

@@ -4,7 +4,7 @@ import type { TokenizerSpec } from '../tokenizer';
 import type { HeadKind } from './graphs';
 import type { HeadLabels } from './types';
 
-/** What the model card says about how the model was made; numbers are printed as given. */
+/** What the model card says about how the model was made; metrics are rounded for print (formatMetric). */
 export interface ModelCardInfo {
   readonly name: string;
   /** Base encoder, e.g. "sentence-transformers/all-MiniLM-L6-v2". */
@@ -117,10 +117,75 @@ function table(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
-/** README.md model card: what the model is, how it was trained, its numbers, files and I/O, limits. */
-export function modelCard(info: ModelCardInfo, labels: HeadLabels, hiddenSize: number, maxLength: number): string {
+/** A file the bundle holds, as written (bundle-relative name, bytes on disk). */
+export interface BundleFile {
+  readonly name: string;
+  readonly bytes: number;
+}
+
+/** A metric for the card: ratios as percentages with one decimal, anything else to 4 significant digits. */
+export function formatMetric(value: number): string {
+  return value >= 0 && value <= 1 ? `${(100 * value).toFixed(1)} %` : String(Number(value.toPrecision(4)));
+}
+
+/** "86.7 MiB", "512 KiB", "900 B". */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${bytes} B`;
+}
+
+const isInt8Graph = (name: string): boolean =>
+  name.endsWith('model.int8.onnx') || name.endsWith('model_quantized.onnx');
+
+// What each kind of file is, for the card's file list; the list itself is the files actually written.
+function describeFile(name: string, labels: HeadLabels, hiddenSize: number): string {
+  const io =
+    `inputs \`input_ids\`, \`attention_mask\`, \`token_type_ids\` (int64, [batch, seq]); outputs \`class_logits\` ` +
+    `[batch, ${labels.classification.length}], \`token_logits\` [batch, seq, ${labels.ner.length}], \`sentence_embedding\` [batch, ${hiddenSize}]`;
+  if (name === 'model.onnx') return `both heads, float32; ${io}`;
+  if (name === 'model.int8.onnx')
+    return `the same graph with the encoder's dense layers in int8 (embeddings stay float32)`;
+  if (name.endsWith('/onnx/model.onnx'))
+    return 'this head alone, float32, single `logits` output (transformers.js `dtype: "fp32"`)';
+  if (name.endsWith('/onnx/model_quantized.onnx'))
+    return 'this head alone, int8 dense layers (transformers.js `dtype: "q8"`)';
+  if (name.endsWith('config.json') && name.includes('/')) return "the encoder config with this head's id2label";
+  if (name === 'labels.json') return 'the label lists in output order, pooling and max length';
+  if (/(^|\/)(tokenizer\.json|tokenizer_config\.json|vocab\.txt|special_tokens_map\.json)$/.test(name))
+    return 'BERT WordPiece tokenizer (Hugging Face format)';
+  if (name === 'example.mjs')
+    return 'runs `model.onnx` with onnxruntime-node (`npm install onnxruntime-node`, then `node example.mjs "Some text"`)';
+  return '';
+}
+
+/**
+ * README.md model card, generated from what the bundle holds: the files list (with sizes) and the transformers.js
+ * dtypes are those of `files`, so the card cannot promise a file that was not written.
+ */
+export function modelCard(
+  info: ModelCardInfo,
+  labels: HeadLabels,
+  hiddenSize: number,
+  maxLength: number,
+  files: readonly BundleFile[],
+): string {
   const metrics = Object.entries(info.metrics);
   const types = [...new Set(labels.ner.filter((t) => t !== 'O').map((t) => t.slice(2)))];
+  const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name));
+  const sum = (list: readonly BundleFile[]): number => list.reduce((n, f) => n + f.bytes, 0);
+  const graphs = sorted.filter((f) => f.name.endsWith('.onnx'));
+  const int8 = graphs.filter((f) => isInt8Graph(f.name));
+  const fp32 = graphs.filter((f) => !isInt8Graph(f.name));
+  const heads = (['classification', 'ner'] as const).filter((h) =>
+    sorted.some((f) => f.name === `${h}/onnx/model.onnx`),
+  );
+  const q8 = heads.length > 0 && heads.every((h) => sorted.some((f) => f.name === `${h}/onnx/model_quantized.onnx`));
+  const pipelines = heads.map((h) =>
+    h === 'classification'
+      ? `const classify = await pipeline('text-classification', 'classification', { dtype: '${q8 ? 'q8' : 'fp32'}' });`
+      : `const tagger = await pipeline('token-classification', 'ner', { dtype: '${q8 ? 'q8' : 'fp32'}' });`,
+  );
   return `# ${info.name}
 
 A multi-task BERT-family model exported by Multitask Studio: one shared encoder (${info.baseModel}) with a
@@ -132,33 +197,31 @@ sentence-classification head and a BIO named-entity head.
 - Freeze preset: ${info.preset}
 
 ## Metrics
-${metrics.length === 0 ? 'No metrics were recorded for this export.' : table([['metric', 'value'], ['---', '---'], ...metrics.map(([k, v]) => [k, String(v)])])}
+${metrics.length === 0 ? 'No metrics were recorded for this export.' : table([['metric', 'value'], ['---', '---'], ...metrics.map(([k, v]) => [k, formatMetric(v)])])}
 
 ## Labels
 - Classes (${labels.classification.length}): ${labels.classification.join(', ') || 'none (no classification head)'}
 - Entity types (${types.length}): ${types.join(', ') || 'none (no NER head)'}; tags: ${labels.ner.join(', ') || '-'}
 
 ## Files
-- \`model.onnx\`: both heads. Inputs \`input_ids\`, \`attention_mask\`, \`token_type_ids\` (int64, [batch, seq]).
-  Outputs \`class_logits\` [batch, ${labels.classification.length}], \`token_logits\` [batch, seq, ${labels.ner.length}],
-  \`sentence_embedding\` [batch, ${hiddenSize}] (pooled encoder output).
-- \`labels.json\`: the label lists in output order.
-- \`tokenizer.json\`, \`tokenizer_config.json\`, \`vocab.txt\`: the BERT WordPiece tokenizer (Hugging Face format).
-- \`classification/\`, \`ner/\`: one folder per head in the Hugging Face / transformers.js layout
-  (\`config.json\` with id2label, tokenizer files, \`onnx/model.onnx\` with a single \`logits\` output).
-- \`example.mjs\`: runs \`model.onnx\` with onnxruntime-node (\`npm install onnxruntime-node\`, then
-  \`node example.mjs "Some text"\`).
+${sorted.length + 1} files, ${formatSize(sum(sorted))} besides this card: float32 graphs ${formatSize(sum(fp32))} (${fp32.length})${int8.length > 0 ? `, int8 graphs ${formatSize(sum(int8))} (${int8.length})` : ', no int8 graphs'}.
+Each graph holds its own copy of the encoder weights.
 
+${sorted.map((f) => `- \`${f.name}\` (${formatSize(f.bytes)})${describeFile(f.name, labels, hiddenSize) ? `: ${describeFile(f.name, labels, hiddenSize)}` : ''}`).join('\n')}
+${
+  heads.length === 0
+    ? ''
+    : `
 ## transformers.js
 \`\`\`js
 import { env, pipeline } from '@huggingface/transformers';
 env.localModelPath = '/path/to/this/folder/';
 env.allowRemoteModels = false;
-const classify = await pipeline('text-classification', 'classification', { dtype: 'fp32' });
-const tagger = await pipeline('token-classification', 'ner', { dtype: 'fp32' });
+${pipelines.join('\n')}
 \`\`\`
-Only \`onnx/model.onnx\` (float32) is shipped, hence \`dtype: 'fp32'\`.
-
+${q8 ? "Both `onnx/model.onnx` (float32, `dtype: 'fp32'`) and `onnx/model_quantized.onnx` (int8, `dtype: 'q8'`) are shipped per head." : "Only `onnx/model.onnx` (float32) is shipped per head, hence `dtype: 'fp32'`."}
+`
+}
 ## Use and limits
 - Sequences longer than ${maxLength} tokens were not seen in training: classify the first ${maxLength} tokens and run
   NER over sliding windows, as Multitask Studio does.

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BertDims, randomTensors, type MultiTaskSpec, encoderParamSpecs, headParamSpecs } from '../model';
 import { WordPieceTokenizer } from '../tokenizer';
 import { BundleWriter } from './bundle-writer';
+import { formatSize } from './bundle-files';
 import { ExportParityError, ExportPathError } from './errors';
 import { exportBundle, type ExportSource } from './export';
 import { Predictor } from './predictor';
@@ -114,7 +115,16 @@ describe('exportBundle', () => {
     expect(cfg.model_type).toBe('bert');
     expect(cfg.id2label['3']).toBe('B-LOC');
     expect(cfg.label2id['I-PER']).toBe(2);
-    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('| dev accuracy | 0.25 |');
+    // The card is generated from the files written: each listed with its size, rounded metrics, no int8 promised.
+    const card = readFileSync(join(out, 'README.md'), 'utf8');
+    expect(card).toContain('| dev accuracy | 25.0 % |');
+    for (const f of report.files.filter((n) => n !== 'README.md')) {
+      const bytes = statSync(join(out, f)).size;
+      expect(card, f).toContain(`- \`${f}\` (${formatSize(bytes)})`);
+    }
+    expect(card).toContain('no int8 graphs');
+    expect(card).toContain("Only `onnx/model.onnx` (float32) is shipped per head, hence `dtype: 'fp32'`.");
+    expect(card).not.toMatch(/int8\.onnx|model_quantized|q8/);
     // The generated tokenizer.json (the source folder has only vocab.txt) tokenizes like ours.
     const regenerated = new WordPieceTokenizer((await import('../tokenizer')).loadTokenizerSpec(join(out, 'ner')));
     expect(Array.from(regenerated.encode('John Smiths lives in Paris!').ids)).toEqual(

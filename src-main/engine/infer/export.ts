@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MultiTaskSpec, ParamStore } from '../model';
 import { serializeModel } from '../onnx';
@@ -107,7 +107,6 @@ export async function exportBundle(
     const tokenizerFiles = tokenizerFileContents(source.tokenizerDir);
     for (const [name, data] of tokenizerFiles) writer.write(name, data);
     writer.write('labels.json', labelsJson(source.labels, source.spec.pooling, maxLength));
-    writer.write('README.md', modelCard(card, source.labels, source.spec.dims.hiddenSize, maxLength));
     writer.write('example.mjs', EXAMPLE_MJS);
     for (const head of heads) {
       const labels = head === 'classification' ? source.labels.classification : source.labels.ner;
@@ -119,6 +118,9 @@ export async function exportBundle(
       );
     }
     if (options.int8) writeInt8Graphs(source, writer, heads, card.name);
+    // Written last, from the files as they are on disk: the card lists what the bundle holds.
+    const written = writer.files.map((name) => ({ name, bytes: statSync(writer.pathOf(name)).size }));
+    writer.write('README.md', modelCard(card, source.labels, source.spec.dims.hiddenSize, maxLength, written));
     const texts = [...PARITY_TEXTS, ...(options.sampleTexts ?? [])];
     const feeds = parityFeeds(source.tokenizerDir, texts, maxLength);
     const fp32 = await checkParity(source, writer, heads, feeds, 'fp32', options.reference);

@@ -54,6 +54,14 @@ const BERT_LIKE = new Set(['bert']);
 
 /** Validates a config.json object; a model that is not BERT-like is refused with the field that says so. */
 export function parseHfBertConfig(raw: unknown, source = 'config.json'): HfBertConfig {
+  // Another architecture (gpt2, roberta, ...) lacks BERT's fields: say what it is before naming a missing field.
+  const type = (raw as { model_type?: unknown } | null)?.model_type;
+  if (typeof type === 'string' && !BERT_LIKE.has(type)) {
+    throw new HfModelError(
+      source,
+      `model_type is "${type}": not a BERT-family model; this engine only trains BERT-like encoders ("bert"). Pick a BERT-family model such as all-MiniLM-L6-v2, bge-small or e5-small`,
+    );
+  }
   const parsed = hfBertConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

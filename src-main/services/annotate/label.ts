@@ -46,7 +46,7 @@ export async function labelDataset(
   const started = performance.now();
   const d = datasets.getDataset(db, datasetId);
   if (d.status !== 'ready')
-    throw new ServiceError('conflict', `Dataset ${datasetId} is still importing; finish the import first.`);
+    throw new ServiceError('conflict', `Dataset "${d.name}" is still importing; finish the import first.`);
   // Loaded on demand: the default pipeline pulls in the NLP models, which most callers never need.
   const labeler = rt.labeler ?? (await import('../../data/silver')).silverLabeler();
   const skip = skipReviewed ? 1 : 0;

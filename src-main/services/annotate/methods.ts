@@ -43,6 +43,7 @@ import {
   type LabelDatasetEvent,
   type LabelRuntime,
 } from '.';
+import { getDataset } from '../../store/repos/datasets';
 import type { DbHandle } from '../app/db';
 import { datasetId, defineMethod, exampleId, ServiceError, spanId, type MethodSlice } from '../api';
 import { getExample, listExamples, ListExamplesInput } from '../datasets';
@@ -218,7 +219,7 @@ export function annotateMethods(db: DbHandle, deps: AnnotateDeps = {}): MethodSl
         if (running.has(id)) {
           throw new ServiceError(
             'conflict',
-            `The silver labeler is already running on dataset ${id}; wait or cancel it.`,
+            `The silver labeler is already running on dataset "${getDataset(db.get(), id).name}"; wait or cancel it.`,
           );
         }
         const abort = new AbortController();

@@ -3,6 +3,11 @@ import { z } from 'zod';
 import type { ApiEvent } from '../../../src-preload/contract';
 import { createDispatcher } from './dispatch';
 import { defineMethod, type MethodTable } from './methods';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ImportError } from '../../data/import/errors';
+import { loadHfBertConfig } from '../../engine/model';
 import { ServiceError } from './errors';
 import { testTable } from '../app/testing';
 
@@ -63,6 +68,44 @@ describe('createDispatcher', () => {
         issues: ['id: unknown'],
       },
     });
+  });
+
+  it('titles each error with what happened: file not found, bad quote at line N, not a BERT-family model', async () => {
+    const titleOf = async (fail: () => never): Promise<{ code: string; title?: string }> => {
+      const r = await createDispatcher(
+        withAbout(async () => fail()),
+        { emit: () => undefined },
+      )('system.about', {});
+      if (r.ok) throw new Error('expected a failure');
+      return r.error;
+    };
+    const missing = join(tmpdir(), 'mts-no-such-file.csv');
+    expect(await titleOf(() => readFileSync(missing) as never)).toMatchObject({ code: 'io', title: 'File not found' });
+    const quote = new ImportError('/data/news.csv', 3, 'text after a closing quote at line 3', 'double the quotes');
+    expect(
+      await titleOf(() => {
+        throw quote;
+      }),
+    ).toMatchObject({ code: 'invalid_input', title: 'Bad quote at line 3 in news.csv' });
+    const header = new ImportError('/data/news.csv', 1, 'no text column found among "a"', 'choose one');
+    expect(
+      await titleOf(() => {
+        throw header;
+      }),
+    ).toMatchObject({ title: 'Cannot import news.csv (line 1)' });
+    const gpt2 = mkdtempSync(join(tmpdir(), 'mts-gpt2-'));
+    writeFileSync(join(gpt2, 'config.json'), JSON.stringify({ model_type: 'gpt2', n_embd: 768, n_layer: 12 }));
+    const notBert = await titleOf(() => loadHfBertConfig(gpt2) as never);
+    expect(notBert).toMatchObject({ code: 'invalid_input', title: 'Not a BERT-family model' });
+    expect((notBert as { message?: string }).message).toMatch(/model_type is "gpt2": not a BERT-family model/);
+    const titled = new ServiceError('not_found', 'Import file "/x.csv" does not exist.', undefined, {
+      title: 'File not found',
+    });
+    expect(
+      await titleOf(() => {
+        throw titled;
+      }),
+    ).toMatchObject({ code: 'not_found', title: 'File not found' });
   });
 
   it('turns unexpected exceptions into internal errors that keep the message', async () => {

@@ -112,7 +112,7 @@ describe('importDataset', () => {
     });
     await expect(
       importDataset(t.db, importInput({ projectId, path: join(t.dir, 'missing.csv') })),
-    ).rejects.toMatchObject({ code: 'path_rejected' });
+    ).rejects.toMatchObject({ code: 'not_found', title: 'File not found' });
     const path = writeJsonl(t.dir, 'a.jsonl', [{ text: 'x' }]);
     await expect(importDataset(t.db, importInput({ projectId: 999, path }))).rejects.toThrow(NotFoundError);
   });

@@ -16,8 +16,10 @@ export function checkImportPath(path: string): string {
     real = realpathSync(path);
   } catch {
     throw new ServiceError(
-      'path_rejected',
+      'not_found',
       `Import file "${path}" does not exist; check the path and that the file is readable.`,
+      undefined,
+      { title: 'File not found' },
     );
   }
   if (!statSync(real).isFile()) {

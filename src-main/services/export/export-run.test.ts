@@ -49,6 +49,13 @@ describe('exportRun', () => {
     expect(r.worstParity).toBeLessThanOrEqual(1e-4);
     expect(r.int8Drift!.sameClass).toBeGreaterThanOrEqual(0);
     expect(r.int8Drift!.sameClass).toBeLessThanOrEqual(1);
+    // The card says what was written: the int8 files and the q8 dtype.
+    const card = readFileSync(join(r.outDir, 'README.md'), 'utf8');
+    expect(card).toMatch(
+      /- `model\.int8\.onnx` \([\d.]+ (KiB|MiB)\): the same graph with the encoder's dense layers in int8/,
+    );
+    expect(card).toMatch(/int8 graphs [\d.]+ (KiB|MiB) \(3\)/);
+    expect(card).toContain("dtype: 'q8'");
     const plain = await exportRun(f.db, input({ runId: f.runId, folder: out, name: 'fp32-only' }));
     expect(plain.files).not.toContain('model.int8.onnx');
     expect(plain.int8Drift).toBeUndefined();

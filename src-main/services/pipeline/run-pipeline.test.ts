@@ -49,13 +49,49 @@ describe('runPipeline', () => {
     expect(result.train.status).toBe('completed');
     expect(result.train.best.metrics?.classification?.labels).toEqual(['Business', 'Sports']);
     expect(result.train.best.metrics?.ner).toBeDefined();
-    expect(events.map((e) => (e.type === 'stage' ? e.stage : e.event.type))).toContain('label');
+    expect(events.map((e) => (e.type === 'stage' ? e.stage : e.type === 'train' ? e.event.type : e.type))).toContain(
+      'label',
+    );
     const saved = JSON.parse(readFileSync(join(out, 'pipeline.json'), 'utf8'));
     expect(saved.options.preset).toBe('full');
     expect(JSON.parse(readFileSync(join(out, 'best', 'config.json'), 'utf8')).mts.heads.classification.labels).toEqual([
       'Business',
       'Sports',
     ]);
+  });
+
+  it("takes the preset's recipe for what is not given and warns when the run has too few steps", async () => {
+    const { dir, model, train, dev } = setup();
+    const events: PipelineEvent[] = [];
+    const out = join(dir, 'recipe');
+    // 32 train rows in batches of 8: 4 optimizer steps; heads-only needs at least 75 and aims for 150.
+    const o = {
+      train,
+      dev,
+      model,
+      out,
+      preset: 'heads-only' as const,
+      epochs: 1,
+      batchSize: 8,
+      device: 'cpu' as const,
+    };
+    const result = await runPipeline(pipelineOptions({ ...o, threads: 1, checkpointEverySec: 0 }), {
+      onEvent: (e) => events.push(e),
+    });
+    expect(result.recipe).toMatchObject({ lr: 2e-3, lrFromPreset: true, epochs: 1, epochsFromPreset: false });
+    expect(result.train.steps).toBe(4);
+    const warning =
+      'This run takes 4 optimizer steps (1 epoch of 4); "heads-only" needs at least 75 to learn: use 38 epochs, a smaller batch, or more train examples.';
+    expect(result.warnings).toEqual([warning]);
+    expect(events).toContainEqual({ type: 'warning', message: warning });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'stage',
+        message: expect.stringMatching(/heads-only recipe: lr 2e-3 \(preset\)/),
+      }),
+    );
+    const saved = JSON.parse(readFileSync(join(out, 'pipeline.json'), 'utf8'));
+    expect(saved.options).toMatchObject({ lr: 2e-3, epochs: 1 });
   });
 
   it('refuses bad input with file:line and the fix', async () => {

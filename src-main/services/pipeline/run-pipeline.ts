@@ -5,8 +5,9 @@ import { bioLabelList } from '../../data/align';
 import { FREEZE_PRESETS, loadHfBertConfig } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 import type { Advice, AdvisorStep, TrainEvent, TrainResult } from '../../engine/trainer';
-import { adviseRun, advisorEval, trainInWorker } from '../../engine/trainer';
+import { adviseRun, advisorEval, IGNORE, trainInWorker } from '../../engine/trainer';
 import { parseInput } from '../api/errors';
+import { resolveRecipe, type ResolvedRecipe } from '../train/recipe';
 import { prepareTasks, readTasks, type SilverStats, type TaskData } from './tasks';
 
 export const pipelineOptionsSchema = z
@@ -23,7 +24,8 @@ export const pipelineOptionsSchema = z
     nerDev: z.string().optional(),
     /** 'silver' labels the classification texts; 'none' trains classification only. Ignored with nerTrain. */
     ner: z.enum(['silver', 'none']).default('silver'),
-    epochs: z.number().int().positive().default(2),
+    /** Omitted: the preset's recipe (services/train/recipe.ts) picks enough epochs for this train size. */
+    epochs: z.number().int().positive().optional(),
     maxSteps: z.number().int().nonnegative().default(0),
     batchSize: z.number().int().positive().default(32),
     /** NER-only batches cut by labelled tokens (default) or by sentence count; see TrainerConfig.nerBatching. */
@@ -31,7 +33,8 @@ export const pipelineOptionsSchema = z
     /** Micro-batches per optimizer step (gradient accumulation). */
     gradAccumulation: z.number().int().positive().default(1),
     maxLength: z.number().int().min(8).max(512).default(128),
-    lr: z.number().positive().default(5e-5),
+    /** Omitted: the preset's recipe learning rate. */
+    lr: z.number().positive().optional(),
     pooling: z.enum(['mean', 'cls', 'max']).default('mean'),
     device: z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']).default('auto'),
     threads: z.number().int().positive().optional(),
@@ -59,7 +62,9 @@ export function pipelineOptions(input: PipelineOptionsInput): PipelineOptions {
 
 export type PipelineEvent =
   | { readonly type: 'stage'; readonly stage: 'read' | 'label' | 'prepare' | 'train'; readonly message: string }
-  | { readonly type: 'train'; readonly event: TrainEvent };
+  | { readonly type: 'train'; readonly event: TrainEvent }
+  /** Something worth knowing before the run goes on (too few optimizer steps to learn). */
+  | { readonly type: 'warning'; readonly message: string };
 
 export interface PipelineResult {
   readonly outDir: string;
@@ -73,6 +78,9 @@ export interface PipelineResult {
     readonly labelSources: TaskData['sources'];
     readonly silver?: SilverStats;
   };
+  /** The learning rate and epochs the run used, and whether its preset's recipe chose them. */
+  readonly recipe: ResolvedRecipe;
+  readonly warnings: readonly string[];
   readonly train: TrainResult;
   /** What the training advisor reads from the run's curves (which head lags, over-fitting, what to try). */
   readonly advice: readonly Advice[];
@@ -111,13 +119,21 @@ export async function trainTasks(
     truncated,
   } = prepareTasks(tasks, tokenizer, { classLabels, nerTags, maxLength: o.maxLength });
 
+  const labelled = trainExamples.filter((e) => e.classLabel !== IGNORE).length;
+  const recipe = resolveRecipe(o, {
+    groups: [labelled, trainExamples.length - labelled],
+    batchSize: o.batchSize,
+    gradAccumulation: o.gradAccumulation,
+  });
+  const warnings = recipe.warning === null ? [] : [recipe.warning];
   const outDir = resolve(o.out);
   mkdirSync(outDir, { recursive: true });
   emit({
     type: 'stage',
     stage: 'train',
-    message: `training ${trainExamples.length} examples, evaluating on ${devExamples.length}`,
+    message: `training ${trainExamples.length} examples, evaluating on ${devExamples.length}; ${recipeText(recipe)}`,
   });
+  for (const message of warnings) emit({ type: 'warning', message });
   const steps: AdvisorStep[] = [];
   const result = await trainInWorker(
     {
@@ -129,13 +145,13 @@ export async function trainTasks(
       config: {
         freeze: { preset: o.preset, freezeEmbeddings: o.freezeEmbeddings, freezeBottomLayers: o.freezeBottomLayers },
         pooling: o.pooling,
-        epochs: o.epochs,
+        epochs: recipe.epochs,
         maxSteps: o.maxSteps,
         batchSize: o.batchSize,
         nerBatching: o.nerBatching,
         gradAccumulation: o.gradAccumulation,
         maxLength: o.maxLength,
-        lr: o.lr,
+        lr: recipe.lr,
         seed: o.seed,
         patience: o.patience,
         evalEverySteps: o.evalEverySteps,
@@ -160,7 +176,7 @@ export async function trainTasks(
     result.history.map((h) => advisorEval(h.step, h.metrics)),
     {
       preset: o.preset,
-      lr: o.lr,
+      lr: recipe.lr,
       lossWeights: { classification: 1, ner: 1 },
       numClasses: classLabels.length,
       devExamples: devExamples.length,
@@ -177,9 +193,22 @@ export async function trainTasks(
       labelSources: tasks.sources,
       ...(silver && { silver }),
     },
+    recipe,
+    warnings,
     train: result,
     advice,
   };
-  writeFileSync(join(outDir, 'pipeline.json'), JSON.stringify({ options: o, ...summary, train: undefined }, null, 2));
+  // The options as trained (recipe filled in), so a re-run or an hf-trainer export reads the same values.
+  const options = { ...o, lr: recipe.lr, epochs: recipe.epochs };
+  writeFileSync(join(outDir, 'pipeline.json'), JSON.stringify({ options, ...summary, train: undefined }, null, 2));
   return summary;
+}
+
+/** "heads-only recipe: lr 2e-3 (preset), 15 epochs (preset) x 10 steps = 150 optimizer steps". */
+export function recipeText(r: ResolvedRecipe): string {
+  const src = (fromPreset: boolean): string => (fromPreset ? 'preset' : 'given');
+  return (
+    `${r.preset} recipe: lr ${r.lr.toExponential()} (${src(r.lrFromPreset)}), ` +
+    `${r.epochs} epoch${r.epochs === 1 ? '' : 's'} (${src(r.epochsFromPreset)}) x ${r.stepsPerEpoch} steps = ${r.totalSteps} optimizer steps`
+  );
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { PreannotateOutcome } from '../../../src-preload/contract';
 import type { TextPrediction } from '../../engine/infer';
 import type { Db } from '../../store/db';
+import { getDataset } from '../../store/repos/datasets';
 import { queryExamples } from '../../store/repos/query';
 import type { DbHandle } from '../app/db';
 import { datasetId as brandDatasetId, defineMethod, parseInput, ServiceError, type MethodSlice } from '../api';
@@ -34,6 +35,7 @@ export const PreannotateRequest = z.object({
   datasetId: IdSchema,
   scope: Scope,
   minConfidence: z.number().min(0).max(1).default(0),
+  onFewer: z.enum(['replace', 'ask']).default('replace'),
 });
 
 /** Watches a pre-annotation's predictions: progress and cancelling. */
@@ -96,7 +98,7 @@ export function scopeExampleIds(db: Db, datasetId: number, scope: Scope): readon
     if (foreign !== undefined) {
       throw new ServiceError(
         'invalid_input',
-        `Example ${foreign} is not in dataset ${datasetId}; refresh the list and choose examples of this dataset.`,
+        `Example ${foreign} is not in dataset "${getDataset(db, datasetId).name}"; refresh the list and choose examples of this dataset.`,
       );
     }
     ids = scope.exampleIds;
@@ -132,11 +134,11 @@ export function preannotateMethods(db: DbHandle, deps: PreannotateDeps = {}): Me
       'annotate.preannotate',
       PreannotateRequest,
       async (input, ctx): Promise<PreannotateOutcome> => {
-        const { runId, datasetId, scope, minConfidence } = input;
+        const { runId, datasetId, scope, minConfidence, onFewer } = input;
         if (running.has(datasetId)) {
           throw new ServiceError(
             'conflict',
-            `A pre-annotation is already running on dataset ${datasetId}; wait for it or cancel it.`,
+            `A pre-annotation is already running on dataset "${getDataset(db.get(), datasetId).name}"; wait for it or cancel it.`,
           );
         }
         const started = performance.now();
@@ -150,6 +152,7 @@ export function preannotateMethods(db: DbHandle, deps: PreannotateDeps = {}): Me
             skipped: none,
             classesStored: 0,
             undoable: false,
+            applied: true,
             seconds: 0,
           };
         }
@@ -160,7 +163,7 @@ export function preannotateMethods(db: DbHandle, deps: PreannotateDeps = {}): Me
         const cache = new WatchedCache(deps.cache ?? predictorCache, { signal: abort.signal, onProgress });
         try {
           // Built here, not parsed by the dispatcher: every field is already valid (ids from the scope).
-          const request = { runId, exampleIds: [...ids], minConfidence, skipReviewed: true };
+          const request = { runId, exampleIds: [...ids], minConfidence, skipReviewed: true, onFewer };
           const r = await preannotate(db.get(), request, { cache });
           return {
             examples: r.examples,
@@ -169,6 +172,7 @@ export function preannotateMethods(db: DbHandle, deps: PreannotateDeps = {}): Me
             skipped: r.skipped,
             classesStored: r.classesStored,
             undoable: r.logEntryId !== null,
+            applied: r.applied,
             seconds: (performance.now() - started) / 1000,
           };
         } finally {

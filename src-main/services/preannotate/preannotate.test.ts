@@ -22,8 +22,12 @@ afterAll(async () => {
 });
 
 /** The service with its input parsed as the dispatcher would (defaults filled in), on the shared cache. */
-const preannotate = (input: { runId: number; exampleIds: number[]; minConfidence?: number }) =>
-  runPreannotate(f.db, PreannotateInput.parse(input));
+const preannotate = (input: {
+  runId: number;
+  exampleIds: number[];
+  minConfidence?: number;
+  onFewer?: 'replace' | 'ask';
+}) => runPreannotate(f.db, PreannotateInput.parse(input));
 const key = (s: Span): string => `${s.id}:${s.start}-${s.end}:${s.type}:${s.source}:${s.status}`;
 const same = (a: Span, b: Span): boolean => a.start === b.start && a.end === b.end && a.type === b.type;
 const modelFields = (db: Db, id: number): Pick<Example, 'modelLabel' | 'modelConfidence' | 'modelAt'> => {
@@ -109,6 +113,28 @@ describe('preannotate', () => {
       code: 'invalid_input',
       message: expect.stringMatching(/belongs to project/),
     });
+  });
+
+  it("with onFewer 'ask', writes nothing when the threshold keeps fewer spans than it replaces, and says how many", async () => {
+    const ids = exampleIds(24, 4);
+    const before = ids.map((id) => spansOfExample(f.db, id).map(key));
+    const pendingSilver = before.flat().filter((k) => k.endsWith(':silver:pending')).length;
+    expect(pendingSilver).toBeGreaterThan(0);
+    // No prediction reaches confidence 1: every one of them is under the threshold.
+    const held = await preannotate({ runId: f.runId, exampleIds: ids, minConfidence: 1, onFewer: 'ask' });
+    expect(held).toMatchObject({ applied: false, added: 0, removedSilver: pendingSilver, logEntryId: null });
+    expect(held.skipped.lowConfidence).toBeGreaterThan(0);
+    expect(ids.map((id) => spansOfExample(f.db, id).map(key))).toEqual(before);
+    // 'replace' (the default) goes ahead, and one undo brings the pending spans back.
+    const done = await preannotate({ runId: f.runId, exampleIds: ids, minConfidence: 1 });
+    expect(done).toMatchObject({ applied: true, added: 0, removedSilver: pendingSilver });
+    expect(done.logEntryId).not.toBeNull();
+    undo(f.db, { projectId: f.projectId });
+    expect(ids.map((id) => spansOfExample(f.db, id).map(key))).toEqual(before);
+    // Without a threshold nothing is left out, so it never asks (whatever the model proposes is what was asked for).
+    const open = await preannotate({ runId: f.runId, exampleIds: ids, minConfidence: 0, onFewer: 'ask' });
+    expect(open).toMatchObject({ applied: true, skipped: { lowConfidence: 0 } });
+    undo(f.db, { projectId: f.projectId });
   });
 
   it('stores the class prediction in the same edit, so one undo removes it with the spans', async () => {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PredictionOk } from '../../engine/infer';
 import type { Db } from '../../store/db';
 import { listHistory, recordEdit, type EditRecorder } from '../../store/repos/annotationLog';
+import { getProject } from '../../store/repos/projects';
 import { getRun } from '../../store/repos/runs';
 import { spansOfExample } from '../../store/repos/spans';
 import { nowIso, type Span } from '../../store/types';
@@ -21,6 +22,12 @@ export const PreannotateInput = z.object({
   minConfidence: z.number().min(0).max(1).default(0),
   /** Leave examples marked reviewed untouched (default, as the silver labeler does). */
   skipReviewed: z.boolean().default(true),
+  /**
+   * 'ask': when the minimum confidence leaves proposals out and the spans kept are fewer than the pending spans
+   * they would replace (a threshold that keeps none), write nothing and return the counts with `applied: false`,
+   * so a person can confirm first.
+   */
+  onFewer: z.enum(['replace', 'ask']).default('replace'),
 });
 export type PreannotateInput = z.output<typeof PreannotateInput>;
 
@@ -45,6 +52,8 @@ export interface PreannotateSummary {
   };
   /** The annotation-log entry id: `undo` for the project reverts the whole pre-annotation. */
   readonly logEntryId: number | null;
+  /** False when `onFewer: 'ask'` stopped before writing: the counts say what it would have done. */
+  readonly applied: boolean;
 }
 
 export interface PreannotateRuntime {
@@ -61,7 +70,7 @@ interface Target {
 /** Predicts the chosen examples: model spans replace their pending silver ones, class stored; one undo for all. */
 export async function preannotate(
   db: Db,
-  { runId, exampleIds, minConfidence, skipReviewed }: PreannotateInput,
+  { runId, exampleIds, minConfidence, skipReviewed, onFewer }: PreannotateInput,
   rt: PreannotateRuntime = {},
 ): Promise<PreannotateSummary> {
   const run = getRun(db, runId);
@@ -87,6 +96,26 @@ export async function preannotate(
     rejected: 0,
     lowConfidence: 0,
   };
+  // Planned first, written second: the counts exist before anything changes, so 'ask' can stop in between.
+  const plans = chosen.map((t, i) => {
+    const p = predictions[i]!;
+    return p.ok
+      ? { target: t, prediction: p, plan: planExample(spansOfExample(db, t.id), p, minConfidence, counts) }
+      : null;
+  });
+  const summary = (logEntryId: number | null, applied: boolean): PreannotateSummary => {
+    const { settled, rejected, lowConfidence, ...rest } = counts;
+    return {
+      examples: chosen.length,
+      ...rest,
+      skipped: { reviewed: targets.length - chosen.length, settled, rejected, lowConfidence },
+      logEntryId,
+      applied,
+    };
+  };
+  // Only the threshold's doing is asked about: proposals it left out, and fewer spans kept than replaced.
+  const thresholdShrinks = counts.lowConfidence > 0 && counts.added < counts.removedSilver + counts.removedModel;
+  if (onFewer === 'ask' && thresholdShrinks) return summary(null, false);
   const at = nowIso();
   const changed = recordEdit(
     db,
@@ -94,25 +123,20 @@ export async function preannotate(
     'preannotate',
     `pre-annotate ${chosen.length} example(s) with run ${runId} (${run.name})`,
     (rec) => {
-      chosen.forEach((t, i) => {
-        const p = predictions[i]!;
-        if (!p.ok) return;
-        applyToExample(db, rec, t.id, p, `run:${runId}`, minConfidence, counts);
-        storeClass(rec, t.id, p, at);
+      for (const planned of plans) {
+        if (planned === null) continue;
+        const { target, prediction, plan } = planned;
+        plan.remove.forEach((id) => rec.deleteSpan(id));
+        for (const e of plan.add)
+          rec.insertSpan({ exampleId: target.id, ...e, source: 'model', status: 'pending', labeler: `run:${runId}` });
+        storeClass(rec, target.id, prediction, at);
         counts.classesStored++;
-      });
+      }
       return rec.changes.length > 0;
     },
   );
   // recordEdit appended the entry in its own (synchronous, immediate) transaction just now.
-  const logEntryId = changed ? (listHistory(db, run.projectId, 1)[0]?.id ?? null) : null;
-  const { settled, rejected, lowConfidence, ...rest } = counts;
-  return {
-    examples: chosen.length,
-    ...rest,
-    skipped: { reviewed: targets.length - chosen.length, settled, rejected, lowConfidence },
-    logEntryId,
-  };
+  return summary(changed ? (listHistory(db, run.projectId, 1)[0]?.id ?? null) : null, true);
 }
 
 function loadTargets(db: Db, ids: readonly number[], projectId: number): Target[] {
@@ -125,7 +149,7 @@ function loadTargets(db: Db, ids: readonly number[], projectId: number): Target[
     if (t.projectId !== projectId) {
       throw new ServiceError(
         'invalid_input',
-        `Example ${id} belongs to project ${t.projectId}, but the run belongs to project ${projectId}; pre-annotate with a run of the same project.`,
+        `Example ${id} belongs to project "${getProject(db, t.projectId).name}", but the run belongs to project "${getProject(db, projectId).name}"; pre-annotate with a run of the same project.`,
       );
     }
     return t;
@@ -143,26 +167,25 @@ type Counts = {
   lowConfidence: number;
 };
 
-function applyToExample(
-  db: Db,
-  rec: EditRecorder,
-  exampleId: number,
-  p: PredictionOk,
-  labeler: string,
-  minConfidence: number,
-  counts: Counts,
-): void {
-  const before = spansOfExample(db, exampleId);
+/** What pre-annotating one example changes: pending silver/model spans to delete, model spans to insert. */
+interface ExamplePlan {
+  readonly remove: readonly number[];
+  readonly add: readonly { start: number; end: number; type: string; confidence: number }[];
+}
+
+function planExample(before: readonly Span[], p: PredictionOk, minConfidence: number, counts: Counts): ExamplePlan {
+  const remove: number[] = [];
   for (const s of before) {
     if (s.status !== 'pending') continue;
     if (s.source === 'silver') counts.removedSilver++;
     else if (s.source === 'model') counts.removedModel++;
     else continue; // pending gold (label-all) is a person's choice
-    rec.deleteSpan(s.id);
+    remove.push(s.id);
   }
   const kept = before.filter((s) => !(s.status === 'pending' && (s.source === 'silver' || s.source === 'model')));
   const settled = kept.filter((s) => s.status !== 'rejected');
   const rejected = kept.filter((s) => s.status === 'rejected');
+  const add: { start: number; end: number; type: string; confidence: number }[] = [];
   for (const e of p.entities) {
     // An equal settled span wins over an equal rejected one: the person's last word on it was yes.
     const agrees = settled.some((s) => same(s, e));
@@ -170,20 +193,12 @@ function applyToExample(
     else if (!agrees && rejected.some((r) => same(r, e))) counts.rejected++;
     else if (settled.some((s) => overlaps(s, e) && !same(s, e))) counts.settled++;
     else {
-      rec.insertSpan({
-        exampleId,
-        start: e.start,
-        end: e.end,
-        type: e.type,
-        source: 'model',
-        status: 'pending',
-        confidence: e.confidence,
-        labeler,
-      });
+      add.push({ start: e.start, end: e.end, type: e.type, confidence: e.confidence });
       counts.added++;
       if (agrees) counts.agreed++;
     }
   }
+  return { remove, add };
 }
 
 /**

@@ -123,10 +123,11 @@ export function dataSnapshotHash(db: Db, { datasetIds }: SnapshotInput): string 
      WHERE e.dataset_id = ? AND s.source != 'model' AND s.status != 'rejected' ORDER BY e.line, s.char_start, s.char_end, s.type`,
   );
   for (const datasetId of [...datasetIds].sort((a, b) => a - b)) {
-    if (getDataset(db, datasetId).status !== 'ready') {
+    const dataset = getDataset(db, datasetId);
+    if (dataset.status !== 'ready') {
       throw new ServiceError(
         'conflict',
-        `Dataset ${datasetId} is still importing; a run can only use finished datasets.`,
+        `Dataset "${dataset.name}" is still importing; a run can only use finished datasets.`,
       );
     }
     for (const r of ex.iterate(datasetId)) hash.update(JSON.stringify([r.text, r.split, r.class_label])).update('\n');

@@ -2,6 +2,14 @@
 export * from './schemas';
 export type { TrainingOutcome, TrainingServiceEvent, TrainingStarted } from './types';
 export {
+  PRESET_RECIPES,
+  resolveRecipe,
+  stepsPerEpoch,
+  type PresetRecipe,
+  type ResolvedRecipe,
+  type EpochShape,
+} from './recipe';
+export {
   trainingPlan,
   groupOf,
   type PlanCounts,

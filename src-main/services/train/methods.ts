@@ -28,11 +28,13 @@ const STEP_EVENT_INTERVAL_MS = 150;
 
 /** The contract's view of a plan: the resolved request with branded ids. */
 export function toPlanInfo(plan: TrainingPlan): TrainPlanInfo {
-  const { request, sources, ...rest } = plan;
+  const { request, sources, recipe, ...rest } = plan;
   const { nerDatasetId, devDatasetId, nerDevDatasetId, ...common } = request;
   const source = (s: PlanSource): TrainSourceInfo => ({ ...s, datasetId: datasetId(s.datasetId) });
+  const { lr, steps, minSteps, why } = recipe.recipe;
   return {
     ...rest,
+    recipe: { ...recipe, recipe: { lr, steps, minSteps, why } },
     sources: {
       classification: { train: source(sources.classification.train), dev: source(sources.classification.dev) },
       ner: { train: source(sources.ner.train), dev: source(sources.ner.dev) },

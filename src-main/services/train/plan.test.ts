@@ -1,8 +1,10 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { partitionParams, loadHfBertConfig } from '../../engine/model';
 import { NotFoundError } from '../../store/errors';
+import { getDataset } from '../../store/repos/datasets';
 import { createDispatcher } from '../api/dispatch';
 import { testTable } from '../app/testing';
+import { toPlanInfo } from './methods';
 import { trainingPlan } from './plan';
 import { labelledRows, quickRequest, trainFixture, type TrainFixture } from './testing';
 
@@ -73,7 +75,7 @@ describe('trainingPlan', () => {
       text: '8 x 2 = 16 examples per step',
     });
     expect(accumulated.request.gradAccumulation).toBe(2);
-    expect(accumulated.warnings).toEqual([]);
+    expect(accumulated.warnings.join('\n')).not.toMatch(/effective batch/);
     const huge = trainingPlan(f.db, quickRequest(f, { gradAccumulation: 4 }));
     expect(huge.warnings.join('\n')).toMatch(
       /effective batch \(8 x 4 = 32 examples per step\) is larger than the 24 train examples/,
@@ -83,6 +85,39 @@ describe('trainingPlan', () => {
       expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
       expect(!r.ok && r.error.issues!.join()).toMatch(/gradAccumulation/);
     }
+  });
+
+  it("fills the learning rate and epochs from the preset's recipe, keeps typed ones, warns on too few steps", async () => {
+    f = await trainFixture();
+    const { lr: _lr, epochs: _epochs, ...untyped } = quickRequest(f);
+    const heads = trainingPlan(f.db, { ...untyped, preset: 'heads-only' });
+    // 24 train examples in batches of 8: 3 steps an epoch; heads-only aims for 150 steps, at most 50 epochs.
+    expect(heads.recipe).toMatchObject({ lr: 2e-3, epochs: 50, lrFromPreset: true, stepsPerEpoch: 3, totalSteps: 150 });
+    expect(heads.request).toMatchObject({ lr: 2e-3, epochs: 50 });
+    expect(heads.warnings).toEqual([]);
+    const full = trainingPlan(f.db, { ...untyped, preset: 'full' });
+    expect(full.request).toMatchObject({ lr: 5e-5, epochs: 20 });
+    const typed = trainingPlan(f.db, quickRequest(f, { preset: 'heads-only', lr: 1e-2, epochs: 2 }));
+    expect(typed.request).toMatchObject({ lr: 1e-2, epochs: 2 });
+    expect(typed.recipe).toMatchObject({ lrFromPreset: false, epochsFromPreset: false, totalSteps: 6 });
+    expect(typed.warnings).toContain(
+      'This run takes 6 optimizer steps (2 epochs of 3); "heads-only" needs at least 75 to learn: use 50 epochs, a smaller batch, or more train examples.',
+    );
+    // The contract's view, as train.plan answers.
+    const info = toPlanInfo(heads);
+    expect(info.recipe).toMatchObject({ lr: 2e-3, epochs: 50, recipe: { lr: 2e-3, minSteps: 75 } });
+    expect(info.settings).toMatchObject({ lr: 2e-3, epochs: 50 });
+  });
+
+  it('names the dataset in its refusals, never by its id', async () => {
+    f = await trainFixture();
+    f.db.prepare(`UPDATE examples SET split = 'train' WHERE dataset_id = ?`).run(f.datasetId);
+    const { name } = getDataset(f.db, f.datasetId);
+    const plan = trainingPlan(f.db, quickRequest(f));
+    expect(plan.refusals.join('\n')).toMatch(
+      new RegExp(`"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}".*has no examples to evaluate`),
+    );
+    expect(plan.refusals.join('\n')).not.toMatch(new RegExp(`Dataset ${f.datasetId}\\b`));
   });
 
   it('validates the request at the boundary', async () => {

@@ -24,7 +24,8 @@ import {
   type TaskTrainingData,
 } from './data';
 import { describeSource, sameSource, sourceDatasetIds, taskSources, type TaskSources } from './sources';
-import type { TrainingRequest } from './schemas';
+import { resolveRecipe, type ResolvedRecipe } from './recipe';
+import type { ResolvedTrainingRequest, TrainingRequest } from './schemas';
 
 /** Per-split counts the Train screen shows before a run. */
 export interface PlanCounts {
@@ -70,7 +71,8 @@ export interface PlanBatch {
 
 /** What trainingPlan returns; `refusals` empty means startTraining would start. */
 export interface TrainingPlan {
-  readonly request: TrainingRequest;
+  /** The request with the preset's recipe filled in where it left the learning rate or epochs out. */
+  readonly request: ResolvedTrainingRequest;
   readonly model: {
     readonly dir: string;
     readonly layers: number;
@@ -85,6 +87,8 @@ export interface TrainingPlan {
   readonly params: PlanParams | null;
   readonly counts: PlanCounts;
   readonly batch: PlanBatch;
+  /** The preset's recipe as applied to this data: learning rate, epochs, optimizer steps. */
+  readonly recipe: ResolvedRecipe;
   /** Reasons the run cannot start, each saying how to fix it. */
   readonly refusals: readonly string[];
   /** Things worth knowing that do not block the run. */
@@ -156,8 +160,14 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     warnings.push(
       `The effective batch (${batch.text}) is larger than the ${counts.train} train examples: each epoch is one optimizer step; lower the batch size or the gradient accumulation.`,
     );
+  const recipe = resolveRecipe(request, {
+    groups: taskGroups(examples.train),
+    batchSize: request.batchSize,
+    gradAccumulation: request.gradAccumulation,
+  });
+  if (recipe.warning !== null && (tasks.classification || tasks.ner)) warnings.push(recipe.warning);
   const plan: TrainingPlan = {
-    request,
+    request: { ...request, lr: recipe.lr, epochs: recipe.epochs },
     model: model && {
       dir: request.modelDir,
       layers: model.dims.numLayers,
@@ -171,10 +181,23 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     params,
     counts,
     batch,
+    recipe,
     refusals,
     warnings,
   };
   return { plan, data, sources, nerTags };
+}
+
+// Train examples per batching group, as the trainer forms them: those with a class label (which may carry
+// spans too), and NER-only ones.
+function taskGroups(groups: readonly ExampleGroup[]): number[] {
+  let labelled = 0;
+  let nerOnly = 0;
+  for (const g of groups) {
+    if (g.classification) labelled += g.examples.filter((e) => e.label !== undefined).length;
+    if (g.ner) nerOnly += g.examples.filter((e) => !g.classification || e.label === undefined).length;
+  }
+  return [labelled, nerOnly];
 }
 
 // Class labels of the train split, or [] when classification is off; problems become refusals.

@@ -24,8 +24,10 @@ export const TrainingRequest = z
     preset: z.enum(FREEZE_PRESETS).default('full'),
     freezeEmbeddings: z.boolean().default(false),
     freezeBottomLayers: z.int().min(0).default(0),
-    lr: z.number().positive().max(1).default(5e-5),
-    epochs: z.int().positive().max(1000).default(2),
+    /** Peak learning rate; omitted, the preset's recipe (recipe.ts) decides. */
+    lr: z.number().positive().max(1).optional(),
+    /** Omitted, the preset's recipe decides from the train size (enough optimizer steps to learn). */
+    epochs: z.int().positive().max(1000).optional(),
     batchSize: z.int().positive().max(4096).default(32),
     /** Micro-batches of batchSize per optimizer step: effective batch batchSize x gradAccumulation, memory of one. */
     gradAccumulation: z.int().min(1).max(64).default(1),
@@ -48,6 +50,8 @@ export const TrainingRequest = z
   .strict();
 export type TrainingRequestInput = z.input<typeof TrainingRequest>;
 export type TrainingRequest = z.output<typeof TrainingRequest>;
+/** A request with its preset's recipe filled in: what a run trains with (and what is stored with it). */
+export type ResolvedTrainingRequest = TrainingRequest & { readonly lr: number; readonly epochs: number };
 
 export const RunIdInput = z.object({ runId: id });
 export type RunIdInput = z.output<typeof RunIdInput>;

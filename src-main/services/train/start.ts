@@ -7,7 +7,7 @@ import { ServiceError } from '../api/errors';
 import { abortRun, completionOf } from './active';
 import { launch, prepareRequest, runOutDir, withSlot, type Begun, type TrainingRuntime } from './launch';
 import { recordSources, taskSources } from './sources';
-import type { RunIdInput, TrainingRequest } from './schemas';
+import type { ResolvedTrainingRequest, RunIdInput, TrainingRequest } from './schemas';
 import type { TrainingOutcome, TrainingStarted } from './types';
 
 export type { TrainingRuntime } from './launch';
@@ -38,12 +38,13 @@ async function begin(db: Db, request: TrainingRequest, runtime: TrainingRuntime)
   return withSlot(async (slot) => {
     const prepared = await prepareRequest(db, request);
     const { plan, nerTags, dataHash } = prepared;
-    const config = trainerConfig(request);
+    // The plan's request has the preset's recipe filled in: the run is stored and trained with it.
+    const config = trainerConfig(plan.request);
     const run = createRun(db, {
       projectId: request.projectId,
       name: request.name ?? `${request.preset} ${basename(resolve(request.modelDir))}`,
       config: {
-        request,
+        request: plan.request,
         trainer: config,
         datasetId: request.datasetId,
         classLabels: plan.classLabels,
@@ -96,7 +97,7 @@ export function cancelTraining(db: Db, { runId }: RunIdInput): { readonly runId:
 }
 
 /** The trainer configuration a request maps to (stored with the run, so it can be reproduced and diffed). */
-export function trainerConfig(r: TrainingRequest): TrainerConfigInput {
+export function trainerConfig(r: ResolvedTrainingRequest): TrainerConfigInput {
   return {
     freeze: { preset: r.preset, freezeEmbeddings: r.freezeEmbeddings, freezeBottomLayers: r.freezeBottomLayers },
     epochs: r.epochs,

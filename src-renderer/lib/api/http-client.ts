@@ -55,13 +55,13 @@ async function post(token: string, method: string, input: unknown): Promise<Resu
   );
 }
 
-/** WebSocket events with automatic reconnect; connects on the first subscription. */
+/** WebSocket events with automatic reconnect; connects on the first subscription, with the current token. */
 class EventSocket {
   readonly #listeners = new Set<(event: ApiEvent) => void>();
   #socket: WebSocket | null = null;
   #retryMs = 500;
 
-  constructor(private readonly token: string) {}
+  constructor(private readonly token: () => string | null) {}
 
   subscribe(listener: (event: ApiEvent) => void): () => void {
     this.#listeners.add(listener);
@@ -71,8 +71,17 @@ class EventSocket {
     };
   }
 
+  /** Drops the connection so that it reconnects at once with the current token. */
+  reconnect(): void {
+    this.#retryMs = 0;
+    if (this.#socket !== null) this.#socket.close();
+    else if (this.#listeners.size > 0) this.#connect();
+  }
+
   #connect(): void {
-    const url = `ws://${window.location.host}${WS_EVENTS_PATH}?token=${encodeURIComponent(this.token)}`;
+    const token = this.token();
+    if (token === null) return; // without a token the server would refuse; reconnect() tries again
+    const url = `ws://${window.location.host}${WS_EVENTS_PATH}?token=${encodeURIComponent(token)}`;
     const socket = new WebSocket(url);
     this.#socket = socket;
     socket.addEventListener('open', () => (this.#retryMs = 500));
@@ -88,27 +97,43 @@ class EventSocket {
       for (const listener of this.#listeners) listener(event);
     });
     socket.addEventListener('close', () => {
-      this.#socket = null;
+      if (this.#socket === socket) this.#socket = null;
       if (this.#listeners.size === 0) return;
-      setTimeout(() => this.#connect(), this.#retryMs);
-      this.#retryMs = Math.min(this.#retryMs * 2, 10_000);
+      setTimeout(() => {
+        if (this.#socket === null) this.#connect();
+      }, this.#retryMs);
+      this.#retryMs = Math.min(Math.max(this.#retryMs * 2, 500), 10_000);
     });
   }
 }
 
-/** Builds the browser-mode `Api`; with no token every call returns a readable `unauthorized` error. */
-export function createHttpApi(token: string | null): Api {
-  const events = token === null ? null : new EventSocket(token);
+/** The browser-mode `Api`, plus `reconnect` for when the token changed. */
+export interface HttpApi extends Api {
+  /** Re-opens the event socket with the current token (the next calls use it already). */
+  reconnect(): void;
+}
+
+/**
+ * Builds the browser-mode `Api` over a token, or a function that gives the current one (a token pasted into
+ * the URL later replaces it); with no token every call returns a readable `unauthorized` error.
+ */
+export function createHttpApi(token: string | null | (() => string | null)): HttpApi {
+  const current = typeof token === 'function' ? token : () => token;
+  const events = new EventSocket(current);
   return {
     invoke<M extends MethodName>(method: M, input: InputOf<M>): Promise<Result<OutputOf<M>>> {
-      if (token === null) {
+      const now = current();
+      if (now === null) {
         return Promise.resolve({ ok: false, error: { code: 'unauthorized', message: NO_TOKEN_MESSAGE, method } });
       }
       // The server validates the payload against the contract; the output type is the contract's promise.
-      return post(token, method, input) as Promise<Result<OutputOf<M>>>;
+      return post(now, method, input) as Promise<Result<OutputOf<M>>>;
     },
     onEvent(listener) {
-      return events === null ? () => undefined : events.subscribe(listener);
+      return events.subscribe(listener);
+    },
+    reconnect() {
+      events.reconnect();
     },
   };
 }

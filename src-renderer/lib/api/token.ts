@@ -15,3 +15,20 @@ export function takeToken(): string | null {
   }
   return sessionStorage.getItem(STORAGE_KEY);
 }
+
+/** Sent on `window` when a new token took effect: screens reload what they showed with the old one. */
+export const TOKEN_CHANGED_EVENT = 'mts:token-changed';
+
+/**
+ * Calls `onToken` when a token is pasted into the open tab's URL (#token=..., e.g. after `mts serve` restarted),
+ * stored and hidden again as at start-up, so no reload is needed. Returns the unsubscribe function.
+ */
+export function watchToken(onToken: (token: string) => void): () => void {
+  const listener = (): void => {
+    if (!FRAGMENT.test(window.location.hash)) return;
+    const token = takeToken();
+    if (token !== null) onToken(token);
+  };
+  window.addEventListener('hashchange', listener);
+  return () => window.removeEventListener('hashchange', listener);
+}

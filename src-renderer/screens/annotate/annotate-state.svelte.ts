@@ -126,6 +126,9 @@ export class AnnotateState {
 
   async selectProject(id: ProjectId): Promise<void> {
     this.projectId = id;
+    // Notices and errors speak of the previous project's examples.
+    this.notice = null;
+    this.error = null;
     this.datasetId = null;
     this.rows.reset(null);
     this.example = null;

@@ -20,6 +20,8 @@ export type ScopeChoice = 'filtered' | 'all-pending';
 export type PreannotatePhase =
   | { readonly phase: 'idle' }
   | { readonly phase: 'running'; readonly done: number; readonly total: number }
+  /** The threshold keeps fewer model spans than the pending spans they would replace: nothing written yet. */
+  | { readonly phase: 'confirm'; readonly outcome: PreannotateOutcome }
   | { readonly phase: 'done'; readonly outcome: PreannotateOutcome };
 
 /** Runs that can propose spans: completed, with an NER head (a stored NER score says it trained one). */
@@ -40,6 +42,16 @@ export function isFiltered(f: Filters): boolean {
 
 const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** What a pre-annotation stopped to ask about, as one sentence for the confirm dialog. */
+export function confirmText(o: PreannotateOutcome, minConfidence: number): string {
+  const proposals = o.spansAdded + o.skipped.lowConfidence + o.skipped.settled + o.skipped.rejected;
+  const kept = o.spansAdded === 0 ? 'none' : `only ${plural(o.spansAdded, 'model span')}`;
+  return (
+    `The minimum confidence ${minConfidence.toFixed(2)} keeps ${kept} of the model's ${plural(proposals, 'proposal')}, ` +
+    `but ${plural(o.spansReplaced, 'pending span')} in ${plural(o.examples, 'example')} would be removed to make room.`
+  );
+}
 
 /** The outcome as one sentence for the notice. */
 export function outcomeText(o: PreannotateOutcome): string {
@@ -88,8 +100,12 @@ export class PreannotateState {
     if (!this.runs.some((r) => r.id === this.runId)) this.runId = this.runs[0]?.id ?? null;
   }
 
-  /** Runs the pre-annotation, following its progress events; refreshes the screen when it ends. */
-  async run(): Promise<void> {
+  /**
+   * Runs the pre-annotation, following its progress events; refreshes the screen when it ends. It first asks
+   * the backend to stop before writing when the threshold keeps fewer spans than it replaces (phase 'confirm');
+   * `confirmed` (the dialog's "Replace anyway") goes ahead.
+   */
+  async run(confirmed = false): Promise<void> {
     const { datasetId } = this.annotate;
     const runId = this.runId;
     if (datasetId === null || runId === null || this.status.phase === 'running') return;
@@ -109,10 +125,15 @@ export class PreannotateState {
         datasetId,
         scope,
         minConfidence: this.minConfidence,
+        onFewer: confirmed ? 'replace' : 'ask',
       });
       if (!result.ok) {
         this.status = { phase: 'idle' };
         this.error = result.error;
+        return;
+      }
+      if (!result.value.applied) {
+        this.status = { phase: 'confirm', outcome: result.value };
         return;
       }
       this.status = { phase: 'done', outcome: result.value };
@@ -121,6 +142,11 @@ export class PreannotateState {
     } finally {
       stop();
     }
+  }
+
+  /** The confirm dialog's "Keep them": nothing was written, the panel stays open to change the threshold. */
+  keepPending(): void {
+    if (this.status.phase === 'confirm') this.status = { phase: 'idle' };
   }
 
   async cancel(): Promise<void> {

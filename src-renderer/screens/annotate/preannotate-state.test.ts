@@ -15,7 +15,14 @@ import type {
 } from '../../../src-preload/contract';
 import { AnnotateState } from './annotate-state.svelte';
 import { NO_FILTERS } from './filters';
-import { isFiltered, outcomeText, PreannotateState, scopeFilter, usableRuns } from './preannotate-state.svelte';
+import {
+  confirmText,
+  isFiltered,
+  outcomeText,
+  PreannotateState,
+  scopeFilter,
+  usableRuns,
+} from './preannotate-state.svelte';
 
 const run = (id: number, status: RunInfo['status'], metrics: readonly string[]): RunInfo => ({
   id: id as RunId,
@@ -44,6 +51,7 @@ const outcome: PreannotateOutcome = {
   skipped: { reviewed: 2, settled: 1, rejected: 0, lowConfidence: 6 },
   classesStored: 40,
   undoable: true,
+  applied: true,
   seconds: 1.25,
 };
 
@@ -140,6 +148,7 @@ describe('PreannotateState', () => {
       datasetId,
       scope: { kind: 'filtered', filter: { classLabel: 'Sports' } },
       minConfidence: 0.7,
+      onFewer: 'ask',
     });
     expect(pre.status).toEqual({ phase: 'done', outcome });
     expect(annotate.notice?.text).toBe(outcomeText(outcome));
@@ -147,6 +156,44 @@ describe('PreannotateState', () => {
     expect(annotate.stats).toEqual(stats);
     expect(fake.calls.map((c) => c.method)).toContain('annotate.history');
     expect(fake.listeners.size).toBe(0);
+  });
+
+  it('asks before replacing pending spans with fewer model spans, and replaces only when confirmed', async () => {
+    const held: PreannotateOutcome = {
+      ...outcome,
+      spansAdded: 0,
+      spansReplaced: 1225,
+      skipped: { reviewed: 0, settled: 0, rejected: 0, lowConfidence: 1300 },
+      classesStored: 0,
+      undoable: false,
+      applied: false,
+    };
+    const fake = fakeApi({
+      'runs.list': () => ({ ok: true, value: [run(5, 'completed', ['ner.f1'])] }),
+      'annotate.preannotate': (input) => ({ ok: true, value: input.onFewer === 'ask' ? held : outcome }),
+      'datasets.stats': () => ({ ok: true, value: stats }),
+      'annotate.history': () => ({ ok: true, value: [] }),
+    });
+    const annotate = new AnnotateState(fake.api);
+    annotate.projectId = 2 as ProjectId;
+    annotate.datasetId = datasetId;
+    const pre = new PreannotateState(fake.api, annotate);
+    await pre.show();
+    await pre.run();
+    expect(pre.status).toEqual({ phase: 'confirm', outcome: held });
+    expect(annotate.notice).toBeNull();
+    expect(confirmText(held, 0.5)).toBe(
+      "The minimum confidence 0.50 keeps none of the model's 1,300 proposals, but 1,225 pending spans in 40 examples would be removed to make room.",
+    );
+    pre.keepPending();
+    expect(pre.status).toEqual({ phase: 'idle' });
+    await pre.run();
+    await pre.run(true);
+    const sent = fake.calls
+      .filter((c) => c.method === 'annotate.preannotate')
+      .map((c) => (c.input as { onFewer: string }).onFewer);
+    expect(sent).toEqual(['ask', 'ask', 'replace']);
+    expect(pre.status).toEqual({ phase: 'done', outcome });
   });
 
   it('shows a refusal as the panel error and goes back to idle', async () => {

@@ -21,12 +21,24 @@ describe('snapSelection', () => {
     expect(show(text, snapSelection(text, text.indexOf('face') + 1, text.indexOf('face') + 3, false))).toBe('facepalm');
   });
 
-  it('treats each CJK ideograph as a token and keeps offsets exact after emoji', () => {
-    const text = '😀 東京のAcme支社';
+  it('treats a run of CJK characters between punctuation as one word, with exact offsets after emoji', () => {
+    const text = '😀 東京のAcme支社、大阪「ヨーロッパ」。';
     const at = text.indexOf('京');
-    expect(show(text, snapSelection(text, at, at + 1, false))).toBe('京');
+    expect(show(text, snapSelection(text, at, at + 1, false))).toBe('東京の');
+    expect(show(text, snapSelection(text, at, at + 1, true))).toBe('京');
     expect(show(text, snapSelection(text, text.indexOf('A') + 1, text.indexOf('A') + 2, false))).toBe('Acme');
-    expect(tokens(text).map((t) => text.slice(t.start, t.end))).toEqual(['😀', '東', '京', 'の', 'Acme', '支', '社']);
+    expect(tokens(text).map((t) => text.slice(t.start, t.end))).toEqual([
+      '😀',
+      '東京の',
+      'Acme',
+      '支社',
+      '、',
+      '大阪',
+      '「',
+      'ヨーロッパ',
+      '」',
+      '。',
+    ]);
   });
 
   it('accepts a backwards selection and clamps to the text', () => {

@@ -1,7 +1,8 @@
 /**
  * Token and grapheme boundaries for snapping a mouse selection to whole words (Prodigy/Argilla style), or,
  * with Alt, to exact characters. Offsets are UTF-16 code units, like the stored spans: a selection never
- * ends inside an emoji (🤦🏼‍♂️ is one grapheme of 7 units) and CJK ideographs are one token each.
+ * ends inside an emoji (🤦🏼‍♂️ is one grapheme of 7 units). CJK text has no spaces between words, so a run of
+ * ideographs and kana between punctuation (or other scripts) counts as one word; Alt selects inside it.
  */
 
 export interface Range {
@@ -9,10 +10,10 @@ export interface Range {
   readonly end: number;
 }
 
-// Letters, digits and combining marks run together into one token; ideographs and kana stand alone
-// because those scripts do not separate words with spaces.
+// Letters, digits and combining marks run together into one token; ideographs and kana (with the prolonged
+// sound mark ー) run together into another, so "東京のAcme" is two tokens and punctuation such as 、。「 ends a run.
 const WORD = /^[\p{L}\p{N}\p{M}]/u;
-const IDEOGRAPHIC = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const IDEOGRAPHIC = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc]/u;
 const SPACE = /^\s+$/u;
 
 let cache: { text: string; graphemes: readonly Range[] } | null = null;
@@ -27,24 +28,25 @@ export function graphemes(text: string): readonly Range[] {
   return out;
 }
 
-/** Word-like tokens: runs of letters/digits, single ideographs, single other non-space graphemes. */
+/** Word-like tokens: runs of letters/digits, runs of ideographs and kana, single other non-space graphemes. */
 export function tokens(text: string): readonly Range[] {
   const out: Range[] = [];
-  let run: { start: number; end: number } | null = null;
+  let run: { start: number; end: number; cjk: boolean } | null = null;
   for (const g of graphemes(text)) {
     const s = text.slice(g.start, g.end);
-    const word = WORD.test(s) && !IDEOGRAPHIC.test(s);
-    if (word && run !== null && run.end === g.start) {
+    const cjk = IDEOGRAPHIC.test(s);
+    const word = cjk || WORD.test(s);
+    if (word && run !== null && run.end === g.start && run.cjk === cjk) {
       run.end = g.end;
       continue;
     }
-    if (run !== null) out.push(run);
+    if (run !== null) out.push({ start: run.start, end: run.end });
     run = null;
     if (SPACE.test(s)) continue;
-    if (word) run = { start: g.start, end: g.end };
+    if (word) run = { start: g.start, end: g.end, cjk };
     else out.push(g);
   }
-  if (run !== null) out.push(run);
+  if (run !== null) out.push({ start: run.start, end: run.end });
   return out;
 }
 

@@ -59,6 +59,9 @@ export class DatasetsState {
 
   async selectProject(id: ProjectId): Promise<void> {
     this.projectId = id;
+    // An error or import summary of the previous project would read as this one's.
+    this.error = null;
+    if (this.importer.phase === 'imported') this.importer = { phase: 'idle' };
     this.selected = null;
     this.stats = null;
     await this.refreshDatasets();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, duration, pct, typeColor } from './format';
+import { baseName, bestText, duration, pct } from './format';
 
 describe('format', () => {
   it('writes fractions as percentages and missing values as a dash', () => {
@@ -22,8 +22,12 @@ describe('format', () => {
     expect(baseName('C:\\models\\bge-small')).toBe('bge-small');
   });
 
-  it('gives each entity type a stable colour', () => {
-    expect(typeColor('PER')).toBe(typeColor('PER'));
-    expect(new Set(['PER', 'ORG', 'LOC', 'DATE', 'MONEY'].map(typeColor)).size).toBeGreaterThan(2);
+  it('says when a run stopped before any evaluation instead of "— (step -1)"', () => {
+    expect(bestText({ metric: 'classification.accuracy', value: 0.7667, step: 40 })).toBe(
+      'Best Accuracy: 76.7 % (step 40).',
+    );
+    expect(bestText({ metric: 'classification.accuracy', value: null, step: -1 })).toBe(
+      'No evaluation ran before it stopped, so there is no best checkpoint yet.',
+    );
   });
 });

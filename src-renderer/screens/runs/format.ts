@@ -8,13 +8,6 @@ export function seriesColor(i: number): string {
   return PALETTE[i % PALETTE.length]!;
 }
 
-/** A distinct colour per entity type name, stable across screens. */
-export function typeColor(type: string): string {
-  let h = 0;
-  for (const ch of type) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return PALETTE[h % PALETTE.length]!;
-}
-
 /** 0.9134 -> "91.3 %". */
 export function pct(value: number | null | undefined, digits = 1): string {
   return value === null || value === undefined || Number.isNaN(value) ? '—' : `${(value * 100).toFixed(digits)} %`;
@@ -79,4 +72,15 @@ export function headline(run: RunInfo): readonly { readonly label: string; reado
 /** The last path segment (model folder name). */
 export function baseName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).at(-1) ?? path;
+}
+
+/** "Best Accuracy: 76.7 % (step 40)", or what it means when no evaluation ran (a run cancelled early). */
+export function bestText(best: {
+  readonly metric: string;
+  readonly value: number | null;
+  readonly step: number;
+}): string {
+  if (best.value === null || best.step < 0)
+    return 'No evaluation ran before it stopped, so there is no best checkpoint yet.';
+  return `Best ${METRIC_LABELS[best.metric] ?? best.metric}: ${pct(best.value)} (step ${best.step}).`;
 }

@@ -48,6 +48,7 @@ export class RunsState {
   async selectProject(id: ProjectId, openRun: RunId | null = null): Promise<void> {
     selection.projectId = id;
     selection.save();
+    this.error = null; // the previous project's failure
     this.checked = [];
     this.view = { kind: 'none' };
     await this.refresh();

@@ -16,14 +16,16 @@ import { selection } from '../runs/selection.svelte';
 import { LiveRun } from './live-run.svelte';
 import { taskSourceChoice } from './task-sources.svelte';
 
-/** The editable settings; defaults follow the reference recipe (DESIGN.md). */
+/** The editable settings; learning rate and epochs default to the chosen preset's recipe (services/train/recipe.ts). */
 export interface TrainForm {
   name: string;
   preset: FreezePresetName;
   freezeEmbeddings: boolean;
   freezeBottomLayers: number;
-  lr: number;
-  epochs: number;
+  /** null: the preset's recipe (the backend fills it in and the plan shows it). */
+  lr: number | null;
+  /** null: the preset's recipe, enough optimizer steps for the train size. */
+  epochs: number | null;
   batchSize: number;
   /** Micro-batches per optimizer step (1..64). */
   gradAccumulation: number;
@@ -41,8 +43,8 @@ export const DEFAULT_FORM: Readonly<TrainForm> = {
   preset: 'full',
   freezeEmbeddings: false,
   freezeBottomLayers: 0,
-  lr: 5e-5,
-  epochs: 2,
+  lr: null,
+  epochs: null,
   batchSize: 32,
   gradAccumulation: 1,
   maxLength: 128,
@@ -88,6 +90,7 @@ export class TrainState {
   }
 
   async selectProject(id: ProjectId): Promise<void> {
+    this.error = null; // the previous project's failure
     if (selection.projectId !== id) selection.datasetId = null;
     selection.projectId = id;
     selection.save();
@@ -105,6 +108,14 @@ export class TrainState {
     selection.datasetId = id;
     selection.save();
     this.schedulePlan();
+  }
+
+  /** Picks a preset and its recipe: a learning rate or epochs typed for the previous preset do not carry over. */
+  selectPreset(preset: FreezePresetName): void {
+    if (preset === this.form.preset) return;
+    this.form.preset = preset;
+    this.form.lr = null;
+    this.form.epochs = null;
   }
 
   setModelDir(dir: string): void {
@@ -126,8 +137,9 @@ export class TrainState {
       preset: f.preset,
       freezeEmbeddings: f.freezeEmbeddings,
       freezeBottomLayers: f.freezeBottomLayers,
-      lr: f.lr,
-      epochs: f.epochs,
+      // Left out, the preset's recipe applies (an emptied number field binds to null).
+      ...(f.lr !== null && { lr: f.lr }),
+      ...(f.epochs !== null && { epochs: f.epochs }),
       batchSize: f.batchSize,
       gradAccumulation: f.gradAccumulation,
       maxLength: f.maxLength,

@@ -70,6 +70,8 @@ function plan(maxPositions: number): TrainPlanInfo {
   return {
     settings: {
       ...DEFAULT_FORM,
+      lr: 5e-5,
+      epochs: 10,
       projectId: 1 as ProjectId,
       datasetId: 2 as DatasetId,
       modelDir: '/models/tiny',
@@ -88,6 +90,17 @@ function plan(maxPositions: number): TrainPlanInfo {
     params: { trainable: 10, frozen: 90, trainableGroups: ['classification head'], frozenGroups: ['embeddings'] },
     counts: { train: 3, dev: 1, trainByClass: {}, devByClass: {}, trainByType: {}, devByType: {} },
     batch: { size: 32, accumulation: 1, effective: 32, text: '32 examples per step' },
+    recipe: {
+      preset: 'full',
+      lr: 5e-5,
+      epochs: 10,
+      lrFromPreset: true,
+      epochsFromPreset: true,
+      stepsPerEpoch: 1,
+      totalSteps: 10,
+      recipe: { lr: 5e-5, steps: 100, minSteps: 50, why: 'the encoder trains' },
+      warning: null,
+    },
     refusals: [],
     warnings: [],
   };
@@ -120,6 +133,22 @@ describe('TrainState', () => {
     expect(new TrainState(fakeApi({})).request()).toBeNull();
     choose();
     expect(new TrainState(fakeApi({})).request()).toMatchObject({ modelDir: '/models/tiny', preset: 'full' });
+  });
+
+  it("leaves the learning rate and epochs to the preset's recipe, and a new preset drops typed ones", () => {
+    choose();
+    const model = new TrainState(fakeApi({}));
+    expect(model.request()).not.toHaveProperty('lr');
+    expect(model.request()).not.toHaveProperty('epochs');
+    model.form.lr = 3e-5;
+    model.form.epochs = 4;
+    expect(model.request()).toMatchObject({ preset: 'full', lr: 3e-5, epochs: 4 });
+    model.selectPreset('full'); // the same preset keeps what was typed
+    expect(model.request()).toMatchObject({ lr: 3e-5, epochs: 4 });
+    model.selectPreset('heads-only');
+    expect(model.form).toMatchObject({ preset: 'heads-only', lr: null, epochs: null });
+    expect(model.request()).not.toHaveProperty('lr');
+    expect(model.request()).not.toHaveProperty('epochs');
   });
 
   it('sends the gradient accumulation with the request (default 1)', () => {
