@@ -14,7 +14,7 @@
  *
  * Options: --steps 30 --warmup 3 --per-round 5 --presets full,heads-only --threads 2 --batch 32
  *          --max-length 128 --torch-attn eager|sdpa --no-torch --no-speed --quality --conll --epochs 2
- *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --dropout 0.1 --bucket-batches 50 --ner-batching examples --json --no-torch-cls-only --keep DIR --help
+ *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --dropout 0.1 --bucket-batches 50 --ner-batching tokens --json --no-torch-cls-only --keep DIR --help
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -53,7 +53,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '42' },
     dropout: { type: 'string', default: '0.1' },
     'bucket-batches': { type: 'string', default: '50' },
-    'ner-batching': { type: 'string', default: 'examples' },
+    'ner-batching': { type: 'string', default: 'tokens' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
     'serve-ort': { type: 'string' },

@@ -45,7 +45,7 @@ const argsSchema = z.object({
       return seconds;
     }),
   'skip-bad-rows': z.boolean().default(false),
-  'ner-batching': z.enum(['tokens', 'examples']).default('examples'),
+  'ner-batching': z.enum(['tokens', 'examples']).default('tokens'),
   json: z.boolean().default(false),
 });
 
@@ -175,8 +175,8 @@ export const pipelineCommand: CliCommand = {
     '  --pooling P          mean | cls | max (default mean)',
     '  --ner-train FILE --ner-dev FILE   gold CoNLL files for the NER head',
     '  --no-ner             classification only',
-    '  --ner-batching B     examples (default: batch-size sentences) | tokens (NER-only batches of about',
-    '                       batch-size x mean labelled words, so every word weighs the same in every step)',
+    '  --ner-batching B     tokens (default: NER-only batches of about batch-size x mean labelled words, so',
+    '                       every word weighs the same in every step) | examples (batch-size sentences)',
     '  --device D           auto | cpu | cuda | webgpu | dml | coreml (default auto: the fastest, measured)',
     '  --threads N          CPU threads for onnxruntime',
     '  --limit N            use the first N training rows (quick runs);  --dev-limit N  the same for dev',

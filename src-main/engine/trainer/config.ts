@@ -22,7 +22,7 @@ export const trainerConfigSchema = z
      * number of labelled tokens per example (so each token weighs the same in every step, as in shuffled
      * batches, while length bucketing keeps padding small); 'examples' at batchSize sentences.
      */
-    nerBatching: z.enum(['tokens', 'examples']).default('examples'),
+    nerBatching: z.enum(['tokens', 'examples']).default('tokens'),
     /**
      * Micro-batches of batchSize per optimizer step (effective batch = batchSize * k); their gradients are
      * averaged, as PyTorch's loss / k with k backward passes. 1 = one graph per step, as before.

@@ -29,7 +29,7 @@ export const pipelineOptionsSchema = z
     maxSteps: z.number().int().nonnegative().default(0),
     batchSize: z.number().int().positive().default(32),
     /** NER-only batches cut by labelled tokens (default) or by sentence count; see TrainerConfig.nerBatching. */
-    nerBatching: z.enum(['tokens', 'examples']).default('examples'),
+    nerBatching: z.enum(['tokens', 'examples']).default('tokens'),
     /** Micro-batches per optimizer step (gradient accumulation). */
     gradAccumulation: z.number().int().positive().default(1),
     maxLength: z.number().int().min(8).max(512).default(128),
