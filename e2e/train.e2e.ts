@@ -75,7 +75,17 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
       .toMatch(/no-such-model cannot be used/);
     expect(await page.getByTestId('train-button').isDisabled()).toBe(true);
     expect(await page.getByTestId('plan-refusals').textContent()).toMatch(/cannot start/);
-    await page.getByTestId('model-dir').fill(modelDir);
+    // Browse picks the folder: it opens at the typed path (here the model's parent), then into the model.
+    await page.getByTestId('model-dir').fill(path.dirname(modelDir));
+    await page.getByTestId('model-browse').click();
+    const picker = page.getByTestId('file-picker');
+    await picker
+      .getByRole('button', { name: path.basename(modelDir), exact: false })
+      .first()
+      .click();
+    await expect.poll(() => picker.locator('.where').textContent()).toBe(modelDir);
+    await picker.getByRole('button', { name: 'Choose this folder' }).click();
+    expect(await page.getByTestId('model-dir').inputValue()).toBe(modelDir);
     await expect
       .poll(() => page.getByTestId('model-status').textContent(), { timeout: 20_000 })
       .toMatch(/BERT encoder: 2 layers × 32 hidden/);
@@ -235,7 +245,14 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     await page.getByTestId('run-select').waitFor();
     const folder = path.join(app.dataDir, 'exports');
     mkdirSync(folder, { recursive: true });
-    await page.getByTestId('export-folder').fill(folder);
+    // Browse, as on the Train screen: from the data folder into exports/, chosen.
+    await page.getByTestId('export-folder').fill(app.dataDir);
+    await page.getByTestId('export-browse').click();
+    const picker = page.getByTestId('file-picker');
+    await picker.getByRole('button', { name: 'exports' }).click();
+    await expect.poll(() => picker.locator('.where').textContent()).toBe(folder);
+    await picker.getByRole('button', { name: 'Choose this folder' }).click();
+    expect(await page.getByTestId('export-folder').inputValue()).toBe(folder);
     await page.getByTestId('export-name').fill('news-bundle');
     await page.getByTestId('export-int8').check();
     await page.getByTestId('export-button').click();
