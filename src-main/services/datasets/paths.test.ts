@@ -14,15 +14,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const rejected = (f: () => unknown) => {
+const rejected = (f: () => unknown, code: 'path_rejected' | 'not_found' = 'path_rejected') => {
   try {
     f();
   } catch (err) {
     expect(err).toBeInstanceOf(ServiceError);
-    expect((err as ServiceError).code).toBe('path_rejected');
+    expect((err as ServiceError).code).toBe(code);
     return (err as Error).message;
   }
-  throw new Error('expected a path_rejected error');
+  throw new Error(`expected a ${code} error`);
 };
 
 describe('checkImportPath', () => {
@@ -31,7 +31,8 @@ describe('checkImportPath', () => {
   });
   it('rejects relative paths, missing files and folders', () => {
     expect(rejected(() => checkImportPath('data.csv'))).toMatch(/relative/);
-    expect(rejected(() => checkImportPath(join(dir, 'nope.csv')))).toMatch(/does not exist/);
+    // A missing file is "not found" (its own title in the app), not a refused path.
+    expect(rejected(() => checkImportPath(join(dir, 'nope.csv')), 'not_found')).toMatch(/does not exist/);
     expect(rejected(() => checkImportPath(join(dir, 'out')))).toMatch(/not a regular file/);
   });
 });
