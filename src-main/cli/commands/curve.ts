@@ -1,8 +1,7 @@
 /** `mts curve`: a learning curve (dev metrics against the share of training data used). */
 import { DEFAULT_FRACTIONS, learningCurve, type CurvePoint } from '../../services/pipeline';
-import { TrainProgress } from '../report/progress';
 import { type CliCommand, UsageError } from '../types';
-import { PIPELINE_OPTIONS, readPipelineArgs } from './pipeline';
+import { PIPELINE_OPTIONS, pipelineEventPrinter, readPipelineArgs } from './pipeline';
 
 /** '25,50,75,100' (percent) or '0.25,0.5' (fractions) -> fractions; throws a UsageError naming a bad entry. */
 export function parseFractions(text: string): number[] {
@@ -46,15 +45,9 @@ export const curveCommand: CliCommand = {
     const raw = args.values['fractions'];
     const fractions = typeof raw === 'string' ? parseFractions(raw) : [...DEFAULT_FRACTIONS];
     const { options, json } = await readPipelineArgs(args.values, env);
-    const progress = new TrainProgress((t) => process.stderr.write(t), !json && Boolean(process.stderr.isTTY));
     const result = await learningCurve(options, fractions, {
       signal: env.signal,
-      onEvent: (e) => {
-        if (json) return;
-        if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
-        else if (e.type === 'warning') env.io.err(`warning: ${e.message}`);
-        else progress.on(e.event);
-      },
+      onEvent: pipelineEventPrinter(env, json),
       onPoint: (p) => {
         if (!json) env.io.err(`[curve] ${Math.round(100 * p.fraction)} % done: ${curveRow(p).trim()}`);
       },

@@ -1,7 +1,7 @@
 /** `mts pipeline`: the seed's whole job (read, label what lacks NER tags, train the heads, evaluate, save). */
 import { z } from 'zod';
 import { resolveModelArg } from '../../services/models';
-import { runPipeline, type PipelineOptions } from '../../services/pipeline';
+import { type PipelineEvent, runPipeline, type PipelineOptions } from '../../services/pipeline';
 import { formatMetrics } from '../report/metrics-report';
 import { TrainProgress } from '../report/progress';
 import { type CliArgs, type CliCommand, type CliEnv, type CliOptions, UsageError } from '../types';
@@ -92,6 +92,17 @@ export const PIPELINE_OPTIONS: CliOptions = {
   'skip-bad-rows': b(),
   json: b(),
 };
+
+/** Prints a pipeline's stages, warnings and training progress to stderr (nothing with --json). */
+export function pipelineEventPrinter(env: CliEnv, json: boolean): (e: PipelineEvent) => void {
+  const progress = new TrainProgress((t) => process.stderr.write(t), !json && Boolean(process.stderr.isTTY));
+  return (e) => {
+    if (json) return;
+    if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
+    else if (e.type === 'warning') env.io.err(`warning: ${e.message}`);
+    else progress.on(e.event);
+  };
+}
 
 /**
  * Reads `mts pipeline`'s arguments (shared by `mts curve`): validates them, resolves --model (a folder, or a
@@ -196,16 +207,7 @@ export const pipelineCommand: CliCommand = {
   allowPositionals: false,
   run: async (args, env) => {
     const { options, json } = await readPipelineArgs(args.values, env);
-    const progress = new TrainProgress((t) => process.stderr.write(t), !json && Boolean(process.stderr.isTTY));
-    const result = await runPipeline(options, {
-      signal: env.signal,
-      onEvent: (e) => {
-        if (json) return;
-        if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
-        else if (e.type === 'warning') env.io.err(`warning: ${e.message}`);
-        else progress.on(e.event);
-      },
-    });
+    const result = await runPipeline(options, { signal: env.signal, onEvent: pipelineEventPrinter(env, json) });
     if (json) {
       env.io.out(JSON.stringify(result, null, 2));
       return result.train.status === 'cancelled' ? 130 : 0;
