@@ -1,16 +1,18 @@
 /**
  * `npm run bench:pull`: `mts models pull` against curl, both downloading from the same local hub running in
  * its own process (bench/support/hub-server.ts), a BERT-shaped repo with a 90 MB model.safetensors; then a
- * pull cut at 60 MB and resumed. Prints JSON: MB/s of each, their ratio, and the bytes the resume fetched.
+ * pull cut at 60 MB and resumed. Prints JSON: MB/s of each (median of 7 rounds), their ratio and each round's
+ * ratio (the machine's load moves between rounds), the load average, and the bytes the resume fetched.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { writeTinyBert } from '../src-main/engine/model/testing';
 import { pullModel } from '../src-main/services/models';
 
+const ROUNDS = 7;
 const work = mkdtempSync(path.join(tmpdir(), 'mts-pull-bench-'));
 const bert = writeTinyBert(path.join(work, 'tiny'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 4 }).dir;
 const server = spawn(
@@ -27,7 +29,8 @@ const url = `${hub.endpoint}/acme/big-bert/resolve/${hub.commit}/model.safetenso
 const env = (cache: string): NodeJS.ProcessEnv => ({ HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: cache });
 const curl: number[] = [];
 const ours: number[] = [];
-for (let r = 0; r < 5; r++) {
+// Rounds alternate curl and ours, so each round's ratio compares the two under the same machine load.
+for (let r = 0; r < ROUNDS; r++) {
   const t0 = performance.now();
   await promisify(execFile)('curl', ['-s', '-o', path.join(work, 'curl.bin'), url]);
   curl.push(hub.bytes / ((performance.now() - t0) / 1000));
@@ -50,6 +53,10 @@ console.log(
     curlMBps: median(curl) / 1e6,
     oursMBps: median(ours) / 1e6,
     ratio: median(ours) / median(curl),
+    roundRatios: ours.map((o, i) => Number((o / curl[i]!).toFixed(3))),
+    medianRoundRatio: median(ours.map((o, i) => o / curl[i]!)),
+    loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+    cpus: cpus().length,
     resumedDownloadedBytes: resumed.downloadedBytes,
     resumedTotalBytes: resumed.totalBytes,
   }),

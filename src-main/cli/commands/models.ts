@@ -37,8 +37,8 @@ export const modelsCommand: CliCommand = {
         const now = Date.now();
         if (now - lastLine < 1000 && p.doneBytes < p.totalBytes) return;
         lastLine = now;
-        const eta = p.bytesPerSec > 0 ? Math.round((p.totalBytes - p.doneBytes) / p.bytesPerSec) : 0;
-        env.io.err(`${p.file}: ${mb(p.doneBytes)} / ${mb(p.totalBytes)}, ${mb(p.bytesPerSec)}/s, ${eta}s left`);
+        const eta = p.etaSec === null ? '' : `, ${Math.round(p.etaSec)}s left`;
+        env.io.err(`${p.file}: ${mb(p.doneBytes)} / ${mb(p.totalBytes)}, ${mb(p.bytesPerSec)}/s${eta}`);
       },
     });
     env.io.out(
