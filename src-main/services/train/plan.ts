@@ -12,6 +12,7 @@ import type { Db } from '../../store/db';
 import { getProject } from '../../store/repos/projects';
 import { getDataset } from '../../store/repos/datasets';
 import { ServiceError } from '../api/errors';
+import { resolveLocalModel } from '../models';
 import { classLabelSet, PipelineInputError } from '../pipeline/read';
 import { activeRunId } from './active';
 import { countByClass, countByType, entityTypes, readTrainingData, type TrainingData } from './data';
@@ -103,7 +104,8 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
   const tasks = { classification: labels.length > 0, ner: nerTags.length > 0 };
   checkLabelled(data, request, tasks, refusals);
   checkNer(data, types, warnings);
-  const model = loadModelConfig(request.modelDir, refusals);
+  const modelDir = localModelDir(request.modelDir, refusals);
+  const model = modelDir === null ? null : loadModelConfig(modelDir, refusals);
   let params: PlanParams | null = null;
   if (model) {
     if (request.maxLength > model.dims.maxPositions) {
@@ -128,12 +130,15 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     );
   const plan: TrainingPlan = {
     request,
-    model: model && {
-      dir: request.modelDir,
-      layers: model.dims.numLayers,
-      hidden: model.dims.hiddenSize,
-      maxPositions: model.dims.maxPositions,
-    },
+    model:
+      model && modelDir !== null
+        ? {
+            dir: modelDir,
+            layers: model.dims.numLayers,
+            hidden: model.dims.hiddenSize,
+            maxPositions: model.dims.maxPositions,
+          }
+        : null,
     tasks,
     classLabels: labels,
     entityTypes: types,
@@ -203,6 +208,16 @@ function checkNer(data: TrainingData, types: readonly string[], warnings: string
     );
   else if (missing.length > 0)
     warnings.push(`Entity type(s) ${missing.join(', ')} never occur in dev; their F1 cannot be measured.`);
+}
+
+// A hub repo id becomes its snapshot in the cache; one not downloaded yet is a refusal that says how to get it.
+function localModelDir(model: string, refusals: string[]): string | null {
+  try {
+    return resolveLocalModel(model).dir;
+  } catch (err) {
+    refusals.push((err as Error).message);
+    return null;
+  }
 }
 
 function loadModelConfig(dir: string, refusals: string[]): HfBertConfig | null {
