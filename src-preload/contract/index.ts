@@ -15,6 +15,7 @@ import type { AnnotateLabelEvent, AnnotateMethods } from './annotate';
 import type { Result } from './core';
 import type { DatasetsApiEvent, DatasetsMethods } from './datasets';
 import type { ExportMethods } from './export';
+import type { ModelsApiEvent, ModelsMethods } from './models';
 import type { PlaygroundMethods } from './playground';
 import type { PreannotateApiEvent, PreannotateMethods } from './preannotate';
 import type { RunsMethods } from './runs';
@@ -25,6 +26,7 @@ export type * from './annotate';
 export type * from './core';
 export type * from './datasets';
 export type * from './export';
+export type * from './models';
 export type * from './playground';
 export type * from './preannotate';
 export type * from './runs';
@@ -43,7 +45,8 @@ export interface ApiMethods
     TrainMethods,
     RunsMethods,
     PlaygroundMethods,
-    ExportMethods {}
+    ExportMethods,
+    ModelsMethods {}
 
 export type MethodName = keyof ApiMethods;
 export type InputOf<M extends MethodName> = ApiMethods[M]['input'];
@@ -53,7 +56,13 @@ export type OutputOf<M extends MethodName> = ApiMethods[M]['output'];
 // Events pushed from the main side (IPC `api:event` / WebSocket /api/events). A discriminated union on
 // `type`; each feature file declares its own members (e.g. 'datasets.import', 'train.progress').
 
-export type ApiEvent = SystemApiEvent | DatasetsApiEvent | AnnotateLabelEvent | PreannotateApiEvent | TrainApiEvent;
+export type ApiEvent =
+  | SystemApiEvent
+  | DatasetsApiEvent
+  | AnnotateLabelEvent
+  | PreannotateApiEvent
+  | TrainApiEvent
+  | ModelsApiEvent;
 
 export type ApiEventType = ApiEvent['type'];
 

@@ -8,6 +8,7 @@ import { createDispatcher, type Dispatch } from '../api/dispatch';
 import { annotateMethods } from '../annotate/methods';
 import { datasetMethods } from '../datasets/methods';
 import { lazyDb, type DbHandle } from './db';
+import { modelsMethods } from '../models/methods';
 import { playgroundMethods } from '../playground/methods';
 import { preannotateMethods } from '../preannotate/methods';
 import { projectMethods } from '../projects/methods';
@@ -37,6 +38,7 @@ export function createMethodTable(deps: AppDeps, db: DbHandle): MethodTable {
     ...runsMethods(db),
     ...exportMethods(db),
     ...playgroundMethods(db),
+    ...modelsMethods(),
   } satisfies MethodTable;
 }
 

@@ -110,20 +110,40 @@ export async function pullModel(repoId: string, options: PullOptions = {}): Prom
   return fetchPlan(plan, options);
 }
 
-/** Downloads what `plan` lists (config.json first, checked for BERT) and links the snapshot. */
-export async function fetchPlan(plan: PullPlan, options: PullOptions = {}): Promise<PullResult> {
+function blobJob(plan: PullPlan, options: PullOptions, totalBytes: number): BlobJob {
   const env = options.env ?? process.env;
-  const folder = repoFolder(hubCacheDir(env), plan.repoId);
-  const snapshot = path.join(folder, 'snapshots', plan.commit);
-  const job: BlobJob = {
+  return {
     repoId: plan.repoId,
     commit: plan.commit,
-    folder,
-    progress: new ProgressMeter(plan.totalBytes, options.onProgress),
+    folder: repoFolder(hubCacheDir(env), plan.repoId),
+    progress: new ProgressMeter(totalBytes, options.onProgress),
     signal: options.signal,
     env,
     openWriter: options.openWriter ?? openFileWriter,
   };
+}
+
+/** Fetches only the plan's config.json (a few hundred bytes) into the snapshot; returns the snapshot folder. */
+export async function fetchConfig(plan: PullPlan, options: PullOptions = {}): Promise<string> {
+  const config = plan.files.find((f) => f.name === 'config.json');
+  const job = blobJob(plan, options, config?.meta.size ?? 0);
+  const snapshot = path.join(job.folder, 'snapshots', plan.commit);
+  if (config === undefined) {
+    throw new ServiceError(
+      'invalid_input',
+      `'${plan.repoId}' has no config.json, so it is not a model the app can train.`,
+    );
+  }
+  await fetchBlob(job, config.name, config.meta);
+  link(snapshot, config.name, config.meta.etag);
+  return snapshot;
+}
+
+/** Downloads what `plan` lists (config.json first, checked for BERT) and links the snapshot. */
+export async function fetchPlan(plan: PullPlan, options: PullOptions = {}): Promise<PullResult> {
+  const job = blobJob(plan, options, plan.totalBytes);
+  const folder = job.folder;
+  const snapshot = path.join(folder, 'snapshots', plan.commit);
   let downloadedBytes = 0;
   for (const { name, meta } of plan.files) {
     try {
