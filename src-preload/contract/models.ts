@@ -41,6 +41,8 @@ export type ModelDownloadState = 'running' | 'completed' | 'cancelled' | 'failed
 
 /** A download started from the app, as the picker shows it. */
 export interface ModelDownloadInfo {
+  /** Tells two downloads of the same repo apart (a new one after a cancel). */
+  readonly id: number;
   readonly repoId: string;
   readonly revision: string;
   readonly state: ModelDownloadState;

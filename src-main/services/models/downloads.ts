@@ -19,6 +19,7 @@ const keyOf = (repoId: string, revision: string): string => `${repoId}@${revisio
 /** The downloads of one app session. */
 export class ModelDownloads {
   readonly #jobs = new Map<string, Job>();
+  #nextId = 1;
 
   constructor(
     private readonly emit: (info: ModelDownloadInfo) => void,
@@ -34,6 +35,7 @@ export class ModelDownloads {
     if (running?.info.state === 'running') return running.info;
     const abort = new AbortController();
     const info: ModelDownloadInfo = {
+      id: this.#nextId++,
       repoId,
       revision,
       state: 'running',
