@@ -53,6 +53,7 @@ export async function fetchBlob(job: BlobJob, file: string, meta: FileMeta): Pro
   }
   const hash = meta.lfs ? createHash('sha256') : createHash('sha1').update(`blob ${meta.size}\0`);
   if (start > 0) await hashFile(partial, hash);
+  job.progress.begin();
   const { download, resumed } = await openDownload(job.repoId, job.commit, file, start, job.signal, job.env);
   if (start > 0 && !resumed) {
     // The server ignored the Range: start over.

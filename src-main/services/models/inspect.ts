@@ -1,6 +1,6 @@
 /** What the model picker shows before a download: size, what is already here, and whether the app can train it. */
 import type { ModelInspection } from '../../../src-preload/contract';
-import { loadHfBertConfig } from '../../engine/model';
+import { HfModelError, loadHfBertConfig } from '../../engine/model';
 import { ServiceError } from '../api/errors';
 import { hubEndpoint } from './hub-client';
 import { fetchConfig, planPull } from './pull';
@@ -36,7 +36,9 @@ export async function inspectModel(
     const { dims } = loadHfBertConfig(snapshot);
     encoder = { ok: true, layers: dims.numLayers, hidden: dims.hiddenSize, maxPositions: dims.maxPositions };
   } catch (err) {
-    encoder = { ok: false, reason: `'${repoId}' is not a BERT-family model: ${(err as Error).message}` };
+    // The cache path in the loader's message means nothing to someone choosing a model: leave it out.
+    const why = err instanceof HfModelError ? err.message.slice(err.path.length + 2) : (err as Error).message;
+    encoder = { ok: false, reason: `'${repoId}' is not a BERT-family model: ${why}` };
   }
   return {
     repoId: plan.repoId,

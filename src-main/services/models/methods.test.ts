@@ -151,7 +151,10 @@ describe('models.* methods', () => {
       encoder: { ok: true },
     });
     expect(await call(dispatch, 'models.inspect', { repoId: 'acme/tiny-gpt' })).toMatchObject({
-      encoder: { ok: false, reason: expect.stringMatching(/not a BERT-family model: .*model_type is "gpt2"/) },
+      encoder: {
+        ok: false,
+        reason: expect.stringMatching(/^'acme\/tiny-gpt' is not a BERT-family model: model_type is "gpt2" but/),
+      },
     });
     const offline = dispatcher({ ...env, HF_ENDPOINT: 'http://127.0.0.1:9' });
     await expect(call(offline, 'models.search', { query: 'bert' })).rejects.toMatchObject({

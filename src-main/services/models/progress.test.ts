@@ -8,13 +8,15 @@ describe('ProgressMeter', () => {
     const meter = new ProgressMeter(10_000, (p) => seen.push(p), () => now);
     meter.skip('a', 4000); // kept from an interrupted pull: no rate from it
     expect(seen.at(-1)).toMatchObject({ doneBytes: 4000, bytesPerSec: 0, etaSec: null });
-    now = 1000;
+    now = 5000; // the file list and the small files took a while: not part of the rate
+    meter.begin();
+    now = 6000;
     meter.add('a', 1000);
     expect(seen.at(-1)).toMatchObject({ doneBytes: 5000, bytesPerSec: 1000, etaSec: 5 });
-    now = 1100;
+    now = 6100;
     meter.add('a', 500); // within 200 ms of the last report: not reported
     expect(seen).toHaveLength(2);
-    now = 2000;
+    now = 7000;
     meter.add('a', 500);
     expect(seen.at(-1)).toMatchObject({ doneBytes: 6000, bytesPerSec: 1000, etaSec: 4 });
   });

@@ -28,6 +28,11 @@ export class ProgressMeter {
     this.samples.push({ t: this.now(), bytes: 0 });
   }
 
+  /** A transfer is about to start: until the first byte, the rate is timed from now, not from the pull's start. */
+  begin(): void {
+    if (this.transferred === 0) this.samples.splice(0, this.samples.length, { t: this.now(), bytes: 0 });
+  }
+
   /** Bytes that were already there (cached, or kept from an interrupted pull). */
   skip(file: string, bytes: number): void {
     this.done += bytes;

@@ -128,9 +128,10 @@ export class ModelPickerState {
   }
 }
 
-/** 90_200_000 -> "90.2 MB" (decimal, as download sizes are shown everywhere). */
+/** 90_200_000 -> "90.2 MB" (decimal, as download sizes are shown everywhere); KB below a megabyte. */
 export function megabytes(bytes: number): string {
-  if (bytes < 1e6) return `${Math.max(0.1, bytes / 1e6).toFixed(1)} MB`;
+  if (bytes < 1e3) return `${Math.round(bytes)} B`;
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(0)} KB`;
   return bytes < 1e9 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e9).toFixed(2)} GB`;
 }
 

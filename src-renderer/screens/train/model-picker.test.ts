@@ -123,7 +123,8 @@ describe('formatting', () => {
   it('shows sizes in MB/GB and time left in s, min and h', () => {
     expect(megabytes(90_200_000)).toBe('90.2 MB');
     expect(megabytes(1_340_000_000)).toBe('1.34 GB');
-    expect(megabytes(500)).toBe('0.1 MB');
+    expect(megabytes(500)).toBe('500 B');
+    expect(megabytes(200_000)).toBe('200 KB');
     expect(timeLeft(null)).toBe('');
     expect(timeLeft(42.4)).toBe('42 s left');
     expect(timeLeft(75)).toBe('1 min 15 s left');
