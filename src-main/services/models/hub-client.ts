@@ -5,6 +5,7 @@
  * downloads themselves are in download.ts.
  */
 import { ServiceError } from '../api/errors';
+import { hubRequest, jsonOf } from './hub-http';
 
 /** The hub's base URL. */
 export function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
@@ -65,9 +66,9 @@ export async function revisionInfo(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RevisionInfo> {
   const url = `${hubEndpoint(env)}/api/models/${repoId}/revision/${encodeURIComponent(revision)}?blobs=true`;
-  const res = await fetch(url, { headers: headers(env) });
-  if (!res.ok) throw hubError(res.status, repoId, `revision ${revision}`);
-  const body = (await res.json()) as { sha?: unknown; siblings?: readonly Sibling[] };
+  const res = await hubRequest('GET', url, headers(env));
+  if (res.status !== 200) throw hubError(res.status, repoId, `revision ${revision}`);
+  const body = jsonOf(res, url) as { sha?: unknown; siblings?: readonly Sibling[] };
   if (typeof body.sha !== 'string' || !Array.isArray(body.siblings)) {
     throw new ServiceError(
       'unavailable',
@@ -111,9 +112,10 @@ export async function searchModels(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<HubSearchHit[]> {
   const params = new URLSearchParams({ search: query, limit: String(limit), sort: 'downloads', direction: '-1' });
-  const res = await fetch(`${hubEndpoint(env)}/api/models?${params}`, { headers: headers(env) });
-  if (!res.ok) throw hubError(res.status, query, 'search');
-  const body = (await res.json()) as unknown;
+  const url = `${hubEndpoint(env)}/api/models?${params}`;
+  const res = await hubRequest('GET', url, headers(env));
+  if (res.status !== 200) throw hubError(res.status, query, 'search');
+  const body = jsonOf(res, url);
   if (!Array.isArray(body)) {
     throw new ServiceError('unavailable', `The hub's search answer is not a list; is HF_ENDPOINT a hub?`);
   }
@@ -140,22 +142,22 @@ export async function fileMeta(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<FileMeta> {
-  const res = await fetch(resolveUrl(repoId, commit, file, env), {
-    method: 'HEAD',
-    headers: headers(env),
-    redirect: 'manual',
-  });
+  const res = await hubRequest('HEAD', resolveUrl(repoId, commit, file, env), headers(env));
   if (res.status >= 400) throw hubError(res.status, repoId, file);
-  const linked = res.headers.get('x-linked-etag');
-  const etag = (linked ?? res.headers.get('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
-  const size = Number(res.headers.get('x-linked-size') ?? res.headers.get('content-length'));
+  const header = (name: string): string | undefined => {
+    const v = res.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const linked = header('x-linked-etag');
+  const etag = (linked ?? header('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
+  const size = Number(header('x-linked-size') ?? header('content-length'));
   if (!HASH.test(etag) || !Number.isFinite(size)) {
     throw new ServiceError(
       'unavailable',
       `The hub gave no usable size or hash for ${file} of '${repoId}'; cannot verify it, not downloading.`,
     );
   }
-  return { size, etag, lfs: linked !== null };
+  return { size, etag, lfs: linked !== undefined };
 }
 
 /** The URL of a file at a commit (the hub redirects LFS files to its storage). */

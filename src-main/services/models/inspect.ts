@@ -8,7 +8,8 @@ import { fetchConfig, planPull } from './pull';
 /** The hub could not be reached (no network, wrong HF_ENDPOINT), said plainly. */
 export function unreachable(err: unknown, env: NodeJS.ProcessEnv): ServiceError {
   if (err instanceof ServiceError) return err;
-  const cause = (err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+  const e = err as NodeJS.ErrnoException & { cause?: { code?: string } };
+  const cause = e.code ?? e.cause?.code ?? e.message;
   return new ServiceError(
     'unavailable',
     `Cannot reach the model hub at ${hubEndpoint(env)} (${cause}). Check the network connection (or HF_ENDPOINT); ` +
