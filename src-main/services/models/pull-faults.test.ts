@@ -12,6 +12,7 @@ import { repoFromFolder, startTestHub, type TestHub } from './testing';
 let hub: TestHub;
 let work = '';
 const WEIGHTS = 3 << 20;
+const HUGE = 26 << 20;
 const env = (cache: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   HF_ENDPOINT: hub.endpoint,
   HF_HUB_CACHE: cache,
@@ -54,10 +55,16 @@ beforeAll(async () => {
   const weights = Buffer.alloc(WEIGHTS);
   for (let i = 0; i < weights.length; i += 97) weights[i] = i & 0xff;
   files.set('model.safetensors', weights);
+  // Enough 4 MB batches to fill the write queue of a slow disk.
+  const hugeFiles = new Map(files);
+  const huge = Buffer.alloc(HUGE);
+  for (let i = 0; i < huge.length; i += 4093) huge[i] = (i >> 12) & 0xff;
+  hugeFiles.set('model.safetensors', huge);
   hub = await startTestHub(
     new Map([
       ['acme/big-bert', { files, commit: 'd'.repeat(40) }],
       ['acme/gated-big', { files, commit: 'e'.repeat(40), token: 'hf_secret' }],
+      ['acme/huge-bert', { files: hugeFiles, commit: 'f'.repeat(40) }],
     ]),
   );
 });
@@ -119,6 +126,26 @@ describe('pullModel under faults', () => {
     const resumed = await pullModel('acme/big-bert', { env: env(cache) });
     expect(resumed.downloadedBytes).toBe(WEIGHTS - part!.size);
     expect(partials(cache)).toEqual([]);
+  });
+
+  it('keeps every byte in order when the disk is slower than the network (the socket waits for it)', async () => {
+    const cache = freshCache();
+    let writes = 0;
+    const slowDisk: OpenBlobWriter = async (file, append) => {
+      const handle = await open(file, append ? 'a' : 'w');
+      return {
+        writev: async (chunks) => {
+          writes++;
+          await new Promise((r) => setTimeout(r, 40));
+          await handle.writev(chunks as Buffer[]);
+        },
+        close: () => handle.close(),
+      };
+    };
+    const pulled = await pullModel('acme/huge-bert', { env: env(cache), openWriter: slowDisk });
+    expect(pulled.downloadedBytes).toBe(pulled.totalBytes);
+    expect(writes).toBeGreaterThanOrEqual(HUGE / (4 << 20));
+    expect(statSync(path.join(pulled.dir, 'model.safetensors')).size).toBe(HUGE);
   });
 
   it('asks for each file with HEAD when the file list has no sizes, and takes chunked bodies', async () => {
