@@ -148,6 +148,19 @@ describe('pullModel under faults', () => {
     expect(statSync(path.join(pulled.dir, 'model.safetensors')).size).toBe(HUGE);
   });
 
+  it('starts a file over when the server ignores the Range of a resume, and still verifies it', async () => {
+    const cache = freshCache();
+    hub.faults.cutAfter = { file: 'model.safetensors', bytes: 100_000 };
+    await expect(pullModel('acme/big-bert', { env: env(cache) })).rejects.toThrow(/pull again to resume/);
+    expect(partials(cache)[0]!.size).toBeGreaterThan(0);
+    hub.faults.ignoreRange = true;
+    const pulled = await pullModel('acme/big-bert', { env: env(cache) });
+    // The small files came whole the first time; the weights came again from their first byte.
+    expect(pulled.downloadedBytes).toBe(WEIGHTS);
+    expect(hub.requests.filter((r) => r.includes('model.safetensors bytes='))).toHaveLength(1);
+    expect(partials(cache)).toEqual([]);
+  });
+
   it('asks for each file with HEAD when the file list has no sizes, and takes chunked bodies', async () => {
     hub.faults.noBlobMeta = true;
     hub.faults.chunked = true;

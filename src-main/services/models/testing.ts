@@ -25,6 +25,8 @@ export interface Faults {
   chunked?: boolean;
   /** Answer GETs of LFS files with a redirect to /storage/..., as the hub does to its file storage. */
   redirectLfs?: boolean;
+  /** Answer a Range request with the whole file (200), as some mirrors do. */
+  ignoreRange?: boolean;
 }
 
 export interface TestHub {
@@ -137,7 +139,7 @@ export async function startTestHub(repos: ReadonlyMap<string, TestRepo>): Promis
       body = Buffer.from(data);
       body[body.length - 1] ^= 0xff;
     }
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    const range = faults.ignoreRange ? null : /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = range ? Number(range[1]) : 0;
     const slice = body.subarray(start);
     res.writeHead(range ? 206 : 200, {
