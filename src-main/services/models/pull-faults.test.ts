@@ -99,6 +99,21 @@ describe('pullModel under faults', () => {
     expect(partials(cache)).toEqual([]);
   });
 
+  it('stops on a disk that fills in the middle of a large file (not only at its last write)', async () => {
+    const cache = freshCache();
+    const room = 9 << 20; // two 4 MB batches fit, the third fills the disk
+    await expect(pullModel('acme/huge-bert', { env: env(cache), openWriter: fullDisk(room) })).rejects.toMatchObject({
+      code: 'io',
+      message: expect.stringMatching(new RegExp(`disk is full: model\\.safetensors stopped after ${room} of ${HUGE}`)),
+    });
+    const blobs = path.join(repoFolder(cache, 'acme/huge-bert'), 'blobs');
+    expect(
+      readdirSync(blobs)
+        .filter((b) => b.endsWith('.incomplete'))
+        .map((b) => statSync(path.join(blobs, b)).size),
+    ).toEqual([room]);
+  });
+
   it('cancels mid-way on its signal, keeps the part as .incomplete, and a later pull resumes it', async () => {
     const cache = freshCache();
     hub.faults.bytesPerSec = 2 << 20;

@@ -190,9 +190,17 @@ export function rawGet(
               await this.writer.writev([piece]);
               this.written += piece.length;
             } catch (err) {
-              this.writeError = err as NodeJS.ErrnoException;
+              const error = err as NodeJS.ErrnoException;
+              this.writeError = error;
+              const waited = this.ended; // finish() or closed() already settles after the queue
               this.ended = true;
               this.stop();
+              // Mid-transfer nothing else settles: do it once the writes queued behind this one are skipped.
+              if (!waited) {
+                void Promise.resolve()
+                  .then(() => this.queue)
+                  .then(() => this.done({ kind: 'write_failed', written: this.written, error }));
+              }
             }
           }
           this.queued--;
