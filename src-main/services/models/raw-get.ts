@@ -80,7 +80,9 @@ export function rawGet(
       // The bytes land where buffer() pointed; copy only if the socket read elsewhere.
       if (buf.buffer !== batch.buffer || buf.byteOffset !== batch.byteOffset + fill) buf.copy(batch, fill, 0, n);
       if (head === null) return readHead(n);
-      return body === null ? false : body.received(n);
+      if (body !== null) return body.received(n);
+      fill += n; // a read that came before pipe(): kept with the bytes that arrived with the head
+      return false;
     };
 
     const readHead = (n: number): boolean => {
