@@ -3,14 +3,14 @@
  * already there, hashed while it streams (sha256 for LFS files, git's blob sha1 for the others) and renamed to
  * blobs/<etag> only when size and hash match, so a partial or tampered file is never taken for a complete one.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { ServiceError } from '../api/errors';
-import type { OpenBlobWriter, StreamEnd } from './blob-stream';
+import type { BlobWriter, OpenBlobWriter, StreamEnd } from './blob-stream';
 import { openDownload } from './download';
 import type { FileMeta } from './hub-client';
 import type { ProgressMeter } from './progress';
+import { inlineHash, offThreadHash, type StreamHash } from './stream-hash';
 
 /** What every file of one pull shares. */
 export interface BlobJob {
@@ -51,8 +51,8 @@ export async function fetchBlob(job: BlobJob, file: string, meta: FileMeta): Pro
     rmSync(partial);
     start = 0;
   }
-  const hash = meta.lfs ? createHash('sha256') : createHash('sha1').update(`blob ${meta.size}\0`);
-  if (start > 0) await hashFile(partial, hash);
+  const hash = streamHash(meta, start);
+  if (start > 0) await hash.updateFromFile(partial);
   job.progress.begin();
   const { download, resumed } = await openDownload(job.repoId, job.commit, file, start, job.signal, job.env);
   if (start > 0 && !resumed) {
@@ -62,14 +62,17 @@ export async function fetchBlob(job: BlobJob, file: string, meta: FileMeta): Pro
     return fetchBlob(job, file, meta);
   }
   job.progress.skip(file, start);
-  // Straight from the response into the file, hashed on the way.
+  // Straight from the response into the file, each batch hashed while it is written.
   const writer = await job.openWriter(partial, start > 0);
+  const hashing: BlobWriter = {
+    writev: async (chunks) => {
+      await Promise.all([writer.writev(chunks), ...chunks.map((c) => hash.update(c))]);
+    },
+    close: () => writer.close(),
+  };
   let end: StreamEnd;
   try {
-    end = await download.pipe(writer, (chunk) => {
-      hash.update(chunk);
-      job.progress.add(file, chunk.length);
-    });
+    end = await download.pipe(hashing, (chunk) => job.progress.add(file, chunk.length));
   } finally {
     await writer.close();
   }
@@ -84,7 +87,7 @@ export async function fetchBlob(job: BlobJob, file: string, meta: FileMeta): Pro
     );
   }
   const got = statSync(partial).size;
-  const digest = hash.digest('hex');
+  const digest = await hash.digest();
   if (got !== meta.size || digest !== meta.etag) {
     rmSync(partial, { force: true });
     throw new ServiceError(
@@ -115,8 +118,14 @@ function writeFailed(err: NodeJS.ErrnoException, file: string, partial: string, 
   );
 }
 
-async function hashFile(file: string, hash: Hash): Promise<void> {
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+/** Files from this size are hashed on the worker thread. */
+export const OFF_THREAD_BYTES = 8 << 20;
+
+// sha256 for LFS files, git's blob sha1 (with its header) for the others.
+function streamHash(meta: FileMeta, start: number): StreamHash {
+  const algorithm = meta.lfs ? 'sha256' : 'sha1';
+  const prefix = meta.lfs ? '' : `blob ${meta.size}\0`;
+  return meta.size - start >= OFF_THREAD_BYTES ? offThreadHash(algorithm, prefix) : inlineHash(algorithm, prefix);
 }
 
 /** snapshots/<commit>/<file> -> ../../blobs/<etag>, as huggingface_hub links them. */

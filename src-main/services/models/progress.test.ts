@@ -5,7 +5,11 @@ describe('ProgressMeter', () => {
   it('reports the rate of bytes that arrived (not those already on disk) and the time left at that rate', () => {
     let now = 0;
     const seen: PullProgress[] = [];
-    const meter = new ProgressMeter(10_000, (p) => seen.push(p), () => now);
+    const meter = new ProgressMeter(
+      10_000,
+      (p) => seen.push(p),
+      () => now,
+    );
     meter.skip('a', 4000); // kept from an interrupted pull: no rate from it
     expect(seen.at(-1)).toMatchObject({ doneBytes: 4000, bytesPerSec: 0, etaSec: null });
     now = 5000; // the file list and the small files took a while: not part of the rate
@@ -24,7 +28,11 @@ describe('ProgressMeter', () => {
   it('forgets rates older than a few seconds, and always reports the last byte', () => {
     let now = 0;
     const seen: PullProgress[] = [];
-    const meter = new ProgressMeter(100_000, (p) => seen.push(p), () => now);
+    const meter = new ProgressMeter(
+      100_000,
+      (p) => seen.push(p),
+      () => now,
+    );
     for (let t = 1; t <= 10; t++) {
       now = t * 1000;
       meter.add('a', t <= 5 ? 1000 : 10_000); // the line gets faster after 5 s

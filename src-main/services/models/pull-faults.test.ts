@@ -176,6 +176,23 @@ describe('pullModel under faults', () => {
     expect(partials(cache)).toEqual([]);
   });
 
+  it('verifies a large file on the hashing thread: a resume hashes the kept part there, a tampered byte is caught', async () => {
+    const cache = freshCache();
+    hub.faults.cutAfter = { file: 'model.safetensors', bytes: 5 << 20 };
+    await expect(pullModel('acme/huge-bert', { env: env(cache) })).rejects.toThrow(/pull again to resume/);
+    const resumed = await pullModel('acme/huge-bert', { env: env(cache) });
+    expect(resumed.totalBytes - resumed.downloadedBytes).toBeGreaterThanOrEqual(5 << 20);
+    const other = freshCache();
+    hub.faults.tamper = 'model.safetensors';
+    await expect(pullModel('acme/huge-bert', { env: env(other) })).rejects.toMatchObject({
+      code: 'io',
+      message: expect.stringMatching(/does not match the hub's sha256/),
+    });
+    expect(
+      readdirSync(path.join(repoFolder(other, 'acme/huge-bert'), 'blobs')).some((b) => b.endsWith('.incomplete')),
+    ).toBe(false);
+  });
+
   it('asks for each file with HEAD when the file list has no sizes, and takes chunked bodies', async () => {
     hub.faults.noBlobMeta = true;
     hub.faults.chunked = true;

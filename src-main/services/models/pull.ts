@@ -13,10 +13,11 @@ import path from 'node:path';
 import { loadHfBertConfig } from '../../engine/model';
 import { ServiceError } from '../api/errors';
 import { openFileWriter, type OpenBlobWriter } from './blob-stream';
-import { bytesOnDisk, cancelled, fetchBlob, link, type BlobJob } from './fetch-blob';
+import { bytesOnDisk, cancelled, fetchBlob, link, OFF_THREAD_BYTES, type BlobJob } from './fetch-blob';
 import { cachedSnapshot, hubCacheDir, parseRepoId, repoFolder } from './hub-cache';
 import { type FileMeta, fileMeta, revisionInfo } from './hub-client';
 import { ProgressMeter, type PullProgress } from './progress';
+import { warmHashWorker } from './stream-hash';
 
 export type { PullProgress } from './progress';
 
@@ -143,6 +144,8 @@ export async function fetchConfig(plan: PullPlan, options: PullOptions = {}): Pr
 export async function fetchPlan(plan: PullPlan, options: PullOptions = {}): Promise<PullResult> {
   const job = blobJob(plan, options, plan.totalBytes);
   const folder = job.folder;
+  // The hashing thread starts while the small files come (see fetch-blob's OFF_THREAD_BYTES).
+  if (plan.files.some((f) => f.meta.size >= OFF_THREAD_BYTES)) warmHashWorker();
   const snapshot = path.join(folder, 'snapshots', plan.commit);
   let downloadedBytes = 0;
   for (const { name, meta } of plan.files) {

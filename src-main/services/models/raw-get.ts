@@ -31,6 +31,9 @@ const MIN_ROOM = 256 << 10;
 const MAX_QUEUED = 4;
 const MAX_HEAD = 64 << 10;
 
+// Batches live in shared memory so the hashing thread reads them in place (stream-hash.ts).
+const newBatch = (): Buffer => Buffer.from(new SharedArrayBuffer(BATCH));
+
 /** GETs `url`; resolves once the head has arrived (null: the body is not Content-Length framed). */
 export function rawGet(
   url: URL,
@@ -40,7 +43,7 @@ export function rawGet(
 ): Promise<Download | null> {
   return new Promise((resolve, reject) => {
     const pool: Buffer[] = [];
-    let batch: Buffer = Buffer.allocUnsafe(BATCH);
+    let batch: Buffer = newBatch();
     let from = 0; // start of the batch's bytes not yet shipped to the writer
     let fill = 0; // end of the bytes received into the batch
     let head: { status: number; headers: Map<string, string>; left: number } | null = null;
@@ -70,10 +73,12 @@ export function rawGet(
     });
     let failure: Error | null = null;
     socket.on('error', (err) => (failure = err));
+    let closedWith: string | null = null;
     socket.on('close', () => {
       signal?.removeEventListener('abort', abort);
+      closedWith = failure?.message ?? 'the connection closed early';
       if (head === null) reject(failure ?? new Error('the connection closed before the answer arrived'));
-      else body?.closed(failure?.message ?? 'the connection closed early');
+      else body?.closed(closedWith);
     });
 
     const onRead = (n: number, buf: Buffer): boolean => {
@@ -114,6 +119,8 @@ export function rawGet(
             fill = from;
             if (early > 0) body.take(early, onChunk);
             if (head!.left === 0) body.finish();
+            // It closed before pipe(): nothing more comes.
+            else if (closedWith !== null) body.closed(closedWith);
             else {
               body.onChunk = onChunk;
               socket.resume();
@@ -182,7 +189,7 @@ export function rawGet(
         if (fill === from) return;
         const whole = batch;
         const piece = batch.subarray(from, fill);
-        batch = pool.pop() ?? Buffer.allocUnsafe(BATCH);
+        batch = pool.pop() ?? newBatch();
         from = 0;
         fill = 0;
         this.queued++;
