@@ -50,12 +50,13 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`No chromium at ${CHROMIUM}. Install it (apt-get install -y chromium).`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   work = mkdtempSync(path.join(tmpdir(), 'mts-e2e-hub-'));
-  // Big enough (~1.6 MB of weights) to cancel part-way on a slowed line, small enough to train in seconds.
+  // Big enough (~14 MB of weights: hashed on the pull's worker thread) to cancel part-way on a slowed line,
+  // small enough to train one step in seconds.
   const bert = writeTinyBert(path.join(work, 'bert'), {
     layers: 2,
-    hidden: 128,
-    heads: 2,
-    intermediate: 512,
+    hidden: 384,
+    heads: 6,
+    intermediate: 1536,
     maxPositions: 128,
     seed: 5,
   }).dir;
@@ -108,14 +109,14 @@ describe('model picker (browser mode)', () => {
     const size = page.getByTestId('hub-size');
     await expect
       .poll(() => size.textContent())
-      .toMatch(/Download size: 1\.\d MB \(config\.json, vocab\.txt, .*model\.safetensors\)/);
+      .toMatch(/Download size: 1\d\.\d MB \(config\.json, vocab\.txt, .*model\.safetensors\)/);
 
-    hub.faults.bytesPerSec = 200_000; // a slow line, so the download can be watched and cancelled
+    hub.faults.bytesPerSec = 1_000_000; // a slow line, so the download can be watched and cancelled
     await page.getByTestId('hub-download').click();
     const progress = page.getByTestId('hub-progress');
     await expect
       .poll(() => progress.textContent(), { timeout: 20_000 })
-      .toMatch(/^[\d.]+ (KB|MB) of 1\.\d MB · [\d.]+ (KB|MB)\/s · \d+ s left$/); // 200 KB/s: seconds, not minutes
+      .toMatch(/^[\d.]+ (KB|MB) of 1\d\.\d MB · [\d.]+ (KB|MB)\/s · \d+ s left$/); // 1 MB/s: seconds, not minutes
     await page.screenshot({ path: path.join(SCREENSHOTS, 'models-download.png'), fullPage: true });
     await page.getByTestId('hub-cancel').click();
     await expect
@@ -140,7 +141,7 @@ describe('model picker (browser mode)', () => {
     expect(await page.getByTestId('model-dir').inputValue()).toBe('acme/tiny-bert');
     await expect
       .poll(() => page.getByTestId('model-status').textContent(), { timeout: 20_000 })
-      .toMatch(/BERT encoder: 2 layers × 128 hidden/);
+      .toMatch(/BERT encoder: 2 layers × 384 hidden/);
     const train = page.getByTestId('train-button');
     await expect.poll(() => train.isEnabled(), { timeout: 45_000 }).toBe(true);
     await page.getByText('Custom settings').click();
@@ -152,7 +153,7 @@ describe('model picker (browser mode)', () => {
     const runs = await app.call<{ name: string; modelPath: string }[]>('runs.list', { projectId });
     expect(runs[0]).toMatchObject({ name: 'full acme/tiny-bert' });
     expect(runs[0]!.modelPath).toMatch(/models--acme--tiny-bert\/snapshots\/a{40}$/);
-    expect(weightsBytes).toBeGreaterThan(1_000_000);
+    expect(weightsBytes).toBeGreaterThan(8 << 20);
   });
 
   it('shows a gated repo and a repo that is not BERT-family as plain-language errors, without their weights', async () => {
