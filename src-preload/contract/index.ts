@@ -57,12 +57,7 @@ export type OutputOf<M extends MethodName> = ApiMethods[M]['output'];
 // `type`; each feature file declares its own members (e.g. 'datasets.import', 'train.progress').
 
 export type ApiEvent =
-  | SystemApiEvent
-  | DatasetsApiEvent
-  | AnnotateLabelEvent
-  | PreannotateApiEvent
-  | TrainApiEvent
-  | ModelsApiEvent;
+  SystemApiEvent | DatasetsApiEvent | AnnotateLabelEvent | PreannotateApiEvent | TrainApiEvent | ModelsApiEvent;
 
 export type ApiEventType = ApiEvent['type'];
 
