@@ -17,6 +17,7 @@ import type { DatasetAdminMethods } from './dataset-admin';
 import type { DatasetsApiEvent, DatasetsMethods } from './datasets';
 import type { ExportMethods } from './export';
 import type { HealthApiEvent, HealthMethods } from './health';
+import type { ModelsApiEvent, ModelsMethods } from './models';
 import type { PlaygroundMethods } from './playground';
 import type { PreannotateApiEvent, PreannotateMethods } from './preannotate';
 import type { RunsMethods } from './runs';
@@ -29,6 +30,7 @@ export type * from './dataset-admin';
 export type * from './datasets';
 export type * from './export';
 export type * from './health';
+export type * from './models';
 export type * from './playground';
 export type * from './preannotate';
 export type * from './runs';
@@ -49,7 +51,8 @@ export interface ApiMethods
     RunsMethods,
     PlaygroundMethods,
     ExportMethods,
-    HealthMethods {}
+    HealthMethods,
+    ModelsMethods {}
 
 export type MethodName = keyof ApiMethods;
 export type InputOf<M extends MethodName> = ApiMethods[M]['input'];
@@ -60,7 +63,13 @@ export type OutputOf<M extends MethodName> = ApiMethods[M]['output'];
 // `type`; each feature file declares its own members (e.g. 'datasets.import', 'train.progress').
 
 export type ApiEvent =
-  SystemApiEvent | DatasetsApiEvent | AnnotateLabelEvent | PreannotateApiEvent | TrainApiEvent | HealthApiEvent;
+  | SystemApiEvent
+  | DatasetsApiEvent
+  | AnnotateLabelEvent
+  | PreannotateApiEvent
+  | TrainApiEvent
+  | HealthApiEvent
+  | ModelsApiEvent;
 
 export type ApiEventType = ApiEvent['type'];
 

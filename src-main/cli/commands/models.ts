@@ -1,8 +1,25 @@
 /** `mts models pull|list`: models from the Hugging Face hub, in the cache Python tools share. */
-import { hubCacheDir, listCachedModels, pullModel } from '../../services/models';
+import { hubCacheDir, listCachedModels, pullModel, type PullProgress } from '../../services/models';
 import { UsageError, type CliCommand } from '../types';
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** One line of a pull's progress: file, MB done of total, speed and time left. */
+export function pullProgressLine(p: PullProgress): string {
+  const eta = p.etaSec === null ? '' : `, ${Math.round(p.etaSec)}s left`;
+  return `${p.file}: ${mb(p.doneBytes)} / ${mb(p.totalBytes)}, ${mb(p.bytesPerSec)}/s${eta}`;
+}
+
+/** Progress lines at most once a second (and the last one), for a terminal or a log. */
+export function pullProgressPrinter(print: (line: string) => void): (p: PullProgress) => void {
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 1000 && p.doneBytes < p.totalBytes) return;
+    last = now;
+    print(pullProgressLine(p));
+  };
+}
 
 export const modelsCommand: CliCommand = {
   name: 'models',
@@ -29,17 +46,10 @@ export const modelsCommand: CliCommand = {
       return 0;
     }
     if (sub !== 'pull' || repo === undefined || extra.length > 0) throw new UsageError('give pull <org/name> or list.');
-    let lastLine = 0;
     const result = await pullModel(repo, {
       ...(revision !== undefined && { revision }),
       signal: env.signal,
-      onProgress: (p) => {
-        const now = Date.now();
-        if (now - lastLine < 1000 && p.doneBytes < p.totalBytes) return;
-        lastLine = now;
-        const eta = p.bytesPerSec > 0 ? Math.round((p.totalBytes - p.doneBytes) / p.bytesPerSec) : 0;
-        env.io.err(`${p.file}: ${mb(p.doneBytes)} / ${mb(p.totalBytes)}, ${mb(p.bytesPerSec)}/s, ${eta}s left`);
-      },
+      onProgress: pullProgressPrinter(env.io.err),
     });
     env.io.out(
       `${result.repoId} @ ${result.commit.slice(0, 12)}: ${result.dir}${result.downloadedBytes === 0 ? ' (from the cache)' : ` (${mb(result.downloadedBytes)} downloaded)`}`,

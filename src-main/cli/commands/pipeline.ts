@@ -5,12 +5,14 @@ import { type PipelineEvent, runPipeline, type PipelineOptions } from '../../ser
 import { formatMetrics } from '../report/metrics-report';
 import { TrainProgress } from '../report/progress';
 import { type CliArgs, type CliCommand, type CliEnv, type CliOptions, UsageError } from '../types';
+import { pullProgressPrinter } from './models';
 
 const int = z.coerce.number().int();
 const argsSchema = z.object({
   train: z.string().optional(),
   dev: z.string().optional(),
-  model: z.string({ error: '--model DIR is required (a Hugging Face BERT folder)' }),
+  model: z.string({ error: '--model DIR is required (a Hugging Face BERT folder or a hub repo id org/name)' }),
+  revision: z.string().optional(),
   out: z.string().default('runs/latest'),
   preset: z.enum(['full', 'heads-only', 'freeze-classifier', 'freeze-ner', 'frozen']).default('full'),
   epochs: int.positive().optional(),
@@ -65,6 +67,7 @@ export const PIPELINE_OPTIONS: CliOptions = {
   train: s(),
   dev: s(),
   model: s(),
+  revision: s(),
   out: s(),
   preset: s(),
   epochs: s(),
@@ -121,9 +124,9 @@ export async function readPipelineArgs(
   // argsSchema validated every value: these are the pipeline's options as they are, nothing left to default.
   // --model takes a folder or a hub repo id (org/name): from the cache, or pulled now.
   const modelDir = await resolveModelArg(a.model, {
+    ...(a.revision !== undefined && { revision: a.revision }),
     signal: env.signal,
-    onProgress: (p) =>
-      env.io.err(`[model] ${p.file}: ${(p.doneBytes / 1e6).toFixed(1)} / ${(p.totalBytes / 1e6).toFixed(1)} MB`),
+    onProgress: pullProgressPrinter((line) => env.io.err(`[model] ${line}`)),
   });
   const options: PipelineOptions = {
     ...(a.train !== undefined && { train: a.train }),
@@ -175,6 +178,7 @@ export const pipelineCommand: CliCommand = {
     '  --dev FILE           dev file in the same format (picks the best epoch; metrics are reported on it)',
     "  --model DIR|ID       Hugging Face BERT folder (config.json, model.safetensors, vocab.txt), a run's best/,",
     '                       or a hub repo id (org/name: from the cache, or pulled; see mts models)',
+    '  --revision R         branch, tag or commit of a hub repo id (default main; or write org/name@R)',
     '  --preset NAME        full | heads-only | freeze-classifier | freeze-ner (default full)',
     '  --freeze-embeddings  keep the embedding tables fixed;  --freeze-layers K  keep layers 0..K-1 fixed',
     '  --epochs N           (default 2)    --max-steps N   stop after N steps',

@@ -36,6 +36,7 @@ describe('HF BERT config', () => {
 
   it.each([
     [{ ...base, model_type: 'roberta' }, /model_type is "roberta"/],
+    [{ model_type: 'gpt2', n_layer: 12, n_embd: 768 }, /model_type is "gpt2" but this engine only trains BERT-like/],
     [{ ...base, hidden_act: 'relu' }, /hidden_act is "relu"/],
     [{ ...base, position_embedding_type: 'relative_key' }, /position_embedding_type/],
     [{ ...base, hidden_size: undefined }, /field "hidden_size"/],

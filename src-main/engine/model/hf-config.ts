@@ -54,26 +54,21 @@ const BERT_LIKE = new Set(['bert']);
 
 /** Validates a config.json object; a model that is not BERT-like is refused with the field that says so. */
 export function parseHfBertConfig(raw: unknown, source = 'config.json'): HfBertConfig {
-  // Another architecture (gpt2, roberta, ...) lacks BERT's fields: say what it is before naming a missing field.
-  const type = (raw as { model_type?: unknown } | null)?.model_type;
-  if (typeof type === 'string' && !BERT_LIKE.has(type)) {
-    throw new HfModelError(
-      source,
-      `model_type is "${type}": not a BERT-family model; this engine only trains BERT-like encoders ("bert"). Pick a BERT-family model such as all-MiniLM-L6-v2, bge-small or e5-small`,
-    );
-  }
-  const parsed = hfBertConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HfModelError(source, `field "${issue.path.join('.')}": ${issue.message}; a BERT config.json needs it`);
-  }
-  const c = parsed.data;
   const refuse = (field: string, value: unknown, expected: string): never => {
     throw new HfModelError(
       source,
       `${field} is ${JSON.stringify(value)} but this engine only trains BERT-like encoders (${expected}); pick a BERT-family model such as all-MiniLM-L6-v2, bge-small or e5-small`,
     );
   };
+  // Another architecture's config lacks BERT's fields: say what it is rather than which field is missing.
+  const modelType = (raw as { model_type?: unknown } | null)?.model_type;
+  if (typeof modelType === 'string' && !BERT_LIKE.has(modelType)) refuse('model_type', modelType, '"bert"');
+  const parsed = hfBertConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HfModelError(source, `field "${issue.path.join('.')}": ${issue.message}; a BERT config.json needs it`);
+  }
+  const c = parsed.data;
   if (c.model_type !== undefined && !BERT_LIKE.has(c.model_type)) refuse('model_type', c.model_type, '"bert"');
   if (c.hidden_act !== 'gelu') refuse('hidden_act', c.hidden_act, '"gelu" (exact erf GELU)');
   if (c.position_embedding_type !== 'absolute')

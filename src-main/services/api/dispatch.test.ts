@@ -97,7 +97,9 @@ describe('createDispatcher', () => {
     writeFileSync(join(gpt2, 'config.json'), JSON.stringify({ model_type: 'gpt2', n_embd: 768, n_layer: 12 }));
     const notBert = await titleOf(() => loadHfBertConfig(gpt2) as never);
     expect(notBert).toMatchObject({ code: 'invalid_input', title: 'Not a BERT-family model' });
-    expect((notBert as { message?: string }).message).toMatch(/model_type is "gpt2": not a BERT-family model/);
+    expect((notBert as { message?: string }).message).toMatch(
+      /model_type is "gpt2" but this engine only trains BERT-like/,
+    );
     const titled = new ServiceError('not_found', 'Import file "/x.csv" does not exist.', undefined, {
       title: 'File not found',
     });

@@ -9,6 +9,7 @@ import { annotateMethods } from '../annotate/methods';
 import { datasetMethods } from '../datasets/methods';
 import { datasetAdminMethods } from '../datasets/admin-methods';
 import { lazyDb, type DbHandle } from './db';
+import { modelsMethods } from '../models/methods';
 import { playgroundMethods } from '../playground/methods';
 import { preannotateMethods } from '../preannotate/methods';
 import { projectMethods } from '../projects/methods';
@@ -41,6 +42,7 @@ export function createMethodTable(deps: AppDeps, db: DbHandle): MethodTable {
     ...exportMethods(db),
     ...playgroundMethods(db),
     ...healthMethods(db),
+    ...modelsMethods(),
   } satisfies MethodTable;
 }
 

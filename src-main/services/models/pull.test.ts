@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +37,10 @@ beforeAll(async () => {
     ]),
   );
 });
-afterAll(() => hub.close());
+afterAll(async () => {
+  await hub.close();
+  rmSync(work, { recursive: true, force: true });
+});
 
 describe('pullModel', () => {
   it('lays a verified model out as the Hugging Face cache does, and serves it offline afterwards', async () => {

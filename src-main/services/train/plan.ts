@@ -12,6 +12,7 @@ import type { Db } from '../../store/db';
 import { getProject } from '../../store/repos/projects';
 import { getDataset } from '../../store/repos/datasets';
 import { ServiceError } from '../api/errors';
+import { resolveLocalModel } from '../models';
 import { classLabelSet, PipelineInputError } from '../pipeline/read';
 import { activeRunId } from './active';
 import {
@@ -135,7 +136,8 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
   const tasks = { classification: labels.length > 0, ner: nerTags.length > 0 };
   checkSources(db, sources, data, request, tasks, refusals);
   checkNer(data.ner, types, warnings);
-  const model = loadModelConfig(request.modelDir, refusals);
+  const modelDir = localModelDir(request.modelDir, refusals);
+  const model = modelDir === null ? null : loadModelConfig(modelDir, refusals);
   let params: PlanParams | null = null;
   if (model) {
     if (request.maxLength > model.dims.maxPositions) {
@@ -168,12 +170,15 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
   if (recipe.warning !== null && (tasks.classification || tasks.ner)) warnings.push(recipe.warning);
   const plan: TrainingPlan = {
     request: { ...request, lr: recipe.lr, epochs: recipe.epochs },
-    model: model && {
-      dir: request.modelDir,
-      layers: model.dims.numLayers,
-      hidden: model.dims.hiddenSize,
-      maxPositions: model.dims.maxPositions,
-    },
+    model:
+      model && modelDir !== null
+        ? {
+            dir: modelDir,
+            layers: model.dims.numLayers,
+            hidden: model.dims.hiddenSize,
+            maxPositions: model.dims.maxPositions,
+          }
+        : null,
     tasks,
     sources: planSources(db, sources, data),
     classLabels: labels,
@@ -276,6 +281,16 @@ function checkNer(data: TaskTrainingData['ner'], types: readonly string[], warni
     );
   else if (missing.length > 0)
     warnings.push(`Entity type(s) ${missing.join(', ')} never occur in dev; their F1 cannot be measured.`);
+}
+
+// A hub repo id becomes its snapshot in the cache; one not downloaded yet is a refusal that says how to get it.
+function localModelDir(model: string, refusals: string[]): string | null {
+  try {
+    return resolveLocalModel(model).dir;
+  } catch (err) {
+    refusals.push((err as Error).message);
+    return null;
+  }
 }
 
 function loadModelConfig(dir: string, refusals: string[]): HfBertConfig | null {

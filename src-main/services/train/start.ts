@@ -4,6 +4,7 @@ import type { TrainerConfigInput, TrainJob } from '../../engine/trainer';
 import type { Db } from '../../store/db';
 import { createRun, getRun } from '../../store/repos/runs';
 import { ServiceError } from '../api/errors';
+import { resolveLocalModel } from '../models';
 import { abortRun, completionOf } from './active';
 import { launch, prepareRequest, runOutDir, withSlot, type Begun, type TrainingRuntime } from './launch';
 import { recordSources, taskSources } from './sources';
@@ -34,7 +35,12 @@ export async function runTraining(
   return (await begin(db, request, runtime)).done;
 }
 
-async function begin(db: Db, request: TrainingRequest, runtime: TrainingRuntime): Promise<Begun> {
+async function begin(db: Db, asked: TrainingRequest, runtime: TrainingRuntime): Promise<Begun> {
+  // A hub repo id trains from its snapshot in the cache (recorded as that folder, so the run can be resumed and
+  // reproduced offline); the run's default name keeps the repo id.
+  const local = resolveLocalModel(asked.modelDir);
+  const label = local.repoId ?? basename(resolve(local.dir));
+  const request: TrainingRequest = { ...asked, modelDir: local.dir };
   return withSlot(async (slot) => {
     const prepared = await prepareRequest(db, request);
     const { plan, nerTags, dataHash } = prepared;
@@ -42,7 +48,7 @@ async function begin(db: Db, request: TrainingRequest, runtime: TrainingRuntime)
     const config = trainerConfig(plan.request);
     const run = createRun(db, {
       projectId: request.projectId,
-      name: request.name ?? `${request.preset} ${basename(resolve(request.modelDir))}`,
+      name: request.name ?? `${request.preset} ${label}`,
       config: {
         request: plan.request,
         trainer: config,
