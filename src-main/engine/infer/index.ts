@@ -34,3 +34,4 @@ export type { ModelCardInfo } from './bundle-files';
 export { buildExportGraph, buildHeadGraph, type HeadKind } from './graphs';
 export { checkpointExportSource, checkpointModel, exportCheckpoint, loadPredictor, type LoadedPredictor } from './load';
 export { ExportParityError, ExportPathError, InferenceError } from './errors';
+export { filesOnDisk, uniqueBytes, type BundleFileOnDisk } from './bundle-writer';
