@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { exportCheckpoint } from '../../engine/infer';
+import { exportCheckpoint, formatSize } from '../../engine/infer';
 import { checkpointDir, exportHfTrainer } from '../../services/pipeline';
 import { UsageError, type CliCommand } from '../types';
 
@@ -90,7 +90,10 @@ export const exportCommand: CliCommand = {
     );
     if (a.json) env.io.out(JSON.stringify(report, null, 2));
     else {
-      env.io.out(`Exported ${report.files.length} files to ${report.outDir}`);
+      env.io.out(
+        `Exported ${report.files.length} files to ${report.outDir}: ${formatSize(report.bytesOnDisk)} on disk ` +
+          `(hard links counted once; ${formatSize(report.bytesAsCopies)} where links become copies, e.g. in a zip)`,
+      );
       for (const p of report.parity) env.io.out(`  parity: ${JSON.stringify(p)}`);
       const drift = report.int8Drift;
       if (drift) {

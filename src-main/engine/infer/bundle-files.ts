@@ -207,7 +207,8 @@ function filesSummary(files: readonly BundleFile[], copies: readonly CopiedLink[
   if (copies.length > 0) {
     lines.push(
       `This filesystem refused hard links (${[...new Set(copies.map((c) => c.reason))].join(', ')}), so ` +
-        `${copies.length} files were written as copies: ${copies.map((c) => `\`${c.name}\``).join(', ')}.`,
+        `${copies.length === 1 ? '1 file was' : `${copies.length} files were`} written as copies: ` +
+        `${copies.map((c) => `\`${c.name}\``).join(', ')}.`,
     );
   }
   return lines.join('\n');

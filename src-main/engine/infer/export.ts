@@ -13,7 +13,7 @@ import {
   tokenizerConfigJson,
   type ModelCardInfo,
 } from './bundle-files';
-import { BundleWriter, filesOnDisk } from './bundle-writer';
+import { BundleWriter, filesOnDisk, uniqueBytes } from './bundle-writer';
 import { argmaxProb } from './decode';
 import { InferenceError, ExportParityError } from './errors';
 import { EXAMPLE_MJS } from './example-script';
@@ -64,6 +64,10 @@ export interface ExportReport {
   readonly files: readonly string[];
   readonly parity: readonly ParityResult[];
   readonly sampleCount: number;
+  /** Bytes the bundle takes on disk, each hard-linked file counted once. */
+  readonly bytesOnDisk: number;
+  /** Bytes where hard links become full copies (a zip, an upload, a FAT/exFAT drive). */
+  readonly bytesAsCopies: number;
   /** With int8: how far the int8 graph's outputs are from fp32 on the sample texts (not a parity failure). */
   readonly int8Drift?: Int8Drift;
 }
@@ -133,9 +137,12 @@ export async function exportBundle(
     if (!(worst.maxAbsDiff <= tolerance))
       throw new ExportParityError(`${worst.file}:${worst.output}`, worst.maxAbsDiff, tolerance);
     writer.commit();
+    const onDisk = filesOnDisk(writer.outDir, writer.files);
     return {
       outDir: writer.outDir,
       files: writer.files,
+      bytesOnDisk: uniqueBytes(onDisk),
+      bytesAsCopies: onDisk.reduce((n, f) => n + f.bytes, 0),
       parity,
       sampleCount: texts.length,
       ...(int8 && { int8Drift: drift(fp32.expected, int8.expected, feeds) }),

@@ -54,7 +54,7 @@ describe('exportRun', () => {
     expect(card).toMatch(
       /- `model\.int8\.onnx` \([\d.]+ (KiB|MiB)\): the same graph with the encoder's dense layers in int8/,
     );
-    expect(card).toMatch(/int8 graphs [\d.]+ (KiB|MiB) \(3\)/);
+    expect(card).toMatch(/int8 weights [\d.]+ (KiB|MiB) \(stored once, in `model\.int8\.onnx_data`\)/);
     expect(card).toContain("dtype: 'q8'");
     const plain = await exportRun(f.db, input({ runId: f.runId, folder: out, name: 'fp32-only' }));
     expect(plain.files).not.toContain('model.int8.onnx');
