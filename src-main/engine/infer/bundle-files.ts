@@ -201,7 +201,8 @@ function filesSummary(files: readonly BundleFile[], copies: readonly CopiedLink[
       `Every graph of a precision reads the same weights: the head folders' weights and tokenizer files are hard ` +
         `links to the files at the root (ONNX Runtime and transformers.js read external data only from the graph's ` +
         `own folder). A zip, most uploads and FAT/exFAT drives do not keep hard links and store each as a full copy: ` +
-        `${formatSize(sum(files))} then. The bundle works either way.`,
+        `${formatSize(sum(files))} then. The bundle works either way; \`tar\` keeps the links. Load the graphs from ` +
+        `their path (not from bytes) so the runtime finds their \`.onnx_data\` file.`,
     );
   }
   if (copies.length > 0) {
