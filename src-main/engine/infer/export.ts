@@ -46,7 +46,8 @@ export interface ExportOptions {
   readonly reference?: ForwardFn;
   /**
    * Also write int8 graphs (model/quantize.ts): model.int8.onnx and, per head, onnx/model_quantized.onnx (the
-   * file transformers.js loads with dtype 'q8'); checked against the in-app int8 predictor the same way.
+   * file transformers.js loads with dtype 'q8'), all over one model.int8.onnx_data; checked against the in-app
+   * int8 predictor the same way.
    */
   readonly int8?: boolean;
 }
