@@ -15,8 +15,11 @@ export interface ExportRunInput {
 
 export interface ExportResultInfo {
   readonly outDir: string;
-  /** Bundle-relative file names with their sizes. */
-  readonly files: readonly { readonly name: string; readonly bytes: number }[];
+  /**
+   * Bundle-relative file names with their sizes; `sameAs` names the file this one is a hard link of (same bytes on
+   * disk, counted once: the head folders' weights and tokenizer files).
+   */
+  readonly files: readonly { readonly name: string; readonly bytes: number; readonly sameAs?: string }[];
   /** Largest difference per exported output between the bundle and the in-app predictor. */
   readonly parity: readonly { readonly file: string; readonly output: string; readonly maxAbsDiff: number }[];
   /** The largest of them; an export above the engine's tolerance fails instead of returning. */

@@ -22,11 +22,15 @@ export function labelsJson(labels: HeadLabels, pooling: string, maxLength: numbe
   return `${JSON.stringify({ classification: labels.classification, ner: labels.ner, pooling, maxLength }, null, 2)}\n`;
 }
 
-/** config.json of one head folder: the encoder's BERT config plus id2label/label2id (transformers.js layout). */
+/**
+ * config.json of one head folder: the encoder's BERT config plus id2label/label2id (transformers.js layout), and
+ * `transformers.js_config.use_external_data_format` naming the graphs whose weights are in `<graph>_data`.
+ */
 export function headConfigJson(
   baseConfig: Readonly<Record<string, unknown>>,
   head: HeadKind,
   labels: readonly string[],
+  externalDataGraphs: readonly string[] = [],
 ): string {
   const { mts: _mts, architectures: _arch, id2label: _i, label2id: _l, ...encoder } = baseConfig;
   const config = {
@@ -35,6 +39,9 @@ export function headConfigJson(
     architectures: [head === 'classification' ? 'BertForSequenceClassification' : 'BertForTokenClassification'],
     id2label: Object.fromEntries(labels.map((l, i) => [String(i), l])),
     label2id: Object.fromEntries(labels.map((l, i) => [l, i])),
+    ...(externalDataGraphs.length > 0 && {
+      'transformers.js_config': { use_external_data_format: Object.fromEntries(externalDataGraphs.map((g) => [g, 1])) },
+    }),
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }
@@ -117,10 +124,18 @@ function table(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
-/** A file the bundle holds, as written (bundle-relative name, bytes on disk). */
+/** A file the bundle holds, as written (bundle-relative name, bytes); `sameAs`: a hard link of that file. */
 export interface BundleFile {
   readonly name: string;
   readonly bytes: number;
+  readonly sameAs?: string;
+}
+
+/** A file the writer copied because the filesystem refused a hard link (BundleWriter.copies). */
+export interface CopiedLink {
+  readonly name: string;
+  readonly target: string;
+  readonly reason: string;
 }
 
 /** A metric for the card: ratios as percentages with one decimal, anything else to 4 significant digits. */
@@ -135,15 +150,14 @@ export function formatSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-const isInt8Graph = (name: string): boolean =>
-  name.endsWith('model.int8.onnx') || name.endsWith('model_quantized.onnx');
-
 // What each kind of file is, for the card's file list; the list itself is the files actually written.
 function describeFile(name: string, labels: HeadLabels, hiddenSize: number): string {
   const io =
     `inputs \`input_ids\`, \`attention_mask\`, \`token_type_ids\` (int64, [batch, seq]); outputs \`class_logits\` ` +
     `[batch, ${labels.classification.length}], \`token_logits\` [batch, seq, ${labels.ner.length}], \`sentence_embedding\` [batch, ${hiddenSize}]`;
   if (name === 'model.onnx') return `both heads, float32; ${io}`;
+  if (name === 'model.onnx_data') return 'the float32 weights of every float32 graph (ONNX external data)';
+  if (name === 'model.int8.onnx_data') return 'the weights of every int8 graph (ONNX external data)';
   if (name === 'model.int8.onnx')
     return `the same graph with the encoder's dense layers in int8 (embeddings stay float32)`;
   if (name.endsWith('/onnx/model.onnx'))
@@ -159,6 +173,48 @@ function describeFile(name: string, labels: HeadLabels, hiddenSize: number): str
   return '';
 }
 
+const sum = (list: readonly BundleFile[]): number => list.reduce((n, f) => n + f.bytes, 0);
+
+function fileLine(f: BundleFile, what: string): string {
+  if (f.sameAs !== undefined)
+    return `- \`${f.name}\`: hard link of \`${f.sameAs}\` (same ${formatSize(f.bytes)}, no extra space)`;
+  return `- \`${f.name}\` (${formatSize(f.bytes)})${what ? `: ${what}` : ''}`;
+}
+
+// The measured sizes: bytes on disk (hard links once), per precision, and what a link-less copy (a zip) takes.
+function filesSummary(files: readonly BundleFile[], copies: readonly CopiedLink[]): string {
+  const own = files.filter((f) => f.sameAs === undefined);
+  const weights = (data: string): BundleFile | undefined => own.find((f) => f.name === data);
+  const fp32 = weights('model.onnx_data');
+  const int8 = weights('model.int8.onnx_data');
+  const graphs = own.filter((f) => f.name.endsWith('.onnx'));
+  const links = files.filter((f) => f.sameAs !== undefined);
+  const lines = [
+    `${files.length + 1} files, ${formatSize(sum(own))} on disk besides this card` +
+      (fp32 ? `: float32 weights ${formatSize(fp32.bytes)} (stored once, in \`model.onnx_data\`)` : '') +
+      (int8 ? `, int8 weights ${formatSize(int8.bytes)} (stored once, in \`model.int8.onnx_data\`)` : '') +
+      (fp32 || int8 ? `, ${graphs.length} graph files ${formatSize(sum(graphs))}` : '') +
+      (int8 ? '.' : '; no int8 graphs.'),
+  ];
+  if (links.length > 0) {
+    lines.push(
+      `Every graph of a precision reads the same weights: the head folders' weights and tokenizer files are hard ` +
+        `links to the files at the root (ONNX Runtime and transformers.js read external data only from the graph's ` +
+        `own folder). A zip, most uploads and FAT/exFAT drives do not keep hard links and store each as a full copy: ` +
+        `${formatSize(sum(files))} then. The bundle works either way; \`tar\` keeps the links. Load the graphs from ` +
+        `their path (not from bytes) so the runtime finds their \`.onnx_data\` file.`,
+    );
+  }
+  if (copies.length > 0) {
+    lines.push(
+      `This filesystem refused hard links (${[...new Set(copies.map((c) => c.reason))].join(', ')}), so ` +
+        `${copies.length === 1 ? '1 file was' : `${copies.length} files were`} written as copies: ` +
+        `${copies.map((c) => `\`${c.name}\``).join(', ')}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /**
  * README.md model card, generated from what the bundle holds: the files list (with sizes) and the transformers.js
  * dtypes are those of `files`, so the card cannot promise a file that was not written.
@@ -169,14 +225,11 @@ export function modelCard(
   hiddenSize: number,
   maxLength: number,
   files: readonly BundleFile[],
+  copies: readonly CopiedLink[] = [],
 ): string {
   const metrics = Object.entries(info.metrics);
   const types = [...new Set(labels.ner.filter((t) => t !== 'O').map((t) => t.slice(2)))];
   const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name));
-  const sum = (list: readonly BundleFile[]): number => list.reduce((n, f) => n + f.bytes, 0);
-  const graphs = sorted.filter((f) => f.name.endsWith('.onnx'));
-  const int8 = graphs.filter((f) => isInt8Graph(f.name));
-  const fp32 = graphs.filter((f) => !isInt8Graph(f.name));
   const heads = (['classification', 'ner'] as const).filter((h) =>
     sorted.some((f) => f.name === `${h}/onnx/model.onnx`),
   );
@@ -204,10 +257,9 @@ ${metrics.length === 0 ? 'No metrics were recorded for this export.' : table([['
 - Entity types (${types.length}): ${types.join(', ') || 'none (no NER head)'}; tags: ${labels.ner.join(', ') || '-'}
 
 ## Files
-${sorted.length + 1} files, ${formatSize(sum(sorted))} besides this card: float32 graphs ${formatSize(sum(fp32))} (${fp32.length})${int8.length > 0 ? `, int8 graphs ${formatSize(sum(int8))} (${int8.length})` : ', no int8 graphs'}.
-Each graph holds its own copy of the encoder weights.
+${filesSummary(sorted, copies)}
 
-${sorted.map((f) => `- \`${f.name}\` (${formatSize(f.bytes)})${describeFile(f.name, labels, hiddenSize) ? `: ${describeFile(f.name, labels, hiddenSize)}` : ''}`).join('\n')}
+${sorted.map((f) => fileLine(f, describeFile(f.name, labels, hiddenSize))).join('\n')}
 ${
   heads.length === 0
     ? ''

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { ExportPathError } from './errors';
 
@@ -12,6 +22,7 @@ export class BundleWriter {
   readonly outDir: string;
   readonly tempDir: string;
   private readonly written: string[] = [];
+  private readonly copied: { name: string; target: string; reason: string }[] = [];
   private done = false;
 
   constructor(outDir: string, overwrite: boolean) {
@@ -64,6 +75,33 @@ export class BundleWriter {
     this.written.push(normalize(rel));
   }
 
+  /**
+   * Makes `rel` the same file as the already written `target`: a hard link (one copy on disk), or a copy when
+   * the filesystem refuses links (FAT/exFAT, some network shares); copies are listed in `copies`.
+   */
+  link(rel: string, target: string): void {
+    if (this.done) throw new ExportPathError('The bundle was already committed or aborted; start a new export.');
+    const full = this.pathOf(rel);
+    const from = this.pathOf(target);
+    mkdirSync(dirname(full), { recursive: true });
+    try {
+      linkSync(from, full);
+    } catch (e) {
+      copyFileSync(from, full);
+      this.copied.push({
+        name: normalize(rel),
+        target: normalize(target),
+        reason: (e as NodeJS.ErrnoException).code ?? String(e),
+      });
+    }
+    this.written.push(normalize(rel));
+  }
+
+  /** Files `link` had to copy because hard links were refused. */
+  get copies(): readonly { readonly name: string; readonly target: string; readonly reason: string }[] {
+    return this.copied;
+  }
+
   /** Bundle-relative names written so far. */
   get files(): readonly string[] {
     return this.written;
@@ -92,4 +130,28 @@ export class BundleWriter {
     this.done = true;
     rmSync(this.tempDir, { recursive: true, force: true });
   }
+}
+
+/** A bundle file as it is on disk; `sameAs` names the first listed file it is a hard link of (no bytes of its own). */
+export interface BundleFileOnDisk {
+  readonly name: string;
+  readonly bytes: number;
+  readonly sameAs?: string;
+}
+
+/** Sizes of the bundle's files, hard links recognised by device and inode so shared bytes count once. */
+export function filesOnDisk(dir: string, names: readonly string[]): BundleFileOnDisk[] {
+  const seen = new Map<string, string>();
+  return names.map((name) => {
+    const st = statSync(join(dir, name), { bigint: true });
+    const key = `${st.dev}:${st.ino}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, name);
+    return { name, bytes: Number(st.size), ...(first !== undefined && { sameAs: first }) };
+  });
+}
+
+/** Bytes the files take on disk, each hard-linked file counted once. */
+export function uniqueBytes(files: readonly BundleFileOnDisk[]): number {
+  return files.reduce((n, f) => n + (f.sameAs === undefined ? f.bytes : 0), 0);
 }

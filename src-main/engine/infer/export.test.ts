@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BertDims, randomTensors, type MultiTaskSpec, encoderParamSpecs, headParamSpecs } from '../model';
 import { WordPieceTokenizer } from '../tokenizer';
-import { BundleWriter } from './bundle-writer';
+import { BundleWriter, filesOnDisk } from './bundle-writer';
 import { formatSize } from './bundle-files';
 import { ExportParityError, ExportPathError } from './errors';
 import { exportBundle, type ExportSource } from './export';
@@ -78,8 +78,12 @@ describe('exportBundle', () => {
     expect(drift.sameClass).toBeGreaterThanOrEqual(0.5);
     expect(drift.sameTag).toBeGreaterThan(0.8);
     expect(drift.sameTag).toBeLessThanOrEqual(1);
-    const size = (f: string): number => readFileSync(join(out, f)).length;
-    expect(size('ner/onnx/model_quantized.onnx')).toBeLessThan(size('ner/onnx/model.onnx'));
+    const size = (f: string): number => statSync(join(out, f)).size;
+    expect(size('model.int8.onnx_data')).toBeLessThan(size('model.onnx_data'));
+    // The head folders' int8 weights are the root's file (hard link), not a copy.
+    expect(statSync(join(out, 'ner/onnx/model_quantized.onnx_data')).ino).toBe(
+      statSync(join(out, 'model.int8.onnx_data')).ino,
+    );
   });
 
   it('writes the bundle, passes parity, and example.mjs reproduces the predictor', async () => {
@@ -118,9 +122,15 @@ describe('exportBundle', () => {
     // The card is generated from the files written: each listed with its size, rounded metrics, no int8 promised.
     const card = readFileSync(join(out, 'README.md'), 'utf8');
     expect(card).toContain('| dev accuracy | 25.0 % |');
-    for (const f of report.files.filter((n) => n !== 'README.md')) {
-      const bytes = statSync(join(out, f)).size;
-      expect(card, f).toContain(`- \`${f}\` (${formatSize(bytes)})`);
+    for (const f of filesOnDisk(
+      out,
+      report.files.filter((n) => n !== 'README.md'),
+    )) {
+      expect(card, f.name).toContain(
+        f.sameAs === undefined
+          ? `- \`${f.name}\` (${formatSize(f.bytes)})`
+          : `- \`${f.name}\`: hard link of \`${f.sameAs}\` (same ${formatSize(f.bytes)}, no extra space)`,
+      );
     }
     expect(card).toContain('no int8 graphs');
     expect(card).toContain("Only `onnx/model.onnx` (float32) is shipped per head, hence `dtype: 'fp32'`.");

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MultiTaskSpec, ParamStore } from '../model';
-import { serializeModel } from '../onnx';
+import { ExternalData, serializeModel } from '../onnx';
 import { createSession, type Session } from '../runtime';
 import { loadTokenizerSpec, WordPieceTokenizer } from '../tokenizer';
 import { padBatch } from './batching';
@@ -13,7 +13,7 @@ import {
   tokenizerConfigJson,
   type ModelCardInfo,
 } from './bundle-files';
-import { BundleWriter } from './bundle-writer';
+import { BundleWriter, filesOnDisk, uniqueBytes } from './bundle-writer';
 import { argmaxProb } from './decode';
 import { InferenceError, ExportParityError } from './errors';
 import { EXAMPLE_MJS } from './example-script';
@@ -46,7 +46,8 @@ export interface ExportOptions {
   readonly reference?: ForwardFn;
   /**
    * Also write int8 graphs (model/quantize.ts): model.int8.onnx and, per head, onnx/model_quantized.onnx (the
-   * file transformers.js loads with dtype 'q8'); checked against the in-app int8 predictor the same way.
+   * file transformers.js loads with dtype 'q8'), all over one model.int8.onnx_data; checked against the in-app
+   * int8 predictor the same way.
    */
   readonly int8?: boolean;
 }
@@ -64,6 +65,10 @@ export interface ExportReport {
   readonly files: readonly string[];
   readonly parity: readonly ParityResult[];
   readonly sampleCount: number;
+  /** Bytes the bundle takes on disk, each hard-linked file counted once. */
+  readonly bytesOnDisk: number;
+  /** Bytes where hard links become full copies (a zip, an upload, a FAT/exFAT drive). */
+  readonly bytesAsCopies: number;
   /** With int8: how far the int8 graph's outputs are from fp32 on the sample texts (not a parity failure). */
   readonly int8Drift?: Int8Drift;
 }
@@ -87,8 +92,9 @@ const PARITY_TEXTS = [
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'vocab.txt', 'special_tokens_map.json'] as const;
 
 /**
- * Writes an export bundle: model.onnx (both heads + sentence embedding), tokenizer files, labels.json, a
- * README.md model card, example.mjs, and one transformers.js-style folder per head. The exported graphs are
+ * Writes an export bundle: model.onnx (both heads + sentence embedding) with its weights in model.onnx_data,
+ * tokenizer files, labels.json, a README.md model card, example.mjs, and one transformers.js-style folder per
+ * head whose weights and tokenizer files are hard links to the root's (one copy on disk). The exported graphs are
  * read back from disk and run against the in-app predictor on sample texts; a difference above the
  * tolerance fails the export and leaves outDir untouched. Everything is written to a temp folder first.
  */
@@ -103,24 +109,25 @@ export async function exportBundle(
   const writer = new BundleWriter(outDir, options.overwrite ?? false);
   try {
     const heads = headKinds(source);
-    writer.write('model.onnx', serializeModel(buildExportGraph(source.spec, source.store), { docString: card.name }));
     const tokenizerFiles = tokenizerFileContents(source.tokenizerDir);
     for (const [name, data] of tokenizerFiles) writer.write(name, data);
     writer.write('labels.json', labelsJson(source.labels, source.spec.pooling, maxLength));
     writer.write('example.mjs', EXAMPLE_MJS);
     for (const head of heads) {
       const labels = head === 'classification' ? source.labels.classification : source.labels.ner;
-      writer.write(`${head}/config.json`, headConfigJson(source.hfConfig, head, labels));
-      for (const [name, data] of tokenizerFiles) writer.write(`${head}/${name}`, data);
-      writer.write(
-        `${head}/onnx/model.onnx`,
-        serializeModel(buildHeadGraph(source.spec, source.store, head), { docString: `${card.name} (${head})` }),
-      );
+      const dataFiles = [FP32_FILES.head, ...(options.int8 ? [INT8_FILES.head] : [])];
+      writer.write(`${head}/config.json`, headConfigJson(source.hfConfig, head, labels, dataFiles));
+      // transformers.js reads the tokenizer from each head folder: links to the one copy at the root.
+      for (const name of tokenizerFiles.keys()) writer.link(`${head}/${name}`, name);
     }
-    if (options.int8) writeInt8Graphs(source, writer, heads, card.name);
+    writeGraphs(source, writer, heads, card.name, 'fp32');
+    if (options.int8) writeGraphs(source, writer, heads, card.name, 'int8');
     // Written last, from the files as they are on disk: the card lists what the bundle holds.
-    const written = writer.files.map((name) => ({ name, bytes: statSync(writer.pathOf(name)).size }));
-    writer.write('README.md', modelCard(card, source.labels, source.spec.dims.hiddenSize, maxLength, written));
+    const written = filesOnDisk(writer.tempDir, writer.files);
+    writer.write(
+      'README.md',
+      modelCard(card, source.labels, source.spec.dims.hiddenSize, maxLength, written, writer.copies),
+    );
     const texts = [...PARITY_TEXTS, ...(options.sampleTexts ?? [])];
     const feeds = parityFeeds(source.tokenizerDir, texts, maxLength);
     const fp32 = await checkParity(source, writer, heads, feeds, 'fp32', options.reference);
@@ -131,9 +138,12 @@ export async function exportBundle(
     if (!(worst.maxAbsDiff <= tolerance))
       throw new ExportParityError(`${worst.file}:${worst.output}`, worst.maxAbsDiff, tolerance);
     writer.commit();
+    const onDisk = filesOnDisk(writer.outDir, writer.files);
     return {
       outDir: writer.outDir,
       files: writer.files,
+      bytesOnDisk: uniqueBytes(onDisk),
+      bytesAsCopies: onDisk.reduce((n, f) => n + f.bytes, 0),
       parity,
       sampleCount: texts.length,
       ...(int8 && { int8Drift: drift(fp32.expected, int8.expected, feeds) }),
@@ -204,20 +214,46 @@ function parityFeeds(tokenizerDir: string, texts: readonly string[], maxLength: 
   );
 }
 
-const INT8_FILES = { multitask: 'model.int8.onnx', head: 'onnx/model_quantized.onnx' } as const;
+/** Graph file names per precision: the multi-task graph at the root and each head's onnx/ file (transformers.js names). */
+const FP32_FILES = { multitask: 'model.onnx', head: 'model.onnx' } as const;
+const INT8_FILES = { multitask: 'model.int8.onnx', head: 'model_quantized.onnx' } as const;
 
-function writeInt8Graphs(source: ExportSource, writer: BundleWriter, heads: readonly HeadKind[], name: string): void {
-  const int8 = { quantize: 'int8' } as const;
+/**
+ * Writes the multi-task graph and each head's graph of one precision with their weights in ONE external-data
+ * file at the root (`<multitask>_data`); each head folder gets `onnx/<head file>_data` as a hard link to it.
+ * Every graph references the same tensor names and offsets, so the weights are on disk once. ORT and
+ * transformers.js only read external data from the model file's own folder, hence links rather than `../`.
+ */
+function writeGraphs(
+  source: ExportSource,
+  writer: BundleWriter,
+  heads: readonly HeadKind[],
+  name: string,
+  precision: Precision,
+): void {
+  const files = precision === 'fp32' ? FP32_FILES : INT8_FILES;
+  const graph = precision === 'fp32' ? {} : ({ quantize: 'int8' } as const);
+  const tag = precision === 'fp32' ? '' : ', int8';
+  const data = new ExternalData();
+  const shared = `${files.multitask}_data`;
   writer.write(
-    INT8_FILES.multitask,
-    serializeModel(buildExportGraph(source.spec, source.store, int8), { docString: `${name} (int8)` }),
+    files.multitask,
+    serializeModel(buildExportGraph(source.spec, source.store, graph), {
+      docString: precision === 'fp32' ? name : `${name} (int8)`,
+      external: { data, location: shared },
+    }),
   );
   for (const head of heads) {
     writer.write(
-      `${head}/${INT8_FILES.head}`,
-      serializeModel(buildHeadGraph(source.spec, source.store, head, int8), { docString: `${name} (${head}, int8)` }),
+      `${head}/onnx/${files.head}`,
+      serializeModel(buildHeadGraph(source.spec, source.store, head, graph), {
+        docString: `${name} (${head}${tag})`,
+        external: { data, location: `${files.head}_data` },
+      }),
     );
   }
+  writer.write(shared, data.bytes());
+  for (const head of heads) writer.link(`${head}/onnx/${files.head}_data`, shared);
 }
 
 /** Runs every exported graph of one precision against the in-app forward of that precision. */
@@ -232,10 +268,8 @@ async function checkParity(
   let own: Session | undefined;
   const reference =
     given ?? sessionForward((own = await createInferenceSession(source.spec, source.store, {}, precision)));
-  const files =
-    precision === 'fp32'
-      ? { multitask: 'model.onnx', head: (h: HeadKind) => `${h}/onnx/model.onnx` }
-      : { multitask: INT8_FILES.multitask, head: (h: HeadKind) => `${h}/${INT8_FILES.head}` };
+  const names = precision === 'fp32' ? FP32_FILES : INT8_FILES;
+  const files = { multitask: names.multitask, head: (h: HeadKind) => `${h}/onnx/${names.head}` };
   try {
     const expected = await reference(feeds, { sentenceEmbedding: true });
     const byName: Record<string, Float32Array | undefined> = {
@@ -287,7 +321,8 @@ async function compareFile(
   feeds: BatchFeeds,
   expected: (output: string) => Float32Array | undefined,
 ): Promise<ParityResult[]> {
-  const session = await createSession(readFileSync(writer.pathOf(file)), { device: 'cpu' });
+  // From the path, as users load it: ORT reads the external data file beside it.
+  const session = await createSession(writer.pathOf(file), { device: 'cpu' });
   try {
     const out = await session.run(sessionFeeds(session, feeds));
     return session.outputNames.map((output) => {

@@ -30,7 +30,8 @@ export {
   type Int8Drift,
   type ParityResult,
 } from './export';
-export type { ModelCardInfo } from './bundle-files';
+export { formatSize, type ModelCardInfo } from './bundle-files';
 export { buildExportGraph, buildHeadGraph, type HeadKind } from './graphs';
 export { checkpointExportSource, checkpointModel, exportCheckpoint, loadPredictor, type LoadedPredictor } from './load';
 export { ExportParityError, ExportPathError, InferenceError } from './errors';
+export { filesOnDisk, uniqueBytes, type BundleFileOnDisk } from './bundle-writer';

@@ -55,7 +55,7 @@ describe('checkpoint -> predictor and export', () => {
       });
       expect(Math.max(...report.parity.map((p) => p.maxAbsDiff))).toBeLessThan(1e-4);
       const mine = await loaded.predictor.predict(texts);
-      const session = await createSession(readFileSync(join(out, 'model.onnx')));
+      const session = await createSession(join(out, 'model.onnx'));
       try {
         const theirs = await new Predictor(
           WordPieceTokenizer.fromDir(out),

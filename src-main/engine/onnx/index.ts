@@ -3,6 +3,7 @@ export { type AnyTypedArray, type DType, isFloat, ONNX_DTYPE_CODE, typedArrayFro
 export { type Dim, formatShape, knownSize, sameShape, type Shape } from './shape';
 export { describeValue, GraphBuildError } from './errors';
 export { attr, type Attr, type Attrs, Graph, type Node, type TensorData, type Value } from './graph';
+export { ExternalData, type ExternalSlot } from './external-data';
 export { serializeModel, type SerializeOptions } from './serialize';
 export { modelProtoType } from './onnx-schema';
 export * as op from './ops';

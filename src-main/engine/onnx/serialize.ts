@@ -1,4 +1,5 @@
 import { ONNX_DTYPE_CODE } from './dtype';
+import { ExternalData } from './external-data';
 import type { Attr, Graph, Node, TensorData, Value } from './graph';
 import { modelProtoType } from './onnx-schema';
 
@@ -8,11 +9,16 @@ export interface SerializeOptions {
   readonly producerVersion?: string;
   readonly docString?: string;
   readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * Write initializers of 1 KiB and more to `data` (one file shared by every graph serialized with it) and
+   * reference them as external data at `location`, a file name in the graph's own folder.
+   */
+  readonly external?: { readonly data: ExternalData; readonly location: string };
 }
 
 const IR_VERSION_FOR_OPSET_17 = 8;
 
-/** Encodes the graph as ONNX ModelProto bytes (weights inline as raw_data). */
+/** Encodes the graph as ONNX ModelProto bytes (weights inline as raw_data, or in `options.external`). */
 export function serializeModel(graph: Graph, options: SerializeOptions = {}): Uint8Array {
   const type = modelProtoType();
   const model = {
@@ -25,7 +31,9 @@ export function serializeModel(graph: Graph, options: SerializeOptions = {}): Ui
     graph: {
       name: graph.name,
       node: graph.nodes.map(nodeProto),
-      initializer: usedInitializers(graph).map(({ value, data }) => tensorProto(value.name, data)),
+      initializer: usedInitializers(graph).map(({ value, data }) =>
+        options.external ? externalTensorProto(value.name, data, options.external) : tensorProto(value.name, data),
+      ),
       input: graph.inputs.map(valueInfo),
       output: graph.outputs.map(valueInfo),
     },
@@ -77,6 +85,28 @@ function attributeProto(name: string, a: Attr): object {
 export function tensorProto(name: string, data: TensorData): object {
   const bytes = new Uint8Array(data.data.buffer, data.data.byteOffset, data.data.byteLength);
   return { name, dims: [...data.dims], data_type: ONNX_DTYPE_CODE[data.dtype], raw_data: bytes };
+}
+
+// A large tensor's bytes go to the shared file (ONNX data_location EXTERNAL); small ones stay inline.
+function externalTensorProto(
+  name: string,
+  data: TensorData,
+  external: NonNullable<SerializeOptions['external']>,
+): object {
+  const bytes = new Uint8Array(data.data.buffer, data.data.byteOffset, data.data.byteLength);
+  if (!ExternalData.holds(bytes.byteLength)) return tensorProto(name, data);
+  const slot = external.data.place(name, bytes);
+  return {
+    name,
+    dims: [...data.dims],
+    data_type: ONNX_DTYPE_CODE[data.dtype],
+    data_location: 1,
+    external_data: [
+      { key: 'location', value: external.location },
+      { key: 'offset', value: String(slot.offset) },
+      { key: 'length', value: String(slot.length) },
+    ],
+  };
 }
 
 /** Initializers some node or output reads: a weight replaced by its quantized copy is not written. */

@@ -85,8 +85,8 @@ export interface Session {
   release(): Promise<void>;
 }
 
-/** Creates a session on the requested device; throws DeviceUnavailableError with the EP's own message. */
-export async function createSession(modelBytes: Uint8Array, options: SessionOptions = {}): Promise<Session> {
+/** Creates a session from model bytes or a model file path (needed for external data) on the requested device; throws DeviceUnavailableError with the EP's own message. */
+export async function createSession(modelBytes: Uint8Array | string, options: SessionOptions = {}): Promise<Session> {
   const device = options.device ?? 'cpu';
   const session = await openSession(modelBytes, device, options);
   const inputs = inputSpecs(session);
@@ -151,7 +151,7 @@ export function ortSessionOptions(device: Device, options: SessionOptions): ort.
 
 /** Opens an ORT session, turning EP and model failures into typed errors. */
 export async function openSession(
-  modelBytes: Uint8Array,
+  modelBytes: Uint8Array | string,
   device: Device,
   options: SessionOptions,
 ): Promise<ort.InferenceSession> {
@@ -168,7 +168,11 @@ export async function openSession(
     );
   }
   try {
-    return await ort.InferenceSession.create(modelBytes, ortSessionOptions(device, options));
+    const opts = ortSessionOptions(device, options);
+    // A path lets ORT find external data (`<model>.onnx_data`) beside the model file.
+    return await (typeof modelBytes === 'string'
+      ? ort.InferenceSession.create(modelBytes, opts)
+      : ort.InferenceSession.create(modelBytes, opts));
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (looksLikeProviderFailure(message, device)) throw new DeviceUnavailableError(device, message, HINTS[device]);

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { filesOnDisk, uniqueBytes } from '../../engine/infer';
 import { getMetrics, listArtifacts } from '../../store/repos/runs';
 import { folderDigest } from '../train/artifacts';
 import { trainedFixture, type TrainFixture } from '../train/testing';
@@ -27,6 +28,9 @@ describe('exportRun', () => {
     expect(existsSync(join(r.outDir, 'classification', 'onnx', 'model.onnx'))).toBe(true);
     expect(r.worstParity).toBeLessThanOrEqual(1e-4);
     expect(r.artifact).toMatchObject({ kind: 'export', path: r.outDir, ...folderDigest(r.outDir) });
+    // The recorded size is the bytes on disk: the head folders' hard links are not counted again.
+    expect(r.artifact.bytes).toBe(uniqueBytes(filesOnDisk(r.outDir, r.files)));
+    expect(r.artifact.bytes).toBeLessThan(filesOnDisk(r.outDir, r.files).reduce((n, f) => n + f.bytes, 0));
     expect(listArtifacts(f.db, f.runId).map((a) => a.kind)).toEqual(['checkpoint', 'export']);
     expect(getMetrics(f.db, f.runId, 'parity.maxAbsDiff')).toEqual([
       { step: 0, epoch: 0, split: 'export', name: 'parity.maxAbsDiff', value: r.worstParity },
@@ -54,7 +58,7 @@ describe('exportRun', () => {
     expect(card).toMatch(
       /- `model\.int8\.onnx` \([\d.]+ (KiB|MiB)\): the same graph with the encoder's dense layers in int8/,
     );
-    expect(card).toMatch(/int8 graphs [\d.]+ (KiB|MiB) \(3\)/);
+    expect(card).toMatch(/int8 weights [\d.]+ (KiB|MiB) \(stored once, in `model\.int8\.onnx_data`\)/);
     expect(card).toContain("dtype: 'q8'");
     const plain = await exportRun(f.db, input({ runId: f.runId, folder: out, name: 'fp32-only' }));
     expect(plain.files).not.toContain('model.int8.onnx');

@@ -1,6 +1,5 @@
 /** Wiring of the export service (services/export) to the contract: `export.run`. */
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { filesOnDisk } from '../../engine/infer';
 import type { DbHandle } from '../app/db';
 import { defineMethod, type MethodSlice } from '../api/methods';
 import { exportRun, ExportRunInput } from '.';
@@ -12,7 +11,7 @@ export function exportMethods(db: DbHandle): MethodSlice<'export.run'> {
       const r = await exportRun(db.get(), input);
       return {
         outDir: r.outDir,
-        files: r.files.map((name) => ({ name, bytes: statSync(join(r.outDir, name)).size })),
+        files: filesOnDisk(r.outDir, r.files),
         parity: r.parity,
         worstParity: r.worstParity,
         sha256: r.artifact.sha256,

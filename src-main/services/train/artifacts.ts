@@ -6,14 +6,21 @@ import type { Db } from '../../store/db';
 import { getRun, listArtifacts } from '../../store/repos/runs';
 import { ServiceError } from '../api/errors';
 
-/** SHA-256 over the folder's files (relative path + content, in path order) and their total size. */
+/**
+ * SHA-256 over the folder's files (relative path + content, in path order) and their size on disk: a hard-linked
+ * file (an export bundle's head folders) is hashed under each name but its bytes are counted once.
+ */
 export function folderDigest(dir: string): { readonly sha256: string; readonly bytes: number } {
   const files = listFiles(dir).sort();
   const hash = createHash('sha256');
+  const seen = new Set<string>();
   let bytes = 0;
   for (const path of files) {
     const data = readFileSync(path);
-    bytes += data.length;
+    const st = statSync(path, { bigint: true });
+    const inode = `${st.dev}:${st.ino}`;
+    if (!seen.has(inode)) bytes += data.length;
+    seen.add(inode);
     hash.update(relative(dir, path).split(sep).join('/')).update('\0').update(data).update('\0');
   }
   return { sha256: hash.digest('hex'), bytes };
