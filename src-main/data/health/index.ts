@@ -40,4 +40,13 @@ export {
   type LengthStats,
 } from './stats';
 export { knnProbs, type KnnOptions } from './knn';
+export {
+  crossValidatedSparseProbs,
+  fitSparse,
+  tfidfRows,
+  words,
+  type BagOfWordsOptions,
+  type SparseModel,
+  type SparseRows,
+} from './bag-of-words';
 export { spanDisagreements, type PredictedSpan, type SpanDisagreement } from './ner';

@@ -29,8 +29,8 @@ import type { DevAccuracy, HealthReport, LabelCheckSummary, LeakageFinding, Stag
 
 /** Settings of the checks; defaults are the measured ones (bench/health.bench.ts). */
 export const HealthSettings = z.object({
-  /** Folds of the label check's cross-validation. */
-  folds: z.int().min(2).max(20).default(5),
+  /** Folds of the label check's cross-validation (10: each head trains on 90 %; precision 0.60 -> 0.61 on the bench). */
+  folds: z.int().min(2).max(20).default(10),
   /** Cosine similarity at or above which two texts are near duplicates. */
   nearThreshold: z.number().min(0.5).max(1).default(0.95),
   /** Tokens per text for the embeddings (64 keeps near-duplicate and label-check quality; see the bench). */
@@ -134,6 +134,7 @@ export async function analyseHealth(
       {
         folds: settings.folds,
         seed: settings.seed,
+        texts: train.map((r) => r.text),
         ...(neighbours && { neighbours }),
         onFold: (done, total) => rt.onEvent?.({ stage: 'labels', done, total }),
       },
