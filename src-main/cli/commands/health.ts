@@ -32,7 +32,7 @@ export const healthCommand: CliCommand = {
     '  --model DIR     encoder for the embeddings (a BERT-family folder, e.g. all-MiniLM-L6-v2)',
     '  --run DIR       a run (or checkpoint): its classifier scores dev; it embeds when --model is absent',
     '  --dev FILE      a dev file to check for leakage from train',
-    '  --folds K       folds of the label check (default 10)',
+    '  --folds K       folds of the label check (default 10, down to 5 when a class has fewer than 10 rows)',
     '  --threshold X   near-duplicate cosine similarity (default 0.95)',
     '  --max-length N  tokens per text for the embeddings (default 64)',
     '  --fp32          embed in fp32 instead of int8 (slower, nearly the same vectors)',

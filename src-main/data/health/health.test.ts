@@ -6,6 +6,7 @@ import {
   confidentLearning,
   crossValidatedProbs,
   crossValidatedSparseProbs,
+  defaultFolds,
   exactDuplicateGroups,
   exactMatches,
   labelCheck,
@@ -263,6 +264,17 @@ describe('k-fold softmax regression and the label check', () => {
     if (r.kind !== 'done') return;
     r.probs.data.forEach((p, i) => expect(p).toBeCloseTo((head.data[i]! + bow.data[i]!) / 2, 5));
     expect(r.crossValidatedAccuracy).toBe(1);
+  });
+
+  it('picks 10 folds by default, fewer down to 5 when the smallest class is small', () => {
+    const rows = (a: number, b: number): (string | undefined)[] => [
+      ...Array<string>(a).fill('a'),
+      ...Array<string>(b).fill('b'),
+      undefined,
+    ];
+    expect(defaultFolds(rows(40, 25))).toBe(10);
+    expect(defaultFolds(rows(40, 7))).toBe(7);
+    expect(defaultFolds(rows(40, 2))).toBe(5);
   });
 
   it('skips with a sentence naming the classes too small for k folds', () => {

@@ -29,7 +29,7 @@ export {
   type SoftmaxModel,
   type SoftmaxRegressionOptions,
 } from './softmax-regression';
-export { labelCheck, pickRows, type LabelCheckOptions, type LabelCheckResult } from './label-check';
+export { defaultFolds, labelCheck, pickRows, type LabelCheckOptions, type LabelCheckResult } from './label-check';
 export {
   classBalance,
   lengthOutliers,

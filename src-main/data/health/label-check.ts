@@ -43,6 +43,17 @@ export type LabelCheckResult =
       readonly rows: readonly number[];
     };
 
+/**
+ * Folds when the caller names none: 10 (each head trains on 90 %; bench:health precision 0.596 -> 0.613 over 5),
+ * fewer when the smallest class has fewer than 10 examples, down to 5, so small data keeps the check.
+ */
+export function defaultFolds(labels: readonly (string | undefined)[]): number {
+  const counts = new Map<string, number>();
+  for (const l of labels) if (l !== undefined) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const smallest = Math.min(...counts.values());
+  return Math.max(5, Math.min(10, smallest));
+}
+
 /** Likely label errors among the labelled rows, or why the check cannot run on this data. */
 export function labelCheck(
   features: Vectors,

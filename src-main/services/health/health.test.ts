@@ -143,7 +143,7 @@ describe('checkFiles', () => {
     expect(r.devAccuracy).toMatchObject({ source: 'run', examples: 2 });
     expect(r.devAccuracy!.leaked).toBeGreaterThanOrEqual(1);
     expect(r.labelErrors).toEqual([]);
-    expect(r.skipped.join(' ')).toContain('10-fold cross-validation needs at least 10 examples of every class');
+    expect(r.skipped.join(' ')).toContain('5-fold cross-validation needs at least 5 examples of every class');
     expect(r.classBalance.classes.map((c) => c.count)).toEqual([3, 3]);
   });
 
