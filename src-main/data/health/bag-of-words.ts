@@ -134,7 +134,7 @@ export function crossValidatedSparseProbs(
   labels: readonly number[],
   classes: number,
   k: number,
-  options: BagOfWordsOptions = {},
+  options: BagOfWordsOptions & { readonly onFold?: (done: number, total: number) => void } = {},
 ): ProbMatrix {
   const fold = stratifiedFolds(labels, k, options.seed ?? DEFAULTS.seed);
   const data = new Float32Array(labels.length * classes);
@@ -147,6 +147,7 @@ export function crossValidatedSparseProbs(
       probsInto(model.weights, model.bias, x, r, classes, p);
       data.set(p, r * classes);
     });
+    options.onFold?.(f + 1, k);
   }
   return { data, rows: labels.length, classes };
 }

@@ -259,7 +259,9 @@ describe('k-fold softmax regression and the label check', () => {
     const y = names.map((c) => (c === 'neg' ? 0 : 1));
     const head = crossValidatedProbs(x, y, 2, 5, { seed: 9 });
     const bow = crossValidatedSparseProbs(tfidfRows(texts), y, 2, 5, { seed: 9 });
-    const r = labelCheck(x, names, { seed: 9, texts });
+    const progress: number[][] = [];
+    const r = labelCheck(x, names, { seed: 9, texts, onFold: (done, total) => progress.push([done, total]) });
+    expect(progress).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, 10])); // both members' 5 folds
     expect(r.kind).toBe('done');
     if (r.kind !== 'done') return;
     r.probs.data.forEach((p, i) => expect(p).toBeCloseTo((head.data[i]! + bow.data[i]!) / 2, 5));

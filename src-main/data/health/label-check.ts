@@ -82,7 +82,11 @@ export function labelCheck(
   const index = new Map(classes.map((c, i) => [c, i]));
   const y = rows.map((i) => index.get(labels[i]!)!);
   const x = pickRows(features, rows);
-  const members = [crossValidatedProbs(x, y, classes.length, k, options)];
+  // Progress counts the folds of both k-fold members.
+  const total = options.texts ? 2 * k : k;
+  const members = [
+    crossValidatedProbs(x, y, classes.length, k, { ...options, onFold: (done) => options.onFold?.(done, total) }),
+  ];
   if (options.neighbours) {
     const all = labels.map((l) => (l === undefined ? -1 : index.get(l)!));
     members.push(knnProbs(options.neighbours, all, classes.length, rows, options.knn));
@@ -97,6 +101,7 @@ export function labelCheck(
       crossValidatedSparseProbs(bow, y, classes.length, k, {
         ...(options.seed !== undefined && { seed: options.seed }),
         ...options.bagOfWords,
+        onFold: (done) => options.onFold?.(k + done, total),
       }),
     );
   }
