@@ -5,6 +5,8 @@ import {
   classBalance,
   confidentLearning,
   crossValidatedProbs,
+  crossValidatedSparseProbs,
+  defaultFolds,
   exactDuplicateGroups,
   exactMatches,
   labelCheck,
@@ -15,6 +17,7 @@ import {
   perClassThresholds,
   similarPairs,
   stratifiedFolds,
+  tfidfRows,
   type Vectors,
 } from './index';
 
@@ -140,6 +143,49 @@ describe('confident learning', () => {
       [0, 1, 1],
     ]);
   });
+
+  it('counts issues off the confident joint but reports the least self-confident rows', () => {
+    // Row 2 (given 0) reaches no threshold but holds its label at 0.2; row 5 (given 1) is off the diagonal at
+    // 0.28. The count is 1 (row 5), filled with the lowest self-confidence among rows predicted elsewhere: row 2.
+    const cl = confidentLearning([0, 0, 0, 1, 1, 1, 2, 2, 2], {
+      data: Float32Array.from(
+        [
+          [0.9, 0.05, 0.05],
+          [0.9, 0.05, 0.05],
+          [0.2, 0.45, 0.35],
+          [0.05, 0.9, 0.05],
+          [0.05, 0.9, 0.05],
+          [0.7, 0.28, 0.02],
+          [0.05, 0.05, 0.9],
+          [0.05, 0.05, 0.9],
+          [0.05, 0.05, 0.9],
+        ].flat(),
+      ),
+      rows: 9,
+      classes: 3,
+    });
+    expect(cl.confidentJoint).toEqual([
+      [2, 0, 0],
+      [1, 2, 0],
+      [0, 0, 3],
+    ]);
+    expect(cl.issues.map((i) => [i.row, i.given, i.suggested])).toEqual([[2, 0, 1]]);
+  });
+
+  it('does not count an off-diagonal row whose most probable class is its given one', () => {
+    // t = [0.833, 0.3]. Row 1 (given 0) clears t_1 with 0.45, but its own 0.55 is higher: not an issue, so
+    // the count is 0 even though rows 3 and 4 (given 1) are predicted 0 with low self-confidence.
+    const cl = confidentLearning([0, 0, 0, 1, 1], {
+      data: Float32Array.from([1, 0, 0.55, 0.45, 0.95, 0.05, 0.6, 0.4, 0.8, 0.2]),
+      rows: 5,
+      classes: 2,
+    });
+    expect(cl.confidentJoint).toEqual([
+      [2, 1],
+      [0, 1],
+    ]);
+    expect(cl.issues).toEqual([]);
+  });
 });
 
 /** Two-dimensional blobs per class with some labels flipped: the flipped rows are what the check must find. */
@@ -201,6 +247,36 @@ describe('k-fold softmax regression and the label check', () => {
     expect(r.rows).not.toContain(0);
     expect(r.cl.issues.map((i) => i.row)).toContain(3);
     expect(r.crossValidatedAccuracy).toBeGreaterThan(0.95);
+  });
+
+  it('averages the k-fold head with the bag-of-words head when texts are given', () => {
+    // Texts carry the class in a word; the features do not (pure noise): the ensemble must hold both members.
+    const rng = Rng.fromSeed(3);
+    const n = 120;
+    const names = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'neg' : 'pos'));
+    const texts = names.map((c, i) => `${c === 'neg' ? 'awful' : 'lovely'} item ${i}`);
+    const x: Vectors = { data: Float32Array.from({ length: n * 4 }, () => rng.next()), rows: n, dim: 4 };
+    const y = names.map((c) => (c === 'neg' ? 0 : 1));
+    const head = crossValidatedProbs(x, y, 2, 5, { seed: 9 });
+    const bow = crossValidatedSparseProbs(tfidfRows(texts), y, 2, 5, { seed: 9 });
+    const progress: number[][] = [];
+    const r = labelCheck(x, names, { seed: 9, texts, onFold: (done, total) => progress.push([done, total]) });
+    expect(progress).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, 10])); // both members' 5 folds
+    expect(r.kind).toBe('done');
+    if (r.kind !== 'done') return;
+    r.probs.data.forEach((p, i) => expect(p).toBeCloseTo((head.data[i]! + bow.data[i]!) / 2, 5));
+    expect(r.crossValidatedAccuracy).toBe(1);
+  });
+
+  it('picks 10 folds by default, fewer down to 5 when the smallest class is small', () => {
+    const rows = (a: number, b: number): (string | undefined)[] => [
+      ...Array<string>(a).fill('a'),
+      ...Array<string>(b).fill('b'),
+      undefined,
+    ];
+    expect(defaultFolds(rows(40, 25))).toBe(10);
+    expect(defaultFolds(rows(40, 7))).toBe(7);
+    expect(defaultFolds(rows(40, 2))).toBe(5);
   });
 
   it('skips with a sentence naming the classes too small for k folds', () => {

@@ -29,7 +29,7 @@ export {
   type SoftmaxModel,
   type SoftmaxRegressionOptions,
 } from './softmax-regression';
-export { labelCheck, pickRows, type LabelCheckOptions, type LabelCheckResult } from './label-check';
+export { defaultFolds, labelCheck, pickRows, type LabelCheckOptions, type LabelCheckResult } from './label-check';
 export {
   classBalance,
   lengthOutliers,
@@ -40,4 +40,13 @@ export {
   type LengthStats,
 } from './stats';
 export { knnProbs, type KnnOptions } from './knn';
+export {
+  crossValidatedSparseProbs,
+  fitSparse,
+  tfidfRows,
+  words,
+  type BagOfWordsOptions,
+  type SparseModel,
+  type SparseRows,
+} from './bag-of-words';
 export { spanDisagreements, type PredictedSpan, type SpanDisagreement } from './ner';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   bestMatches,
   classBalance,
+  defaultFolds,
   labelCheck,
   lengthOutliers,
   predictSoftmax,
@@ -29,8 +30,8 @@ import type { DevAccuracy, HealthReport, LabelCheckSummary, LeakageFinding, Stag
 
 /** Settings of the checks; defaults are the measured ones (bench/health.bench.ts). */
 export const HealthSettings = z.object({
-  /** Folds of the label check's cross-validation. */
-  folds: z.int().min(2).max(20).default(5),
+  /** Folds of the label check's cross-validation; absent: defaultFolds (10, down to 5 for small classes). */
+  folds: z.int().min(2).max(20).optional(),
   /** Cosine similarity at or above which two texts are near duplicates. */
   nearThreshold: z.number().min(0.5).max(1).default(0.95),
   /** Tokens per text for the embeddings (64 keeps near-duplicate and label-check quality; see the bench). */
@@ -126,14 +127,16 @@ export async function analyseHealth(
   checkAborted(rt.signal);
 
   let check: LabelCheckResult | null = null;
+  const folds = settings.folds ?? defaultFolds(train.map((r) => r.label));
   if (embedded) {
     const t = performance.now();
     check = labelCheck(
       embedded.train.vectors,
       train.map((r) => r.label),
       {
-        folds: settings.folds,
+        folds,
         seed: settings.seed,
+        texts: train.map((r) => r.text),
         ...(neighbours && { neighbours }),
         onFold: (done, total) => rt.onEvent?.({ stage: 'labels', done, total }),
       },
@@ -170,7 +173,7 @@ export async function analyseHealth(
       ? { dir: input.encoderDir, maxLength: settings.maxLength, precision: settings.precision }
       : null,
     labelErrors: check?.kind === 'done' ? labelErrorFindings(train, check) : [],
-    labelCheck: check?.kind === 'done' ? summary(check, settings.folds) : null,
+    labelCheck: check?.kind === 'done' ? summary(check, folds) : null,
     exactDuplicates,
     nearDuplicates,
     nearDuplicateThreshold: settings.nearThreshold,
