@@ -222,6 +222,19 @@ describe('datasets', () => {
     await expect
       .poll(async () => (await app.call<{ name: string }[]>('projects.list', {})).map((p) => p.name))
       .toEqual(['Exports']);
+    // Its run is kept: the Runs screen lists it under the deleted project, marked, and the name is free again.
+    await page.goto(`${app.origin}/#/runs`);
+    const deleted = await page
+      .getByTestId('project-select')
+      .locator('option', { hasText: /^Splits \(old\) \(deleted \d{4}-\d\d-\d\d, #\d+\)$/ })
+      .textContent();
+    await page.getByTestId('project-select').selectOption({ label: deleted! });
+    expect(await page.getByTestId('run-deleted-data').textContent()).toBe('deleted dataset');
+    await page.getByRole('button', { name: /Heads only on news/ }).click();
+    await expect
+      .poll(() => page.getByTestId('run-data').textContent())
+      .toMatch(/Classification: trained on the train split of "news dev"[\s\S]*deleted dataset/);
+    await app.call('projects.create', { name: 'Splits (old)', description: '' });
     await page.close();
     expect(problems).toEqual([]);
   });

@@ -1,5 +1,6 @@
 // Versioned schema migrations. Append only: never edit a migration that has shipped; add a new one.
 import { healthReportsMigration } from './migration-health-reports';
+import { projectDeletedMigration } from './migration-project-deleted';
 
 /** One schema step; `up` runs inside a transaction together with the user_version bump. */
 export interface Migration {
@@ -169,6 +170,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', up: v1 },
   healthReportsMigration(2),
   { version: 3, description: 'run_datasets: the datasets each run used, kept after deletion', up: v3RunDatasets },
+  projectDeletedMigration(4),
 ];
 
 /** The schema version this build writes. */

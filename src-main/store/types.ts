@@ -26,6 +26,8 @@ export interface Project {
   readonly name: string;
   readonly description: string;
   readonly createdAt: string;
+  /** Set when the project was deleted but kept for its runs (hidden from the project lists). */
+  readonly deletedAt: string | null;
 }
 
 export interface SkippedRowRecord {

@@ -84,7 +84,8 @@ export interface DatasetAdminMethods {
   /** Deletes a project and everything in it (run folders on disk stay); refused while one of its runs trains. */
   'projects.delete': {
     readonly input: { readonly projectId: ProjectId };
-    readonly output: { readonly deleted: ProjectId };
+    /** runsKept: runs that stay listed under the deleted project (its row is kept, hidden, for them). */
+    readonly output: { readonly deleted: ProjectId; readonly runsKept: number };
   };
   /** Writes the dataset's annotations to a file; the file appears only when complete. */
   'datasets.export': { readonly input: ExportAnnotationsInput; readonly output: ExportAnnotationsReport };

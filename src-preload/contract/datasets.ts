@@ -7,6 +7,8 @@ export interface ProjectInfo {
   readonly description: string;
   /** ISO-8601. */
   readonly createdAt: string;
+  /** ISO-8601 when the project was deleted but kept for its runs (listed only with includeDeleted). */
+  readonly deletedAt: string | null;
 }
 
 export interface CreateProjectInput {
@@ -148,7 +150,11 @@ export interface DatasetsApiEvent {
 }
 
 export interface DatasetsMethods {
-  'projects.list': { readonly input: NoInput; readonly output: readonly ProjectInfo[] };
+  /** Live projects; with includeDeleted also the deleted ones kept for their runs (the Runs screen). */
+  'projects.list': {
+    readonly input: { readonly includeDeleted?: boolean };
+    readonly output: readonly ProjectInfo[];
+  };
   'projects.create': { readonly input: CreateProjectInput; readonly output: ProjectInfo };
   'datasets.list': { readonly input: { readonly projectId: ProjectId }; readonly output: readonly DatasetInfo[] };
   'datasets.preview': { readonly input: PreviewFileInput; readonly output: ImportPreview };

@@ -60,8 +60,9 @@ export function datasetAdminMethods(db: DbHandle): MethodSlice<AdminMethods> {
     'projects.rename': defineMethod('projects.rename', RenameProjectInput, async (input) =>
       toProjectInfo(renameProject(db.get(), input)),
     ),
-    'projects.delete': defineMethod('projects.delete', z.object(ProjectIdInput.shape), async (input) => ({
-      deleted: projectId(deleteProjectChecked(db.get(), input.projectId).deleted),
-    })),
+    'projects.delete': defineMethod('projects.delete', z.object(ProjectIdInput.shape), async (input) => {
+      const r = deleteProjectChecked(db.get(), input.projectId);
+      return { deleted: projectId(r.deleted), runsKept: r.runsKept };
+    }),
   };
 }

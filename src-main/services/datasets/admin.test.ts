@@ -6,6 +6,8 @@ import { MIGRATIONS } from '../../store/migrations';
 import { createRun, updateRunStatus } from '../../store/repos/runs';
 import { recordRunDatasets } from '../../store/repos/run-datasets';
 import { tempDb, type TempDb } from '../../store/testing';
+import { createProject, listProjects } from '../projects';
+import { listRuns } from '../runs';
 import { runDataOf } from '../runs/info';
 import { projectWithRows } from './testing';
 import {
@@ -95,7 +97,25 @@ describe('rename and delete', () => {
     const runId = runOn('busy', 'queued');
     expect(() => deleteProjectChecked(t.db, projectId)).toThrow(/training in progress \("busy"\)/);
     updateRunStatus(t.db, runId, { status: 'cancelled' });
-    expect(deleteProjectChecked(t.db, projectId)).toEqual({ deleted: projectId });
+    expect(deleteProjectChecked(t.db, projectId)).toEqual({ deleted: projectId, runsKept: 1 });
+    // The run stays, marked as using a deleted dataset, under a hidden, renamed project; the name is free again.
+    expect(listProjects(t.db).map((p) => p.id)).not.toContain(projectId);
+    const kept = listProjects(t.db, { includeDeleted: true }).find((p) => p.id === projectId)!;
+    expect(kept.name).toMatch(/^Renamed \(deleted \d{4}-\d\d-\d\d, #\d+\)$/);
+    expect(kept.deletedAt).not.toBeNull();
+    expect(listRuns(t.db, { projectId }).map((r) => r.id)).toEqual([runId]);
+    expect(
+      runDataOf(t.db, [runId])
+        .get(runId)!
+        .every((d) => d.datasetId === null),
+    ).toBe(true);
+    expect(listDatasets(t.db, { projectId })).toHaveLength(0);
+    expect(createProject(t.db, { name: 'Renamed', description: '' }).name).toBe('Renamed');
+  });
+
+  it('deletes a project without runs outright', () => {
+    expect(deleteProjectChecked(t.db, projectId)).toEqual({ deleted: projectId, runsKept: 0 });
+    expect(listProjects(t.db, { includeDeleted: true }).map((p) => p.id)).not.toContain(projectId);
   });
 });
 

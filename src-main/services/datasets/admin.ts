@@ -84,10 +84,15 @@ export function renameProject(db: Db, { projectId, name }: RenameProjectInput): 
 }
 
 /**
- * Deletes a project with its datasets, runs and history (run folders on disk stay). Refused while one of its
- * runs is queued or training, naming it.
+ * Deletes a project. One without runs goes with everything in it. One with runs loses its datasets (the runs
+ * are marked as using deleted datasets, their recorded names kept) and stays as a hidden, renamed row, so its
+ * runs stay listed on the Runs screen under "<name> (deleted <date>)". Refused while one of its runs is queued
+ * or training, naming it.
  */
-export function deleteProjectChecked(db: Db, projectId: number): { readonly deleted: number } {
+export function deleteProjectChecked(
+  db: Db,
+  projectId: number,
+): { readonly deleted: number; readonly runsKept: number } {
   const p = projects.getProject(db, projectId);
   const busy = db
     .prepare<[number], { name: string; status: string }>(
@@ -100,8 +105,22 @@ export function deleteProjectChecked(db: Db, projectId: number): { readonly dele
       `Project "${p.name}" has a training in progress (${busy.map((r) => `"${r.name}"`).join(', ')}); wait for it or cancel it, then delete.`,
     );
   }
-  projects.deleteProject(db, projectId);
-  return { deleted: projectId };
+  const runs = db
+    .prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM runs WHERE project_id = ?')
+    .get(projectId)!.n;
+  db.transaction(() => {
+    if (runs === 0) {
+      projects.deleteProject(db, projectId);
+      return;
+    }
+    const ids = db.prepare<[number], { id: number }>('SELECT id FROM datasets WHERE project_id = ?').all(projectId);
+    for (const { id } of ids) {
+      markDatasetDeleted(db, id);
+      datasets.deleteDataset(db, id);
+    }
+    projects.markProjectDeleted(db, projectId);
+  }).immediate();
+  return { deleted: projectId, runsKept: runs };
 }
 
 /** Re-assigns the splits of a ready dataset and reports the counts, warning about classes left without dev. */

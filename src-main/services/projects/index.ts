@@ -20,8 +20,8 @@ export function createProject(db: Db, { name, description }: CreateProjectInput)
 }
 
 /** All projects, oldest first. */
-export function listProjects(db: Db): readonly Project[] {
-  return repo.listProjects(db);
+export function listProjects(db: Db, options: { readonly includeDeleted?: boolean } = {}): readonly Project[] {
+  return repo.listProjects(db, options);
 }
 
 /** One project by id (NotFoundError when there is none). */

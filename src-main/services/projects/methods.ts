@@ -12,7 +12,13 @@ import { createProject, CreateProjectInput, listProjects } from '.';
 
 /** A stored project as the contract shapes it. */
 export function toProjectInfo(p: Project): ProjectInfo {
-  return { id: projectId(p.id), name: p.name, description: p.description, createdAt: p.createdAt };
+  return {
+    id: projectId(p.id),
+    name: p.name,
+    description: p.description,
+    createdAt: p.createdAt,
+    deletedAt: p.deletedAt,
+  };
 }
 
 type ProjectMethods = 'projects.list' | 'projects.create';
@@ -20,8 +26,11 @@ type ProjectMethods = 'projects.list' | 'projects.create';
 /** Builds the `projects.*` methods over the database in `db`. */
 export function projectMethods(db: DbHandle): MethodSlice<ProjectMethods> {
   return {
-    'projects.list': defineMethod('projects.list', z.strictObject({}), async () =>
-      listProjects(db.get()).map(toProjectInfo),
+    'projects.list': defineMethod(
+      'projects.list',
+      z.strictObject({ includeDeleted: z.boolean().optional() }),
+      async ({ includeDeleted }) =>
+        listProjects(db.get(), { includeDeleted: includeDeleted ?? false }).map(toProjectInfo),
     ),
     'projects.create': defineMethod('projects.create', CreateProjectInput, async (input) =>
       toProjectInfo(createProject(db.get(), input)),

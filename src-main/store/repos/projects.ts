@@ -8,10 +8,11 @@ interface ProjectRow {
   name: string;
   description: string;
   created_at: string;
+  deleted_at: string | null;
 }
 
 function toProject(r: ProjectRow): Project {
-  return { id: r.id, name: r.name, description: r.description, createdAt: r.created_at };
+  return { id: r.id, name: r.name, description: r.description, createdAt: r.created_at, deletedAt: r.deleted_at };
 }
 
 /** Inserts a project; names are unique. */
@@ -27,12 +28,15 @@ export function insertProject(db: Db, name: string, description: string): Projec
     db,
     'INSERT INTO projects (name, description, created_at) VALUES (?, ?, ?)',
   ).run(name, description, createdAt);
-  return { id: Number(info.lastInsertRowid), name, description, createdAt };
+  return { id: Number(info.lastInsertRowid), name, description, createdAt, deletedAt: null };
 }
 
-/** All projects, oldest first. */
-export function listProjects(db: Db): readonly Project[] {
-  return stmt<[], ProjectRow>(db, 'SELECT * FROM projects ORDER BY id').all().map(toProject);
+/** Projects, oldest first: the live ones, and with `includeDeleted` also those deleted but kept for their runs. */
+export function listProjects(db: Db, { includeDeleted = false } = {}): readonly Project[] {
+  const sql = includeDeleted
+    ? 'SELECT * FROM projects ORDER BY id'
+    : 'SELECT * FROM projects WHERE deleted_at IS NULL ORDER BY id';
+  return stmt<[], ProjectRow>(db, sql).all().map(toProject);
 }
 
 /** One project or NotFoundError. */
@@ -46,4 +50,16 @@ export function getProject(db: Db, id: number): Project {
 export function deleteProject(db: Db, id: number): void {
   getProject(db, id);
   stmt(db, 'DELETE FROM projects WHERE id = ?').run(id);
+}
+
+/**
+ * Marks a project deleted but keeps its row (and so its runs): hidden from the project lists, renamed
+ * `<name> (deleted <date>)` so that its name is free for a new project.
+ */
+export function markProjectDeleted(db: Db, id: number): Project {
+  const p = getProject(db, id);
+  const at = nowIso();
+  const name = `${p.name} (deleted ${at.slice(0, 10)}, #${id})`;
+  stmt<[string, string, number]>(db, 'UPDATE projects SET deleted_at = ?, name = ? WHERE id = ?').run(at, name, id);
+  return getProject(db, id);
 }

@@ -16,7 +16,7 @@ export abstract class RunPickerState {
   constructor(protected readonly api: Api) {}
 
   async load(): Promise<void> {
-    const result = await this.api.invoke('projects.list', {});
+    const result = await this.api.invoke('projects.list', { includeDeleted: true });
     if (!result.ok) return this.fail(result.error);
     this.projects = result.value;
     const project = result.value.find((p) => p.id === selection.projectId) ?? result.value[0];

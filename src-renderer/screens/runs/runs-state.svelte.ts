@@ -38,10 +38,13 @@ export class RunsState {
   constructor(private readonly api: Api) {}
 
   async load(): Promise<void> {
-    const result = await this.api.invoke('projects.list', {});
+    const result = await this.api.invoke('projects.list', { includeDeleted: true });
     if (!result.ok) return this.fail(result.error);
     this.projects = result.value;
-    const project = result.value.find((p) => p.id === selection.projectId) ?? result.value[0];
+    const project =
+      result.value.find((p) => p.id === selection.projectId) ??
+      result.value.find((p) => p.deletedAt === null) ??
+      result.value[0];
     if (project) await this.selectProject(project.id, selection.runId);
   }
 
