@@ -1,5 +1,5 @@
 // Projects and datasets: creating projects, previewing and importing files, dataset statistics.
-import type { DatasetId, NoInput, ProjectId } from './core';
+import type { DatasetId, ProjectId } from './core';
 
 export interface ProjectInfo {
   readonly id: ProjectId;
