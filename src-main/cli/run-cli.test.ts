@@ -3,26 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../services/api';
-import { tsxProbeChild } from '../services/system/testing';
 import { COMMANDS } from './commands';
 import { runCli } from './run-cli';
-import type { CliCommand, CliEnv } from './types';
+import type { CliCommand } from './types';
+import { type CapturedEnv, capturedEnv } from './testing';
 
 const rendererDir = mkdtempSync(path.join(tmpdir(), 'mts-cli-renderer-'));
 writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
 afterAll(() => rmSync(rendererDir, { recursive: true, force: true }));
 
-function env(signal: AbortSignal = new AbortController().signal, dir = rendererDir) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliEnv = {
-    io: { out: (l) => out.push(l), err: (l) => err.push(l) },
-    layout: { rendererDir: dir, probeChild: tsxProbeChild() },
-    version: '9.9.9-test',
-    signal,
-  };
-  return { value, out, err };
-}
+const env = (signal: AbortSignal = new AbortController().signal, dir = rendererDir): CapturedEnv =>
+  capturedEnv({ rendererDir: dir, signal, version: '9.9.9-test' });
 
 describe('mts', () => {
   it('--help lists every command', async () => {

@@ -5,29 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_FILE_NAME } from '../../services/app/db';
 import { importDataset, ImportDatasetInput } from '../../services/datasets';
 import { createProject, CreateProjectInput } from '../../services/projects';
-import { tsxProbeChild } from '../../services/system/testing';
 import { openDb } from '../../store/db';
 import { importAll } from '../../data/import';
 import { runCli } from '../run-cli';
-import type { CliEnv } from '../types';
+import { type CapturedEnv, capturedEnv } from '../testing';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mts-cli-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function env(): { value: CliEnv; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    value: {
-      io: { out: (l) => out.push(l), err: (l) => err.push(l) },
-      layout: { rendererDir: dir, probeChild: tsxProbeChild() },
-      version: 't',
-      signal: new AbortController().signal,
-    },
-    out,
-    err,
-  };
-}
+const env = (): CapturedEnv => capturedEnv({ rendererDir: dir, version: 't' });
 
 const ROWS = [
   { text: 'Bob, "the builder", visits Paris', label: 'World', spans: [{ start: 27, end: 32, label: 'LOC' }] },

@@ -3,25 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli';
-import type { CliEnv } from '../types';
+import { type CapturedEnv, capturedEnv } from '../testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'mts-health-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function env(): { value: CliEnv; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    value: {
-      io: { out: (l) => out.push(l), err: (l) => err.push(l) },
-      layout: { rendererDir: dir, probeChild: { execPath: process.execPath, args: [] } },
-      version: 'test',
-      signal: new AbortController().signal,
-    },
-    out,
-    err,
-  };
-}
+const env = (): CapturedEnv => capturedEnv({ rendererDir: dir });
 
 describe('mts health', () => {
   it('prints the JSON report with 1-based data rows', async () => {

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTinyCheckpoint } from '../../engine/infer/testing';
-import { tsxProbeChild } from '../../services/system/testing';
 import { runCli } from '../run-cli';
-import type { CliEnv } from '../types';
+import { type CapturedEnv, capturedEnv } from '../testing';
 
 const root = mkdtempSync(join(tmpdir(), 'mts-cli-int8-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -19,20 +18,7 @@ const ckpt = writeTinyCheckpoint(root, {
   headSeed: 4,
 });
 
-function env(): { value: CliEnv; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    value: {
-      io: { out: (l) => out.push(l), err: (l) => err.push(l) },
-      layout: { rendererDir: root, probeChild: tsxProbeChild() },
-      version: 'test',
-      signal: new AbortController().signal,
-    },
-    out,
-    err,
-  };
-}
+const env = (): CapturedEnv => capturedEnv({ rendererDir: root });
 
 type Printed = { label: string; classProbs: { label: string; prob: number }[] }[];
 

@@ -4,9 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyBert } from '../../engine/model/testing';
 import { repoFromFolder, startTestHub, type TestHub } from '../../services/models/testing';
-import { tsxProbeChild } from '../../services/system/testing';
 import { runCli } from '../run-cli';
-import type { CliEnv } from '../types';
+import { type CapturedEnv, capturedEnv } from '../testing';
 
 let hub: TestHub;
 let work = '';
@@ -47,17 +46,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function env(): { value: CliEnv; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliEnv = {
-    io: { out: (l) => out.push(l), err: (l) => err.push(l) },
-    layout: { rendererDir: tmpdir(), probeChild: tsxProbeChild() },
-    version: 'test',
-    signal: new AbortController().signal,
-  };
-  return { value, out, err };
-}
+const env = (): CapturedEnv => capturedEnv();
 
 describe('mts models', () => {
   it('pulls a model into the cache with progress, then lists it', async () => {
