@@ -5,6 +5,7 @@ import type { Db } from '../../store/db';
 import * as datasets from '../../store/repos/datasets';
 import * as projects from '../../store/repos/projects';
 import { markDatasetDeleted, renameRunDatasets, unfinishedRunsUsing } from '../../store/repos/run-datasets';
+import { listRuns } from '../../store/repos/runs';
 import type { Dataset, Project, Split } from '../../store/types';
 import { ServiceError } from '../api';
 import { IdSchema } from '../projects/ids';
@@ -64,14 +65,15 @@ export function deleteDatasetKeepingRuns(
       `Dataset "${d.name}" is used by ${busy.length === 1 ? 'run' : 'runs'} ${names}; wait for ${busy.length === 1 ? 'it' : 'them'} to finish or cancel on the Train screen, then delete.`,
     );
   }
-  const runsMarked = db
-    .transaction(() => {
-      const n = markDatasetDeleted(db, datasetId);
-      datasets.deleteDataset(db, datasetId);
-      return n;
-    })
-    .immediate();
+  const runsMarked = db.transaction(() => removeDatasetKeepingRuns(db, datasetId)).immediate();
   return { deleted: datasetId, runsMarked };
+}
+
+/** Marks the runs that used a dataset as using a deleted one, then deletes it; returns the runs marked. */
+function removeDatasetKeepingRuns(db: Db, datasetId: number): number {
+  const marked = markDatasetDeleted(db, datasetId);
+  datasets.deleteDataset(db, datasetId);
+  return marked;
 }
 
 /** Renames a project (names are unique). */
@@ -94,33 +96,25 @@ export function deleteProjectChecked(
   projectId: number,
 ): { readonly deleted: number; readonly runsKept: number } {
   const p = projects.getProject(db, projectId);
-  const busy = db
-    .prepare<[number], { name: string; status: string }>(
-      `SELECT name, status FROM runs WHERE project_id = ? AND status IN ('queued', 'running') ORDER BY id`,
-    )
-    .all(projectId);
+  const runs = listRuns(db, projectId);
+  const busy = runs.filter((r) => r.status === 'queued' || r.status === 'running').reverse();
   if (busy.length > 0) {
     throw new ServiceError(
       'conflict',
       `Project "${p.name}" has a training in progress (${busy.map((r) => `"${r.name}"`).join(', ')}); wait for it or cancel it, then delete.`,
     );
   }
-  const runs = db
-    .prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM runs WHERE project_id = ?')
-    .get(projectId)!.n;
   db.transaction(() => {
-    if (runs === 0) {
+    if (runs.length === 0) {
       projects.deleteProject(db, projectId);
       return;
     }
+    // Every dataset, unfinished imports too: the project row stays, so nothing would cascade them away.
     const ids = db.prepare<[number], { id: number }>('SELECT id FROM datasets WHERE project_id = ?').all(projectId);
-    for (const { id } of ids) {
-      markDatasetDeleted(db, id);
-      datasets.deleteDataset(db, id);
-    }
+    for (const { id } of ids) removeDatasetKeepingRuns(db, id);
     projects.markProjectDeleted(db, projectId);
   }).immediate();
-  return { deleted: projectId, runsKept: runs };
+  return { deleted: projectId, runsKept: runs.length };
 }
 
 /** Re-assigns the splits of a ready dataset and reports the counts, warning about classes left without dev. */
