@@ -15,6 +15,9 @@
  * Options: --steps 30 --warmup 3 --per-round 5 --presets full,heads-only --threads 2 --batch 32
  *          --max-length 128 --torch-attn eager|sdpa --no-torch --no-speed --quality --conll --epochs 2
  *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --dropout 0.1 --bucket-batches 50 --ner-batching tokens --json --no-torch-cls-only --keep DIR --help
+ *          --seeds 42,43,44 (quality parts once per seed, with mean and spread)
+ *          --end-to-end (mts pipeline vs the seed's PyTorch pipeline, wall clock; needs `npm run build`)
+ *          --all (every issue-14 measure, long ones included) -> `summary` {fullRatio, frozenEpochRatio, ...}
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -23,6 +26,8 @@ import { parseArgs } from 'node:util';
 import type { FreezePreset } from '../src-main/engine/model';
 import { MODEL, PYTHON, round, SHARED, type TrainBenchOptions } from './train/options';
 import { runConll, runQuality } from './train/quality';
+import { runEndToEnd } from './train/end-to-end';
+import { summarize, TARGETS } from './train/summary';
 import { serveOrt } from './train/serve-ort';
 import { runSpeed, type SideSpeed } from './train/speed';
 import { MINILM_SHAPE } from './minilm';
@@ -46,11 +51,14 @@ const { values: args } = parseArgs({
     keep: { type: 'string' },
     quality: { type: 'boolean', default: false },
     conll: { type: 'boolean', default: false },
+    'end-to-end': { type: 'boolean', default: false },
+    all: { type: 'boolean', default: false },
     epochs: { type: 'string', default: '2' },
     fraction: { type: 'string', default: '1' },
     limit: { type: 'string', default: '0' },
     'dev-limit': { type: 'string', default: '0' },
     seed: { type: 'string', default: '42' },
+    seeds: { type: 'string', default: '' },
     dropout: { type: 'string', default: '0.1' },
     'bucket-batches': { type: 'string', default: '50' },
     'ner-batching': { type: 'string', default: 'tokens' },
@@ -72,6 +80,14 @@ function nerBatching(v: string): 'tokens' | 'examples' {
   throw new RangeError(`--ner-batching must be tokens or examples, got "${v}".`);
 }
 
+function seedList(v: string): number[] {
+  if (v === '') return [];
+  const seeds = v.split(',').map(Number);
+  if (seeds.some((x) => !Number.isSafeInteger(x) || x < 0))
+    throw new RangeError(`--seeds must be comma-separated non-negative integers, e.g. 42,43,44; got "${v}".`);
+  return seeds;
+}
+
 function options(): TrainBenchOptions {
   return {
     steps: num('steps'),
@@ -88,11 +104,14 @@ function options(): TrainBenchOptions {
     keep: args.keep,
     quality: args.quality,
     conll: args.conll,
+    endToEnd: args['end-to-end'] || args.all,
+    all: args.all,
     epochs: num('epochs'),
     fraction: num('fraction'),
     limit: num('limit'),
     devLimit: num('dev-limit'),
     seed: num('seed'),
+    seeds: seedList(String(args.seeds)),
     dropout: num('dropout'),
     bucketBatches: num('bucket-batches'),
     nerBatching: nerBatching(String(args['ner-batching'])),
@@ -123,16 +142,18 @@ async function main(o: TrainBenchOptions): Promise<void> {
       cpus: cpus().length,
       seed: o.seed,
     },
-    targets: { fullRatio: '>= 3x PyTorch samples/s', headsOnlyRatio: '>= 2.5x', rss: 'ours <= PyTorch peak RSS' },
+    targets: TARGETS,
   };
   try {
     if (!o.noSpeed) report['speed'] = await runSpeed(o, dir, withTorch);
     if (o.quality) report['quality'] = await runQuality(o, dir, withTorch);
     if (o.conll) report['conll'] = await runConll(o, dir, withTorch);
+    if (o.endToEnd) report['endToEnd'] = await runEndToEnd(o, dir, withTorch);
   } finally {
     if (o.keep) cpSync(dir, o.keep, { recursive: true });
     rmSync(dir, { recursive: true, force: true });
   }
+  report['summary'] = summarize(report);
   report['loadAverage1m'] = { start: round(load, 2), end: round(loadavg()[0]!, 2) };
   console.log(o.json ? JSON.stringify(report, null, 2) : summary(report));
 }

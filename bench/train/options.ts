@@ -18,11 +18,17 @@ export interface TrainBenchOptions {
   readonly keep: string | undefined;
   readonly quality: boolean;
   readonly conll: boolean;
+  /** `--end-to-end`: `mts pipeline` against the seed's PyTorch pipeline, wall clock (train/end-to-end.ts). */
+  readonly endToEnd: boolean;
+  /** `--all`: every measure issue 14 names, long ones included, and their `summary`. */
+  readonly all: boolean;
   readonly epochs: number;
   readonly fraction: number;
   readonly limit: number;
   readonly devLimit: number;
   readonly seed: number;
+  /** `--seeds 42,43,44`: quality parts once per seed, with mean and spread (empty: `--seed` alone). */
+  readonly seeds: readonly number[];
   /** Every dropout rate, ours and PyTorch's (0 compares the math without random masks). */
   readonly dropout: number;
   /** The trainer's bucketBatches (1 = shuffled batches without length bucketing). */

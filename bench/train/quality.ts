@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainerModel, train } from '../../src-main/engine/trainer';
 import { log, MODEL, PYTHON, round, TORCH_SCRIPT, type TrainBenchOptions } from './options';
+import { perSeed } from './seeds';
 import {
   classificationOnly,
   prepareAgNews,
@@ -159,18 +160,29 @@ function variant(o: TrainBenchOptions, trainExamples: number) {
   return { ...v, trainExamples, full: v.fraction === 1 && v.limit === 0 && v.epochs === 2 };
 }
 
-/** The report's `quality` part: AG News multi-task (silver NER) and classification-only. */
+/** The report's `quality` part: AG News multi-task (silver NER) and classification-only, once per seed. */
 export async function runQuality(o: TrainBenchOptions, dir: string, withTorch: boolean) {
   const ag = await prepareAgNews(sampleSize(18400, o), o.devLimit, o);
   return {
     variant: variant(o, ag.train.length),
-    multitask: await quality('multitask', ag, dir, withTorch, o),
-    classificationOnly: await quality('cls-only', classificationOnly(ag), dir, withTorch && !o.noTorchClsOnly, o),
+    ...(await perSeed(o, async (so) => ({
+      multitask: await quality(`multitask-${so.seed}`, ag, dir, withTorch, so),
+      classificationOnly: await quality(
+        `cls-only-${so.seed}`,
+        classificationOnly(ag),
+        dir,
+        withTorch && !o.noTorchClsOnly,
+        so,
+      ),
+    }))),
   };
 }
 
-/** The report's `conll` part: NER only on CoNLL-2003 train, entity F1 on valid. */
+/** The report's `conll` part: NER only on CoNLL-2003 train, entity F1 on valid, once per seed. */
 export async function runConll(o: TrainBenchOptions, dir: string, withTorch: boolean) {
   const conll = await prepareConll(sampleSize(14041, o), o.devLimit, o);
-  return { variant: variant(o, conll.train.length), ner: await quality('conll', conll, dir, withTorch, o) };
+  return {
+    variant: variant(o, conll.train.length),
+    ...(await perSeed(o, async (so) => ({ ner: await quality(`conll-${so.seed}`, conll, dir, withTorch, so) }))),
+  };
 }

@@ -48,7 +48,10 @@ class MultiTask(torch.nn.Module):
         self.drop = torch.nn.Dropout(0.1)
         self.cls = torch.nn.Linear(hidden, num_classes) if num_classes > 0 else None
         self.ner = torch.nn.Linear(hidden, num_ner) if num_ner > 0 else None
-        # Same initial heads as ours (the bench sends them), so only the training differs.
+        # Same initial heads as ours (the bench sends them), so only the training differs; None keeps
+        # PyTorch's own initialisation (seed_pipeline_ref.py).
+        if heads is None:
+            return
         with torch.no_grad():
             for name, layer in (("classification", self.cls), ("ner", self.ner)):
                 if layer is None:
