@@ -110,6 +110,7 @@ describe('curves in the store', () => {
         options: { train: '/data/news/train.csv', model: '/models/all-MiniLM-L6-v2' },
         fractions: [0.5, 1],
         outDir: '/runs/curve',
+        devExamples: 400,
         points: [
           { fraction: 0.5, trainExamples: 500, accuracy: 0.8, nerF1: null, steps: 10, seconds: 1, outDir: '/x' },
           { fraction: 1, trainExamples: 1000, accuracy: 0.85, nerF1: null, steps: 20, seconds: 2, outDir: '/y' },
@@ -118,7 +119,12 @@ describe('curves in the store', () => {
       }),
     );
     const c = importCurveFile(f.db, { projectId: f.projectId, path: file });
-    expect(c).toMatchObject({ origin: 'cli', status: 'completed', name: 'mts curve: train.csv · all-MiniLM-L6-v2' });
+    expect(c).toMatchObject({
+      origin: 'cli',
+      status: 'completed',
+      devExamples: 400,
+      name: 'mts curve: train.csv · all-MiniLM-L6-v2',
+    });
     expect(c.points).toEqual([
       { fraction: 0.5, trainExamples: 500, runId: null, accuracy: 0.8, nerF1: null },
       { fraction: 1, trainExamples: 1000, runId: null, accuracy: 0.85, nerF1: null },

@@ -33,6 +33,7 @@ export function curveById(db: Db, { curveId }: CurveIdInput): StoredCurve {
 
 // services/pipeline/curve.ts writes it: { options, fractions, outDir, points, lastGainPoints }.
 const CurveFile = z.object({
+  devExamples: z.int().nonnegative().nullable().optional(),
   options: z.looseObject({ train: z.string().optional(), model: z.string().optional() }).optional(),
   points: z
     .array(
@@ -64,7 +65,7 @@ export function importCurveFile(db: Db, { projectId, path }: ImportCurveInput): 
       'invalid_input',
       `${path} is not a curve.json of mts curve: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}.`,
     );
-  const { options, points } = parsed.data;
+  const { options, points, devExamples } = parsed.data;
   const from = options?.train !== undefined ? basename(options.train) : basename(dirname(real));
   const curve = createCurve(db, {
     projectId,
@@ -72,7 +73,7 @@ export function importCurveFile(db: Db, { projectId, path }: ImportCurveInput): 
     origin: 'cli',
     settings: { file: real, ...(options !== undefined && { options }) },
     fractions: points.map((p) => p.fraction),
-    devExamples: null,
+    devExamples: devExamples ?? null,
     status: 'completed',
   });
   db.transaction(() => {
