@@ -124,8 +124,8 @@ function overFitting(
     task: t,
     bestStep,
     message: stillRising
-      ? `The ${NAME[t]} is over-fitting: ${trend}. Its ${METRIC[t]} still rose, so the best checkpoint (by ` +
-        `${METRIC[t]}) is the one to keep, but its confidence on dev is getting worse: more epochs will mostly ` +
+      ? `The ${NAME[t]} is over-fitting: ${trend}. Its ${METRIC[t]} still rose after that, so stopping at the ` +
+        `dev loss minimum would cost it; but its confidence on dev keeps getting worse and more epochs will mostly ` +
         `memorise the train set. Label more data, or freeze more of the encoder.`
       : `The ${NAME[t]} is over-fitting: ${trend}. Keep the best checkpoint, stop earlier (fewer epochs, or ` +
         `patience 1-2), label more data, or freeze more of the encoder.`,

@@ -124,8 +124,7 @@ describe.skipIf(!have)('the advisor on real tiny runs (AG News + silver entities
     });
     const overFit = over.advice.find((a) => a.kind === 'over-fitting');
     expect(overFit).toMatchObject({ task: 'classification' });
-    // Its dev accuracy still rose after the dev loss's minimum: the advice keeps the best checkpoint by accuracy
-    // rather than telling the user to stop at the loss minimum.
+    // Its dev accuracy still rose after the dev loss's minimum: the advice does not tell the user to stop there.
     expect(overFit!.message).toMatch(/dev loss was lowest at step \d+ .* dev accuracy still rose/);
     console.log(`[advice-runs] 24 rows x 40 epochs: accuracy ${over.accuracy}; ${overFit!.message}`);
     const sound = await adviceOf(rows.slice(0, 400), dev, {
