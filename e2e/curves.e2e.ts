@@ -114,6 +114,31 @@ describe('learning curves on the Runs screen', () => {
       .poll(() => page.getByTestId('run-detail').getAttribute('data-run'), { timeout: 15_000 })
       .toBe(shareRun);
     expect(await page.locator('#detail-title').textContent()).toMatch(/Learning curve: heads-only tiny-bert · 100 %$/);
+    // A curve.json of `mts curve` imports as a curve of the project: chart, table (no run in this app), verdict.
+    const file = path.join(app.dataDir, 'curve.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        options: { train: '/data/news/train.csv', model: '/models/all-MiniLM-L6-v2' },
+        devExamples: 500,
+        points: [0.25, 0.5, 1].map((fraction, i) => ({
+          fraction,
+          trainExamples: 1000 * fraction,
+          accuracy: [0.7, 0.78, 0.84][i],
+          nerF1: null,
+        })),
+      }),
+    );
+    await panel.getByText('Import a curve from').click();
+    await panel.getByTestId('curve-import-path').fill(file);
+    await panel.getByRole('button', { name: 'Import' }).click();
+    await expect
+      .poll(() => panel.getByTestId('curve-select').locator('option:checked').textContent(), { timeout: 15_000 })
+      .toMatch(/mts curve: train\.csv · all-MiniLM-L6-v2/);
+    await expect.poll(() => chart.getAttribute('data-points')).toBe('3');
+    expect(await rows.nth(2).innerText()).toMatch(/^100 %\s+1000\s+84\.0 %\s+—\s+mts curve$/);
+    expect(await panel.getByTestId('curve-verdict').textContent()).toMatch(/^More labelling pays: .*from 250 to 1000/);
+
     // The one expected failure: the refused start (invalid_input is HTTP 400, which the browser logs).
     expect(problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
     expect(problems).toHaveLength(1);
