@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCurve } from '../../store/repos/curves';
 import { getRun, listRuns } from '../../store/repos/runs';
 import { isBusy } from '../train/active';
+import { resumeTraining } from '../train/resume';
 import { quickRequest, trainFixture, type TrainFixture } from '../train/testing';
 import { labelledRows } from '../train/testing';
 import type { TrainingServiceEvent } from '../train/types';
@@ -78,6 +79,10 @@ describe('startCurve', () => {
     expect(curve.points).toHaveLength(1);
     expect(getRun(f.db, curve.points[0]!.runId!).status).toBe('cancelled');
     expect(() => cancelCurve(f!.db, { curveId: curve.id })).toThrow(/is cancelled and not training in this app/);
+    // The share trained on a subset that resume would not rebuild: it is refused, naming the curve.
+    await expect(resumeTraining(f.db, { runId: curve.points[0]!.runId! })).rejects.toThrow(
+      new RegExp(`is the 50 % share of learning curve ${curve.id}; resumed alone`),
+    );
   }, 120_000);
 });
 
