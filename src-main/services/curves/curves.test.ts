@@ -4,12 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCurve } from '../../store/repos/curves';
 import { getRun, listRuns } from '../../store/repos/runs';
 import { isBusy } from '../train/active';
+import { prepareRequest } from '../train/launch';
 import { resumeTraining } from '../train/resume';
 import { quickRequest, trainFixture, type TrainFixture } from '../train/testing';
 import { labelledRows } from '../train/testing';
 import type { TrainingServiceEvent } from '../train/types';
 import { cancelCurve, type CurveEvent, startCurve } from './run';
 import { StartCurveInput } from './schemas';
+import { pickShare } from './shares';
 import { importCurveFile, listCurves } from './store';
 
 let f: TrainFixture | undefined;
@@ -61,6 +63,30 @@ describe('startCurve', () => {
     expect(isBusy()).toBe(false);
     expect(listCurves(f.db, { projectId: f.projectId })).toEqual([]);
     expect(listRuns(f.db, f.projectId)).toEqual([]);
+  });
+
+  it('refuses a share that misses a class, with the numbers, as invalid_input with one issue per share', async () => {
+    // 48 template rows (Sports, Business) and 4 "World" rows: 3 of them train, so a quarter share can miss it.
+    const world = Array.from({ length: 4 }, (_, i) => ({
+      text: `The minister met leaders for talks ${i}.`,
+      label: 'World',
+    }));
+    f = await trainFixture([...labelledRows(48), ...world]);
+    // The first seed whose quarter share has no "World" row, found on the examples a start prepares.
+    const { train, plan } = await prepareRequest(f.db, quickRequest(f));
+    const seed = [...Array(100).keys()].find(
+      (k) => !pickShare(train.examples, 0.25, k).some((e) => plan.classLabels[e.classLabel] === 'World'),
+    )!;
+    const refusal: unknown = await startCurve(f.db, curveInput(f, [0.25, 1], { seed })).catch((err: unknown) => err);
+    expect(refusal).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(
+        /^The learning curve cannot train every share: 25 % \(10 examples\) has no example of class "World" \(it has 2 of 3 classes\)\. Use larger shares/,
+      ),
+      issues: ['25 % (10 examples) has no example of class "World" (it has 2 of 3 classes)'],
+    });
+    expect(isBusy()).toBe(false);
+    expect(listCurves(f.db, { projectId: f.projectId })).toEqual([]);
   });
 
   it('cancels: the share training now ends cancelled and no later share starts', async () => {
