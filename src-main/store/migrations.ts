@@ -1,5 +1,6 @@
 // Versioned schema migrations. Append only: never edit a migration that has shipped; add a new one.
 import { healthReportsMigration } from './migration-health-reports';
+import { learningCurvesMigration } from './migration-learning-curves';
 import { projectDeletedMigration } from './migration-project-deleted';
 
 /** One schema step; `up` runs inside a transaction together with the user_version bump. */
@@ -171,6 +172,8 @@ export const MIGRATIONS: readonly Migration[] = [
   healthReportsMigration(2),
   { version: 3, description: 'run_datasets: the datasets each run used, kept after deletion', up: v3RunDatasets },
   projectDeletedMigration(4),
+  // 6, not 5: other branches of the same round may add a step; gaps are allowed.
+  learningCurvesMigration(6),
 ];
 
 /** The schema version this build writes. */

@@ -13,6 +13,7 @@
  */
 import type { AnnotateLabelEvent, AnnotateMethods } from './annotate';
 import type { Result } from './core';
+import type { CurvesApiEvent, CurvesMethods } from './curves';
 import type { DatasetAdminMethods } from './dataset-admin';
 import type { DatasetsApiEvent, DatasetsMethods } from './datasets';
 import type { ExportMethods } from './export';
@@ -26,6 +27,7 @@ import type { TrainApiEvent, TrainMethods } from './train';
 
 export type * from './annotate';
 export type * from './core';
+export type * from './curves';
 export type * from './dataset-admin';
 export type * from './datasets';
 export type * from './export';
@@ -52,7 +54,8 @@ export interface ApiMethods
     PlaygroundMethods,
     ExportMethods,
     HealthMethods,
-    ModelsMethods {}
+    ModelsMethods,
+    CurvesMethods {}
 
 export type MethodName = keyof ApiMethods;
 export type InputOf<M extends MethodName> = ApiMethods[M]['input'];
@@ -69,7 +72,8 @@ export type ApiEvent =
   | PreannotateApiEvent
   | TrainApiEvent
   | HealthApiEvent
-  | ModelsApiEvent;
+  | ModelsApiEvent
+  | CurvesApiEvent;
 
 export type ApiEventType = ApiEvent['type'];
 

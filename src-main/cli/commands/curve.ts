@@ -1,4 +1,5 @@
 /** `mts curve`: a learning curve (dev metrics against the share of training data used). */
+import { curveVerdict } from '../../services/curves';
 import { DEFAULT_FRACTIONS, learningCurve, type CurvePoint } from '../../services/pipeline';
 import { type CliCommand, UsageError } from '../types';
 import { PIPELINE_OPTIONS, pipelineEventPrinter, readPipelineArgs } from './pipeline';
@@ -30,8 +31,9 @@ export const curveCommand: CliCommand = {
     'Usage: mts curve --train FILE --dev FILE --model DIR|ID [--fractions 25,50,75,100] [pipeline options]',
     '',
     'Trains the same recipe (every `mts pipeline` option applies) on growing shares of the training data,',
-    'nested samples of one seeded shuffle, and prints the best dev accuracy / entity F1 of each: if the last',
-    'share still gains, labelling more data pays. Shares too small to train (fewer texts than one batch, or a',
+    'nested samples of one seeded shuffle, and prints the best dev accuracy / entity F1 of each, and whether more',
+    'labelling pays (the slope of the last points per doubling of the data, as the Runs screen says it). The',
+    'app imports curve.json (Runs > Learning curves). Shares too small to train (fewer texts than one batch, or a',
     'class missing) are refused before anything trains. Each share is a run folder under --out (share-25/ ...),',
     'and --out/curve.json holds the points.',
     '',
@@ -57,15 +59,8 @@ export const curveCommand: CliCommand = {
       return 0;
     }
     env.io.out(['share   texts  accuracy  entity F1', ...result.points.map(curveRow)].join('\n'));
-    const { accuracy, nerF1 } = result.lastGainPoints;
-    const gains = [
-      ...(accuracy !== null ? [`accuracy ${accuracy >= 0 ? '+' : ''}${accuracy} points`] : []),
-      ...(nerF1 !== null ? [`entity F1 ${nerF1 >= 0 ? '+' : ''}${nerF1} points`] : []),
-    ];
-    if (gains.length > 0)
-      env.io.out(
-        `From the second-largest share to all the data: ${gains.join(', ')}. ${Math.max(accuracy ?? 0, nerF1 ?? 0) >= 1 ? 'Still rising: more labelled data is likely to pay.' : 'Nearly flat: more data of the same kind will add little; look at label quality or the recipe.'}`,
-      );
+    // The same reading as the Runs screen's: the slope of the last points per doubling of the data.
+    for (const v of curveVerdict(result.points, result.devExamples)) env.io.out(v.message);
     env.io.out(`Saved: ${result.outDir}/curve.json`);
     return 0;
   },

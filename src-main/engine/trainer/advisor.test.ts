@@ -71,6 +71,49 @@ describe('adviseRun on drawn curves', () => {
     expect(adviseRun(train, falling, RECIPE).some((a) => a.kind === 'over-fitting')).toBe(false);
   });
 
+  it('does not advise stopping at the dev loss minimum when the dev metric still rose past it', () => {
+    const train = steps(curve(200, 1.4, 0.01), null);
+    const losses = [0.9, 0.6, 0.65, 0.8, 1.0];
+    const evals = (acc: (i: number) => number): AdvisorEval[] =>
+      losses.map((l, i) => ({ step: 40 * (i + 1), accuracy: acc(i), classificationLoss: l }));
+    const rising = adviseRun(
+      train,
+      evals((i) => 0.7 + 0.02 * i),
+      RECIPE,
+    )[0]!;
+    expect(rising.message).toMatch(
+      /dev accuracy 72\.0 then, 78\.0 now.*still rose after that, so stopping at the dev loss minimum would cost it/,
+    );
+    expect(rising.message).not.toMatch(/stop earlier/);
+    // Within noise (under 3 dev examples' worth of 1000, i.e. 1 point): the usual advice to stop earlier.
+    const flat = adviseRun(
+      train,
+      evals((i) => 0.75 + 0.001 * i),
+      RECIPE,
+    )[0]!;
+    expect(flat).toMatchObject({ kind: 'over-fitting' });
+    expect(flat.message).toMatch(/Keep the best checkpoint, stop earlier/);
+  });
+
+  it('says a head at chance may be crowded out when the other head learns at an equal or higher weight', () => {
+    const train = steps(curve(100, 1.39, 1.35), curve(100, 1.2, 0.4));
+    const evals: AdvisorEval[] = [
+      { step: 50, accuracy: 0.25, nerF1: 0.05 },
+      { step: 100, accuracy: 0.26, nerF1: 0.12 },
+    ];
+    const stuck = adviseRun(train, evals, RECIPE).find((a) => a.kind === 'not-learning')!;
+    expect(stuck.task).toBe('classification');
+    expect(stuck.message).toMatch(/NER head is learning: its loss \(weight 1 against 1\) may crowd this head out/);
+    const alone = adviseRun(
+      steps(curve(100, 1.39, 1.35), null),
+      evals.map(({ step, accuracy }) => ({ step, accuracy })),
+      RECIPE,
+    );
+    expect(alone.find((a) => a.kind === 'not-learning')!.message).not.toMatch(/crowd/);
+    const lighter = adviseRun(train, evals, { ...RECIPE, lossWeights: { classification: 1, ner: 0.5 } });
+    expect(lighter.find((a) => a.kind === 'not-learning')!.message).not.toMatch(/crowd/);
+  });
+
   it('sees a head stuck at chance and, for heads-only at a full-model rate, names the learning rate', () => {
     const flat = steps(curve(60, 1.39, 1.3), null);
     const evals: AdvisorEval[] = [

@@ -6,6 +6,7 @@
  */
 import { createDispatcher, type Dispatch } from '../api/dispatch';
 import { annotateMethods } from '../annotate/methods';
+import { curvesMethods } from '../curves/methods';
 import { datasetMethods } from '../datasets/methods';
 import { datasetAdminMethods } from '../datasets/admin-methods';
 import { lazyDb, type DbHandle } from './db';
@@ -43,6 +44,7 @@ export function createMethodTable(deps: AppDeps, db: DbHandle): MethodTable {
     ...playgroundMethods(db),
     ...healthMethods(db),
     ...modelsMethods(),
+    ...curvesMethods(db),
   } satisfies MethodTable;
 }
 

@@ -58,6 +58,7 @@ describe('learningCurve', () => {
     const saved = JSON.parse(readFileSync(join(dir, 'curve', 'curve.json'), 'utf8'));
     expect(saved.points).toHaveLength(2);
     expect(typeof saved.lastGainPoints.accuracy).toBe('number');
+    expect(saved.devExamples).toBe(9);
   }, 120_000);
 
   it('refuses shares smaller than a batch or missing a class, with the numbers, before training', async () => {

@@ -28,6 +28,8 @@ export interface CurvePoint {
 export interface CurveResult {
   readonly outDir: string;
   readonly points: readonly CurvePoint[];
+  /** Dev examples every share is evaluated on (the verdict's noise floor); null when nothing trained. */
+  readonly devExamples: number | null;
   /** Points gained from the second-largest share to the full data, per task (null: task not trained). */
   readonly lastGainPoints: { readonly accuracy: number | null; readonly nerF1: number | null };
 }
@@ -84,12 +86,14 @@ export async function learningCurve(
   const outDir = resolve(o.out);
   mkdirSync(outDir, { recursive: true });
   const points: CurvePoint[] = [];
+  let devExamples: number | null = null;
   for (const f of sorted) {
     if (hooks.signal?.aborted) break;
     const share = shareOf(tasks, f, o.seed);
     const dir = join(outDir, `share-${Math.round(100 * f)}`);
     const r = await trainTasks(share, { ...o, out: dir }, hooks);
     const best = r.train.best.metrics;
+    devExamples = r.data.dev;
     const point: CurvePoint = {
       fraction: f,
       trainExamples: r.data.train,
@@ -106,7 +110,12 @@ export async function learningCurve(
     const [a, b] = [points.at(-2)?.[k], points.at(-1)?.[k]];
     return a !== undefined && a !== null && b !== undefined && b !== null ? Number((100 * (b - a)).toFixed(2)) : null;
   };
-  const result: CurveResult = { outDir, points, lastGainPoints: { accuracy: gain('accuracy'), nerF1: gain('nerF1') } };
+  const result: CurveResult = {
+    outDir,
+    points,
+    devExamples,
+    lastGainPoints: { accuracy: gain('accuracy'), nerF1: gain('nerF1') },
+  };
   writeFileSync(join(outDir, 'curve.json'), JSON.stringify({ options: o, fractions: sorted, ...result }, null, 2));
   return result;
 }

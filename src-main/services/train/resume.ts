@@ -46,9 +46,19 @@ const StoredConfig = z.looseObject({
   nerTags: z.array(z.string()).default([]),
 });
 
+// A share of a learning curve (services/curves) trains on a subset that resume would not rebuild.
+const CurveShare = z.looseObject({ curve: z.object({ id: z.number(), fraction: z.number() }) });
+
 async function beginResume(db: Db, { runId }: RunIdInput, runtime: TrainingRuntime): Promise<Begun> {
   const run = getRun(db, runId);
   checkResumable(run);
+  const share = CurveShare.safeParse(run.config);
+  if (share.success)
+    throw new ServiceError(
+      'conflict',
+      `Run ${runId} is the ${Math.round(100 * share.data.curve.fraction)} % share of learning curve ${share.data.curve.id}; ` +
+        'resumed alone it would leave the curve without its later shares. Start the learning curve again on the Runs screen.',
+    );
   const { request, trainer } = storedSettings(run);
   const outDir = runOutDir(db, runId, runtime);
   const resumedStep = resumeStep(run, outDir);

@@ -1,12 +1,21 @@
 // Starting, following and cancelling a training run from the store's data (the app's Train button).
 import { basename, resolve } from 'node:path';
-import type { TrainerConfigInput, TrainJob } from '../../engine/trainer';
+import type { TrainerConfigInput, TrainExample, TrainJob } from '../../engine/trainer';
 import type { Db } from '../../store/db';
+import type { Run } from '../../store/types';
 import { createRun, getRun } from '../../store/repos/runs';
 import { ServiceError } from '../api/errors';
 import { resolveLocalModel } from '../models';
 import { abortRun, completionOf } from './active';
-import { launch, prepareRequest, runOutDir, withSlot, type Begun, type TrainingRuntime } from './launch';
+import {
+  launch,
+  prepareRequest,
+  runOutDir,
+  withSlot,
+  type Begun,
+  type PreparedRequest,
+  type TrainingRuntime,
+} from './launch';
 import { recordSources, taskSources } from './sources';
 import type { ResolvedTrainingRequest, RunIdInput, TrainingRequest } from './schemas';
 import type { TrainingOutcome, TrainingStarted } from './types';
@@ -43,46 +52,73 @@ async function begin(db: Db, asked: TrainingRequest, runtime: TrainingRuntime): 
   const request: TrainingRequest = { ...asked, modelDir: local.dir };
   return withSlot(async (slot) => {
     const prepared = await prepareRequest(db, request);
-    const { plan, nerTags, dataHash } = prepared;
-    // The plan's request has the preset's recipe filled in: the run is stored and trained with it.
-    const config = trainerConfig(plan.request);
-    const run = createRun(db, {
-      projectId: request.projectId,
-      name: request.name ?? `${request.preset} ${label}`,
-      config: {
-        request: plan.request,
-        trainer: config,
-        datasetId: request.datasetId,
-        classLabels: plan.classLabels,
-        nerTags,
-        counts: plan.counts,
-      },
-      preset: request.preset,
-      modelPath: resolve(request.modelDir),
-      dataHash,
-      deviceRequested: request.device,
-    });
-    recordSources(db, run.id, taskSources(request), plan.tasks);
-    const job: TrainJob = {
-      modelDir: request.modelDir,
-      train: prepared.train.examples,
-      dev: prepared.dev.examples,
-      classLabels: plan.classLabels,
-      nerTags,
-      config,
-      outDir: runOutDir(db, run.id, runtime),
-      resume: false,
-      checkpointEverySec: request.checkpointEverySec,
-      provenance: {
-        runId: run.id,
-        datasetId: request.datasetId,
-        dataHash,
-        preset: request.preset,
-        model: run.modelPath,
-      },
-    };
+    const { run, job } = createRunJob(db, request, prepared, request.name ?? `${request.preset} ${label}`, runtime);
     return launch(db, slot, run, job, prepared, runtime);
   });
+}
+
+/** How a learning curve's share differs from a plain run: fewer train examples, its own epochs, its curve. */
+export interface RunShare {
+  readonly train: readonly TrainExample[];
+  /** The epochs this share trains (the preset's recipe for its size, unless the request fixed them). */
+  readonly epochs: number;
+  readonly curve: { readonly id: number; readonly fraction: number };
+}
+
+/**
+ * Creates the run row of a prepared request (settings, sources, snapshot hash) and the worker job that trains
+ * it; a learning curve passes the share it trains. Does not start anything.
+ */
+export function createRunJob(
+  db: Db,
+  request: TrainingRequest,
+  prepared: PreparedRequest,
+  name: string,
+  runtime: TrainingRuntime,
+  share?: RunShare,
+): { readonly run: Run; readonly job: TrainJob } {
+  const { plan, nerTags, dataHash } = prepared;
+  // The plan's request has the preset's recipe filled in: the run is stored and trained with it.
+  const resolved = share ? { ...plan.request, epochs: share.epochs } : plan.request;
+  const train = share?.train ?? prepared.train.examples;
+  const config = trainerConfig(resolved);
+  const run = createRun(db, {
+    projectId: request.projectId,
+    name,
+    config: {
+      request: resolved,
+      trainer: config,
+      datasetId: request.datasetId,
+      classLabels: plan.classLabels,
+      nerTags,
+      counts: share ? { ...plan.counts, train: train.length } : plan.counts,
+      ...(share && { curve: share.curve }),
+    },
+    preset: request.preset,
+    modelPath: resolve(request.modelDir),
+    dataHash,
+    deviceRequested: request.device,
+  });
+  recordSources(db, run.id, taskSources(request), plan.tasks);
+  const job: TrainJob = {
+    modelDir: request.modelDir,
+    train,
+    dev: prepared.dev.examples,
+    classLabels: plan.classLabels,
+    nerTags,
+    config,
+    outDir: runOutDir(db, run.id, runtime),
+    resume: false,
+    checkpointEverySec: request.checkpointEverySec,
+    provenance: {
+      runId: run.id,
+      datasetId: request.datasetId,
+      dataHash,
+      preset: request.preset,
+      model: run.modelPath,
+    },
+  };
+  return { run, job };
 }
 
 /** Resolves when the given run ends; for a run not training in this process, at once with its stored row. */
