@@ -33,7 +33,8 @@ export const FAMILY_NOTES: Readonly<Record<Family, string>> = {
   'layernorm.forward': 'LayerNormalization (aten::native_layer_norm)',
   'layernorm.backward': "LayerNorm's gradient (aten::native_layer_norm_backward)",
   'softmax.forward': 'attention Softmax (aten::_softmax)',
-  'softmax.backward': "Softmax's gradient (aten::_softmax_backward_data)",
+  'softmax.backward':
+    "Softmax's gradient, ours with the attention dropout's (one composite; aten::_softmax_backward_data)",
   'gelu.forward': 'GELU (aten::gelu)',
   'gelu.backward': "GELU's gradient (aten::gelu_backward)",
   dropout: 'dropout forward and backward in the graph (aten::native_dropout and its backward)',
@@ -73,7 +74,9 @@ export function ortFamily(name: string, op: string, rank: number): Family {
   }
   if (backward && name.includes('/LayerNormalization')) return 'layernorm.backward';
   if (op === 'Softmax') return backward ? 'softmax.backward' : 'softmax.forward';
-  if (backward && name.includes('/Softmax')) return 'softmax.backward';
+  // autodiff's softmax composite differentiates softmax and the attention dropout after it in one backward,
+  // scoped under the dropout's Where node: all of it counts as softmax.backward.
+  if (backward && (name.includes('/Softmax') || name.includes('.attn_probs/'))) return 'softmax.backward';
   if (op === 'Gelu' || op === 'BiasGelu' || op === 'FastGelu') return backward ? 'gelu.backward' : 'gelu.forward';
   if (name.includes('.gelu/') || name.includes('gelu/')) return backward ? 'gelu.backward' : 'gelu.forward';
   if (name.includes('dropout.')) return 'dropout';
