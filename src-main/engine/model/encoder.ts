@@ -4,7 +4,7 @@ import type { BertDims } from './dims';
 import { headSize, validateDims } from './dims';
 import { ModelConfigError } from './errors';
 import type { DropoutFn, LinearFn } from './layers';
-import { gelu, linear, noDropout } from './layers';
+import { gelu, linear, noDropout, softmax } from './layers';
 import { EMBEDDING_NAMES, layerParamNames } from './param-names';
 import type { ParamValues } from './params';
 import { param } from './params';
@@ -162,7 +162,8 @@ function selfAttention(
   const kT = op.transpose(g, proj(n.key), [0, 2, 3, 1]); // [B, h, d, T]
   const v = op.transpose(g, proj(n.value), [0, 2, 1, 3]); // [B, h, T, d]
   const scores = op.add(g, op.matMul(g, q, kT), additiveMask); // [B, h, T, T]
-  const probs = dropout(g, op.softmax(g, scores, -1), { kind: 'attention-probs', layer });
+  // Dropout on the probabilities inside the softmax composite: one backward for both (autodiff/composites).
+  const probs = softmax(g, scores, -1, (gg, p) => dropout(gg, p, { kind: 'attention-probs', layer }));
   const ctx = op.transpose(g, op.matMul(g, probs, v), [0, 2, 1, 3]); // [B, T, h, d]
   return op.reshape(g, ctx, [0, 0, h]); // [B, T, H]
 }

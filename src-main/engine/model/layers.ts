@@ -15,8 +15,11 @@ export const linear: LinearFn = (g, x, weight, bias) => {
   return bias ? op.add(g, y, bias) : y;
 };
 
-/** Exact GELU with a recomputing backward (autodiff's composite), re-exported for the model's layers. */
-export { gelu } from '../autodiff';
+/**
+ * autodiff's composites with hand-written backwards, re-exported for the model's layers: exact GELU
+ * (recomputed from x) and softmax followed by attention dropout (one backward for both).
+ */
+export { gelu, softmax } from '../autodiff';
 
 /** Where dropout may go; the training graph builder maps sites to its dropout helper. */
 export type DropoutSite =

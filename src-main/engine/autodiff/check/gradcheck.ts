@@ -7,7 +7,8 @@ import { Rng } from './random';
 export type CheckDtype = 'float64' | 'float32';
 
 /** Composite functions checked end to end (their gradients come from the primitive rules). */
-export type CompositeName = 'gelu' | 'logSoftmax' | 'softmaxCrossEntropy' | 'mlp' | 'attention';
+export type CompositeName =
+  'gelu' | 'layerNorm' | 'softmax' | 'logSoftmax' | 'softmaxCrossEntropy' | 'mlp' | 'attention';
 
 /** One differentiable input of a check: concrete dims, optional symbolic graph dims, value generator. */
 export interface CheckInput {

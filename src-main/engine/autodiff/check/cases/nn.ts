@@ -1,5 +1,5 @@
 import { type Graph, type Value, op } from '../../../onnx';
-import { gelu, logSoftmax, softmaxCrossEntropy } from '../../composites';
+import { gelu, logSoftmax, softmax, softmaxCrossEntropy } from '../../composites';
 import type { CheckCase } from '../gradcheck';
 import { ints } from './util';
 
@@ -113,6 +113,33 @@ export const nnCases: readonly CheckCase[] = [
     dtype: 'float32',
     inputs: { a: { dims: [3, 4] } },
     build: (g, x) => gelu(g, x.a!),
+  },
+  {
+    rule: 'softmax',
+    name: 'softmax composite [2,3,4] axis -1, no scaling',
+    inputs: { a: { dims: [2, 3, 4] } },
+    build: (g, x) => softmax(g, x.a!, -1),
+  },
+  {
+    rule: 'softmax',
+    name: 'softmax composite [2,3,4] axis -1 then dropout Where(keep, p * 1.25, 0)',
+    inputs: { a: { dims: [2, 3, 4] } },
+    build: (g, x) => {
+      const keep = g.constant(
+        { dtype: 'bool', dims: [2, 3, 4], data: Uint8Array.from({ length: 24 }, (_, i) => (i % 5 === 2 ? 0 : 1)) },
+        'keep',
+      );
+      return softmax(g, x.a!, -1, (gg, p) => op.where(gg, keep, op.mulScalar(gg, p, 1.25), gg.scalar(0, p.dtype)));
+    },
+  },
+  {
+    rule: 'softmax',
+    name: 'softmax composite [2,3,4] axis 1 then a float mask [2,3,4] * p',
+    inputs: {
+      a: { dims: [2, 3, 4] },
+      m: { dims: [2, 3, 4], wrt: false, init: (r) => (r.uniform(0, 1) < 0.2 ? 0 : 2) },
+    },
+    build: (g, x) => softmax(g, x.a!, 1, (gg, p) => op.mul(gg, p, x.m!)),
   },
   {
     rule: 'logSoftmax',
