@@ -3,7 +3,7 @@ import { FeedError } from './errors';
 import { type HostTensor, hostTensor } from './tensor';
 
 /** The row inputs of a lazily updated table for one batch: distinct ids and each id's index into them. */
-export interface BatchRows {
+interface BatchRows {
   /** int64 [U]: the distinct ids, in order of first appearance. */
   readonly rows: HostTensor;
   /** int64, the ids' dims: rows[inverse[i]] = ids[i]. */
@@ -19,11 +19,6 @@ export class LazyRowFeeds {
 
   constructor(layouts: readonly LazyRowsLayout[]) {
     this.tables = layouts.map((layout) => ({ layout, rows: new DistinctRows(layout.tableRows) }));
-  }
-
-  /** The input names this adds (they are not batch inputs: callers never pass them). */
-  get inputNames(): readonly string[] {
-    return this.tables.flatMap((t) => [t.layout.rowsInput, t.layout.inverseInput]);
   }
 
   /** Adds every lazy table's row inputs, derived from the batch's ids, to `feeds`. */
@@ -44,7 +39,7 @@ export class LazyRowFeeds {
 }
 
 /** Distinct ids of a batch for one table of `size` rows. */
-export class DistinctRows {
+class DistinctRows {
   private readonly stamp: Int32Array;
   private readonly index: Int32Array;
   private generation = 0;
