@@ -10,6 +10,8 @@
  *          without it the engine's default, no spinning, is paired with OMP_WAIT_POLICY=PASSIVE for PyTorch:
  *          under CPU contention spinning costs PyTorch up to 4x and ORT ~1.5x, so mixed pairs mislead).
  *          --profile <prefix> (ORT per-node profile; prints the top op types by time).
+ *          --embedding-updates lazy|dense (default lazy, the trainer's default: AdamW on the batch's rows of the
+ *          word table only; PyTorch always updates every row, as torch.optim.AdamW does).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import {
   initHeads,
   buildModelTrainingGraph,
   DEFAULT_DROPOUT,
+  type EmbeddingUpdates,
 } from '../src-main/engine/model';
 import { DEFAULT_ADAMW } from '../src-main/engine/optim';
 import { hostTensor, type HostTensor, TrainingSession } from '../src-main/engine/runtime';
@@ -40,8 +43,10 @@ const { values: args } = parseArgs({
     'no-dropout': { type: 'boolean', default: false },
     profile: { type: 'string' },
     spinning: { type: 'boolean', default: false },
+    'embedding-updates': { type: 'string', default: 'lazy' },
   },
 });
+const embeddingUpdates = parseEmbeddingUpdates(args['embedding-updates']);
 const B = Number(args.batch);
 const T = Number(args.seq);
 const threads = Number(args.threads);
@@ -52,6 +57,11 @@ const NUM_NER = MINILM_SPEC.numNerLabels;
 const DIMS = MINILM_DIMS;
 const root = join(import.meta.dirname, '..');
 const python = join(root, '.venv/bin/python');
+
+function parseEmbeddingUpdates(value: string | undefined): EmbeddingUpdates {
+  if (value === 'lazy' || value === 'dense') return value;
+  throw new Error(`--embedding-updates must be lazy or dense, got '${value}'.`);
+}
 
 /** The same deterministic batch the PyTorch script builds. */
 function makeBatch(): Record<string, HostTensor> {
@@ -84,6 +94,7 @@ async function createOrt(): Promise<{ session: TrainingSession; buildMs: number;
     freeze: { preset: args.preset as FreezePreset },
     clipNorm: 1,
     dropout,
+    embeddingUpdates,
   });
   const t1 = performance.now();
   const store = new Map([...initEncoder(DIMS, 1), ...initHeads(DIMS.hiddenSize, NUM_CLASSES, NUM_NER, 2)]);
@@ -202,6 +213,7 @@ async function main(): Promise<void> {
   const torchRate = torchMs.length > 0 ? rate(torchMs) : undefined;
   const report = {
     shape: { batch: B, seq: T, threads, preset: args.preset, dropout: !args['no-dropout'] },
+    embeddingUpdates: `${embeddingUpdates} (PyTorch: dense)`,
     idleThreads: args.spinning
       ? 'spin (ORT default, OpenMP default)'
       : 'sleep (ORT allow_spinning=0, OMP_WAIT_POLICY=PASSIVE)',

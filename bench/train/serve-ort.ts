@@ -44,6 +44,7 @@ export async function serveOrt(
     clipNorm: cfg.clipNorm,
     dropout: cfg.dropout,
     lossWeights: cfg.lossWeights,
+    embeddingUpdates: cfg.embeddingUpdates, // the trainer's default (lazy)
   });
   const params = new Map([...model.params].map(([n, t]) => [n, t.data]));
   const session = await TrainingSession.create({

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ describe('mts pipeline', () => {
     const err: string[] = [];
     const args = ['pipeline', '--train', join(dir, 'train.csv'), '--dev', join(dir, 'dev.csv'), '--model', model];
     const opts = ['--preset', 'full', '--batch-size', '8', '--max-steps', '3', '--no-ner', '--device', 'cpu'];
+    opts.push('--embedding-updates', 'dense');
     const code = await runCli([...args, ...opts, '--out', join(dir, 'run'), '--checkpoint-every', '0'], {
       io: { out: (l) => out.push(l), err: (l) => err.push(l) },
       layout: { rendererDir: dir, probeChild: tsxProbeChild() },
@@ -36,6 +37,8 @@ describe('mts pipeline', () => {
     const warning = /This run takes 3 optimizer steps \(max steps 3\); "full" needs at least 50 to learn/;
     expect(err.join('\n')).toMatch(new RegExp(`warning: ${warning.source}`));
     expect(out.join('\n')).toMatch(new RegExp(`Warning: ${warning.source}`));
+    const config = JSON.parse(readFileSync(join(dir, 'run', 'trainer-config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config['embeddingUpdates']).toBe('dense');
   }, 60_000);
 });
 

@@ -54,6 +54,8 @@ describe('op coverage of the engine graphs', () => {
     expect(sortedKeys(onCpu.map((u) => u.use))).toEqual([
       // The generated dropout masks' element count.
       'Cast(int64) -> int32 @17',
+      // The [U, H] shape of the lazy word-embedding rows' gradient: Shape of the rows, then H.
+      'Concat(int64, int64) -> int64 @17',
       'ReduceProd(int64) -> int64 @17',
       // Shape of the int64 ids and slices of it (position ids).
       'Shape(int64) -> int64 @17',

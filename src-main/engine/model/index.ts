@@ -25,6 +25,8 @@ export {
   buildModelTrainingGraph,
   DEFAULT_DROPOUT,
   type DropoutRates,
+  type EmbeddingUpdates,
+  lazyEmbeddingUpdates,
   type ModelAccumulationGraphs,
   type ModelTrainingGraph,
   type ModelTrainingSpec,

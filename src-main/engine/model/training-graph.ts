@@ -48,7 +48,15 @@ export interface ModelTrainingSpec {
   readonly embeddingGradient?: GatherGradient;
   /** Keeps the word-embedding table fixed; positions, token types and the embedding LayerNorm still train. */
   readonly freezeWordEmbeddings?: boolean;
+  /**
+   * How the word-embedding table is updated when it trains: 'dense' (default: AdamW on every row, as PyTorch)
+   * or 'lazy' (LazyAdam: only the rows of the batch's ids; step-graph/README.md). Single-step graphs only.
+   */
+  readonly embeddingUpdates?: EmbeddingUpdates;
 }
+
+/** Word-embedding updates: every row ('dense') or the batch's rows only ('lazy'). */
+export type EmbeddingUpdates = 'lazy' | 'dense';
 
 export interface ModelTrainingGraph extends TrainingGraph {
   readonly partition: ParamPartition;
@@ -118,6 +126,7 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
     clipNorm: spec.clipNorm,
     dtype: spec.dtype ?? 'float32',
     embeddingGradient: spec.embeddingGradient ?? 'scatter',
+    ...(lazyWordTable(spec, partition) && { lazyRows: [EMBEDDING_NAMES.word] }),
     forward: (g, params) => {
       const batch = declareBatchInputs(g, model, {
         maskDtype: 'float32',
@@ -138,6 +147,16 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
     },
   };
   return { graphSpec, partition };
+}
+
+/** True when the graph of `spec` updates the word-embedding table lazily (asked for, and the table trains). */
+export function lazyEmbeddingUpdates(spec: ModelTrainingSpec): boolean {
+  return lazyWordTable(spec, trainingSpecPartition(spec));
+}
+
+// Lazy updates apply when asked for and the word table trains (frozen, it has no update at all).
+function lazyWordTable(spec: ModelTrainingSpec, partition: ParamPartition): boolean {
+  return spec.embeddingUpdates === 'lazy' && partition.trainable.some((p) => p.name === EMBEDDING_NAMES.word);
 }
 
 /**

@@ -57,6 +57,13 @@ export interface AdamWParam {
   readonly param: Value;
   readonly grad: Value;
   readonly decay: boolean;
+  /**
+   * Lazy row update (LazyAdam): int64 row ids [U], distinct, and `grad` holds those rows' gradient only
+   * ([U, ...]). Only these rows of the weights and moments are read and written (Gather, update, ScatterND);
+   * every other row keeps its value and moments: no decay, no momentum step. Bias corrections follow the global
+   * step. Absent: the dense update of every element.
+   */
+  readonly rows?: Value;
 }
 
 export interface AdamWFragmentOptions {
@@ -125,6 +132,11 @@ export function addAdamW(
       const m = g.input(names.m, dtype, p.param.shape);
       const v = g.input(names.v, dtype, p.param.shape);
       stateInputs.push(m, v);
+      if (p.rows) {
+        const [newP, newM, newV] = lazyRowUpdate(g, p, p.rows, { m, v, gSquared: squares[i]!, c, ok, config });
+        outputs.push(g.output(newP), g.output(newM), g.output(newV));
+        return;
+      }
       const m1 = update('Add', op.mul(g, m, c.beta1), op.mul(g, p.grad, c.mScale), m, names.newM);
       const v1 = update('Add', op.mul(g, v, c.beta2), op.mul(g, squares[i]!, c.vScale), v, names.newV);
       const denom = op.add(g, op.sqrt(g, v1.next), c.epsScaled);
@@ -137,6 +149,46 @@ export function addAdamW(
     outputs.push(g.output(gradNorm, GRAD_NORM_OUTPUT));
     return { stateInputs, scalarInputs, outputs, gradNorm };
   });
+}
+
+/**
+ * AdamW on the rows `rows` of one parameter: the same formulas as the dense update on [U, ...] slices of the
+ * weights and moments, written back with ScatterND (whose node carries the output name). With the guard, a
+ * non-finite step writes the old rows back.
+ */
+function lazyRowUpdate(
+  g: Graph,
+  p: AdamWParam,
+  rows: Value,
+  s: {
+    readonly m: Value;
+    readonly v: Value;
+    readonly gSquared: Value;
+    readonly c: ScalarFactors;
+    readonly ok: Value | null;
+    readonly config: AdamWConfig;
+  },
+): [Value, Value, Value] {
+  const { c, ok } = s;
+  const names = stateNames(p.name);
+  const pRows = op.gather(g, p.param, rows);
+  const mRows = op.gather(g, s.m, rows);
+  const vRows = op.gather(g, s.v, rows);
+  const m1 = op.add(g, op.mul(g, mRows, c.beta1), op.mul(g, p.grad, c.mScale));
+  const v1 = op.add(g, op.mul(g, vRows, c.beta2), op.mul(g, s.gSquared, c.vScale));
+  const step = op.mul(g, op.div(g, m1, op.add(g, op.sqrt(g, v1), c.epsScaled)), c.stepSize);
+  const decayed = p.decay && s.config.weightDecay !== 0 ? op.mul(g, pRows, c.decayFactor) : pRows;
+  const p1 = op.sub(g, decayed, step);
+  const ids = op.unsqueeze(g, rows, [-1]); // [U, 1]
+  const writeBack = (table: Value, next: Value, old: Value, name: string): Value => {
+    const kept = ok ? namedNode(g, 'Where', [ok, next, old]) : next;
+    return g.addNode('ScatterND', [table, ids, kept], [{ dtype: table.dtype, shape: table.shape, name }])[0]!;
+  };
+  return [
+    writeBack(p.param, p1, pRows, names.newParam),
+    writeBack(s.m, m1, mRows, names.newM),
+    writeBack(s.v, v1, vRows, names.newV),
+  ];
 }
 
 interface ScalarFactors {
@@ -196,10 +248,30 @@ function checkParam(p: AdamWParam, dtype: DType): void {
       `parameter '${p.name}' is ${p.param.dtype} with a ${p.grad.dtype} gradient; all parameters must be ${dtype}.`,
     );
   }
+  if (p.rows) {
+    checkRows(p, p.rows);
+    return;
+  }
   if (!sameShape(p.param.shape, p.grad.shape)) {
     throw new GraphBuildError(
       'AdamW',
       `gradient of '${p.name}' has shape [${p.grad.shape.join(', ')}] but the parameter is [${p.param.shape.join(', ')}].`,
+    );
+  }
+}
+
+function checkRows(p: AdamWParam, rows: Value): void {
+  if (rows.dtype !== 'int64' || rows.shape.length !== 1) {
+    throw new GraphBuildError(
+      'AdamW',
+      `row ids of '${p.name}' must be int64 [U], got ${rows.dtype} [${rows.shape.join(', ')}].`,
+    );
+  }
+  const rowShape = p.param.shape.slice(1);
+  if (p.param.shape.length < 1 || !sameShape(p.grad.shape, [rows.shape[0]!, ...rowShape])) {
+    throw new GraphBuildError(
+      'AdamW',
+      `the row gradient of '${p.name}' has shape [${p.grad.shape.join(', ')}]; expected [${[rows.shape[0]!, ...rowShape].join(', ')}] (one row per id).`,
     );
   }
 }

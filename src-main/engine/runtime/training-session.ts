@@ -4,6 +4,7 @@ import type { TrainingGraphLayout } from '../step-graph';
 import { DeviceParamState, stateOutputNames } from './device-params';
 import { DeviceTensors, onDevice, tensorBytes, type TrafficCounter } from './device-tensors';
 import { StateError } from './errors';
+import { LazyRowFeeds } from './lazy-rows';
 import { ResidentSession, type Residency } from './resident-session';
 import type { DimBindings, InputSpec } from './feeds';
 import { checkFeeds } from './feeds';
@@ -75,6 +76,7 @@ type State =
 export class TrainingSession extends ResidentSession<State> {
   private readonly masks: MaskFeeds;
   private readonly scalars: StepScalarFeeds;
+  private readonly lazyRows: LazyRowFeeds;
   private readonly batchSpecs: readonly InputSpec[];
   private checkedAll = false;
   /** Host<->device bytes, cumulative over the session (uploads of the initial state included). */
@@ -92,6 +94,7 @@ export class TrainingSession extends ResidentSession<State> {
     super(state);
     this.scalars = new StepScalarFeeds(layout.dtype, layout.scalarInputs);
     this.masks = new MaskFeeds(layout.dropout, seed);
+    this.lazyRows = new LazyRowFeeds(layout.lazyRows ?? []);
     const batchNames = new Set(layout.batchInputs.map((b) => b.name));
     this.batchSpecs = inputSpecs(session).filter((s) => batchNames.has(s.name));
     this.traffic = state.kind === 'device' ? state.tensors.traffic : { hostToDevice: 0, deviceToHost: 0 };
@@ -232,6 +235,7 @@ export class TrainingSession extends ResidentSession<State> {
     else this.state.params.feedCurrent(feeds, { moments: true, frozen: true });
     this.scalars.feed(feeds, this.adamw, lr, step);
     this.masks.feed(feeds, step, bindings);
+    this.lazyRows.feed(feeds, batch, toOrt);
     // What goes up: every feed with host-resident state; everything but the state when it lives on the device.
     if (traffic) {
       for (const t of Object.values(feeds)) if (!onDevice(t)) traffic.hostToDevice += tensorBytes(t);

@@ -3,7 +3,7 @@
  * graph, so both EPs draw the same ones), the same seed, the same batches. Runs on Mesa's lavapipe in CI.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FreezeConfig } from '../model';
+import type { EmbeddingUpdates, FreezeConfig } from '../model';
 import {
   buildModelAccumulationGraphs,
   buildModelTrainingGraph,
@@ -58,13 +58,18 @@ function batch(b: number): Record<string, HostTensor> {
 const batchBytes = (b: Record<string, HostTensor>): number =>
   Object.values(b).reduce((s, t) => s + t.data.byteLength, 0);
 
-async function single(device: 'cpu' | 'webgpu', freeze: FreezeConfig = { preset: 'full' }): Promise<TrainingSession> {
+async function single(
+  device: 'cpu' | 'webgpu',
+  freeze: FreezeConfig = { preset: 'full' },
+  embeddingUpdates: EmbeddingUpdates = 'lazy',
+): Promise<TrainingSession> {
   const built = buildModelTrainingGraph({
     model,
     freeze,
     clipNorm: 1,
     dropout: DEFAULT_DROPOUT,
     dropoutMasks: 'generated',
+    embeddingUpdates,
   });
   return TrainingSession.create({
     bytes: built.bytes,
@@ -85,34 +90,39 @@ beforeAll(async () => {
 });
 
 describe('TrainingSession on WebGPU (device-resident state)', () => {
-  it('keeps its state on the device and matches the CPU EP within 1e-3 relative loss for 20 steps', async (ctx) => {
-    if (unavailable !== null) return ctx.skip();
-    const cpu = await single('cpu');
-    const gpu = await single('webgpu');
-    expect(gpu.residency).toBe('device');
-    try {
-      for (let s = 0; s < 20; s++) {
-        const b = batch(s);
-        const [c, g] = [await cpu.trainStep(b), await gpu.trainStep(b)];
-        expect(g.applied).toBe(true);
-        expect(Math.abs(g.loss - c.loss) / Math.abs(c.loss)).toBeLessThan(1e-3);
-        // Up: the batch itself plus the step scalars and 2 seeds per dropout site; down: the losses.
-        expect(g.transfer.hostToDeviceBytes).toBeLessThanOrEqual(batchBytes(b) + 4096);
-        expect(g.transfer.deviceToHostBytes).toBeLessThanOrEqual(4096);
+  it.for(['lazy', 'dense'] as const)(
+    'keeps its state on the device and matches the CPU EP within 1e-3 relative loss for 20 steps (%s embedding updates)',
+    async (updates, ctx) => {
+      if (unavailable !== null) return ctx.skip();
+      const cpu = await single('cpu', { preset: 'full' }, updates);
+      const gpu = await single('webgpu', { preset: 'full' }, updates);
+      expect(gpu.residency).toBe('device');
+      const live = gpu.liveDeviceTensors;
+      try {
+        for (let s = 0; s < 20; s++) {
+          const b = batch(s);
+          const [c, g] = [await cpu.trainStep(b), await gpu.trainStep(b)];
+          expect(g.applied).toBe(true);
+          expect(Math.abs(g.loss - c.loss) / Math.abs(c.loss)).toBeLessThan(1e-3);
+          // Up: the batch itself plus the step scalars and 2 seeds per dropout site; down: the losses.
+          expect(g.transfer.hostToDeviceBytes).toBeLessThanOrEqual(batchBytes(b) + 4096);
+          expect(g.transfer.deviceToHostBytes).toBeLessThanOrEqual(4096);
+          expect(gpu.liveDeviceTensors).toBe(live);
+        }
+        const [pc, pg] = [cpu.getParameters(), await gpu.readParameters()];
+        for (const [name, data] of pc) {
+          const other = pg.get(name)!;
+          let worst = 0;
+          for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(data[i]! - other[i]!));
+          // Adam moves a parameter whose gradient is at noise level by ~lr whatever the gradient's sign.
+          expect(worst, name).toBeLessThan(3 * schedule.lr);
+        }
+      } finally {
+        await cpu.release();
+        await gpu.release();
       }
-      const [pc, pg] = [cpu.getParameters(), await gpu.readParameters()];
-      for (const [name, data] of pc) {
-        const other = pg.get(name)!;
-        let worst = 0;
-        for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(data[i]! - other[i]!));
-        // Adam moves a parameter whose gradient is at noise level by ~lr whatever the gradient's sign.
-        expect(worst, name).toBeLessThan(3 * schedule.lr);
-      }
-    } finally {
-      await cpu.release();
-      await gpu.release();
-    }
-  });
+    },
+  );
 
   it('owns every device tensor: the live count stays flat over 100 steps and is 0 after release', async (ctx) => {
     if (unavailable !== null) return ctx.skip();

@@ -61,6 +61,11 @@ export function buildAccumulationGraphs(spec: TrainingGraphSpec): AccumulationGr
     );
   }
   checkNames(spec.trainable, frozen);
+  if ((spec.lazyRows ?? []).length > 0) {
+    throw new TrainingGraphError(
+      `buildAccumulationGraphs: lazy row updates (lazyRows: ${spec.lazyRows!.join(', ')}) need the single-step graph; with gradient accumulation use dense updates (leave lazyRows out).`,
+    );
+  }
   const name = spec.name ?? 'train_step';
   const gradient = buildGradientGraph(spec, `${name}_grad`);
   const update = buildUpdateGraph(spec, `${name}_update`);

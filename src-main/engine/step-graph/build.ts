@@ -3,6 +3,7 @@ import { dropoutSites } from '../dropout';
 import { Graph, serializeModel } from '../onnx';
 import { addAdamW, GRAD_NORM_OUTPUT, STEP_INPUT } from '../optim';
 import { TrainingGraphError } from './errors';
+import { declareLazyTables, rowGradient } from './lazy-rows';
 import { batchInputsOf, checkLoss, checkNames, declareExtraOutputs, declareParams, LOSS_OUTPUT } from './parts';
 import type { EvalGraph, EvalGraphSpec, TrainingGraph, TrainingGraphLayout, TrainingGraphSpec } from './types';
 
@@ -27,15 +28,22 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
   checkLoss(result.loss, dtype);
   const lossOut = g.output(result.loss, LOSS_OUTPUT);
   const extraOutputs = declareExtraOutputs(g, result.outputs);
-  const grads = grad(
-    g,
-    result.loss,
-    spec.trainable.map((p) => params.get(p.name)!),
-    { gatherGradient: spec.embeddingGradient ?? 'scatter' },
+  const lazy = new Map(
+    declareLazyTables(g, spec.lazyRows ?? [], params, spec.trainable).map((t) => [t.layout.param, t]),
   );
+  // A lazy table's gradient is taken at its Gather's output and summed onto its rows (lazy-rows.ts).
+  const wrt = spec.trainable.map((p) => lazy.get(p.name)?.gathered ?? params.get(p.name)!);
+  const grads = grad(g, result.loss, wrt, { gatherGradient: spec.embeddingGradient ?? 'scatter' });
   addAdamW(
     g,
-    spec.trainable.map((p) => ({ name: p.name, param: params.get(p.name)!, grad: grads.get(p.name)!, decay: p.decay })),
+    spec.trainable.map((p, i) => {
+      const t = lazy.get(p.name);
+      const param = params.get(p.name)!;
+      const gradient = grads.get(wrt[i]!.name)!;
+      return t
+        ? { name: p.name, param, grad: rowGradient(g, t, gradient), decay: p.decay, rows: t.rows }
+        : { name: p.name, param, grad: gradient, decay: p.decay };
+    }),
     spec.adamw,
     { clipNorm: spec.clipNorm, guardNonFinite: { alsoCheck: [result.loss] } },
   );
@@ -50,6 +58,7 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
     gradNormOutput: GRAD_NORM_OUTPUT,
     extraOutputs,
     inPlaceUpdates: true,
+    ...(lazy.size > 0 && { lazyRows: [...lazy.values()].map((t) => t.layout) }),
   };
   return {
     graph: g,

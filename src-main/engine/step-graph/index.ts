@@ -9,12 +9,14 @@ export {
   gradAccNames,
   type GraphPart,
 } from './accumulation';
+export { type LazyTable, lazyRowsNames } from './lazy-rows';
 export type {
   EvalGraph,
   EvalGraphSpec,
   ForwardBuilder,
   ForwardResult,
   FrozenSpec,
+  LazyRowsLayout,
   TrainableSpec,
   TrainingDType,
   TrainingGraph,

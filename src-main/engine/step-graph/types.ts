@@ -44,6 +44,26 @@ export interface TrainingGraphSpec {
    * table there). See autodiff's GradOptions.gatherGradient.
    */
   readonly embeddingGradient?: GatherGradient;
+  /**
+   * Trainable tables (by name) that get lazy AdamW updates: only the rows the batch gathers are read, updated
+   * and written back (LazyAdam semantics, lazy-rows.ts). Each must be read by exactly one Gather (axis 0) of an
+   * int64 batch input. Single-step graphs only: buildAccumulationGraphs refuses it.
+   */
+  readonly lazyRows?: readonly string[];
+}
+
+/**
+ * A table updated lazily (TrainingGraphSpec.lazyRows) and the two inputs the runtime derives from the batch's
+ * ids: the distinct ids `rowsInput` [U] and, per id position, its index into them `inverseInput` (the ids' shape).
+ */
+export interface LazyRowsLayout {
+  readonly param: string;
+  /** The batch input whose ids select the rows (e.g. input_ids). */
+  readonly idsInput: string;
+  readonly rowsInput: string;
+  readonly inverseInput: string;
+  /** Rows of the table: every id must be below it. */
+  readonly tableRows: number;
 }
 
 /** Graph input/output names by role, so the runtime never guesses from name patterns. */
@@ -65,6 +85,8 @@ export interface TrainingGraphLayout {
    * .guardNonFinite), so the runtime may write the updated parameters and moments over their inputs.
    */
   readonly inPlaceUpdates: boolean;
+  /** Tables with lazy row updates, whose row inputs the runtime computes from the batch (absent: none). */
+  readonly lazyRows?: readonly LazyRowsLayout[];
 }
 
 export interface TrainingGraph {

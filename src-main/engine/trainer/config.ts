@@ -28,6 +28,12 @@ export const trainerConfigSchema = z
      * averaged, as PyTorch's loss / k with k backward passes. 1 = one graph per step, as before.
      */
     gradAccumulation: z.number().int().min(1).default(1),
+    /**
+     * Word-embedding table updates: 'lazy' (LazyAdam: AdamW only on the rows of the batch's token ids; weights
+     * and moments of the other rows wait untouched) or 'dense' (every row every step, as torch.optim.AdamW).
+     * Lazy needs gradAccumulation 1: with k > 1 the run updates densely and says so.
+     */
+    embeddingUpdates: z.enum(['lazy', 'dense']).default('lazy'),
     evalBatchSize: z.number().int().positive().default(64),
     maxLength: z.number().int().min(8).max(4096).default(128),
     lr: z.number().positive().default(5e-5),

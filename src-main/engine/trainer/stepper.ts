@@ -1,4 +1,6 @@
 import {
+  type EmbeddingUpdates,
+  lazyEmbeddingUpdates,
   type ModelAccumulationGraphs,
   type ModelTrainingGraph,
   type ModelTrainingSpec,
@@ -77,7 +79,9 @@ export interface PreparedStepper {
  * loads them on a device (called again per candidate device by chooseDevice). k = 1 is exactly the
  * single-graph TrainingSession the trainer always used.
  */
-export function prepareStepper(spec: StepperSpec): PreparedStepper {
+export function prepareStepper(input: StepperSpec): PreparedStepper {
+  const lazyRefused = input.gradAccumulation > 1 && lazyEmbeddingUpdates(input.graph);
+  const spec = lazyRefused ? { ...input, graph: { ...input.graph, embeddingUpdates: 'dense' as const } } : input;
   const base = trainingSpecPartition(spec.graph); // refuses a preset that trains nothing, before any device
   const graphSpec = (device: Device): ModelTrainingSpec => deviceGraphSpec(spec.graph, device);
   const partition = (device: Device): ParamPartition => trainingSpecPartition(graphSpec(device));
@@ -90,7 +94,7 @@ export function prepareStepper(spec: StepperSpec): PreparedStepper {
   const calibration = prepareWith({ ...spec, adoptParams: false }, graphs);
   return {
     trainableCount: (device) => partition(device).trainableCount,
-    notes: (device) => deviceNotes(base, partition(device)),
+    notes: (device) => [...deviceNotes(base, partition(device)), ...(lazyRefused ? [LAZY_WITH_ACCUMULATION] : [])],
     open: prepared.open,
     openForCalibration: calibration.open,
   };
@@ -110,6 +114,18 @@ export function deviceGraphSpec(spec: ModelTrainingSpec, device: Device): ModelT
     embeddingGradient: dml ? 'one-hot' : 'scatter',
     freezeWordEmbeddings: (spec.freezeWordEmbeddings ?? false) || dml,
   };
+}
+
+const LAZY_WITH_ACCUMULATION =
+  'Lazy embedding updates need one batch per optimizer step: with gradient accumulation the word-embedding ' +
+  'table is updated densely (AdamW on every row). Set gradAccumulation to 1 for lazy updates.';
+
+/**
+ * The word-table update a run gets: lazy needs the single-step graph, so with k > 1 micro-batches it is dense
+ * (prepareStepper says so in the device notes).
+ */
+export function effectiveEmbeddingUpdates(requested: EmbeddingUpdates, gradAccumulation: number): EmbeddingUpdates {
+  return gradAccumulation > 1 ? 'dense' : requested;
 }
 
 /** Says which parameters the device's graph leaves frozen that the run's freeze settings train. */
@@ -174,7 +190,7 @@ function memoByGraph<T>(
   const cache = new Map<string, T>();
   return (device) => {
     const s = graphSpec(device);
-    const key = `${s.dropoutMasks}/${s.embeddingGradient}/${s.freezeWordEmbeddings}`;
+    const key = `${s.dropoutMasks}/${s.embeddingGradient}/${s.freezeWordEmbeddings}/${s.embeddingUpdates}`;
     let value = cache.get(key);
     if (value === undefined) {
       value = build(s);

@@ -43,8 +43,12 @@ describe('train with gradient accumulation', () => {
     expect(steps.at(-1)!.losses.total).toBeLessThan(steps[0]!.losses.total);
     const saved = JSON.parse(readFileSync(join(dir, 'a', 'trainer-config.json'), 'utf8')) as {
       gradAccumulation: number;
+      embeddingUpdates: string;
     };
     expect(saved.gradAccumulation).toBe(2);
+    // Lazy embedding updates (the default) need k = 1: this run updated densely, recorded and said so.
+    expect(saved.embeddingUpdates).toBe('dense');
+    expect(started?.type === 'started' && started.device.notes?.join(' ')).toMatch(/with gradient accumulation/);
 
     const controller = new AbortController();
     const part: TrainEvent[] = [];

@@ -16,7 +16,7 @@ import { type TrainExample, trainingFeeds, validateExamples } from './example';
 import { planTrainingEpoch } from './epoch-plan';
 import type { Evaluation, LoopState, TrainerHook } from './hooks';
 import { loadResumeState } from './resume-state';
-import { type OptimizerStep, prepareStepper, type Stepper, stepLosses } from './stepper';
+import { effectiveEmbeddingUpdates, type OptimizerStep, prepareStepper, type Stepper, stepLosses } from './stepper';
 import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 
 export { CheckpointSaveError } from './checkpoint-hook';
@@ -47,7 +47,12 @@ export async function train(
   configInput: TrainerConfigInput,
   run: TrainerRun,
 ): Promise<TrainResult> {
-  const cfg = parseTrainerConfig(configInput);
+  const parsed = parseTrainerConfig(configInput);
+  // The run records (and hashes) the update its graph makes: lazy needs k = 1 (stepper.ts).
+  const cfg = {
+    ...parsed,
+    embeddingUpdates: effectiveEmbeddingUpdates(parsed.embeddingUpdates, parsed.gradAccumulation),
+  };
   const numClasses = data.classLabels.length;
   const numNer = data.nerTags.length;
   validateExamples(data.train, 'train', numClasses, numNer, cfg.maxLength);
@@ -72,6 +77,8 @@ export async function train(
       clipNorm: cfg.clipNorm,
       dropout: cfg.dropout,
       lossWeights: cfg.lossWeights,
+      // As asked: with k > 1 the stepper builds dense updates and says why in the device notes.
+      embeddingUpdates: parsed.embeddingUpdates,
     },
     gradAccumulation: cfg.gradAccumulation,
     adamw,
@@ -91,6 +98,7 @@ export async function train(
         dropout: cfg.dropout,
         k: cfg.gradAccumulation,
         w: cfg.lossWeights,
+        e: cfg.embeddingUpdates,
       }),
       ...calibrationBatches(planFor(0), cfg.gradAccumulation, (batch) => trainingFeeds(batch, model.padId, tasks)),
       ortVersion: onnxruntimeVersion(),
@@ -391,8 +399,18 @@ function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
   // Likewise the default bucketing, which predates its option.
   const bucketBatches = cfg.bucketBatches === 50 ? undefined : cfg.bucketBatches;
   const nerBatching = cfg.nerBatching === 'examples' ? undefined : cfg.nerBatching;
+  // Dense updates predate the option: runs that make them keep their hash.
+  const embeddingUpdates = cfg.embeddingUpdates === 'dense' ? undefined : cfg.embeddingUpdates;
   h.update(
-    JSON.stringify({ ...cfg, gradAccumulation: k, bucketBatches, nerBatching, threads: undefined, device: undefined }),
+    JSON.stringify({
+      ...cfg,
+      gradAccumulation: k,
+      bucketBatches,
+      nerBatching,
+      embeddingUpdates,
+      threads: undefined,
+      device: undefined,
+    }),
   );
   h.update(
     JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }),

@@ -57,8 +57,10 @@ export interface CoverageGraph {
 
 /** What each tag in the table's `graphs` column stands for. */
 export const GRAPH_TAGS: Readonly<Record<string, string>> = {
-  train: 'training step, presets full and heads-only, dropout masks fed from the host (the CPU EP)',
-  'train/gen': 'training step, presets full and heads-only, dropout masks generated in the graph (GPUs)',
+  train:
+    'training step, presets full and heads-only, lazy word-embedding updates, dropout masks fed from the host (the CPU EP)',
+  'train/gen':
+    'training step, presets full and heads-only, lazy word-embedding updates, dropout masks generated in the graph (GPUs)',
   accum: 'gradient accumulation (gradient and update graphs), host masks',
   'accum/gen': 'gradient accumulation (gradient and update graphs), generated masks',
   'train/dml': 'training step for DirectML: one-hot embedding gradients, word table frozen, generated masks',
@@ -89,7 +91,8 @@ export function coverageGraphs(): CoverageGraph[] {
       out.push({
         tag: `train${suffix}`,
         name: `train ${preset} ${masks}`,
-        graph: buildModelTrainingGraph(spec).graph,
+        // The trainer's default: lazy word-embedding updates (accumulation is dense).
+        graph: buildModelTrainingGraph({ ...spec, embeddingUpdates: 'lazy' }).graph,
         webgpu: gen,
       });
       const acc = buildModelAccumulationGraphs(spec);
