@@ -66,6 +66,32 @@ function writeDurably(path: string, data: string | Uint8Array): void {
   writeFileSync(path, data, { flush: true });
 }
 
+/**
+ * Options added after a run folder was written keep, on resume, the value the run trained with: the old
+ * behaviour, which the option's absence from its trainer-config.json records (a run is never switched to a
+ * new default mid-way; its config hash would not match either). Only options the caller left unset.
+ */
+export function settingsOfOlderRun(outDir: string, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const file = join(outDir, 'trainer-config.json');
+  if (!existsSync(file)) return {};
+  let saved: unknown;
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // A damaged config says nothing about the run's options; the resume state's own hash check decides.
+    return {};
+  }
+  if (typeof saved !== 'object' || saved === null) return {};
+  const before: Record<string, unknown> = {};
+  for (const [option, oldValue] of Object.entries(BEFORE_OPTION_EXISTED)) {
+    if (!(option in saved) && input[option] === undefined) before[option] = oldValue;
+  }
+  return before;
+}
+
+/** What the trainer did before each later option existed. */
+const BEFORE_OPTION_EXISTED = { nerBatching: 'examples', embeddingUpdates: 'dense' } as const;
+
 /** Reads a resume folder, or undefined when there is none. Refuses one written for another config. */
 export function loadResumeState(
   dir: string,

@@ -15,7 +15,7 @@ import type { DeviceReport, TrainEvent } from './events';
 import { type TrainExample, trainingFeeds, validateExamples } from './example';
 import { planTrainingEpoch } from './epoch-plan';
 import type { Evaluation, LoopState, TrainerHook } from './hooks';
-import { loadResumeState } from './resume-state';
+import { loadResumeState, settingsOfOlderRun } from './resume-state';
 import { effectiveEmbeddingUpdates, type OptimizerStep, prepareStepper, type Stepper, stepLosses } from './stepper';
 import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 
@@ -47,7 +47,9 @@ export async function train(
   configInput: TrainerConfigInput,
   run: TrainerRun,
 ): Promise<TrainResult> {
-  const parsed = parseTrainerConfig(configInput);
+  const parsed = parseTrainerConfig(
+    run.resume ? { ...configInput, ...settingsOfOlderRun(run.outDir, configInput) } : configInput,
+  );
   // The run records (and hashes) the update its graph makes: lazy needs k = 1 (stepper.ts).
   const cfg = {
     ...parsed,
@@ -182,13 +184,14 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
   const emit = (e: TrainEvent): void => run.onEvent?.(e);
   mkdirSync(run.outDir, { recursive: true });
   const configHash = hashConfig(cfg, data);
-  writeFileSync(join(run.outDir, 'trainer-config.json'), JSON.stringify({ ...cfg, configHash }, null, 2));
   const metricName = selectMetricName(cfg, ctx.tasks);
   const named = createHooks(ctx, configHash, metricName);
   const hooks = named.all;
 
   const s = new LoopProgress(session, emit, hooks);
   const resumed = run.resume ? loadResumeState(resumeDirOf(run.outDir), configHash) : undefined;
+  // After the resume check: a refused resume leaves the folder's record of how it trained as it was.
+  writeFileSync(join(run.outDir, 'trainer-config.json'), JSON.stringify({ ...cfg, configHash }, null, 2));
   if (resumed) {
     await session.loadState(resumed.state);
     ({ epoch: s.epoch, batchInEpoch: s.batchInEpoch } = resumed.info);
