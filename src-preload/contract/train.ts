@@ -174,7 +174,9 @@ export type TrainProgress =
       readonly seconds: number;
       readonly best: { readonly metric: string; readonly value: number | null; readonly step: number };
     }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** What the run decided that the user should read (the frozen encoder's feature cache: built, reused, not used). */
+  | { readonly type: 'message'; readonly level: 'info' | 'warning'; readonly message: string };
 
 /**
  * `train.progress`: one training event (step events are thinned to a few per second; every other kind is

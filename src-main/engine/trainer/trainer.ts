@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModelEvalGraph, type MultiTaskSpec } from '../model';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
-import { createSession, type Device, onnxruntimeVersion, RunError, type Session } from '../runtime';
+import { createSession, type Device, type HostTensor, onnxruntimeVersion, RunError, type Session } from '../runtime';
 import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
 import { parseTrainerConfig, type TrainerConfig, type TrainerConfigInput } from './config';
 import { calibrationBatches, calibrationCacheOf } from './calibrate';
@@ -15,8 +15,10 @@ import type { DeviceReport, TrainEvent } from './events';
 import { type TrainExample, trainingFeeds, validateExamples } from './example';
 import { planTrainingEpoch } from './epoch-plan';
 import type { Evaluation, LoopState, TrainerHook } from './hooks';
+import type { OpenedFeatureCache } from './feature-cache';
+import { buildFeatures, decideFeatureCache, prepareSteppers, splitOf, withFrozenEncoder } from './frozen-features';
 import { loadResumeState } from './resume-state';
-import { type OptimizerStep, prepareStepper, type Stepper, stepLosses } from './stepper';
+import { type OptimizerStep, type Stepper, stepLosses } from './stepper';
 import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 
 export { CheckpointSaveError } from './checkpoint-hook';
@@ -48,6 +50,7 @@ export async function train(
   run: TrainerRun,
 ): Promise<TrainResult> {
   const cfg = parseTrainerConfig(configInput);
+  mkdirSync(run.outDir, { recursive: true });
   const numClasses = data.classLabels.length;
   const numNer = data.nerTags.length;
   validateExamples(data.train, 'train', numClasses, numNer, cfg.maxLength);
@@ -64,7 +67,11 @@ export async function train(
     cfg.schedule === 'constant'
       ? { kind: 'constant' as const, lr: cfg.lr }
       : { kind: cfg.schedule, lr: cfg.lr, warmupSteps: warmupStepsFromRatio(totalSteps, cfg.warmupRatio), totalSteps };
-  const stepper = prepareStepper({
+  const emit = (e: TrainEvent): void => run.onEvent?.(e);
+  const cache = decideFeatureCache(cfg, spec, data, run.outDir, run.freeBytes);
+  if (!cache.use && cache.message !== null) emit({ type: 'message', level: 'warning', message: cache.message });
+  // With the cache the run's session holds only the heads; 'auto' still times the whole model per device.
+  const { full, heads, encoder } = prepareSteppers(cache, {
     graph: {
       model: spec,
       freeze: cfg.freeze,
@@ -82,8 +89,8 @@ export async function train(
     ...(cfg.threads !== undefined && { threads: cfg.threads }),
   });
   const opened = await chooseDevice(cfg.device, {
-    open: stepper.open,
-    openForCalibration: stepper.openForCalibration,
+    open: heads.open,
+    openForCalibration: full.openForCalibration,
     calibration: () => ({
       graphKey: JSON.stringify({
         spec,
@@ -97,12 +104,23 @@ export async function train(
       ...calibrationCacheOf(run),
     }),
   });
-  const session = opened.value;
   const used = opened.report.used as Device;
-  const device: DeviceReport = { ...opened.report, notes: stepper.notes(used) };
-  const evalSession = await createSession(buildModelEvalGraph(spec).bytes, { device: used, threads: cfg.threads });
+  const device: DeviceReport = { ...opened.report, notes: heads.notes(used) };
+  const cacheDir = cache.use ? cache.dir : undefined;
+  let features: OpenedFeatureCache | undefined;
+  let evalSession: Session | undefined;
   try {
-    return await loop({
+    // undefined when a cancel came while computing: the loop then stops before its first step.
+    if (cacheDir !== undefined)
+      features = await buildFeatures({ model, data, cfg, run, device: used, dir: cacheDir, emit });
+    const session = cacheDir !== undefined ? withFrozenEncoder(opened.value, encoder) : opened.value;
+    const input = cacheDir !== undefined ? 'features' : 'ids';
+    evalSession = await createSession(buildModelEvalGraph(spec, { input }).bytes, {
+      device: used,
+      threads: cfg.threads,
+    });
+    const cached = features;
+    const result = await loop({
       model,
       data,
       cfg,
@@ -115,13 +133,28 @@ export async function train(
       perEpoch,
       totalSteps,
       tasks,
-      trainableCount: stepper.trainableCount(used),
+      trainableCount: heads.trainableCount(used),
+      feeds:
+        cacheDir === undefined
+          ? { train: (b) => trainingFeeds(b, model.padId, tasks) }
+          : {
+              train: (b) => splitOf(cached, 'train').feeds(b, tasks),
+              dev: (b) => splitOf(cached, 'dev').feeds(b, NO_LABELS),
+            },
     });
+    // Derived data: kept for --resume after a cancel, removed once the run has ended.
+    features?.close();
+    features = undefined;
+    if (cacheDir !== undefined && result.status !== 'cancelled') rmSync(cacheDir, { recursive: true, force: true });
+    return result;
   } finally {
-    await session.release();
-    await evalSession.release();
+    features?.close();
+    await opened.value.release();
+    await evalSession?.release();
   }
 }
+
+const NO_LABELS = { classification: false, ner: false } as const;
 
 interface LoopContext {
   readonly model: TrainerModel;
@@ -137,6 +170,11 @@ interface LoopContext {
   readonly totalSteps: number;
   readonly tasks: { readonly classification: boolean; readonly ner: boolean };
   readonly trainableCount: number;
+  /** Batch inputs: ids (trainingFeeds) or cached encoder features; dev: only when not ids. */
+  readonly feeds: {
+    readonly train: (batch: readonly TrainExample[]) => Record<string, HostTensor>;
+    readonly dev?: (batch: readonly TrainExample[]) => Record<string, HostTensor>;
+  };
 }
 
 /** The hooks of a run; `all` is the order the loop calls them in (hooks.ts). */
@@ -159,6 +197,7 @@ function createHooks(ctx: LoopContext, configHash: string, metricName: string): 
     everySteps: cfg.evalEverySteps,
     metric: metricName,
     cancelled: () => run.signal?.aborted === true,
+    ...(ctx.feeds.dev && { feeds: ctx.feeds.dev }),
   });
   const earlyStopping = new EarlyStoppingHook(metricName, cfg.patience);
   const checkpoints = new CheckpointHook({ model, data, cfg, run, configHash, shapes, earlyStopping });
@@ -172,7 +211,6 @@ function createHooks(ctx: LoopContext, configHash: string, metricName: string): 
 async function loop(ctx: LoopContext): Promise<TrainResult> {
   const { cfg, run, session, data } = ctx;
   const emit = (e: TrainEvent): void => run.onEvent?.(e);
-  mkdirSync(run.outDir, { recursive: true });
   const configHash = hashConfig(cfg, data);
   writeFileSync(join(run.outDir, 'trainer-config.json'), JSON.stringify({ ...cfg, configHash }, null, 2));
   const metricName = selectMetricName(cfg, ctx.tasks);
@@ -275,7 +313,7 @@ async function runStep(
   at: { readonly epoch: number; readonly batchInEpoch: number },
 ): Promise<OptimizerStep> {
   try {
-    return await session.run(group.map((batch) => trainingFeeds(batch, ctx.model.padId, ctx.tasks)));
+    return await session.run(group.map((batch) => ctx.feeds.train(batch)));
   } catch (err) {
     if (ctx.device.used === 'cpu' || !(err instanceof RunError)) throw err;
     throw new DeviceRunFailedError(ctx.device.used, session.step, at.epoch, err);
@@ -392,7 +430,16 @@ function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
   const bucketBatches = cfg.bucketBatches === 50 ? undefined : cfg.bucketBatches;
   const nerBatching = cfg.nerBatching === 'examples' ? undefined : cfg.nerBatching;
   h.update(
-    JSON.stringify({ ...cfg, gradAccumulation: k, bucketBatches, nerBatching, threads: undefined, device: undefined }),
+    // The feature cache changes how, not what, is trained (resume/ holds the full model either way).
+    JSON.stringify({
+      ...cfg,
+      gradAccumulation: k,
+      bucketBatches,
+      nerBatching,
+      threads: undefined,
+      device: undefined,
+      featureCache: undefined,
+    }),
   );
   h.update(
     JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }),
