@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { serializeModel } from '../onnx';
 import { createSession, hostTensor, type HostTensor, TrainingSession } from '../runtime';
 import { FreezePresetError } from './errors';
 import { buildFeatureGraph, type FeatureDType } from './features';
@@ -33,7 +32,7 @@ const heads = (): Map<string, Float32Array> => new Map([...initHeads(H, 3, 5, 12
 
 /** The encoder's last hidden states for the batch, padding rows zeroed as the feature cache stores them. */
 async function features(dtype: FeatureDType): Promise<HostTensor> {
-  const s = await createSession(serializeModel(buildFeatureGraph(TINY_DIMS, encoder, { dtype })), { threads: 1 });
+  const s = await createSession(buildFeatureGraph(TINY_DIMS, encoder, { dtype }).bytes, { threads: 1 });
   const out = (
     await s.run({
       input_ids: hostTensor('int64', BigInt64Array.from(ids.flat(), BigInt), [4, T]),

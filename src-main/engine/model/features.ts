@@ -1,6 +1,6 @@
 // The frozen-encoder feature path: a graph that computes the encoder's last hidden states once (the feature
 // cache), and the graph inputs that let the heads train and evaluate on those cached states instead of ids.
-import { Graph, op, type Value } from '../onnx';
+import { Graph, op, serializeModel, type Value } from '../onnx';
 import type { BertDims } from './dims';
 import { buildEncoder } from './encoder';
 import { BATCH_INPUTS, type LabelValues, type MultiTaskSpec } from './multitask';
@@ -61,7 +61,7 @@ export function buildFeatureGraph(
   dims: BertDims,
   store: ParamStore,
   options: { readonly quantize?: 'int8'; readonly dtype?: FeatureDType } = {},
-): Graph {
+): { readonly graph: Graph; readonly bytes: Uint8Array } {
   const g = new Graph('frozen-encoder-features');
   const params = declareParamInitializers(g, store, encoderParamSpecs(dims));
   const inputIds = g.input(BATCH_INPUTS.inputIds, 'int64', ['batch', 'seq']);
@@ -74,5 +74,5 @@ export function buildFeatureGraph(
     options.quantize ? { linear: int8Linear } : {},
   );
   g.output(op.cast(g, enc.lastHiddenState, options.dtype ?? FEATURE_DTYPE), FEATURES_NAME); // [B, T, H]
-  return g;
+  return { graph: g, bytes: serializeModel(g) };
 }
