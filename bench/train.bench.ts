@@ -10,10 +10,12 @@
  * Quality (opt-in, long; train/quality.ts): `--quality` trains `full` for `--epochs` through the real trainer
  * (train()) and PyTorch on the trainer's own batch plan, multi-task and classification-only; `--conll` NER on
  * CoNLL-2003. `--fraction F` / `--limit N` train on a seeded sample (the JSON says which variant ran).
+ * Frozen epochs (opt-in, long; train/frozen-epochs.ts): `--frozen-epochs` times whole heads-only runs of
+ * `--epochs` on AG News: ours with the feature cache, ours without, PyTorch heads-only (frozenEpochRatio).
  * Data, batch plan and the shared batch file: train/prepare.ts.
  *
  * Options: --steps 30 --warmup 3 --per-round 5 --presets full,heads-only --threads 2 --batch 32
- *          --max-length 128 --torch-attn eager|sdpa --no-torch --no-speed --quality --conll --epochs 2
+ *          --max-length 128 --torch-attn eager|sdpa --no-torch --no-speed --quality --conll --frozen-epochs --epochs 2
  *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --dropout 0.1 --bucket-batches 50 --ner-batching tokens --json --no-torch-cls-only --keep DIR --help
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FreezePreset } from '../src-main/engine/model';
 import { MODEL, PYTHON, round, SHARED, type TrainBenchOptions } from './train/options';
+import { runFrozenEpochs } from './train/frozen-epochs';
 import { runConll, runQuality } from './train/quality';
 import { serveOrt } from './train/serve-ort';
 import { runSpeed, type SideSpeed } from './train/speed';
@@ -46,6 +49,7 @@ const { values: args } = parseArgs({
     keep: { type: 'string' },
     quality: { type: 'boolean', default: false },
     conll: { type: 'boolean', default: false },
+    'frozen-epochs': { type: 'boolean', default: false },
     epochs: { type: 'string', default: '2' },
     fraction: { type: 'string', default: '1' },
     limit: { type: 'string', default: '0' },
@@ -88,6 +92,7 @@ function options(): TrainBenchOptions {
     keep: args.keep,
     quality: args.quality,
     conll: args.conll,
+    frozenEpochs: args['frozen-epochs'],
     epochs: num('epochs'),
     fraction: num('fraction'),
     limit: num('limit'),
@@ -129,6 +134,7 @@ async function main(o: TrainBenchOptions): Promise<void> {
     if (!o.noSpeed) report['speed'] = await runSpeed(o, dir, withTorch);
     if (o.quality) report['quality'] = await runQuality(o, dir, withTorch);
     if (o.conll) report['conll'] = await runConll(o, dir, withTorch);
+    if (o.frozenEpochs) report['frozenEpochs'] = await runFrozenEpochs(o, dir, withTorch);
   } finally {
     if (o.keep) cpSync(dir, o.keep, { recursive: true });
     rmSync(dir, { recursive: true, force: true });

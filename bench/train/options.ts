@@ -18,6 +18,8 @@ export interface TrainBenchOptions {
   readonly keep: string | undefined;
   readonly quality: boolean;
   readonly conll: boolean;
+  /** Whole heads-only runs: ours cached and uncached, PyTorch (frozen-epochs.ts). */
+  readonly frozenEpochs: boolean;
   readonly epochs: number;
   readonly fraction: number;
   readonly limit: number;
