@@ -55,18 +55,16 @@ export function decideFeatureCache(
   outDir: string,
   freeBytes: (dir: string) => number = statfsFreeBytes,
 ): FeatureCacheDecision {
-  if (cfg.featureCache === 'off') return { use: false, message: null };
-  if (!encoderFrozen(trainingPartition(spec, cfg.freeze, cfg.lossWeights))) {
+  const bytes = plannedFeatureCacheBytes(cfg, spec, data);
+  if (bytes === null) {
+    const asked = cfg.featureCache === 'on';
     return {
       use: false,
-      message:
-        cfg.featureCache === 'on'
-          ? `the feature cache needs a frozen encoder, but preset '${cfg.freeze.preset}' trains encoder layers; training without it. Use --preset heads-only (or freeze the embeddings and every layer) to cache.`
-          : null,
+      message: asked
+        ? `the feature cache needs a frozen encoder, but preset '${cfg.freeze.preset}' trains encoder layers; training without it. Use --preset heads-only (or freeze the embeddings and every layer) to cache.`
+        : null,
     };
   }
-  const h = spec.dims.hiddenSize;
-  const bytes = featureCacheBytes(data.train, h) + featureCacheBytes(data.dev, h);
   const dir = featureCacheDir(outDir);
   const free = freeBytes(outDir);
   if (free < bytes + DISK_RESERVE_BYTES) {
@@ -79,6 +77,20 @@ export function decideFeatureCache(
     };
   }
   return { use: true, bytes, dir };
+}
+
+/**
+ * Bytes the run's feature cache will take on disk (train + dev features, float16), or null when the run does
+ * not cache: featureCache 'off', or an encoder parameter trains. The free-space check happens at start.
+ */
+export function plannedFeatureCacheBytes(
+  cfg: Pick<TrainerConfig, 'featureCache' | 'freeze' | 'lossWeights'>,
+  spec: MultiTaskSpec,
+  data: { readonly train: readonly TrainExample[]; readonly dev: readonly TrainExample[] },
+): number | null {
+  if (cfg.featureCache === 'off' || !encoderFrozen(trainingPartition(spec, cfg.freeze, cfg.lossWeights))) return null;
+  const h = spec.dims.hiddenSize;
+  return featureCacheBytes(data.train, h) + featureCacheBytes(data.dev, h);
 }
 
 function mib(bytes: number): string {
