@@ -33,6 +33,8 @@ export interface TrainRequest {
   /** Loss weight per task; 0 leaves that task out. */
   readonly taskWeights?: { readonly classification: number; readonly ner: number };
   readonly device?: TrainDevice;
+  /** With a frozen encoder (heads-only): compute its features once and train the heads on them (default auto). */
+  readonly featureCache?: 'auto' | 'on' | 'off';
   readonly seed?: number;
   /** Stop after this many optimizer steps (0 = all epochs). */
   readonly maxSteps?: number;
@@ -120,6 +122,11 @@ export interface TrainPlanInfo {
   };
   /** The preset's recipe as applied to this data (the learning rate and epochs a request leaves out). */
   readonly recipe: TrainRecipeInfo;
+  /**
+   * The frozen encoder's feature cache: its estimated size on disk (from a sample of the texts, tokenised), or
+   * null when this run would not cache (featureCache off, or the preset trains the encoder).
+   */
+  readonly featureCache: { readonly bytes: number } | null;
   /** Each says how to fix it; empty means `train.start` would start. */
   readonly refusals: readonly string[];
   readonly warnings: readonly string[];

@@ -171,6 +171,12 @@ export interface FeatureBuild {
  */
 export async function buildFeatures(b: FeatureBuild): Promise<OpenedFeatureCache | undefined> {
   const { model, data, cfg } = b;
+  const n = data.train.length + data.dev.length;
+  b.emit({
+    type: 'message',
+    level: 'info',
+    message: `frozen encoder: computing its features once for ${n} examples (or reusing them), then the heads train on them.`,
+  });
   const heads = new Set(
     headParamSpecs(model.config.dims.hiddenSize, data.classLabels.length, data.nerTags.length).map((p) => p.name),
   );

@@ -69,7 +69,6 @@ export async function train(
       : { kind: cfg.schedule, lr: cfg.lr, warmupSteps: warmupStepsFromRatio(totalSteps, cfg.warmupRatio), totalSteps };
   const emit = (e: TrainEvent): void => run.onEvent?.(e);
   const cache = decideFeatureCache(cfg, spec, data, run.outDir, run.freeBytes);
-  if (!cache.use && cache.message !== null) emit({ type: 'message', level: 'warning', message: cache.message });
   // With the cache the run's session holds only the heads; 'auto' still times the whole model per device.
   const { full, heads, encoder } = prepareSteppers(cache, {
     graph: {
@@ -107,19 +106,16 @@ export async function train(
   const used = opened.report.used as Device;
   const device: DeviceReport = { ...opened.report, notes: heads.notes(used) };
   const cacheDir = cache.use ? cache.dir : undefined;
-  let features: OpenedFeatureCache | undefined;
+  // Filled once 'started' is out (loop calls beforeSteps): the cache build is the run's first minutes.
+  const fc: { cache?: OpenedFeatureCache } = {};
   let evalSession: Session | undefined;
   try {
-    // undefined when a cancel came while computing: the loop then stops before its first step.
-    if (cacheDir !== undefined)
-      features = await buildFeatures({ model, data, cfg, run, device: used, dir: cacheDir, emit });
     const session = cacheDir !== undefined ? withFrozenEncoder(opened.value, encoder) : opened.value;
     const input = cacheDir !== undefined ? 'features' : 'ids';
     evalSession = await createSession(buildModelEvalGraph(spec, { input }).bytes, {
       device: used,
       threads: cfg.threads,
     });
-    const cached = features;
     const result = await loop({
       model,
       data,
@@ -138,17 +134,23 @@ export async function train(
         cacheDir === undefined
           ? { train: (b) => trainingFeeds(b, model.padId, tasks) }
           : {
-              train: (b) => splitOf(cached, 'train').feeds(b, tasks),
-              dev: (b) => splitOf(cached, 'dev').feeds(b, NO_LABELS),
+              train: (b) => splitOf(fc.cache, 'train').feeds(b, tasks),
+              dev: (b) => splitOf(fc.cache, 'dev').feeds(b, NO_LABELS),
             },
+      beforeSteps: async () => {
+        if (!cache.use && cache.message !== null) emit({ type: 'message', level: 'warning', message: cache.message });
+        // undefined when a cancel came while computing: the loop then stops before its first step.
+        if (cacheDir !== undefined)
+          fc.cache = await buildFeatures({ model, data, cfg, run, device: used, dir: cacheDir, emit });
+      },
     });
     // Derived data: kept for --resume after a cancel, removed once the run has ended.
-    features?.close();
-    features = undefined;
+    fc.cache?.close();
+    fc.cache = undefined;
     if (cacheDir !== undefined && result.status !== 'cancelled') rmSync(cacheDir, { recursive: true, force: true });
     return result;
   } finally {
-    features?.close();
+    fc.cache?.close();
     await opened.value.release();
     await evalSession?.release();
   }
@@ -175,6 +177,8 @@ interface LoopContext {
     readonly train: (batch: readonly TrainExample[]) => Record<string, HostTensor>;
     readonly dev?: (batch: readonly TrainExample[]) => Record<string, HostTensor>;
   };
+  /** Runs after 'started', on the run's clock, before the first step (computes the feature cache). */
+  readonly beforeSteps: () => Promise<void>;
 }
 
 /** The hooks of a run; `all` is the order the loop calls them in (hooks.ts). */
@@ -235,6 +239,7 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
     resumedFromStep: session.step,
   });
   s.startClock();
+  await ctx.beforeSteps();
   const timer = new StepTimer();
 
   outer: while (s.epoch < cfg.epochs && session.step < ctx.totalSteps) {
