@@ -101,6 +101,7 @@ function plan(maxPositions: number): TrainPlanInfo {
       recipe: { lr: 5e-5, steps: 100, minSteps: 50, why: 'the encoder trains' },
       warning: null,
     },
+    featureCache: null,
     refusals: [],
     warnings: [],
   };
