@@ -111,6 +111,51 @@ describe('training heads on cached frozen-encoder features', () => {
     );
   });
 
+  it('continues an uncached run with the cache on: resume/ holds the full model either way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-fc-cross-'));
+    const model = tinyTrainerModel(dir);
+    const whole: TrainEvent[] = [];
+    await train(
+      model,
+      DATA,
+      { ...HEADS_ONLY, featureCache: 'off' },
+      { outDir: join(dir, 'a'), onEvent: (e) => whole.push(e) },
+    );
+    const controller = new AbortController();
+    const part: TrainEvent[] = [];
+    const out = join(dir, 'b');
+    const cfgOff = { ...HEADS_ONLY, featureCache: 'off' as const };
+    await train(model, DATA, cfgOff, {
+      outDir: out,
+      signal: controller.signal,
+      onEvent: (e) => {
+        part.push(e);
+        if (e.type === 'step' && e.step === 7) controller.abort();
+      },
+    });
+    const rest: TrainEvent[] = [];
+    const resumed = await train(
+      model,
+      DATA,
+      { ...HEADS_ONLY, featureCache: 'on' },
+      {
+        outDir: out,
+        resume: true,
+        freeBytes: PLENTY,
+        onEvent: (e) => rest.push(e),
+      },
+    );
+    expect(resumed.status).toBe('completed');
+    expect(rest.find((e) => e.type === 'started')).toMatchObject({ resumedFromStep: 7 });
+    const joined = [...stepLossesOf(part), ...stepLossesOf(rest)].map((l) => l.total);
+    expect(
+      maxRel(
+        joined,
+        stepLossesOf(whole).map((l) => l.total),
+      ),
+    ).toBeLessThan(3e-3);
+  });
+
   it('falls back to uncached training with a message when the disk has no room', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-fc-disk-'));
     const events: TrainEvent[] = [];
