@@ -50,7 +50,15 @@ function trainOptions(threads: number, seed: number): TrainBenchOptions {
     ...{ steps: 30, warmup: 3, perRound: 5, presets: ['full'], threads, batchSize: 32, maxLength: 128 },
     ...{ torchAttn: 'eager', noTorch: false, noSpeed: false, noTorchClsOnly: true, keep: undefined },
     ...{ quality: false, conll: false, epochs: 1, fraction: 1, limit: 0, devLimit: 0, seed, dropout: 0.1 },
-    ...{ bucketBatches: 50, nerBatching: 'tokens', json: true, endToEnd: false, all: false, seeds: [] },
+    ...{
+      bucketBatches: 50,
+      nerBatching: 'tokens',
+      json: true,
+      endToEnd: false,
+      all: false,
+      seeds: [],
+      frozenEpochs: false,
+    },
   };
 }
 

@@ -12,10 +12,13 @@
  * CoNLL-2003. `--fraction F` / `--limit N` train on a seeded sample (the JSON says which variant ran).
  * `--lazy-quality` (train/lazy-quality.ts) trains `full` on AG News twice through the trainer, lazy and dense
  * word-embedding updates, and prints `lazyQuality.lazyEmbeddingQualityDelta` (dev accuracy points).
+ * Frozen epochs (opt-in, long; train/frozen-epochs.ts): `--frozen-epochs` times whole heads-only runs of
+ * `--epochs` on AG News: ours with the feature cache, ours without, PyTorch heads-only (frozenEpochRatio).
  * Data, batch plan and the shared batch file: train/prepare.ts.
  *
  * Options: --steps 30 --warmup 3 --per-round 5 --presets full,heads-only --threads 2 --batch 32
- *          --max-length 128 --torch-attn eager|sdpa --no-torch --no-speed --quality --conll --lazy-quality --epochs 2
+ *          --max-length 128 --torch-attn eager|sdpa --no-torch --no-speed --quality --conll --lazy-quality
+ *          --frozen-epochs --epochs 2
  *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --dropout 0.1 --bucket-batches 50 --ner-batching tokens --json --no-torch-cls-only --keep DIR --help
  *          --seeds 42,43,44 (quality parts once per seed, with mean and spread)
  *          --end-to-end (mts pipeline vs the seed's PyTorch pipeline, wall clock; needs `npm run build`)
@@ -28,6 +31,7 @@ import { parseArgs } from 'node:util';
 import type { FreezePreset } from '../src-main/engine/model';
 import { MODEL, PYTHON, round, SHARED, type TrainBenchOptions } from './train/options';
 import { runLazyQuality } from './train/lazy-quality';
+import { runFrozenEpochs } from './train/frozen-epochs';
 import { runConll, runQuality } from './train/quality';
 import { runEndToEnd } from './train/end-to-end';
 import { summarize, TARGETS } from './train/summary';
@@ -57,6 +61,7 @@ const { values: args } = parseArgs({
     'end-to-end': { type: 'boolean', default: false },
     all: { type: 'boolean', default: false },
     'lazy-quality': { type: 'boolean', default: false },
+    'frozen-epochs': { type: 'boolean', default: false },
     epochs: { type: 'string', default: '2' },
     fraction: { type: 'string', default: '1' },
     limit: { type: 'string', default: '0' },
@@ -110,6 +115,7 @@ function options(): TrainBenchOptions {
     conll: args.conll,
     endToEnd: args['end-to-end'] || args.all,
     all: args.all,
+    frozenEpochs: args['frozen-epochs'],
     epochs: num('epochs'),
     fraction: num('fraction'),
     limit: num('limit'),
@@ -152,6 +158,7 @@ async function main(o: TrainBenchOptions): Promise<void> {
     if (!o.noSpeed) report['speed'] = await runSpeed(o, dir, withTorch);
     if (o.quality) report['quality'] = await runQuality(o, dir, withTorch);
     if (o.conll) report['conll'] = await runConll(o, dir, withTorch);
+    if (o.frozenEpochs) report['frozenEpochs'] = await runFrozenEpochs(o, dir, withTorch);
     if (args['lazy-quality'] || o.all) report['lazyQuality'] = await runLazyQuality(o, dir);
     if (o.endToEnd) report['endToEnd'] = await runEndToEnd(o, dir, withTorch);
   } finally {

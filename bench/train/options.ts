@@ -22,6 +22,8 @@ export interface TrainBenchOptions {
   readonly endToEnd: boolean;
   /** `--all`: every measure issue 14 names, long ones included, and their `summary`. */
   readonly all: boolean;
+  /** Whole heads-only runs: ours cached and uncached, PyTorch (frozen-epochs.ts). */
+  readonly frozenEpochs: boolean;
   readonly epochs: number;
   readonly fraction: number;
   readonly limit: number;

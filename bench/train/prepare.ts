@@ -111,8 +111,10 @@ export function writeBatchFile(
   epochs: readonly (readonly (readonly number[])[])[],
   seed: number,
   dropout: number,
+  /** Peak learning rate of both sides (default: the trainer's, 5e-5). */
+  lr?: number,
 ): void {
-  const cfg = parseTrainerConfig({ freeze: { preset: 'full' } });
+  const cfg = parseTrainerConfig({ freeze: { preset: 'full' }, ...(lr !== undefined && { lr }) });
   const heads = initHeads(loadHfBertConfig(MODEL).dims.hiddenSize, p.classLabels.length, p.nerTags.length, seed);
   const ex = (e: TrainExample): BatchFile['train'][number] => ({
     ids: e.ids,

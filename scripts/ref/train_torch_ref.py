@@ -12,11 +12,12 @@ Modes:
   --serve FILE --preset full|heads-only   prints {"ready": ...}, then answers stdin lines "run FROM COUNT"
       (train on epochs[0][FROM:FROM+COUNT], constant lr) with {"ms": [...], "losses": [...]} and "rss" with
       {"vmHWMKiB", "vmRSSKiB"}; the bench interleaves these rounds with its own under the same machine load.
-  --train FILE --out RESULT.json          trains every epoch in the file (linear warmup/decay as HF's
+  --train FILE --out RESULT.json [--preset full|heads-only]   trains every epoch in the file (linear warmup/decay as HF's
       get_linear_schedule_with_warmup), evaluates dev after each epoch (accuracy; seqeval entity F1 over the
       positions whose gold tag is not -100, default mode as ours, and strict IOB2) and writes one JSON
       result with the per-step training losses. `recipe.dropout` in the file, when given, sets every
-      dropout rate (0: the same function as ours with dropout off).
+      dropout rate (0: the same function as ours with dropout off). `wallSeconds` is the whole loop, steps and
+      evaluations (heads-only: the frozen encoder still runs, in train mode, every step).
 """
 import argparse
 import json
@@ -189,13 +190,15 @@ def serve(args, spec: dict) -> None:
 
 
 def train_all(args, spec: dict) -> None:
-    trainer = Trainer(spec, "full", args.attn, args.threads, args.seed)
+    trainer = Trainer(spec, args.preset, args.attn, args.threads, args.seed)
     r = spec["recipe"]
     total = sum(len(e) for e in spec["epochs"])
     warmup = math.ceil(total * r["warmupRatio"])
     # HF get_linear_schedule_with_warmup: step index 0 has lr 0 when warmup > 0.
     lr_at = lambda s: r["lr"] * (s / max(1, warmup) if s < warmup else max(0.0, (total - s) / max(1, total - warmup)))
     step, history, samples, seconds, losses = 0, [], 0, 0.0, []
+    # Wall time of the whole training as a user waits for it: every step and every dev evaluation.
+    wall0 = time.perf_counter()
     for epoch, batches in enumerate(spec["epochs"]):
         for b in batches:
             for g in trainer.opt.param_groups:
@@ -211,8 +214,10 @@ def train_all(args, spec: dict) -> None:
             if step % 50 == 0:
                 print(f"torch step {step}/{total} loss {loss:.4f} {samples / seconds:.1f} samples/s", file=sys.stderr, flush=True)
         history.append({"epoch": epoch, "step": step, **trainer.evaluate()})
-    result = {"torch": torch.__version__, "attn": args.attn, "steps": step, "samplesPerSec": samples / seconds,
-              "history": history, "losses": losses, **proc_status()}
+    wall = time.perf_counter() - wall0
+    result = {"torch": torch.__version__, "attn": args.attn, "preset": args.preset, "steps": step,
+              "samplesPerSec": samples / seconds, "wallSeconds": wall, "history": history, "losses": losses,
+              **proc_status()}
     with open(args.out, "w") as f:
         json.dump(result, f)
 

@@ -33,6 +33,8 @@ export interface TrainRequest {
   /** Loss weight per task; 0 leaves that task out. */
   readonly taskWeights?: { readonly classification: number; readonly ner: number };
   readonly device?: TrainDevice;
+  /** With a frozen encoder (heads-only): compute its features once and train the heads on them (default auto). */
+  readonly featureCache?: 'auto' | 'on' | 'off';
   readonly seed?: number;
   /** Stop after this many optimizer steps (0 = all epochs). */
   readonly maxSteps?: number;
@@ -120,6 +122,11 @@ export interface TrainPlanInfo {
   };
   /** The preset's recipe as applied to this data (the learning rate and epochs a request leaves out). */
   readonly recipe: TrainRecipeInfo;
+  /**
+   * The frozen encoder's feature cache: its estimated size on disk (from a sample of the texts, tokenised), or
+   * null when this run would not cache (featureCache off, or the preset trains the encoder).
+   */
+  readonly featureCache: { readonly bytes: number } | null;
   /** Each says how to fix it; empty means `train.start` would start. */
   readonly refusals: readonly string[];
   readonly warnings: readonly string[];
@@ -174,7 +181,9 @@ export type TrainProgress =
       readonly seconds: number;
       readonly best: { readonly metric: string; readonly value: number | null; readonly step: number };
     }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** What the run decided that the user should read (the frozen encoder's feature cache: built, reused, not used). */
+  | { readonly type: 'message'; readonly level: 'info' | 'warning'; readonly message: string };
 
 /**
  * `train.progress`: one training event (step events are thinned to a few per second; every other kind is

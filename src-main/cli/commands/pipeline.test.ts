@@ -40,6 +40,36 @@ describe('mts pipeline', () => {
     const config = JSON.parse(readFileSync(join(dir, 'run', 'trainer-config.json'), 'utf8')) as Record<string, unknown>;
     expect(config['embeddingUpdates']).toBe('dense');
   }, 60_000);
+
+  it('--feature-cache: heads-only computes the frozen encoder once and says what the cache takes; off does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-cli-cache-'));
+    const model = writeTinyBert(join(dir, 'model'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 2 }).dir;
+    const rows = [
+      'label,text',
+      ...Array.from({ length: 8 }, (_, i) => `${i % 2 ? 'Sports' : 'Business'},"Text ${i}."`),
+    ];
+    writeFileSync(join(dir, 'train.csv'), rows.join('\n'));
+    const stderrOf = async (mode: string): Promise<{ code: number; err: string }> => {
+      const err: string[] = [];
+      const args = ['pipeline', '--train', join(dir, 'train.csv'), '--dev', join(dir, 'train.csv'), '--model', model];
+      const opts = ['--preset', 'heads-only', '--epochs', '1', '--no-ner', '--device', 'cpu', '--feature-cache', mode];
+      const code = await runCli([...args, ...opts, '--out', join(dir, mode), '--checkpoint-every', '0'], {
+        io: { out: () => undefined, err: (l) => err.push(l) },
+        layout: { rendererDir: dir, probeChild: tsxProbeChild() },
+        version: 'test',
+        signal: new AbortController().signal,
+      });
+      return { code, err: err.join('\n') };
+    };
+    const on = await stderrOf('on');
+    expect(on.code).toBe(0);
+    expect(on.err).toMatch(/\[train\] .*frozen encoder: its features are computed once .*cache: \d+\.\d MiB of disk/);
+    expect(on.err).toMatch(/frozen encoder: computed its features once/);
+    const off = await stderrOf('off');
+    expect(off.code).toBe(0);
+    expect(off.err).not.toMatch(/frozen encoder/);
+    expect((await stderrOf('always')).code).not.toBe(0);
+  }, 60_000);
 });
 
 describe('parseDuration (--checkpoint-every)', () => {

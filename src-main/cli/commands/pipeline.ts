@@ -24,6 +24,7 @@ const argsSchema = z.object({
   lr: z.coerce.number().positive().optional(),
   pooling: z.enum(['mean', 'cls', 'max']).default('mean'),
   device: z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']).default('auto'),
+  'feature-cache': z.enum(['auto', 'on', 'off']).default('auto'),
   threads: int.positive().optional(),
   limit: int.nonnegative().default(0),
   'dev-limit': int.nonnegative().default(0),
@@ -80,6 +81,7 @@ export const PIPELINE_OPTIONS: CliOptions = {
   lr: s(),
   pooling: s(),
   device: s(),
+  'feature-cache': s(),
   threads: s(),
   limit: s(),
   'dev-limit': s(),
@@ -105,6 +107,8 @@ export function pipelineEventPrinter(env: CliEnv, json: boolean): (e: PipelineEv
     if (json) return;
     if (e.type === 'stage') env.io.err(`[${e.stage}] ${e.message}`);
     else if (e.type === 'warning') env.io.err(`warning: ${e.message}`);
+    else if (e.event.type === 'message')
+      env.io.err(`${e.event.level === 'warning' ? 'warning: ' : ''}${e.event.message}`);
     else progress.on(e.event);
   };
 }
@@ -146,6 +150,7 @@ export async function readPipelineArgs(
     ...(a.lr !== undefined && { lr: a.lr }),
     pooling: a.pooling,
     device: a.device,
+    featureCache: a['feature-cache'],
     ...(a.threads !== undefined && { threads: a.threads }),
     limit: a.limit,
     devLimit: a['dev-limit'],
@@ -198,6 +203,9 @@ export const pipelineCommand: CliCommand = {
     '  --ner-batching B     tokens (default: NER-only batches of about batch-size x mean labelled words, so',
     '                       every word weighs the same in every step) | examples (batch-size sentences)',
     '  --device D           auto | cpu | cuda | webgpu | dml | coreml (default auto: the fastest, measured)',
+    '  --feature-cache M    auto | on | off (default auto): with a frozen encoder (heads-only) compute its',
+    "                       features once (cached on disk in --out) and train the heads on them; the encoder's",
+    '                       own dropout no longer applies (head dropout does). Too little disk: trains uncached',
     '  --threads N          CPU threads for onnxruntime',
     '  --limit N            use the first N training rows (quick runs);  --dev-limit N  the same for dev',
     '  --patience N         stop after N evaluations without improvement',

@@ -66,6 +66,9 @@ export class TrainProgress {
         this.line(`dev @ step ${e.step}: ${parts.join(', ')}${e.isBest ? ' (best)' : ''}`);
         break;
       }
+      case 'message':
+        this.line(`${e.level === 'warning' ? 'warning: ' : ''}${e.message}`);
+        break;
       case 'finished':
         this.line(`${e.status} after ${e.steps} steps in ${formatDuration(e.seconds)}`);
         break;

@@ -17,7 +17,14 @@ export {
   partitionParams,
   type TaskSizes,
 } from './freeze';
-export { buildMultiTaskForward, declareBatchInputs, type ForwardOptions, type MultiTaskSpec } from './multitask';
+export {
+  buildHeadsForward,
+  buildMultiTaskForward,
+  declareBatchInputs,
+  type ForwardOptions,
+  type MultiTaskSpec,
+} from './multitask';
+export { buildFeatureGraph, declareFeatureInputs, FEATURE_DTYPE, type FeatureDType, FEATURES_NAME } from './features';
 export { buildEncoderGraph, buildInferenceGraph } from './inference-graph';
 export {
   buildModelAccumulationGraphs,
@@ -30,6 +37,8 @@ export {
   type ModelAccumulationGraphs,
   type ModelTrainingGraph,
   type ModelTrainingSpec,
+  encoderFrozen,
+  headsPartition,
   trainingPartition,
   trainingSpecPartition,
 } from './training-graph';

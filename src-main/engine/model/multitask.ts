@@ -108,11 +108,30 @@ export function buildMultiTaskForward(
   batch: BatchValues,
   options: ForwardOptions = {},
 ): ForwardOutputs {
-  if (spec.numClasses <= 0 && spec.numNerLabels <= 0) {
-    throw new ModelConfigError('the model needs at least one task: set numClasses or numNerLabels above 0.');
-  }
+  checkTasks(spec);
   const dropout = options.dropout ?? noDropout;
   const enc = buildEncoder(g, spec.dims, params, batch, { dropout, ...(options.linear && { linear: options.linear }) });
+  return buildHeadsForward(g, spec, params, enc, batch, options);
+}
+
+/** Labels (and per-task example masks) of a batch, as graph values: what the losses read. */
+export type LabelValues = Pick<BatchValues, 'classLabels' | 'nerLabels' | 'classMask' | 'nerMask'>;
+
+/**
+ * Pooling + heads (+ losses when `labels` has them) on the encoder's output: the part of the model above the
+ * encoder. buildMultiTaskForward calls it on the encoder it builds; the feature-cache graphs on cached
+ * last hidden states [B, T, H] with their float mask [B, T].
+ */
+export function buildHeadsForward(
+  g: Graph,
+  spec: MultiTaskSpec,
+  params: ParamValues,
+  enc: { readonly lastHiddenState: Value; readonly maskFloat: Value },
+  labels: LabelValues,
+  options: Pick<ForwardOptions, 'dropout' | 'lossWeights'> = {},
+): ForwardOutputs {
+  checkTasks(spec);
+  const dropout = options.dropout ?? noDropout;
   const sentenceEmbedding = pool(g, enc.lastHiddenState, enc.maskFloat, spec.pooling);
   const classLogits =
     spec.numClasses > 0 ? classificationHead(g, params, sentenceEmbedding, spec.numClasses, dropout) : undefined;
@@ -121,26 +140,32 @@ export function buildMultiTaskForward(
       ? tokenClassificationHead(g, params, enc.lastHiddenState, spec.numNerLabels, dropout)
       : undefined;
   const base = { tokenEmbeddings: enc.lastHiddenState, sentenceEmbedding, classLogits, tokenLogits };
-  if (!batch.classLabels && !batch.nerLabels) return base;
+  if (!labels.classLabels && !labels.nerLabels) return base;
 
   return g.withScope('loss', () => {
     const parts: WeightedLoss[] = [];
     let classification: Value | undefined;
     let ner: Value | undefined;
-    if (classLogits && batch.classLabels) {
-      classification = maskedCrossEntropy(g, classLogits, batch.classLabels, batch.classMask);
+    if (classLogits && labels.classLabels) {
+      classification = maskedCrossEntropy(g, classLogits, labels.classLabels, labels.classMask);
       parts.push({ loss: classification, weight: options.lossWeights?.classification ?? 1 });
     }
-    if (tokenLogits && batch.nerLabels) {
+    if (tokenLogits && labels.nerLabels) {
       // Padding positions count as ignored even if a caller forgot to write -100 there.
-      const tokenMask = batch.nerMask
-        ? g.withScope('mask', () => rowTimesTokens(g, batch.nerMask!, enc.maskFloat))
+      const tokenMask = labels.nerMask
+        ? g.withScope('mask', () => rowTimesTokens(g, labels.nerMask!, enc.maskFloat))
         : enc.maskFloat;
-      ner = maskedCrossEntropy(g, tokenLogits, batch.nerLabels, tokenMask);
+      ner = maskedCrossEntropy(g, tokenLogits, labels.nerLabels, tokenMask);
       parts.push({ loss: ner, weight: options.lossWeights?.ner ?? 1 });
     }
     return { ...base, loss: { total: weightedSum(g, parts), classification, ner } };
   });
+}
+
+function checkTasks(spec: MultiTaskSpec): void {
+  if (spec.numClasses <= 0 && spec.numNerLabels <= 0) {
+    throw new ModelConfigError('the model needs at least one task: set numClasses or numNerLabels above 0.');
+  }
 }
 
 /** [B] example mask times [B, T] token mask. */

@@ -8,8 +8,11 @@ import { buildAccumulationGraphs, buildEvalGraph, buildTrainingGraph } from '../
 import type { FreezeConfig, ParamPartition } from './freeze';
 import { freezeMore, partitionParams } from './freeze';
 import type { DropoutFn, DropoutSite } from './layers';
-import type { ForwardOptions, MultiTaskSpec } from './multitask';
-import { buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS } from './multitask';
+import { FreezePresetError } from './errors';
+import { declareFeatureInputs, FEATURE_DTYPE, type FeatureDType } from './features';
+import type { ForwardOptions, ForwardOutputs, MultiTaskSpec } from './multitask';
+import { buildHeadsForward, buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS } from './multitask';
+import { countParams } from './param-store';
 import { EMBEDDING_NAMES, encoderParamSpecs, HEAD_NAMES, headParamSpecs } from './param-names';
 
 /** Dropout probabilities by site kind (BERT config's hidden/attention dropout; the heads' own rate). */
@@ -53,6 +56,14 @@ export interface ModelTrainingSpec {
    * or 'lazy' (LazyAdam: only the rows of the batch's ids; step-graph/README.md). Single-step graphs only.
    */
   readonly embeddingUpdates?: EmbeddingUpdates;
+  /**
+   * What the graph reads: 'ids' (default: the whole model) or 'features' (a frozen encoder's cached last
+   * hidden states [B, T, H] float16 in place of input_ids: the graph holds only the heads, see features.ts).
+   * 'features' refuses a freeze setting that trains any encoder parameter.
+   */
+  readonly input?: 'ids' | 'features';
+  /** The fed features' dtype with input 'features' (default float16, as the cache stores them). */
+  readonly featureDType?: FeatureDType;
 }
 
 /** Word-embedding updates: every row ('dense') or the batch's rows only ('lazy'). */
@@ -116,7 +127,8 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
   readonly partition: ParamPartition;
 } {
   const { model } = spec;
-  const partition = trainingSpecPartition(spec);
+  const features = spec.input === 'features';
+  const partition = features ? headsPartition(trainingSpecPartition(spec)) : trainingSpecPartition(spec);
   const rates = spec.dropout ?? DEFAULT_DROPOUT;
   const graphSpec: TrainingGraphSpec = {
     name: 'multitask_train_step',
@@ -128,16 +140,20 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
     embeddingGradient: spec.embeddingGradient ?? 'scatter',
     ...(lazyWordTable(spec, partition) && { lazyRows: [EMBEDDING_NAMES.word] }),
     forward: (g, params) => {
-      const batch = declareBatchInputs(g, model, {
-        maskDtype: 'float32',
-        withLabels: true,
-        withTaskMasks: spec.withTaskMasks ?? false,
-        withTokenTypes: spec.withTokenTypes ?? false,
-      });
-      const out = buildMultiTaskForward(g, model, params, batch, {
-        dropout: dropoutFor(rates, spec.dropoutMasks),
-        lossWeights: spec.lossWeights,
-      });
+      const options = { dropout: dropoutFor(rates, spec.dropoutMasks), lossWeights: spec.lossWeights };
+      let out: ForwardOutputs;
+      if (features) {
+        const inputs = declareFeatureInputs(g, model, { withLabels: true, dtype: spec.featureDType ?? FEATURE_DTYPE });
+        out = buildHeadsForward(g, model, params, inputs, inputs.labels, options);
+      } else {
+        const batch = declareBatchInputs(g, model, {
+          maskDtype: 'float32',
+          withLabels: true,
+          withTaskMasks: spec.withTaskMasks ?? false,
+          withTokenTypes: spec.withTokenTypes ?? false,
+        });
+        out = buildMultiTaskForward(g, model, params, batch, options);
+      }
       const outputs: Record<string, Value> = {};
       if (out.loss!.classification) outputs[MODEL_OUTPUTS.classLoss] = out.loss!.classification;
       if (out.loss!.ner) outputs[MODEL_OUTPUTS.nerLoss] = out.loss!.ner;
@@ -179,6 +195,31 @@ export function trainingSpecPartition(spec: ModelTrainingSpec): ParamPartition {
     : partition;
 }
 
+/**
+ * The heads' share of a partition, for a graph that reads cached features (the encoder is not in it). Throws
+ * FreezePresetError when an encoder parameter would train: its features could not be cached.
+ */
+export function headsPartition(partition: ParamPartition): ParamPartition {
+  const encoder = partition.trainable.filter((p) => !isHeadParam(p.name));
+  if (encoder.length > 0) {
+    throw new FreezePresetError(
+      `cached encoder features need a frozen encoder, but '${encoder[0]!.name}' trains; use preset heads-only (or freeze the embeddings and every layer), or turn the feature cache off.`,
+    );
+  }
+  const trainable = partition.trainable;
+  const frozen = partition.frozen.filter((p) => isHeadParam(p.name));
+  return { trainable, frozen, trainableCount: countParams(trainable), frozenCount: countParams(frozen) };
+}
+
+/** True when no encoder parameter trains under `partition`: the encoder's outputs can be computed once. */
+export function encoderFrozen(partition: ParamPartition): boolean {
+  return partition.trainable.every((p) => isHeadParam(p.name));
+}
+
+function isHeadParam(name: string): boolean {
+  return Object.values(HEAD_NAMES).some((h) => h.weight === name || h.bias === name);
+}
+
 function freezeUnweightedHeads(partition: ParamPartition, weights: ModelTrainingSpec['lossWeights']): ParamPartition {
   const names = new Set<string>();
   if (weights?.classification === 0) names.add(HEAD_NAMES.classification.weight).add(HEAD_NAMES.classification.bias);
@@ -192,17 +233,28 @@ function freezeUnweightedHeads(partition: ParamPartition, weights: ModelTraining
  * Forward-only graph with parameters as inputs (evaluation during training: feed the current weights, no
  * rebuild). Outputs class_logits, token_logits, sentence_embedding; no dropout.
  */
-export function buildModelEvalGraph(model: MultiTaskSpec, options: { readonly dtype?: TrainingDType } = {}): EvalGraph {
+export function buildModelEvalGraph(
+  model: MultiTaskSpec,
+  options: {
+    readonly dtype?: TrainingDType;
+    readonly input?: 'ids' | 'features';
+    readonly featureDType?: FeatureDType;
+  } = {},
+): EvalGraph {
+  const features = options.input === 'features';
+  const heads = headParamSpecs(model.dims.hiddenSize, model.numClasses, model.numNerLabels);
   return buildEvalGraph({
     name: 'multitask_eval',
-    params: [
-      ...encoderParamSpecs(model.dims),
-      ...headParamSpecs(model.dims.hiddenSize, model.numClasses, model.numNerLabels),
-    ],
+    params: features ? heads : [...encoderParamSpecs(model.dims), ...heads],
     dtype: options.dtype ?? 'float32',
     forward: (g, params) => {
-      const batch = declareBatchInputs(g, model, { maskDtype: 'float32' });
-      const out = buildMultiTaskForward(g, model, params, batch);
+      let out: ForwardOutputs;
+      if (features) {
+        const inputs = declareFeatureInputs(g, model, { dtype: options.featureDType ?? FEATURE_DTYPE });
+        out = buildHeadsForward(g, model, params, inputs, inputs.labels);
+      } else {
+        out = buildMultiTaskForward(g, model, params, declareBatchInputs(g, model, { maskDtype: 'float32' }));
+      }
       const outputs: Record<string, Value> = { [MODEL_OUTPUTS.sentenceEmbedding]: out.sentenceEmbedding };
       if (out.classLogits) outputs[MODEL_OUTPUTS.classLogits] = out.classLogits;
       if (out.tokenLogits) outputs[MODEL_OUTPUTS.tokenLogits] = out.tokenLogits;

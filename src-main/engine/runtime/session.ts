@@ -232,6 +232,8 @@ export function fromOrt(t: ort.Tensor): HostTensor {
       return { dtype: 'float32', data: t.data as Float32Array, dims };
     case 'float64':
       return { dtype: 'float64', data: t.data as Float64Array, dims };
+    case 'float16':
+      return { dtype: 'float16', data: t.data as Uint16Array, dims };
     case 'int64':
       return { dtype: 'int64', data: t.data as BigInt64Array, dims };
     case 'int32':

@@ -2,6 +2,8 @@
 export interface HostDataMap {
   float32: Float32Array;
   float64: Float64Array;
+  /** IEEE half-precision bit patterns (the cached encoder features). */
+  float16: Uint16Array;
   int64: BigInt64Array;
   int32: Int32Array;
   bool: Uint8Array;

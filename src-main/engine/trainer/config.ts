@@ -65,6 +65,14 @@ export const trainerConfigSchema = z
     /** Evaluations without improvement before stopping (0 = never stop early). */
     patience: z.number().int().nonnegative().default(0),
     seed: z.number().int().nonnegative().default(42),
+    /**
+     * With a frozen encoder (heads-only, or the embeddings and every layer frozen): 'auto' and 'on' compute the
+     * encoder's outputs for train and dev once, cache them under the run folder (float16) and train the heads
+     * on them, so every epoch after the first costs only the heads. The encoder then runs without dropout
+     * (head dropout stays): a documented difference. 'off' runs the encoder every step. A preset that trains
+     * the encoder, or a disk without room for the cache, trains uncached with a message.
+     */
+    featureCache: z.enum(['auto', 'on', 'off']).default('auto'),
     device: deviceSchema.default('auto'),
     threads: z.number().int().positive().optional(),
   })

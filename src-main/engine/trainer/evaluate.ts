@@ -1,5 +1,5 @@
 import { classificationScores, nerScores } from '../metrics';
-import type { FeedTensor, Session } from '../runtime';
+import type { FeedTensor, HostTensor, Session } from '../runtime';
 import type { EvalMetrics } from './events';
 import type { TrainExample } from './example';
 import { IGNORE, trainingFeeds } from './example';
@@ -65,6 +65,9 @@ export async function evaluate(
   batchSize: number,
   padId: number,
   cancelled: () => boolean = () => false,
+  /** The graph's batch inputs (default: ids and mask, trainingFeeds; cached features: FeatureSplit.feeds). */
+  feedsFor: (batch: readonly TrainExample[]) => Record<string, HostTensor> = (batch) =>
+    trainingFeeds(batch, padId, { classification: false, ner: false }),
 ): Promise<{ metrics: EvalMetrics; predictions: EvalPredictions }> {
   const hasCls = labels.classLabels.length > 0;
   const hasNer = labels.nerTags.length > 0;
@@ -79,9 +82,9 @@ export async function evaluate(
     if (cancelled()) throw new EvaluationCancelled();
     const idx = order.slice(start, start + batchSize);
     const batch = idx.map((i) => examples[i]!);
-    const feeds = trainingFeeds(batch, padId, { classification: false, ner: false });
+    const feeds = feedsFor(batch);
     const out = await session.run({ ...params, ...feeds });
-    const seq = feeds['input_ids']!.dims[1]!;
+    const seq = feeds['attention_mask']!.dims[1]!;
     if (hasCls) {
       const logits = out['class_logits']!.data as Float32Array; // [B, C]
       const c = labels.classLabels.length;

@@ -1,6 +1,6 @@
 // Hook: scores the dev set with the forward-only session every `evalEverySteps` steps and at the end of each
 // epoch, and keeps the history of evaluations for the result.
-import type { Session } from '../runtime';
+import type { HostTensor, Session } from '../runtime';
 import type { TrainerConfig } from './config';
 import { evaluate, type EvalLabels } from './evaluate';
 import type { EvalMetrics } from './events';
@@ -19,6 +19,8 @@ export interface EvaluationHookOptions {
   readonly metric: string;
   /** The run's cancel flag: evaluation stops between batches once it is set. */
   readonly cancelled: () => boolean;
+  /** The eval graph's batch inputs when they are not ids (cached encoder features). */
+  readonly feeds?: (batch: readonly TrainExample[]) => Record<string, HostTensor>;
 }
 
 export class EvaluationHook implements TrainerHook {
@@ -39,7 +41,7 @@ export class EvaluationHook implements TrainerHook {
     const { o } = this;
     // The resident weights themselves (device tensors on a GPU, host views on the CPU): no copy.
     const params = state.session.parameterFeeds();
-    const { metrics } = await evaluate(o.session, params, o.dev, o.labels, o.batchSize, o.padId, o.cancelled);
+    const { metrics } = await evaluate(o.session, params, o.dev, o.labels, o.batchSize, o.padId, o.cancelled, o.feeds);
     const step = state.session.step;
     this.history.push({ step, epoch: state.epoch, metrics });
     const value = metricValue(metrics, o.metric);

@@ -89,4 +89,6 @@ export type TrainEvent =
       readonly seconds: number;
       readonly best: { readonly metric: string; readonly value: number | null; readonly step: number };
     }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** Something the run decided that the user should read (the feature cache was built, reused or not used). */
+  | { readonly type: 'message'; readonly level: 'info' | 'warning'; readonly message: string };

@@ -16,6 +16,8 @@ export { loadTrainerModel } from './load-model';
 export { defaultWorkerScript, TrainingFailedError, trainInWorker, type WorkerRunOptions } from './run-in-worker';
 export type { TrainJob } from './worker-protocol';
 export { planTrainingEpoch } from './epoch-plan';
+export { featureCacheBytes } from './feature-cache';
+export { plannedFeatureCacheBytes } from './frozen-features';
 export { resumeInfoSchema } from './resume-state';
 export type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 export { CheckpointSaveError } from './checkpoint-hook';

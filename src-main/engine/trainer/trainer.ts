@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModelEvalGraph, type MultiTaskSpec } from '../model';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
-import { createSession, type Device, onnxruntimeVersion, RunError, type Session } from '../runtime';
+import { createSession, type Device, type HostTensor, onnxruntimeVersion, RunError, type Session } from '../runtime';
 import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
 import { parseTrainerConfig, type TrainerConfig, type TrainerConfigInput } from './config';
 import { calibrationBatches, calibrationCacheOf } from './calibrate';
@@ -15,8 +15,10 @@ import type { DeviceReport, TrainEvent } from './events';
 import { type TrainExample, trainingFeeds, validateExamples } from './example';
 import { planTrainingEpoch } from './epoch-plan';
 import type { Evaluation, LoopState, TrainerHook } from './hooks';
+import type { OpenedFeatureCache } from './feature-cache';
+import { buildFeatures, decideFeatureCache, prepareSteppers, splitOf, withFrozenEncoder } from './frozen-features';
 import { loadResumeState, settingsOfOlderRun } from './resume-state';
-import { effectiveEmbeddingUpdates, type OptimizerStep, prepareStepper, type Stepper, stepLosses } from './stepper';
+import { effectiveEmbeddingUpdates, type OptimizerStep, type Stepper, stepLosses } from './stepper';
 import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 
 export { CheckpointSaveError } from './checkpoint-hook';
@@ -55,6 +57,7 @@ export async function train(
     ...parsed,
     embeddingUpdates: effectiveEmbeddingUpdates(parsed.embeddingUpdates, parsed.gradAccumulation),
   };
+  mkdirSync(run.outDir, { recursive: true });
   const numClasses = data.classLabels.length;
   const numNer = data.nerTags.length;
   validateExamples(data.train, 'train', numClasses, numNer, cfg.maxLength);
@@ -71,7 +74,10 @@ export async function train(
     cfg.schedule === 'constant'
       ? { kind: 'constant' as const, lr: cfg.lr }
       : { kind: cfg.schedule, lr: cfg.lr, warmupSteps: warmupStepsFromRatio(totalSteps, cfg.warmupRatio), totalSteps };
-  const stepper = prepareStepper({
+  const emit = (e: TrainEvent): void => run.onEvent?.(e);
+  const cache = decideFeatureCache(cfg, spec, data, run.outDir, run.freeBytes);
+  // With the cache the run's session holds only the heads; 'auto' still times the whole model per device.
+  const { full, heads, encoder } = prepareSteppers(cache, {
     graph: {
       model: spec,
       freeze: cfg.freeze,
@@ -91,8 +97,8 @@ export async function train(
     ...(cfg.threads !== undefined && { threads: cfg.threads }),
   });
   const opened = await chooseDevice(cfg.device, {
-    open: stepper.open,
-    openForCalibration: stepper.openForCalibration,
+    open: heads.open,
+    openForCalibration: full.openForCalibration,
     calibration: () => ({
       graphKey: JSON.stringify({
         spec,
@@ -107,12 +113,20 @@ export async function train(
       ...calibrationCacheOf(run),
     }),
   });
-  const session = opened.value;
   const used = opened.report.used as Device;
-  const device: DeviceReport = { ...opened.report, notes: stepper.notes(used) };
-  const evalSession = await createSession(buildModelEvalGraph(spec).bytes, { device: used, threads: cfg.threads });
+  const device: DeviceReport = { ...opened.report, notes: heads.notes(used) };
+  const cacheDir = cache.use ? cache.dir : undefined;
+  // Filled once 'started' is out (loop calls beforeSteps): the cache build is the run's first minutes.
+  const fc: { cache?: OpenedFeatureCache } = {};
+  let evalSession: Session | undefined;
   try {
-    return await loop({
+    const session = cacheDir !== undefined ? withFrozenEncoder(opened.value, encoder) : opened.value;
+    const input = cacheDir !== undefined ? 'features' : 'ids';
+    evalSession = await createSession(buildModelEvalGraph(spec, { input }).bytes, {
+      device: used,
+      threads: cfg.threads,
+    });
+    const result = await loop({
       model,
       data,
       cfg,
@@ -125,13 +139,34 @@ export async function train(
       perEpoch,
       totalSteps,
       tasks,
-      trainableCount: stepper.trainableCount(used),
+      trainableCount: heads.trainableCount(used),
+      feeds:
+        cacheDir === undefined
+          ? { train: (b) => trainingFeeds(b, model.padId, tasks) }
+          : {
+              train: (b) => splitOf(fc.cache, 'train').feeds(b, tasks),
+              dev: (b) => splitOf(fc.cache, 'dev').feeds(b, NO_LABELS),
+            },
+      beforeSteps: async () => {
+        if (!cache.use && cache.message !== null) emit({ type: 'message', level: 'warning', message: cache.message });
+        // undefined when a cancel came while computing: the loop then stops before its first step.
+        if (cacheDir !== undefined)
+          fc.cache = await buildFeatures({ model, data, cfg, run, device: used, dir: cacheDir, emit });
+      },
     });
+    // Derived data: kept for --resume after a cancel, removed once the run has ended.
+    fc.cache?.close();
+    fc.cache = undefined;
+    if (cacheDir !== undefined && result.status !== 'cancelled') rmSync(cacheDir, { recursive: true, force: true });
+    return result;
   } finally {
-    await session.release();
-    await evalSession.release();
+    fc.cache?.close();
+    await opened.value.release();
+    await evalSession?.release();
   }
 }
+
+const NO_LABELS = { classification: false, ner: false } as const;
 
 interface LoopContext {
   readonly model: TrainerModel;
@@ -147,6 +182,13 @@ interface LoopContext {
   readonly totalSteps: number;
   readonly tasks: { readonly classification: boolean; readonly ner: boolean };
   readonly trainableCount: number;
+  /** Batch inputs: ids (trainingFeeds) or cached encoder features; dev: only when not ids. */
+  readonly feeds: {
+    readonly train: (batch: readonly TrainExample[]) => Record<string, HostTensor>;
+    readonly dev?: (batch: readonly TrainExample[]) => Record<string, HostTensor>;
+  };
+  /** Runs after 'started', on the run's clock, before the first step (computes the feature cache). */
+  readonly beforeSteps: () => Promise<void>;
 }
 
 /** The hooks of a run; `all` is the order the loop calls them in (hooks.ts). */
@@ -169,6 +211,7 @@ function createHooks(ctx: LoopContext, configHash: string, metricName: string): 
     everySteps: cfg.evalEverySteps,
     metric: metricName,
     cancelled: () => run.signal?.aborted === true,
+    ...(ctx.feeds.dev && { feeds: ctx.feeds.dev }),
   });
   const earlyStopping = new EarlyStoppingHook(metricName, cfg.patience);
   const checkpoints = new CheckpointHook({ model, data, cfg, run, configHash, shapes, earlyStopping });
@@ -182,7 +225,6 @@ function createHooks(ctx: LoopContext, configHash: string, metricName: string): 
 async function loop(ctx: LoopContext): Promise<TrainResult> {
   const { cfg, run, session, data } = ctx;
   const emit = (e: TrainEvent): void => run.onEvent?.(e);
-  mkdirSync(run.outDir, { recursive: true });
   const configHash = hashConfig(cfg, data);
   const metricName = selectMetricName(cfg, ctx.tasks);
   const named = createHooks(ctx, configHash, metricName);
@@ -208,6 +250,7 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
     resumedFromStep: session.step,
   });
   s.startClock();
+  await ctx.beforeSteps();
   const timer = new StepTimer();
 
   outer: while (s.epoch < cfg.epochs && session.step < ctx.totalSteps) {
@@ -286,7 +329,7 @@ async function runStep(
   at: { readonly epoch: number; readonly batchInEpoch: number },
 ): Promise<OptimizerStep> {
   try {
-    return await session.run(group.map((batch) => trainingFeeds(batch, ctx.model.padId, ctx.tasks)));
+    return await session.run(group.map((batch) => ctx.feeds.train(batch)));
   } catch (err) {
     if (ctx.device.used === 'cpu' || !(err instanceof RunError)) throw err;
     throw new DeviceRunFailedError(ctx.device.used, session.step, at.epoch, err);
@@ -405,6 +448,7 @@ function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
   // Dense updates predate the option: runs that make them keep their hash.
   const embeddingUpdates = cfg.embeddingUpdates === 'dense' ? undefined : cfg.embeddingUpdates;
   h.update(
+    // The feature cache changes how, not what, is trained (resume/ holds the full model either way).
     JSON.stringify({
       ...cfg,
       gradAccumulation: k,
@@ -413,6 +457,7 @@ function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
       embeddingUpdates,
       threads: undefined,
       device: undefined,
+      featureCache: undefined,
     }),
   );
   h.update(

@@ -44,6 +44,8 @@ export interface TrainerRun {
    * leaves the previous one); 0: only at epoch ends and when the run stops. Default 300 (5 minutes).
    */
   readonly checkpointEverySec?: number;
+  /** Free bytes on the disk holding a folder (default: fs.statfs); decides whether the feature cache fits. */
+  readonly freeBytes?: (dir: string) => number;
 }
 
 export interface TrainResult {

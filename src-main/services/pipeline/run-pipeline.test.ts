@@ -93,6 +93,18 @@ describe('runPipeline', () => {
         message: expect.stringMatching(/heads-only recipe: lr 2e-3 \(preset\)/),
       }),
     );
+    // heads-only: the plan line says what the feature cache takes; the run computes the features once.
+    const stage = events.find((e) => e.type === 'stage' && e.stage === 'train');
+    expect(stage).toMatchObject({
+      message: expect.stringMatching(/frozen encoder: .*cache: \d+\.\d MiB of disk in .*feature-cache/),
+    });
+    const said = events.flatMap((e) => (e.type === 'train' && e.event.type === 'message' ? [e.event.message] : []));
+    expect(said).toEqual([
+      expect.stringMatching(/^frozen encoder: computing its features once for 40 examples/),
+      expect.stringMatching(/^frozen encoder: computed its features once/),
+    ]);
+    const kinds = events.flatMap((e) => (e.type === 'train' ? [e.event.type] : []));
+    expect(kinds.indexOf('started')).toBeLessThan(kinds.indexOf('message')); // 'started' stays the first event
     const saved = JSON.parse(readFileSync(join(out, 'pipeline.json'), 'utf8'));
     expect(saved.options).toMatchObject({ lr: 2e-3, epochs: 1 });
   });

@@ -5,7 +5,7 @@ import { bioLabelList } from '../../data/align';
 import { FREEZE_PRESETS, loadHfBertConfig } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 import type { Advice, AdvisorStep, TrainEvent, TrainResult } from '../../engine/trainer';
-import { adviseRun, advisorEval, IGNORE, trainInWorker } from '../../engine/trainer';
+import { adviseRun, advisorEval, IGNORE, plannedFeatureCacheBytes, trainInWorker } from '../../engine/trainer';
 import { parseInput } from '../api/errors';
 import { resolveRecipe, type ResolvedRecipe } from '../train/recipe';
 import { prepareTasks, readTasks, type SilverStats, type TaskData } from './tasks';
@@ -39,6 +39,8 @@ export const pipelineOptionsSchema = z
     lr: z.number().positive().optional(),
     pooling: z.enum(['mean', 'cls', 'max']).default('mean'),
     device: z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']).default('auto'),
+    /** Frozen encoder: compute its features once and train the heads on them (TrainerConfig.featureCache). */
+    featureCache: z.enum(['auto', 'on', 'off']).default('auto'),
     threads: z.number().int().positive().optional(),
     limit: z.number().int().nonnegative().default(0),
     devLimit: z.number().int().nonnegative().default(0),
@@ -130,10 +132,21 @@ export async function trainTasks(
   const warnings = recipe.warning === null ? [] : [recipe.warning];
   const outDir = resolve(o.out);
   mkdirSync(outDir, { recursive: true });
+  const freeze = { preset: o.preset, freezeEmbeddings: o.freezeEmbeddings, freezeBottomLayers: o.freezeBottomLayers };
+  const cacheBytes = plannedFeatureCacheBytes(
+    { featureCache: o.featureCache, freeze, lossWeights: { classification: 1, ner: 1 } },
+    {
+      dims: loadHfBertConfig(o.model).dims,
+      numClasses: classLabels.length,
+      numNerLabels: nerTags.length,
+      pooling: o.pooling,
+    },
+    { train: trainExamples, dev: devExamples },
+  );
   emit({
     type: 'stage',
     stage: 'train',
-    message: `training ${trainExamples.length} examples, evaluating on ${devExamples.length}; ${recipeText(recipe)}`,
+    message: `training ${trainExamples.length} examples, evaluating on ${devExamples.length}; ${recipeText(recipe)}${featureCacheText(cacheBytes, o.out)}`,
   });
   for (const message of warnings) emit({ type: 'warning', message });
   const steps: AdvisorStep[] = [];
@@ -145,7 +158,8 @@ export async function trainTasks(
       classLabels,
       nerTags,
       config: {
-        freeze: { preset: o.preset, freezeEmbeddings: o.freezeEmbeddings, freezeBottomLayers: o.freezeBottomLayers },
+        freeze,
+        featureCache: o.featureCache,
         pooling: o.pooling,
         epochs: recipe.epochs,
         maxSteps: o.maxSteps,
@@ -205,6 +219,13 @@ export async function trainTasks(
   const options = { ...o, lr: recipe.lr, epochs: recipe.epochs };
   writeFileSync(join(outDir, 'pipeline.json'), JSON.stringify({ options, ...summary, train: undefined }, null, 2));
   return summary;
+}
+
+/** The plan line's cache part: "; frozen encoder: features computed once, cached in 45 MiB of disk ...". */
+export function featureCacheText(bytes: number | null, out: string): string {
+  if (bytes === null) return '';
+  const mib = bytes / 2 ** 20;
+  return `; frozen encoder: its features are computed once and the heads train on them (cache: ${mib < 10 ? mib.toFixed(1) : Math.round(mib)} MiB of disk in ${join(out, 'feature-cache')}, little memory; --feature-cache off to run the encoder every step)`;
 }
 
 /** "heads-only recipe: lr 2e-3 (preset), 15 epochs (preset) x 10 steps = 150 optimizer steps". */

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { partitionParams, loadHfBertConfig } from '../../engine/model';
+import { WordPieceTokenizer } from '../../engine/tokenizer';
 import { NotFoundError } from '../../store/errors';
 import { getDataset } from '../../store/repos/datasets';
 import { createDispatcher } from '../api/dispatch';
@@ -43,6 +44,17 @@ describe('trainingPlan', () => {
     const clsOnly = trainingPlan(f.db, quickRequest(f, { taskWeights: { classification: 1, ner: 0 } }));
     expect(clsOnly.tasks).toEqual({ classification: true, ner: false });
     expect(clsOnly.entityTypes).toEqual([]);
+  });
+
+  it("estimates the frozen encoder's feature cache for heads-only, and none when it would not cache", async () => {
+    f = await trainFixture();
+    const heads = trainingPlan(f.db, quickRequest(f, { preset: 'heads-only' }));
+    // 32 texts (fewer than the sample): every one is tokenised, so the estimate is exact.
+    const tokenizer = WordPieceTokenizer.fromDir(f.modelDir);
+    const tokens = labelledRows(32).reduce((n, r) => n + tokenizer.encode(r.text, { maxLength: 32 }).ids.length, 0);
+    expect(heads.featureCache).toEqual({ bytes: tokens * 16 * 2 });
+    expect(trainingPlan(f.db, quickRequest(f, { preset: 'heads-only', featureCache: 'off' })).featureCache).toBeNull();
+    expect(trainingPlan(f.db, quickRequest(f)).featureCache).toBeNull(); // full: the encoder trains
   });
 
   it('refuses with reasons: a preset that trains nothing, a class without dev examples, no labels, a bad model folder', async () => {

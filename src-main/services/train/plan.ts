@@ -24,6 +24,7 @@ import {
   type ExampleGroup,
   type TaskTrainingData,
 } from './data';
+import { featureCachePlan } from './feature-cache-plan';
 import { describeSource, sameSource, sourceDatasetIds, taskSources, type TaskSources } from './sources';
 import { resolveRecipe, type ResolvedRecipe } from './recipe';
 import type { ResolvedTrainingRequest, TrainingRequest } from './schemas';
@@ -90,6 +91,8 @@ export interface TrainingPlan {
   readonly batch: PlanBatch;
   /** The preset's recipe as applied to this data: learning rate, epochs, optimizer steps. */
   readonly recipe: ResolvedRecipe;
+  /** The frozen encoder's feature cache: estimated disk bytes, or null when the run would not cache. */
+  readonly featureCache: { readonly bytes: number } | null;
   /** Reasons the run cannot start, each saying how to fix it. */
   readonly refusals: readonly string[];
   /** Things worth knowing that do not block the run. */
@@ -168,17 +171,18 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     gradAccumulation: request.gradAccumulation,
   });
   if (recipe.warning !== null && (tasks.classification || tasks.ner)) warnings.push(recipe.warning);
+  const planModel =
+    model && modelDir !== null
+      ? {
+          dir: modelDir,
+          layers: model.dims.numLayers,
+          hidden: model.dims.hiddenSize,
+          maxPositions: model.dims.maxPositions,
+        }
+      : null;
   const plan: TrainingPlan = {
     request: { ...request, lr: recipe.lr, epochs: recipe.epochs },
-    model:
-      model && modelDir !== null
-        ? {
-            dir: modelDir,
-            layers: model.dims.numLayers,
-            hidden: model.dims.hiddenSize,
-            maxPositions: model.dims.maxPositions,
-          }
-        : null,
+    model: planModel,
     tasks,
     sources: planSources(db, sources, data),
     classLabels: labels,
@@ -187,6 +191,7 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     counts,
     batch,
     recipe,
+    featureCache: featureCachePlan(request, planModel, params, examples),
     refusals,
     warnings,
   };

@@ -37,6 +37,8 @@ export const TrainingRequest = z
       .object({ classification: z.number().min(0).max(100), ner: z.number().min(0).max(100) })
       .default({ classification: 1, ner: 1 }),
     device: z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']).default('auto'),
+    /** Frozen encoder: compute its features once and train the heads on them (the trainer's featureCache). */
+    featureCache: z.enum(['auto', 'on', 'off']).default('auto'),
     seed: z.int().nonnegative().default(42),
     /** Stop after this many optimizer steps (0 = run all epochs); for quick trial runs. */
     maxSteps: z.int().nonnegative().default(0),

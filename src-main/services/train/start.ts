@@ -151,6 +151,7 @@ export function trainerConfig(r: ResolvedTrainingRequest): TrainerConfigInput {
     lossWeights: r.taskWeights,
     evalEverySteps: r.evalEverySteps,
     device: r.device,
+    featureCache: r.featureCache,
     seed: r.seed,
     ...(r.threads !== undefined && { threads: r.threads }),
   };

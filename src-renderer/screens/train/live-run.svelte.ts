@@ -15,6 +15,8 @@ export class LiveRun {
   lastStep = $state.raw<Step | null>(null);
   finished = $state.raw<Finished | null>(null);
   series = $state.raw<LiveSeries>(EMPTY_SERIES);
+  /** What the run said along the way (the frozen encoder's feature cache: computed, reused, not used). */
+  messages = $state.raw<readonly { level: 'info' | 'warning'; message: string }[]>([]);
   /** Set when Cancel was pressed, until the run ends. */
   cancelling = $state(false);
 
@@ -65,6 +67,9 @@ export class LiveRun {
         break;
       case 'error':
         this.error = p.message;
+        break;
+      case 'message':
+        this.messages = [...this.messages, { level: p.level, message: p.message }];
         break;
       case 'checkpoint':
         break;

@@ -36,6 +36,8 @@ export interface TrainForm {
   seed: number;
   /** Seconds between mid-epoch resume points (0: epoch ends only). */
   checkpointEverySec: number;
+  /** Frozen encoder (heads-only): compute its features once and train the heads on them. */
+  featureCache: 'auto' | 'on' | 'off';
 }
 
 export const DEFAULT_FORM: Readonly<TrainForm> = {
@@ -53,6 +55,7 @@ export const DEFAULT_FORM: Readonly<TrainForm> = {
   device: 'auto',
   seed: 42,
   checkpointEverySec: 300,
+  featureCache: 'auto',
 };
 
 const PLAN_DELAY_MS = 300;
@@ -147,6 +150,7 @@ export class TrainState {
       device: f.device,
       seed: f.seed,
       checkpointEverySec: f.checkpointEverySec,
+      featureCache: f.featureCache,
       ...taskSourceChoice.fields(selection.datasetId),
     };
   }

@@ -13,6 +13,7 @@ import type {
   TrainPlanInfo,
 } from '../../../src-preload/contract';
 import { selection } from '../runs/selection.svelte';
+import { LiveRun } from './live-run.svelte';
 import { DEFAULT_FORM, TrainState } from './train-state.svelte';
 import { taskSourceChoice } from './task-sources.svelte';
 
@@ -101,6 +102,7 @@ function plan(maxPositions: number): TrainPlanInfo {
       recipe: { lr: 5e-5, steps: 100, minSteps: 50, why: 'the encoder trains' },
       warning: null,
     },
+    featureCache: null,
     refusals: [],
     warnings: [],
   };
@@ -157,6 +159,18 @@ describe('TrainState', () => {
     expect(model.request()?.gradAccumulation).toBe(1);
     model.form.gradAccumulation = 4;
     expect(model.request()).toMatchObject({ batchSize: 32, gradAccumulation: 4 });
+  });
+
+  it('sends the feature-cache choice (default auto) and keeps the messages a run sends', () => {
+    choose();
+    const model = new TrainState(fakeApi({}));
+    expect(model.request()?.featureCache).toBe('auto');
+    model.form.featureCache = 'off';
+    expect(model.request()).toMatchObject({ featureCache: 'off' });
+    const live = new LiveRun(run);
+    live.onProgress({ type: 'message', level: 'warning', message: 'not enough disk for the feature cache' });
+    live.onProgress({ type: 'message', level: 'info', message: 'frozen encoder: computed its features once' });
+    expect(live.messages.map((m) => m.level)).toEqual(['warning', 'info']);
   });
 
   it('keeps the newest plan when answers arrive out of order', async () => {
