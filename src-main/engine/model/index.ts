@@ -7,7 +7,14 @@ export { initEncoder, initHeads, randomTensors } from './init';
 export { buildEncoder } from './encoder';
 export { pool, type PoolingMode } from './pooling';
 export { classificationHead, tokenClassificationHead } from './heads';
-export { IGNORE_INDEX, maskedCrossEntropy, weightedSum } from './losses';
+export {
+  hasLabels,
+  IGNORE_INDEX,
+  maskedCrossEntropy,
+  uncertaintyWeightedSum,
+  weightedCrossEntropy,
+  weightedSum,
+} from './losses';
 export {
   FREEZE_PRESETS,
   type FreezeConfig,
@@ -17,7 +24,15 @@ export {
   partitionParams,
   type TaskSizes,
 } from './freeze';
-export { buildMultiTaskForward, declareBatchInputs, type ForwardOptions, type MultiTaskSpec } from './multitask';
+export {
+  BATCH_INPUTS,
+  buildMultiTaskForward,
+  declareBatchInputs,
+  type ForwardOptions,
+  LOG_VAR_NAMES,
+  type MultiTaskSpec,
+  type TaskWeighting,
+} from './multitask';
 export { buildEncoderGraph, buildInferenceGraph } from './inference-graph';
 export {
   buildModelAccumulationGraphs,
@@ -25,6 +40,7 @@ export {
   buildModelTrainingGraph,
   DEFAULT_DROPOUT,
   type DropoutRates,
+  logVarSpecs,
   type ModelAccumulationGraphs,
   type ModelTrainingGraph,
   type ModelTrainingSpec,

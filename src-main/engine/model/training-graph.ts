@@ -3,13 +3,20 @@ import { applyDropout } from '../dropout';
 import type { Graph, Value } from '../onnx';
 import type { AdamWConfig } from '../optim';
 import { DEFAULT_ADAMW } from '../optim';
-import type { AccumulationGraphs, EvalGraph, TrainingGraph, TrainingDType, TrainingGraphSpec } from '../step-graph';
+import type {
+  AccumulationGraphs,
+  EvalGraph,
+  TrainableSpec,
+  TrainingGraph,
+  TrainingDType,
+  TrainingGraphSpec,
+} from '../step-graph';
 import { buildAccumulationGraphs, buildEvalGraph, buildTrainingGraph } from '../step-graph';
 import type { FreezeConfig, ParamPartition } from './freeze';
 import { freezeMore, partitionParams } from './freeze';
 import type { DropoutFn, DropoutSite } from './layers';
-import type { ForwardOptions, MultiTaskSpec } from './multitask';
-import { buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS } from './multitask';
+import type { ForwardOptions, MultiTaskSpec, TaskWeighting } from './multitask';
+import { buildMultiTaskForward, declareBatchInputs, LOG_VAR_NAMES, MODEL_OUTPUTS } from './multitask';
 import { EMBEDDING_NAMES, encoderParamSpecs, HEAD_NAMES, headParamSpecs } from './param-names';
 
 /** Dropout probabilities by site kind (BERT config's hidden/attention dropout; the heads' own rate). */
@@ -30,6 +37,15 @@ export interface ModelTrainingSpec {
   readonly clipNorm: number | null;
   readonly dropout?: DropoutRates;
   readonly lossWeights?: ForwardOptions['lossWeights'];
+  /**
+   * 'uncertainty' adds a trainable log-variance per task (LOG_VAR_NAMES; no weight decay) and combines the
+   * losses as uncertaintyWeightedSum; 'fixed' (default) is the weighted sum.
+   */
+  readonly taskWeighting?: TaskWeighting;
+  /** The log-variances' step size as a multiple of the lr (the encoder's lr would barely move them). */
+  readonly logVarLrScale?: number;
+  /** Per-token NER loss weights [B, T] as an input (ner_token_weights; e.g. silver confidence). */
+  readonly withNerWeights?: boolean;
   /** Per-task example masks [B] as inputs, besides -100 labels. */
   readonly withTaskMasks?: boolean;
   readonly withTokenTypes?: boolean;
@@ -112,7 +128,7 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
   const rates = spec.dropout ?? DEFAULT_DROPOUT;
   const graphSpec: TrainingGraphSpec = {
     name: 'multitask_train_step',
-    trainable: partition.trainable.map((p) => ({ ...p, decay: p.shape.length >= 2 })),
+    trainable: [...partition.trainable.map((p) => ({ ...p, decay: p.shape.length >= 2 })), ...logVarSpecs(spec)],
     frozen: partition.frozen,
     adamw: spec.adamw ?? DEFAULT_ADAMW,
     clipNorm: spec.clipNorm,
@@ -124,10 +140,12 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
         withLabels: true,
         withTaskMasks: spec.withTaskMasks ?? false,
         withTokenTypes: spec.withTokenTypes ?? false,
+        withNerWeights: spec.withNerWeights ?? false,
       });
       const out = buildMultiTaskForward(g, model, params, batch, {
         dropout: dropoutFor(rates, spec.dropoutMasks),
         lossWeights: spec.lossWeights,
+        taskWeighting: spec.taskWeighting ?? 'fixed',
       });
       const outputs: Record<string, Value> = {};
       if (out.loss!.classification) outputs[MODEL_OUTPUTS.classLoss] = out.loss!.classification;
@@ -138,6 +156,23 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
     },
   };
   return { graphSpec, partition };
+}
+
+/**
+ * The learned task weights' parameters of a spec (uncertainty weighting): one scalar log-variance per task
+ * that has a head and a non-zero loss weight, never decayed, stepping at logVarLrScale x the lr. Empty for
+ * fixed weighting. Their initial value is 0 (weight exp(-0) = 1, the fixed default).
+ */
+export function logVarSpecs(
+  spec: Pick<ModelTrainingSpec, 'model' | 'lossWeights' | 'taskWeighting' | 'logVarLrScale'>,
+): TrainableSpec[] {
+  if ((spec.taskWeighting ?? 'fixed') !== 'uncertainty') return [];
+  const tasks = [
+    ...(spec.model.numClasses > 0 && spec.lossWeights?.classification !== 0 ? (['classification'] as const) : []),
+    ...(spec.model.numNerLabels > 0 && spec.lossWeights?.ner !== 0 ? (['ner'] as const) : []),
+  ];
+  const lrScale = spec.logVarLrScale ?? 1;
+  return tasks.map((t) => ({ name: LOG_VAR_NAMES[t], shape: [], decay: false, ...(lrScale !== 1 && { lrScale }) }));
 }
 
 /**

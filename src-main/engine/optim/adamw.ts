@@ -57,6 +57,11 @@ export interface AdamWParam {
   readonly param: Value;
   readonly grad: Value;
   readonly decay: boolean;
+  /**
+   * Multiplies this parameter's step size (default 1): the lr schedule still applies. For a few scalars that
+   * must move faster than the encoder's fine-tuning lr allows (learned task weights).
+   */
+  readonly lrScale?: number;
 }
 
 export interface AdamWFragmentOptions {
@@ -128,7 +133,8 @@ export function addAdamW(
       const m1 = update('Add', op.mul(g, m, c.beta1), op.mul(g, p.grad, c.mScale), m, names.newM);
       const v1 = update('Add', op.mul(g, v, c.beta2), op.mul(g, squares[i]!, c.vScale), v, names.newV);
       const denom = op.add(g, op.sqrt(g, v1.next), c.epsScaled);
-      const step = op.mul(g, op.div(g, m1.next, denom), c.stepSize);
+      const stepSize = p.lrScale === undefined || p.lrScale === 1 ? c.stepSize : op.mulScalar(g, c.stepSize, p.lrScale);
+      const step = op.mul(g, op.div(g, m1.next, denom), stepSize);
       const decayed = p.decay && config.weightDecay !== 0 ? op.mul(g, p.param, c.decayFactor) : p.param;
       const p1 = update('Sub', decayed, step, p.param, names.newParam);
       const [newP, newM, newV] = [p1.out, m1.out, v1.out];
@@ -190,6 +196,9 @@ function allFinite(g: Graph, values: readonly Value[]): Value {
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 function checkParam(p: AdamWParam, dtype: DType): void {
+  if (p.lrScale !== undefined && !(p.lrScale > 0 && Number.isFinite(p.lrScale))) {
+    throw new GraphBuildError('AdamW', `parameter '${p.name}' has lrScale ${p.lrScale}; expected a finite number > 0.`);
+  }
   if (p.param.dtype !== dtype || p.grad.dtype !== dtype) {
     throw new GraphBuildError(
       'AdamW',

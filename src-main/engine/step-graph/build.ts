@@ -35,7 +35,13 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
   );
   addAdamW(
     g,
-    spec.trainable.map((p) => ({ name: p.name, param: params.get(p.name)!, grad: grads.get(p.name)!, decay: p.decay })),
+    spec.trainable.map((p) => ({
+      name: p.name,
+      param: params.get(p.name)!,
+      grad: grads.get(p.name)!,
+      decay: p.decay,
+      ...(p.lrScale !== undefined && { lrScale: p.lrScale }),
+    })),
     spec.adamw,
     { clipNorm: spec.clipNorm, guardNonFinite: { alsoCheck: [result.loss] } },
   );

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildModelEvalGraph, type MultiTaskSpec } from '../model';
+import { buildModelEvalGraph, LOG_VAR_NAMES, logVarSpecs, type MultiTaskSpec } from '../model';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
 import { createSession, type Device, onnxruntimeVersion, RunError, type Session } from '../runtime';
 import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
@@ -53,7 +53,8 @@ export async function train(
   validateExamples(data.train, 'train', numClasses, numNer, cfg.maxLength);
   validateExamples(data.dev, 'dev', numClasses, numNer, cfg.maxLength);
   const spec: MultiTaskSpec = { dims: model.config.dims, numClasses, numNerLabels: numNer, pooling: cfg.pooling };
-  const tasks = { classification: numClasses > 0, ner: numNer > 0 };
+  const withNerWeights = numNer > 0 && data.train.some((e) => e.nerWeights !== undefined);
+  const tasks = { classification: numClasses > 0, ner: numNer > 0, nerWeights: withNerWeights };
   const planFor = (epoch: number): TrainExample[][] =>
     planTrainingEpoch(data.train, cfg, epoch).map((batch) => batch.map((i) => data.train[i]!));
   // Optimizer steps per epoch: each takes k consecutive planned batches (the epoch's last may take fewer).
@@ -64,19 +65,28 @@ export async function train(
     cfg.schedule === 'constant'
       ? { kind: 'constant' as const, lr: cfg.lr }
       : { kind: cfg.schedule, lr: cfg.lr, warmupSteps: warmupStepsFromRatio(totalSteps, cfg.warmupRatio), totalSteps };
+  const graph = {
+    model: spec,
+    freeze: cfg.freeze,
+    adamw,
+    clipNorm: cfg.clipNorm,
+    dropout: cfg.dropout,
+    lossWeights: cfg.lossWeights,
+    taskWeighting: cfg.taskWeighting,
+    logVarLrScale: cfg.taskWeightLr / cfg.lr,
+    withNerWeights,
+  };
+  // Learned task weights start at s = 0 (weight 1): the fixed default.
+  const logVars = logVarSpecs(graph);
   const stepper = prepareStepper({
-    graph: {
-      model: spec,
-      freeze: cfg.freeze,
-      adamw,
-      clipNorm: cfg.clipNorm,
-      dropout: cfg.dropout,
-      lossWeights: cfg.lossWeights,
-    },
+    graph,
     gradAccumulation: cfg.gradAccumulation,
     adamw,
     schedule,
-    params: new Map([...model.params].map(([name, t]) => [name, t.data])),
+    params: new Map([
+      ...[...model.params].map(([name, t]) => [name, t.data] as const),
+      ...logVars.map((p) => [p.name, new Float32Array(1)] as const),
+    ]),
     adoptParams: run.consumeModelWeights ?? false,
     seed: cfg.seed,
     ...(cfg.threads !== undefined && { threads: cfg.threads }),
@@ -91,6 +101,8 @@ export async function train(
         dropout: cfg.dropout,
         k: cfg.gradAccumulation,
         w: cfg.lossWeights,
+        ...(cfg.taskWeighting !== 'fixed' && { tw: cfg.taskWeighting }),
+        ...(withNerWeights && { nw: true }),
       }),
       ...calibrationBatches(planFor(0), cfg.gradAccumulation, (batch) => trainingFeeds(batch, model.padId, tasks)),
       ortVersion: onnxruntimeVersion(),
@@ -116,6 +128,7 @@ export async function train(
       totalSteps,
       tasks,
       trainableCount: stepper.trainableCount(used),
+      logVarNames: logVars.map((p) => p.name),
     });
   } finally {
     await session.release();
@@ -135,8 +148,10 @@ interface LoopContext {
   readonly planFor: (epoch: number) => TrainExample[][];
   readonly perEpoch: number;
   readonly totalSteps: number;
-  readonly tasks: { readonly classification: boolean; readonly ner: boolean };
+  readonly tasks: { readonly classification: boolean; readonly ner: boolean; readonly nerWeights: boolean };
   readonly trainableCount: number;
+  /** Learned task-weight parameters (uncertainty weighting): in resume/, never in best/. */
+  readonly logVarNames: readonly string[];
 }
 
 /** The hooks of a run; `all` is the order the loop calls them in (hooks.ts). */
@@ -149,7 +164,10 @@ interface RunHooks {
 
 function createHooks(ctx: LoopContext, configHash: string, metricName: string): RunHooks {
   const { cfg, data, model, run } = ctx;
-  const shapes = new Map([...model.params].map(([n, t]) => [n, t.shape]));
+  const shapes = new Map<string, readonly number[]>([
+    ...[...model.params].map(([n, t]) => [n, t.shape] as const),
+    ...ctx.logVarNames.map((n) => [n, []] as const),
+  ]);
   const evaluation = new EvaluationHook({
     session: ctx.evalSession,
     dev: data.dev,
@@ -161,7 +179,16 @@ function createHooks(ctx: LoopContext, configHash: string, metricName: string): 
     cancelled: () => run.signal?.aborted === true,
   });
   const earlyStopping = new EarlyStoppingHook(metricName, cfg.patience);
-  const checkpoints = new CheckpointHook({ model, data, cfg, run, configHash, shapes, earlyStopping });
+  const checkpoints = new CheckpointHook({
+    model,
+    data,
+    cfg,
+    run,
+    configHash,
+    shapes,
+    earlyStopping,
+    notInBest: new Set(ctx.logVarNames),
+  });
   return { evaluation, earlyStopping, checkpoints, all: [evaluation, earlyStopping, checkpoints] };
 }
 
@@ -261,7 +288,20 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
     }
   }
   for (const h of hooks) await h.onTrainEnd?.(s);
-  return finish(ctx, named, s.status, s.seconds());
+  return finish(ctx, named, s.status, s.seconds(), await learnedTaskWeights(ctx));
+}
+
+/** exp(-s) of each learned log-variance at the end of the run (uncertainty weighting), by task. */
+async function learnedTaskWeights(ctx: LoopContext): Promise<TrainResult['taskWeights']> {
+  if (ctx.logVarNames.length === 0) return undefined;
+  const params = await ctx.session.readParameters();
+  const weight = (name: string): number | undefined => {
+    const s = params.get(name);
+    return s === undefined ? undefined : Math.exp(-s[0]!);
+  };
+  const classification = weight(LOG_VAR_NAMES.classification);
+  const ner = weight(LOG_VAR_NAMES.ner);
+  return { ...(classification !== undefined && { classification }), ...(ner !== undefined && { ner }) };
 }
 
 /**
@@ -341,10 +381,17 @@ class LoopProgress implements LoopState {
 }
 
 /** Writes metrics.json and emits 'finished'. */
-function finish(ctx: LoopContext, hooks: RunHooks, status: TrainResult['status'], seconds: number): TrainResult {
+function finish(
+  ctx: LoopContext,
+  hooks: RunHooks,
+  status: TrainResult['status'],
+  seconds: number,
+  taskWeights: TrainResult['taskWeights'],
+): TrainResult {
   const best = hooks.earlyStopping.best();
   const result: TrainResult = {
     status,
+    ...(taskWeights && { taskWeights }),
     steps: ctx.session.step,
     seconds,
     device: ctx.device,
@@ -391,12 +438,28 @@ function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
   // Likewise the default bucketing, which predates its option.
   const bucketBatches = cfg.bucketBatches === 50 ? undefined : cfg.bucketBatches;
   const nerBatching = cfg.nerBatching === 'examples' ? undefined : cfg.nerBatching;
+  // Fixed weighting predates taskWeighting: leave both fields out then, so older resume folders still match.
+  const fixed = cfg.taskWeighting === 'fixed';
+  const taskWeighting = fixed ? undefined : cfg.taskWeighting;
+  const taskWeightLr = fixed ? undefined : cfg.taskWeightLr;
   h.update(
-    JSON.stringify({ ...cfg, gradAccumulation: k, bucketBatches, nerBatching, threads: undefined, device: undefined }),
+    JSON.stringify({
+      ...cfg,
+      gradAccumulation: k,
+      bucketBatches,
+      nerBatching,
+      taskWeighting,
+      taskWeightLr,
+      threads: undefined,
+      device: undefined,
+    }),
   );
   h.update(
     JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }),
   );
-  for (const e of data.train) h.update(`${e.ids.join(',')}|${e.classLabel}|${e.nerLabels?.join(',') ?? ''}\n`);
+  for (const e of data.train) {
+    const weights = e.nerWeights ? `|${e.nerWeights.join(',')}` : '';
+    h.update(`${e.ids.join(',')}|${e.classLabel}|${e.nerLabels?.join(',') ?? ''}${weights}\n`);
+  }
   return h.digest('hex').slice(0, 16);
 }
