@@ -10,11 +10,14 @@
  * Quality (opt-in, long; train/quality.ts): `--quality` trains `full` for `--epochs` through the real trainer
  * (train()) and PyTorch on the trainer's own batch plan, multi-task and classification-only; `--conll` NER on
  * CoNLL-2003. `--fraction F` / `--limit N` train on a seeded sample (the JSON says which variant ran).
- * Data, batch plan and the shared batch file: train/prepare.ts.
+ * Data, batch plan and the shared batch file: train/prepare.ts. `--multitask-free K` (train/multitask-free.ts):
+ * K seeds of classification-only vs silver multi-task with fixed weights, learned (uncertainty) weights and
+ * confidence-filtered silver labels, ours only, on the same sample; field multitaskFree.multitaskCostPoints.
  *
  * Options: --steps 30 --warmup 3 --per-round 5 --presets full,heads-only --threads 2 --batch 32
  *          --max-length 128 --torch-attn eager|sdpa --no-torch --no-speed --quality --conll --epochs 2
  *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --dropout 0.1 --bucket-batches 50 --ner-batching tokens --json --no-torch-cls-only --keep DIR --help
+ *          --multitask-free 0
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -22,6 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FreezePreset } from '../src-main/engine/model';
 import { MODEL, PYTHON, round, SHARED, type TrainBenchOptions } from './train/options';
+import { runMultitaskFree } from './train/multitask-free';
 import { runConll, runQuality } from './train/quality';
 import { serveOrt } from './train/serve-ort';
 import { runSpeed, type SideSpeed } from './train/speed';
@@ -46,6 +50,8 @@ const { values: args } = parseArgs({
     keep: { type: 'string' },
     quality: { type: 'boolean', default: false },
     conll: { type: 'boolean', default: false },
+    // K seeds of classification-only vs silver multi-task (fixed, uncertainty, confidence): train/multitask-free.ts.
+    'multitask-free': { type: 'string', default: '0' },
     epochs: { type: 'string', default: '2' },
     fraction: { type: 'string', default: '1' },
     limit: { type: 'string', default: '0' },
@@ -129,6 +135,8 @@ async function main(o: TrainBenchOptions): Promise<void> {
     if (!o.noSpeed) report['speed'] = await runSpeed(o, dir, withTorch);
     if (o.quality) report['quality'] = await runQuality(o, dir, withTorch);
     if (o.conll) report['conll'] = await runConll(o, dir, withTorch);
+    const mtlSeeds = num('multitask-free');
+    if (mtlSeeds > 0) report['multitaskFree'] = await runMultitaskFree(o, dir, mtlSeeds);
   } finally {
     if (o.keep) cpSync(dir, o.keep, { recursive: true });
     rmSync(dir, { recursive: true, force: true });
