@@ -91,6 +91,12 @@ export async function runMultitaskFree(o: TrainBenchOptions, dir: string, seeds:
         outDir: join(dir, `mtl-${v}-${seed}`),
         consumeModelWeights: true,
         checkpointEverySec: 0,
+        onEvent: (e) => {
+          if (e.type === 'step' && e.step % 10 === 0)
+            log(
+              `multitask-free ${v} seed ${seed} step ${e.step}/${e.totalSteps}, ${round(e.samplesPerSec, 2)} samples/s`,
+            );
+        },
       });
       const last = res.history.at(-1)!.metrics;
       const row = {
