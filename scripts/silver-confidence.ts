@@ -8,7 +8,7 @@
 // Usage: npx tsx scripts/silver-confidence.ts [../shared/data/conll2003/train.txt] [--spacy ../shared/data/ag_news/silver-spacy-dev.jsonl]
 import { existsSync, readFileSync } from 'node:fs';
 import { importFile } from '../src-main/data/import/index';
-import { compromiseLabeler, newsRulesExplainer, winkLabeler } from '../src-main/data/silver/index';
+import { compromiseLabeler, entityLabeler, newsRulesExplainer, winkLabeler } from '../src-main/data/silver/index';
 import type { CharSpan } from '../src-main/data/types';
 
 const args = process.argv.slice(2);
@@ -33,6 +33,12 @@ const bump = (m: Map<string, Tally>, key: string, ok: boolean): void => {
   if (ok) t.exact++;
   m.set(key, t);
 };
+const round = (x: number): number => Number(x.toFixed(1));
+const pct = (t: Tally): string => ((100 * t.exact) / Math.max(1, t.n)).toFixed(1);
+const rows = (m: Map<string, Tally>): Record<string, { spans: number; precision: string }> =>
+  Object.fromEntries(
+    [...m].sort((a, b) => b[1].n - a[1].n).map(([k, t]) => [k, { spans: t.n, precision: pct(t) }] as const),
+  );
 const same = (a: CharSpan, b: CharSpan): boolean => a.start === b.start && a.end === b.end && a.type === b.type;
 const overlaps = (a: { start: number; end: number }, b: CharSpan): boolean => a.start < b.end && b.start < a.end;
 
@@ -65,6 +71,60 @@ for await (const ev of importFile(conll)) {
   }
 }
 
+// Held out: how the confidences (measured on train) hold on CoNLL valid. Spans bucketed by confidence, the
+// precision in each bucket, and precision / recall / F1 of the spans kept at a few thresholds.
+const valid = conll.replace(/train\.txt$/, 'valid.txt');
+const calibration = existsSync(valid) && valid !== conll ? await heldOut(valid) : null;
+
+async function heldOut(path: string) {
+  const labeler = entityLabeler();
+  const buckets = new Map<string, Tally>();
+  const thresholds = [0, 0.5, 0.6, 0.7, 0.8];
+  const kept = thresholds.map(() => ({ tp: 0, fp: 0 }));
+  let gold = 0;
+  const unsureValid: Tally = { n: 0, exact: 0 };
+  for await (const ev of importFile(path)) {
+    if (ev.kind !== 'example') continue;
+    const g = (ev.example.spans ?? []).filter((x) => ['PER', 'LOC', 'ORG'].includes(x.type));
+    const all = ev.example.spans ?? [];
+    gold += g.length;
+    const out = labeler.explain(ev.example.text);
+    for (const sp of out.spans) {
+      const ok = g.some((x) => same(x, sp));
+      const c = sp.confidence ?? 1;
+      bump(buckets, c < 0.5 ? '<0.5' : c < 0.7 ? '0.5-0.7' : c < 0.9 ? '0.7-0.9' : '>=0.9', ok);
+      thresholds.forEach((t, i) => {
+        if (c >= t) kept[i]![ok ? 'tp' : 'fp']++;
+      });
+    }
+    for (const u of out.unsure) {
+      unsureValid.n++;
+      if (all.some((x) => overlaps(u, x))) unsureValid.exact++;
+    }
+  }
+  return {
+    path,
+    precisionByConfidence: rows(buckets),
+    keptAtThreshold: Object.fromEntries(
+      thresholds.map((t, i) => {
+        const { tp, fp } = kept[i]!;
+        const p = tp / Math.max(1, tp + fp);
+        const r = tp / Math.max(1, gold);
+        return [
+          String(t),
+          {
+            spans: tp + fp,
+            precision: round(100 * p),
+            recall: round(100 * r),
+            f1: round((200 * p * r) / Math.max(1e-9, p + r)),
+          },
+        ];
+      }),
+    ),
+    unsureWords: { words: unsureValid.n, partOfGoldEntity: pct(unsureValid) },
+  };
+}
+
 const wink = winkLabeler(['DATE', 'MONEY']);
 const byWink = new Map<string, Tally>();
 for (const line of readFileSync(spacy, 'utf8').split('\n')) {
@@ -79,11 +139,6 @@ for (const line of readFileSync(spacy, 'utf8').split('\n')) {
     );
 }
 
-const pct = (t: Tally): string => ((100 * t.exact) / Math.max(1, t.n)).toFixed(1);
-const rows = (m: Map<string, Tally>): Record<string, { spans: number; precision: string }> =>
-  Object.fromEntries(
-    [...m].sort((a, b) => b[1].n - a[1].n).map(([k, t]) => [k, { spans: t.n, precision: pct(t) }] as const),
-  );
 console.log(
   JSON.stringify(
     {
@@ -92,6 +147,7 @@ console.log(
       rulesByContext: rows(byRuleContext),
       unsureWords: { words: unsure.n, partOfGoldEntity: pct(unsure) },
       ...(compromise && { compromise: rows(byCompromise) }),
+      ...(calibration && { heldOut: calibration }),
       spacy,
       winkAgreementWithSpacy: rows(byWink),
     },
