@@ -11,7 +11,7 @@
  * (train()) and PyTorch on the trainer's own batch plan, multi-task and classification-only; `--conll` NER on
  * CoNLL-2003. `--fraction F` / `--limit N` train on a seeded sample (the JSON says which variant ran).
  * Data, batch plan and the shared batch file: train/prepare.ts. `--multitask-free K` (train/multitask-free.ts):
- * K seeds of classification-only vs silver multi-task with fixed weights, learned (uncertainty) weights and
+ * K seeds (K:cls-only,fixed,... for some variants) of classification-only vs silver multi-task with fixed weights, learned (uncertainty) weights and
  * confidence-filtered silver labels, ours only, on the same sample; field multitaskFree.multitaskCostPoints.
  *
  * Options: --steps 30 --warmup 3 --per-round 5 --presets full,heads-only --threads 2 --batch 32
@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FreezePreset } from '../src-main/engine/model';
 import { MODEL, PYTHON, round, SHARED, type TrainBenchOptions } from './train/options';
-import { runMultitaskFree } from './train/multitask-free';
+import { multitaskFreeSpec, runMultitaskFree } from './train/multitask-free';
 import { runConll, runQuality } from './train/quality';
 import { serveOrt } from './train/serve-ort';
 import { runSpeed, type SideSpeed } from './train/speed';
@@ -135,8 +135,8 @@ async function main(o: TrainBenchOptions): Promise<void> {
     if (!o.noSpeed) report['speed'] = await runSpeed(o, dir, withTorch);
     if (o.quality) report['quality'] = await runQuality(o, dir, withTorch);
     if (o.conll) report['conll'] = await runConll(o, dir, withTorch);
-    const mtlSeeds = num('multitask-free');
-    if (mtlSeeds > 0) report['multitaskFree'] = await runMultitaskFree(o, dir, mtlSeeds);
+    const mtl = multitaskFreeSpec(String(args['multitask-free']));
+    if (mtl.seeds > 0) report['multitaskFree'] = await runMultitaskFree(o, dir, mtl.seeds, mtl.variants);
   } finally {
     if (o.keep) cpSync(dir, o.keep, { recursive: true });
     rmSync(dir, { recursive: true, force: true });

@@ -59,8 +59,27 @@ function dataFor(v: Variant, d: { readonly plain: Prepared; readonly weighted: P
   return { train: strip(d.plain.train), dev: strip(d.plain.dev), classLabels: d.plain.classLabels, nerTags: [] };
 }
 
-/** Trains every variant for `seeds` seeds from o.seed; returns accuracies, means and the cost field. */
-export async function runMultitaskFree(o: TrainBenchOptions, dir: string, seeds: number) {
+/** Parses the flag's value: 'K' (every variant) or 'K:cls-only,fixed,...' (those variants, in that order). */
+export function multitaskFreeSpec(value: string): { readonly seeds: number; readonly variants: readonly Variant[] } {
+  const [k, list] = value.split(':');
+  const seeds = Number(k);
+  const variants = list === undefined ? VARIANTS : list.split(',');
+  const bad = variants.find((v) => !(VARIANTS as readonly string[]).includes(v));
+  if (!Number.isInteger(seeds) || seeds < 0 || bad !== undefined) {
+    throw new RangeError(
+      `--multitask-free takes K or K:variants (K seeds; variants from ${VARIANTS.join(', ')}), got "${value}".`,
+    );
+  }
+  return { seeds, variants: variants as Variant[] };
+}
+
+/** Trains the variants for `seeds` seeds from o.seed; returns accuracies, means and the cost field. */
+export async function runMultitaskFree(
+  o: TrainBenchOptions,
+  dir: string,
+  seeds: number,
+  variants: readonly Variant[] = VARIANTS,
+) {
   const data = await prepare(o);
   log(`multitask-free: ${data.plain.train.length} train, ${data.plain.dev.length} dev, ${seeds} seed(s)`);
   const results: Record<Variant, { seed: number; accuracy: number; nerF1?: number; taskWeights?: object }[]> = {
@@ -71,7 +90,7 @@ export async function runMultitaskFree(o: TrainBenchOptions, dir: string, seeds:
   };
   for (let k = 0; k < seeds; k++) {
     const seed = o.seed + k;
-    for (const v of VARIANTS) {
+    for (const v of variants) {
       const p = dataFor(v, data);
       const config: TrainerConfigInput = {
         freeze: { preset: 'full' },
