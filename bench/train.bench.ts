@@ -14,6 +14,9 @@
  * word-embedding updates, and prints `lazyQuality.lazyEmbeddingQualityDelta` (dev accuracy points).
  * Frozen epochs (opt-in, long; train/frozen-epochs.ts): `--frozen-epochs` times whole heads-only runs of
  * `--epochs` on AG News: ours with the feature cache, ours without, PyTorch heads-only (frozenEpochRatio).
+ * `--multitask-free K` (train/multitask-free.ts): K seeds (K:cls-only,fixed,... for some variants) of
+ * classification-only vs silver multi-task with fixed weights, learned (uncertainty) weights and
+ * confidence-filtered silver labels, ours only, on the same sample; field multitaskFree.multitaskCostPoints.
  * Data, batch plan and the shared batch file: train/prepare.ts.
  *
  * Options: --steps 30 --warmup 3 --per-round 5 --presets full,heads-only --threads 2 --batch 32
@@ -23,6 +26,7 @@
  *          --seeds 42,43,44 (quality parts once per seed, with mean and spread)
  *          --end-to-end (mts pipeline vs the seed's PyTorch pipeline, wall clock; needs `npm run build`)
  *          --all (every issue-14 measure, long ones included) -> `summary` {fullRatio, frozenEpochRatio, ...}
+ *          --multitask-free 0
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -32,6 +36,7 @@ import type { FreezePreset } from '../src-main/engine/model';
 import { MODEL, PYTHON, round, SHARED, type TrainBenchOptions } from './train/options';
 import { runLazyQuality } from './train/lazy-quality';
 import { runFrozenEpochs } from './train/frozen-epochs';
+import { multitaskFreeSpec, runMultitaskFree } from './train/multitask-free';
 import { runConll, runQuality } from './train/quality';
 import { runEndToEnd } from './train/end-to-end';
 import { summarize, TARGETS } from './train/summary';
@@ -62,6 +67,8 @@ const { values: args } = parseArgs({
     all: { type: 'boolean', default: false },
     'lazy-quality': { type: 'boolean', default: false },
     'frozen-epochs': { type: 'boolean', default: false },
+    // K seeds of classification-only vs silver multi-task (fixed, uncertainty, confidence): train/multitask-free.ts.
+    'multitask-free': { type: 'string', default: '0' },
     epochs: { type: 'string', default: '2' },
     fraction: { type: 'string', default: '1' },
     limit: { type: 'string', default: '0' },
@@ -161,6 +168,8 @@ async function main(o: TrainBenchOptions): Promise<void> {
     if (o.frozenEpochs) report['frozenEpochs'] = await runFrozenEpochs(o, dir, withTorch);
     if (args['lazy-quality'] || o.all) report['lazyQuality'] = await runLazyQuality(o, dir);
     if (o.endToEnd) report['endToEnd'] = await runEndToEnd(o, dir, withTorch);
+    const mtl = multitaskFreeSpec(String(args['multitask-free']));
+    if (mtl.seeds > 0) report['multitaskFree'] = await runMultitaskFree(o, dir, mtl.seeds, mtl.variants);
   } finally {
     if (o.keep) cpSync(dir, o.keep, { recursive: true });
     rmSync(dir, { recursive: true, force: true });

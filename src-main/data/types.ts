@@ -15,6 +15,8 @@ export type SpanSource = 'silver' | 'gold' | 'model';
 export interface SilverSpan extends CharSpan {
   readonly source: 'silver';
   readonly labeler: string;
+  /** How likely the span is right (0..1), from the rule or source that found it (silver/confidence.ts). */
+  readonly confidence?: number;
 }
 
 /** One example read from a file; `line` is the 1-based line where its record starts. */

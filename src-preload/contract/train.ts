@@ -32,6 +32,10 @@ export interface TrainRequest {
   readonly maxLength?: number;
   /** Loss weight per task; 0 leaves that task out. */
   readonly taskWeights?: { readonly classification: number; readonly ner: number };
+  /** 'fixed' (taskWeights as given) or 'uncertainty' (weights learned during training, Kendall et al. 2018). */
+  readonly taskWeighting?: 'fixed' | 'uncertainty';
+  /** Pending silver spans below this confidence (0..1) are ignored in the NER loss; 0 = all count. */
+  readonly silverMinConfidence?: number;
   readonly device?: TrainDevice;
   /** With a frozen encoder (heads-only): compute its features once and train the heads on them (default auto). */
   readonly featureCache?: 'auto' | 'on' | 'off';

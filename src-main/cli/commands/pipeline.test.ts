@@ -72,6 +72,56 @@ describe('mts pipeline', () => {
   }, 60_000);
 });
 
+describe('mts pipeline: learned task weights and confidence-aware silver labels', () => {
+  it('trains with --task-weighting uncertainty and --silver-min-confidence, and reports both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-cli-mtl-'));
+    const model = writeTinyBert(join(dir, 'model'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 2 }).dir;
+    const texts = [
+      'Shares of Acme Corp rose in Tokyo on Monday.',
+      'Zorblat scored twice as the team won in Boston.',
+      'The bank said profit rose to $3 billion.',
+      'Officials met in Paris on Friday.',
+    ];
+    const rows = (n: number): string =>
+      ['label,text', ...Array.from({ length: n }, (_, i) => `${i % 2 ? 'Sports' : 'Business'},"${texts[i % 4]}"`)].join(
+        '\n',
+      );
+    writeFileSync(join(dir, 'train.csv'), rows(16));
+    writeFileSync(join(dir, 'dev.csv'), rows(4));
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = {
+      io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) },
+      layout: { rendererDir: dir, probeChild: tsxProbeChild() },
+      version: 'test',
+      signal: new AbortController().signal,
+    };
+    const args = ['pipeline', '--train', join(dir, 'train.csv'), '--dev', join(dir, 'dev.csv'), '--model', model];
+    const opts = ['--batch-size', '8', '--max-steps', '2', '--device', 'cpu', '--checkpoint-every', '0'];
+    const mtl = ['--task-weighting', 'uncertainty', '--task-weight-lr', '0.05', '--silver-min-confidence', '0.5'];
+    const code = await runCli([...args, ...opts, ...mtl, '--out', join(dir, 'run')], env);
+    expect(code, err.join('\n')).toBe(0);
+    const text = out.join('\n');
+    // 'Zorblat' (a name-like word the rules leave O) is ignored in the 4 train rows that hold it.
+    expect(text).toMatch(/Silver confidence: labels below 0\.5 ignored \(\d+ train spans, 4 unsure words\)/);
+    expect(text).toMatch(
+      /Learned task weights \(uncertainty weighting, exp\(-s\)\): classification \d\.\d{3}, ner \d\.\d{3}/,
+    );
+    const saved = JSON.parse(readFileSync(join(dir, 'run', 'pipeline.json'), 'utf8'));
+    expect(saved.options).toMatchObject({ taskWeighting: 'uncertainty', taskWeightLr: 0.05, silverMinConfidence: 0.5 });
+    expect(saved.data.silver.weighting).toMatchObject({ minConfidence: 0.5, weights: 'ignore', unsureWords: 4 });
+    expect(Object.keys(saved.learnedTaskWeights)).toEqual(['classification', 'ner']);
+    const trainer = JSON.parse(readFileSync(join(dir, 'run', 'trainer-config.json'), 'utf8'));
+    expect(trainer).toMatchObject({ taskWeighting: 'uncertainty', taskWeightLr: 0.05 });
+
+    const bad = await runCli([...args, '--task-weighting', 'gradnorm', '--out', join(dir, 'bad')], env);
+    expect(bad).not.toBe(0);
+    expect(err.join('\n')).toMatch(
+      /--task-weighting: .*'fixed' \| 'uncertainty'|--task-weighting: .*fixed.*uncertainty/,
+    );
+  }, 60_000);
+});
+
 describe('parseDuration (--checkpoint-every)', () => {
   it('reads seconds, minutes and hours, and 0 for off', () => {
     expect(parseDuration('5m')).toBe(300);

@@ -50,6 +50,10 @@ const argsSchema = z.object({
     }),
   'skip-bad-rows': z.boolean().default(false),
   'ner-batching': z.enum(['tokens', 'examples']).default('tokens'),
+  'task-weighting': z.enum(['fixed', 'uncertainty']).default('fixed'),
+  'task-weight-lr': z.coerce.number().positive().default(0.01),
+  'silver-min-confidence': z.coerce.number().min(0).max(1).default(0),
+  'silver-weights': z.enum(['ignore', 'confidence']).default('ignore'),
   json: z.boolean().default(false),
 });
 
@@ -96,6 +100,10 @@ export const PIPELINE_OPTIONS: CliOptions = {
   resume: b(),
   'checkpoint-every': s(),
   'ner-batching': s(),
+  'task-weighting': s(),
+  'task-weight-lr': s(),
+  'silver-min-confidence': s(),
+  'silver-weights': s(),
   'skip-bad-rows': b(),
   json: b(),
 };
@@ -165,6 +173,10 @@ export async function readPipelineArgs(
     resume: a.resume,
     checkpointEverySec: a['checkpoint-every'],
     skipBadRows: a['skip-bad-rows'],
+    taskWeighting: a['task-weighting'],
+    taskWeightLr: a['task-weight-lr'],
+    silverMinConfidence: a['silver-min-confidence'],
+    silverWeights: a['silver-weights'],
   };
   return { options, json: a.json };
 }
@@ -202,6 +214,13 @@ export const pipelineCommand: CliCommand = {
     '  --no-ner             classification only',
     '  --ner-batching B     tokens (default: NER-only batches of about batch-size x mean labelled words, so',
     '                       every word weighs the same in every step) | examples (batch-size sentences)',
+    '  --task-weighting W   fixed (default: the task losses add up) | uncertainty (learned weights, Kendall',
+    '                       et al. 2018: a log-variance s per task, loss = sum exp(-s) L + s; pipeline.json',
+    '                       reports the learned weights);  --task-weight-lr X  their step size (default 0.01)',
+    '  --silver-min-confidence X  ignore silver NER labels below confidence X (0..1; default 0 = all count):',
+    "                       each span gets its rule's measured precision, a name-like word left O gets 0.096",
+    '  --silver-weights M   ignore (default: labels at or above X weigh 1) | confidence (they weigh their',
+    '                       confidence)',
     '  --device D           auto | cpu | cuda | webgpu | dml | coreml (default auto: the fastest, measured)',
     '  --feature-cache M    auto | on | off (default auto): with a frozen encoder (heads-only) compute its',
     "                       features once (cached on disk in --out) and train the heads on them; the encoder's",
@@ -244,6 +263,20 @@ export const pipelineCommand: CliCommand = {
           .map(([t, n]) => `${t} ${n}`)
           .join(', ')}), ${Math.round(silver.wordsPerSec).toLocaleString('en-US')} words/s`,
       );
+    if (silver?.weighting) {
+      const w = silver.weighting;
+      env.io.out(
+        `Silver confidence: labels below ${w.minConfidence} ignored (${w.spansBelow} train spans, ${w.unsureWords} unsure words), ${w.weights === 'confidence' ? 'the rest weigh their confidence' : 'the rest weigh 1'}; ${w.rangesDownWeighted} ranges down-weighted.`,
+      );
+    }
+    if (result.learnedTaskWeights) {
+      const lw = result.learnedTaskWeights;
+      env.io.out(
+        `Learned task weights (uncertainty weighting, exp(-s)): ${Object.entries(lw)
+          .map(([task, v]) => `${task} ${v.toFixed(3)}`)
+          .join(', ')}.`,
+      );
+    }
     if (result.data.truncated > 0)
       env.io.out(`${result.data.truncated} texts were longer than --max-length and were truncated.`);
     const t = result.train;

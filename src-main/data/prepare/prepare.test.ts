@@ -81,3 +81,29 @@ describe('prepareExamples', () => {
     ).toThrow(PrepareError);
   });
 });
+
+describe('prepareExamples NER weights', () => {
+  it("gives each sub-token its word's weight (the smallest range over it, else 1) and 1 to specials", () => {
+    const text = 'the U.S. said in Paris';
+    const { examples } = prepareExamples(
+      [
+        {
+          text,
+          spans: [{ start: 17, end: 22, type: 'LOC' }],
+          nerWeights: [
+            { start: 4, end: 8, weight: 0 },
+            { start: 17, end: 22, weight: 0.5 },
+            { start: 17, end: 19, weight: 0.25 },
+          ],
+        },
+        { text: 'said in Paris', spans: [] },
+      ],
+      tokenizer,
+      { classLabels: [], nerTags: TAGS, maxLength: 32, hasNer: true },
+    );
+    const [a, b] = examples;
+    expect(a!.ids.map((id) => VOCAB[id])).toEqual(['[CLS]', 'the', 'u', '.', 's', '.', 'said', 'in', 'paris', '[SEP]']);
+    expect(a!.nerWeights).toEqual([1, 1, 0, 0, 0, 0, 1, 1, 0.25, 1]);
+    expect(b!.nerWeights).toBeUndefined();
+  });
+});

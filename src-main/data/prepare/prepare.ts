@@ -9,6 +9,18 @@ export interface LabelledText {
   readonly label?: string;
   readonly spans?: readonly CharSpan[];
   readonly tokens?: readonly string[];
+  /**
+   * Char ranges whose NER labels weigh less in the loss (e.g. low-confidence silver spans: weight 0 =
+   * ignored); every other word weighs 1. Where ranges overlap a word, the smallest weight wins.
+   */
+  readonly nerWeights?: readonly WeightedRange[];
+}
+
+/** A char range [start, end) of a text and the weight of its words' NER labels. */
+export interface WeightedRange {
+  readonly start: number;
+  readonly end: number;
+  readonly weight: number;
 }
 
 export interface PrepareOptions {
@@ -71,7 +83,31 @@ export function prepareExamples(
       return false;
     });
     const nerLabels = spansToSubwordLabels(spans, enc, options.nerTags);
-    return { ids, classLabel, nerLabels };
+    if (!item.nerWeights || item.nerWeights.length === 0) return { ids, classLabel, nerLabels };
+    return { ids, classLabel, nerLabels, nerWeights: subwordWeights(item.nerWeights, enc) };
   });
   return { examples, truncated, unknownTypes };
+}
+
+/**
+ * One weight per sub-token: a word's weight (the smallest of the ranges it overlaps, else 1) on all its
+ * sub-tokens, 1 on specials. Only a word's first sub-token carries a label, so that is the weight that counts.
+ */
+function subwordWeights(
+  ranges: readonly WeightedRange[],
+  enc: { readonly wordIds: readonly (number | null)[]; readonly offsets: readonly (readonly [number, number])[] },
+): number[] {
+  const wordStart = new Map<number, number>();
+  const wordEnd = new Map<number, number>();
+  enc.wordIds.forEach((w, t) => {
+    if (w === null) return;
+    const [a, b] = enc.offsets[t]!;
+    wordStart.set(w, Math.min(wordStart.get(w) ?? a, a));
+    wordEnd.set(w, Math.max(wordEnd.get(w) ?? b, b));
+  });
+  return enc.wordIds.map((w) => {
+    if (w === null) return 1;
+    const [a, b] = [wordStart.get(w)!, wordEnd.get(w)!];
+    return ranges.reduce((min, r) => (r.start < b && a < r.end ? Math.min(min, r.weight) : min), 1);
+  });
 }

@@ -1,5 +1,6 @@
 import type { SilverSpan } from '../types';
-import { silverSpan, type Labeler } from './types';
+import { combineEvidence, withConfidence } from './confidence';
+import { type ExplainingLabeler, silverSpan, type Labeler, type LabelerOutput } from './types';
 
 /** Default entity types kept by the silver pipeline. */
 export const DEFAULT_TYPES: readonly string[] = ['PER', 'ORG', 'LOC', 'DATE', 'MONEY'];
@@ -48,23 +49,34 @@ export function resolveOverlaps(candidates: readonly (readonly SilverSpan[])[]):
 }
 
 /** Runs labelers in priority order, maps types through the scheme, keeps `types`, and resolves overlaps. */
-export function composeLabelers(labelers: readonly Labeler[], options: ComposeOptions = {}): Labeler {
+export function composeLabelers(labelers: readonly Labeler[], options: ComposeOptions = {}): ExplainingLabeler {
   const scheme = options.scheme ?? {};
   const keep = new Set(options.types ?? DEFAULT_TYPES);
   const mapType = (t: string): string | null => (t in scheme ? scheme[t] : t);
+  const explain = (text: string): LabelerOutput => {
+    const outputs = labelers.map((l) => l.explain?.(text) ?? { spans: l.label(text), unsure: [] });
+    const candidates = outputs.map((o) =>
+      o.spans.flatMap((s) => {
+        const type = mapType(s.type);
+        if (type === null || !keep.has(type)) return [];
+        return [type === s.type ? s : { ...silverSpan(s.labeler, s.start, s.end, type), confidence: s.confidence }];
+      }),
+    );
+    const kept = resolveOverlaps(candidates);
+    // Each kept span weighed against what the other labelers said about the same words.
+    const spans = kept.map((s) => {
+      const others = candidates.filter((c) => !c.includes(s)).flat();
+      return s.confidence === undefined ? s : withConfidence(s, combineEvidence(s, others));
+    });
+    const unsure = outputs
+      .flatMap((o) => o.unsure)
+      .filter((u) => !kept.some((s) => s.start < u.end && u.start < s.end));
+    return { spans, unsure };
+  };
   return {
     id: options.id ?? 'silver@1',
     types: [...keep],
-    label(text: string): SilverSpan[] {
-      const candidates = labelers.map((l) =>
-        l.label(text).flatMap((s) => {
-          const type = mapType(s.type);
-          return type !== null && keep.has(type)
-            ? [type === s.type ? s : silverSpan(s.labeler, s.start, s.end, type)]
-            : [];
-        }),
-      );
-      return resolveOverlaps(candidates);
-    },
+    label: (text: string): SilverSpan[] => explain(text).spans,
+    explain,
   };
 }

@@ -1,6 +1,7 @@
 import nlp from 'compromise';
 import type { SilverSpan } from '../types';
 import { dropTitles, trimEdges } from './edges';
+import { COMPROMISE_CONFIDENCE, withConfidence } from './confidence';
 import { LabelerError, silverSpan, type Labeler } from './types';
 
 const ID = 'compromise-ner@1';
@@ -104,7 +105,9 @@ export function compromiseLabeler(): Labeler {
       const spans: SilverSpan[] = [];
       for (const [type, pick] of KINDS) {
         for (const [start, end] of matches(pick(doc), offsets)) {
-          for (const [s, e] of cleanMatch(text, type, start, end)) spans.push(silverSpan(ID, s, e, type));
+          for (const [s, e] of cleanMatch(text, type, start, end)) {
+            spans.push(withConfidence(silverSpan(ID, s, e, type), COMPROMISE_CONFIDENCE[type] ?? 0.5));
+          }
         }
       }
       return spans.sort((a, b) => a.start - b.start || b.end - a.end);

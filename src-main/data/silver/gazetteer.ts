@@ -1,4 +1,5 @@
 import type { SilverSpan } from '../types';
+import { GAZETTEER_CONFIDENCE, withConfidence } from './confidence';
 import { LabelerError, silverSpan, type Labeler } from './types';
 
 export interface GazetteerOptions {
@@ -75,7 +76,7 @@ export function gazetteerLabeler(options: GazetteerOptions): Labeler {
           const entries = byLower.get(surface.toLowerCase());
           const hit = entries?.find((e) => e.surface === null || e.surface === surface);
           if (hit) {
-            spans.push(silverSpan(id, s, ends[k], hit.type));
+            spans.push(withConfidence(silverSpan(id, s, ends[k], hit.type), GAZETTEER_CONFIDENCE));
             covered = ends[k];
             break;
           }

@@ -2,7 +2,7 @@ import { composeLabelers, DEFAULT_TYPES, type ComposeOptions } from './compose';
 import { compromiseLabeler } from './compromise';
 import { gazetteerLabeler, type GazetteerOptions } from './gazetteer';
 import { newsRulesLabeler } from './rules';
-import type { Labeler } from './types';
+import type { ExplainingLabeler } from './types';
 import { winkLabeler } from './wink';
 
 export { composeLabelers, DEFAULT_TYPES, ONTONOTES_SCHEME, resolveOverlaps, type ComposeOptions } from './compose';
@@ -11,7 +11,8 @@ export { dropTitles, trimEdges } from './edges';
 export { evaluateLabeler, formatEvaluation, type LabelerEvaluation } from './evaluate';
 export { gazetteerLabeler, type GazetteerOptions } from './gazetteer';
 export { newsRulesExplainer, newsRulesLabeler } from './rules';
-export { LabelerError, silverSpan, type Labeler } from './types';
+export { type ExplainingLabeler, LabelerError, silverSpan, type Labeler, type LabelerOutput } from './types';
+export { type SilverWeighting, silverWeightRanges, UNSURE_CONFIDENCE } from './confidence';
 export { WINK_TYPES, winkLabeler } from './wink';
 
 export interface SilverOptions extends ComposeOptions {
@@ -25,7 +26,7 @@ export interface SilverOptions extends ComposeOptions {
 }
 
 /** PER/ORG/LOC only: gazetteers, then the news rules (then compromise if asked). */
-export function entityLabeler(options: SilverOptions = {}): Labeler {
+export function entityLabeler(options: SilverOptions = {}): ExplainingLabeler {
   const labelers = [
     ...(options.gazetteers ?? []).map(gazetteerLabeler),
     newsRulesLabeler(),
@@ -39,7 +40,7 @@ export function entityLabeler(options: SilverOptions = {}): Labeler {
 }
 
 /** The default silver pipeline: gazetteers, news rules, (compromise), wink; types PER, ORG, LOC, DATE, MONEY. */
-export function silverLabeler(options: SilverOptions = {}): Labeler {
+export function silverLabeler(options: SilverOptions = {}): ExplainingLabeler {
   const labelers = [
     ...(options.gazetteers ?? []).map(gazetteerLabeler),
     newsRulesLabeler(),

@@ -6,7 +6,8 @@
 import type { SilverSpan } from '../types';
 import { TITLES } from './edges';
 import { COUNTRIES, newsLexicon, type LexKind, type Lexicon } from './lexicon';
-import { silverSpan, type Labeler } from './types';
+import { ruleConfidence, withConfidence } from './confidence';
+import { type CapsContext, silverSpan, type Labeler, type LabelerOutput } from './types';
 import { commonWords, type VocabPos } from './vocab';
 
 const ID = 'news-rules@1';
@@ -273,8 +274,8 @@ function emit(s: Sentence, i: number, j: number, out: SilverSpan[], why: string[
 
 // "Boris Yeltsin ... Yeltsin said": a lone word that repeats the surname of a person (or the first word
 // of an organisation) named elsewhere in the same text gets that type.
-function resolvePending(s: Sentence, spans: SilverSpan[], why: string[]): void {
-  if (s.pending.length === 0) return;
+function resolvePending(s: Sentence, spans: SilverSpan[], why: string[]): Tok[] {
+  if (s.pending.length === 0) return [];
   const known = new Map<string, string>();
   for (const span of spans) {
     const words = s.toks.filter((t) => t.start >= span.start && t.end <= span.end && t.letters);
@@ -282,23 +283,43 @@ function resolvePending(s: Sentence, spans: SilverSpan[], why: string[]): void {
     if (span.type === 'PER') known.set(words[words.length - 1].key, 'PER');
     if (span.type === 'ORG' && !known.has(words[0].key)) known.set(words[0].key, 'ORG');
   }
+  const unresolved: Tok[] = [];
   for (const t of s.pending) {
     const type = known.get(t.key);
     if (type) {
       spans.push(silverSpan(ID, t.start, t.end, type));
       why.push('same-text-name');
-    }
+    } else unresolved.push(t);
   }
+  return unresolved;
 }
 
 /** Fast rule labeler for PER/ORG/LOC in news text (see the file comment for the signals it uses). */
 export function newsRulesLabeler(): Labeler {
-  const explain = newsRulesExplainer();
-  return { id: ID, types: ['PER', 'ORG', 'LOC'], label: (text: string) => explain(text).spans };
+  const explainRules = newsRulesExplainer();
+  const explain = (text: string): LabelerOutput => {
+    const r = explainRules(text);
+    return {
+      spans: r.spans.map((s, i) => withConfidence(s, ruleConfidence(r.rules[i], r.contexts[i]))),
+      unsure: r.unsure,
+    };
+  };
+  return { id: ID, types: ['PER', 'ORG', 'LOC'], label: (text: string) => explain(text).spans, explain };
+}
+
+/** What the rule labeler found in one text, with the reasons (for confidence, debugging and review UIs). */
+export interface RulesExplanation {
+  readonly spans: SilverSpan[];
+  /** Per span: the rule that typed it. */
+  readonly rules: string[];
+  /** Per span: the capitalisation context of its first word. */
+  readonly contexts: CapsContext[];
+  /** Name-like words the rules left untyped ('single-unknown'): their O label is a guess. */
+  readonly unsure: readonly { readonly start: number; readonly end: number }[];
 }
 
 /** The rule labeler plus, for each span, the name of the rule that typed it (for debugging and review UIs). */
-export function newsRulesExplainer(): (text: string) => { readonly spans: SilverSpan[]; readonly rules: string[] } {
+export function newsRulesExplainer(): (text: string) => RulesExplanation {
   const lex = newsLexicon();
   const vocab = commonWords();
   return (text: string) => {
@@ -339,8 +360,17 @@ export function newsRulesExplainer(): (text: string) => { readonly spans: Silver
       atStart = false;
       k = j;
     }
-    resolvePending(s, spans, rules);
+    const unresolved = resolvePending(s, spans, rules);
     const order = spans.map((_, i) => i).sort((a, b) => spans[a].start - spans[b].start);
-    return { spans: order.map((i) => spans[i]), rules: order.map((i) => rules[i]) };
+    const contextOf = (span: SilverSpan): CapsContext => {
+      const k = toks.findIndex((t) => t.start === span.start);
+      return s.caps ? 'caps' : k >= 0 && s.title[k] ? 'title' : 'text';
+    };
+    return {
+      spans: order.map((i) => spans[i]),
+      rules: order.map((i) => rules[i]),
+      contexts: order.map((i) => contextOf(spans[i])),
+      unsure: unresolved.map((t) => ({ start: t.start, end: t.end })),
+    };
   };
 }

@@ -1,6 +1,7 @@
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import type { SilverSpan } from '../types';
+import { winkConfidence, withConfidence } from './confidence';
 import { LabelerError, silverSpan, type Labeler } from './types';
 
 const ID = 'wink-ner@1';
@@ -43,7 +44,8 @@ export function winkLabeler(types: readonly string[] = WINK_TYPES): Labeler {
       const ranges = doc.entities().out(w.its.span) as unknown as [number, number][];
       ranges.forEach(([first, last], k) => {
         if (!keep.has(types[k])) return;
-        spans.push(silverSpan(ID, starts[first], starts[last] + values[last].length, types[k]));
+        const span = silverSpan(ID, starts[first], starts[last] + values[last].length, types[k]);
+        spans.push(withConfidence(span, winkConfidence(types[k])));
       });
       return spans;
     },

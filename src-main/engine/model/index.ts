@@ -7,7 +7,14 @@ export { initEncoder, initHeads, randomTensors } from './init';
 export { buildEncoder } from './encoder';
 export { pool, type PoolingMode } from './pooling';
 export { classificationHead, tokenClassificationHead } from './heads';
-export { IGNORE_INDEX, maskedCrossEntropy, weightedSum } from './losses';
+export {
+  hasLabels,
+  IGNORE_INDEX,
+  maskedCrossEntropy,
+  uncertaintyWeightedSum,
+  weightedCrossEntropy,
+  weightedSum,
+} from './losses';
 export {
   FREEZE_PRESETS,
   type FreezeConfig,
@@ -18,11 +25,14 @@ export {
   type TaskSizes,
 } from './freeze';
 export {
+  BATCH_INPUTS,
   buildHeadsForward,
   buildMultiTaskForward,
   declareBatchInputs,
   type ForwardOptions,
+  LOG_VAR_NAMES,
   type MultiTaskSpec,
+  type TaskWeighting,
 } from './multitask';
 export { buildFeatureGraph, declareFeatureInputs, FEATURE_DTYPE, type FeatureDType, FEATURES_NAME } from './features';
 export { buildEncoderGraph, buildInferenceGraph } from './inference-graph';
@@ -34,6 +44,7 @@ export {
   type DropoutRates,
   type EmbeddingUpdates,
   lazyEmbeddingUpdates,
+  logVarSpecs,
   type ModelAccumulationGraphs,
   type ModelTrainingGraph,
   type ModelTrainingSpec,

@@ -7,8 +7,9 @@ import { classificationHead, tokenClassificationHead } from './heads';
 import type { DropoutFn, LinearFn } from './layers';
 import { noDropout } from './layers';
 import type { WeightedLoss } from './losses';
-import { maskedCrossEntropy, weightedSum } from './losses';
+import { hasLabels, maskedCrossEntropy, uncertaintyWeightedSum, weightedCrossEntropy, weightedSum } from './losses';
 import type { ParamValues } from './params';
+import { param } from './params';
 import type { PoolingMode } from './pooling';
 import { pool } from './pooling';
 
@@ -29,7 +30,17 @@ export const BATCH_INPUTS = {
   nerLabels: 'ner_labels',
   classMask: 'class_example_mask',
   nerMask: 'ner_example_mask',
+  nerWeights: 'ner_token_weights',
 } as const;
+
+/** Trainable scalars s = log sigma^2 of uncertainty task weighting (training graphs only, never in best/). */
+export const LOG_VAR_NAMES = {
+  classification: 'loss.log_var.classification',
+  ner: 'loss.log_var.ner',
+} as const;
+
+/** How the tasks' losses are combined: fixed weights, or learned ones (uncertaintyWeightedSum). */
+export type TaskWeighting = 'fixed' | 'uncertainty';
 
 /** Graph output names. */
 export const MODEL_OUTPUTS = {
@@ -50,6 +61,8 @@ export interface BatchInputOptions {
   readonly withLabels?: boolean;
   /** Declare per-task example masks [B] float32 (1 = the example has labels for that task). */
   readonly withTaskMasks?: boolean;
+  /** Declare ner_token_weights [B, T] float32: each NER label's weight in the loss (0 = ignore). */
+  readonly withNerWeights?: boolean;
 }
 
 /** The batch as graph values. */
@@ -61,6 +74,7 @@ export interface BatchValues {
   readonly nerLabels?: Value;
   readonly classMask?: Value;
   readonly nerMask?: Value;
+  readonly nerWeights?: Value;
 }
 
 /** Declares the batch inputs with symbolic batch/seq dims. */
@@ -76,6 +90,9 @@ export function declareBatchInputs(g: Graph, spec: MultiTaskSpec, options: Batch
     ...(labels && spec.numNerLabels > 0 ? { nerLabels: g.input(BATCH_INPUTS.nerLabels, 'int32', bt) } : {}),
     ...(masks && spec.numClasses > 0 ? { classMask: g.input(BATCH_INPUTS.classMask, 'float32', ['batch']) } : {}),
     ...(masks && spec.numNerLabels > 0 ? { nerMask: g.input(BATCH_INPUTS.nerMask, 'float32', ['batch']) } : {}),
+    ...(labels && options.withNerWeights && spec.numNerLabels > 0
+      ? { nerWeights: g.input(BATCH_INPUTS.nerWeights, 'float32', bt) }
+      : {}),
   };
 }
 
@@ -85,6 +102,8 @@ export interface ForwardOptions {
   readonly linear?: LinearFn;
   /** Per-task loss weights (default 1 each). */
   readonly lossWeights?: { readonly classification?: number; readonly ner?: number };
+  /** 'uncertainty' reads the LOG_VAR_NAMES parameters of the tasks with labels from `params`. */
+  readonly taskWeighting?: TaskWeighting;
 }
 
 export interface ForwardOutputs {
@@ -115,7 +134,7 @@ export function buildMultiTaskForward(
 }
 
 /** Labels (and per-task example masks) of a batch, as graph values: what the losses read. */
-export type LabelValues = Pick<BatchValues, 'classLabels' | 'nerLabels' | 'classMask' | 'nerMask'>;
+export type LabelValues = Pick<BatchValues, 'classLabels' | 'nerLabels' | 'classMask' | 'nerMask' | 'nerWeights'>;
 
 /**
  * Pooling + heads (+ losses when `labels` has them) on the encoder's output: the part of the model above the
@@ -128,7 +147,7 @@ export function buildHeadsForward(
   params: ParamValues,
   enc: { readonly lastHiddenState: Value; readonly maskFloat: Value },
   labels: LabelValues,
-  options: Pick<ForwardOptions, 'dropout' | 'lossWeights'> = {},
+  options: Pick<ForwardOptions, 'dropout' | 'lossWeights' | 'taskWeighting'> = {},
 ): ForwardOutputs {
   checkTasks(spec);
   const dropout = options.dropout ?? noDropout;
@@ -143,22 +162,30 @@ export function buildHeadsForward(
   if (!labels.classLabels && !labels.nerLabels) return base;
 
   return g.withScope('loss', () => {
-    const parts: WeightedLoss[] = [];
+    const parts: TaskLossPart[] = [];
     let classification: Value | undefined;
     let ner: Value | undefined;
     if (classLogits && labels.classLabels) {
       classification = maskedCrossEntropy(g, classLogits, labels.classLabels, labels.classMask);
-      parts.push({ loss: classification, weight: options.lossWeights?.classification ?? 1 });
+      parts.push({
+        task: 'classification',
+        loss: classification,
+        labels: labels.classLabels,
+        rowMask: labels.classMask,
+      });
     }
     if (tokenLogits && labels.nerLabels) {
       // Padding positions count as ignored even if a caller forgot to write -100 there.
       const tokenMask = labels.nerMask
         ? g.withScope('mask', () => rowTimesTokens(g, labels.nerMask!, enc.maskFloat))
         : enc.maskFloat;
-      ner = maskedCrossEntropy(g, tokenLogits, labels.nerLabels, tokenMask);
-      parts.push({ loss: ner, weight: options.lossWeights?.ner ?? 1 });
+      ner = labels.nerWeights
+        ? weightedCrossEntropy(g, tokenLogits, labels.nerLabels, labels.nerWeights, tokenMask)
+        : maskedCrossEntropy(g, tokenLogits, labels.nerLabels, tokenMask);
+      parts.push({ task: 'ner', loss: ner, labels: labels.nerLabels, rowMask: tokenMask });
     }
-    return { ...base, loss: { total: weightedSum(g, parts), classification, ner } };
+    const total = combineLosses(g, parts, params, options);
+    return { ...base, loss: { total, classification, ner } };
   });
 }
 
@@ -166,6 +193,33 @@ function checkTasks(spec: MultiTaskSpec): void {
   if (spec.numClasses <= 0 && spec.numNerLabels <= 0) {
     throw new ModelConfigError('the model needs at least one task: set numClasses or numNerLabels above 0.');
   }
+}
+
+interface TaskLossPart {
+  readonly task: 'classification' | 'ner';
+  readonly loss: Value;
+  readonly labels: Value;
+  readonly rowMask: Value | undefined;
+}
+
+// Fixed weights: sum of weight * loss. Uncertainty: learned weights from the log-variance parameters.
+function combineLosses(g: Graph, parts: readonly TaskLossPart[], params: ParamValues, options: ForwardOptions): Value {
+  const weightOf = (task: TaskLossPart['task']): number => options.lossWeights?.[task] ?? 1;
+  if ((options.taskWeighting ?? 'fixed') === 'fixed') {
+    return weightedSum(
+      g,
+      parts.map((p): WeightedLoss => ({ loss: p.loss, weight: weightOf(p.task) })),
+    );
+  }
+  return uncertaintyWeightedSum(
+    g,
+    parts.map((p) => ({
+      loss: p.loss,
+      weight: weightOf(p.task),
+      logVar: param(params, LOG_VAR_NAMES[p.task], []),
+      present: hasLabels(g, p.labels, p.rowMask, p.loss.dtype === 'float64' ? 'float64' : 'float32'),
+    })),
+  );
 }
 
 /** [B] example mask times [B, T] token mask. */

@@ -3,15 +3,28 @@ import { applyDropout } from '../dropout';
 import type { Graph, Value } from '../onnx';
 import type { AdamWConfig } from '../optim';
 import { DEFAULT_ADAMW } from '../optim';
-import type { AccumulationGraphs, EvalGraph, TrainingGraph, TrainingDType, TrainingGraphSpec } from '../step-graph';
+import type {
+  AccumulationGraphs,
+  EvalGraph,
+  TrainableSpec,
+  TrainingGraph,
+  TrainingDType,
+  TrainingGraphSpec,
+} from '../step-graph';
 import { buildAccumulationGraphs, buildEvalGraph, buildTrainingGraph } from '../step-graph';
 import type { FreezeConfig, ParamPartition } from './freeze';
 import { freezeMore, partitionParams } from './freeze';
 import type { DropoutFn, DropoutSite } from './layers';
 import { FreezePresetError } from './errors';
 import { declareFeatureInputs, FEATURE_DTYPE, type FeatureDType } from './features';
-import type { ForwardOptions, ForwardOutputs, MultiTaskSpec } from './multitask';
-import { buildHeadsForward, buildMultiTaskForward, declareBatchInputs, MODEL_OUTPUTS } from './multitask';
+import type { ForwardOptions, ForwardOutputs, MultiTaskSpec, TaskWeighting } from './multitask';
+import {
+  buildHeadsForward,
+  buildMultiTaskForward,
+  declareBatchInputs,
+  LOG_VAR_NAMES,
+  MODEL_OUTPUTS,
+} from './multitask';
 import { countParams } from './param-store';
 import { EMBEDDING_NAMES, encoderParamSpecs, HEAD_NAMES, headParamSpecs } from './param-names';
 
@@ -33,6 +46,15 @@ export interface ModelTrainingSpec {
   readonly clipNorm: number | null;
   readonly dropout?: DropoutRates;
   readonly lossWeights?: ForwardOptions['lossWeights'];
+  /**
+   * 'uncertainty' adds a trainable log-variance per task (LOG_VAR_NAMES; no weight decay) and combines the
+   * losses as uncertaintyWeightedSum; 'fixed' (default) is the weighted sum.
+   */
+  readonly taskWeighting?: TaskWeighting;
+  /** The log-variances' step size as a multiple of the lr (the encoder's lr would barely move them). */
+  readonly logVarLrScale?: number;
+  /** Per-token NER loss weights [B, T] as an input (ner_token_weights; e.g. silver confidence). */
+  readonly withNerWeights?: boolean;
   /** Per-task example masks [B] as inputs, besides -100 labels. */
   readonly withTaskMasks?: boolean;
   readonly withTokenTypes?: boolean;
@@ -132,7 +154,7 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
   const rates = spec.dropout ?? DEFAULT_DROPOUT;
   const graphSpec: TrainingGraphSpec = {
     name: 'multitask_train_step',
-    trainable: partition.trainable.map((p) => ({ ...p, decay: p.shape.length >= 2 })),
+    trainable: [...partition.trainable.map((p) => ({ ...p, decay: p.shape.length >= 2 })), ...logVarSpecs(spec)],
     frozen: partition.frozen,
     adamw: spec.adamw ?? DEFAULT_ADAMW,
     clipNorm: spec.clipNorm,
@@ -140,7 +162,11 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
     embeddingGradient: spec.embeddingGradient ?? 'scatter',
     ...(lazyWordTable(spec, partition) && { lazyRows: [EMBEDDING_NAMES.word] }),
     forward: (g, params) => {
-      const options = { dropout: dropoutFor(rates, spec.dropoutMasks), lossWeights: spec.lossWeights };
+      const options = {
+        dropout: dropoutFor(rates, spec.dropoutMasks),
+        lossWeights: spec.lossWeights,
+        taskWeighting: spec.taskWeighting ?? 'fixed',
+      };
       let out: ForwardOutputs;
       if (features) {
         const inputs = declareFeatureInputs(g, model, { withLabels: true, dtype: spec.featureDType ?? FEATURE_DTYPE });
@@ -151,6 +177,7 @@ function modelGraphSpec(spec: ModelTrainingSpec): {
           withLabels: true,
           withTaskMasks: spec.withTaskMasks ?? false,
           withTokenTypes: spec.withTokenTypes ?? false,
+          withNerWeights: spec.withNerWeights ?? false,
         });
         out = buildMultiTaskForward(g, model, params, batch, options);
       }
@@ -173,6 +200,23 @@ export function lazyEmbeddingUpdates(spec: ModelTrainingSpec): boolean {
 // Lazy updates apply when asked for and the word table trains (frozen, it has no update at all).
 function lazyWordTable(spec: ModelTrainingSpec, partition: ParamPartition): boolean {
   return spec.embeddingUpdates === 'lazy' && partition.trainable.some((p) => p.name === EMBEDDING_NAMES.word);
+}
+
+/**
+ * The learned task weights' parameters of a spec (uncertainty weighting): one scalar log-variance per task
+ * that has a head and a non-zero loss weight, never decayed, stepping at logVarLrScale x the lr. Empty for
+ * fixed weighting. Their initial value is 0 (weight exp(-0) = 1, the fixed default).
+ */
+export function logVarSpecs(
+  spec: Pick<ModelTrainingSpec, 'model' | 'lossWeights' | 'taskWeighting' | 'logVarLrScale'>,
+): TrainableSpec[] {
+  if ((spec.taskWeighting ?? 'fixed') !== 'uncertainty') return [];
+  const tasks = [
+    ...(spec.model.numClasses > 0 && spec.lossWeights?.classification !== 0 ? (['classification'] as const) : []),
+    ...(spec.model.numNerLabels > 0 && spec.lossWeights?.ner !== 0 ? (['ner'] as const) : []),
+  ];
+  const lrScale = spec.logVarLrScale ?? 1;
+  return tasks.map((t) => ({ name: LOG_VAR_NAMES[t], shape: [], decay: false, ...(lrScale !== 1 && { lrScale }) }));
 }
 
 /**

@@ -113,6 +113,42 @@ describe('AdamW graph fragment', () => {
     await runSteps('float64');
   });
 
+  it("lrScale multiplies one parameter's step and leaves the others and the moments alone", async () => {
+    const g = new Graph('adamw_scaled');
+    const names = ['a', 'b'];
+    const params = names.map((name) => ({
+      name,
+      param: g.input(name, 'float32', []),
+      grad: g.input(`grad.${name}`, 'float32', []),
+      decay: false,
+      ...(name === 'b' && { lrScale: 200 }),
+    }));
+    addAdamW(g, params, config, { clipNorm: null });
+    const session = await ort.InferenceSession.create(serializeModel(g));
+    const scalars = stepScalars(config, 1e-4, 3);
+    const feeds: Record<string, ort.Tensor> = {
+      [STEP_INPUT.lr]: tensor('float32', [scalars.lr], []),
+      [STEP_INPUT.biasCorrection1]: tensor('float32', [scalars.biasCorrection1], []),
+      [STEP_INPUT.biasCorrection2]: tensor('float32', [scalars.biasCorrection2], []),
+    };
+    for (const n of names) {
+      feeds[n] = tensor('float32', [0], []); // 0: the new value is the step itself, no rounding of p - step
+      feeds[`grad.${n}`] = tensor('float32', [0.3], []);
+      feeds[stateNames(n).m] = tensor('float32', [0.1], []);
+      feeds[stateNames(n).v] = tensor('float32', [0.02], []);
+    }
+    const out = await session.run(feeds);
+    const value = (n: string) => (out[n]!.data as Float32Array)[0]!;
+    const stepA = -value(stateNames('a').newParam);
+    const stepB = -value(stateNames('b').newParam);
+    expect(stepA).toBeGreaterThan(0);
+    expect(stepB / stepA).toBeCloseTo(200, 2);
+    expect(value(stateNames('b').newM)).toBeCloseTo(value(stateNames('a').newM), 7);
+    expect(() => addAdamW(new Graph(), [{ ...params[0]!, lrScale: 0 }], config, { clipNorm: null })).toThrow(
+      /lrScale 0; expected a finite number > 0/,
+    );
+  });
+
   it('refuses an empty parameter list and mismatched gradients', () => {
     const g = new Graph();
     expect(() => addAdamW(g, [], config, { clipNorm: 1 })).toThrow(/mark at least one parameter trainable/);

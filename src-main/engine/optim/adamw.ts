@@ -64,6 +64,11 @@ export interface AdamWParam {
    * step. Absent: the dense update of every element.
    */
   readonly rows?: Value;
+  /**
+   * Multiplies this parameter's step size (default 1): the lr schedule still applies. For a few scalars that
+   * must move faster than the encoder's fine-tuning lr allows (learned task weights).
+   */
+  readonly lrScale?: number;
 }
 
 export interface AdamWFragmentOptions {
@@ -140,7 +145,7 @@ export function addAdamW(
       const m1 = update('Add', op.mul(g, m, c.beta1), op.mul(g, p.grad, c.mScale), m, names.newM);
       const v1 = update('Add', op.mul(g, v, c.beta2), op.mul(g, squares[i]!, c.vScale), v, names.newV);
       const denom = op.add(g, op.sqrt(g, v1.next), c.epsScaled);
-      const step = op.mul(g, op.div(g, m1.next, denom), c.stepSize);
+      const step = op.mul(g, op.div(g, m1.next, denom), stepSizeOf(g, p, c));
       const decayed = p.decay && config.weightDecay !== 0 ? op.mul(g, p.param, c.decayFactor) : p.param;
       const p1 = update('Sub', decayed, step, p.param, names.newParam);
       const [newP, newM, newV] = [p1.out, m1.out, v1.out];
@@ -176,7 +181,7 @@ function lazyRowUpdate(
   const vRows = op.gather(g, s.v, rows);
   const m1 = op.add(g, op.mul(g, mRows, c.beta1), op.mul(g, p.grad, c.mScale));
   const v1 = op.add(g, op.mul(g, vRows, c.beta2), op.mul(g, s.gSquared, c.vScale));
-  const step = op.mul(g, op.div(g, m1, op.add(g, op.sqrt(g, v1), c.epsScaled)), c.stepSize);
+  const step = op.mul(g, op.div(g, m1, op.add(g, op.sqrt(g, v1), c.epsScaled)), stepSizeOf(g, p, c));
   const decayed = p.decay && s.config.weightDecay !== 0 ? op.mul(g, pRows, c.decayFactor) : pRows;
   const p1 = op.sub(g, decayed, step);
   const ids = op.unsqueeze(g, rows, [-1]); // [U, 1]
@@ -189,6 +194,11 @@ function lazyRowUpdate(
     writeBack(s.m, m1, mRows, names.newM),
     writeBack(s.v, v1, vRows, names.newV),
   ];
+}
+
+/** The step size of one parameter: the shared one, times its lrScale when it has one. */
+function stepSizeOf(g: Graph, p: AdamWParam, c: ScalarFactors): Value {
+  return p.lrScale === undefined || p.lrScale === 1 ? c.stepSize : op.mulScalar(g, c.stepSize, p.lrScale);
 }
 
 interface ScalarFactors {
@@ -242,6 +252,9 @@ function allFinite(g: Graph, values: readonly Value[]): Value {
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 function checkParam(p: AdamWParam, dtype: DType): void {
+  if (p.lrScale !== undefined && !(p.lrScale > 0 && Number.isFinite(p.lrScale))) {
+    throw new GraphBuildError('AdamW', `parameter '${p.name}' has lrScale ${p.lrScale}; expected a finite number > 0.`);
+  }
   if (p.param.dtype !== dtype || p.grad.dtype !== dtype) {
     throw new GraphBuildError(
       'AdamW',

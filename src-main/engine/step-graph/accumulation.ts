@@ -131,6 +131,7 @@ function buildUpdateGraph(spec: TrainingGraphSpec, name: string): Graph {
     param: g.input(p.name, dtype, p.shape),
     grad: g.input(gradAccNames(p.name).acc, dtype, p.shape),
     decay: p.decay,
+    ...(p.lrScale !== undefined && { lrScale: p.lrScale }),
   }));
   addAdamW(g, params, spec.adamw, { clipNorm: spec.clipNorm });
   return g;

@@ -40,9 +40,10 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
       const t = lazy.get(p.name);
       const param = params.get(p.name)!;
       const gradient = grads.get(wrt[i]!.name)!;
+      const lrScale = p.lrScale !== undefined ? { lrScale: p.lrScale } : {};
       return t
-        ? { name: p.name, param, grad: rowGradient(g, t, gradient), decay: p.decay, rows: t.rows }
-        : { name: p.name, param, grad: gradient, decay: p.decay };
+        ? { name: p.name, param, grad: rowGradient(g, t, gradient), decay: p.decay, rows: t.rows, ...lrScale }
+        : { name: p.name, param, grad: gradient, decay: p.decay, ...lrScale };
     }),
     spec.adamw,
     { clipNorm: spec.clipNorm, guardNonFinite: { alsoCheck: [result.loss] } },

@@ -10,6 +10,8 @@ export interface TrainableSpec {
   readonly name: string;
   readonly shape: readonly number[];
   readonly decay: boolean;
+  /** Step-size multiplier for this parameter (AdamWParam.lrScale; default 1). */
+  readonly lrScale?: number;
 }
 
 /** A parameter fed as an input but never updated (no gradient is built for it). */

@@ -32,6 +32,8 @@ export interface CheckpointHookOptions {
   readonly shapes: ReadonlyMap<string, readonly number[]>;
   /** Its state goes into resume/. */
   readonly earlyStopping: EarlyStoppingHook;
+  /** Trained parameters that are not the model's (learned task weights): resume/ keeps them, best/ does not. */
+  readonly notInBest?: ReadonlySet<string>;
 }
 
 export class CheckpointHook implements TrainerHook {
@@ -83,7 +85,11 @@ export class CheckpointHook implements TrainerHook {
           maxLength: cfg.maxLength,
           extra: { ...run.provenance, step: ev.step, epoch: ev.epoch, metric: ev.metric, value: ev.value },
         },
-        params: new Map([...weights].map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }])),
+        params: new Map(
+          [...weights]
+            .filter(([n]) => !this.o.notInBest?.has(n))
+            .map(([n, d]) => [n, { data: d as Float32Array, shape: shapes.get(n)! }]),
+        ),
         tokenizerDir: model.tokenizerDir,
       }),
     );

@@ -51,6 +51,16 @@ export const trainerConfigSchema = z
     lossWeights: z
       .object({ classification: z.number().min(0), ner: z.number().min(0) })
       .default({ classification: 1, ner: 1 }),
+    /**
+     * How the task losses combine: 'fixed' (lossWeights x loss) or 'uncertainty' (Kendall et al. 2018: a
+     * learned log-variance s per task, loss = sum lossWeight exp(-s) L + s; lossWeights stay as multipliers).
+     */
+    taskWeighting: z.enum(['fixed', 'uncertainty']).default('fixed'),
+    /**
+     * Peak step size of the learned log-variances (uncertainty weighting), on the same schedule as `lr`. At the
+     * encoder's lr (5e-5) they would move by under 0.4 in a whole AG News run, i.e. stay at weight 1.
+     */
+    taskWeightLr: z.number().positive().default(0.01),
     taskSampling: z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('proportional') }),

@@ -40,7 +40,9 @@ export class EvaluationHook implements TrainerHook {
   private async run(state: LoopState): Promise<void> {
     const { o } = this;
     // The resident weights themselves (device tensors on a GPU, host views on the CPU): no copy.
-    const params = state.session.parameterFeeds();
+    // Only the model's parameters: the training graph may train more (learned task weights).
+    const inputs = new Set(o.session.inputs.map((i) => i.name));
+    const params = Object.fromEntries(Object.entries(state.session.parameterFeeds()).filter(([n]) => inputs.has(n)));
     const { metrics } = await evaluate(o.session, params, o.dev, o.labels, o.batchSize, o.padId, o.cancelled, o.feeds);
     const step = state.session.step;
     this.history.push({ step, epoch: state.epoch, metrics });

@@ -12,13 +12,18 @@ export interface TrainExample {
   readonly ids: readonly number[];
   readonly classLabel: number;
   readonly nerLabels?: readonly number[];
+  /**
+   * Each NER label's weight in the loss (one per token, >= 0; absent = all 1): e.g. 0 on the tokens of a
+   * low-confidence silver span, so the model neither learns it as an entity nor as O.
+   */
+  readonly nerWeights?: readonly number[];
 }
 
 /** The batch inputs of the training graph: ids, float mask, int32 labels, padded to the longest row. */
 export function trainingFeeds(
   examples: readonly TrainExample[],
   padId: number,
-  tasks: { readonly classification: boolean; readonly ner: boolean },
+  tasks: { readonly classification: boolean; readonly ner: boolean; readonly nerWeights?: boolean },
 ): Record<string, HostTensor> {
   const batch = examples.length;
   const seq = Math.max(1, ...examples.map((e) => e.ids.length));
@@ -26,11 +31,13 @@ export function trainingFeeds(
   const mask = new Float32Array(batch * seq); // [B, T]
   const ner = new Int32Array(batch * seq).fill(IGNORE); // [B, T]
   const cls = new Int32Array(batch); // [B]
+  const weights = tasks.nerWeights ? new Float32Array(batch * seq).fill(1) : null; // [B, T]
   examples.forEach((e, b) => {
     for (let t = 0; t < e.ids.length; t++) {
       ids[b * seq + t] = BigInt(e.ids[t]!);
       mask[b * seq + t] = 1;
       if (e.nerLabels) ner[b * seq + t] = e.nerLabels[t]!;
+      if (weights && e.nerWeights) weights[b * seq + t] = e.nerWeights[t]!;
     }
     cls[b] = e.classLabel;
   });
@@ -40,6 +47,7 @@ export function trainingFeeds(
   };
   if (tasks.classification) feeds['class_labels'] = hostTensor('int32', cls, [batch]);
   if (tasks.ner) feeds['ner_labels'] = hostTensor('int32', ner, [batch, seq]);
+  if (tasks.ner && weights) feeds['ner_token_weights'] = hostTensor('float32', weights, [batch, seq]);
   return feeds;
 }
 
@@ -72,6 +80,15 @@ export function validateExamples(
       const bad = e.nerLabels.find((l) => l !== IGNORE && !(l >= 0 && l < numNerLabels));
       if (bad !== undefined)
         throw new RangeError(`${where} has NER tag id ${bad}; expected 0..${numNerLabels - 1} or ${IGNORE}.`);
+    }
+    if (e.nerWeights) {
+      if (!e.nerLabels || e.nerWeights.length !== e.ids.length) {
+        throw new RangeError(
+          `${where} has ${e.nerWeights.length} NER weights for ${e.nerLabels ? e.ids.length : 'no'} NER labels; give one weight per token, and only with NER labels.`,
+        );
+      }
+      const bad = e.nerWeights.find((w) => !(w >= 0 && Number.isFinite(w)));
+      if (bad !== undefined) throw new RangeError(`${where} has NER weight ${bad}; expected a finite number >= 0.`);
     }
   });
 }

@@ -3,7 +3,7 @@
 // model to the hooks (best/ and resume/ save the full model, as an uncached run does).
 import { rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
-import { encoderFrozen, headParamSpecs, type MultiTaskSpec, trainingPartition } from '../model';
+import { encoderFrozen, encoderParamSpecs, headParamSpecs, type MultiTaskSpec, trainingPartition } from '../model';
 import type { Device, TrainingState } from '../runtime';
 import type { TrainerConfig } from './config';
 import type { TrainEvent } from './events';
@@ -63,6 +63,14 @@ export function decideFeatureCache(
       message: asked
         ? `the feature cache needs a frozen encoder, but preset '${cfg.freeze.preset}' trains encoder layers; training without it. Use --preset heads-only (or freeze the embeddings and every layer) to cache.`
         : null,
+    };
+  }
+  if (spec.numNerLabels > 0 && data.train.some((e) => e.nerWeights !== undefined)) {
+    return {
+      use: false,
+      message:
+        'the frozen encoder feature cache does not carry per-token NER weights (silver confidence) yet; training without it (every epoch runs the encoder again, slower). ' +
+        'Drop --silver-min-confidence / --silver-weights, or pass --feature-cache off to silence this.',
     };
   }
   const dir = featureCacheDir(outDir);
@@ -140,16 +148,15 @@ export function prepareSteppers(
   spec: StepperSpec,
 ): { full: PreparedStepper; heads: PreparedStepper; encoder: ReadonlyMap<string, Float32Array | Float64Array> } {
   const model = spec.graph.model;
-  const headNames = new Set(
-    headParamSpecs(model.dims.hiddenSize, model.numClasses, model.numNerLabels).map((p) => p.name),
-  );
-  const encoder = new Map([...spec.params].filter(([name]) => !headNames.has(name)));
+  // Everything that is not the encoder goes to the heads' graph: the heads and any learned task weights.
+  const encoderNames = new Set(encoderParamSpecs(model.dims).map((p) => p.name));
+  const encoder = new Map([...spec.params].filter(([name]) => encoderNames.has(name)));
   const full = prepareStepper({ ...spec, adoptParams: !cache.use && (spec.adoptParams ?? false) });
   if (!cache.use) return { full, heads: full, encoder };
   const heads = prepareStepper({
     ...spec,
     graph: { ...spec.graph, input: 'features' },
-    params: new Map([...spec.params].filter(([name]) => headNames.has(name))),
+    params: new Map([...spec.params].filter(([name]) => !encoderNames.has(name))),
   });
   return { full, heads, encoder };
 }

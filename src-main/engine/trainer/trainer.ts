@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildModelEvalGraph, type MultiTaskSpec } from '../model';
+import { buildModelEvalGraph, LOG_VAR_NAMES, logVarSpecs, type MultiTaskSpec } from '../model';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
 import { createSession, type Device, type HostTensor, onnxruntimeVersion, RunError, type Session } from '../runtime';
 import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
@@ -63,7 +63,8 @@ export async function train(
   validateExamples(data.train, 'train', numClasses, numNer, cfg.maxLength);
   validateExamples(data.dev, 'dev', numClasses, numNer, cfg.maxLength);
   const spec: MultiTaskSpec = { dims: model.config.dims, numClasses, numNerLabels: numNer, pooling: cfg.pooling };
-  const tasks = { classification: numClasses > 0, ner: numNer > 0 };
+  const withNerWeights = numNer > 0 && data.train.some((e) => e.nerWeights !== undefined);
+  const tasks = { classification: numClasses > 0, ner: numNer > 0, nerWeights: withNerWeights };
   const planFor = (epoch: number): TrainExample[][] =>
     planTrainingEpoch(data.train, cfg, epoch).map((batch) => batch.map((i) => data.train[i]!));
   // Optimizer steps per epoch: each takes k consecutive planned batches (the epoch's last may take fewer).
@@ -75,23 +76,32 @@ export async function train(
       ? { kind: 'constant' as const, lr: cfg.lr }
       : { kind: cfg.schedule, lr: cfg.lr, warmupSteps: warmupStepsFromRatio(totalSteps, cfg.warmupRatio), totalSteps };
   const emit = (e: TrainEvent): void => run.onEvent?.(e);
+  const graph = {
+    model: spec,
+    freeze: cfg.freeze,
+    adamw,
+    clipNorm: cfg.clipNorm,
+    dropout: cfg.dropout,
+    lossWeights: cfg.lossWeights,
+    // As asked: with k > 1 the stepper builds dense updates and says why in the device notes.
+    embeddingUpdates: parsed.embeddingUpdates,
+    taskWeighting: cfg.taskWeighting,
+    logVarLrScale: cfg.taskWeightLr / cfg.lr,
+    withNerWeights,
+  };
+  // Learned task weights start at s = 0 (weight 1): the fixed default.
+  const logVars = logVarSpecs(graph);
   const cache = decideFeatureCache(cfg, spec, data, run.outDir, run.freeBytes);
   // With the cache the run's session holds only the heads; 'auto' still times the whole model per device.
   const { full, heads, encoder } = prepareSteppers(cache, {
-    graph: {
-      model: spec,
-      freeze: cfg.freeze,
-      adamw,
-      clipNorm: cfg.clipNorm,
-      dropout: cfg.dropout,
-      lossWeights: cfg.lossWeights,
-      // As asked: with k > 1 the stepper builds dense updates and says why in the device notes.
-      embeddingUpdates: parsed.embeddingUpdates,
-    },
+    graph,
     gradAccumulation: cfg.gradAccumulation,
     adamw,
     schedule,
-    params: new Map([...model.params].map(([name, t]) => [name, t.data])),
+    params: new Map([
+      ...[...model.params].map(([name, t]) => [name, t.data] as const),
+      ...logVars.map((p) => [p.name, new Float32Array(1)] as const),
+    ]),
     adoptParams: run.consumeModelWeights ?? false,
     seed: cfg.seed,
     ...(cfg.threads !== undefined && { threads: cfg.threads }),
@@ -107,6 +117,8 @@ export async function train(
         k: cfg.gradAccumulation,
         w: cfg.lossWeights,
         e: cfg.embeddingUpdates,
+        ...(cfg.taskWeighting !== 'fixed' && { tw: cfg.taskWeighting }),
+        ...(withNerWeights && { nw: true }),
       }),
       ...calibrationBatches(planFor(0), cfg.gradAccumulation, (batch) => trainingFeeds(batch, model.padId, tasks)),
       ortVersion: onnxruntimeVersion(),
@@ -140,6 +152,7 @@ export async function train(
       totalSteps,
       tasks,
       trainableCount: heads.trainableCount(used),
+      logVarNames: logVars.map((p) => p.name),
       feeds:
         cacheDir === undefined
           ? { train: (b) => trainingFeeds(b, model.padId, tasks) }
@@ -180,7 +193,7 @@ interface LoopContext {
   readonly planFor: (epoch: number) => TrainExample[][];
   readonly perEpoch: number;
   readonly totalSteps: number;
-  readonly tasks: { readonly classification: boolean; readonly ner: boolean };
+  readonly tasks: { readonly classification: boolean; readonly ner: boolean; readonly nerWeights: boolean };
   readonly trainableCount: number;
   /** Batch inputs: ids (trainingFeeds) or cached encoder features; dev: only when not ids. */
   readonly feeds: {
@@ -189,6 +202,8 @@ interface LoopContext {
   };
   /** Runs after 'started', on the run's clock, before the first step (computes the feature cache). */
   readonly beforeSteps: () => Promise<void>;
+  /** Learned task-weight parameters (uncertainty weighting): in resume/, never in best/. */
+  readonly logVarNames: readonly string[];
 }
 
 /** The hooks of a run; `all` is the order the loop calls them in (hooks.ts). */
@@ -201,7 +216,10 @@ interface RunHooks {
 
 function createHooks(ctx: LoopContext, configHash: string, metricName: string): RunHooks {
   const { cfg, data, model, run } = ctx;
-  const shapes = new Map([...model.params].map(([n, t]) => [n, t.shape]));
+  const shapes = new Map<string, readonly number[]>([
+    ...[...model.params].map(([n, t]) => [n, t.shape] as const),
+    ...ctx.logVarNames.map((n) => [n, []] as const),
+  ]);
   const evaluation = new EvaluationHook({
     session: ctx.evalSession,
     dev: data.dev,
@@ -214,7 +232,16 @@ function createHooks(ctx: LoopContext, configHash: string, metricName: string): 
     ...(ctx.feeds.dev && { feeds: ctx.feeds.dev }),
   });
   const earlyStopping = new EarlyStoppingHook(metricName, cfg.patience);
-  const checkpoints = new CheckpointHook({ model, data, cfg, run, configHash, shapes, earlyStopping });
+  const checkpoints = new CheckpointHook({
+    model,
+    data,
+    cfg,
+    run,
+    configHash,
+    shapes,
+    earlyStopping,
+    notInBest: new Set(ctx.logVarNames),
+  });
   return { evaluation, earlyStopping, checkpoints, all: [evaluation, earlyStopping, checkpoints] };
 }
 
@@ -315,7 +342,20 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
     }
   }
   for (const h of hooks) await h.onTrainEnd?.(s);
-  return finish(ctx, named, s.status, s.seconds());
+  return finish(ctx, named, s.status, s.seconds(), await learnedTaskWeights(ctx));
+}
+
+/** exp(-s) of each learned log-variance at the end of the run (uncertainty weighting), by task. */
+async function learnedTaskWeights(ctx: LoopContext): Promise<TrainResult['taskWeights']> {
+  if (ctx.logVarNames.length === 0) return undefined;
+  const params = await ctx.session.readParameters();
+  const weight = (name: string): number | undefined => {
+    const s = params.get(name);
+    return s === undefined ? undefined : Math.exp(-s[0]!);
+  };
+  const classification = weight(LOG_VAR_NAMES.classification);
+  const ner = weight(LOG_VAR_NAMES.ner);
+  return { ...(classification !== undefined && { classification }), ...(ner !== undefined && { ner }) };
 }
 
 /**
@@ -395,10 +435,17 @@ class LoopProgress implements LoopState {
 }
 
 /** Writes metrics.json and emits 'finished'. */
-function finish(ctx: LoopContext, hooks: RunHooks, status: TrainResult['status'], seconds: number): TrainResult {
+function finish(
+  ctx: LoopContext,
+  hooks: RunHooks,
+  status: TrainResult['status'],
+  seconds: number,
+  taskWeights: TrainResult['taskWeights'],
+): TrainResult {
   const best = hooks.earlyStopping.best();
   const result: TrainResult = {
     status,
+    ...(taskWeights && { taskWeights }),
     steps: ctx.session.step,
     seconds,
     device: ctx.device,
@@ -447,6 +494,10 @@ function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
   const nerBatching = cfg.nerBatching === 'examples' ? undefined : cfg.nerBatching;
   // Dense updates predate the option: runs that make them keep their hash.
   const embeddingUpdates = cfg.embeddingUpdates === 'dense' ? undefined : cfg.embeddingUpdates;
+  // Fixed weighting predates taskWeighting: leave both fields out then, so older resume folders still match.
+  const fixed = cfg.taskWeighting === 'fixed';
+  const taskWeighting = fixed ? undefined : cfg.taskWeighting;
+  const taskWeightLr = fixed ? undefined : cfg.taskWeightLr;
   h.update(
     // The feature cache changes how, not what, is trained (resume/ holds the full model either way).
     JSON.stringify({
@@ -455,6 +506,8 @@ function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
       bucketBatches,
       nerBatching,
       embeddingUpdates,
+      taskWeighting,
+      taskWeightLr,
       threads: undefined,
       device: undefined,
       featureCache: undefined,
@@ -463,6 +516,9 @@ function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
   h.update(
     JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }),
   );
-  for (const e of data.train) h.update(`${e.ids.join(',')}|${e.classLabel}|${e.nerLabels?.join(',') ?? ''}\n`);
+  for (const e of data.train) {
+    const weights = e.nerWeights ? `|${e.nerWeights.join(',')}` : '';
+    h.update(`${e.ids.join(',')}|${e.classLabel}|${e.nerLabels?.join(',') ?? ''}${weights}\n`);
+  }
   return h.digest('hex').slice(0, 16);
 }

@@ -61,4 +61,6 @@ export interface TrainResult {
   };
   readonly history: readonly { readonly step: number; readonly epoch: number; readonly metrics: EvalMetrics }[];
   readonly bestCheckpoint: string | null;
+  /** Uncertainty weighting: each task's learned weight exp(-s) at the end of the run. */
+  readonly taskWeights?: { readonly classification?: number; readonly ner?: number };
 }

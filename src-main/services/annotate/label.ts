@@ -90,6 +90,8 @@ export async function labelDataset(
             source: 'silver',
             status: 'pending',
             labeler: 'labeler' in p ? p.labeler : labeler.id,
+            // The silver labeler's confidence: training can ignore spans below a threshold.
+            confidence: 'confidence' in p ? (p.confidence ?? null) : null,
           });
           totals.spans++;
         }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,22 @@ function torchReady(): string | null {
 }
 
 describe('exportHfTrainer (mts export --format hf-trainer)', () => {
+  it('refuses a run trained with learned task weights or confidence-weighted silver labels', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-hft-refuse-'));
+    mkdirSync(join(dir, 'run', 'best'), { recursive: true });
+    writeFileSync(join(dir, 'run', 'best', 'config.json'), '{}');
+    const write = (extra: object) =>
+      writeFileSync(join(dir, 'run', 'pipeline.json'), JSON.stringify({ options: { model: 'm', out: 'o', ...extra } }));
+    write({ taskWeighting: 'uncertainty' });
+    await expect(exportHfTrainer(join(dir, 'run'), join(dir, 'p'))).rejects.toThrow(
+      /trained with --task-weighting uncertainty, which the hf-trainer project's loss does not implement/,
+    );
+    write({ silverMinConfidence: 0.6 });
+    await expect(exportHfTrainer(join(dir, 'run'), join(dir, 'p'))).rejects.toThrow(
+      /--silver-min-confidence 0\.6 --silver-weights ignore/,
+    );
+  });
+
   it("writes the run's data, recipe and a Trainer project whose first loss equals ours on the same batch", async (ctx) => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-hft-'));
     const model = writeTinyBert(join(dir, 'base'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 2 }).dir;

@@ -14,7 +14,7 @@ import { parseInput } from '../api/errors';
 import { MODEL_PY, readme, REQUIREMENTS_TXT, TRAIN_PY } from './hf-trainer-files';
 import { PipelineInputError } from './read';
 import { checkpointDir } from './run-dir';
-import { pipelineOptionsSchema } from './run-pipeline';
+import { type PipelineOptions, pipelineOptionsSchema } from './run-pipeline';
 import { prepareTasks, readTasks } from './tasks';
 
 const trainerConfigFile = z
@@ -43,6 +43,24 @@ export interface HfTrainerExport {
   readonly dev: number;
 }
 
+/**
+ * The PyTorch project's loss is the fixed weighted sum over every label: a run trained with learned task
+ * weights or confidence-weighted silver labels would continue as a different objective, so it is refused.
+ */
+function refuseUnportedOptions(o: PipelineOptions, run: string): void {
+  const used = [
+    ...(o.taskWeighting !== 'fixed' ? [`--task-weighting ${o.taskWeighting}`] : []),
+    ...(o.silverMinConfidence > 0 || o.silverWeights !== 'ignore'
+      ? [`--silver-min-confidence ${o.silverMinConfidence} --silver-weights ${o.silverWeights}`]
+      : []),
+  ];
+  if (used.length > 0) {
+    throw new PipelineInputError(
+      `${run} was trained with ${used.join(' and ')}, which the hf-trainer project's loss does not implement (it would continue a different objective); export a run trained without them.`,
+    );
+  }
+}
+
 /** Writes the PyTorch project for the run in `runDir` into `outDir` (a new or empty folder). */
 export async function exportHfTrainer(runDir: string, outDir: string): Promise<HfTrainerExport> {
   const ckptDir = checkpointDir(runDir);
@@ -55,6 +73,7 @@ export async function exportHfTrainer(runDir: string, outDir: string): Promise<H
   }
   const stored = JSON.parse(readFileSync(pipelineFile, 'utf8')) as { options?: unknown };
   const options = parseInput(pipelineOptionsSchema, stored.options, `${pipelineFile} options`);
+  refuseUnportedOptions(options, run);
   const recipe = parseInput(
     trainerConfigFile,
     JSON.parse(readFileSync(join(run, 'trainer-config.json'), 'utf8')),

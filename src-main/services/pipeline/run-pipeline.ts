@@ -51,6 +51,14 @@ export const pipelineOptionsSchema = z
     /** Seconds between mid-epoch resume/ writes (0: only at epoch ends and on stop). */
     checkpointEverySec: z.number().nonnegative().default(300),
     skipBadRows: z.boolean().default(false),
+    /** How the task losses combine: fixed weights, or learned ones (uncertainty weighting; TrainerConfig). */
+    taskWeighting: z.enum(['fixed', 'uncertainty']).default('fixed'),
+    /** Peak step size of the learned task weights' log-variances. */
+    taskWeightLr: z.number().positive().default(0.01),
+    /** Silver NER labels below this confidence are ignored in the loss (0 = every silver label counts). */
+    silverMinConfidence: z.number().min(0).max(1).default(0),
+    /** 'ignore': silver labels at or above the threshold weigh 1; 'confidence': they weigh their confidence. */
+    silverWeights: z.enum(['ignore', 'confidence']).default('ignore'),
   })
   .strict();
 export type PipelineOptions = z.output<typeof pipelineOptionsSchema>;
@@ -88,6 +96,8 @@ export interface PipelineResult {
   readonly train: TrainResult;
   /** What the training advisor reads from the run's curves (which head lags, over-fitting, what to try). */
   readonly advice: readonly Advice[];
+  /** Uncertainty weighting: each task's learned weight exp(-s) at the end of the run. */
+  readonly learnedTaskWeights?: TrainResult['taskWeights'];
 }
 
 /**
@@ -172,6 +182,8 @@ export async function trainTasks(
         seed: o.seed,
         patience: o.patience,
         evalEverySteps: o.evalEverySteps,
+        taskWeighting: o.taskWeighting,
+        taskWeightLr: o.taskWeightLr,
         device: o.device,
         ...(o.threads !== undefined && { threads: o.threads }),
       },
@@ -214,6 +226,7 @@ export async function trainTasks(
     warnings,
     train: result,
     advice,
+    ...(result.taskWeights && { learnedTaskWeights: result.taskWeights }),
   };
   // The options as trained (recipe filled in), so a re-run or an hf-trainer export reads the same values.
   const options = { ...o, lr: recipe.lr, epochs: recipe.epochs };

@@ -10,7 +10,7 @@
 import { type LabelledText, prepareExamples } from '../../data/prepare';
 import type { WordPieceTokenizer } from '../../engine/tokenizer';
 import type { TrainExample } from '../../engine/trainer';
-import { silverLabeler } from '../../data/silver';
+import { type SilverWeighting, silverLabeler, silverWeightRanges } from '../../data/silver';
 import type { ImportReport } from '../../data/types';
 import { classLabelSet, PipelineInputError, readLabelledFile } from './read';
 
@@ -24,6 +24,12 @@ export interface SilverStats {
   readonly spans: number;
   readonly wordsPerSec: number;
   readonly perType: Readonly<Record<string, number>>;
+  /** Confidence-aware silver labels: the policy, and how many train spans / unsure words it down-weighted. */
+  readonly weighting?: SilverWeighting & {
+    readonly spansBelow: number;
+    readonly unsureWords: number;
+    readonly rangesDownWeighted: number;
+  };
 }
 
 /** The examples of each task (one text may serve both), with label names and sources. */
@@ -51,6 +57,9 @@ export interface TaskInputs {
   readonly skipBadRows: boolean;
   readonly limit: number;
   readonly devLimit: number;
+  /** Silver labels below this confidence are ignored in the NER loss (0 = every silver label counts). */
+  readonly silverMinConfidence?: number;
+  readonly silverWeights?: SilverWeighting['weights'];
 }
 
 type Read = { items: LabelledText[]; report: ImportReport };
@@ -147,24 +156,37 @@ export async function readTasks(
   }
   const labeler = silverLabeler();
   onStage('label', `${o.train} has no NER tags: silver NER with ${labeler.id} (${labeler.types.join(', ')})`);
+  const weighting: SilverWeighting = {
+    minConfidence: o.silverMinConfidence ?? 0,
+    weights: o.silverWeights ?? 'ignore',
+  };
+  const weighted = weighting.minConfidence > 0 || weighting.weights === 'confidence';
+  const counts = { spansBelow: 0, unsureWords: 0, rangesDownWeighted: 0 };
   const t0 = performance.now();
   let words = 0;
   const perType: Record<string, number> = {};
-  const label = (items: readonly LabelledText[]): LabelledText[] =>
+  // Train texts carry NER weights from the labels' confidence (when asked); dev is scored on every label.
+  const label = (items: readonly LabelledText[], withWeights: boolean): LabelledText[] =>
     items.map((e) => {
       words += e.text.split(/\s+/).length;
-      const spans = labeler.label(e.text);
-      for (const s of spans) perType[s.type] = (perType[s.type] ?? 0) + 1;
-      return { ...e, spans };
+      const out = labeler.explain(e.text);
+      for (const s of out.spans) perType[s.type] = (perType[s.type] ?? 0) + 1;
+      if (!withWeights) return { ...e, spans: out.spans };
+      const ranges = silverWeightRanges(out, weighting);
+      counts.spansBelow += out.spans.filter((s) => (s.confidence ?? 1) < weighting.minConfidence).length;
+      counts.unsureWords += out.unsure.length;
+      counts.rangesDownWeighted += ranges.length;
+      return { ...e, spans: out.spans, ...(ranges.length > 0 && { nerWeights: ranges }) };
     });
-  const mainTrain = label(m.train.items);
-  const mainDev = label(m.dev.items);
+  const mainTrain = label(m.train.items, weighted);
+  const mainDev = label(m.dev.items, false);
   sources.ner = { kind: 'silver', labeler: labeler.id, train: o.train!, dev: o.dev! };
   const silver: SilverStats = {
     labeler: labeler.id,
     spans: Object.values(perType).reduce((a, b) => a + b, 0),
     wordsPerSec: words / ((performance.now() - t0) / 1000),
     perType,
+    ...(weighted && { weighting: { ...weighting, ...counts } }),
   };
   return {
     classLabels,

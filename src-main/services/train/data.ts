@@ -11,6 +11,8 @@ import { sameSource, type DataSource, type TaskSources } from './sources';
 export interface StoredExample extends LabelledText {
   readonly id: number;
   readonly spans: readonly CharSpan[];
+  /** Its pending silver spans that carry the labeler's confidence (reviewed spans count as certain). */
+  readonly silverConfidence?: readonly { readonly start: number; readonly end: number; readonly confidence: number }[];
 }
 
 /** The train and dev examples of a dataset, and whether it carries NER labels at all. */
@@ -25,7 +27,8 @@ export interface TrainingData {
 }
 
 // Gold and silver spans that a person has not rejected; model spans are predictions, never training data.
-const SPANS_SQL = `SELECT s.example_id AS exampleId, s.char_start AS start, s.char_end AS end, s.type AS type
+const SPANS_SQL = `SELECT s.example_id AS exampleId, s.char_start AS start, s.char_end AS end, s.type AS type,
+    CASE WHEN s.source = 'silver' AND s.status = 'pending' THEN s.confidence END AS confidence
   FROM spans s JOIN examples e ON e.id = s.example_id
   WHERE e.dataset_id = ? AND (? IS NULL OR e.split = ?) AND s.source IN ('gold', 'silver') AND s.status IN ('accepted', 'pending')
   ORDER BY s.example_id, s.char_start, s.char_end`;
@@ -41,11 +44,20 @@ export function readSource(db: Db, source: DataSource): StoredExample[] {
   }
   const { datasetId, split } = source;
   const spans = new Map<number, CharSpan[]>();
-  const spanRows = db.prepare<[number, Split | null, Split | null], CharSpan & { exampleId: number }>(SPANS_SQL);
+  const confidence = new Map<number, { start: number; end: number; confidence: number }[]>();
+  const spanRows = db.prepare<
+    [number, Split | null, Split | null],
+    CharSpan & { exampleId: number; confidence: number | null }
+  >(SPANS_SQL);
   for (const s of spanRows.iterate(datasetId, split, split)) {
     const list = spans.get(s.exampleId) ?? [];
     list.push({ start: s.start, end: s.end, type: s.type });
     spans.set(s.exampleId, list);
+    if (s.confidence !== null) {
+      const scored = confidence.get(s.exampleId) ?? [];
+      scored.push({ start: s.start, end: s.end, confidence: s.confidence });
+      confidence.set(s.exampleId, scored);
+    }
   }
   return db
     .prepare<[number, Split | null, Split | null], { id: number; text: string; label: string | null }>(
@@ -56,6 +68,7 @@ export function readSource(db: Db, source: DataSource): StoredExample[] {
       id: r.id,
       text: r.text,
       spans: spans.get(r.id) ?? [],
+      ...(confidence.has(r.id) && { silverConfidence: confidence.get(r.id)! }),
       ...(r.label !== null && { label: r.label }),
     }));
 }

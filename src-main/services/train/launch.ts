@@ -2,6 +2,7 @@
 // row while recording its events, status and checkpoint.
 import { dirname, join } from 'node:path';
 import { prepareExamples, type LabelledText, type PreparedExamples } from '../../data/prepare';
+import { silverWeightRanges } from '../../data/silver';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 import {
   trainInWorker,
@@ -94,7 +95,7 @@ export async function prepareRequest(db: Db, request: TrainingRequest): Promise<
     }
     return mergePrepared(parts);
   };
-  const train = await prepare(groups.train);
+  const train = await prepare(withSilverWeights(groups.train, request.silverMinConfidence));
   const dev = await prepare(groups.dev);
   const dataHash = dataSnapshotHash(db, { datasetIds: sourceDatasetIds(sources, plan.tasks) });
   return { plan, nerTags, train, dev, dataHash };
@@ -132,6 +133,31 @@ export function launch(
     },
     done,
   };
+}
+
+/**
+ * Train groups with NER weights from their pending silver spans' confidence: below `min`, weight 0 (ignored in
+ * the NER loss). Spans without a stored confidence (labelled before it was kept) and reviewed spans weigh 1.
+ */
+function withSilverWeights(groups: readonly ExampleGroup[], min: number): ExampleGroup[] {
+  if (min <= 0) return [...groups];
+  return groups.map((g) =>
+    !g.ner
+      ? g
+      : {
+          ...g,
+          examples: g.examples.map((e) => {
+            const spans = (e.silverConfidence ?? []).map((c) => ({
+              ...c,
+              type: '',
+              source: 'silver' as const,
+              labeler: '',
+            }));
+            const ranges = silverWeightRanges({ spans, unsure: [] }, { minConfidence: min, weights: 'ignore' });
+            return ranges.length === 0 ? e : { ...e, nerWeights: ranges };
+          }),
+        },
+  );
 }
 
 function defaultRunsDir(db: Db): string {

@@ -36,6 +36,10 @@ export const TrainingRequest = z
     taskWeights: z
       .object({ classification: z.number().min(0).max(100), ner: z.number().min(0).max(100) })
       .default({ classification: 1, ner: 1 }),
+    /** How the task losses combine: 'fixed' (taskWeights) or 'uncertainty' (learned weights, TrainerConfig). */
+    taskWeighting: z.enum(['fixed', 'uncertainty']).default('fixed'),
+    /** Pending silver spans below this confidence are ignored in the NER loss (0 = every span counts). */
+    silverMinConfidence: z.number().min(0).max(1).default(0),
     device: z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']).default('auto'),
     /** Frozen encoder: compute its features once and train the heads on them (the trainer's featureCache). */
     featureCache: z.enum(['auto', 'on', 'off']).default('auto'),

@@ -149,6 +149,7 @@ export function trainerConfig(r: ResolvedTrainingRequest): TrainerConfigInput {
     maxLength: r.maxLength,
     lr: r.lr,
     lossWeights: r.taskWeights,
+    taskWeighting: r.taskWeighting,
     evalEverySteps: r.evalEverySteps,
     device: r.device,
     featureCache: r.featureCache,

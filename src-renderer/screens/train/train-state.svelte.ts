@@ -32,6 +32,10 @@ export interface TrainForm {
   maxLength: number;
   clsWeight: number;
   nerWeight: number;
+  /** 'uncertainty': the task weights are learned during training (the two above stay as multipliers). */
+  taskWeighting: 'fixed' | 'uncertainty';
+  /** Unreviewed silver spans below this confidence are ignored in the NER loss (0: all count). */
+  silverMinConfidence: number;
   device: TrainDevice;
   seed: number;
   /** Seconds between mid-epoch resume points (0: epoch ends only). */
@@ -52,6 +56,8 @@ export const DEFAULT_FORM: Readonly<TrainForm> = {
   maxLength: 128,
   clsWeight: 1,
   nerWeight: 1,
+  taskWeighting: 'fixed',
+  silverMinConfidence: 0,
   device: 'auto',
   seed: 42,
   checkpointEverySec: 300,
@@ -147,6 +153,8 @@ export class TrainState {
       gradAccumulation: f.gradAccumulation,
       maxLength: f.maxLength,
       taskWeights: { classification: f.clsWeight, ner: f.nerWeight },
+      taskWeighting: f.taskWeighting,
+      silverMinConfidence: f.silverMinConfidence,
       device: f.device,
       seed: f.seed,
       checkpointEverySec: f.checkpointEverySec,

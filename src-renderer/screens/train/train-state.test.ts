@@ -173,6 +173,15 @@ describe('TrainState', () => {
     expect(live.messages.map((m) => m.level)).toEqual(['warning', 'info']);
   });
 
+  it('sends the task weighting and the silver confidence threshold (default fixed, 0)', () => {
+    choose();
+    const model = new TrainState(fakeApi({}));
+    expect(model.request()).toMatchObject({ taskWeighting: 'fixed', silverMinConfidence: 0 });
+    model.form.taskWeighting = 'uncertainty';
+    model.form.silverMinConfidence = 0.6;
+    expect(model.request()).toMatchObject({ taskWeighting: 'uncertainty', silverMinConfidence: 0.6 });
+  });
+
   it('keeps the newest plan when answers arrive out of order', async () => {
     choose();
     const answers: ((r: Result<TrainPlanInfo>) => void)[] = [];
