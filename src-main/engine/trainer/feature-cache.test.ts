@@ -178,6 +178,44 @@ describe('training heads on cached frozen-encoder features', () => {
     expect(existsSync(featureCacheDir(join(dir, 'run')))).toBe(false);
   });
 
+  it('trains learned task weights (uncertainty) beside the heads, as uncached training does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-fc-uw-'));
+    const model = tinyTrainerModel(dir);
+    const run = async (featureCache: 'on' | 'off') => {
+      const events: TrainEvent[] = [];
+      const config = { ...HEADS_ONLY, epochs: 1, featureCache, taskWeighting: 'uncertainty' as const };
+      await train(model, DATA, config, {
+        outDir: join(dir, featureCache),
+        freeBytes: PLENTY,
+        onEvent: (e) => events.push(e),
+      });
+      return events;
+    };
+    const [cached, uncached] = [await run('on'), await run('off')];
+    expect(messages(cached).join('\n')).toMatch(/computed its features once/);
+    const totals = (events: readonly TrainEvent[]): number[] => stepLossesOf(events).map((l) => l.total);
+    // The log-variances live in the heads' graph with the cache: both paths learn them alike.
+    expect(maxRel(totals(cached), totals(uncached))).toBeLessThan(3e-3);
+  });
+
+  it('trains uncached, saying why, when silver confidence gives NER tokens weights (the cache has none)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-fc-nw-'));
+    const weighted: TrainerData = {
+      ...DATA,
+      train: DATA.train.map((e) => (e.nerLabels ? { ...e, nerWeights: e.nerLabels.map(() => 0.5) } : e)),
+    };
+    const events: TrainEvent[] = [];
+    const result = await train(
+      tinyTrainerModel(dir),
+      weighted,
+      { ...HEADS_ONLY, epochs: 1 },
+      { outDir: join(dir, 'run'), freeBytes: PLENTY, onEvent: (e) => events.push(e) },
+    );
+    expect(result.status).toBe('completed');
+    expect(messages(events)[0]).toMatch(/does not carry per-token NER weights/);
+    expect(existsSync(featureCacheDir(join(dir, 'run')))).toBe(false);
+  });
+
   it("says so when 'on' meets a preset that trains the encoder, and trains uncached", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-fc-full-'));
     const events: TrainEvent[] = [];
