@@ -5,11 +5,10 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildModelTrainingGraph } from '../../src-main/engine/model';
-import { DEFAULT_ADAMW } from '../../src-main/engine/optim';
 import { TrainingSession } from '../../src-main/engine/runtime';
-import { loadTrainerModel, parseTrainerConfig, trainingFeeds, type TrainExample } from '../../src-main/engine/trainer';
+import { trainingFeeds, type TrainExample } from '../../src-main/engine/trainer';
 import type { BatchFile } from '../train/prepare';
+import { trainerStepGraph } from '../train/step-graph';
 
 /** One graph node's kernel time summed over the measured runs. */
 export interface NodeTime {
@@ -62,22 +61,8 @@ interface ProfileEvent {
 /** Runs the full preset on `batchFile`'s epoch-0 batches [warmup, warmup + steps) and profiles them. */
 export async function profileOurs(batchFile: string, o: OrtProfileOptions): Promise<OrtProfile> {
   const spec = JSON.parse(readFileSync(batchFile, 'utf8')) as BatchFile;
-  const cfg = parseTrainerConfig({ freeze: { preset: 'full' }, threads: o.threads, seed: o.seed });
-  const model = loadTrainerModel(spec.model, spec.classLabels, spec.nerTags, o.seed);
-  const adamw = { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay };
-  const tg = buildModelTrainingGraph({
-    model: {
-      dims: model.config.dims,
-      numClasses: spec.numClasses,
-      numNerLabels: spec.nerTags.length,
-      pooling: cfg.pooling,
-    },
-    freeze: cfg.freeze,
-    adamw,
-    clipNorm: cfg.clipNorm,
-    dropout: cfg.dropout,
-    lossWeights: cfg.lossWeights,
-  });
+  // The trainer's step graph, its defaults included (lazy embedding updates): what bench:train times.
+  const { cfg, model, adamw, tg } = trainerStepGraph(spec, 'full', o);
   const examples: TrainExample[] = spec.train.map((e) => ({
     ids: e.ids,
     classLabel: e.cls,

@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { buildModelTrainingGraph, type FreezePreset } from '../../src-main/engine/model';
-import { DEFAULT_ADAMW } from '../../src-main/engine/optim';
+import type { FreezePreset } from '../../src-main/engine/model';
 import { TrainingSession } from '../../src-main/engine/runtime';
-import { loadTrainerModel, parseTrainerConfig, trainingFeeds, type TrainExample } from '../../src-main/engine/trainer';
+import { trainingFeeds, type TrainExample } from '../../src-main/engine/trainer';
 import { round } from './options';
 import type { BatchFile } from './prepare';
+import { trainerStepGraph } from './step-graph';
 
 /** Peak and current resident memory of this process (Linux). */
 export function procStatus(): { vmHWMKiB: number; vmRSSKiB: number } {
@@ -28,24 +28,8 @@ export async function serveOrt(
 ): Promise<void> {
   const { threads, seed } = o;
   const spec = JSON.parse(readFileSync(path, 'utf8')) as BatchFile;
-  const cfg = parseTrainerConfig({ freeze: { preset }, threads, seed });
-  const model = loadTrainerModel(spec.model, spec.classLabels, spec.nerTags, seed);
   const t0 = performance.now();
-  const adamw = { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay };
-  const tg = buildModelTrainingGraph({
-    model: {
-      dims: model.config.dims,
-      numClasses: spec.numClasses,
-      numNerLabels: spec.nerTags.length,
-      pooling: cfg.pooling,
-    },
-    freeze: cfg.freeze,
-    adamw,
-    clipNorm: cfg.clipNorm,
-    dropout: cfg.dropout,
-    lossWeights: cfg.lossWeights,
-    embeddingUpdates: cfg.embeddingUpdates, // the trainer's default (lazy)
-  });
+  const { cfg, model, adamw, tg } = trainerStepGraph(spec, preset, { threads, seed });
   const params = new Map([...model.params].map(([n, t]) => [n, t.data]));
   const session = await TrainingSession.create({
     bytes: tg.bytes,

@@ -1,0 +1,34 @@
+/** The trainer's own step graph for a bench batch file, so every bench times what `train()` runs. */
+import { buildModelTrainingGraph, type FreezePreset } from '../../src-main/engine/model';
+import { DEFAULT_ADAMW } from '../../src-main/engine/optim';
+import { loadTrainerModel, parseTrainerConfig } from '../../src-main/engine/trainer';
+import type { BatchFile } from './prepare';
+
+/**
+ * The model of `spec` and its training-step graph under the trainer's defaults for `preset` (lazy embedding
+ * updates, the recipe's dropout and clipping), with the config and AdamW settings the session needs.
+ */
+export function trainerStepGraph(
+  spec: BatchFile,
+  preset: FreezePreset,
+  o: { readonly threads: number; readonly seed: number },
+) {
+  const cfg = parseTrainerConfig({ freeze: { preset }, threads: o.threads, seed: o.seed });
+  const model = loadTrainerModel(spec.model, spec.classLabels, spec.nerTags, o.seed);
+  const adamw = { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay };
+  const tg = buildModelTrainingGraph({
+    model: {
+      dims: model.config.dims,
+      numClasses: spec.numClasses,
+      numNerLabels: spec.nerTags.length,
+      pooling: cfg.pooling,
+    },
+    freeze: cfg.freeze,
+    adamw,
+    clipNorm: cfg.clipNorm,
+    dropout: cfg.dropout,
+    lossWeights: cfg.lossWeights,
+    embeddingUpdates: cfg.embeddingUpdates,
+  });
+  return { cfg, model, adamw, tg };
+}
