@@ -13,7 +13,7 @@ import {
 import type { TrainExample } from '../../engine/trainer';
 import { ServiceError } from '../api/errors';
 import { resolveLocalModel } from '../models';
-import { activeRunId, abortRun, claimSlot } from '../train/active';
+import { activeRunId, abortRun, claimSlotOrRefuse } from '../train/active';
 import { launch, prepareRequest, type PreparedRequest, type TrainingRuntime } from '../train/launch';
 import { resolveRecipe } from '../train/recipe';
 import { createRunJob } from '../train/start';
@@ -54,12 +54,7 @@ export async function startCurve(db: Db, input: StartCurveInput, runtime: CurveR
   const local = resolveLocalModel(input.request.modelDir);
   const request: TrainingRequest = { ...input.request, modelDir: local.dir };
   const fractions = [...new Set(input.fractions)].sort((a, b) => a - b);
-  const slot = claimSlot();
-  if (!slot)
-    throw new ServiceError(
-      'conflict',
-      'A training is already running in this app; only one runs at a time. Wait for it to finish or cancel it.',
-    );
+  const slot = claimSlotOrRefuse();
   try {
     const prepared = await prepareRequest(db, request);
     const train = prepared.train.examples;

@@ -1,6 +1,7 @@
 // The one training this process may run at a time: its run id, its cancel switch and its completion.
 import type { TrainResult } from '../../engine/trainer';
 import type { Run } from '../../store/types';
+import { ServiceError } from '../api/errors';
 
 /** How a training ended: the final run row, and the trainer's result unless it failed. */
 export interface TrainingOutcome {
@@ -24,6 +25,17 @@ export function activeRunId(): number | null {
 /** True while a training is being prepared or runs. */
 export function isBusy(): boolean {
   return slot !== null;
+}
+
+/** claimSlot, or the 'conflict' refusal that says what to do when a training already holds the slot. */
+export function claimSlotOrRefuse(): NonNullable<ReturnType<typeof claimSlot>> {
+  const claimed = claimSlot();
+  if (!claimed)
+    throw new ServiceError(
+      'conflict',
+      'A training is already running in this app; only one runs at a time. Wait for it to finish or cancel it.',
+    );
+  return claimed;
 }
 
 /** Claims the slot synchronously (before any await) so two quick clicks cannot both start; null if taken. */

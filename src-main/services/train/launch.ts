@@ -18,7 +18,7 @@ import { updateRunStatus } from '../../store/repos/runs';
 import type { Run, RunStatus } from '../../store/types';
 import { ServiceError } from '../api/errors';
 import { dataSnapshotHash } from '../runs';
-import { claimSlot } from './active';
+import { type claimSlot, claimSlotOrRefuse } from './active';
 import { folderDigest } from './artifacts';
 import { trainingExamples, type ExampleGroup } from './data';
 import { buildPlan, type TrainingPlan } from './plan';
@@ -59,12 +59,7 @@ type Slot = NonNullable<ReturnType<typeof claimSlot>>;
  * (on success the started run releases it when it ends).
  */
 export async function withSlot(begin: (slot: Slot) => Promise<Begun>): Promise<Begun> {
-  const slot = claimSlot();
-  if (!slot)
-    throw new ServiceError(
-      'conflict',
-      'A training is already running in this app; only one runs at a time. Wait for it to finish or cancel it.',
-    );
+  const slot = claimSlotOrRefuse();
   try {
     return await begin(slot);
   } catch (err) {
