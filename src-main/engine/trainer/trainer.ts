@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModelEvalGraph, LOG_VAR_NAMES, logVarSpecs, type MultiTaskSpec } from '../model';
@@ -6,6 +5,7 @@ import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
 import { createSession, type Device, type HostTensor, onnxruntimeVersion, RunError, type Session } from '../runtime';
 import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
 import { parseTrainerConfig, type TrainerConfig, type TrainerConfigInput } from './config';
+import { hashConfig } from './config-hash';
 import { calibrationBatches, calibrationCacheOf } from './calibrate';
 import { chooseDevice } from './device-choice';
 import { EarlyStoppingHook } from './early-stopping-hook';
@@ -14,9 +14,10 @@ import { EvaluationHook, selectMetricName } from './evaluation-hook';
 import type { DeviceReport, TrainEvent } from './events';
 import { type TrainExample, trainingFeeds, validateExamples } from './example';
 import { planTrainingEpoch } from './epoch-plan';
-import type { Evaluation, LoopState, TrainerHook } from './hooks';
+import type { LoopState, TrainerHook } from './hooks';
 import type { OpenedFeatureCache } from './feature-cache';
 import { buildFeatures, decideFeatureCache, prepareSteppers, splitOf, withFrozenEncoder } from './frozen-features';
+import { LoopProgress, StepTimer } from './loop-progress';
 import { loadResumeState, settingsOfOlderRun } from './resume-state';
 import { effectiveEmbeddingUpdates, type OptimizerStep, type Stepper, stepLosses } from './stepper';
 import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
@@ -391,49 +392,6 @@ async function runHooks(
   }
 }
 
-/** The loop's position, status and clock: what hooks see as LoopState. */
-class LoopProgress implements LoopState {
-  epoch = 0;
-  batchInEpoch = 0;
-  planLength = 0;
-  /** Set while the epoch-end hooks run: where the loop goes next (resumeAt). */
-  next: { epoch: number; batchInEpoch: number } | undefined;
-  status: TrainResult['status'] = 'completed';
-  elapsedBefore = 0;
-  private t0 = performance.now();
-
-  constructor(
-    readonly session: Stepper,
-    readonly emit: (event: TrainEvent) => void,
-    private readonly hooks: readonly TrainerHook[],
-  ) {}
-
-  get planDone(): boolean {
-    return this.batchInEpoch >= this.planLength;
-  }
-
-  get resumeAt(): { epoch: number; batchInEpoch: number } {
-    return this.next ?? { epoch: this.epoch, batchInEpoch: this.batchInEpoch };
-  }
-
-  startClock(): void {
-    this.t0 = performance.now();
-  }
-
-  seconds(): number {
-    return this.elapsedBefore + (performance.now() - this.t0) / 1000;
-  }
-
-  async evaluated(ev: Evaluation): Promise<void> {
-    for (const h of this.hooks) await h.onEvaluation?.(this, ev);
-    this.emit({ type: 'eval', step: ev.step, epoch: ev.epoch, metrics: ev.metrics, isBest: ev.isBest });
-  }
-
-  stopRequested(): boolean {
-    return this.hooks.some((h) => h.shouldStop?.(this) ?? false);
-  }
-}
-
 /** Writes metrics.json and emits 'finished'. */
 function finish(
   ctx: LoopContext,
@@ -462,63 +420,4 @@ function finish(
     best: { metric: best.metric, value: best.value, step: best.step },
   });
   return result;
-}
-
-/** Throughput and time left, over the steps of this process (not those before a resume). */
-class StepTimer {
-  private seconds = 0;
-  private steps = 0;
-  private samples = 0;
-
-  add(seconds: number, group: readonly (readonly TrainExample[])[]): void {
-    this.seconds += seconds;
-    this.steps++;
-    this.samples += group.reduce((n, batch) => n + batch.length, 0);
-  }
-
-  samplesPerSec(): number {
-    return this.samples / this.seconds;
-  }
-
-  etaSec(stepsLeft: number): number {
-    return (this.seconds / this.steps) * stepsLeft;
-  }
-}
-
-function hashConfig(cfg: TrainerConfig, data: TrainerData): string {
-  const h = createHash('sha256');
-  // k = 1 leaves the field out, so resume folders written before gradAccumulation existed still match.
-  const k = cfg.gradAccumulation === 1 ? undefined : cfg.gradAccumulation;
-  // Likewise the default bucketing, which predates its option.
-  const bucketBatches = cfg.bucketBatches === 50 ? undefined : cfg.bucketBatches;
-  const nerBatching = cfg.nerBatching === 'examples' ? undefined : cfg.nerBatching;
-  // Dense updates predate the option: runs that make them keep their hash.
-  const embeddingUpdates = cfg.embeddingUpdates === 'dense' ? undefined : cfg.embeddingUpdates;
-  // Fixed weighting predates taskWeighting: leave both fields out then, so older resume folders still match.
-  const fixed = cfg.taskWeighting === 'fixed';
-  const taskWeighting = fixed ? undefined : cfg.taskWeighting;
-  const taskWeightLr = fixed ? undefined : cfg.taskWeightLr;
-  h.update(
-    // The feature cache changes how, not what, is trained (resume/ holds the full model either way).
-    JSON.stringify({
-      ...cfg,
-      gradAccumulation: k,
-      bucketBatches,
-      nerBatching,
-      embeddingUpdates,
-      taskWeighting,
-      taskWeightLr,
-      threads: undefined,
-      device: undefined,
-      featureCache: undefined,
-    }),
-  );
-  h.update(
-    JSON.stringify({ cls: data.classLabels, ner: data.nerTags, train: data.train.length, dev: data.dev.length }),
-  );
-  for (const e of data.train) {
-    const weights = e.nerWeights ? `|${e.nerWeights.join(',')}` : '';
-    h.update(`${e.ids.join(',')}|${e.classLabel}|${e.nerLabels?.join(',') ?? ''}${weights}\n`);
-  }
-  return h.digest('hex').slice(0, 16);
 }
