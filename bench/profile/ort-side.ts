@@ -61,7 +61,7 @@ interface ProfileEvent {
 /** Runs the full preset on `batchFile`'s epoch-0 batches [warmup, warmup + steps) and profiles them. */
 export async function profileOurs(batchFile: string, o: OrtProfileOptions): Promise<OrtProfile> {
   const spec = JSON.parse(readFileSync(batchFile, 'utf8')) as BatchFile;
-  // The trainer's step graph, its defaults included (lazy embedding updates): what bench:train times.
+  // The trainer's step graph with its defaults: what bench:train times.
   const { cfg, model, adamw, tg } = trainerStepGraph(spec, 'full', o);
   const examples: TrainExample[] = spec.train.map((e) => ({
     ids: e.ids,

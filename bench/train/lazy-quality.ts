@@ -1,7 +1,7 @@
 /**
  * bench:train's `--lazy-quality` (opt-in, long): AG News multi-task (silver NER), `full` preset, trained twice
  * through the real trainer on the same data, seed and batch plan, once with lazy word-embedding updates
- * (LazyAdam: AdamW on the batch's rows only, the default) and once with dense ones (every row every step, as
+ * (LazyAdam: AdamW on the batch's rows only) and once with dense ones (every row every step, as
  * PyTorch). `lazyEmbeddingQualityDelta` = lazy - dense final dev accuracy in points (target: |delta| <= 0.2).
  * The runs are sequential, not interleaved: their samples/s are informational (bench:engine and the speed
  * part compare speed fairly).

@@ -5,7 +5,7 @@ import { loadTrainerModel, parseTrainerConfig } from '../../src-main/engine/trai
 import type { BatchFile } from './prepare';
 
 /**
- * The model of `spec` and its training-step graph under the trainer's defaults for `preset` (lazy embedding
+ * The model of `spec` and its training-step graph under the trainer's defaults for `preset` (embedding
  * updates, the recipe's dropout and clipping), with the config and AdamW settings the session needs.
  */
 export function trainerStepGraph(

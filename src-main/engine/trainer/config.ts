@@ -33,7 +33,7 @@ export const trainerConfigSchema = z
      * and moments of the other rows wait untouched) or 'dense' (every row every step, as torch.optim.AdamW).
      * Lazy needs gradAccumulation 1: with k > 1 the run updates densely and says so.
      */
-    embeddingUpdates: z.enum(['lazy', 'dense']).default('lazy'),
+    embeddingUpdates: z.enum(['lazy', 'dense']).default('dense'),
     evalBatchSize: z.number().int().positive().default(64),
     maxLength: z.number().int().min(8).max(4096).default(128),
     lr: z.number().positive().default(5e-5),
