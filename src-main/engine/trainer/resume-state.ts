@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { fsyncDir, readSafetensors, serializeSafetensors } from '../model';
+import { BEFORE_OPTION_EXISTED } from './config-hash';
 import type { TrainingState } from '../runtime';
 
 /** Parameter shapes by name (the safetensors files need them). */
@@ -88,9 +89,6 @@ export function settingsOfOlderRun(outDir: string, input: Readonly<Record<string
   }
   return before;
 }
-
-/** What the trainer did before each later option existed. */
-const BEFORE_OPTION_EXISTED = { nerBatching: 'examples', embeddingUpdates: 'dense' } as const;
 
 /** Reads a resume folder, or undefined when there is none. Refuses one written for another config. */
 export function loadResumeState(
