@@ -77,33 +77,16 @@ export async function runEndToEnd(o: TrainBenchOptions, dir: string, withTorch: 
     throw new Error(`${CLI} is missing: --end-to-end times the built CLI; run \`npm run build\` first.`);
   const train = join(SHARED, 'data/ag_news/train.csv');
   const dev = join(SHARED, 'data/ag_news/dev.csv');
-  const limit = o.limit > 0 ? ['--limit', String(o.limit)] : [];
-  const epochs = ['--epochs', String(o.epochs)];
+  // The same data, epochs, sample and threads on both sides.
+  const shared = [
+    ...['--train', train, '--dev', dev, '--model', MODEL, '--epochs', String(o.epochs)],
+    ...(o.limit > 0 ? ['--limit', String(o.limit)] : []),
+    ...['--threads', String(o.threads)],
+  ];
+  const variant = { limit: o.limit, epochs: o.epochs, full: o.limit === 0 && o.epochs === 2 };
   log(`end-to-end: mts pipeline, AG News ${o.limit || 'all'} rows, ${o.epochs} epochs`);
-  const outDir = join(dir, 'e2e-run');
-  const oursRun = await timed(
-    process.execPath,
-    [
-      join(ROOT, 'bin/mts.js'),
-      'pipeline',
-      '--train',
-      train,
-      '--dev',
-      dev,
-      '--model',
-      MODEL,
-      ...epochs,
-      ...limit,
-      '--device',
-      'cpu',
-      '--threads',
-      String(o.threads),
-      '--out',
-      outDir,
-      '--json',
-    ],
-    ROOT,
-  );
+  const pipelineArgs = ['pipeline', ...shared, '--device', 'cpu', '--out', join(dir, 'e2e-run'), '--json'];
+  const oursRun = await timed(process.execPath, [join(ROOT, 'bin/mts.js'), ...pipelineArgs], ROOT);
   const ours = {
     seconds: round(oursRun.seconds),
     peakRssMiB: oursRun.peakRssMiB,
@@ -111,24 +94,8 @@ export async function runEndToEnd(o: TrainBenchOptions, dir: string, withTorch: 
     ...runFacts(lastJson(oursRun.stdout)),
   };
   log(`end-to-end ours: ${ours.seconds} s`);
-  if (!withTorch) return { variant: { limit: o.limit, epochs: o.epochs }, ours, torch: 'skipped', endToEndRatio: null };
-  const torchRun = await timed(
-    PYTHON,
-    [
-      SEED_SCRIPT,
-      '--train',
-      train,
-      '--dev',
-      dev,
-      '--model',
-      MODEL,
-      ...epochs,
-      ...limit,
-      '--threads',
-      String(o.threads),
-    ],
-    join(ROOT, 'scripts/ref'),
-  );
+  if (!withTorch) return { variant, ours, torch: 'skipped', endToEndRatio: null };
+  const torchRun = await timed(PYTHON, [SEED_SCRIPT, ...shared], join(ROOT, 'scripts/ref'));
   const t = lastJson(torchRun.stdout);
   const torch = {
     seconds: round(torchRun.seconds),
@@ -139,7 +106,7 @@ export async function runEndToEnd(o: TrainBenchOptions, dir: string, withTorch: 
   };
   log(`end-to-end torch: ${torch.seconds} s`);
   return {
-    variant: { limit: o.limit, epochs: o.epochs, full: o.limit === 0 && o.epochs === 2 },
+    variant,
     ours,
     torch,
     endToEndRatio: round(torchRun.seconds / oursRun.seconds, 3),
