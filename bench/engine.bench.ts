@@ -10,8 +10,9 @@
  *          without it the engine's default, no spinning, is paired with OMP_WAIT_POLICY=PASSIVE for PyTorch:
  *          under CPU contention spinning costs PyTorch up to 4x and ORT ~1.5x, so mixed pairs mislead).
  *          --profile <prefix> (ORT per-node profile; prints the top op types by time).
- *          --embedding-updates lazy|dense (default lazy, the trainer's default: AdamW on the batch's rows of the
- *          word table only; PyTorch always updates every row, as torch.optim.AdamW does).
+ *          --embedding-updates dense|lazy (default dense, the trainer's default; lazy: AdamW on the batch's rows
+ *          of the word table only, `mts pipeline --embedding-updates lazy`; PyTorch always updates every row, as
+ *          torch.optim.AdamW does).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -43,7 +44,7 @@ const { values: args } = parseArgs({
     'no-dropout': { type: 'boolean', default: false },
     profile: { type: 'string' },
     spinning: { type: 'boolean', default: false },
-    'embedding-updates': { type: 'string', default: 'lazy' },
+    'embedding-updates': { type: 'string', default: 'dense' },
   },
 });
 const embeddingUpdates = parseEmbeddingUpdates(args['embedding-updates']);

@@ -22,7 +22,7 @@ import { type OrtProfile, profileOurs } from './profile/ort-side';
 import { profileTorch, type TorchProfile } from './profile/torch-side';
 import { measureGemmGflops } from './roofline';
 import type { TrainBenchOptions } from './train/options';
-import { MODEL, PYTHON, ROOT, round } from './train/options';
+import { MODEL, PYTHON, ROOT, round, TRAIN_BENCH_DEFAULTS } from './train/options';
 import { prepareAgNews, trainerPlan, writeBatchFile } from './train/prepare';
 
 const { values: args } = parseArgs({
@@ -46,20 +46,7 @@ const num = (name: 'warmup' | 'steps' | 'offset' | 'threads' | 'seed' | 'top'): 
 
 /** bench:train's defaults: the same data, batch plan and dropout. */
 function trainOptions(threads: number, seed: number): TrainBenchOptions {
-  return {
-    ...{ steps: 30, warmup: 3, perRound: 5, presets: ['full'], threads, batchSize: 32, maxLength: 128 },
-    ...{ torchAttn: 'eager', noTorch: false, noSpeed: false, noTorchClsOnly: true, keep: undefined },
-    ...{ quality: false, conll: false, epochs: 1, fraction: 1, limit: 0, devLimit: 0, seed, dropout: 0.1 },
-    ...{
-      bucketBatches: 50,
-      nerBatching: 'tokens',
-      json: true,
-      endToEnd: false,
-      all: false,
-      seeds: [],
-      frozenEpochs: false,
-    },
-  };
+  return { ...TRAIN_BENCH_DEFAULTS, presets: ['full'], threads, seed, epochs: 1, noTorchClsOnly: true, json: true };
 }
 
 interface FamilyTime {
@@ -130,7 +117,14 @@ async function main(): Promise<void> {
     const file = join(dir, 'batches.json');
     writeBatchFile(file, data, [batches], seed, o.dropout);
     const padded = batches.slice(warmup).map((b) => Math.max(...b.map((i) => data.train[i]!.ids.length)));
-    const ours = await profileOurs(file, { warmup, steps, threads, seed, dir: join(dir, 'ort') });
+    const ours = await profileOurs(file, {
+      warmup,
+      steps,
+      threads,
+      seed,
+      embeddingUpdates: o.embeddingUpdates,
+      dir: join(dir, 'ort'),
+    });
     const withTorch = !args['no-torch'] && existsSync(PYTHON);
     const torch = withTorch ? await profileTorch(PYTHON, ROOT, file, { warmup, steps, threads, seed }) : null;
     const dims = loadHfBertConfig(MODEL).dims;

@@ -23,6 +23,7 @@
  *          --max-length 128 --torch-attn eager|sdpa --no-torch --no-speed --quality --conll --lazy-quality
  *          --frozen-epochs --epochs 2
  *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --dropout 0.1 --bucket-batches 50 --ner-batching tokens --json --no-torch-cls-only --keep DIR --help
+ *          --embedding-updates dense|lazy (ours, speed and quality parts; PyTorch always updates every row)
  *          --seeds 42,43,44 (quality parts once per seed, with mean and spread)
  *          --end-to-end (mts pipeline vs the seed's PyTorch pipeline, wall clock; needs `npm run build`)
  *          --all (every issue-14 measure, long ones included) -> `summary` {fullRatio, frozenEpochRatio, ...}
@@ -32,8 +33,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FreezePreset } from '../src-main/engine/model';
-import { MODEL, PYTHON, round, SHARED, type TrainBenchOptions } from './train/options';
+import type { EmbeddingUpdates, FreezePreset } from '../src-main/engine/model';
+import { MODEL, PYTHON, round, SHARED, TRAIN_BENCH_DEFAULTS as D, type TrainBenchOptions } from './train/options';
 import { runLazyQuality } from './train/lazy-quality';
 import { runFrozenEpochs } from './train/frozen-epochs';
 import { multitaskFreeSpec, runMultitaskFree } from './train/multitask-free';
@@ -46,14 +47,14 @@ import { MINILM_SHAPE } from './minilm';
 
 const { values: args } = parseArgs({
   options: {
-    steps: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '3' },
-    'per-round': { type: 'string', default: '5' },
-    presets: { type: 'string', default: 'full,heads-only' },
-    threads: { type: 'string', default: '2' },
-    batch: { type: 'string', default: '32' },
-    'max-length': { type: 'string', default: '128' },
-    'torch-attn': { type: 'string', default: 'eager' },
+    steps: { type: 'string', default: String(D.steps) },
+    warmup: { type: 'string', default: String(D.warmup) },
+    'per-round': { type: 'string', default: String(D.perRound) },
+    presets: { type: 'string', default: D.presets.join(',') },
+    threads: { type: 'string', default: String(D.threads) },
+    batch: { type: 'string', default: String(D.batchSize) },
+    'max-length': { type: 'string', default: String(D.maxLength) },
+    'torch-attn': { type: 'string', default: D.torchAttn },
     'no-torch': { type: 'boolean', default: false },
     'no-speed': { type: 'boolean', default: false },
     // The targets compare ours multi-task with PyTorch and with our own classification-only run, so
@@ -69,15 +70,16 @@ const { values: args } = parseArgs({
     'frozen-epochs': { type: 'boolean', default: false },
     // K seeds of classification-only vs silver multi-task (fixed, uncertainty, confidence): train/multitask-free.ts.
     'multitask-free': { type: 'string', default: '0' },
-    epochs: { type: 'string', default: '2' },
-    fraction: { type: 'string', default: '1' },
-    limit: { type: 'string', default: '0' },
-    'dev-limit': { type: 'string', default: '0' },
-    seed: { type: 'string', default: '42' },
-    seeds: { type: 'string', default: '' },
-    dropout: { type: 'string', default: '0.1' },
-    'bucket-batches': { type: 'string', default: '50' },
-    'ner-batching': { type: 'string', default: 'tokens' },
+    epochs: { type: 'string', default: String(D.epochs) },
+    fraction: { type: 'string', default: String(D.fraction) },
+    limit: { type: 'string', default: String(D.limit) },
+    'dev-limit': { type: 'string', default: String(D.devLimit) },
+    seed: { type: 'string', default: String(D.seed) },
+    seeds: { type: 'string', default: D.seeds.join(',') },
+    dropout: { type: 'string', default: String(D.dropout) },
+    'bucket-batches': { type: 'string', default: String(D.bucketBatches) },
+    'ner-batching': { type: 'string', default: D.nerBatching },
+    'embedding-updates': { type: 'string', default: D.embeddingUpdates },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
     'serve-ort': { type: 'string' },
@@ -94,6 +96,11 @@ const num = (name: keyof typeof args): number => {
 function nerBatching(v: string): 'tokens' | 'examples' {
   if (v === 'tokens' || v === 'examples') return v;
   throw new RangeError(`--ner-batching must be tokens or examples, got "${v}".`);
+}
+
+function embeddingUpdates(v: string): EmbeddingUpdates {
+  if (v === 'lazy' || v === 'dense') return v;
+  throw new RangeError(`--embedding-updates must be lazy or dense, got "${v}".`);
 }
 
 function seedList(v: string): number[] {
@@ -132,6 +139,7 @@ function options(): TrainBenchOptions {
     dropout: num('dropout'),
     bucketBatches: num('bucket-batches'),
     nerBatching: nerBatching(String(args['ner-batching'])),
+    embeddingUpdates: embeddingUpdates(String(args['embedding-updates'])),
     json: args.json,
   };
 }
@@ -158,6 +166,7 @@ async function main(o: TrainBenchOptions): Promise<void> {
       torch: withTorch ? 'scripts/ref/train_torch_ref.py' : 'skipped (no .venv or --no-torch)',
       cpus: cpus().length,
       seed: o.seed,
+      embeddingUpdates: `${o.embeddingUpdates} (PyTorch: dense)`,
     },
     targets: TARGETS,
   };

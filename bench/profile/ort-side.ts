@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EmbeddingUpdates } from '../../src-main/engine/model';
 import { TrainingSession } from '../../src-main/engine/runtime';
 import { trainingFeeds, type TrainExample } from '../../src-main/engine/trainer';
 import type { BatchFile } from '../train/prepare';
@@ -39,6 +40,7 @@ export interface OrtProfileOptions {
   readonly steps: number;
   readonly threads: number;
   readonly seed: number;
+  readonly embeddingUpdates: EmbeddingUpdates;
   /** Folder for ORT's profile file (removed afterwards). */
   readonly dir: string;
 }

@@ -1,6 +1,6 @@
 /** What `bench:train`'s modules share: the parsed options, the paths it reads and small helpers. */
 import { join } from 'node:path';
-import type { FreezePreset } from '../../src-main/engine/model';
+import type { EmbeddingUpdates, FreezePreset } from '../../src-main/engine/model';
 
 /** The command line of bench/train.bench.ts, parsed and checked (see its header for each flag). */
 export interface TrainBenchOptions {
@@ -37,8 +37,42 @@ export interface TrainBenchOptions {
   readonly bucketBatches: number;
   /** The trainer's nerBatching: NER-only batches cut by labelled tokens or by sentence count. */
   readonly nerBatching: 'tokens' | 'examples';
+  /** The trainer's embeddingUpdates for our side (PyTorch's AdamW always updates every row). */
+  readonly embeddingUpdates: EmbeddingUpdates;
   readonly json: boolean;
 }
+
+/** bench:train's defaults: its command line starts from these, and bench:profile reuses them. */
+export const TRAIN_BENCH_DEFAULTS: TrainBenchOptions = {
+  steps: 30,
+  warmup: 3,
+  perRound: 5,
+  presets: ['full', 'heads-only'],
+  threads: 2,
+  batchSize: 32,
+  maxLength: 128,
+  torchAttn: 'eager',
+  noTorch: false,
+  noSpeed: false,
+  noTorchClsOnly: false,
+  keep: undefined,
+  quality: false,
+  conll: false,
+  endToEnd: false,
+  all: false,
+  frozenEpochs: false,
+  epochs: 2,
+  fraction: 1,
+  limit: 0,
+  devLimit: 0,
+  seed: 42,
+  seeds: [],
+  dropout: 0.1,
+  bucketBatches: 50,
+  nerBatching: 'tokens',
+  embeddingUpdates: 'dense',
+  json: false,
+};
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const SHARED = join(ROOT, '../shared');

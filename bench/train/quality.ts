@@ -43,6 +43,7 @@ async function quality(name: string, p: Prepared, dir: string, withTorch: boolea
       dropout: { hidden: o.dropout, attention: o.dropout, head: o.dropout },
       bucketBatches: o.bucketBatches,
       nerBatching: o.nerBatching,
+      embeddingUpdates: o.embeddingUpdates,
     },
     {
       outDir: join(dir, `${name}-run`),

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { FreezePreset } from '../../src-main/engine/model';
+import type { EmbeddingUpdates, FreezePreset } from '../../src-main/engine/model';
 import { TrainingSession } from '../../src-main/engine/runtime';
 import { trainingFeeds, type TrainExample } from '../../src-main/engine/trainer';
 import { round } from './options';
@@ -24,12 +24,12 @@ export function procStatus(): { vmHWMKiB: number; vmRSSKiB: number } {
 export async function serveOrt(
   path: string,
   preset: FreezePreset,
-  o: { readonly threads: number; readonly seed: number },
+  o: { readonly threads: number; readonly seed: number; readonly embeddingUpdates: EmbeddingUpdates },
 ): Promise<void> {
   const { threads, seed } = o;
   const spec = JSON.parse(readFileSync(path, 'utf8')) as BatchFile;
   const t0 = performance.now();
-  const { cfg, model, adamw, tg } = trainerStepGraph(spec, preset, { threads, seed });
+  const { cfg, model, adamw, tg } = trainerStepGraph(spec, preset, o);
   const params = new Map([...model.params].map(([n, t]) => [n, t.data]));
   const session = await TrainingSession.create({
     bytes: tg.bytes,

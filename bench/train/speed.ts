@@ -76,6 +76,8 @@ async function speed(
     String(threads),
     '--seed',
     String(seed),
+    '--embedding-updates',
+    o.embeddingUpdates,
   ]);
   const torchP = withTorch
     ? StepServer.start('torch', PYTHON, [

@@ -1,19 +1,24 @@
 /** The trainer's own step graph for a bench batch file, so every bench times what `train()` runs. */
-import { buildModelTrainingGraph, type FreezePreset } from '../../src-main/engine/model';
+import { buildModelTrainingGraph, type EmbeddingUpdates, type FreezePreset } from '../../src-main/engine/model';
 import { DEFAULT_ADAMW } from '../../src-main/engine/optim';
 import { loadTrainerModel, parseTrainerConfig } from '../../src-main/engine/trainer';
 import type { BatchFile } from './prepare';
 
 /**
- * The model of `spec` and its training-step graph under the trainer's defaults for `preset` (embedding
- * updates, the recipe's dropout and clipping), with the config and AdamW settings the session needs.
+ * The model of `spec` and its training-step graph under the trainer's defaults for `preset` (the recipe's
+ * dropout and clipping) with the asked embedding updates, with the config and AdamW settings the session needs.
  */
 export function trainerStepGraph(
   spec: BatchFile,
   preset: FreezePreset,
-  o: { readonly threads: number; readonly seed: number },
+  o: { readonly threads: number; readonly seed: number; readonly embeddingUpdates: EmbeddingUpdates },
 ) {
-  const cfg = parseTrainerConfig({ freeze: { preset }, threads: o.threads, seed: o.seed });
+  const cfg = parseTrainerConfig({
+    freeze: { preset },
+    threads: o.threads,
+    seed: o.seed,
+    embeddingUpdates: o.embeddingUpdates,
+  });
   const model = loadTrainerModel(spec.model, spec.classLabels, spec.nerTags, o.seed);
   const adamw = { ...DEFAULT_ADAMW, weightDecay: cfg.weightDecay };
   const tg = buildModelTrainingGraph({
