@@ -28,6 +28,8 @@
  *          --end-to-end (mts pipeline vs the seed's PyTorch pipeline, wall clock; needs `npm run build`)
  *          --all (every issue-14 measure, long ones included) -> `summary` {fullRatio, frozenEpochRatio, ...}
  *          --multitask-free 0
+ *          --student conll,agnews --student-weighting plain,unsure,confidence (silver-only students vs their labeler
+ *          on gold CoNLL valid PER/LOC/ORG: train/student.ts)
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -40,6 +42,7 @@ import { runFrozenEpochs } from './train/frozen-epochs';
 import { multitaskFreeSpec, runMultitaskFree } from './train/multitask-free';
 import { runConll, runQuality } from './train/quality';
 import { runEndToEnd } from './train/end-to-end';
+import { runStudent, studentSources, studentWeightings } from './train/student';
 import { summarize, TARGETS } from './train/summary';
 import { serveOrt } from './train/serve-ort';
 import { runSpeed, type SideSpeed } from './train/speed';
@@ -70,6 +73,9 @@ const { values: args } = parseArgs({
     'frozen-epochs': { type: 'boolean', default: false },
     // K seeds of classification-only vs silver multi-task (fixed, uncertainty, confidence): train/multitask-free.ts.
     'multitask-free': { type: 'string', default: '0' },
+    // Silver-only students against their labeler on gold CoNLL valid: train/student.ts.
+    student: { type: 'string', default: '' },
+    'student-weighting': { type: 'string', default: 'plain' },
     epochs: { type: 'string', default: String(D.epochs) },
     fraction: { type: 'string', default: String(D.fraction) },
     limit: { type: 'string', default: String(D.limit) },
@@ -179,6 +185,9 @@ async function main(o: TrainBenchOptions): Promise<void> {
     if (o.endToEnd) report['endToEnd'] = await runEndToEnd(o, dir, withTorch);
     const mtl = multitaskFreeSpec(String(args['multitask-free']));
     if (mtl.seeds > 0) report['multitaskFree'] = await runMultitaskFree(o, dir, mtl.seeds, mtl.variants);
+    const students = studentSources(String(args.student));
+    if (students.length > 0)
+      report['student'] = await runStudent(o, dir, students, studentWeightings(String(args['student-weighting'])));
   } finally {
     if (o.keep) cpSync(dir, o.keep, { recursive: true });
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,167 @@
+/**
+ * bench:train's `--student SOURCES` (opt-in, long): does a model trained only on silver labels beat the
+ * labeler that made them (issue 15: "the student must beat its teacher")? For each source the silver labeler
+ * (PER/LOC/ORG: the types gold CoNLL valid shares with it) labels unlabelled text, the real trainer trains NER
+ * only (`full`, `--epochs`) on those labels, and both the trained model (last epoch, no selection on gold) and
+ * the labeler itself are scored on gold CoNLL-2003 valid with the same seqeval entity scorer.
+ * Sources: `conll` = CoNLL-2003 train's sentences with their tags dropped; `agnews` = AG News train's texts.
+ * `--student-weighting plain|unsure|confidence` (comma list: one run each): how silver labels weigh in the loss
+ * (plain: all 1; unsure: name-like words the rules left untyped are ignored, not taught as O; confidence:
+ * every label weighs its rule's measured precision, see data/silver/confidence.ts).
+ */
+import { join } from 'node:path';
+import { bioLabelList } from '../../src-main/data/align';
+import { prepareExamples, type LabelledText } from '../../src-main/data/prepare';
+import { evaluateLabeler, silverLabeler, type SilverWeighting, silverWeightRanges } from '../../src-main/data/silver';
+import { WordPieceTokenizer } from '../../src-main/engine/tokenizer';
+import { loadTrainerModel, train } from '../../src-main/engine/trainer';
+import { readLabelledFile } from '../../src-main/services/pipeline';
+import { log, MODEL, round, SHARED, type TrainBenchOptions } from './options';
+import { sampleSize } from './prepare';
+
+export const STUDENT_SOURCES = ['conll', 'agnews'] as const;
+export type StudentSource = (typeof STUDENT_SOURCES)[number];
+export const STUDENT_WEIGHTINGS = ['plain', 'unsure', 'confidence'] as const;
+export type StudentWeighting = (typeof STUDENT_WEIGHTINGS)[number];
+
+/** Points the student must gain over its labeler on gold CoNLL valid PER/LOC/ORG (issue 15). */
+export const STUDENT_TARGET_POINTS = 3;
+
+const TYPES = ['LOC', 'ORG', 'PER'] as const;
+const VALID = join(SHARED, 'data/conll2003/valid.txt');
+const SOURCE_FILES: Record<StudentSource, { path: string; rows: number }> = {
+  conll: { path: join(SHARED, 'data/conll2003/train.txt'), rows: 14041 },
+  agnews: { path: join(SHARED, 'data/ag_news/train.csv'), rows: 18400 },
+};
+
+const WEIGHTINGS: Record<StudentWeighting, SilverWeighting | null> = {
+  plain: null,
+  // Below the span rules' precisions, above an unsure word's O confidence (0.096).
+  unsure: { minConfidence: 0.1, weights: 'ignore' },
+  confidence: { minConfidence: 0, weights: 'confidence' },
+};
+
+/** Parses `--student conll,agnews` (empty: not asked). */
+export function studentSources(v: string): StudentSource[] {
+  if (v === '') return [];
+  const xs = v.split(',');
+  const bad = xs.find((x) => !(STUDENT_SOURCES as readonly string[]).includes(x));
+  if (bad !== undefined) throw new RangeError(`--student takes ${STUDENT_SOURCES.join(', ')}; got "${bad}".`);
+  return xs as StudentSource[];
+}
+
+/** Parses `--student-weighting plain,unsure`. */
+export function studentWeightings(v: string): StudentWeighting[] {
+  const xs = v.split(',');
+  const bad = xs.find((x) => !(STUDENT_WEIGHTINGS as readonly string[]).includes(x));
+  if (bad !== undefined)
+    throw new RangeError(`--student-weighting takes ${STUDENT_WEIGHTINGS.join(', ')}; got "${bad}".`);
+  return xs as StudentWeighting[];
+}
+
+type Prf = { readonly precision: number; readonly recall: number; readonly f1: number };
+const points = (p: Prf) => ({ p: round(100 * p.precision, 2), r: round(100 * p.recall, 2), f1: round(100 * p.f1, 2) });
+
+/** Trains one student on `source`'s silver labels and scores it on gold CoNLL valid. */
+async function student(source: StudentSource, weighting: StudentWeighting, dir: string, o: TrainBenchOptions) {
+  const labeler = silverLabeler({ types: [...TYPES] });
+  const tokenizer = WordPieceTokenizer.fromDir(MODEL);
+  const nerTags = bioLabelList([...TYPES]);
+  const src = await readLabelledFile(SOURCE_FILES[source].path, {
+    limit: sampleSize(SOURCE_FILES[source].rows, o),
+  });
+  const w = WEIGHTINGS[weighting];
+  let spans = 0;
+  // Unlabelled text: whatever labels or tags the file had are dropped before the labeler sees it.
+  const silver: LabelledText[] = src.items.map(({ text }) => {
+    const out = labeler.explain(text);
+    spans += out.spans.length;
+    const ranges = w ? silverWeightRanges(out, w) : [];
+    return { text, spans: out.spans, ...(ranges.length > 0 && { nerWeights: ranges }) };
+  });
+  const gold = await readLabelledFile(VALID, { limit: o.devLimit });
+  const keep = new Set<string>(TYPES);
+  const dev: LabelledText[] = gold.items.map(({ label: _none, ...e }) => ({
+    ...e,
+    spans: (e.spans ?? []).filter((s) => keep.has(s.type)),
+  }));
+  const prep = (items: LabelledText[]) =>
+    prepareExamples(items, tokenizer, { classLabels: [], nerTags, maxLength: o.maxLength, hasNer: true }).examples;
+  const data = { train: prep(silver), dev: prep(dev), classLabels: [], nerTags };
+  log(`student ${source}/${weighting}: ${data.train.length} texts, ${spans} silver spans (${labeler.id})`);
+  const model = loadTrainerModel(MODEL, [], nerTags, o.seed);
+  const t0 = performance.now();
+  const res = await train(
+    model,
+    data,
+    {
+      freeze: { preset: 'full' },
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      maxLength: o.maxLength,
+      seed: o.seed,
+      threads: o.threads,
+      device: 'cpu',
+      dropout: { hidden: o.dropout, attention: o.dropout, head: o.dropout },
+      bucketBatches: o.bucketBatches,
+      nerBatching: o.nerBatching,
+      embeddingUpdates: o.embeddingUpdates,
+    },
+    {
+      outDir: join(dir, `student-${source}-${weighting}-${o.seed}`),
+      consumeModelWeights: true,
+      onEvent: (e) => {
+        if (e.type === 'step' && e.step % 100 === 0)
+          log(`student ${source}/${weighting} step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)}`);
+      },
+    },
+  );
+  const last = res.history.at(-1)?.metrics.ner;
+  if (!last) throw new Error(`student ${source}/${weighting}: the run ended without a dev evaluation.`);
+  return {
+    trainTexts: data.train.length,
+    silverSpans: spans,
+    seconds: round((performance.now() - t0) / 1000),
+    perEpochF1: res.history.map((h) => round(100 * (h.metrics.ner?.f1 ?? 0), 2)),
+    micro: points(last),
+    perType: Object.fromEntries(
+      TYPES.map((t) => [t, points(last.perType.find((p) => p.type === t) ?? { precision: 0, recall: 0, f1: 0 })]),
+    ),
+  };
+}
+
+/** The report's `student` part: the labeler's score on gold valid, then each source x weighting's student. */
+export async function runStudent(
+  o: TrainBenchOptions,
+  dir: string,
+  sources: readonly StudentSource[],
+  weightings: readonly StudentWeighting[],
+) {
+  const labeler = silverLabeler({ types: [...TYPES] });
+  const teacher = await evaluateLabeler(VALID, labeler, [...TYPES], o.devLimit > 0 ? { limit: o.devLimit } : {});
+  const teacherF1 = round(100 * teacher.scores.micro.f1, 2);
+  log(`labeler ${labeler.id} on gold CoNLL valid PER/LOC/ORG: F1 ${teacherF1}`);
+  const runs: Record<string, unknown> = {};
+  let best: number | null = null;
+  for (const source of sources)
+    for (const weighting of weightings) {
+      const r = await student(source, weighting, dir, o);
+      const gain = round(r.micro.f1 - teacherF1, 2);
+      log(`student ${source}/${weighting}: F1 ${r.micro.f1} (labeler ${teacherF1}, ${gain >= 0 ? '+' : ''}${gain})`);
+      runs[`${source}/${weighting}`] = { ...r, gainOverLabelerPoints: gain };
+      best = best === null ? gain : Math.max(best, gain);
+    }
+  return {
+    variant: { fraction: o.fraction, limit: o.limit, devLimit: o.devLimit, epochs: o.epochs, seed: o.seed },
+    labeler: {
+      id: labeler.id,
+      micro: points(teacher.scores.micro),
+      perType: Object.fromEntries(
+        TYPES.map((t) => [t, points(teacher.scores.perType[t] ?? { precision: 0, recall: 0, f1: 0 })]),
+      ),
+    },
+    runs,
+    studentGainOverLabelerPoints: best,
+    target: `>= ${STUDENT_TARGET_POINTS} points of PER/LOC/ORG entity F1 over the labeler on gold CoNLL-2003 valid`,
+  };
+}
