@@ -105,22 +105,21 @@ export function compareWithTeacher(teacher: TeacherScore, best: TrainResult['bes
 }
 
 const pct = (x: number): string => (100 * x).toFixed(1).padStart(6);
-// student: the run's F1 on that row ('' when there is no run column, '   n/a' when the run has no such row).
+// student: the run's F1 on that row ('' without a run column, 'n/a' when the run has no such row).
 const row = (name: string, s: Prf, student: string): string =>
   `  ${name.padEnd(6)}${pct(s.precision)} ${pct(s.recall)} ${pct(s.f1)} ${String(s.support).padStart(8)}${student}`;
-
 const runF1 = (column: object | undefined, f1: number | undefined): string =>
-  column === undefined ? '' : f1 === undefined ? '   n/a' : pct(f1);
+  column === undefined ? '' : ` ${f1 === undefined ? '   n/a' : pct(f1)}`;
 
 /** The comparison as the CLI prints it: the labeler's P/R/F1 per type and micro, the run's F1, the difference. */
 export function formatTeacherComparison(c: TeacherComparison): string {
   const t = c.labeler;
   const student = c.student;
   const diff = c.studentMinusLabelerPoints;
+  const header = ['type'.padEnd(6), 'P'.padStart(6), 'R'.padStart(7), 'F1'.padStart(7), 'support'.padStart(9)];
   return [
-    `Teacher vs student on gold ${t.dev} (${t.types.join(', ')}; ${t.sentences} sentences, ${t.words} words):`,
-    `  labeler ${t.labeler}:`,
-    `  type       P      R     F1  support${student.perType ? ' run F1' : ''}`,
+    `Teacher vs student on gold ${t.dev} (${t.types.join(', ')}; ${t.sentences} sentences, ${t.words} words): the labeler ${t.labeler}'s P/R/F1${student.perType ? ", the run's F1" : ''}`,
+    `  ${header.join('')}${student.perType ? ' run F1' : ''}`,
     ...t.types.flatMap((type) => {
       const s = t.scores.perType[type];
       return s ? [row(type, s, runF1(student.perType, student.perType?.[type]))] : [];
