@@ -118,6 +118,35 @@ describe('readTasks: silver train, gold dev', () => {
     await expect(read(f.labelled, f.dev)).rejects.toThrow(/has class labels but .*dev\.txt has none/);
   });
 
+  it('multi-task: class labels in train and a span-JSONL dev with class labels and gold spans', async () => {
+    const f = files('');
+    const dev = join(f.dir, 'dev.jsonl');
+    const row = (label: string, text: string, spans: [number, number, string][]): string =>
+      JSON.stringify({ text, label, spans: spans.map(([start, end, type]) => ({ start, end, label: type })) });
+    writeFileSync(
+      dev,
+      [
+        row('Business', 'Acme Corp opened in Lyon.', [
+          [0, 9, 'ORG'],
+          [19, 23, 'LOC'],
+        ]),
+        row('Sports', 'The Tour de France ended.', [[4, 18, 'EVENT']]),
+      ].join('\n'),
+    );
+    const { tasks } = await read(f.labelled, dev);
+    expect(tasks.classLabels).toEqual(['Business', 'Sports']);
+    expect(tasks.nerTypes).toEqual(['ORG', 'LOC']);
+    expect(tasks.mainDev.map((e) => [e.label, e.spans?.map((s) => s.type)])).toEqual([
+      ['Business', ['ORG', 'LOC']],
+      ['Sports', []],
+    ]);
+    expect(tasks.sources).toMatchObject({
+      classification: { kind: 'gold' },
+      ner: { kind: 'silver-train-gold-dev', droppedDevSpans: { EVENT: 1 } },
+    });
+    expect(tasks.teacher!.scores.micro.support).toBe(2);
+  });
+
   it('a dev without NER tags is still silver-labelled, with no teacher score', async () => {
     const f = files(GOLD[0]!);
     const { tasks } = await read(f.train, f.train);

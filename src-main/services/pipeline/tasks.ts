@@ -54,7 +54,7 @@ export interface TaskData {
   /** Texts with class labels and, when `mainHasNer`, their NER spans too. */
   readonly mainTrain: LabelledText[];
   readonly mainDev: LabelledText[];
-  /** The main texts carry NER spans (gold from the file, or silver). */
+  /** The main texts carry NER spans (gold from the file, or silver; silver train may have a gold dev). */
   readonly mainHasNer: boolean;
   /** Separate NER-only texts (from --ner-train/--ner-dev). */
   readonly nerTrain: LabelledText[];
