@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateLabeler, silverLabeler } from '../../data/silver';
 import { readLabelledFile } from './read';
 import { readTasks, type TaskInputs } from './tasks';
-import { compareWithTeacher } from './teacher-score';
+import { compareWithTeacher, formatTeacherComparison } from './teacher-score';
 
 // Gold CoNLL (IOB2) sentences: PER, LOC, ORG and MISC, as CoNLL-2003 names them.
 const GOLD = [
@@ -190,5 +190,12 @@ describe('compareWithTeacher', () => {
     expect(mt.student.f1).toBe(0.7875);
     const none = compareWithTeacher(teacher, { metric: 'ner.f1', value: null, step: 0 });
     expect(none.studentMinusLabelerPoints).toBeNull();
+    expect(formatTeacherComparison(c).split('\n').slice(1)).toEqual([
+      '  type       P      R     F1  support run F1',
+      '  PER     80.0   60.0   68.6        5   78.8',
+      '  micro   80.0   60.0   68.6        5   78.8',
+      "  Run's best dev NER F1 78.75 (step 12) vs labeler 68.57: student - labeler = +10.18 points.",
+    ]);
+    expect(formatTeacherComparison(none)).toMatch(/type +P +R +F1 +support\n.*\n.*\n  No NER F1 of the run's best/);
   });
 });

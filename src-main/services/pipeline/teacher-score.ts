@@ -25,7 +25,8 @@ export interface TeacherComparison {
   readonly labeler: TeacherScore;
   /**
    * The NER F1 of the run's best checkpoint (best/; with NER the only task that is the best NER F1 seen),
-   * its step, and per type when this process saw that evaluation; null when the run never evaluated.
+   * its step, and per type when this process saw that evaluation; null when there is none. The checkpoint
+   * is picked on this same dev (as every run's best is), so the number leans optimistic by that choice.
    */
   readonly student: {
     readonly f1: number | null;
@@ -126,7 +127,7 @@ export function formatTeacherComparison(c: TeacherComparison): string {
     }),
     row('micro', t.scores.micro, runF1(student.perType, student.f1 ?? undefined)),
     student.f1 === null || diff === null
-      ? '  The run never evaluated: no NER F1 to compare.'
+      ? "  No NER F1 of the run's best checkpoint to compare (it never evaluated, or resumed after its best)."
       : `  Run's best dev NER F1 ${(100 * student.f1).toFixed(2)} (step ${student.step}) vs labeler ${(100 * t.scores.micro.f1).toFixed(2)}: student - labeler = ${diff >= 0 ? '+' : ''}${diff.toFixed(2)} points.`,
   ].join('\n');
 }
