@@ -196,6 +196,6 @@ describe('compareWithTeacher', () => {
       '  micro   80.0   60.0   68.6        5   78.8',
       "  Run's best dev NER F1 78.75 (step 12) vs labeler 68.57: student - labeler = +10.18 points.",
     ]);
-    expect(formatTeacherComparison(none)).toMatch(/type +P +R +F1 +support\n.*\n.*\n  No NER F1 of the run's best/);
+    expect(formatTeacherComparison(none)).toMatch(/type +P +R +F1 +support\n.*\n.*\n {2}No NER F1 of the run's best/);
   });
 });
