@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evaluateLabeler, silverLabeler } from '../../data/silver';
 import { writeTinyBert } from '../../engine/model/testing';
 import { tsxProbeChild } from '../../services/system/testing';
 import { runCli } from '../run-cli';
@@ -118,6 +119,59 @@ describe('mts pipeline: learned task weights and confidence-aware silver labels'
     expect(bad).not.toBe(0);
     expect(err.join('\n')).toMatch(
       /--task-weighting: .*'fixed' \| 'uncertainty'|--task-weighting: .*fixed.*uncertainty/,
+    );
+  }, 60_000);
+});
+
+describe('mts pipeline: silver train, gold dev (the student beside its teacher)', () => {
+  it("scores the run on the dev's gold tags and prints the labeler's score there beside the run's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-cli-teacher-'));
+    const model = writeTinyBert(join(dir, 'model'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 2 }).dir;
+    const texts = ['Mary Jones met officials in Paris.', 'Shares of Globex Corp rose in Tokyo.'];
+    writeFileSync(
+      join(dir, 'texts.csv'),
+      ['text', ...Array.from({ length: 16 }, (_, i) => `"${texts[i % 2]}"`)].join('\n'),
+    );
+    const gold = [
+      'John B-PER\nSmith I-PER\nvisited O\nBoston B-LOC\n. O',
+      'Shares O\nof O\nAcme B-ORG\nCorp I-ORG\nfell O\n. O',
+      'Danish B-MISC\ncheese O\nsold O\nin O\nOslo B-LOC\n. O',
+    ];
+    writeFileSync(join(dir, 'valid.txt'), `${gold.join('\n\n')}\n`);
+    const out: string[] = [];
+    const err: string[] = [];
+    const args = ['pipeline', '--train', join(dir, 'texts.csv'), '--dev', join(dir, 'valid.txt'), '--model', model];
+    const opts = ['--batch-size', '8', '--max-steps', '2', '--device', 'cpu', '--checkpoint-every', '0'];
+    const code = await runCli([...args, ...opts, '--out', join(dir, 'run')], {
+      io: { out: (l) => out.push(l), err: (l) => err.push(l) },
+      layout: { rendererDir: dir, probeChild: tsxProbeChild() },
+      version: 'test',
+      signal: new AbortController().signal,
+    });
+    expect(code, err.join('\n')).toBe(0);
+    expect(err.join('\n')).toMatch(/\[label\] .*valid\.txt carries gold NER tags: .*MISC \(1 span\)/);
+    const saved = JSON.parse(readFileSync(join(dir, 'run', 'pipeline.json'), 'utf8'));
+    expect(saved.nerTypes).toEqual(['PER', 'ORG', 'LOC']);
+    expect(saved.data.labelSources.ner).toMatchObject({ kind: 'silver-train-gold-dev', droppedDevSpans: { MISC: 1 } });
+    const types = ['PER', 'ORG', 'LOC'];
+    const byFile = await evaluateLabeler(join(dir, 'valid.txt'), silverLabeler({ types }), types);
+    const t = saved.teacher;
+    expect(t.labeler.scores).toEqual(byFile.scores);
+    expect(t.student.f1).toBeTypeOf('number');
+    expect(t.studentMinusLabelerPoints).toBeCloseTo(100 * (t.student.f1 - byFile.scores.micro.f1), 9);
+    const text = out.join('\n');
+    expect(text).toMatch(
+      /Tasks: classification not trained; NER silver \(silver@1\) over .*texts\.csv, scored on the gold tags of .*valid\.txt \(MISC \(1 span\) dropped/,
+    );
+    expect(text).toMatch(/Teacher vs student on gold .*valid\.txt \(PER, ORG, LOC; 3 sentences, 17 words\)/);
+    const pct = (x: number): string => (100 * x).toFixed(1);
+    const m = byFile.scores.micro;
+    expect(text).toMatch(
+      new RegExp(`micro +${pct(m.precision)} +${pct(m.recall)} +${pct(m.f1)} +4 +${pct(t.student.f1)}`),
+    );
+    const diff = t.studentMinusLabelerPoints as number;
+    expect(text).toContain(
+      `Run's best dev NER F1 ${(100 * t.student.f1).toFixed(2)} (step ${t.student.step}) vs labeler ${(100 * m.f1).toFixed(2)}: student - labeler = ${diff >= 0 ? '+' : ''}${diff.toFixed(2)} points.`,
     );
   }, 60_000);
 });

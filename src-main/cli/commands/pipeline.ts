@@ -1,7 +1,13 @@
 /** `mts pipeline`: the seed's whole job (read, label what lacks NER tags, train the heads, evaluate, save). */
 import { z } from 'zod';
 import { resolveModelArg } from '../../services/models';
-import { type PipelineEvent, runPipeline, type PipelineOptions } from '../../services/pipeline';
+import {
+  droppedText,
+  formatTeacherComparison,
+  type PipelineEvent,
+  runPipeline,
+  type PipelineOptions,
+} from '../../services/pipeline';
 import { formatMetrics } from '../report/metrics-report';
 import { TrainProgress } from '../report/progress';
 import { type CliArgs, type CliCommand, type CliEnv, type CliOptions, UsageError } from '../types';
@@ -191,7 +197,9 @@ export const pipelineCommand: CliCommand = {
     'Trains one BERT encoder with a classification head and/or a BIO NER head; the tasks follow the data:',
     'class labels in --train (label,text) train the classifier; NER tags in --train (CoNLL, span JSONL) or in',
     '--ner-train/--ner-dev train the NER head on those gold tags; texts without NER tags get silver NER labels',
-    "(rule-based, said so in the output) unless --no-ner. The run report names each task's label source.",
+    '(rule-based, said so in the output) unless --no-ner; a --dev with NER tags then keeps its gold tags (over',
+    "the types the labeler makes too) and the report puts the labeler's own score on it beside the run's.",
+    "The run report names each task's label source.",
     '',
     'Options:',
     '  --train FILE         training CSV/TSV/JSONL (label,text) or CoNLL / span JSONL (NER tags)',
@@ -249,10 +257,18 @@ export const pipelineCommand: CliCommand = {
       return result.train.status === 'cancelled' ? 130 : 0;
     }
     const { classification, ner } = result.data.labelSources;
-    const source = (src: NonNullable<typeof ner>): string =>
-      src.kind === 'gold'
-        ? `gold, ${src.train} / ${src.dev}`
-        : `silver (${src.labeler}) over ${src.train} / ${src.dev}`;
+    const source = (src: NonNullable<typeof ner>): string => {
+      switch (src.kind) {
+        case 'gold':
+          return `gold, ${src.train} / ${src.dev}`;
+        case 'silver':
+          return `silver (${src.labeler}) over ${src.train} / ${src.dev}`;
+        case 'silver-train-gold-dev': {
+          const dropped = droppedText(src.droppedDevSpans);
+          return `silver (${src.labeler}) over ${src.train}, scored on the gold tags of ${src.dev}${dropped ? ` (${dropped} dropped: the labeler cannot produce them)` : ''}`;
+        }
+      }
+    };
     env.io.out(
       `Tasks: classification ${classification ? source(classification) : 'not trained'}; NER ${ner ? source(ner) : 'not trained'}.`,
     );
@@ -284,6 +300,7 @@ export const pipelineCommand: CliCommand = {
       `Run ${t.status} on ${t.device.used}: ${t.steps} steps in ${Math.round(t.seconds)} s. Best ${t.best.metric} = ${t.best.value === null ? 'n/a' : (100 * t.best.value).toFixed(2)} at step ${t.best.step}.`,
     );
     if (t.best.metrics) env.io.out(formatMetrics(t.best.metrics));
+    if (result.teacher) env.io.out(formatTeacherComparison(result.teacher));
     if (result.advice.length > 0) env.io.out(['Advice:', ...result.advice.map((a) => `  - ${a.message}`)].join('\n'));
     // Repeated after the metrics: a run that was too short to learn explains its numbers.
     for (const w of result.warnings) env.io.out(`Warning: ${w}`);

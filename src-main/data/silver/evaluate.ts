@@ -28,10 +28,75 @@ function tokenRanges(tokens: readonly string[]): CharRange[] {
 const only = (spans: readonly CharSpan[], types: ReadonlySet<string>): CharSpan[] =>
   spans.filter((s) => types.has(s.type));
 
+/** One gold example: its text, its words when the file gives them (CoNLL tokens), and its gold spans. */
+export interface GoldExample {
+  readonly text: string;
+  readonly tokens?: readonly string[];
+  readonly spans?: readonly CharSpan[];
+}
+
 /**
- * Scores a labeler against gold CoNLL (IOB2) with seqeval-compatible entity P/R/F1 over `types`:
- * gold entities of other types (e.g. MISC) count as O, and so do predicted spans of other types.
- * A span JSONL file (ours, Prodigy, doccano) works too: its texts are split into words with tokenizeWords.
+ * Accumulates a labeler's seqeval-compatible entity scores over `types`, one gold example at a time:
+ * gold entities of other types (e.g. MISC) count as O, and so do predicted spans of other types. Words are
+ * the example's tokens when it has them (CoNLL), else its text split with tokenizeWords (span JSONL).
+ */
+export class LabelerScorer {
+  private readonly keep: ReadonlySet<string>;
+  private readonly scorer = new NerScorer();
+  private sentences = 0;
+  private words = 0;
+  private ns = 0n;
+
+  constructor(
+    private readonly labeler: Labeler,
+    private readonly types: readonly string[],
+  ) {
+    this.keep = new Set(types);
+  }
+
+  /** Labels one example (timed) and scores it against its gold spans. */
+  add(example: GoldExample): void {
+    const t0 = process.hrtime.bigint();
+    const predicted = this.labeler.label(example.text);
+    this.ns += process.hrtime.bigint() - t0;
+    const ranges = example.tokens ? tokenRanges(example.tokens) : tokenizeWords(example.text);
+    this.scorer.add(
+      spansToBio(ranges, only(example.spans ?? [], this.keep)),
+      spansToBio(ranges, only(predicted, this.keep)),
+    );
+    this.sentences++;
+    this.words += ranges.length;
+  }
+
+  /** The scores of every example added so far. */
+  result(): LabelerEvaluation {
+    const seconds = Number(this.ns) / 1e9;
+    return {
+      labeler: this.labeler.id,
+      types: this.types,
+      sentences: this.sentences,
+      words: this.words,
+      seconds,
+      wordsPerSec: seconds > 0 ? this.words / seconds : 0,
+      scores: this.scorer.scores(),
+    };
+  }
+}
+
+/** Scores a labeler on gold examples already read (the pipeline's dev items); see LabelerScorer. */
+export function scoreLabeler(
+  examples: Iterable<GoldExample>,
+  labeler: Labeler,
+  types: readonly string[],
+): LabelerEvaluation {
+  const scorer = new LabelerScorer(labeler, types);
+  for (const e of examples) scorer.add(e);
+  return scorer.result();
+}
+
+/**
+ * Scores a labeler against gold CoNLL (IOB2) with seqeval-compatible entity P/R/F1 over `types`
+ * (LabelerScorer), streaming the file. A span JSONL file (ours, Prodigy, doccano) works too.
  */
 export async function evaluateLabeler(
   conllPath: string,
@@ -39,33 +104,15 @@ export async function evaluateLabeler(
   types: readonly string[],
   options: { readonly limit?: number } = {},
 ): Promise<LabelerEvaluation> {
-  const keep = new Set(types);
-  const scorer = new NerScorer();
+  const scorer = new LabelerScorer(labeler, types);
   let sentences = 0;
-  let words = 0;
-  let ns = 0n;
   for await (const ev of importFile(conllPath)) {
     if (ev.kind !== 'example') continue;
-    const { text, tokens, spans } = ev.example;
-    const t0 = process.hrtime.bigint();
-    const predicted = labeler.label(text);
-    ns += process.hrtime.bigint() - t0;
-    const ranges = tokens ? tokenRanges(tokens) : tokenizeWords(text);
-    scorer.add(spansToBio(ranges, only(spans ?? [], keep)), spansToBio(ranges, only(predicted, keep)));
+    scorer.add(ev.example);
     sentences++;
-    words += ranges.length;
     if (options.limit !== undefined && sentences >= options.limit) break;
   }
-  const seconds = Number(ns) / 1e9;
-  return {
-    labeler: labeler.id,
-    types,
-    sentences,
-    words,
-    seconds,
-    wordsPerSec: seconds > 0 ? words / seconds : 0,
-    scores: scorer.scores(),
-  };
+  return scorer.result();
 }
 
 const pct = (x: number): string => (100 * x).toFixed(1).padStart(6);

@@ -8,7 +8,14 @@ import { winkLabeler } from './wink';
 export { composeLabelers, DEFAULT_TYPES, ONTONOTES_SCHEME, resolveOverlaps, type ComposeOptions } from './compose';
 export { compromiseLabeler, cleanMatch } from './compromise';
 export { dropTitles, trimEdges } from './edges';
-export { evaluateLabeler, formatEvaluation, type LabelerEvaluation } from './evaluate';
+export {
+  evaluateLabeler,
+  formatEvaluation,
+  type GoldExample,
+  LabelerScorer,
+  type LabelerEvaluation,
+  scoreLabeler,
+} from './evaluate';
 export { gazetteerLabeler, type GazetteerOptions } from './gazetteer';
 export { newsRulesExplainer, newsRulesLabeler } from './rules';
 export { type ExplainingLabeler, LabelerError, silverSpan, type Labeler, type LabelerOutput } from './types';

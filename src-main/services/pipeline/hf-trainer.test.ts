@@ -50,6 +50,31 @@ describe('exportHfTrainer (mts export --format hf-trainer)', () => {
     );
   });
 
+  it("exports a silver-train, gold-dev run with the dev's gold tags (MISC dropped), not silver ones", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-hft-gold-'));
+    const model = writeTinyBert(join(dir, 'base'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 2 }).dir;
+    writeFileSync(join(dir, 'texts.csv'), ['text', ...ROWS.map(([, t]) => `"${t}"`)].join('\n'));
+    const gold = 'Anna B-PER\nsold O\nDanish B-MISC\ncheese B-ORG\nin O\nOslo B-LOC\n. O\n\nNothing O\nhere O\n';
+    writeFileSync(join(dir, 'valid.txt'), gold);
+    const run = join(dir, 'run');
+    const opts = { maxSteps: 1, batchSize: 4, device: 'cpu' as const, threads: 1, checkpointEverySec: 0 };
+    const result = await runPipeline(
+      pipelineOptions({ train: join(dir, 'texts.csv'), dev: join(dir, 'valid.txt'), model, out: run, ...opts }),
+    );
+    expect(result.data.labelSources.ner).toMatchObject({ kind: 'silver-train-gold-dev' });
+    await exportHfTrainer(run, join(dir, 'project'));
+    const dev = readFileSync(join(dir, 'project', 'data', 'dev.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TrainExample);
+    const tags = JSON.parse(readFileSync(join(dir, 'project', 'recipe.json'), 'utf8')).nerTags as string[];
+    const named = (e: TrainExample): string[] => e.nerLabels!.filter((t) => t >= 0).map((t) => tags[t]!);
+    // Words "Anna sold Danish cheese in Oslo ." (MISC now O; "cheese" is gold ORG, which no silver rule
+    // would say), then an all-O sentence.
+    expect(named(dev[0]!)).toEqual(['B-PER', 'O', 'O', 'B-ORG', 'O', 'B-LOC', 'O']);
+    expect(named(dev[1]!)).toEqual(['O', 'O']);
+  }, 60_000);
+
   it("writes the run's data, recipe and a Trainer project whose first loss equals ours on the same batch", async (ctx) => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-hft-'));
     const model = writeTinyBert(join(dir, 'base'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 2 }).dir;

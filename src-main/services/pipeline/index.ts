@@ -4,3 +4,4 @@ export * from './run-dir';
 export * from './run-pipeline';
 export * from './hf-trainer';
 export * from './curve';
+export { droppedText, formatTeacherComparison, type TeacherComparison, type TeacherScore } from './teacher-score';

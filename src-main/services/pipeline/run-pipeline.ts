@@ -9,6 +9,7 @@ import { adviseRun, advisorEval, IGNORE, plannedFeatureCacheBytes, trainInWorker
 import { parseInput } from '../api/errors';
 import { resolveRecipe, type ResolvedRecipe } from '../train/recipe';
 import { prepareTasks, readTasks, type SilverStats, type TaskData } from './tasks';
+import { compareWithTeacher, type TeacherComparison } from './teacher-score';
 
 export const pipelineOptionsSchema = z
   .object({
@@ -98,6 +99,8 @@ export interface PipelineResult {
   readonly advice: readonly Advice[];
   /** Uncertainty weighting: each task's learned weight exp(-s) at the end of the run. */
   readonly learnedTaskWeights?: TrainResult['taskWeights'];
+  /** Silver train, gold dev: the silver labeler's score on that dev beside the run's (student - teacher). */
+  readonly teacher?: TeacherComparison;
 }
 
 /**
@@ -227,6 +230,7 @@ export async function trainTasks(
     train: result,
     advice,
     ...(result.taskWeights && { learnedTaskWeights: result.taskWeights }),
+    ...(tasks.teacher && { teacher: compareWithTeacher(tasks.teacher, result.best) }),
   };
   // The options as trained (recipe filled in), so a re-run or an hf-trainer export reads the same values.
   const options = { ...o, lr: recipe.lr, epochs: recipe.epochs };

@@ -4,7 +4,9 @@
  * - NER tags in `--ner-train/--ner-dev` (CoNLL or span JSONL): NER on those gold tags; alone, NER only;
  * - NER tags in `--train/--dev` themselves (a CoNLL file, span JSONL): NER on those gold tags, never silver
  *   labels over them;
- * - texts without NER tags: silver NER labels from the rules labeler, unless `--no-ner`.
+ * - texts without NER tags: silver NER labels from the rules labeler, unless `--no-ner`; a `--dev` that
+ *   carries NER tags is scored on those gold tags (over the types both the labeler and the dev name), and
+ *   the labeler is scored on it too (teacher-score.ts).
  * The result names each task's label source for the run report.
  */
 import { type LabelledText, prepareExamples } from '../../data/prepare';
@@ -13,11 +15,24 @@ import type { TrainExample } from '../../engine/trainer';
 import { type SilverWeighting, silverLabeler, silverWeightRanges } from '../../data/silver';
 import type { ImportReport } from '../../data/types';
 import { classLabelSet, PipelineInputError, readLabelledFile } from './read';
+import { droppedText, goldDevTypes, keepTypes, teacherScore, type TeacherScore } from './teacher-score';
 
 /** Where a task's labels came from, as the run report names it. */
 export type LabelSource =
   | { readonly kind: 'gold'; readonly train: string; readonly dev: string }
-  | { readonly kind: 'silver'; readonly labeler: string; readonly train: string; readonly dev: string };
+  /** Silver labels on both train and dev texts (the dev file had no NER tags). */
+  | { readonly kind: 'silver'; readonly labeler: string; readonly train: string; readonly dev: string }
+  /**
+   * Silver labels on train, gold tags on dev: the dev's spans of types the labeler cannot produce were
+   * dropped (their counts by type), so the run is scored on the types it was taught.
+   */
+  | {
+      readonly kind: 'silver-train-gold-dev';
+      readonly labeler: string;
+      readonly train: string;
+      readonly dev: string;
+      readonly droppedDevSpans: Readonly<Record<string, number>>;
+    };
 
 export interface SilverStats {
   readonly labeler: string;
@@ -39,13 +54,15 @@ export interface TaskData {
   /** Texts with class labels and, when `mainHasNer`, their NER spans too. */
   readonly mainTrain: LabelledText[];
   readonly mainDev: LabelledText[];
-  /** The main texts carry NER spans (gold from the file, or silver). */
+  /** The main texts carry NER spans (gold from the file, or silver; silver train may have a gold dev). */
   readonly mainHasNer: boolean;
   /** Separate NER-only texts (from --ner-train/--ner-dev). */
   readonly nerTrain: LabelledText[];
   readonly nerDev: LabelledText[];
   readonly sources: { readonly classification?: LabelSource; readonly ner?: LabelSource };
   readonly silver?: SilverStats;
+  /** Silver train, gold dev: the silver labeler's own score on that dev, for the run report. */
+  readonly teacher?: TeacherScore;
 }
 
 export interface TaskInputs {
@@ -154,7 +171,32 @@ export async function readTasks(
       sources,
     };
   }
-  const labeler = silverLabeler();
+  return silverTasks(m, o, classLabels, sources, onStage);
+}
+
+/**
+ * Silver NER over the train texts (weighted by the labels' confidence when asked). The dev is silver-labelled
+ * too, unless it carries NER tags: then it keeps its gold tags over the types the labeler and the dev share
+ * (the labeler is built for those; other gold types are dropped from dev and said so), and the labeler is
+ * scored on it.
+ */
+function silverTasks(
+  m: { readonly train: Read; readonly dev: Read },
+  o: TaskInputs,
+  classLabels: string[],
+  sources: { classification?: LabelSource; ner?: LabelSource },
+  onStage: (stage: 'read' | 'label', message: string) => void,
+): TaskData {
+  const devGold = hasNerTags(m.dev);
+  if (devGold && classLabels.length > 0 && !hasLabels(m.dev)) {
+    throw new PipelineInputError(
+      `${o.train} has class labels but ${o.dev} has none (it is an NER file), so the classifier could not be scored. Give a label,text dev file (its NER is then scored on silver labels), or, to score silver NER on ${o.dev}'s gold tags, train on a text-only file (one text column) or a dev with both class labels and NER spans (span JSONL).`,
+    );
+  }
+  const base = silverLabeler();
+  const paths = { train: o.train!, dev: o.dev! };
+  const types = devGold ? goldDevTypes(base, m.dev.report.entityTypes, paths) : null;
+  const labeler = types ? silverLabeler({ types }) : base;
   onStage('label', `${o.train} has no NER tags: silver NER with ${labeler.id} (${labeler.types.join(', ')})`);
   const weighting: SilverWeighting = {
     minConfidence: o.silverMinConfidence ?? 0,
@@ -179,8 +221,8 @@ export async function readTasks(
       return { ...e, spans: out.spans, ...(ranges.length > 0 && { nerWeights: ranges }) };
     });
   const mainTrain = label(m.train.items, weighted);
-  const mainDev = label(m.dev.items, false);
-  sources.ner = { kind: 'silver', labeler: labeler.id, train: o.train!, dev: o.dev! };
+  const gold = types ? { types, ...keepTypes(m.dev.items, types) } : null;
+  const mainDev = gold ? gold.items : label(m.dev.items, false);
   const silver: SilverStats = {
     labeler: labeler.id,
     spans: Object.values(perType).reduce((a, b) => a + b, 0),
@@ -188,6 +230,16 @@ export async function readTasks(
     perType,
     ...(weighted && { weighting: { ...weighting, ...counts } }),
   };
+  sources.ner = gold
+    ? { kind: 'silver-train-gold-dev', labeler: labeler.id, ...paths, droppedDevSpans: gold.dropped }
+    : { kind: 'silver', labeler: labeler.id, ...paths };
+  if (gold) {
+    const dropped = droppedText(gold.dropped);
+    onStage(
+      'label',
+      `${o.dev} carries gold NER tags: the run is scored on them, not on silver labels, over ${gold.types.join(', ')} (the types both ${labeler.id} and the dev name)${dropped ? `; dropped from dev, as ${labeler.id} cannot produce them: ${dropped}` : ''}`,
+    );
+  }
   return {
     classLabels,
     nerTypes: [...labeler.types],
@@ -198,6 +250,7 @@ export async function readTasks(
     nerDev: [],
     sources,
     silver,
+    ...(gold && { teacher: teacherScore(gold.items, labeler, gold.types, o.dev!) }),
   };
 }
 
