@@ -109,6 +109,35 @@ describe('runPipeline', () => {
     expect(saved.options).toMatchObject({ lr: 2e-3, epochs: 1 });
   });
 
+  it("announces the trainer's own step count for token-balanced NER batches", async () => {
+    const { dir, model } = setup();
+    // Short and long sentences: NER-only batches close by labelled words, so 40 sentences in batches of 8
+    // are not 5 batches, and the plan must say what the trainer will run.
+    const sentence = (i: number): string =>
+      i % 4 === 0
+        ? `Smith B-PER\nsaid O\nthat O\nthe O\nbank O\nin O\nBoston B-LOC\nwill O\nopen O\nten O\nmore O\nbranches O\nsoon O\n. O\n`
+        : `Jones B-PER\nwon O\n. O\n`;
+    const conll = (n: number): string => Array.from({ length: n }, (_, i) => sentence(i)).join('\n');
+    const train = join(dir, 'ner-train.txt');
+    const dev = join(dir, 'ner-dev.txt');
+    writeFileSync(train, conll(40));
+    writeFileSync(dev, conll(8));
+    const result = await run({
+      nerTrain: train,
+      nerDev: dev,
+      model,
+      out: join(dir, 'ner-steps'),
+      epochs: 1,
+      batchSize: 8,
+      lr: 1e-3,
+      device: 'cpu',
+      threads: 1,
+      checkpointEverySec: 0,
+    });
+    expect(result.recipe.totalSteps).not.toBe(5);
+    expect(result.recipe.totalSteps).toBe(result.train.steps);
+  });
+
   it('refuses bad input with file:line and the fix', async () => {
     const { dir, model, train, dev } = setup();
     const out = join(dir, 'run');

@@ -5,7 +5,15 @@ import { bioLabelList } from '../../data/align';
 import { FREEZE_PRESETS, loadHfBertConfig } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 import type { Advice, AdvisorStep, TrainEvent, TrainResult } from '../../engine/trainer';
-import { adviseRun, advisorEval, IGNORE, plannedFeatureCacheBytes, trainInWorker } from '../../engine/trainer';
+import {
+  adviseRun,
+  advisorEval,
+  IGNORE,
+  parseTrainerConfig,
+  plannedFeatureCacheBytes,
+  planTrainingEpoch,
+  trainInWorker,
+} from '../../engine/trainer';
 import { parseInput } from '../api/errors';
 import { resolveRecipe, type ResolvedRecipe } from '../train/recipe';
 import { prepareTasks, readTasks, type SilverStats, type TaskData } from './tasks';
@@ -141,6 +149,17 @@ export async function trainTasks(
     groups: [labelled, trainExamples.length - labelled],
     batchSize: o.batchSize,
     gradAccumulation: o.gradAccumulation,
+    // The trainer's own plan, so the steps announced are the steps run.
+    batches: planTrainingEpoch(
+      trainExamples,
+      parseTrainerConfig({
+        freeze: { preset: o.preset },
+        batchSize: o.batchSize,
+        nerBatching: o.nerBatching,
+        seed: o.seed,
+      }),
+      0,
+    ).length,
   });
   const warnings = recipe.warning === null ? [] : [recipe.warning];
   const outDir = resolve(o.out);

@@ -52,6 +52,11 @@ export interface EpochShape {
   readonly groups: readonly number[];
   readonly batchSize: number;
   readonly gradAccumulation: number;
+  /**
+   * The trainer's own planned batches per epoch, when the data is already tokenised (exact: token-balanced
+   * NER batches close by labelled words, not by count); without it the count is estimated from `groups`.
+   */
+  readonly batches?: number;
 }
 
 // The trainer sorts by length within buckets of 50 batches, so each bucket ends with one partial batch.
@@ -60,10 +65,12 @@ const BUCKET_BATCHES = 50;
 /** Optimizer steps in one epoch, as the trainer counts them. */
 export function stepsPerEpoch(shape: EpochShape): number {
   const bucket = shape.batchSize * BUCKET_BATCHES;
-  const batches = shape.groups.reduce(
-    (sum, n) => sum + Math.floor(n / bucket) * BUCKET_BATCHES + Math.ceil((n % bucket) / shape.batchSize),
-    0,
-  );
+  const batches =
+    shape.batches ??
+    shape.groups.reduce(
+      (sum, n) => sum + Math.floor(n / bucket) * BUCKET_BATCHES + Math.ceil((n % bucket) / shape.batchSize),
+      0,
+    );
   return Math.ceil(batches / shape.gradAccumulation);
 }
 
