@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { resolveModelArg } from '../../services/models';
 import {
   droppedText,
+  formatSelfTraining,
   formatTeacherComparison,
   type PipelineEvent,
   runPipeline,
+  runSelfTraining,
   type PipelineOptions,
 } from '../../services/pipeline';
 import { formatMetrics } from '../report/metrics-report';
@@ -60,6 +62,10 @@ const argsSchema = z.object({
   'task-weight-lr': z.coerce.number().positive().default(0.01),
   'silver-min-confidence': z.coerce.number().min(0).max(1).default(0),
   'silver-weights': z.enum(['ignore', 'confidence']).default('ignore'),
+  'self-train': int
+    .min(0, { error: 'expected a number of rounds from 0 to 5' })
+    .max(5, { error: 'at most 5 rounds (each retrains the whole model; the measured gain comes from the first)' })
+    .default(0),
   json: z.boolean().default(false),
 });
 
@@ -110,6 +116,7 @@ export const PIPELINE_OPTIONS: CliOptions = {
   'task-weight-lr': s(),
   'silver-min-confidence': s(),
   'silver-weights': s(),
+  'self-train': s(),
   'skip-bad-rows': b(),
   json: b(),
 };
@@ -183,6 +190,7 @@ export async function readPipelineArgs(
     taskWeightLr: a['task-weight-lr'],
     silverMinConfidence: a['silver-min-confidence'],
     silverWeights: a['silver-weights'],
+    selfTrain: a['self-train'],
   };
   return { options, json: a.json };
 }
@@ -229,6 +237,12 @@ export const pipelineCommand: CliCommand = {
     "                       each span gets its rule's measured precision, a name-like word left O gets 0.096",
     '  --silver-weights M   ignore (default: labels at or above X weigh 1) | confidence (they weigh their',
     '                       confidence)',
+    '  --self-train N       self-training rounds after the silver run (0..5, default 0; silver NER only): each',
+    "                       round relabels the train texts with the previous round's best model (its spans weigh",
+    "                       1: the labeler's confidence weights no longer apply) and trains a fresh model from",
+    '                       --model with the same recipe and dev. Rounds go to --out/round-<r>/; --out/best is',
+    '                       the final round: the last, unless a later round scored lower on dev, then the best.',
+    '                       Not with --resume (run it again instead) nor export --format hf-trainer',
     '  --device D           auto | cpu | cuda | webgpu | dml | coreml (default auto: the fastest, measured)',
     '  --feature-cache M    auto | on | off (default auto): with a frozen encoder (heads-only) compute its',
     "                       features once (cached on disk in --out) and train the heads on them; the encoder's",
@@ -251,11 +265,16 @@ export const pipelineCommand: CliCommand = {
   allowPositionals: false,
   run: async (args, env) => {
     const { options, json } = await readPipelineArgs(args.values, env);
-    const result = await runPipeline(options, { signal: env.signal, onEvent: pipelineEventPrinter(env, json) });
+    const hooks = { signal: env.signal, onEvent: pipelineEventPrinter(env, json) };
+    const selfTrained = options.selfTrain > 0 ? await runSelfTraining(options, hooks) : undefined;
+    const result = selfTrained ?? (await runPipeline(options, hooks));
+    const rounds = selfTrained?.selfTraining;
+    const cancelled = result.train.status === 'cancelled' || rounds?.status === 'cancelled';
     if (json) {
       env.io.out(JSON.stringify(result, null, 2));
-      return result.train.status === 'cancelled' ? 130 : 0;
+      return cancelled ? 130 : 0;
     }
+    if (rounds) env.io.out(`Round ${rounds.final.round} (the final model of self-training):`);
     const { classification, ner } = result.data.labelSources;
     const source = (src: NonNullable<typeof ner>): string => {
       switch (src.kind) {
@@ -267,6 +286,8 @@ export const pipelineCommand: CliCommand = {
           const dropped = droppedText(src.droppedDevSpans);
           return `silver (${src.labeler}) over ${src.train}, scored on the gold tags of ${src.dev}${dropped ? ` (${dropped} dropped: the labeler cannot produce them)` : ''}`;
         }
+        case 'self-trained':
+          return `round ${src.round - 1}'s model's predictions over ${src.train} (self-training round ${src.round}), scored on the ${src.devLabels} labels of ${src.dev}`;
       }
     };
     env.io.out(
@@ -304,6 +325,15 @@ export const pipelineCommand: CliCommand = {
     if (result.advice.length > 0) env.io.out(['Advice:', ...result.advice.map((a) => `  - ${a.message}`)].join('\n'));
     // Repeated after the metrics: a run that was too short to learn explains its numbers.
     for (const w of result.warnings) env.io.out(`Warning: ${w}`);
+    if (rounds) {
+      env.io.out(formatSelfTraining(rounds));
+      env.io.out(
+        `Saved: ${result.outDir} (round-<r>/ run folders; best/ and metrics.json are round ${rounds.final.round}'s; pipeline.json reports every round)`,
+      );
+      if (cancelled)
+        env.io.out('Cancelled: self-training cannot resume yet; run the same command again to start over.');
+      return cancelled ? 130 : 0;
+    }
     env.io.out(`Saved: ${result.outDir} (best/ checkpoint, metrics.json, pipeline.json)`);
     if (t.status === 'cancelled') env.io.out(`Cancelled: continue with the same command plus --resume.`);
     return t.status === 'cancelled' ? 130 : 0;

@@ -79,6 +79,10 @@ export async function learningCurve(
   const bad = fractions.filter((f) => !(f > 0 && f <= 1));
   if (bad.length > 0 || fractions.length === 0)
     throw new PipelineInputError(`fractions must lie in (0, 1], got ${fractions.join(', ') || 'none'}.`);
+  if (o.selfTrain > 0)
+    throw new PipelineInputError(
+      `--self-train ${o.selfTrain} is not supported by the learning curve (each share would need its own rounds); drop --self-train, or run \`mts pipeline --self-train ${o.selfTrain}\` on the full data.`,
+    );
   loadHfBertConfig(o.model);
   const tasks = await readTasks(o, (stage, message) => hooks.onEvent?.({ type: 'stage', stage, message }));
   const sorted = [...new Set(fractions)].sort((a, b) => a - b);

@@ -5,7 +5,7 @@
  * same tokenizer, same label ids as the checkpoint's heads), so a first batch gives the same loss in both.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadCheckpoint } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
@@ -45,9 +45,17 @@ export interface HfTrainerExport {
 
 /**
  * The PyTorch project's loss is the fixed weighted sum over every label: a run trained with learned task
- * weights or confidence-weighted silver labels would continue as a different objective, so it is refused.
+ * weights or confidence-weighted silver labels would continue as a different objective, so it is refused;
+ * so is a self-trained one, whose labels are not in its data files.
  */
 function refuseUnportedOptions(o: PipelineOptions, run: string): void {
+  if (o.selfTrain > 0) {
+    // <out> of a self-training run, or one of its round folders <out>/round-<r>.
+    const round0 = join(/^round-\d+$/.test(basename(run)) ? dirname(run) : run, 'round-0');
+    throw new PipelineInputError(
+      `${run} was trained with --self-train ${o.selfTrain}: its rounds after the first train on the previous round's predictions, which the hf-trainer project cannot re-create from the data files. Export ${round0} (the plain silver run of round 0), or a run trained without --self-train.`,
+    );
+  }
   const used = [
     ...(o.taskWeighting !== 'fixed' ? [`--task-weighting ${o.taskWeighting}`] : []),
     ...(o.silverMinConfidence > 0 || o.silverWeights !== 'ignore'

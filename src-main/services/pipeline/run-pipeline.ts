@@ -15,6 +15,7 @@ import {
   trainInWorker,
 } from '../../engine/trainer';
 import { parseInput } from '../api/errors';
+import { PipelineInputError } from './read';
 import { resolveRecipe, type ResolvedRecipe } from '../train/recipe';
 import { prepareTasks, readTasks, type SilverStats, type TaskData } from './tasks';
 import { compareWithTeacher, type TeacherComparison } from './teacher-score';
@@ -68,6 +69,8 @@ export const pipelineOptionsSchema = z
     silverMinConfidence: z.number().min(0).max(1).default(0),
     /** 'ignore': silver labels at or above the threshold weigh 1; 'confidence': they weigh their confidence. */
     silverWeights: z.enum(['ignore', 'confidence']).default('ignore'),
+    /** Self-training rounds after the silver run (self-train.ts: runSelfTraining); 0 = a plain run. */
+    selfTrain: z.number().int().min(0).max(5).default(0),
   })
   .strict();
 export type PipelineOptions = z.output<typeof pipelineOptionsSchema>;
@@ -82,7 +85,11 @@ export function pipelineOptions(input: PipelineOptionsInput): PipelineOptions {
 }
 
 export type PipelineEvent =
-  | { readonly type: 'stage'; readonly stage: 'read' | 'label' | 'prepare' | 'train'; readonly message: string }
+  | {
+      readonly type: 'stage';
+      readonly stage: 'read' | 'label' | 'prepare' | 'train' | 'self-train';
+      readonly message: string;
+    }
   | { readonly type: 'train'; readonly event: TrainEvent }
   /** Something worth knowing before the run goes on (too few optimizer steps to learn). */
   | { readonly type: 'warning'; readonly message: string };
@@ -116,6 +123,12 @@ export interface PipelineResult {
  * silver NER labels where they do not), train the heads in a worker, evaluate, write the run folder.
  */
 export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {}): Promise<PipelineResult> {
+  if (o.selfTrain > 0) {
+    // Self-training runs several pipelines one after another (self-train.ts imports this module, not the reverse).
+    throw new PipelineInputError(
+      `selfTrain ${o.selfTrain} asks for self-training rounds, which runSelfTraining (services/pipeline/self-train.ts) runs; runPipeline trains one run (selfTrain 0).`,
+    );
+  }
   loadHfBertConfig(o.model); // refuses a folder that is not BERT-like before any slow work
   const tasks = await readTasks(o, (stage, message) => hooks.onEvent?.({ type: 'stage', stage, message }));
   return trainTasks(tasks, o, hooks);

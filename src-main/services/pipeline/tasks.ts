@@ -32,6 +32,19 @@ export type LabelSource =
       readonly train: string;
       readonly dev: string;
       readonly droppedDevSpans: Readonly<Record<string, number>>;
+    }
+  /**
+   * Self-training round `round` (>= 1): the NER spans the previous round's best checkpoint predicted on the
+   * train texts, every label weighing 1 (the labeler's confidence weights applied to round 0 only); the dev
+   * keeps the labels it had in round 0 (`devLabels`: the dev file's gold tags, or the labeler's silver ones).
+   */
+  | {
+      readonly kind: 'self-trained';
+      readonly round: number;
+      readonly checkpoint: string;
+      readonly train: string;
+      readonly dev: string;
+      readonly devLabels: 'gold' | 'silver';
     };
 
 export interface SilverStats {
