@@ -189,3 +189,71 @@ describe('parseDuration (--checkpoint-every)', () => {
     for (const bad of ['', 'm', '5 minutes', '-1m', '5d']) expect(parseDuration(bad)).toBeNull();
   });
 });
+
+describe('mts pipeline --self-train N', () => {
+  it('runs the rounds, prints each round and the final pick, and refuses what it cannot do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-cli-selftrain-'));
+    const tiny = { layers: 1, hidden: 32, heads: 2, intermediate: 64, seed: 2 };
+    const model = writeTinyBert(join(dir, 'model'), tiny).dir;
+    const texts = ['John Smith said Microsoft shares rose in Paris.', 'George Bush met officials of Google in London.'];
+    writeFileSync(
+      join(dir, 'texts.csv'),
+      ['text', ...Array.from({ length: 16 }, (_, i) => `"${texts[i % 2]}"`)].join('\n'),
+    );
+    writeFileSync(join(dir, 'valid.txt'), 'John B-PER\nSmith I-PER\nvisited O\nParis B-LOC\n. O\n');
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = {
+      io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) },
+      layout: { rendererDir: dir, probeChild: tsxProbeChild() },
+      version: 'test',
+      signal: new AbortController().signal,
+    };
+    const args = ['pipeline', '--train', join(dir, 'texts.csv'), '--dev', join(dir, 'valid.txt'), '--model', model];
+    const opts = ['--batch-size', '8', '--epochs', '2', '--lr', '1e-2', '--device', 'cpu', '--checkpoint-every', '0'];
+    const run = join(dir, 'run');
+    const code = await runCli([...args, ...opts, '--self-train', '1', '--out', run], env);
+    expect(code, err.join('\n')).toBe(0);
+    const stderr = err.join('\n');
+    expect(stderr).toContain(
+      `[self-train] self-training round 0 of 1: training on the silver labels (silver@1) in ${join(run, 'round-0')}`,
+    );
+    expect(stderr).toContain("[self-train] self-training round 1 of 1: relabelling 16 texts with round 0's model");
+    const text = out.join('\n');
+    const saved = JSON.parse(readFileSync(join(run, 'pipeline.json'), 'utf8'));
+    const final = saved.selfTraining.final.round as number;
+    expect(text).toContain(`Round ${final} (the final model of self-training):`);
+    expect(text).toContain("Self-training (1 round after the silver run; dev NER F1 on the dev's gold labels):");
+    expect(text).toMatch(
+      / {2}round 0: silver labels \(silver@1, \d+ spans\): F1 \d+\.\d\d, [+-]\d+\.\d\d points vs the labeler {2}.*round-0/,
+    );
+    expect(text).toMatch(
+      / {2}round 1: round 0's predictions \(\d+ spans\): F1 \d+\.\d\d, [+-]\d+\.\d\d points vs the labeler {2}.*round-1/,
+    );
+    expect(text).toContain(`Final: ${saved.selfTraining.final.reason}`);
+    expect(saved.selfTraining.final.reason).toMatch(new RegExp(`^round ${final} `));
+    // The report above the rounds is the final round's: its NER labels came from the model (1) or the labeler (0).
+    expect(text).toMatch(
+      final === 1
+        ? /NER round 0's model's predictions over .*texts\.csv \(self-training round 1\), scored on the gold labels of .*valid\.txt/
+        : /NER silver \(silver@1\) over .*texts\.csv, scored on the gold tags of .*valid\.txt/,
+    );
+    expect(text).toContain(`Saved: ${run} (round-<r>/ run folders; best/ and metrics.json are round ${final}'s`);
+
+    const refused = async (extra: readonly string[]): Promise<string> => {
+      err.length = 0;
+      const c = await runCli([...args, ...opts, ...extra, '--out', join(dir, 'bad')], env);
+      expect(c).not.toBe(0);
+      return err.join('\n');
+    };
+    expect(await refused(['--self-train', '6'])).toMatch(/--self-train: at most 5 rounds/);
+    expect(await refused(['--self-train=-1'])).toMatch(/--self-train: expected a number of rounds from 0 to 5/);
+    expect(await refused(['--self-train', '1', '--resume'])).toMatch(/--resume with --self-train is not supported yet/);
+    writeFileSync(join(dir, 'gold.txt'), 'Anna B-PER\nsang O\n. O\n');
+    const gold = ['--train', join(dir, 'gold.txt'), '--dev', join(dir, 'valid.txt'), '--self-train', '1'];
+    err.length = 0;
+    const c = await runCli(['pipeline', '--model', model, ...opts, ...gold, '--out', join(dir, 'bad')], env);
+    expect(c).not.toBe(0);
+    expect(err.join('\n')).toMatch(/--self-train 1 relabels silver NER .*gold tags/);
+  }, 120_000);
+});

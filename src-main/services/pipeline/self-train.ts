@@ -102,7 +102,11 @@ export function chooseFinalRound(
   let best: { readonly round: number; readonly nerF1: number } | undefined;
   for (const r of done)
     if (r.nerF1 !== null && (!best || r.nerF1 >= best.nerF1)) best = { round: r.round, nerF1: r.nerF1 };
-  if (!best) return { round: last.round, reason: `no round has a dev NER F1; the last finished round is kept.` };
+  if (!best)
+    return {
+      round: last.round,
+      reason: `no round has a dev NER F1; round ${last.round}, the last finished round, is kept.`,
+    };
   const trail = done.map((r) => (r.nerF1 === null ? 'n/a' : pts(r.nerF1))).join(' -> ');
   if (best.round === last.round)
     return {
@@ -250,6 +254,11 @@ export async function runSelfTraining(o: PipelineOptions, hooks: PipelineHooks =
     say(
       `self-training round ${r} of ${n}: round ${r - 1}'s model predicted ${fmt(spans)} spans (${types.join(', ') || 'none'}) in ${Math.round(seconds)} s; they replace the train labels, each weighing 1 (the labeler's confidence weights no longer apply); training a fresh model from ${o.model} in ${dir}`,
     );
+    if (spans === 0)
+      emit({
+        type: 'warning',
+        message: `round ${r - 1}'s model predicted no entity on the ${fmt(tasks.mainTrain.length)} train texts, so round ${r} learns only O; train round 0 longer (more epochs or data) before self-training.`,
+      });
     const { silver: _silver, ...rest } = tasks;
     const roundTasks: TaskData = {
       ...rest,
@@ -268,7 +277,7 @@ export async function runSelfTraining(o: PipelineOptions, hooks: PipelineHooks =
 
   const final = chooseFinalRound(rounds);
   const chosen = results[final.round]!;
-  say(`final model: round ${final.round}: ${final.reason}`);
+  say(`final model: ${final.reason}`);
   publishFinal(chosen, outDir);
   const report: SelfTrainReport = {
     requested: n,
@@ -310,6 +319,6 @@ export function formatSelfTraining(s: SelfTrainReport): string {
     lines.push(`  round ${r.round}: ${labels}: F1 ${f1}${vs}${status}  ${r.outDir}`);
   }
   if (s.cancelledDuring) lines.push(`  Cancelled while ${s.cancelledDuring}.`);
-  lines.push(`Final: round ${s.final.round} (${s.final.reason})`);
+  lines.push(`Final: ${s.final.reason}`);
   return lines.join('\n');
 }
