@@ -23,6 +23,8 @@ export class TrainProgress {
   on(e: TrainEvent): void {
     switch (e.type) {
       case 'started':
+        // One printer may follow several runs (self-training rounds, learning-curve shares): steps restart.
+        this.lastLine = e.resumedFromStep;
         this.line(
           `device: ${e.device.used}${e.device.notUsed.length ? ` (not used: ${e.device.notUsed.map((n) => `${n.device}: ${n.reason}`).join('; ')})` : ''}`,
         );
