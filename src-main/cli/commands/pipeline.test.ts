@@ -225,10 +225,10 @@ describe('mts pipeline --self-train N', () => {
     expect(text).toContain(`Round ${final} (the final model of self-training):`);
     expect(text).toContain("Self-training (1 round after the silver run; dev NER F1 on the dev's gold labels):");
     expect(text).toMatch(
-      / {2}round 0: silver labels \(silver@1, \d+ spans\): F1 \d+\.\d\d, [+-]\d+\.\d\d points vs the labeler {2}.*round-0/,
+      / {2}round 0: silver labels \(silver@1, \d+ spans\): F1 \d+\.\d\d \((LOC|PER) \d+\.\d, (LOC|PER) \d+\.\d\), [+-]\d+\.\d\d points vs the labeler {2}.*round-0/,
     );
     expect(text).toMatch(
-      / {2}round 1: round 0's predictions \(\d+ spans\): F1 \d+\.\d\d, [+-]\d+\.\d\d points vs the labeler {2}.*round-1/,
+      / {2}round 1: round 0's predictions \(\d+ spans\): F1 \d+\.\d\d \((LOC|PER) \d+\.\d, (LOC|PER) \d+\.\d\), [+-]\d+\.\d\d points vs the labeler {2}.*round-1/,
     );
     expect(text).toContain(`Final: ${saved.selfTraining.final.reason}`);
     expect(saved.selfTraining.final.reason).toMatch(new RegExp(`^round ${final} `));

@@ -56,6 +56,7 @@ describe('runSelfTraining (mts pipeline --self-train N)', () => {
     ]);
     for (const r of s.rounds) {
       expect(r.nerF1).toBeTypeOf('number');
+      expect(Object.keys(r.nerF1PerType!).sort()).toEqual(['LOC', 'ORG', 'PER']);
       expect(existsSync(join(r.outDir, 'best', 'config.json'))).toBe(true);
       // Gold dev: each round beside the labeler, as the teacher comparison computes it.
       expect(r.studentMinusLabelerPoints).toBeTypeOf('number');

@@ -41,6 +41,8 @@ export interface SelfTrainRound {
   readonly status: TrainResult['status'];
   /** The NER F1 of the round's best checkpoint on the dev; null when it never evaluated. */
   readonly nerF1: number | null;
+  /** That checkpoint's dev F1 per entity type, when it evaluated. */
+  readonly nerF1PerType?: Readonly<Record<string, number>>;
   /** Gold dev: 100 x (round F1 - the labeler's micro F1 on that dev). */
   readonly studentMinusLabelerPoints?: number | null;
 }
@@ -193,12 +195,14 @@ async function relabel(
 
 /** The round's summary line for the report. */
 function roundOf(round: number, r: PipelineResult, labels: SelfTrainRound['labels']): SelfTrainRound {
+  const ner = r.train.best.metrics?.ner;
   return {
     round,
     outDir: r.outDir,
     labels,
     status: r.train.status,
     nerF1: nerF1(r.train.best),
+    ...(ner && { nerF1PerType: Object.fromEntries(ner.perType.map((t) => [t.type, t.f1])) }),
     ...(r.teacher && { studentMinusLabelerPoints: r.teacher.studentMinusLabelerPoints }),
   };
 }
@@ -312,7 +316,8 @@ export function formatSelfTraining(s: SelfTrainReport): string {
       r.labels.kind === 'silver'
         ? `silver labels (${r.labels.labeler}, ${fmt(r.labels.spans)} spans)`
         : `round ${r.round - 1}'s predictions (${fmt(r.labels.spans)} spans${r.labels.failed ? `, ${r.labels.failed} texts not relabelled` : ''})`;
-    const f1 = r.nerF1 === null ? 'n/a' : pts(r.nerF1);
+    const types = Object.entries(r.nerF1PerType ?? {}).map(([t, f]) => `${t} ${(100 * f).toFixed(1)}`);
+    const f1 = r.nerF1 === null ? 'n/a' : `${pts(r.nerF1)}${types.length > 0 ? ` (${types.join(', ')})` : ''}`;
     const d = r.studentMinusLabelerPoints;
     const vs = d === undefined || d === null ? '' : `, ${d >= 0 ? '+' : ''}${d.toFixed(2)} points vs the labeler`;
     const status = r.status === 'completed' ? '' : ` [${r.status}]`;
