@@ -130,11 +130,11 @@ function nerF1(best: TrainResult['best']): number | null {
   return best.metric === 'ner.f1' ? best.value : (best.metrics?.ner?.f1 ?? null);
 }
 
-const DEVICES: readonly string[] = ['cpu', 'cuda', 'webgpu', 'dml', 'coreml'] satisfies readonly Device[];
+const DEVICES: readonly Device[] = ['cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 // Relabel where the run trained (its measured pick under --device auto); the CPU when that is unknown.
 function predictDevice(o: PipelineOptions, used: string): Device | undefined {
   const d = o.device !== 'auto' ? o.device : used;
-  return DEVICES.includes(d) ? (d as Device) : undefined;
+  return DEVICES.find((x) => x === d);
 }
 
 const CHUNK = 256;
@@ -300,7 +300,9 @@ export async function runSelfTraining(o: PipelineOptions, hooks: PipelineHooks =
 // <out>/best and <out>/metrics.json become the final round's, so commands given --run <out> use its model.
 function publishFinal(chosen: PipelineResult, outDir: string): void {
   const best = chosen.train.bestCheckpoint;
+  // Whatever an earlier run left at <out> goes, so nothing there can pass for the final round's.
   rmSync(join(outDir, 'best'), { recursive: true, force: true });
+  rmSync(join(outDir, 'metrics.json'), { force: true });
   if (best !== null) cpSync(best, join(outDir, 'best'), { recursive: true });
   const metrics = join(chosen.outDir, 'metrics.json');
   if (existsSync(metrics)) cpSync(metrics, join(outDir, 'metrics.json'));
