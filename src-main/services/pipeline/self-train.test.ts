@@ -152,6 +152,29 @@ describe('runSelfTraining (mts pipeline --self-train N)', () => {
     expect(existsSync(join(out, 'best', 'config.json'))).toBe(true);
   }, 60_000);
 
+  it('stops cleanly when cancelled while a later round trains: the finished round stays the final model', async () => {
+    const { dir, model, train, dev } = setup();
+    const out = join(dir, 'run');
+    const ac = new AbortController();
+    const result = await runSelfTraining(options({ train, dev, model, out, selfTrain: 2, epochs: 1 }), {
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'train' && e.event.type === 'started' && existsSync(join(out, 'round-1'))) ac.abort();
+      },
+    });
+    const s = result.selfTraining;
+    expect(s.status).toBe('cancelled');
+    expect(s.cancelledDuring).toBe('training round 1');
+    expect(s.rounds.map((r) => [r.round, r.status])).toEqual([
+      [0, 'completed'],
+      [1, 'cancelled'],
+    ]);
+    expect(s.final.round).toBe(0);
+    expect(readFileSync(join(out, 'best', 'model.safetensors'))).toEqual(
+      readFileSync(join(out, 'round-0', 'best', 'model.safetensors')),
+    );
+  }, 60_000);
+
   it('refuses gold NER, no NER, --resume, out-of-range rounds, and the commands that cannot self-train', async () => {
     const { dir, model, train, dev } = setup();
     const out = join(dir, 'r');
