@@ -29,7 +29,7 @@
  *          --all (every issue-14 measure, long ones included) -> `summary` {fullRatio, frozenEpochRatio, ...}
  *          --multitask-free 0
  *          --student conll,agnews --student-weighting plain,unsure,confidence (silver-only students vs their labeler
- *          on gold CoNLL valid PER/LOC/ORG: train/student.ts)
+ *          on gold CoNLL valid PER/LOC/ORG: train/student.ts) --student-self-train N (through mts pipeline's rounds)
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -76,6 +76,7 @@ const { values: args } = parseArgs({
     // Silver-only students against their labeler on gold CoNLL valid: train/student.ts.
     student: { type: 'string', default: '' },
     'student-weighting': { type: 'string', default: 'plain' },
+    'student-self-train': { type: 'string', default: '0' },
     epochs: { type: 'string', default: String(D.epochs) },
     fraction: { type: 'string', default: String(D.fraction) },
     limit: { type: 'string', default: String(D.limit) },
@@ -187,7 +188,13 @@ async function main(o: TrainBenchOptions): Promise<void> {
     if (mtl.seeds > 0) report['multitaskFree'] = await runMultitaskFree(o, dir, mtl.seeds, mtl.variants);
     const students = studentSources(String(args.student));
     if (students.length > 0)
-      report['student'] = await runStudent(o, dir, students, studentWeightings(String(args['student-weighting'])));
+      report['student'] = await runStudent(
+        o,
+        dir,
+        students,
+        studentWeightings(String(args['student-weighting'])),
+        num('student-self-train'),
+      );
   } finally {
     if (o.keep) cpSync(dir, o.keep, { recursive: true });
     rmSync(dir, { recursive: true, force: true });

@@ -8,14 +8,16 @@
  * `--student-weighting plain|unsure|confidence` (comma list: one run each): how silver labels weigh in the loss
  * (plain: all 1; unsure: name-like words the rules left untyped are ignored, not taught as O; confidence:
  * every label weighs its rule's measured precision, see data/silver/confidence.ts).
+ * `--student-self-train N`: the students go through `mts pipeline --self-train N` instead (every round reported).
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bioLabelList } from '../../src-main/data/align';
 import { prepareExamples, type LabelledText } from '../../src-main/data/prepare';
-import { evaluateLabeler, silverLabeler, type SilverWeighting, silverWeightRanges } from '../../src-main/data/silver';
+import { scoreLabeler, silverLabeler, type SilverWeighting, silverWeightRanges } from '../../src-main/data/silver';
 import { WordPieceTokenizer } from '../../src-main/engine/tokenizer';
 import { loadTrainerModel, train } from '../../src-main/engine/trainer';
-import { readLabelledFile } from '../../src-main/services/pipeline';
+import { pipelineOptions, readLabelledFile, runSelfTraining } from '../../src-main/services/pipeline';
 import { log, MODEL, round, SHARED, type TrainBenchOptions } from './options';
 import { sampleSize } from './prepare';
 
@@ -63,7 +65,13 @@ type Prf = { readonly precision: number; readonly recall: number; readonly f1: n
 const points = (p: Prf) => ({ p: round(100 * p.precision, 2), r: round(100 * p.recall, 2), f1: round(100 * p.f1, 2) });
 
 /** Trains one student on `source`'s silver labels and scores it on gold CoNLL valid. */
-async function student(source: StudentSource, weighting: StudentWeighting, dir: string, o: TrainBenchOptions) {
+async function student(
+  source: StudentSource,
+  weighting: StudentWeighting,
+  dev: readonly LabelledText[],
+  dir: string,
+  o: TrainBenchOptions,
+) {
   const labeler = silverLabeler({ types: [...TYPES] });
   const tokenizer = WordPieceTokenizer.fromDir(MODEL);
   const nerTags = bioLabelList([...TYPES]);
@@ -79,15 +87,9 @@ async function student(source: StudentSource, weighting: StudentWeighting, dir: 
     const ranges = w ? silverWeightRanges(out, w) : [];
     return { text, spans: out.spans, ...(ranges.length > 0 && { nerWeights: ranges }) };
   });
-  const gold = await readLabelledFile(VALID, { limit: o.devLimit });
-  const keep = new Set<string>(TYPES);
-  const dev: LabelledText[] = gold.items.map(({ label: _none, ...e }) => ({
-    ...e,
-    spans: (e.spans ?? []).filter((s) => keep.has(s.type)),
-  }));
   const prep = (items: LabelledText[]) =>
     prepareExamples(items, tokenizer, { classLabels: [], nerTags, maxLength: o.maxLength, hasNer: true }).examples;
-  const data = { train: prep(silver), dev: prep(dev), classLabels: [], nerTags };
+  const data = { train: prep(silver), dev: prep([...dev]), classLabels: [], nerTags };
   log(`student ${source}/${weighting}: ${data.train.length} texts, ${spans} silver spans (${labeler.id})`);
   const model = loadTrainerModel(MODEL, [], nerTags, o.seed);
   const t0 = performance.now();
@@ -130,22 +132,93 @@ async function student(source: StudentSource, weighting: StudentWeighting, dir: 
   };
 }
 
+/**
+ * The same student through `mts pipeline --self-train N` (services/pipeline/self-train.ts): round 0 on the
+ * labeler's silver labels, each later round on the previous round's predictions, gold valid as the dev (so
+ * each round's F1 is that of its best epoch-end checkpoint on valid: the pipeline's selection, a mild
+ * optimism the last-epoch numbers above do not have).
+ */
+async function selfTrained(
+  source: StudentSource,
+  weighting: StudentWeighting,
+  rounds: number,
+  dir: string,
+  o: TrainBenchOptions,
+) {
+  const src = await readLabelledFile(SOURCE_FILES[source].path, {
+    limit: sampleSize(SOURCE_FILES[source].rows, o),
+  });
+  const csv = join(dir, `student-${source}.csv`);
+  writeFileSync(csv, ['text', ...src.items.map((e) => `"${e.text.replaceAll('"', '""')}"`)].join('\n') + '\n');
+  const w = WEIGHTINGS[weighting];
+  const t0 = performance.now();
+  const res = await runSelfTraining(
+    pipelineOptions({
+      train: csv,
+      dev: VALID,
+      model: MODEL,
+      out: join(dir, `student-${source}-${weighting}-self-${o.seed}`),
+      epochs: o.epochs,
+      seed: o.seed,
+      threads: o.threads,
+      device: 'cpu',
+      devLimit: o.devLimit,
+      selfTrain: rounds,
+      checkpointEverySec: 0,
+      embeddingUpdates: o.embeddingUpdates,
+      ...(w && { silverMinConfidence: w.minConfidence, silverWeights: w.weights }),
+    }),
+    {
+      onEvent: (e) => {
+        if (e.type === 'stage' && e.stage === 'self-train') log(`student ${source}/${weighting}: ${e.message}`);
+      },
+    },
+  );
+  return {
+    seconds: round((performance.now() - t0) / 1000),
+    final: res.selfTraining.final,
+    rounds: res.selfTraining.rounds.map((r) => ({
+      round: r.round,
+      f1: r.nerF1 === null ? null : round(100 * r.nerF1, 2),
+      perTypeF1: Object.fromEntries(Object.entries(r.nerF1PerType ?? {}).map(([t, f]) => [t, round(100 * f, 2)])),
+      gainOverLabelerPoints:
+        r.studentMinusLabelerPoints === undefined || r.studentMinusLabelerPoints === null
+          ? null
+          : round(r.studentMinusLabelerPoints, 2),
+    })),
+  };
+}
+
 /** The report's `student` part: the labeler's score on gold valid, then each source x weighting's student. */
 export async function runStudent(
   o: TrainBenchOptions,
   dir: string,
   sources: readonly StudentSource[],
   weightings: readonly StudentWeighting[],
+  selfTrainRounds = 0,
 ) {
   const labeler = silverLabeler({ types: [...TYPES] });
-  const teacher = await evaluateLabeler(VALID, labeler, [...TYPES], o.devLimit > 0 ? { limit: o.devLimit } : {});
+  // The students' dev: gold valid (the same seeded sample as the pipeline's --dev-limit), MISC dropped.
+  const keep = new Set<string>(TYPES);
+  const dev: LabelledText[] = (await readLabelledFile(VALID, { limit: o.devLimit })).items.map(
+    ({ label: _none, ...e }) => ({ ...e, spans: (e.spans ?? []).filter((s) => keep.has(s.type)) }),
+  );
+  const teacher = scoreLabeler(dev, labeler, [...TYPES]);
   const teacherF1 = round(100 * teacher.scores.micro.f1, 2);
   log(`labeler ${labeler.id} on gold CoNLL valid PER/LOC/ORG: F1 ${teacherF1}`);
   const runs: Record<string, unknown> = {};
   let best: number | null = null;
   for (const source of sources)
     for (const weighting of weightings) {
-      const r = await student(source, weighting, dir, o);
+      if (selfTrainRounds > 0) {
+        const r = await selfTrained(source, weighting, selfTrainRounds, dir, o);
+        runs[`${source}/${weighting}/self-train-${selfTrainRounds}`] = r;
+        for (const x of r.rounds)
+          if (x.gainOverLabelerPoints !== null)
+            best = best === null ? x.gainOverLabelerPoints : Math.max(best, x.gainOverLabelerPoints);
+        continue;
+      }
+      const r = await student(source, weighting, dev, dir, o);
       const gain = round(r.micro.f1 - teacherF1, 2);
       log(`student ${source}/${weighting}: F1 ${r.micro.f1} (labeler ${teacherF1}, ${gain >= 0 ? '+' : ''}${gain})`);
       runs[`${source}/${weighting}`] = { ...r, gainOverLabelerPoints: gain };
