@@ -1,4 +1,4 @@
-import { getEntities } from '../metrics';
+import { decodeBioPath, getEntities } from '../metrics';
 import { InferenceError } from './errors';
 import type { PredictedEntity } from './types';
 
@@ -55,11 +55,20 @@ export function argmaxProb(
   return { index: best, prob: 1 / sum };
 }
 
+/** Softmax probability of class k of one logits row. */
+function probAt(logits: Float32Array, offset: number, width: number, k: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < width; j++) max = Math.max(max, logits[offset + j]!);
+  let sum = 0;
+  for (let j = 0; j < width; j++) sum += Math.exp(logits[offset + j]! - max);
+  return Math.exp(logits[offset + k]! - max) / sum;
+}
+
 /**
- * Token logits -> entities with char offsets. Each word takes the arg-max tag of its first sub-token (the
- * one trained with a label); word tags are read as seqeval reads them (I- without B- starts an entity, a
- * type switch starts a new one). An entity spans its first word's start to its last word's end, and its
- * confidence is the mean probability of the chosen tags.
+ * Token logits -> entities with char offsets. Each word is scored by its first sub-token (the one trained
+ * with a label) and the sentence takes the most probable valid BIO tag sequence (metrics/bio-decode.ts: no
+ * I- without its B-), as the trainer's evaluation does. An entity spans its first word's start to its last
+ * word's end, and its confidence is the mean probability of the chosen tags.
  */
 export function decodeEntities(
   text: string,
@@ -79,13 +88,10 @@ export function decodeEntities(
     );
   }
   const words = groupWords(layout);
-  const wordTags: string[] = [];
-  const wordProbs: number[] = [];
-  for (const w of words) {
-    const { index, prob } = argmaxProb(tokenLogits, w.firstToken * width, width);
-    wordTags.push(tags[index]!);
-    wordProbs.push(prob);
-  }
+  const rows = words.map((w) => w.firstToken * width);
+  const path = decodeBioPath(tokenLogits, rows, tags);
+  const wordTags = path.map((k) => tags[k]!);
+  const wordProbs = path.map((k, i) => probAt(tokenLogits, rows[i]!, width, k));
   return getEntities(wordTags).map((chunk) => {
     const start = words[chunk.start]!.start;
     const end = words[chunk.end - 1]!.end;

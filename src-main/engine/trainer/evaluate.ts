@@ -1,4 +1,4 @@
-import { classificationScores, nerScores } from '../metrics';
+import { classificationScores, decodeBioPath, nerScores } from '../metrics';
 import type { FeedTensor, HostTensor, Session } from '../runtime';
 import type { EvalMetrics } from './events';
 import type { TrainExample } from './example';
@@ -102,15 +102,16 @@ export async function evaluate(
       batch.forEach((e, b) => {
         if (!e.nerLabels) return;
         const gold: string[] = [];
-        const pred: string[] = [];
+        const rows: number[] = []; // offsets of the labelled (first sub-word) rows of token_logits
         e.nerLabels.forEach((tag, t) => {
           if (tag === IGNORE) return;
           gold.push(labels.nerTags[tag]!);
-          pred.push(labels.nerTags[argmax(logits, (b * seq + t) * l, l)]!);
+          rows.push((b * seq + t) * l);
           nerLoss.add(logSoftmaxAt(logits, (b * seq + t) * l, l, tag));
         });
         nerGold.push(gold);
-        nerPred.push(pred);
+        // As prediction decodes (infer/decode.ts): the best valid BIO sequence, not arg-max per word.
+        nerPred.push(decodeBioPath(logits, rows, labels.nerTags).map((k) => labels.nerTags[k]!));
       });
     }
   }
