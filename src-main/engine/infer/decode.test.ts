@@ -50,11 +50,23 @@ describe('decodeEntities', () => {
     expect(ents[1]!.confidence).toBeCloseTo((softmaxAt(row(4, 3), 3) + softmaxAt(row(1, 4), 4)) / 2, 6);
   });
 
-  it('repairs invalid BIO the way seqeval reads it (I- without B- starts, type switch splits)', () => {
-    // john=I-PER, smithson=I-LOC, lives=O, in=I-LOC, new=I-LOC, york=B-LOC
-    const logits = logitsFor([0, 2, 4, 0, 0, 4, 4, 3, 0]);
+  it('decodes the most probable valid BIO sequence: no entity starts with a stray I-', () => {
+    // Arg-max per word: john=B-PER, smithson=I-LOC (2.5 on I-PER), lives=O, in=O, new=I-LOC, york=I-LOC, which
+    // seqeval would read as PER:John, LOC:Smithson, LOC:New York. The valid sequence keeps Smithson in the
+    // person (I-LOC cannot follow B-PER) and starts the location at New.
+    const rows: Record<number, Record<number, number>> = {
+      1: { 1: 5 },
+      2: { 2: 2.5, 4: 3 },
+      4: { 0: 5 },
+      5: { 0: 5 },
+      6: { 4: 4 },
+      7: { 4: 4 },
+    };
+    const logits = new Float32Array(LAYOUT.wordIds.length * TAGS.length);
+    for (const [t, row] of Object.entries(rows))
+      for (const [k, v] of Object.entries(row)) logits[Number(t) * TAGS.length + Number(k)] = v;
     const ents = decodeEntities(TEXT, LAYOUT, logits, TAGS);
-    expect(ents.map((e) => `${e.type}:${e.text}`)).toEqual(['PER:John', 'LOC:Smithson', 'LOC:in New', 'LOC:York']);
+    expect(ents.map((e) => `${e.type}:${e.text}`)).toEqual(['PER:John Smithson', 'LOC:New York']);
   });
 
   it('handles word ids that do not start at 0 and all-O sequences', () => {

@@ -78,6 +78,21 @@ function encode(text, maxLength = labels.maxLength) {
 
 const softmax = (xs) => { const m = Math.max(...xs); const e = xs.map((x) => Math.exp(x - m)); const s = e.reduce((a, b) => a + b, 0); return e.map((x) => x / s); };
 
+// The most probable tag sequence in which I-X only follows B-X or I-X (the app decodes the same way).
+function bioViterbi(logp, tags) {
+  const ok = (from, to) => !tags[to].startsWith('I-') || (from !== null && tags[from] !== 'O' && tags[from].slice(2) === tags[to].slice(2));
+  let score = tags.map((_, k) => (logp.length > 0 && ok(null, k) ? logp[0][k] : -Infinity));
+  const back = [];
+  for (let i = 1; i < logp.length; i++) {
+    const from = tags.map((_, k) => score.reduce((b, s, j) => (ok(j, k) && (b < 0 || s > score[b]) ? j : b), -1));
+    score = tags.map((_, k) => score[from[k]] + logp[i][k]);
+    back.push(from);
+  }
+  const path = logp.length > 0 ? [score.indexOf(Math.max(...score))] : [];
+  for (let i = back.length - 1; i >= 0; i--) path.unshift(back[i][path[0]]);
+  return path;
+}
+
 const texts = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['John Smith flew from Paris to New York on Monday.'];
 const session = await ort.InferenceSession.create(join(here, 'model.onnx'));
 const results = [];
@@ -95,14 +110,14 @@ for (const text of texts) {
   if (labels.ner.length > 0) {
     const k = labels.ner.length;
     const logits = out.token_logits.data;
+    const words = []; // [sub-token position, word] of each word's first sub-word: it decides the word's tag
+    for (let p = 0; p < t; p++) if (wordOf[p] !== null && wordOf[p] !== wordOf[p - 1]) words.push([p, wordOf[p]]);
+    const path = bioViterbi(words.map(([p]) => softmax(Array.from(logits.subarray(p * k, (p + 1) * k))).map(Math.log)), labels.ner);
     const entities = [];
     let cur = null;
-    let prevWord = null;
-    for (let p = 0; p < t; p++) {
-      const w = wordOf[p];
-      if (w === null || w === prevWord) continue; // first sub-word of each word decides
-      prevWord = w;
-      const tag = labels.ner[softmax(Array.from(logits.subarray(p * k, (p + 1) * k))).reduce((b, x, j, a) => (x > a[b] ? j : b), 0)];
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i][1];
+      const tag = labels.ner[path[i]];
       const type = tag === 'O' ? null : tag.slice(2);
       if (cur && (type === null || tag.startsWith('B-') || type !== cur.type)) { entities.push(cur); cur = null; }
       if (type !== null && cur === null) cur = { type, start: spans[w][0], end: spans[w][1] };
