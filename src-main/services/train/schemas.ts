@@ -48,6 +48,8 @@ export const TrainingRequest = z
     maxSteps: z.int().nonnegative().default(0),
     /** Evaluate every N steps as well as at each epoch end (0 = epochs only). */
     evalEverySteps: z.int().nonnegative().default(0),
+    /** The dev metric that picks the best checkpoint (auto: classification accuracy when classes train, else NER F1). */
+    selectMetric: z.enum(['auto', 'classification.accuracy', 'classification.macroF1', 'ner.f1']).default('auto'),
     /** Intra-op threads of the training session (default: onnxruntime's choice). */
     threads: z.int().positive().max(256).optional(),
     /** Seconds between mid-epoch resume points (0 = only at epoch ends): at most this much work is lost on a crash. */

@@ -151,6 +151,8 @@ export function trainerConfig(r: ResolvedTrainingRequest): TrainerConfigInput {
     lossWeights: r.taskWeights,
     taskWeighting: r.taskWeighting,
     evalEverySteps: r.evalEverySteps,
+    // Only when asked: runs stored before the option keep byte-identical configs.
+    ...(r.selectMetric !== 'auto' && { selectMetric: r.selectMetric }),
     device: r.device,
     featureCache: r.featureCache,
     seed: r.seed,
