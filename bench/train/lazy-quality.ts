@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { EmbeddingUpdates } from '../../src-main/engine/model';
 import { loadTrainerModel, train } from '../../src-main/engine/trainer';
-import { log, MODEL, round, type TrainBenchOptions } from './options';
+import { log, MODEL, round, type TrainBenchOptions, fullRunConfig } from './options';
 import { prepareAgNews, type Prepared, sampleSize } from './prepare';
 
 /** Points of dev accuracy the lazy run may lose (or gain) against the dense one. */
@@ -32,19 +32,7 @@ async function runOnce(p: Prepared, updates: EmbeddingUpdates, dir: string, o: T
   const res = await train(
     model,
     p,
-    {
-      freeze: { preset: 'full' },
-      epochs: o.epochs,
-      batchSize: o.batchSize,
-      maxLength: o.maxLength,
-      seed: o.seed,
-      threads: o.threads,
-      device: 'cpu',
-      dropout: { hidden: o.dropout, attention: o.dropout, head: o.dropout },
-      bucketBatches: o.bucketBatches,
-      nerBatching: o.nerBatching,
-      embeddingUpdates: updates,
-    },
+    { ...fullRunConfig(o), embeddingUpdates: updates },
     {
       outDir: join(dir, `lazy-quality-${updates}`),
       consumeModelWeights: true,

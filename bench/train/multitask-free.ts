@@ -16,7 +16,7 @@ import { silverLabeler, silverWeightRanges } from '../../src-main/data/silver';
 import { WordPieceTokenizer } from '../../src-main/engine/tokenizer';
 import { loadTrainerModel, train, type TrainerConfigInput, type TrainExample } from '../../src-main/engine/trainer';
 import { classLabelSet, readLabelledFile } from '../../src-main/services/pipeline';
-import { log, MODEL, round, SHARED, type TrainBenchOptions } from './options';
+import { log, MODEL, round, SHARED, type TrainBenchOptions, fullRunConfig } from './options';
 import { type Prepared, sampleSize } from './prepare';
 
 /** The threshold the `confidence` variant uses: drops rules right less than 60 % of the time, and unsure O words. */
@@ -93,16 +93,7 @@ export async function runMultitaskFree(
     for (const v of variants) {
       const p = dataFor(v, data);
       const config: TrainerConfigInput = {
-        freeze: { preset: 'full' },
-        epochs: o.epochs,
-        batchSize: o.batchSize,
-        maxLength: o.maxLength,
-        seed,
-        threads: o.threads,
-        device: 'cpu',
-        dropout: { hidden: o.dropout, attention: o.dropout, head: o.dropout },
-        bucketBatches: o.bucketBatches,
-        nerBatching: o.nerBatching,
+        ...fullRunConfig({ ...o, seed }),
         taskWeighting: v === 'uncertainty' ? 'uncertainty' : 'fixed',
       };
       const t0 = performance.now();

@@ -1,6 +1,7 @@
 /** What `bench:train`'s modules share: the parsed options, the paths it reads and small helpers. */
 import { join } from 'node:path';
 import type { EmbeddingUpdates, FreezePreset } from '../../src-main/engine/model';
+import type { TrainerConfigInput } from '../../src-main/engine/trainer';
 
 /** The command line of bench/train.bench.ts, parsed and checked (see its header for each flag). */
 export interface TrainBenchOptions {
@@ -73,6 +74,23 @@ export const TRAIN_BENCH_DEFAULTS: TrainBenchOptions = {
   embeddingUpdates: 'dense',
   json: false,
 };
+
+/** The trainer config of a bench's whole `full` run (quality, lazy quality, students, multi-task), from its options. */
+export function fullRunConfig(o: TrainBenchOptions): TrainerConfigInput {
+  return {
+    freeze: { preset: 'full' },
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    maxLength: o.maxLength,
+    seed: o.seed,
+    threads: o.threads,
+    device: 'cpu',
+    dropout: { hidden: o.dropout, attention: o.dropout, head: o.dropout },
+    bucketBatches: o.bucketBatches,
+    nerBatching: o.nerBatching,
+    embeddingUpdates: o.embeddingUpdates,
+  };
+}
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const SHARED = join(ROOT, '../shared');

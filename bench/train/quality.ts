@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainerModel, train } from '../../src-main/engine/trainer';
-import { log, MODEL, PYTHON, round, TORCH_SCRIPT, type TrainBenchOptions } from './options';
+import { log, MODEL, PYTHON, round, TORCH_SCRIPT, type TrainBenchOptions, fullRunConfig } from './options';
 import { perSeed } from './seeds';
 import {
   classificationOnly,
@@ -21,7 +21,7 @@ import {
 
 /** Trains ours (the real trainer) and PyTorch on the trainer's batch plan; dev metrics per epoch. */
 async function quality(name: string, p: Prepared, dir: string, withTorch: boolean, o: TrainBenchOptions) {
-  const { epochs, batchSize, maxLength, seed, threads } = o;
+  const { epochs, seed, threads } = o;
   const plans = Array.from({ length: epochs }, (_, e) => trainerPlan(p.train, e, o));
   const file = join(dir, `${name}.json`);
   writeBatchFile(file, p, plans, seed, o.dropout);
@@ -29,36 +29,19 @@ async function quality(name: string, p: Prepared, dir: string, withTorch: boolea
   let samplesPerSec = 0;
   const losses: number[] = [];
   const t0 = performance.now();
-  const res = await train(
-    model,
-    p,
-    {
-      freeze: { preset: 'full' },
-      epochs,
-      batchSize,
-      maxLength,
-      seed,
-      threads,
-      device: 'cpu',
-      dropout: { hidden: o.dropout, attention: o.dropout, head: o.dropout },
-      bucketBatches: o.bucketBatches,
-      nerBatching: o.nerBatching,
-      embeddingUpdates: o.embeddingUpdates,
+  const res = await train(model, p, fullRunConfig(o), {
+    outDir: join(dir, `${name}-run`),
+    consumeModelWeights: true,
+    onEvent: (e) => {
+      if (e.type !== 'step') return;
+      losses.push(e.losses.total);
+      samplesPerSec = e.samplesPerSec;
+      if (e.step % 50 === 0)
+        log(
+          `${name} ours step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)} ${round(samplesPerSec)} samples/s`,
+        );
     },
-    {
-      outDir: join(dir, `${name}-run`),
-      consumeModelWeights: true,
-      onEvent: (e) => {
-        if (e.type !== 'step') return;
-        losses.push(e.losses.total);
-        samplesPerSec = e.samplesPerSec;
-        if (e.step % 50 === 0)
-          log(
-            `${name} ours step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)} ${round(samplesPerSec)} samples/s`,
-          );
-      },
-    },
-  );
+  });
   const ours = {
     seconds: round((performance.now() - t0) / 1000),
     samplesPerSec: round(samplesPerSec, 2),

@@ -18,7 +18,7 @@ import { scoreLabeler, silverLabeler, type SilverWeighting, silverWeightRanges }
 import { WordPieceTokenizer } from '../../src-main/engine/tokenizer';
 import { loadTrainerModel, train } from '../../src-main/engine/trainer';
 import { pipelineOptions, readLabelledFile, runSelfTraining } from '../../src-main/services/pipeline';
-import { log, MODEL, round, SHARED, type TrainBenchOptions } from './options';
+import { log, MODEL, round, SHARED, type TrainBenchOptions, fullRunConfig } from './options';
 import { sampleSize } from './prepare';
 
 export const STUDENT_SOURCES = ['conll', 'agnews'] as const;
@@ -93,31 +93,14 @@ async function student(
   log(`student ${source}/${weighting}: ${data.train.length} texts, ${spans} silver spans (${labeler.id})`);
   const model = loadTrainerModel(MODEL, [], nerTags, o.seed);
   const t0 = performance.now();
-  const res = await train(
-    model,
-    data,
-    {
-      freeze: { preset: 'full' },
-      epochs: o.epochs,
-      batchSize: o.batchSize,
-      maxLength: o.maxLength,
-      seed: o.seed,
-      threads: o.threads,
-      device: 'cpu',
-      dropout: { hidden: o.dropout, attention: o.dropout, head: o.dropout },
-      bucketBatches: o.bucketBatches,
-      nerBatching: o.nerBatching,
-      embeddingUpdates: o.embeddingUpdates,
+  const res = await train(model, data, fullRunConfig(o), {
+    outDir: join(dir, `student-${source}-${weighting}-${o.seed}`),
+    consumeModelWeights: true,
+    onEvent: (e) => {
+      if (e.type === 'step' && e.step % 100 === 0)
+        log(`student ${source}/${weighting} step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)}`);
     },
-    {
-      outDir: join(dir, `student-${source}-${weighting}-${o.seed}`),
-      consumeModelWeights: true,
-      onEvent: (e) => {
-        if (e.type === 'step' && e.step % 100 === 0)
-          log(`student ${source}/${weighting} step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)}`);
-      },
-    },
-  );
+  });
   const last = res.history.at(-1)?.metrics.ner;
   if (!last) throw new Error(`student ${source}/${weighting}: the run ended without a dev evaluation.`);
   return {
