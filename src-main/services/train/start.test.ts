@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getMetrics, listArtifacts } from '../../store/repos/runs';
 import { activeRunId } from './active';
 import { folderDigest } from './artifacts';
-import { cancelTraining, runTraining, startTraining, waitForTraining } from './start';
+import { TrainingRequest } from './schemas';
+import { cancelTraining, runTraining, startTraining, trainerConfig, waitForTraining } from './start';
 import { quickRequest, trainFixture, type TrainFixture } from './testing';
 import type { TrainingServiceEvent } from './types';
 
@@ -94,5 +95,14 @@ describe('startTraining', () => {
     expect(unsaved.run.status).toBe('failed');
     expect(unsaved.run.error).toMatch(/could not be saved: simulated disk full/);
     expect(unsaved.run.timings['totalSec']).toBeGreaterThan(0);
+  });
+});
+
+describe('trainerConfig', () => {
+  it('passes the checkpoint metric only when one is asked for, so older runs keep identical configs', () => {
+    const request = TrainingRequest.parse({ projectId: 1, datasetId: 1, modelDir: '/m' });
+    const base = { ...request, lr: 5e-5, epochs: 2 };
+    expect(trainerConfig(base)).not.toHaveProperty('selectMetric');
+    expect(trainerConfig({ ...base, selectMetric: 'ner.f1' })).toMatchObject({ selectMetric: 'ner.f1' });
   });
 });
