@@ -1,4 +1,4 @@
-import { decodeBioPath, getEntities } from '../metrics';
+import { decodeBioPath, getEntities, logSoftmaxAt } from '../metrics';
 import { InferenceError } from './errors';
 import type { PredictedEntity } from './types';
 
@@ -55,15 +55,6 @@ export function argmaxProb(
   return { index: best, prob: 1 / sum };
 }
 
-/** Softmax probability of class k of one logits row. */
-function probAt(logits: Float32Array, offset: number, width: number, k: number): number {
-  let max = -Infinity;
-  for (let j = 0; j < width; j++) max = Math.max(max, logits[offset + j]!);
-  let sum = 0;
-  for (let j = 0; j < width; j++) sum += Math.exp(logits[offset + j]! - max);
-  return Math.exp(logits[offset + k]! - max) / sum;
-}
-
 /**
  * Token logits -> entities with char offsets. Each word is scored by its first sub-token (the one trained
  * with a label) and the sentence takes the most probable valid BIO tag sequence (metrics/bio-decode.ts: no
@@ -91,7 +82,7 @@ export function decodeEntities(
   const rows = words.map((w) => w.firstToken * width);
   const path = decodeBioPath(tokenLogits, rows, tags);
   const wordTags = path.map((k) => tags[k]!);
-  const wordProbs = path.map((k, i) => probAt(tokenLogits, rows[i]!, width, k));
+  const wordProbs = path.map((k, i) => Math.exp(logSoftmaxAt(tokenLogits, rows[i]!, width, k)));
   return getEntities(wordTags).map((chunk) => {
     const start = words[chunk.start]!.start;
     const end = words[chunk.end - 1]!.end;

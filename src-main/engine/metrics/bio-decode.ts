@@ -25,12 +25,22 @@ function allowed(from: TagShape | null, to: TagShape): boolean {
   return from !== null && from.kind !== 'O' && from.type === to.type;
 }
 
-function logSoftmaxRow(logits: Float32Array, offset: number, width: number, out: Float64Array): void {
+/** log sum exp of one logits row, computed stably. */
+function logSumExp(logits: Float32Array, offset: number, width: number): number {
   let max = -Infinity;
   for (let k = 0; k < width; k++) max = Math.max(max, logits[offset + k]!);
   let sum = 0;
   for (let k = 0; k < width; k++) sum += Math.exp(logits[offset + k]! - max);
-  const log = max + Math.log(sum);
+  return max + Math.log(sum);
+}
+
+/** log softmax(logits)[k] of the row at `offset` (width `width`), computed stably. */
+export function logSoftmaxAt(logits: Float32Array, offset: number, width: number, k: number): number {
+  return logits[offset + k]! - logSumExp(logits, offset, width);
+}
+
+function logSoftmaxRow(logits: Float32Array, offset: number, width: number, out: Float64Array): void {
+  const log = logSumExp(logits, offset, width);
   for (let k = 0; k < width; k++) out[k] = logits[offset + k]! - log;
 }
 

@@ -1,4 +1,4 @@
 export { EntityChunker, getEntities, InvalidTagError, type TagEntity } from './entities';
 export { nerScores, NerScorer, prf, SequenceLengthError, type NerScores, type Prf } from './ner';
 export { classificationScores, ClassificationInputError, type ClassificationScores } from './classification';
-export { decodeBioPath } from './bio-decode';
+export { decodeBioPath, logSoftmaxAt } from './bio-decode';

@@ -1,4 +1,4 @@
-import { classificationScores, decodeBioPath, nerScores } from '../metrics';
+import { classificationScores, decodeBioPath, logSoftmaxAt, nerScores } from '../metrics';
 import type { FeedTensor, HostTensor, Session } from '../runtime';
 import type { EvalMetrics } from './events';
 import type { TrainExample } from './example';
@@ -20,15 +20,6 @@ function argmax(data: Float32Array, offset: number, n: number): number {
   let best = 0;
   for (let i = 1; i < n; i++) if (data[offset + i]! > data[offset + best]!) best = i;
   return best;
-}
-
-/** log softmax(logits)[k] of one row, computed stably. */
-function logSoftmaxAt(data: Float32Array, offset: number, n: number, k: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) max = Math.max(max, data[offset + i]!);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.exp(data[offset + i]! - max);
-  return data[offset + k]! - max - Math.log(sum);
 }
 
 /** Sums of cross-entropy over labelled rows and their count, per task (the dev loss, unweighted). */
