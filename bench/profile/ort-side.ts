@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmbeddingUpdates } from '../../src-main/engine/model';
 import { TrainingSession } from '../../src-main/engine/runtime';
-import { trainingFeeds, type TrainExample } from '../../src-main/engine/trainer';
+import { trainingFeeds } from '../../src-main/engine/trainer';
 import type { BatchFile } from '../train/prepare';
 import { trainerStepGraph } from '../train/step-graph';
 
@@ -64,14 +64,7 @@ interface ProfileEvent {
 export async function profileOurs(batchFile: string, o: OrtProfileOptions): Promise<OrtProfile> {
   const spec = JSON.parse(readFileSync(batchFile, 'utf8')) as BatchFile;
   // The trainer's step graph with its defaults: what bench:train times.
-  const { cfg, model, adamw, tg } = trainerStepGraph(spec, 'full', o);
-  const examples: TrainExample[] = spec.train.map((e) => ({
-    ids: e.ids,
-    classLabel: e.cls,
-    ...(e.ner && { nerLabels: e.ner }),
-  }));
-  const tasks = { classification: spec.numClasses > 0, ner: spec.nerTags.length > 0 };
-  const batches = spec.epochs[0]!;
+  const { cfg, model, adamw, tg, examples, tasks, batches } = trainerStepGraph(spec, 'full', o);
   const open = (profilePrefix?: string): Promise<TrainingSession> =>
     TrainingSession.create({
       bytes: tg.bytes,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { EmbeddingUpdates, FreezePreset } from '../../src-main/engine/model';
 import { TrainingSession } from '../../src-main/engine/runtime';
-import { trainingFeeds, type TrainExample } from '../../src-main/engine/trainer';
+import { trainingFeeds } from '../../src-main/engine/trainer';
 import { round } from './options';
 import type { BatchFile } from './prepare';
 import { trainerStepGraph } from './step-graph';
@@ -29,7 +29,7 @@ export async function serveOrt(
   const { threads, seed } = o;
   const spec = JSON.parse(readFileSync(path, 'utf8')) as BatchFile;
   const t0 = performance.now();
-  const { cfg, model, adamw, tg } = trainerStepGraph(spec, preset, o);
+  const { cfg, model, adamw, tg, examples, tasks, batches } = trainerStepGraph(spec, preset, o);
   const params = new Map([...model.params].map(([n, t]) => [n, t.data]));
   const session = await TrainingSession.create({
     bytes: tg.bytes,
@@ -42,13 +42,6 @@ export async function serveOrt(
     device: 'cpu',
     threads,
   });
-  const examples: TrainExample[] = spec.train.map((e) => ({
-    ids: e.ids,
-    classLabel: e.cls,
-    ...(e.ner && { nerLabels: e.ner }),
-  }));
-  const tasks = { classification: spec.numClasses > 0, ner: spec.nerTags.length > 0 };
-  const batches = spec.epochs[0]!;
   const say = (x: unknown): void => void process.stdout.write(`${JSON.stringify(x)}\n`);
   const loaded = procStatus();
   say({

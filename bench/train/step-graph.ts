@@ -1,12 +1,12 @@
 /** The trainer's own step graph for a bench batch file, so every bench times what `train()` runs. */
 import { buildModelTrainingGraph, type EmbeddingUpdates, type FreezePreset } from '../../src-main/engine/model';
 import { DEFAULT_ADAMW } from '../../src-main/engine/optim';
-import { loadTrainerModel, parseTrainerConfig } from '../../src-main/engine/trainer';
+import { loadTrainerModel, parseTrainerConfig, type TrainExample } from '../../src-main/engine/trainer';
 import type { BatchFile } from './prepare';
 
 /**
  * The model of `spec` and its training-step graph under the trainer's defaults for `preset` (the recipe's
- * dropout and clipping) with the asked embedding updates, with the config and AdamW settings the session needs.
+ * dropout and clipping) with the asked embedding updates, and the batch file's examples and first-epoch batches, with the config and AdamW settings the session needs.
  */
 export function trainerStepGraph(
   spec: BatchFile,
@@ -35,5 +35,11 @@ export function trainerStepGraph(
     lossWeights: cfg.lossWeights,
     embeddingUpdates: cfg.embeddingUpdates,
   });
-  return { cfg, model, adamw, tg };
+  const examples: TrainExample[] = spec.train.map((e) => ({
+    ids: e.ids,
+    classLabel: e.cls,
+    ...(e.ner && { nerLabels: e.ner }),
+  }));
+  const tasks = { classification: spec.numClasses > 0, ner: spec.nerTags.length > 0 };
+  return { cfg, model, adamw, tg, examples, tasks, batches: spec.epochs[0]! };
 }
