@@ -86,6 +86,8 @@ async function quality(name: string, p: Prepared, dir: string, withTorch: boolea
     if (code !== 0)
       throw new Error(`train_torch_ref.py --train ${file} exited with ${code}; run it by hand to see why.`);
     torch = JSON.parse(readFileSync(out, 'utf8')) as typeof torch;
+    // Logged as it lands so a multi-seed run that is stopped early still leaves each finished side's metrics.
+    log(`${name} torch: ${JSON.stringify(torch?.history.at(-1))}`);
   }
   const last = (
     h: readonly { accuracy?: number; nerF1?: number }[] | undefined,
