@@ -42,7 +42,7 @@ import { runFrozenEpochs } from './train/frozen-epochs';
 import { multitaskFreeSpec, runMultitaskFree } from './train/multitask-free';
 import { runConll, runQuality } from './train/quality';
 import { runEndToEnd } from './train/end-to-end';
-import { runStudent, studentSources, studentWeightings } from './train/student';
+import { runStudentSeeds, studentSources, studentWeightings } from './train/student';
 import { summarize, TARGETS } from './train/summary';
 import { serveOrt } from './train/serve-ort';
 import { runSpeed, type SideSpeed } from './train/speed';
@@ -188,7 +188,7 @@ async function main(o: TrainBenchOptions): Promise<void> {
     if (mtl.seeds > 0) report['multitaskFree'] = await runMultitaskFree(o, dir, mtl.seeds, mtl.variants);
     const students = studentSources(String(args.student));
     if (students.length > 0)
-      report['student'] = await runStudent(
+      report['student'] = await runStudentSeeds(
         o,
         dir,
         students,

@@ -221,3 +221,54 @@ export async function runStudent(
     target: `>= ${STUDENT_TARGET_POINTS} points of PER/LOC/ORG entity F1 over the labeler on gold CoNLL-2003 valid`,
   };
 }
+
+/** One run's gain over the labeler: a plain student's, or a self-trained one's final round's. */
+function finalGain(run: unknown): number | null {
+  const r = run as {
+    gainOverLabelerPoints?: number;
+    final?: { round: number };
+    rounds?: { round: number; gainOverLabelerPoints: number | null }[];
+  };
+  if (typeof r.gainOverLabelerPoints === 'number') return r.gainOverLabelerPoints;
+  return r.rounds?.find((x) => x.round === r.final?.round)?.gainOverLabelerPoints ?? null;
+}
+
+/**
+ * `--student ... --seeds 42,43,44`: runStudent once per seed (head initialisation, batch order, dropout), and
+ * per source x weighting the mean, spread and count of the final gains over the labeler (issue 15: "3 seeds").
+ */
+export async function runStudentSeeds(
+  o: TrainBenchOptions,
+  dir: string,
+  sources: readonly StudentSource[],
+  weightings: readonly StudentWeighting[],
+  selfTrainRounds = 0,
+) {
+  if (o.seeds.length <= 1)
+    return runStudent(
+      o.seeds.length === 1 ? { ...o, seed: o.seeds[0]! } : o,
+      dir,
+      sources,
+      weightings,
+      selfTrainRounds,
+    );
+  const seeds: Record<number, Awaited<ReturnType<typeof runStudent>>> = {};
+  for (const seed of o.seeds) {
+    seeds[seed] = await runStudent({ ...o, seed }, dir, sources, weightings, selfTrainRounds);
+    log(
+      `student seed ${seed}: ${JSON.stringify(Object.fromEntries(Object.entries(seeds[seed].runs).map(([k, r]) => [k, finalGain(r)])))}`,
+    );
+  }
+  const keys = Object.keys(Object.values(seeds)[0]!.runs);
+  const gains = Object.fromEntries(
+    keys.map((k) => {
+      const xs = Object.values(seeds)
+        .map((s) => finalGain(s.runs[k]))
+        .filter((g): g is number => g !== null);
+      const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+      const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
+      return [k, { n: xs.length, meanGainPoints: round(mean, 2), sd: round(sd, 2), min: round(Math.min(...xs), 2) }];
+    }),
+  );
+  return { seeds, gainOverLabelerPerRun: gains, target: Object.values(seeds)[0]!.target };
+}
