@@ -88,6 +88,11 @@ describe('train with one dataset per task', () => {
       .toMatch(
         /Classes: train on the train split of “topics” \(40\), evaluate on all of “topics-dev” \(10\)\s+Entities: train on the train split of “entities” \(30\), evaluate on the dev split of “entities” \(10\)/,
       );
+    // Both heads train: auto keeps the checkpoint with the best mean; a named metric replaces it.
+    const keeps = page.getByTestId('plan-select-metric');
+    await expect.poll(() => keeps.textContent(), { timeout: 20_000 }).toBe('by Mean of accuracy and entity F1 on dev');
+    await page.getByTestId('select-metric').selectOption('ner.f1');
+    await expect.poll(() => keeps.textContent(), { timeout: 20_000 }).toBe('by Entity F1 on dev');
     await page.locator('[data-device="cpu"][data-status="available"]').waitFor({ timeout: 45_000 });
     await expect.poll(() => page.getByTestId('train-button').isDisabled(), { timeout: 20_000 }).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'train-sources.png'), fullPage: true });
@@ -96,6 +101,7 @@ describe('train with one dataset per task', () => {
     const live = page.getByTestId('live-run');
     await live.waitFor();
     await expect.poll(() => live.getAttribute('data-status'), { timeout: 90_000 }).toBe('completed');
+    expect(await live.innerText()).toMatch(/Best Entity F1: \d+\.\d %/);
 
     const [run] = await app.call<{ id: number; best: Record<string, unknown> }[]>('runs.list', {
       projectId: 1,

@@ -44,10 +44,15 @@ export interface TrainRequest {
   readonly maxSteps?: number;
   /** Evaluate every N steps as well as at each epoch end (0 = epochs only). */
   readonly evalEverySteps?: number;
+  /** The dev metric that picks the best checkpoint; auto: the mean of both heads' when both train. */
+  readonly selectMetric?: 'auto' | SelectMetricName;
   readonly threads?: number;
   /** Seconds between mid-epoch resume points (default 300; 0 = only at epoch ends): what a crash can lose. */
   readonly checkpointEverySec?: number;
 }
+
+/** Which dev metric keeps the best checkpoint: `tasks.mean` is the mean of accuracy and entity F1. */
+export type SelectMetricName = 'classification.accuracy' | 'classification.macroF1' | 'ner.f1' | 'tasks.mean';
 
 /** A request with every default filled in (what the run will use). */
 export type TrainSettings = Required<Omit<TrainRequest, 'name' | 'threads' | TrainSourceField>> &
@@ -131,6 +136,8 @@ export interface TrainPlanInfo {
    * null when this run would not cache (featureCache off, or the preset trains the encoder).
    */
   readonly featureCache: { readonly bytes: number } | null;
+  /** The metric that will keep the best checkpoint (auto resolved for the tasks); null when refused. */
+  readonly selectMetric: SelectMetricName | null;
   /** Each says how to fix it; empty means `train.start` would start. */
   readonly refusals: readonly string[];
   readonly warnings: readonly string[];

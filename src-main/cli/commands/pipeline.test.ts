@@ -40,6 +40,24 @@ describe('mts pipeline', () => {
     expect(out.join('\n')).toMatch(new RegExp(`Warning: ${warning.source}`));
     const config = JSON.parse(readFileSync(join(dir, 'run', 'trainer-config.json'), 'utf8')) as Record<string, unknown>;
     expect(config['embeddingUpdates']).toBe('dense');
+    expect(err.join('\n')).toMatch(/evaluating on 4, best checkpoint by classification\.accuracy;/);
+
+    // Classification only: a metric of the NER head is refused before training, with what to choose.
+    const refused: string[] = [];
+    const again = await runCli(
+      [...args, ...opts, '--select-metric', 'ner.f1', '--out', join(dir, 'refused'), '--checkpoint-every', '0'],
+      {
+        io: { out: () => undefined, err: (l) => refused.push(l) },
+        layout: { rendererDir: dir, probeChild: tsxProbeChild() },
+        version: 'test',
+        signal: new AbortController().signal,
+      },
+    );
+    expect(again).not.toBe(0);
+    expect(refused.join('\n')).toMatch(
+      /cannot be picked by ner\.f1: it scores the ner head, which this run does not train \(it trains classification\)\. Choose auto, classification\.accuracy, classification\.macroF1\./,
+    );
+    expect(refused.join('\n')).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
   }, 60_000);
 
   it('--feature-cache: heads-only computes the frozen encoder once and says what the cache takes; off does not', async () => {

@@ -1,5 +1,6 @@
 /** `mts pipeline`: the seed's whole job (read, label what lacks NER tags, train the heads, evaluate, save). */
 import { z } from 'zod';
+import { SELECT_METRICS } from '../../engine/trainer';
 import { resolveModelArg } from '../../services/models';
 import {
   droppedText,
@@ -39,6 +40,7 @@ const argsSchema = z.object({
   seed: int.nonnegative().default(42),
   patience: int.nonnegative().default(0),
   'eval-every': int.nonnegative().default(0),
+  'select-metric': z.enum(SELECT_METRICS).default('auto'),
   'ner-train': z.string().optional(),
   'ner-dev': z.string().optional(),
   'no-ner': z.boolean().default(false),
@@ -104,6 +106,7 @@ export const PIPELINE_OPTIONS: CliOptions = {
   seed: s(),
   patience: s(),
   'eval-every': s(),
+  'select-metric': s(),
   'ner-train': s(),
   'ner-dev': s(),
   'no-ner': b(),
@@ -178,6 +181,7 @@ export async function readPipelineArgs(
     seed: a.seed,
     patience: a.patience,
     evalEverySteps: a['eval-every'],
+    selectMetric: a['select-metric'],
     ...(a['ner-train'] && { nerTrain: a['ner-train'] }),
     ...(a['ner-dev'] && { nerDev: a['ner-dev'] }),
     ner: a['no-ner'] ? 'none' : 'silver',
@@ -251,6 +255,9 @@ export const pipelineCommand: CliCommand = {
     '  --limit N            use the first N training rows (quick runs);  --dev-limit N  the same for dev',
     '  --patience N         stop after N evaluations without improvement',
     '  --eval-every N       also evaluate every N steps',
+    '  --select-metric M    the dev metric that keeps the best checkpoint (and --patience watches): auto',
+    "                       (default: tasks.mean with both heads, else the head's own) | classification.accuracy |",
+    '                       classification.macroF1 | ner.f1 | tasks.mean (mean of accuracy and entity F1)',
     '  --out DIR            run folder (default runs/latest): best/ checkpoint, metrics.json, pipeline.json',
     '  --resume             continue the run in --out after a crash or Ctrl+C',
     '  --checkpoint-every T write the resume state every T mid-epoch (5m default, 30s, 0 = epoch ends only):',

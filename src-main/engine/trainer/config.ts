@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { freezeConfigSchema } from '../model';
+import { SELECT_METRICS } from './select-metric';
 
 const deviceSchema = z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']);
 
@@ -70,8 +71,8 @@ export const trainerConfigSchema = z
       .default({ kind: 'proportional' }),
     /** Evaluate every N steps as well as at each epoch end (0 = epochs only). */
     evalEverySteps: z.number().int().nonnegative().default(0),
-    /** Dev metric that picks the best checkpoint: classification.accuracy, classification.macroF1, ner.f1, loss. */
-    selectMetric: z.enum(['classification.accuracy', 'classification.macroF1', 'ner.f1', 'auto']).default('auto'),
+    /** Dev metric that picks the best checkpoint and drives early stopping (select-metric.ts; auto: by the heads). */
+    selectMetric: z.enum(SELECT_METRICS).default('auto'),
     /** Evaluations without improvement before stopping (0 = never stop early). */
     patience: z.number().int().nonnegative().default(0),
     seed: z.number().int().nonnegative().default(42),

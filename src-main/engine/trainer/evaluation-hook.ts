@@ -1,11 +1,12 @@
 // Hook: scores the dev set with the forward-only session every `evalEverySteps` steps and at the end of each
 // epoch, and keeps the history of evaluations for the result.
 import type { HostTensor, Session } from '../runtime';
-import type { TrainerConfig } from './config';
+import { type TrainerConfig, TrainerConfigError } from './config';
 import { evaluate, type EvalLabels } from './evaluate';
 import type { EvalMetrics } from './events';
 import type { TrainExample } from './example';
 import type { LoopState, TrainerHook } from './hooks';
+import { resolveSelectMetric, type SelectMetric, selectMetricValue } from './select-metric';
 
 export interface EvaluationHookOptions {
   readonly session: Session;
@@ -16,7 +17,7 @@ export interface EvaluationHookOptions {
   /** Evaluate after every n-th optimizer step as well; 0: only at epoch ends. */
   readonly everySteps: number;
   /** The selection metric (selectMetricName). */
-  readonly metric: string;
+  readonly metric: SelectMetric;
   /** The run's cancel flag: evaluation stops between batches once it is set. */
   readonly cancelled: () => boolean;
   /** The eval graph's batch inputs when they are not ids (cached encoder features). */
@@ -46,24 +47,14 @@ export class EvaluationHook implements TrainerHook {
     const { metrics } = await evaluate(o.session, params, o.dev, o.labels, o.batchSize, o.padId, o.cancelled, o.feeds);
     const step = state.session.step;
     this.history.push({ step, epoch: state.epoch, metrics });
-    const value = metricValue(metrics, o.metric);
+    const value = selectMetricValue(metrics, o.metric);
     await state.evaluated({ step, epoch: state.epoch, metrics, metric: o.metric, value, isBest: false });
   }
 }
 
-/** The metric that picks the best checkpoint: the configured one, or the first task's main metric. */
-export function selectMetricName(cfg: TrainerConfig, tasks: { classification: boolean; ner: boolean }): string {
-  if (cfg.selectMetric !== 'auto') return cfg.selectMetric;
-  return tasks.classification ? 'classification.accuracy' : 'ner.f1';
-}
-
-function metricValue(m: EvalMetrics, name: string): number {
-  switch (name) {
-    case 'classification.accuracy':
-      return m.classification?.accuracy ?? Number.NaN;
-    case 'classification.macroF1':
-      return m.classification?.macroF1 ?? Number.NaN;
-    default:
-      return m.ner?.f1 ?? Number.NaN;
-  }
+/** The metric that picks the best checkpoint: the configured one, or `auto` resolved for the trained heads. */
+export function selectMetricName(cfg: TrainerConfig, tasks: { classification: boolean; ner: boolean }): SelectMetric {
+  const r = resolveSelectMetric(cfg.selectMetric, tasks);
+  if (!r.ok) throw new TrainerConfigError(r.message);
+  return r.metric;
 }

@@ -10,6 +10,13 @@ export type { ClassMetrics, DeviceReport, EvalMetrics, NerMetrics, StepLosses, T
 export { IGNORE, type TrainExample, trainingFeeds, validateExamples } from './example';
 export { type EvalLabels, evaluate } from './evaluate';
 export { train } from './trainer';
+export {
+  resolveSelectMetric,
+  SELECT_METRICS,
+  type SelectMetric,
+  type SelectMetricChoice,
+  selectMetricValue,
+} from './select-metric';
 export { autoDeviceOrder, chooseDevice, type DeviceProbes } from './device-choice';
 export { type DeviceMeasurement } from './calibrate';
 export { loadTrainerModel } from './load-model';

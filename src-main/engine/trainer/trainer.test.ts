@@ -39,10 +39,36 @@ describe('train', () => {
     expect(last).toBeLessThan(first * 0.5);
     expect(result.best.metrics?.classification?.accuracy).toBeGreaterThan(0.9);
     expect(result.best.metrics?.ner?.f1).toBeGreaterThan(0.9);
+    // Both heads train: auto keeps the checkpoint with the best mean of accuracy and entity F1.
+    expect(result.best.metric).toBe('tasks.mean');
+    const { classification, ner } = result.best.metrics!;
+    expect(result.best.value).toBeCloseTo((classification!.accuracy + ner!.f1) / 2, 12);
     expect(events.filter((e) => e.type === 'eval')).toHaveLength(10);
     const ckpt = loadCheckpoint(result.bestCheckpoint!);
     expect(ckpt.meta.heads.ner?.labels).toEqual(['O', 'B-ENT', 'I-ENT']);
     expect(JSON.parse(readFileSync(join(dir, 'run', 'metrics.json'), 'utf8')).status).toBe('completed');
+  });
+
+  it('refuses a selection metric for a head the run does not train, before building anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-select-'));
+    const clsOnly: TrainerData = {
+      ...DATA,
+      nerTags: [],
+      train: DATA.train.map(({ nerLabels: _n, ...e }) => e),
+      dev: DATA.dev.map(({ nerLabels: _n, ...e }) => e),
+    };
+    const run = train(
+      tinyTrainerModel(dir),
+      clsOnly,
+      { ...BASE, epochs: 1, selectMetric: 'ner.f1' },
+      {
+        outDir: join(dir, 'run'),
+      },
+    );
+    await expect(run).rejects.toThrow(
+      /cannot be picked by ner\.f1: it scores the ner head.*Choose auto, classification\.accuracy, classification\.macroF1\./,
+    );
+    expect(existsSync(join(dir, 'run', 'trainer-config.json'))).toBe(false);
   });
 
   it('is repeatable, and a cancelled run resumes to the same result as an uninterrupted one', async () => {

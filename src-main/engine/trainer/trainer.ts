@@ -19,6 +19,7 @@ import type { OpenedFeatureCache } from './feature-cache';
 import { buildFeatures, decideFeatureCache, prepareSteppers, splitOf, withFrozenEncoder } from './frozen-features';
 import { LoopProgress, StepTimer } from './loop-progress';
 import { loadResumeState, settingsOfOlderRun } from './resume-state';
+import type { SelectMetric } from './select-metric';
 import { effectiveEmbeddingUpdates, type OptimizerStep, type Stepper, stepLosses } from './stepper';
 import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 
@@ -66,6 +67,8 @@ export async function train(
   const spec: MultiTaskSpec = { dims: model.config.dims, numClasses, numNerLabels: numNer, pooling: cfg.pooling };
   const withNerWeights = numNer > 0 && data.train.some((e) => e.nerWeights !== undefined);
   const tasks = { classification: numClasses > 0, ner: numNer > 0, nerWeights: withNerWeights };
+  // Before any graph is built: a selection metric for a head this run does not train is refused here.
+  selectMetricName(cfg, tasks);
   const planFor = (epoch: number): TrainExample[][] =>
     planTrainingEpoch(data.train, cfg, epoch).map((batch) => batch.map((i) => data.train[i]!));
   // Optimizer steps per epoch: each takes k consecutive planned batches (the epoch's last may take fewer).
@@ -215,7 +218,7 @@ interface RunHooks {
   readonly all: readonly TrainerHook[];
 }
 
-function createHooks(ctx: LoopContext, configHash: string, metricName: string): RunHooks {
+function createHooks(ctx: LoopContext, configHash: string, metricName: SelectMetric): RunHooks {
   const { cfg, data, model, run } = ctx;
   const shapes = new Map<string, readonly number[]>([
     ...[...model.params].map(([n, t]) => [n, t.shape] as const),

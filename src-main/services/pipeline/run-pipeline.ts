@@ -10,6 +10,8 @@ import {
   advisorEval,
   IGNORE,
   parseTrainerConfig,
+  resolveSelectMetric,
+  SELECT_METRICS,
   plannedFeatureCacheBytes,
   planTrainingEpoch,
   trainInWorker,
@@ -57,6 +59,8 @@ export const pipelineOptionsSchema = z
     seed: z.number().int().nonnegative().default(42),
     patience: z.number().int().nonnegative().default(0),
     evalEverySteps: z.number().int().nonnegative().default(0),
+    /** The dev metric that keeps the best checkpoint and drives --patience (auto: by the trained heads). */
+    selectMetric: z.enum(SELECT_METRICS).default('auto'),
     resume: z.boolean().default(false),
     /** Seconds between mid-epoch resume/ writes (0: only at epoch ends and on stop). */
     checkpointEverySec: z.number().nonnegative().default(300),
@@ -148,6 +152,11 @@ export async function trainTasks(
   const emit = (e: PipelineEvent): void => hooks.onEvent?.(e);
   const tokenizer = WordPieceTokenizer.fromDir(o.model);
   const { classLabels, nerTypes, silver } = tasks;
+  const selection = resolveSelectMetric(o.selectMetric, {
+    classification: classLabels.length > 0,
+    ner: nerTypes.length > 0,
+  });
+  if (!selection.ok) throw new PipelineInputError(selection.message);
 
   emit({ type: 'stage', stage: 'prepare', message: 'tokenising and aligning labels' });
   const nerTags = nerTypes.length > 0 ? bioLabelList(nerTypes) : [];
@@ -191,7 +200,7 @@ export async function trainTasks(
   emit({
     type: 'stage',
     stage: 'train',
-    message: `training ${trainExamples.length} examples, evaluating on ${devExamples.length}; ${recipeText(recipe)}${featureCacheText(cacheBytes, o.out)}`,
+    message: `training ${trainExamples.length} examples, evaluating on ${devExamples.length}, best checkpoint by ${selection.metric}; ${recipeText(recipe)}${featureCacheText(cacheBytes, o.out)}`,
   });
   for (const message of warnings) emit({ type: 'warning', message });
   const steps: AdvisorStep[] = [];
@@ -217,6 +226,7 @@ export async function trainTasks(
         seed: o.seed,
         patience: o.patience,
         evalEverySteps: o.evalEverySteps,
+        selectMetric: o.selectMetric,
         taskWeighting: o.taskWeighting,
         taskWeightLr: o.taskWeightLr,
         device: o.device,

@@ -46,6 +46,20 @@ describe('trainingPlan', () => {
     expect(clsOnly.entityTypes).toEqual([]);
   });
 
+  it('names the metric that keeps the best checkpoint, and refuses one for a head that does not train', async () => {
+    f = await trainFixture();
+    expect(trainingPlan(f.db, quickRequest(f)).selectMetric).toBe('tasks.mean');
+    const clsOnly = { taskWeights: { classification: 1, ner: 0 } };
+    expect(trainingPlan(f.db, quickRequest(f, clsOnly)).selectMetric).toBe('classification.accuracy');
+    const chosen = trainingPlan(f.db, quickRequest(f, { selectMetric: 'ner.f1' }));
+    expect([chosen.selectMetric, chosen.refusals]).toEqual(['ner.f1', []]);
+    const refused = trainingPlan(f.db, quickRequest(f, { ...clsOnly, selectMetric: 'tasks.mean' }));
+    expect(refused.selectMetric).toBeNull();
+    expect(refused.refusals).toEqual([
+      'The best checkpoint cannot be picked by tasks.mean: it scores the ner head, which this run does not train (it trains classification). Choose auto, classification.accuracy, classification.macroF1.',
+    ]);
+  });
+
   it("estimates the frozen encoder's feature cache for heads-only, and none when it would not cache", async () => {
     f = await trainFixture();
     const heads = trainingPlan(f.db, quickRequest(f, { preset: 'heads-only' }));

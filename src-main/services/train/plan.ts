@@ -8,6 +8,7 @@ import {
   type HfBertConfig,
 } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
+import { resolveSelectMetric, type SelectMetric } from '../../engine/trainer';
 import type { Db } from '../../store/db';
 import { getProject } from '../../store/repos/projects';
 import { getDataset } from '../../store/repos/datasets';
@@ -93,6 +94,8 @@ export interface TrainingPlan {
   readonly recipe: ResolvedRecipe;
   /** The frozen encoder's feature cache: estimated disk bytes, or null when the run would not cache. */
   readonly featureCache: { readonly bytes: number } | null;
+  /** The dev metric that will pick the best checkpoint (`auto` resolved); null when the choice is refused. */
+  readonly selectMetric: SelectMetric | null;
   /** Reasons the run cannot start, each saying how to fix it. */
   readonly refusals: readonly string[];
   /** Things worth knowing that do not block the run. */
@@ -150,6 +153,8 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     }
     params = freezePlan(model, labels.length, nerTags.length, request, refusals);
   }
+  const selection = resolveSelectMetric(request.selectMetric, tasks);
+  if (!selection.ok && (tasks.classification || tasks.ner)) refusals.push(selection.message);
   const examples = trainingExamples(sources, data, tasks);
   const size = (groups: readonly ExampleGroup[]): number => groups.reduce((n, g) => n + g.examples.length, 0);
   const counts: PlanCounts = {
@@ -192,6 +197,7 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     batch,
     recipe,
     featureCache: featureCachePlan(request, planModel, params, examples),
+    selectMetric: selection.ok ? selection.metric : null,
     refusals,
     warnings,
   };

@@ -1,6 +1,7 @@
 // zod schemas for the training and run-analysis services' inputs.
 import { z } from 'zod';
 import { FREEZE_PRESETS } from '../../engine/model';
+import { SELECT_METRICS } from '../../engine/trainer';
 import { IdSchema } from '../projects/ids';
 
 const id = IdSchema;
@@ -48,8 +49,8 @@ export const TrainingRequest = z
     maxSteps: z.int().nonnegative().default(0),
     /** Evaluate every N steps as well as at each epoch end (0 = epochs only). */
     evalEverySteps: z.int().nonnegative().default(0),
-    /** The dev metric that picks the best checkpoint (auto: classification accuracy when classes train, else NER F1). */
-    selectMetric: z.enum(['auto', 'classification.accuracy', 'classification.macroF1', 'ner.f1']).default('auto'),
+    /** The dev metric that picks the best checkpoint (auto: both heads' mean when both train, else the head's own). */
+    selectMetric: z.enum(SELECT_METRICS).default('auto'),
     /** Intra-op threads of the training session (default: onnxruntime's choice). */
     threads: z.int().positive().max(256).optional(),
     /** Seconds between mid-epoch resume points (0 = only at epoch ends): at most this much work is lost on a crash. */

@@ -56,6 +56,7 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   'ner.f1': 'Entity F1',
   'ner.precision': 'Entity precision',
   'ner.recall': 'Entity recall',
+  'tasks.mean': 'Mean of accuracy and entity F1',
   loss: 'Loss',
   'loss.classification': 'Class loss',
   'loss.ner': 'NER loss',

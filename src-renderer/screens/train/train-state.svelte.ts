@@ -8,6 +8,7 @@ import type {
   FreezePresetName,
   ProjectId,
   ProjectInfo,
+  SelectMetricName,
   TrainDevice,
   TrainPlanInfo,
   TrainRequest,
@@ -42,6 +43,8 @@ export interface TrainForm {
   checkpointEverySec: number;
   /** Frozen encoder (heads-only): compute its features once and train the heads on them. */
   featureCache: 'auto' | 'on' | 'off';
+  /** The dev metric that keeps the best checkpoint (auto: both heads' mean when both train). */
+  selectMetric: 'auto' | SelectMetricName;
 }
 
 export const DEFAULT_FORM: Readonly<TrainForm> = {
@@ -62,6 +65,7 @@ export const DEFAULT_FORM: Readonly<TrainForm> = {
   seed: 42,
   checkpointEverySec: 300,
   featureCache: 'auto',
+  selectMetric: 'auto',
 };
 
 const PLAN_DELAY_MS = 300;
@@ -159,6 +163,7 @@ export class TrainState {
       seed: f.seed,
       checkpointEverySec: f.checkpointEverySec,
       featureCache: f.featureCache,
+      selectMetric: f.selectMetric,
       ...taskSourceChoice.fields(selection.datasetId),
     };
   }

@@ -103,6 +103,7 @@ function plan(maxPositions: number): TrainPlanInfo {
       warning: null,
     },
     featureCache: null,
+    selectMetric: 'classification.accuracy',
     refusals: [],
     warnings: [],
   };
@@ -180,6 +181,14 @@ describe('TrainState', () => {
     model.form.taskWeighting = 'uncertainty';
     model.form.silverMinConfidence = 0.6;
     expect(model.request()).toMatchObject({ taskWeighting: 'uncertainty', silverMinConfidence: 0.6 });
+  });
+
+  it('sends the checkpoint selection metric (default auto)', () => {
+    choose();
+    const model = new TrainState(fakeApi({}));
+    expect(model.request()?.selectMetric).toBe('auto');
+    model.form.selectMetric = 'ner.f1';
+    expect(model.request()).toMatchObject({ selectMetric: 'ner.f1' });
   });
 
   it('keeps the newest plan when answers arrive out of order', async () => {

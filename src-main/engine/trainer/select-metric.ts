@@ -1,0 +1,62 @@
+// Which dev metric picks the best checkpoint (and drives early stopping): the choices, how `auto` resolves
+// for the heads a run trains, and the value of a chosen metric in one evaluation.
+import type { EvalMetrics } from './events';
+
+/** The choices a run may name; `tasks.mean` is the mean of classification accuracy and NER entity F1. */
+export const SELECT_METRICS = [
+  'auto',
+  'classification.accuracy',
+  'classification.macroF1',
+  'ner.f1',
+  'tasks.mean',
+] as const;
+export type SelectMetricChoice = (typeof SELECT_METRICS)[number];
+export type SelectMetric = Exclude<SelectMetricChoice, 'auto'>;
+
+/** The heads a metric scores. */
+function headsOf(metric: SelectMetric): readonly ('classification' | 'ner')[] {
+  if (metric === 'tasks.mean') return ['classification', 'ner'];
+  return metric === 'ner.f1' ? ['ner'] : ['classification'];
+}
+
+export type SelectMetricResolution =
+  { readonly ok: true; readonly metric: SelectMetric } | { readonly ok: false; readonly message: string };
+
+/**
+ * `auto` picks by what the run trains: both heads -> their mean (a checkpoint kept for accuracy alone can carry
+ * an NER head that has not learned yet), one head -> its main metric. A named metric must score a trained head.
+ */
+export function resolveSelectMetric(
+  choice: SelectMetricChoice,
+  tasks: { readonly classification: boolean; readonly ner: boolean },
+): SelectMetricResolution {
+  if (choice === 'auto') {
+    const metric =
+      tasks.classification && tasks.ner ? 'tasks.mean' : tasks.classification ? 'classification.accuracy' : 'ner.f1';
+    return { ok: true, metric };
+  }
+  const missing = headsOf(choice).filter((h) => !tasks[h]);
+  if (missing.length === 0) return { ok: true, metric: choice };
+  const trained = (['classification', 'ner'] as const).filter((h) => tasks[h]);
+  const usable = SELECT_METRICS.filter((m) => m === 'auto' || headsOf(m).every((h) => tasks[h]));
+  return {
+    ok: false,
+    message:
+      `The best checkpoint cannot be picked by ${choice}: it scores the ${missing.join(' and ')} head, which this run ` +
+      `does not train (it trains ${trained.join(' and ') || 'no head'}). Choose ${usable.join(', ')}.`,
+  };
+}
+
+/** The chosen metric's value in one evaluation; NaN when a head it needs was not scored. */
+export function selectMetricValue(m: EvalMetrics, metric: SelectMetric): number {
+  switch (metric) {
+    case 'classification.accuracy':
+      return m.classification?.accuracy ?? Number.NaN;
+    case 'classification.macroF1':
+      return m.classification?.macroF1 ?? Number.NaN;
+    case 'ner.f1':
+      return m.ner?.f1 ?? Number.NaN;
+    case 'tasks.mean':
+      return m.classification && m.ner ? (m.classification.accuracy + m.ner.f1) / 2 : Number.NaN;
+  }
+}
