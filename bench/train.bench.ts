@@ -25,6 +25,8 @@
  *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --dropout 0.1 --bucket-batches 50 --ner-batching tokens --json --no-torch-cls-only --keep DIR --help
  *          --embedding-updates dense|lazy (ours, speed and quality parts; PyTorch always updates every row)
  *          --seeds 42,43,44 (quality parts once per seed, with mean and spread)
+ *          --record DIR (--quality/--conll: each finished side and seed saved to DIR and reused by the same
+ *          command run again, keyed by data, plan, config and code: a measurement longer than one sitting resumes)
  *          --end-to-end (mts pipeline vs the seed's PyTorch pipeline, wall clock; needs `npm run build`)
  *          --all (every issue-14 measure, long ones included) -> `summary` {fullRatio, frozenEpochRatio, ...}
  *          --multitask-free 0
@@ -65,6 +67,7 @@ const { values: args } = parseArgs({
     'no-torch-cls-only': { type: 'boolean', default: false },
     // Copy the quality runs' folders (checkpoints, metrics) here before the temp folder is removed.
     keep: { type: 'string' },
+    record: { type: 'string' },
     quality: { type: 'boolean', default: false },
     conll: { type: 'boolean', default: false },
     'end-to-end': { type: 'boolean', default: false },
@@ -132,6 +135,7 @@ function options(): TrainBenchOptions {
     noSpeed: args['no-speed'],
     noTorchClsOnly: args['no-torch-cls-only'],
     keep: args.keep,
+    record: args.record,
     quality: args.quality,
     conll: args.conll,
     endToEnd: args['end-to-end'] || args.all,

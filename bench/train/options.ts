@@ -17,6 +17,8 @@ export interface TrainBenchOptions {
   readonly noSpeed: boolean;
   readonly noTorchClsOnly: boolean;
   readonly keep: string | undefined;
+  /** `--record DIR`: quality sides saved as they finish and reused by a later run with the same key (record.ts). */
+  readonly record: string | undefined;
   readonly quality: boolean;
   readonly conll: boolean;
   /** `--end-to-end`: `mts pipeline` against the seed's PyTorch pipeline, wall clock (train/end-to-end.ts). */
@@ -57,6 +59,7 @@ export const TRAIN_BENCH_DEFAULTS: TrainBenchOptions = {
   noSpeed: false,
   noTorchClsOnly: false,
   keep: undefined,
+  record: undefined,
   quality: false,
   conll: false,
   endToEnd: false,

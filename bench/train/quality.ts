@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadTrainerModel, train } from '../../src-main/engine/trainer';
 import { log, MODEL, PYTHON, round, TORCH_SCRIPT, type TrainBenchOptions, fullRunConfig } from './options';
 import { perSeed } from './seeds';
+import { fileHash, recorded } from './record';
 import {
   classificationOnly,
   prepareAgNews,
@@ -21,11 +22,53 @@ import {
 
 /** Trains ours (the real trainer) and PyTorch on the trainer's batch plan; dev metrics per epoch. */
 async function quality(name: string, p: Prepared, dir: string, withTorch: boolean, o: TrainBenchOptions) {
-  const { epochs, seed, threads } = o;
+  const { epochs, seed } = o;
   const plans = Array.from({ length: epochs }, (_, e) => trainerPlan(p.train, e, o));
   const file = join(dir, `${name}.json`);
   writeBatchFile(file, p, plans, seed, o.dropout);
-  const model = loadTrainerModel(MODEL, p.classLabels, p.nerTags, seed);
+  // The key of a recorded side (--record): the batch file holds the data, plan, seed and dropout.
+  const key = { batches: fileHash(file), config: fullRunConfig(o) };
+  const { ours, losses } = await recorded(o.record, `${name}-ours`, { ...key, side: 'ours' }, () =>
+    trainOurs(name, p, dir, o),
+  );
+  log(`${name} ours: ${JSON.stringify(ours.history.at(-1))}`);
+  const torch = withTorch
+    ? await recorded(o.record, `${name}-torch`, { ...key, side: 'torch', attn: o.torchAttn }, () =>
+        trainTorch(file, dir, name, o),
+      )
+    : undefined;
+  // Logged as it lands so a multi-seed run that is stopped early still leaves each finished side's metrics.
+  if (torch) log(`${name} torch: ${JSON.stringify(torch.history.at(-1))}`);
+  const last = (
+    h: readonly { accuracy?: number; nerF1?: number }[] | undefined,
+    k: 'accuracy' | 'nerF1',
+  ): number | undefined => h?.at(-1)?.[k];
+  const points = (a: number | undefined, b: number | undefined): number | null =>
+    a !== undefined && b !== undefined ? round(100 * (a - b), 2) : null;
+  return {
+    train: p.train.length,
+    dev: p.dev.length,
+    epochs,
+    stepsPerEpoch: plans[0]!.length,
+    ours,
+    torch: torch
+      ? {
+          samplesPerSec: round(torch.samplesPerSec, 2),
+          attn: torch.attn,
+          peakRssMiB: Math.round(torch.vmHWMKiB / 1024),
+          history: torch.history,
+        }
+      : 'skipped',
+    // Not interleaved: the samples/s here are informational; the speed part is the fair comparison.
+    lossCurve: torch ? lossCurve(losses, torch.losses) : 'skipped',
+    accuracyDiffPoints: points(last(ours.history, 'accuracy'), last(torch?.history, 'accuracy')),
+    nerF1DiffPoints: points(last(ours.history, 'nerF1'), last(torch?.history, 'nerF1')),
+  };
+}
+
+/** Our side: the real trainer on the plan, its dev metrics per epoch and its per-step losses. */
+async function trainOurs(name: string, p: Prepared, dir: string, o: TrainBenchOptions) {
+  const model = loadTrainerModel(MODEL, p.classLabels, p.nerTags, o.seed);
   let samplesPerSec = 0;
   const losses: number[] = [];
   const t0 = performance.now();
@@ -53,67 +96,26 @@ async function quality(name: string, p: Prepared, dir: string, withTorch: boolea
       nerF1: h.metrics.ner?.f1,
     })),
   };
-  log(`${name} ours: ${JSON.stringify(ours.history.at(-1))}`);
-  let torch:
-    | {
-        samplesPerSec: number;
-        history: { accuracy?: number; nerF1?: number }[];
-        attn: string;
-        vmHWMKiB: number;
-        losses: number[];
-      }
-    | undefined;
-  if (withTorch) {
-    const out = join(dir, `${name}-torch.json`);
-    const proc = spawn(
-      PYTHON,
-      [
-        TORCH_SCRIPT,
-        '--train',
-        file,
-        '--out',
-        out,
-        '--threads',
-        String(threads),
-        '--attn',
-        o.torchAttn,
-        '--seed',
-        String(seed),
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
-    );
-    const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
-    if (code !== 0)
-      throw new Error(`train_torch_ref.py --train ${file} exited with ${code}; run it by hand to see why.`);
-    torch = JSON.parse(readFileSync(out, 'utf8')) as typeof torch;
-    // Logged as it lands so a multi-seed run that is stopped early still leaves each finished side's metrics.
-    log(`${name} torch: ${JSON.stringify(torch?.history.at(-1))}`);
-  }
-  const last = (
-    h: readonly { accuracy?: number; nerF1?: number }[] | undefined,
-    k: 'accuracy' | 'nerF1',
-  ): number | undefined => h?.at(-1)?.[k];
-  const points = (a: number | undefined, b: number | undefined): number | null =>
-    a !== undefined && b !== undefined ? round(100 * (a - b), 2) : null;
-  return {
-    train: p.train.length,
-    dev: p.dev.length,
-    epochs,
-    stepsPerEpoch: plans[0]!.length,
-    ours,
-    torch: torch
-      ? {
-          samplesPerSec: round(torch.samplesPerSec, 2),
-          attn: torch.attn,
-          peakRssMiB: Math.round(torch.vmHWMKiB / 1024),
-          history: torch.history,
-        }
-      : 'skipped',
-    // Not interleaved: the samples/s here are informational; the speed part is the fair comparison.
-    lossCurve: torch ? lossCurve(losses, torch.losses) : 'skipped',
-    accuracyDiffPoints: points(last(ours.history, 'accuracy'), last(torch?.history, 'accuracy')),
-    nerF1DiffPoints: points(last(ours.history, 'nerF1'), last(torch?.history, 'nerF1')),
-  };
+  return { ours, losses };
+}
+
+interface TorchResult {
+  readonly samplesPerSec: number;
+  readonly history: { accuracy?: number; nerF1?: number }[];
+  readonly attn: string;
+  readonly vmHWMKiB: number;
+  readonly losses: number[];
+}
+
+/** PyTorch's side: train_torch_ref.py --train on the same batch file. */
+async function trainTorch(file: string, dir: string, name: string, o: TrainBenchOptions): Promise<TorchResult> {
+  const out = join(dir, `${name}-torch.json`);
+  const args = [TORCH_SCRIPT, '--train', file, '--out', out, '--threads', String(o.threads)];
+  args.push('--attn', o.torchAttn, '--seed', String(o.seed));
+  const proc = spawn(PYTHON, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  if (code !== 0) throw new Error(`train_torch_ref.py --train ${file} exited with ${code}; run it by hand to see why.`);
+  return JSON.parse(readFileSync(out, 'utf8')) as TorchResult;
 }
 
 /**
