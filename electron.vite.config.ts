@@ -22,6 +22,7 @@ export default defineConfig({
           server: resolve(root, 'src-main/server/main.ts'),
           'probe-child': resolve(root, 'src-main/services/system/probe-child.ts'),
           'train-worker': resolve(root, 'src-main/engine/trainer/train-worker.ts'),
+          'forward-worker': resolve(root, 'src-main/engine/infer/forward-worker.ts'),
           'placement-child': resolve(root, 'src-main/engine/runtime/placement-child.ts'),
         },
       },

@@ -6,7 +6,8 @@
  * exact batches the predictor sent (ratio ours/bare: the predictor's own overhead), and PyTorch eager via
  * scripts/ref/bench_torch_infer.py when .venv/bin/python exists (ratio ours/torch). Also the predictor over the
  * int8 graph (model/quantize.ts) against PyTorch fp32 and PyTorch's own dynamic int8 (quantize_dynamic), and
- * the roofline: the fp32 GEMM ceiling of this CPU (bench/roofline.ts).
+ * the roofline: the fp32 GEMM ceiling of this CPU (bench/roofline.ts). `workers`: the same predictors with their
+ * batches on a pool of one-thread workers (engine/infer/forward-pool.ts), which `mts predict` uses for files.
  * Usage: npx tsx bench/infer.bench.ts [--limit 2000] [--rounds 2] [--no-torch]
  */
 import { spawnSync } from 'node:child_process';
@@ -14,7 +15,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node'; // only for the bare baseline: the point is to skip our runtime layer
 import {
+  autoWorkers,
   buildExportGraph,
+  createForwardPool,
   type BatchFeeds,
   type ForwardFn,
   type TextPrediction,
@@ -165,16 +168,33 @@ async function main(): Promise<void> {
   const int8Predictor = new Predictor(tokenizer, sessionForward(int8Session), labels, options);
   const int8Warm = await int8Predictor.predict(texts);
   await bareRun(bare, sent.slice(0, 2));
+  // What `mts predict` runs for a file: batches side by side on a pool of one-thread workers (autoWorkers).
+  const workers = autoWorkers(texts.length, BATCH, THREADS);
+  const pool = await createForwardPool(bytes, { workers });
+  const int8Pool = await createForwardPool(int8Bytes, { workers });
+  const pooled = { ...options, inFlight: workers };
+  const poolPredictor = new Predictor(tokenizer, pool.forward, labels, pooled);
+  const int8PoolPredictor = new Predictor(tokenizer, int8Pool.forward, labels, pooled);
+  const poolWarm = await poolPredictor.predict(texts);
+  await int8PoolPredictor.predict(texts);
 
   // Interleaved so load from other processes hits both alike; best of each.
   const ours: Timing[] = [];
   const bareTimes: Timing[] = [];
   const int8Times: Timing[] = [];
+  const poolTimes: Timing[] = [];
+  const int8PoolTimes: Timing[] = [];
   for (let r = 0; r < rounds; r++) {
     bareTimes.push(await timed(() => bareRun(bare, sent)));
     ours.push(await timed(() => predictor.predict(texts)));
     int8Times.push(await timed(() => int8Predictor.predict(texts)));
+    poolTimes.push(await timed(() => poolPredictor.predict(texts)));
+    int8PoolTimes.push(await timed(() => int8PoolPredictor.predict(texts)));
   }
+  await pool.release();
+  await int8Pool.release();
+  const poolBest = best(poolTimes, texts.length);
+  const int8PoolBest = best(int8PoolTimes, texts.length);
   const oursBest = best(ours, texts.length);
   const bareBest = best(bareTimes, texts.length);
   const int8Best = best(int8Times, texts.length);
@@ -226,6 +246,19 @@ async function main(): Promise<void> {
           torchInt8: torchInt8,
           ratioOverTorchInt8: ratio(int8Best, torchInt8, 'sentencesPerSec'),
           sameClassAsFp32: agreeing(warm, int8Warm),
+        },
+        // The same predictors on a pool of `count` one-thread workers (what `mts predict` runs on a file):
+        // wall-clock ratios (process CPU time counts only this thread, not the workers).
+        workers: {
+          count: workers,
+          fp32: { ...poolBest, all: poolTimes },
+          int8: { ...int8PoolBest, all: int8PoolTimes },
+          fp32RatioOverOneSession: ratio(poolBest, oursBest, 'sentencesPerSec'),
+          int8RatioOverOneSession: ratio(int8PoolBest, int8Best, 'sentencesPerSec'),
+          fp32RatioOverTorch: ratio(poolBest, torch, 'sentencesPerSec'),
+          int8RatioOverTorchFp32: ratio(int8PoolBest, torch, 'sentencesPerSec'),
+          int8RatioOverTorchInt8: ratio(int8PoolBest, torchInt8, 'sentencesPerSec'),
+          sameClassAsOneSession: agreeing(warm, poolWarm),
         },
         loadAverage: (await import('node:os')).loadavg()[0],
       },

@@ -42,4 +42,15 @@ export interface CliCommand {
 /** Bad command-line input: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+
+  /** The first problem of a flag schema's parse, named by its flag: "--workers: Too small: expected ...". */
+  static fromFlags(error: {
+    readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[];
+  }): UsageError {
+    const issue = error.issues[0]!;
+    const flag = `--${issue.path.map(String).join('.')}`;
+    // Messages written for a flag already name it ("--run DIR is required").
+    const named = issue.path.length === 0 || issue.message.startsWith(flag);
+    return new UsageError(named ? issue.message : `${flag}: ${issue.message}`);
+  }
 }

@@ -91,7 +91,7 @@ export const dataCommand: CliCommand = {
     if (sub !== 'export' || rest.length > 0)
       throw new UsageError(`mts data takes one subcommand, export; got "${args.positionals.join(' ')}".`);
     const parsed = argsSchema.safeParse(args.values);
-    if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
+    if (!parsed.success) throw UsageError.fromFlags(parsed.error);
     const a = parsed.data;
     const dataDir = resolve(a['data-dir'] ?? defaultDataDir());
     if (!existsSync(join(dataDir, DB_FILE_NAME))) {

@@ -61,7 +61,7 @@ export const healthCommand: CliCommand = {
   allowPositionals: false,
   run: async (args, env) => {
     const parsed = argsSchema.safeParse(args.values);
-    if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
+    if (!parsed.success) throw UsageError.fromFlags(parsed.error);
     const a = parsed.data;
     const input = parseInput(
       HealthFilesInput,

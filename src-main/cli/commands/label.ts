@@ -21,7 +21,7 @@ export const labelCommand: CliCommand = {
   allowPositionals: false,
   run: async (args, env) => {
     const parsed = argsSchema.safeParse(args.values);
-    if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
+    if (!parsed.success) throw UsageError.fromFlags(parsed.error);
     const types = parsed.data.types
       .split(',')
       .map((t) => t.trim())

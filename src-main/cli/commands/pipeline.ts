@@ -146,10 +146,7 @@ export async function readPipelineArgs(
   env: CliEnv,
 ): Promise<{ readonly options: PipelineOptions; readonly json: boolean }> {
   const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UsageError(issue.path.length ? `--${issue.path.join('.')}: ${issue.message}` : issue.message);
-  }
+  if (!parsed.success) throw UsageError.fromFlags(parsed.error);
   const a = parsed.data;
   // argsSchema validated every value: these are the pipeline's options as they are, nothing left to default.
   // --model takes a folder or a hub repo id (org/name): from the cache, or pulled now.

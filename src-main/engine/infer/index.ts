@@ -20,7 +20,7 @@ export type {
 } from './ports';
 export { decodeEntities, type TokenLayout } from './decode';
 export { stitchWindows, type OwnedWindow, type StitchedSequence } from './stitch';
-export { createInferenceSession, type Precision, sessionFeeds, sessionForward } from './runner';
+export { createInferenceSession, inferenceModelBytes, type Precision, sessionFeeds, sessionForward } from './runner';
 export {
   exportBundle,
   maxAbsDiff,
@@ -32,6 +32,17 @@ export {
 } from './export';
 export { formatSize, type ModelCardInfo } from './bundle-files';
 export { buildExportGraph, buildHeadGraph, type HeadKind } from './graphs';
-export { checkpointExportSource, checkpointModel, exportCheckpoint, loadPredictor, type LoadedPredictor } from './load';
+export {
+  autoWorkers,
+  type BatchPredictor,
+  checkpointExportSource,
+  checkpointModel,
+  exportCheckpoint,
+  loadBatchPredictor,
+  loadPredictor,
+  type LoadedPredictor,
+  type LoadPredictorOptions,
+} from './load';
+export { createForwardPool, type ForwardPool, type ForwardPoolOptions } from './forward-pool';
 export { ExportParityError, ExportPathError, InferenceError } from './errors';
 export { filesOnDisk, uniqueBytes, type BundleFileOnDisk } from './bundle-writer';

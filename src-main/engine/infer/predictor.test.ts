@@ -37,6 +37,28 @@ describe('Predictor', () => {
     expect(Array.from(ok(batched[4]).embedding!)).toEqual([2 + tok.tokenToId('a')! + 3, 3]);
   });
 
+  it('keeps up to inFlight forwards pending and gives the same results whatever order they return in', async () => {
+    const base = idForward();
+    let pending = 0;
+    let most = 0;
+    let call = 0;
+    // Later calls return sooner, so batches finish out of order.
+    const slow: typeof base = async (feeds, want) => {
+      pending++;
+      most = Math.max(most, pending);
+      const delay = 12 - 4 * (call++ % 3);
+      await new Promise((r) => setTimeout(r, delay));
+      pending--;
+      return base(feeds, want);
+    };
+    const texts = [...SAMPLES, ...SAMPLES.map((t) => `${t} again`)];
+    const sequential = await new Predictor(tok, idForward(), TINY_LABELS, { batchSize: 2 }).predict(texts);
+    const lanes = await new Predictor(tok, slow, TINY_LABELS, { batchSize: 2, inFlight: 3 }).predict(texts);
+    expect(lanes).toEqual(sequential);
+    expect(most).toBe(3);
+    expect(() => new Predictor(tok, base, TINY_LABELS, { inFlight: 0 })).toThrow(/inFlight 0 must be a whole number/);
+  });
+
   it('gives class probabilities that sum to 1 with the arg-max label, and entities over whole words', async () => {
     const [r] = await new Predictor(tok, idForward(), TINY_LABELS).predict(['John Smiths lives in Paris.']);
     const p = ok(r);

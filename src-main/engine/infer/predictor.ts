@@ -24,6 +24,8 @@ export interface PredictorOptions {
   readonly embeddings?: boolean;
   /** Longer texts get a 'too-long' error instead of being processed. Default 1,000,000 chars. */
   readonly maxChars?: number;
+  /** Batches sent to the forward function before the first returns (a forward pool's worker count). Default 1. */
+  readonly inFlight?: number;
 }
 
 type Plan =
@@ -82,6 +84,9 @@ export class Predictor {
       );
     }
     if (this.batchSize < 1) throw new InferenceError(`batchSize ${this.batchSize} must be at least 1.`);
+    const inFlight = options.inFlight ?? 1;
+    if (!Number.isInteger(inFlight) || inFlight < 1)
+      throw new InferenceError(`inFlight ${inFlight} must be a whole number of at least 1 (batches pending at once).`);
   }
 
   /** Predicts every text; the result array matches `texts` index for index. */
@@ -161,17 +166,25 @@ export class Predictor {
 
   private async run(items: readonly Item[]): Promise<ItemOutputs[]> {
     const outputs: ItemOutputs[] = items.map(() => ({}));
-    for (const batch of lengthSortedBatches(
+    const batches = lengthSortedBatches(
       items.map((it) => it.ids.length),
       this.batchSize,
-    )) {
-      const feeds = padBatch(
-        batch.map((i) => items[i]!.ids),
-        this.tokenizer.padId,
-      );
-      const out = await this.forward(feeds, { sentenceEmbedding: this.options.embeddings === true });
-      batch.forEach((itemIndex, row) => this.collect(items[itemIndex]!, out, row, feeds, outputs[itemIndex]!));
-    }
+    );
+    let next = 0;
+    // Each lane takes the next batch when its last returns: up to `inFlight` forwards are pending at once.
+    const lane = async (): Promise<void> => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        const feeds = padBatch(
+          batch.map((i) => items[i]!.ids),
+          this.tokenizer.padId,
+        );
+        const out = await this.forward(feeds, { sentenceEmbedding: this.options.embeddings === true });
+        batch.forEach((itemIndex, row) => this.collect(items[itemIndex]!, out, row, feeds, outputs[itemIndex]!));
+      }
+    };
+    const lanes = Math.min(this.options.inFlight ?? 1, batches.length);
+    await Promise.all(Array.from({ length: lanes }, lane));
     return outputs;
   }
 

@@ -71,9 +71,19 @@ export async function createInferenceSession(
   // On a GPU the mask comes in as float32: WebGPU has no Cast from int64, so an int64 mask would be cast on
   // the CPU and uploaded. The bundle's export graph keeps the Hugging Face int64 convention.
   const onGpu = options.device !== undefined && options.device !== 'cpu';
+  return createSession(inferenceModelBytes(spec, store, precision, onGpu), options);
+}
+
+/** The serialised in-app inference graph (a GPU session takes its mask as float32: see createInferenceSession). */
+export function inferenceModelBytes(
+  spec: MultiTaskSpec,
+  store: ParamStore,
+  precision: Precision = 'fp32',
+  onGpu = false,
+): Uint8Array {
   const graph = buildInferenceGraph(spec, store, {
     ...(precision === 'int8' && { quantize: 'int8' as const }),
     ...(onGpu && { maskDtype: 'float32' as const }),
   });
-  return createSession(serializeModel(graph), options);
+  return serializeModel(graph);
 }

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type { LabelledText } from '../../data/prepare';
 import { toJsonlLine } from '../../data/export';
 import type { CharSpan } from '../../data/types';
-import { loadPredictor } from '../../engine/infer';
+import { autoWorkers, loadBatchPredictor } from '../../engine/infer';
 import { loadHfBertConfig } from '../../engine/model';
 import type { Device } from '../../engine/runtime';
 import type { TrainResult } from '../../engine/trainer';
@@ -151,11 +151,15 @@ async function relabel(
   types: readonly string[],
   hooks: PipelineHooks & { readonly say: (message: string) => void },
 ): Promise<{ items: LabelledText[]; perType: Record<string, number>; failed: number } | null> {
-  const loaded = await loadPredictor(checkpoint, {
+  const onCpu = device === undefined || device === 'cpu';
+  const loaded = await loadBatchPredictor(checkpoint, {
     batchSize: 64,
     // Training truncates at maxLength; a model with fewer positions is read in windows of its own size.
     maxLength: Math.min(o.maxLength, loadHfBertConfig(checkpoint).dims.maxPositions),
-    session: { ...(device && { device }), ...(o.threads !== undefined && { threads: o.threads }) },
+    // On the CPU the texts run on one worker per core (o.threads caps them), each with one thread.
+    ...(onCpu
+      ? { workers: autoWorkers(items.length, 64, o.threads) }
+      : { workers: 1, session: { ...(device && { device }), ...(o.threads !== undefined && { threads: o.threads }) } }),
   });
   const keep = new Set(types);
   const perType: Record<string, number> = {};
