@@ -61,6 +61,7 @@ export async function createForwardPool(model: Uint8Array, o: ForwardPoolOptions
       const w = idle.pop()!;
       const job = queue.shift()!;
       running.set(w, job);
+      w.ref(); // a batch in flight keeps the process alive; an idle pool does not
       const msg: PoolRequest = { type: 'run', id: job.id, feeds: job.feeds, want: job.want };
       w.postMessage(msg);
     }
@@ -91,11 +92,13 @@ export async function createForwardPool(model: Uint8Array, o: ForwardPoolOptions
   });
 
   for (const w of workers) {
+    w.unref();
     idle.push(w);
     w.on('message', (m: PoolReply) => {
       const job = running.get(w);
       if (!job || (m.type !== 'done' && m.type !== 'failed')) return;
       running.delete(w);
+      w.unref();
       idle.push(w);
       if (m.type === 'done') job.resolve(m.outputs);
       else job.reject(new InferenceError(`The forward pass failed in a prediction worker: ${describe(m)}`));

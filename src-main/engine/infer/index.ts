@@ -37,6 +37,7 @@ export {
   type BatchPredictor,
   checkpointExportSource,
   checkpointModel,
+  coreWorkers,
   exportCheckpoint,
   loadBatchPredictor,
   loadPredictor,

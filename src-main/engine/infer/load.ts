@@ -120,7 +120,11 @@ export async function loadBatchPredictor(
  * are more than two batches to share; 1 below that, where a pool's start-up would cost more than it saves.
  */
 export function autoWorkers(texts: number, batchSize: number, threads?: number): number {
-  if (texts <= 2 * batchSize) return 1;
+  return texts <= 2 * batchSize ? 1 : coreWorkers(threads);
+}
+
+/** One worker per core, at most 4 (and at most `threads` when given). */
+export function coreWorkers(threads?: number): number {
   return Math.max(1, Math.min(4, threads ?? availableParallelism()));
 }
 

@@ -2,7 +2,15 @@
 // precision (fp32 or int8) it runs at.
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadPredictor, type LoadedPredictor, type Precision } from '../../engine/infer';
+import {
+  type BatchPredictor,
+  coreWorkers,
+  loadBatchPredictor,
+  loadPredictor,
+  type LoadedPredictor,
+  type Precision,
+  type Predictor,
+} from '../../engine/infer';
 import type { SessionOptions } from '../../engine/runtime';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 
@@ -11,10 +19,19 @@ export interface LoadedModel {
   readonly dir: string;
   /** Folder and weights' modification time: equal keys mean the same weights. */
   readonly key: string;
+  /** One session in this thread: quick answers for a text or a few (the playground). */
   readonly loaded: LoadedPredictor;
+  /**
+   * The same model for many texts at once (pre-annotation, a run's dev set): on the CPU its batches run on a
+   * pool of worker threads, so this thread's event loop stays free while they run and the cores run batches
+   * side by side. Started on first use, released with the model; elsewhere the session above.
+   */
+  readonly batch: () => Promise<Predictor>;
   readonly tokenizer: WordPieceTokenizer;
   /** The token limit the classifier sees (the checkpoint's training maxLength). */
   readonly maxLength: number;
+  /** Releases the session and, when one was started, the worker pool. */
+  readonly release: () => Promise<void>;
 }
 
 interface Entry {
@@ -90,14 +107,25 @@ export class PredictorCache {
 
   private async dispose(e: Entry): Promise<void> {
     const model = await e.model.catch(() => null);
-    await model?.loaded.release();
+    await model?.release();
   }
 }
 
 async function load(dir: string, key: string, session: SessionOptions, precision: Precision): Promise<LoadedModel> {
   const loaded = await loadPredictor(dir, { embeddings: true, session, precision });
   const tokenizer = WordPieceTokenizer.fromDir(dir);
-  return { dir, key, loaded, tokenizer, maxLength: checkpointMaxLength(dir) };
+  let pool: Promise<BatchPredictor> | undefined;
+  const onCpu = (session.device ?? 'cpu') === 'cpu';
+  const batch = async (): Promise<Predictor> => {
+    if (!onCpu) return loaded.predictor;
+    pool ??= loadBatchPredictor(dir, { embeddings: true, precision, workers: coreWorkers() });
+    return (await pool).predictor;
+  };
+  const release = async (): Promise<void> => {
+    await loaded.release();
+    await (await pool?.catch(() => null))?.release();
+  };
+  return { dir, key, loaded, batch, tokenizer, maxLength: checkpointMaxLength(dir), release };
 }
 
 // The same default loadPredictor applies when the checkpoint does not record its training length.

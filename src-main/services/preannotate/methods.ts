@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { PreannotateOutcome } from '../../../src-preload/contract';
-import type { TextPrediction } from '../../engine/infer';
+import type { Predictor, TextPrediction } from '../../engine/infer';
 import type { Db } from '../../store/db';
 import { getDataset } from '../../store/repos/datasets';
 import { queryExamples } from '../../store/repos/query';
@@ -62,7 +62,15 @@ class WatchedCache extends PredictorCache {
 }
 
 function watched(m: LoadedModel, watch: Watch): LoadedModel {
-  const target = m.loaded.predictor;
+  return {
+    ...m,
+    loaded: { ...m.loaded, predictor: watchedPredictor(m.loaded.predictor, watch) },
+    batch: async () => watchedPredictor(await m.batch(), watch),
+  };
+}
+
+/** `target` with `predict` run in chunks that report progress and stop at a cancel between chunks. */
+function watchedPredictor(target: Predictor, watch: Watch): Predictor {
   const predict = async (texts: readonly unknown[]): Promise<TextPrediction[]> => {
     const out: TextPrediction[] = [];
     watch.onProgress(0, texts.length);
@@ -77,14 +85,13 @@ function watched(m: LoadedModel, watch: Watch): LoadedModel {
     return out;
   };
   // Everything but `predict` goes to the real predictor (bound, so its own fields stay reachable).
-  const predictor = new Proxy(target, {
+  return new Proxy(target, {
     get(obj, prop) {
       if (prop === 'predict') return predict;
       const value: unknown = Reflect.get(obj, prop, obj);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(obj) : value;
     },
   });
-  return { ...m, loaded: { ...m.loaded, predictor } };
 }
 
 /** The ids of the dataset's examples in `scope`, in list order; refuses more than the service takes. */
