@@ -24,6 +24,19 @@ export function curveRow(p: CurvePoint): string {
   return `${`${Math.round(100 * p.fraction)} %`.padStart(5)} ${String(p.trainExamples).padStart(7)}  ${pct(p.accuracy)}  ${pct(p.nerF1)}  ${bar}`;
 }
 
+/** Silver NER on a gold dev: the labeler's entity F1 there and each share's points above (or below) it. */
+export function labelerLine(
+  labeler: { readonly id: string; readonly f1: number },
+  points: readonly CurvePoint[],
+): string {
+  const shares = points
+    .filter((p) => p.vsLabelerPoints !== undefined && p.vsLabelerPoints !== null)
+    .map(
+      (p) => `${Math.round(100 * p.fraction)} % ${p.vsLabelerPoints! >= 0 ? '+' : ''}${p.vsLabelerPoints!.toFixed(2)}`,
+    );
+  return `The silver labeler ${labeler.id} scores entity F1 ${(100 * labeler.f1).toFixed(2)} on this dev; each share's run against it: ${shares.join(', ') || 'no share scored entities'}.`;
+}
+
 export const curveCommand: CliCommand = {
   name: 'curve',
   summary: 'Learning curve: train on 25/50/75/100 % of the data and show dev metrics against data size',
@@ -59,6 +72,7 @@ export const curveCommand: CliCommand = {
       return 0;
     }
     env.io.out(['share   texts  accuracy  entity F1', ...result.points.map(curveRow)].join('\n'));
+    if (result.labeler) env.io.out(labelerLine(result.labeler, result.points));
     // The same reading as the Runs screen's: the slope of the last points per doubling of the data.
     for (const v of curveVerdict(result.points, result.devExamples)) env.io.out(v.message);
     env.io.out(`Saved: ${result.outDir}/curve.json`);

@@ -61,6 +61,44 @@ describe('learningCurve', () => {
     expect(saved.devExamples).toBe(9);
   }, 120_000);
 
+  it("puts each share's entity F1 beside the silver labeler's when the dev has gold tags", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-curve-gold-'));
+    const model = writeTinyBert(join(dir, 'model'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, seed: 2 }).dir;
+    const names = ['John Smith', 'Mary Jones', 'Peter Brown', 'Anna White'];
+    const places = ['Paris', 'London', 'Berlin', 'Madrid'];
+    const text = (i: number): string => `${names[i % 4]} flew to ${places[(i + 1) % 4]} on Monday .`;
+    writeFileSync(join(dir, 'train.csv'), `text\n${Array.from({ length: 32 }, (_, i) => text(i)).join('\n')}\n`);
+    const conll = Array.from({ length: 6 }, (_, i) => {
+      const [first, last] = names[i % 4]!.split(' ');
+      return [
+        `${first} B-PER`,
+        `${last} I-PER`,
+        'flew O',
+        'to O',
+        `${places[(i + 1) % 4]} B-LOC`,
+        'on O',
+        'Monday O',
+        '. O',
+      ];
+    });
+    writeFileSync(join(dir, 'dev.txt'), conll.map((s) => s.join('\n')).join('\n\n') + '\n');
+    const options = pipelineOptions({
+      train: join(dir, 'train.csv'),
+      dev: join(dir, 'dev.txt'),
+      model,
+      out: join(dir, 'curve'),
+      epochs: 1,
+      batchSize: 8,
+      lr: 1e-3,
+      device: 'cpu',
+      threads: 1,
+    });
+    const result = await learningCurve(options, [0.5, 1]);
+    expect(result.labeler?.id).toMatch(/^silver@/);
+    expect(result.labeler!.f1).toBeGreaterThan(0.5); // the rules know these names and places
+    for (const p of result.points) expect(p.vsLabelerPoints).toBeCloseTo(100 * (p.nerF1! - result.labeler!.f1), 6);
+  }, 120_000);
+
   it('refuses shares smaller than a batch or missing a class, with the numbers, before training', async () => {
     const small = setup(csv(20, ['Sports', 'Business'], 'World'));
     await expect(learningCurve(small.options, [0.25, 1])).rejects.toThrow(

@@ -23,6 +23,8 @@ export interface CurvePoint {
   readonly steps: number;
   readonly seconds: number;
   readonly outDir: string;
+  /** Silver NER scored on a gold dev: this share's entity F1 minus the labeler's, in points (teacher-score.ts). */
+  readonly vsLabelerPoints?: number | null;
 }
 
 export interface CurveResult {
@@ -32,6 +34,8 @@ export interface CurveResult {
   readonly devExamples: number | null;
   /** Points gained from the second-largest share to the full data, per task (null: task not trained). */
   readonly lastGainPoints: { readonly accuracy: number | null; readonly nerF1: number | null };
+  /** Silver NER on a gold dev: the labeler that taught every share, and its entity F1 on that dev. */
+  readonly labeler?: { readonly id: string; readonly f1: number };
 }
 
 /** Nested seeded subsets: fraction f keeps the first round(f * n) texts of one shuffle of each list. */
@@ -106,6 +110,7 @@ export async function learningCurve(
       steps: r.train.steps,
       seconds: r.train.seconds,
       outDir: dir,
+      ...(r.teacher && { vsLabelerPoints: r.teacher.studentMinusLabelerPoints }),
     };
     points.push(point);
     hooks.onPoint?.(point);
@@ -119,6 +124,7 @@ export async function learningCurve(
     points,
     devExamples,
     lastGainPoints: { accuracy: gain('accuracy'), nerF1: gain('nerF1') },
+    ...(tasks.teacher && { labeler: { id: tasks.teacher.labeler, f1: tasks.teacher.scores.micro.f1 } }),
   };
   writeFileSync(join(outDir, 'curve.json'), JSON.stringify({ options: o, fractions: sorted, ...result }, null, 2));
   return result;
