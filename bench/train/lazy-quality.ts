@@ -4,13 +4,13 @@
  * (LazyAdam: AdamW on the batch's rows only) and once with dense ones (every row every step, as
  * PyTorch). `lazyEmbeddingQualityDelta` = lazy - dense final dev accuracy in points (target: |delta| <= 0.2).
  * The runs are sequential, not interleaved: their samples/s are informational (bench:engine and the speed
- * part compare speed fairly).
+ * part compare speed fairly). With `--record DIR` the dense run is the `--quality` multi-task run of the same
+ * seed (one training for both).
  */
-import { join } from 'node:path';
 import type { EmbeddingUpdates } from '../../src-main/engine/model';
-import { loadTrainerModel, train } from '../../src-main/engine/trainer';
-import { log, MODEL, round, type TrainBenchOptions, fullRunConfig } from './options';
+import { round, type TrainBenchOptions } from './options';
 import { prepareAgNews, type Prepared, sampleSize } from './prepare';
+import { recordedOurs } from './quality';
 
 /** Points of dev accuracy the lazy run may lose (or gain) against the dense one. */
 export const LAZY_QUALITY_TARGET_POINTS = 0.2;
@@ -25,42 +25,25 @@ interface LazyQualityRun {
   readonly history: readonly { readonly epoch: number; readonly accuracy?: number; readonly nerF1?: number }[];
 }
 
+/** One side as the report shows it, from our quality run (trained, or its --record). */
 async function runOnce(p: Prepared, updates: EmbeddingUpdates, dir: string, o: TrainBenchOptions) {
-  const model = loadTrainerModel(MODEL, p.classLabels, p.nerTags, o.seed);
-  let samplesPerSec = 0;
-  const t0 = performance.now();
-  const res = await train(
-    model,
-    p,
-    { ...fullRunConfig(o), embeddingUpdates: updates },
-    {
-      outDir: join(dir, `lazy-quality-${updates}`),
-      consumeModelWeights: true,
-      onEvent: (e) => {
-        if (e.type !== 'step') return;
-        samplesPerSec = e.samplesPerSec;
-        if (e.step % 50 === 0)
-          log(
-            `${updates} step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)} ${round(samplesPerSec)} samples/s`,
-          );
-      },
-    },
-  );
-  const history = res.history.map((h) => ({
+  // The dense run is the multi-task quality run of this seed: the same label and key, so --record shares it.
+  const name = updates === 'dense' ? `multitask-${o.seed}` : `multitask-lazy-${o.seed}`;
+  const { ours } = await recordedOurs(name, p, dir, { ...o, embeddingUpdates: updates });
+  const history = ours.history.map((h) => ({
     epoch: h.epoch,
-    ...(h.metrics.classification && { accuracy: h.metrics.classification.accuracy }),
-    ...(h.metrics.ner && { nerF1: h.metrics.ner.f1 }),
+    ...(h.accuracy !== undefined && { accuracy: h.accuracy }),
+    ...(h.nerF1 !== undefined && { nerF1: h.nerF1 }),
   }));
   const run: LazyQualityRun = {
     embeddingUpdates: updates,
-    seconds: round((performance.now() - t0) / 1000),
-    samplesPerSec: round(samplesPerSec, 2),
-    steps: res.steps,
+    seconds: ours.seconds,
+    samplesPerSec: ours.samplesPerSec,
+    steps: ours.steps,
     accuracy: history.at(-1)?.accuracy ?? null,
     nerF1: history.at(-1)?.nerF1 ?? null,
     history,
   };
-  log(`${updates}: ${JSON.stringify(history.at(-1))}`);
   return run;
 }
 
@@ -70,8 +53,8 @@ async function runOnce(p: Prepared, updates: EmbeddingUpdates, dir: string, o: T
  */
 export async function runLazyQuality(o: TrainBenchOptions, dir: string) {
   const ag = await prepareAgNews(sampleSize(18400, o), o.devLimit, o);
-  const lazy = await runOnce(ag, 'lazy', dir, o);
   const dense = await runOnce(ag, 'dense', dir, o);
+  const lazy = await runOnce(ag, 'lazy', dir, o);
   const points = (a: number | null, b: number | null): number | null =>
     a !== null && b !== null ? round(100 * (a - b), 2) : null;
   const delta = points(lazy.accuracy, dense.accuracy);

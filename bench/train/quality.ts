@@ -22,16 +22,9 @@ import {
 
 /** Trains ours (the real trainer) and PyTorch on the trainer's batch plan; dev metrics per epoch. */
 async function quality(name: string, p: Prepared, dir: string, withTorch: boolean, o: TrainBenchOptions) {
-  const { epochs, seed } = o;
-  const plans = Array.from({ length: epochs }, (_, e) => trainerPlan(p.train, e, o));
-  const file = join(dir, `${name}.json`);
-  writeBatchFile(file, p, plans, seed, o.dropout);
-  // The key of a recorded side (--record): the batch file holds the data, plan, seed and dropout.
-  const key = { batches: fileHash(file), config: fullRunConfig(o) };
-  const { ours, losses } = await recorded(o.record, `${name}-ours`, { ...key, side: 'ours' }, () =>
-    trainOurs(name, p, dir, o),
-  );
-  log(`${name} ours: ${JSON.stringify(ours.history.at(-1))}`);
+  const { epochs } = o;
+  const { file, plans, key } = batchFile(name, p, dir, o);
+  const { ours, losses } = await oursFor(name, p, dir, o, key);
   const torch = withTorch
     ? await recorded(o.record, `${name}-torch`, { ...key, side: 'torch', attn: o.torchAttn }, () =>
         trainTorch(file, dir, name, o),
@@ -64,6 +57,28 @@ async function quality(name: string, p: Prepared, dir: string, withTorch: boolea
     accuracyDiffPoints: points(last(ours.history, 'accuracy'), last(torch?.history, 'accuracy')),
     nerF1DiffPoints: points(last(ours.history, 'nerF1'), last(torch?.history, 'nerF1')),
   };
+}
+
+/** The batch file both sides read (data, plan, seed, dropout) and the key of a recorded side (--record). */
+function batchFile(name: string, p: Prepared, dir: string, o: TrainBenchOptions) {
+  const plans = Array.from({ length: o.epochs }, (_, e) => trainerPlan(p.train, e, o));
+  const file = join(dir, `${name}.json`);
+  writeBatchFile(file, p, plans, o.seed, o.dropout);
+  return { file, plans, key: { batches: fileHash(file), config: fullRunConfig(o) } };
+}
+
+/**
+ * Our side of variant `name` (trained, or its --record): lazy-quality's dense run asks for the same label and key
+ * as the multi-task quality run of its seed, so one training serves both.
+ */
+export function recordedOurs(name: string, p: Prepared, dir: string, o: TrainBenchOptions) {
+  return oursFor(name, p, dir, o, batchFile(name, p, dir, o).key);
+}
+
+async function oursFor(name: string, p: Prepared, dir: string, o: TrainBenchOptions, key: object) {
+  const run = await recorded(o.record, `${name}-ours`, { ...key, side: 'ours' }, () => trainOurs(name, p, dir, o));
+  log(`${name} ours: ${JSON.stringify(run.ours.history.at(-1))}`);
+  return run;
 }
 
 /** Our side: the real trainer on the plan, its dev metrics per epoch and its per-step losses. */

@@ -3,16 +3,30 @@
  * DIR as it lands and reused by a later bench:train with the same key, so a multi-seed measurement that
  * takes longer than one sitting (issue 15's 3 seeds x 3 AG News runs, ~4 h on 2 cores) can be finished by
  * running the same command again. The key hashes what decides the result: the batch file both sides read
- * (data, batch plan, seed, dropout), the trainer config, the side, and the source of the engine, the data
- * code and the PyTorch reference script; change any and the record is retrained, never reused.
+ * (data, batch plan, seed, dropout), the trainer config, the side, and the source of the trainer, the data
+ * code, the bench's own data preparation and the PyTorch reference script (CODE below); change any and the
+ * record is retrained, never reused.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { log, ROOT } from './options';
 
-/** Folders and files whose source decides a quality result (tests excluded). */
-const CODE = ['src-main/engine', 'src-main/data', 'scripts/ref/train_torch_ref.py', 'bench/train/quality.ts'];
+/**
+ * Folders and files whose source decides a quality result (tests excluded): what the trainer, the data
+ * preparation and the PyTorch side run. engine/infer (prediction) is imported by none of them, so its changes
+ * do not void a record.
+ */
+const CODE = [
+  'src-main/engine',
+  'src-main/data',
+  'src-main/services/pipeline/read.ts',
+  'scripts/ref/train_torch_ref.py',
+  'bench/train/quality.ts',
+  'bench/train/prepare.ts',
+  'bench/train/options.ts',
+];
+const NOT_CODE = ['src-main/engine/infer'];
 
 let codeHashMemo: string | undefined;
 
@@ -21,6 +35,7 @@ export function codeHash(): string {
   if (codeHashMemo !== undefined) return codeHashMemo;
   const files: string[] = [];
   const walk = (p: string): void => {
+    if (NOT_CODE.some((x) => p === join(ROOT, x))) return;
     if (statSync(p).isDirectory()) for (const n of readdirSync(p)) walk(join(p, n));
     else if (/\.(ts|mjs|py)$/.test(p) && !/\.test\.ts$/.test(p)) files.push(p);
   };
