@@ -151,15 +151,17 @@ async function relabel(
   types: readonly string[],
   hooks: PipelineHooks & { readonly say: (message: string) => void },
 ): Promise<{ items: LabelledText[]; perType: Record<string, number>; failed: number } | null> {
+  // On the CPU the texts run on one one-thread worker per core (o.threads caps them); else one session.
   const onCpu = device === undefined || device === 'cpu';
+  const workers = onCpu ? autoWorkers(items.length, 64, o.threads) : 1;
   const loaded = await loadBatchPredictor(checkpoint, {
     batchSize: 64,
     // Training truncates at maxLength; a model with fewer positions is read in windows of its own size.
     maxLength: Math.min(o.maxLength, loadHfBertConfig(checkpoint).dims.maxPositions),
-    // On the CPU the texts run on one worker per core (o.threads caps them), each with one thread.
-    ...(onCpu
-      ? { workers: autoWorkers(items.length, 64, o.threads) }
-      : { workers: 1, session: { ...(device && { device }), ...(o.threads !== undefined && { threads: o.threads }) } }),
+    workers,
+    ...(workers === 1 && {
+      session: { ...(device && { device }), ...(o.threads !== undefined && { threads: o.threads }) },
+    }),
   });
   const keep = new Set(types);
   const perType: Record<string, number> = {};
