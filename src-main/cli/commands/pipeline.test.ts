@@ -126,6 +126,8 @@ describe('mts pipeline: learned task weights and confidence-aware silver labels'
     expect(text).toMatch(
       /Learned task weights \(uncertainty weighting, exp\(-s\)\): classification \d\.\d{3}, ner \d\.\d{3}/,
     );
+    // Both heads train: the kept checkpoint is the one with the best mean of accuracy and entity F1.
+    expect(text).toMatch(/Best tasks\.mean \(mean of accuracy and entity F1\) = \d+\.\d{2} at step \d/);
     const saved = JSON.parse(readFileSync(join(dir, 'run', 'pipeline.json'), 'utf8'));
     expect(saved.options).toMatchObject({ taskWeighting: 'uncertainty', taskWeightLr: 0.05, silverMinConfidence: 0.5 });
     expect(saved.data.silver.weighting).toMatchObject({ minConfidence: 0.5, weights: 'ignore', unsureWords: 4 });

@@ -322,7 +322,7 @@ export const pipelineCommand: CliCommand = {
       env.io.out(`${result.data.truncated} texts were longer than --max-length and were truncated.`);
     const t = result.train;
     env.io.out(
-      `Run ${t.status} on ${t.device.used}: ${t.steps} steps in ${Math.round(t.seconds)} s. Best ${t.best.metric} = ${t.best.value === null ? 'n/a' : (100 * t.best.value).toFixed(2)} at step ${t.best.step}.`,
+      `Run ${t.status} on ${t.device.used}: ${t.steps} steps in ${Math.round(t.seconds)} s. Best ${t.best.metric}${t.best.metric === 'tasks.mean' ? ' (mean of accuracy and entity F1)' : ''} = ${t.best.value === null ? 'n/a' : (100 * t.best.value).toFixed(2)} at step ${t.best.step}.`,
     );
     if (t.best.metrics) env.io.out(formatMetrics(t.best.metrics));
     if (result.teacher) env.io.out(formatTeacherComparison(result.teacher));
