@@ -3,14 +3,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  type BatchPredictor,
   coreWorkers,
   loadBatchPredictor,
   loadPredictor,
   type LoadedPredictor,
   type Precision,
-  type Predictor,
+  type TextPrediction,
 } from '../../engine/infer';
+import { IdleReleasingPool } from './batch-pool';
 import type { SessionOptions } from '../../engine/runtime';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 
@@ -24,9 +24,9 @@ export interface LoadedModel {
   /**
    * The same model for many texts at once (pre-annotation, a run's dev set): on the CPU its batches run on a
    * pool of worker threads, so this thread's event loop stays free while they run and the cores run batches
-   * side by side. Started on first use, released with the model; elsewhere the session above.
+   * side by side (started on first use, stopped after a minute idle: batch-pool.ts); elsewhere the session above.
    */
-  readonly batch: () => Promise<Predictor>;
+  readonly batchPredict: (texts: readonly unknown[]) => Promise<TextPrediction[]>;
   readonly tokenizer: WordPieceTokenizer;
   /** The token limit the classifier sees (the checkpoint's training maxLength). */
   readonly maxLength: number;
@@ -114,18 +114,17 @@ export class PredictorCache {
 async function load(dir: string, key: string, session: SessionOptions, precision: Precision): Promise<LoadedModel> {
   const loaded = await loadPredictor(dir, { embeddings: true, session, precision });
   const tokenizer = WordPieceTokenizer.fromDir(dir);
-  let pool: Promise<BatchPredictor> | undefined;
   const onCpu = (session.device ?? 'cpu') === 'cpu';
-  const batch = async (): Promise<Predictor> => {
-    if (!onCpu) return loaded.predictor;
-    pool ??= loadBatchPredictor(dir, { embeddings: true, precision, workers: coreWorkers() });
-    return (await pool).predictor;
-  };
+  const pool = new IdleReleasingPool(() =>
+    loadBatchPredictor(dir, { embeddings: true, precision, workers: coreWorkers() }),
+  );
+  const batchPredict = (texts: readonly unknown[]): Promise<TextPrediction[]> =>
+    onCpu ? pool.predict(texts) : loaded.predictor.predict(texts);
   const release = async (): Promise<void> => {
     await loaded.release();
-    await (await pool?.catch(() => null))?.release();
+    await pool.release();
   };
-  return { dir, key, loaded, batch, tokenizer, maxLength: checkpointMaxLength(dir), release };
+  return { dir, key, loaded, batchPredict, tokenizer, maxLength: checkpointMaxLength(dir), release };
 }
 
 // The same default loadPredictor applies when the checkpoint does not record its training length.

@@ -24,7 +24,7 @@ export function cachedPredictions(model: LoadedModel, items: readonly KeyedText[
     entries.set(key, hit);
     return hit;
   }
-  const made = model.batch().then((p) => p.predict(items.map((i) => i.text)));
+  const made = model.batchPredict(items.map((i) => i.text));
   // A failed prediction is not remembered: the next call tries again.
   made.catch(() => entries.get(key) === made && entries.delete(key));
   entries.set(key, made);

@@ -65,25 +65,13 @@ function watched(m: LoadedModel, watch: Watch): LoadedModel {
   return {
     ...m,
     loaded: { ...m.loaded, predictor: watchedPredictor(m.loaded.predictor, watch) },
-    batch: async () => watchedPredictor(await m.batch(), watch),
+    batchPredict: chunked(m.batchPredict, watch),
   };
 }
 
-/** `target` with `predict` run in chunks that report progress and stop at a cancel between chunks. */
+/** `target` with `predict` run in chunks (chunked). */
 function watchedPredictor(target: Predictor, watch: Watch): Predictor {
-  const predict = async (texts: readonly unknown[]): Promise<TextPrediction[]> => {
-    const out: TextPrediction[] = [];
-    watch.onProgress(0, texts.length);
-    for (let at = 0; at < texts.length; at += CHUNK) {
-      if (watch.signal.aborted) {
-        throw new ServiceError('cancelled', 'Pre-annotation cancelled before anything was written; nothing changed.');
-      }
-      const chunk = texts.slice(at, at + CHUNK);
-      out.push(...(await target.predict(chunk)));
-      watch.onProgress(out.length, texts.length);
-    }
-    return out;
-  };
+  const predict = chunked((texts) => target.predict(texts), watch);
   // Everything but `predict` goes to the real predictor (bound, so its own fields stay reachable).
   return new Proxy(target, {
     get(obj, prop) {
@@ -92,6 +80,26 @@ function watchedPredictor(target: Predictor, watch: Watch): Predictor {
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(obj) : value;
     },
   });
+}
+
+/** `predict` run in chunks that report progress and stop at a cancel between chunks. */
+function chunked(
+  target: (texts: readonly unknown[]) => Promise<TextPrediction[]>,
+  watch: Watch,
+): (texts: readonly unknown[]) => Promise<TextPrediction[]> {
+  return async (texts) => {
+    const out: TextPrediction[] = [];
+    watch.onProgress(0, texts.length);
+    for (let at = 0; at < texts.length; at += CHUNK) {
+      if (watch.signal.aborted) {
+        throw new ServiceError('cancelled', 'Pre-annotation cancelled before anything was written; nothing changed.');
+      }
+      const chunk = texts.slice(at, at + CHUNK);
+      out.push(...(await target(chunk)));
+      watch.onProgress(out.length, texts.length);
+    }
+    return out;
+  };
 }
 
 /** The ids of the dataset's examples in `scope`, in list order; refuses more than the service takes. */

@@ -84,7 +84,7 @@ export async function preannotate(
         `Run ${runId} has no NER head (it trained classification only), so it cannot propose spans; pick a run that trained NER.`,
       );
     }
-    return (await m.batch()).predict(chosen.map((t) => t.text));
+    return m.batchPredict(chosen.map((t) => t.text));
   });
   const counts: Counts = {
     removedSilver: 0,
