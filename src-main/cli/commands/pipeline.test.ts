@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateLabeler, silverLabeler } from '../../data/silver';
 import { writeTinyBert } from '../../engine/model/testing';
-import { tsxProbeChild } from '../../services/system/testing';
 import { runCli } from '../run-cli';
+import { capturedEnv } from '../testing';
 import { parseDuration } from './pipeline';
 
 describe('mts pipeline', () => {
@@ -19,17 +19,11 @@ describe('mts pipeline', () => {
       ].join('\n');
     writeFileSync(join(dir, 'train.csv'), rows(16));
     writeFileSync(join(dir, 'dev.csv'), rows(4));
-    const out: string[] = [];
-    const err: string[] = [];
+    const { value: env, out, err } = capturedEnv({ rendererDir: dir });
     const args = ['pipeline', '--train', join(dir, 'train.csv'), '--dev', join(dir, 'dev.csv'), '--model', model];
     const opts = ['--preset', 'full', '--batch-size', '8', '--max-steps', '3', '--no-ner', '--device', 'cpu'];
     opts.push('--embedding-updates', 'dense');
-    const code = await runCli([...args, ...opts, '--out', join(dir, 'run'), '--checkpoint-every', '0'], {
-      io: { out: (l) => out.push(l), err: (l) => err.push(l) },
-      layout: { rendererDir: dir, probeChild: tsxProbeChild() },
-      version: 'test',
-      signal: new AbortController().signal,
-    });
+    const code = await runCli([...args, ...opts, '--out', join(dir, 'run'), '--checkpoint-every', '0'], env);
     expect(code).toBe(0);
     // 16 rows / 8 = 2 steps an epoch; the full recipe's epochs are capped by --max-steps 3.
     expect(err.join('\n')).toMatch(
@@ -43,15 +37,10 @@ describe('mts pipeline', () => {
     expect(err.join('\n')).toMatch(/evaluating on 4, best checkpoint by classification\.accuracy;/);
 
     // Classification only: a metric of the NER head is refused before training, with what to choose.
-    const refused: string[] = [];
+    const { value: refusedEnv, err: refused } = capturedEnv({ rendererDir: dir });
     const again = await runCli(
       [...args, ...opts, '--select-metric', 'ner.f1', '--out', join(dir, 'refused'), '--checkpoint-every', '0'],
-      {
-        io: { out: () => undefined, err: (l) => refused.push(l) },
-        layout: { rendererDir: dir, probeChild: tsxProbeChild() },
-        version: 'test',
-        signal: new AbortController().signal,
-      },
+      refusedEnv,
     );
     expect(again).not.toBe(0);
     expect(refused.join('\n')).toMatch(
@@ -69,15 +58,10 @@ describe('mts pipeline', () => {
     ];
     writeFileSync(join(dir, 'train.csv'), rows.join('\n'));
     const stderrOf = async (mode: string): Promise<{ code: number; err: string }> => {
-      const err: string[] = [];
+      const { value: env, err } = capturedEnv({ rendererDir: dir });
       const args = ['pipeline', '--train', join(dir, 'train.csv'), '--dev', join(dir, 'train.csv'), '--model', model];
       const opts = ['--preset', 'heads-only', '--epochs', '1', '--no-ner', '--device', 'cpu', '--feature-cache', mode];
-      const code = await runCli([...args, ...opts, '--out', join(dir, mode), '--checkpoint-every', '0'], {
-        io: { out: () => undefined, err: (l) => err.push(l) },
-        layout: { rendererDir: dir, probeChild: tsxProbeChild() },
-        version: 'test',
-        signal: new AbortController().signal,
-      });
+      const code = await runCli([...args, ...opts, '--out', join(dir, mode), '--checkpoint-every', '0'], env);
       return { code, err: err.join('\n') };
     };
     const on = await stderrOf('on');
@@ -107,14 +91,7 @@ describe('mts pipeline: learned task weights and confidence-aware silver labels'
       );
     writeFileSync(join(dir, 'train.csv'), rows(16));
     writeFileSync(join(dir, 'dev.csv'), rows(4));
-    const out: string[] = [];
-    const err: string[] = [];
-    const env = {
-      io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) },
-      layout: { rendererDir: dir, probeChild: tsxProbeChild() },
-      version: 'test',
-      signal: new AbortController().signal,
-    };
+    const { value: env, out, err } = capturedEnv({ rendererDir: dir });
     const args = ['pipeline', '--train', join(dir, 'train.csv'), '--dev', join(dir, 'dev.csv'), '--model', model];
     const opts = ['--batch-size', '8', '--max-steps', '2', '--device', 'cpu', '--checkpoint-every', '0'];
     const mtl = ['--task-weighting', 'uncertainty', '--task-weight-lr', '0.05', '--silver-min-confidence', '0.5'];
@@ -158,16 +135,10 @@ describe('mts pipeline: silver train, gold dev (the student beside its teacher)'
       'Danish B-MISC\ncheese O\nsold O\nin O\nOslo B-LOC\n. O',
     ];
     writeFileSync(join(dir, 'valid.txt'), `${gold.join('\n\n')}\n`);
-    const out: string[] = [];
-    const err: string[] = [];
+    const { value: env, out, err } = capturedEnv({ rendererDir: dir });
     const args = ['pipeline', '--train', join(dir, 'texts.csv'), '--dev', join(dir, 'valid.txt'), '--model', model];
     const opts = ['--batch-size', '8', '--max-steps', '2', '--device', 'cpu', '--checkpoint-every', '0'];
-    const code = await runCli([...args, ...opts, '--out', join(dir, 'run')], {
-      io: { out: (l) => out.push(l), err: (l) => err.push(l) },
-      layout: { rendererDir: dir, probeChild: tsxProbeChild() },
-      version: 'test',
-      signal: new AbortController().signal,
-    });
+    const code = await runCli([...args, ...opts, '--out', join(dir, 'run')], env);
     expect(code, err.join('\n')).toBe(0);
     expect(err.join('\n')).toMatch(/\[label\] .*valid\.txt carries gold NER tags: .*MISC \(1 span\)/);
     const saved = JSON.parse(readFileSync(join(dir, 'run', 'pipeline.json'), 'utf8'));
@@ -221,14 +192,7 @@ describe('mts pipeline --self-train N', () => {
       ['text', ...Array.from({ length: 16 }, (_, i) => `"${texts[i % 2]}"`)].join('\n'),
     );
     writeFileSync(join(dir, 'valid.txt'), 'John B-PER\nSmith I-PER\nvisited O\nParis B-LOC\n. O\n');
-    const out: string[] = [];
-    const err: string[] = [];
-    const env = {
-      io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) },
-      layout: { rendererDir: dir, probeChild: tsxProbeChild() },
-      version: 'test',
-      signal: new AbortController().signal,
-    };
+    const { value: env, out, err } = capturedEnv({ rendererDir: dir });
     const args = ['pipeline', '--train', join(dir, 'texts.csv'), '--dev', join(dir, 'valid.txt'), '--model', model];
     const opts = ['--batch-size', '8', '--epochs', '2', '--lr', '1e-2', '--device', 'cpu', '--checkpoint-every', '0'];
     const run = join(dir, 'run');

@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeTinyCheckpoint } from '../../engine/infer/testing';
-import { tsxProbeChild } from '../../services/system/testing';
 import { runCli } from '../run-cli';
+import { capturedEnv } from '../testing';
 
 async function predict(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['predict', ...args], {
-    io: { out: (l) => out.push(l), err: (l) => err.push(l) },
-    layout: { rendererDir: tmpdir(), probeChild: tsxProbeChild() },
-    version: 'test',
-    signal: new AbortController().signal,
-  });
+  const { value, out, err } = capturedEnv();
+  const code = await runCli(['predict', ...args], value);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
