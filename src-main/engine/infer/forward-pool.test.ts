@@ -51,6 +51,21 @@ describe('forward pool', () => {
     }
   }, 60_000);
 
+  it('refuses to predict once released, with the reason', async () => {
+    const ckpt = writeTinyCheckpoint(root, {
+      classes: ['World', 'Sports'],
+      tags: ['O', 'B-PER', 'I-PER'],
+      maxPositions: 64,
+      maxLength: 32,
+      seed: 5,
+      headSeed: 7,
+    });
+    const pooled = await loadBatchPredictor(ckpt, { batchSize: 4, workers: 2 });
+    expect((await pooled.predictor.predict(['John met Mary in Paris.']))[0]!.ok).toBe(true);
+    await pooled.release();
+    await expect(pooled.predictor.predict(['Again.'])).rejects.toThrow(/released; load the model again/);
+  }, 60_000);
+
   it('refuses a model the workers cannot open, and a pool of no workers', async () => {
     const bad = createForwardPool(new Uint8Array([1, 2, 3, 4]), { workers: 2 });
     await expect(bad).rejects.toThrow(InferenceError);

@@ -120,6 +120,8 @@ export async function createForwardPool(model: Uint8Array, o: ForwardPoolOptions
   const release = async (): Promise<void> => {
     if (closing) return;
     closing = true;
+    // Batches still pending (and any asked for later) fail with a reason instead of waiting forever.
+    fail(new InferenceError('The prediction workers were released; load the model again to predict.'));
     await Promise.all(
       workers.map(
         (w) =>
