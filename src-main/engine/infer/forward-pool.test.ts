@@ -4,11 +4,19 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InferenceError } from './errors';
 import { createForwardPool } from './forward-pool';
-import { loadBatchPredictor, loadPredictor } from './load';
+import { batchParallelism, loadBatchPredictor, loadPredictor } from './load';
 import { writeTinyCheckpoint } from './testing';
 
 const root = mkdtempSync(join(tmpdir(), 'mts-pool-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+const ckpt = writeTinyCheckpoint(root, {
+  classes: ['World', 'Sports'],
+  tags: ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'],
+  maxPositions: 96,
+  maxLength: 32,
+  seed: 5,
+  headSeed: 7,
+});
 
 const TEXTS = [
   'John Smith said on Monday that Google shares rose in New York.',
@@ -20,14 +28,6 @@ const TEXTS = [
 
 describe('forward pool', () => {
   it('predicts exactly what one session predicts, with batches on two workers', async () => {
-    const ckpt = writeTinyCheckpoint(root, {
-      classes: ['World', 'Sports'],
-      tags: ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'],
-      maxPositions: 96,
-      maxLength: 32,
-      seed: 5,
-      headSeed: 7,
-    });
     const one = await loadPredictor(ckpt, { batchSize: 4 });
     const pooled = await loadBatchPredictor(ckpt, { batchSize: 4, workers: 2 });
     try {
@@ -52,14 +52,6 @@ describe('forward pool', () => {
   }, 60_000);
 
   it('refuses to predict once released, with the reason', async () => {
-    const ckpt = writeTinyCheckpoint(root, {
-      classes: ['World', 'Sports'],
-      tags: ['O', 'B-PER', 'I-PER'],
-      maxPositions: 64,
-      maxLength: 32,
-      seed: 5,
-      headSeed: 7,
-    });
     const pooled = await loadBatchPredictor(ckpt, { batchSize: 4, workers: 2 });
     expect((await pooled.predictor.predict(['John met Mary in Paris.']))[0]!.ok).toBe(true);
     await pooled.release();
@@ -72,4 +64,17 @@ describe('forward pool', () => {
     await expect(bad).rejects.toThrow(/A prediction worker could not open the model/);
     await expect(createForwardPool(new Uint8Array(), { workers: 0 })).rejects.toThrow(/workers 0 must be/);
   }, 30_000);
+});
+
+describe('batchParallelism', () => {
+  it('gives a CPU batch job one-thread workers within the thread budget, a small one or another device one session', () => {
+    expect(batchParallelism(200, 32, { threads: 3 })).toEqual({ workers: 3 });
+    expect(batchParallelism(200, 32, { threads: 9 })).toEqual({ workers: 4 });
+    expect(batchParallelism(64, 32, { threads: 3 })).toEqual({ workers: 1, session: { threads: 3 } });
+    expect(batchParallelism(10, 32)).toEqual({ workers: 1 });
+    expect(batchParallelism(200, 32, { device: 'webgpu', threads: 2 })).toEqual({
+      workers: 1,
+      session: { device: 'webgpu', threads: 2 },
+    });
+  });
 });

@@ -34,6 +34,7 @@ export { formatSize, type ModelCardInfo } from './bundle-files';
 export { buildExportGraph, buildHeadGraph, type HeadKind } from './graphs';
 export {
   autoWorkers,
+  batchParallelism,
   type BatchPredictor,
   checkpointExportSource,
   checkpointModel,

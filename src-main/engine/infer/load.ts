@@ -1,7 +1,7 @@
 // Entry points from a saved checkpoint folder: a ready predictor, and an export bundle.
 import { availableParallelism } from 'node:os';
 import { loadCheckpoint, type Checkpoint, type MultiTaskSpec, type ParamStore } from '../model';
-import type { Session, SessionOptions } from '../runtime';
+import type { Device, Session, SessionOptions } from '../runtime';
 import { WordPieceTokenizer } from '../tokenizer';
 import { exportBundle, type ExportOptions, type ExportReport, type ExportSource } from './export';
 import type { ModelCardInfo } from './bundle-files';
@@ -121,6 +121,22 @@ export async function loadBatchPredictor(
  */
 export function autoWorkers(texts: number, batchSize: number, threads?: number): number {
   return texts <= 2 * batchSize ? 1 : coreWorkers(threads);
+}
+
+/**
+ * How a batch job of `texts` texts runs within a budget of `threads` CPU threads (default: every core): on the CPU
+ * one one-thread worker per core (autoWorkers) above two batches, else one session with the whole budget; on
+ * another device one session there.
+ */
+export function batchParallelism(
+  texts: number,
+  batchSize: number,
+  budget: { readonly threads?: number; readonly device?: Device } = {},
+): { readonly workers: number; readonly session?: SessionOptions } {
+  const { threads, device } = budget;
+  const workers = device === undefined || device === 'cpu' ? autoWorkers(texts, batchSize, threads) : 1;
+  if (workers > 1 || (device === undefined && threads === undefined)) return { workers };
+  return { workers, session: { ...(device && { device }), ...(threads !== undefined && { threads }) } };
 }
 
 /** One worker per core, at most 4 (and at most `threads` when given). */

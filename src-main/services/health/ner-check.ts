@@ -1,6 +1,6 @@
 // The NER half of the label check: a trained run's confident entities that the annotation disagrees with.
 import { spanDisagreements } from '../../data/health';
-import { autoWorkers, loadBatchPredictor } from '../../engine/infer';
+import { batchParallelism, loadBatchPredictor } from '../../engine/infer';
 import type { DataRow } from './read';
 import type { NerDisagreementFinding } from './report';
 
@@ -14,12 +14,10 @@ export async function nerCheck(
   threads: number | undefined,
 ): Promise<{ readonly findings: readonly NerDisagreementFinding[] } | { readonly skipped: string }> {
   const annotated = rows.filter((r) => r.spans !== undefined);
-  // A batch job: one one-thread worker per core (threads caps them) once there are more than two batches.
-  const workers = autoWorkers(annotated.length, 32, threads);
-  const loaded = await loadBatchPredictor(dir, {
-    workers,
-    ...(workers === 1 && threads !== undefined && { session: { threads } }),
-  });
+  const loaded = await loadBatchPredictor(
+    dir,
+    batchParallelism(annotated.length, 32, threads !== undefined ? { threads } : {}),
+  );
   try {
     if (loaded.predictor.labels.ner.length === 0) {
       return { skipped: `NER spans were not checked: ${dir} has no entity (NER) head; pass a run trained with one.` };

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type { LabelledText } from '../../data/prepare';
 import { toJsonlLine } from '../../data/export';
 import type { CharSpan } from '../../data/types';
-import { autoWorkers, loadBatchPredictor } from '../../engine/infer';
+import { batchParallelism, loadBatchPredictor } from '../../engine/infer';
 import { loadHfBertConfig } from '../../engine/model';
 import type { Device } from '../../engine/runtime';
 import type { TrainResult } from '../../engine/trainer';
@@ -151,16 +151,13 @@ async function relabel(
   types: readonly string[],
   hooks: PipelineHooks & { readonly say: (message: string) => void },
 ): Promise<{ items: LabelledText[]; perType: Record<string, number>; failed: number } | null> {
-  // On the CPU the texts run on one one-thread worker per core (o.threads caps them); else one session.
-  const onCpu = device === undefined || device === 'cpu';
-  const workers = onCpu ? autoWorkers(items.length, 64, o.threads) : 1;
   const loaded = await loadBatchPredictor(checkpoint, {
     batchSize: 64,
     // Training truncates at maxLength; a model with fewer positions is read in windows of its own size.
     maxLength: Math.min(o.maxLength, loadHfBertConfig(checkpoint).dims.maxPositions),
-    workers,
-    ...(workers === 1 && {
-      session: { ...(device && { device }), ...(o.threads !== undefined && { threads: o.threads }) },
+    ...batchParallelism(items.length, 64, {
+      ...(o.threads !== undefined && { threads: o.threads }),
+      ...(device && { device }),
     }),
   });
   const keep = new Set(types);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { PreannotateOutcome } from '../../../src-preload/contract';
-import type { Predictor, TextPrediction } from '../../engine/infer';
+import type { TextPrediction } from '../../engine/infer';
 import type { Db } from '../../store/db';
 import { getDataset } from '../../store/repos/datasets';
 import { queryExamples } from '../../store/repos/query';
@@ -45,8 +45,8 @@ interface Watch {
 }
 
 /**
- * A PredictorCache that lends the shared cache's models with `predict` split into chunks, so the service's
- * single predict call reports progress and stops between chunks when cancelled.
+ * A PredictorCache that lends the shared cache's models with `batchPredict` split into chunks, so the service's
+ * single batch prediction reports progress and stops between chunks when cancelled.
  */
 class WatchedCache extends PredictorCache {
   constructor(
@@ -62,24 +62,7 @@ class WatchedCache extends PredictorCache {
 }
 
 function watched(m: LoadedModel, watch: Watch): LoadedModel {
-  return {
-    ...m,
-    loaded: { ...m.loaded, predictor: watchedPredictor(m.loaded.predictor, watch) },
-    batchPredict: chunked(m.batchPredict, watch),
-  };
-}
-
-/** `target` with `predict` run in chunks (chunked). */
-function watchedPredictor(target: Predictor, watch: Watch): Predictor {
-  const predict = chunked((texts) => target.predict(texts), watch);
-  // Everything but `predict` goes to the real predictor (bound, so its own fields stay reachable).
-  return new Proxy(target, {
-    get(obj, prop) {
-      if (prop === 'predict') return predict;
-      const value: unknown = Reflect.get(obj, prop, obj);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(obj) : value;
-    },
-  });
+  return { ...m, batchPredict: chunked(m.batchPredict, watch) };
 }
 
 /** `predict` run in chunks that report progress and stop at a cancel between chunks. */
