@@ -23,28 +23,32 @@ function finals(part: unknown): Finals {
   return out;
 }
 
+/** Count, mean, sample standard deviation, min and max of `xs`, rounded to 2 decimals. */
+export function summary(xs: readonly number[]) {
+  const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return {
+    n: xs.length,
+    mean: round(mean, 2),
+    sd: round(sd, 2),
+    min: round(Math.min(...xs), 2),
+    max: round(Math.max(...xs), 2),
+  };
+}
+
 /** Mean, sample standard deviation, min and max, in points (x100), of each final metric over the seeds. */
 export function spread(perSeedFinals: readonly Finals[]) {
   const keys = [...new Set(perSeedFinals.flatMap((f) => Object.keys(f)))];
   return Object.fromEntries(
-    keys.map((k) => {
-      const xs = perSeedFinals
-        .map((f) => f[k])
-        .filter((v): v is number => v !== undefined)
-        .map((v) => 100 * v);
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
-      return [
-        k,
-        {
-          n: xs.length,
-          mean: round(mean, 2),
-          sd: round(sd, 2),
-          min: round(Math.min(...xs), 2),
-          max: round(Math.max(...xs), 2),
-        },
-      ];
-    }),
+    keys.map((k) => [
+      k,
+      summary(
+        perSeedFinals
+          .map((f) => f[k])
+          .filter((v): v is number => v !== undefined)
+          .map((v) => 100 * v),
+      ),
+    ]),
   );
 }
 

@@ -20,6 +20,7 @@ import { loadTrainerModel, train } from '../../src-main/engine/trainer';
 import { pipelineOptions, readLabelledFile, runSelfTraining } from '../../src-main/services/pipeline';
 import { log, MODEL, round, SHARED, type TrainBenchOptions, fullRunConfig } from './options';
 import { sampleSize } from './prepare';
+import { summary } from './seeds';
 
 export const STUDENT_SOURCES = ['conll', 'agnews'] as const;
 export type StudentSource = (typeof STUDENT_SOURCES)[number];
@@ -265,9 +266,8 @@ export async function runStudentSeeds(
       const xs = Object.values(seeds)
         .map((s) => finalGain(s.runs[k]))
         .filter((g): g is number => g !== null);
-      const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-      const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
-      return [k, { n: xs.length, meanGainPoints: round(mean, 2), sd: round(sd, 2), min: round(Math.min(...xs), 2) }];
+      const { n, mean, sd, min } = summary(xs);
+      return [k, { n, meanGainPoints: mean, sd, min }];
     }),
   );
   return { seeds, gainOverLabelerPerRun: gains, target: Object.values(seeds)[0]!.target };
