@@ -126,6 +126,7 @@ export async function createForwardPool(model: Uint8Array, o: ForwardPoolOptions
       workers.map(
         (w) =>
           new Promise<void>((resolve) => {
+            w.ref(); // an idle worker is unref'd: the reply to 'close' must keep the process alive until it comes
             w.once('message', () => resolve());
             w.once('exit', () => resolve());
             w.postMessage({ type: 'close' } satisfies PoolRequest);
