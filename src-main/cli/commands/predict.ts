@@ -1,7 +1,7 @@
 /** `mts predict`: class probabilities and entities for texts, from a finished run. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { autoWorkers, loadBatchPredictor } from '../../engine/infer';
+import { batchParallelism, loadBatchPredictor } from '../../engine/infer';
 import { checkpointDir } from '../../services/pipeline';
 import { UsageError, type CliCommand } from '../types';
 
@@ -26,9 +26,10 @@ export const predictCommand: CliCommand = {
     'Without TEXT arguments, reads one text per line from standard input.',
     '--int8 runs the encoder in int8: faster on CPUs with int8 dot products, slightly less accurate',
     '(npm run bench:quantize measures both on your data).',
-    '--workers N runs batches side by side on N worker threads, each with its own session of --threads',
-    '(default 1) threads: more texts per second for files. Default: one per core (at most 4) for more than',
-    '64 texts, else 1.',
+    '--threads N caps the CPU threads (default: every core). For more than 64 texts the batches run side by',
+    'side on one one-thread worker per thread (at most 4): more texts per second for files; else one session.',
+    '--workers N sets the worker count instead, each worker with its own session of --threads (default 1)',
+    'threads.',
     '',
     'Example:',
     '  mts predict --run runs/latest "Apple shares rose 3% in New York on Monday."',
@@ -51,12 +52,16 @@ export const predictCommand: CliCommand = {
             .split(/\r?\n/)
             .filter((l) => l.length > 0);
     if (texts.length === 0) throw new UsageError('give at least one text, as arguments or on standard input.');
-    const workers = parsed.data.workers ?? autoWorkers(texts.length, PREDICT_BATCH);
+    const { threads, workers } = parsed.data;
+    // Without --workers, --threads is a budget (as for self-training and health); with it, a per-worker count.
+    const parallel =
+      workers !== undefined
+        ? { workers, ...(threads !== undefined && { session: { threads } }) }
+        : batchParallelism(texts.length, PREDICT_BATCH, threads !== undefined ? { threads } : {});
     const loaded = await loadBatchPredictor(checkpointDir(parsed.data.run), {
-      ...(parsed.data.threads && { session: { threads: parsed.data.threads } }),
+      ...parallel,
       precision: parsed.data.int8 ? 'int8' : 'fp32',
       batchSize: PREDICT_BATCH,
-      workers,
     });
     try {
       const results = await loaded.predictor.predict(texts);

@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InferenceError } from './errors';
 import { createForwardPool } from './forward-pool';
@@ -52,42 +50,6 @@ describe('forward pool', () => {
       await pooled.release();
     }
   }, 60_000);
-
-  // Vitest's own handles keep its event loop alive; a plain Node process (mts predict, bench:infer) has only the
-  // pool's workers, unref'd while idle, so release() must hold the process until each worker says it closed. The
-  // stand-in worker takes 200 ms to close, as releasing a real MiniLM session can.
-  it('keeps a plain Node process alive until release() has closed every worker', () => {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const worker = join(root, 'slow-close-worker.mjs');
-    writeFileSync(
-      worker,
-      [
-        `import { parentPort } from 'node:worker_threads';`,
-        `parentPort.on('message', (m) => {`,
-        `  if (m.type === 'init') parentPort.postMessage({ type: 'ready' });`,
-        `  if (m.type === 'run') parentPort.postMessage({ type: 'done', id: m.id, outputs: {} });`,
-        `  if (m.type === 'close') setTimeout(() => parentPort.postMessage({ type: 'closed' }), 200);`,
-        `});`,
-      ].join('\n'),
-    );
-    const script = join(root, 'pool-exit.mts');
-    writeFileSync(
-      script,
-      [
-        `import { createForwardPool } from ${JSON.stringify(join(here, 'forward-pool.ts'))};`,
-        `const pool = await createForwardPool(new Uint8Array(1), { workers: 2, script: ${JSON.stringify(worker)} });`,
-        // Workers that have run a batch went back to idle (unref'd) through the reply handler.
-        `const ids = new BigInt64Array(1); const feeds = { batch: 1, seq: 1, inputIds: ids, attentionMask: ids, tokenTypeIds: ids };`,
-        `await Promise.all([1, 2, 3].map(() => pool.forward(feeds, { sentenceEmbedding: false })));`,
-        `await pool.release();`,
-        `console.log('released');`,
-      ].join('\n'),
-    );
-    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(run.stderr).toBe('');
-    expect(run.stdout.trim()).toBe('released');
-    expect(run.status).toBe(0);
-  }, 70_000);
 
   it('refuses to predict once released, with the reason', async () => {
     const pooled = await loadBatchPredictor(ckpt, { batchSize: 4, workers: 2 });

@@ -31,8 +31,14 @@ export interface ForwardPoolOptions {
 export interface ForwardPool {
   readonly forward: ForwardFn;
   readonly workers: number;
+  /** True once a worker crashed or exited: every forward rejects with that cause; release it, start another. */
+  broken(): boolean;
+  /** Closes every worker (at most CLOSE_WAIT_MS each); pending and later forwards reject. Same promise each call. */
   release(): Promise<void>;
 }
+
+/** How long release() waits for a worker to close its session before terminating it (a long batch runs on). */
+export const CLOSE_WAIT_MS = 5_000;
 
 interface Job {
   readonly id: number;
@@ -46,14 +52,52 @@ interface Job {
 export async function createForwardPool(model: Uint8Array, o: ForwardPoolOptions): Promise<ForwardPool> {
   if (!Number.isInteger(o.workers) || o.workers < 1)
     throw new InferenceError(`workers ${o.workers} must be a whole number of at least 1.`);
-  const threads = o.threadsPerWorker ?? 1;
   const script = o.script ?? forwardWorkerScript();
   const workers = Array.from({ length: o.workers }, () => new Worker(script));
+  // No closure here holds `model`: the pool below keeps none of the serialised graph once the workers have it.
+  await openWorkers(workers, { type: 'init', model, threads: o.threadsPerWorker ?? 1 });
+  return runPool(workers);
+}
+
+/** Sends each worker the graph and waits for every 'ready'; on any failure terminates them all and throws. */
+async function openWorkers(workers: readonly Worker[], init: PoolRequest): Promise<void> {
+  const open = (w: Worker): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const settle = (err?: Error): void => {
+        w.off('message', onMessage).off('error', onError).off('exit', onExit);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onMessage = (m: PoolReply): void =>
+        settle(
+          m.type === 'ready'
+            ? undefined
+            : new InferenceError(`A prediction worker could not open the model: ${describe(m)}`),
+        );
+      const onError = (err: Error): void =>
+        settle(new InferenceError(`A prediction worker failed while opening the model: ${err.message}`));
+      const onExit = (code: number): void =>
+        settle(new InferenceError(`A prediction worker exited (code ${code}) while opening the model.`));
+      w.on('message', onMessage).on('error', onError).on('exit', onExit);
+      w.postMessage(init);
+    });
+  try {
+    await Promise.all(workers.map(open));
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  }
+}
+
+/** The dispatching side of a pool whose workers have all opened their sessions. */
+function runPool(workers: readonly Worker[]): ForwardPool {
   const idle: Worker[] = [];
   const queue: Job[] = [];
   const running = new Map<Worker, Job>();
-  let broken: Error | null = null;
-  let closing = false;
+  const exited = new Set<Worker>();
+  let failure: Error | null = null;
+  let crashed = false;
+  let released: Promise<void> | null = null;
   let nextId = 0;
 
   const dispatch = (): void => {
@@ -66,30 +110,18 @@ export async function createForwardPool(model: Uint8Array, o: ForwardPoolOptions
       w.postMessage(msg);
     }
   };
-  const fail = (err: Error): void => {
-    broken ??= err;
-    for (const job of [...running.values(), ...queue.splice(0)]) job.reject(broken);
+  const rejectAll = (err: Error): void => {
+    failure ??= err;
+    for (const job of [...running.values(), ...queue.splice(0)]) job.reject(failure);
     running.clear();
   };
-
-  await Promise.all(
-    workers.map(
-      (w) =>
-        new Promise<void>((resolve, reject) => {
-          w.once('message', (m: PoolReply) =>
-            m.type === 'ready'
-              ? resolve()
-              : reject(new InferenceError(`A prediction worker could not open the model: ${describe(m)}`)),
-          );
-          w.once('error', reject);
-          const init: PoolRequest = { type: 'init', model, threads };
-          w.postMessage(init);
-        }),
-    ),
-  ).catch(async (err: unknown) => {
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw err;
-  });
+  // A dead worker leaves the pool unusable: the others stop too, so none holds its model or the process.
+  const crash = (err: Error): void => {
+    if (released) return;
+    crashed = true;
+    rejectAll(err);
+    for (const w of workers) if (!exited.has(w)) void w.terminate();
+  };
 
   for (const w of workers) {
     w.unref();
@@ -104,38 +136,49 @@ export async function createForwardPool(model: Uint8Array, o: ForwardPoolOptions
       else job.reject(new InferenceError(`The forward pass failed in a prediction worker: ${describe(m)}`));
       dispatch();
     });
-    w.on('error', (err) => fail(new InferenceError(`A prediction worker crashed: ${err.message}`)));
+    w.on('error', (err) => crash(new InferenceError(`A prediction worker crashed: ${err.message}`)));
     w.on('exit', (code) => {
-      if (!closing) fail(new InferenceError(`A prediction worker exited (code ${code}) while predicting.`));
+      exited.add(w);
+      crash(new InferenceError(`A prediction worker exited (code ${code}) while predicting.`));
     });
   }
 
   const forward: ForwardFn = (feeds, want) =>
     new Promise<ForwardOutputs>((resolve, reject) => {
-      if (broken) return reject(broken);
+      if (failure) return reject(failure);
       queue.push({ id: nextId++, feeds, want, resolve, reject });
       dispatch();
     });
 
-  const release = async (): Promise<void> => {
-    if (closing) return;
-    closing = true;
-    // Batches still pending (and any asked for later) fail with a reason instead of waiting forever.
-    fail(new InferenceError('The prediction workers were released; load the model again to predict.'));
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            w.ref(); // an idle worker is unref'd: the reply to 'close' must keep the process alive until it comes
-            w.once('message', () => resolve());
-            w.once('exit', () => resolve());
-            w.postMessage({ type: 'close' } satisfies PoolRequest);
-          }),
-      ),
-    );
-    await Promise.all(workers.map((w) => w.terminate()));
+  // Asks a live worker to close its session, then terminates it: after its 'closed', its exit, or CLOSE_WAIT_MS.
+  const close = async (w: Worker): Promise<void> => {
+    if (!exited.has(w)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          w.off('message', onMessage).off('exit', done);
+          resolve();
+        };
+        const onMessage = (m: PoolReply): void => {
+          if (m.type === 'closed') done();
+        };
+        const timer = setTimeout(done, CLOSE_WAIT_MS);
+        w.ref(); // an idle worker is unref'd: the reply to 'close' must keep the process alive until it comes
+        w.on('message', onMessage).once('exit', done);
+        w.postMessage({ type: 'close' } satisfies PoolRequest);
+      });
+    }
+    await w.terminate();
   };
-  return { forward, workers: workers.length, release };
+  const release = (): Promise<void> => {
+    released ??= (async () => {
+      // Batches still pending (and any asked for later) fail with a reason instead of waiting forever.
+      rejectAll(new InferenceError('The prediction workers were released; load the model again to predict.'));
+      await Promise.all(workers.map(close));
+    })();
+    return released;
+  };
+  return { forward, workers: workers.length, broken: () => crashed, release };
 }
 
 function describe(m: PoolReply): string {

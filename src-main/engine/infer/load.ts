@@ -86,6 +86,8 @@ export interface BatchPredictor {
   readonly predictor: Predictor;
   /** Worker threads running batches side by side (1: one session in this thread). */
   readonly workers: number;
+  /** True once a worker of the pool crashed or exited: predictions fail from then on; release and reload. */
+  broken(): boolean;
   release(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ export async function loadBatchPredictor(
   const device = options.session?.device ?? 'cpu';
   if (workers <= 1 || device !== 'cpu') {
     const loaded = await loadPredictor(dir, options);
-    return { predictor: loaded.predictor, workers: 1, release: loaded.release };
+    return { predictor: loaded.predictor, workers: 1, broken: () => false, release: loaded.release };
   }
   const { spec, store, labels, maxLength } = predictorModel(dir, options);
   const model = inferenceModelBytes(spec, store, options.precision);
@@ -112,7 +114,7 @@ export async function loadBatchPredictor(
     maxLength,
     inFlight: workers,
   });
-  return { predictor, workers, release: () => pool.release() };
+  return { predictor, workers, broken: pool.broken, release: pool.release };
 }
 
 /**

@@ -59,6 +59,25 @@ describe('Predictor', () => {
     expect(() => new Predictor(tok, base, TINY_LABELS, { inFlight: 0 })).toThrow(/inFlight 0 must be a whole number/);
   });
 
+  it('stops sending batches once one fails: the call rejects with its error and the other lanes stop', async () => {
+    const base = idForward();
+    let calls = 0;
+    const failing: typeof base = async (feeds, want) => {
+      const call = calls++;
+      await new Promise((r) => setTimeout(r, 5));
+      if (call === 1) throw new Error('batch 1 failed in a worker');
+      return base(feeds, want);
+    };
+    const texts = Array.from({ length: 40 }, (_, i) => `${SAMPLES[i % SAMPLES.length]!} ${i}`);
+    const predictor = new Predictor(tok, failing, TINY_LABELS, { batchSize: 1, inFlight: 3 });
+    await expect(predictor.predict(texts)).rejects.toThrow('batch 1 failed in a worker');
+    const atReject = calls;
+    await new Promise((r) => setTimeout(r, 50));
+    // Only the batches already in flight when batch 1 failed ran, not the 40 the call had planned.
+    expect(calls).toBe(atReject);
+    expect(calls).toBeLessThanOrEqual(4);
+  });
+
   it('gives class probabilities that sum to 1 with the arg-max label, and entities over whole words', async () => {
     const [r] = await new Predictor(tok, idForward(), TINY_LABELS).predict(['John Smiths lives in Paris.']);
     const p = ok(r);

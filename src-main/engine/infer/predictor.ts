@@ -179,7 +179,13 @@ export class Predictor {
           batch.map((i) => items[i]!.ids),
           this.tokenizer.padId,
         );
-        const out = await this.forward(feeds, { sentenceEmbedding: this.options.embeddings === true });
+        let out: ForwardOutputs;
+        try {
+          out = await this.forward(feeds, { sentenceEmbedding: this.options.embeddings === true });
+        } catch (err) {
+          next = batches.length; // the call fails as a whole: the other lanes take no more batches
+          throw err;
+        }
         batch.forEach((itemIndex, row) => this.collect(items[itemIndex]!, out, row, feeds, outputs[itemIndex]!));
       }
     };

@@ -23,8 +23,14 @@ export class IdleReleasingPool {
     try {
       return await (await pool).predictor.predict(texts);
     } catch (err) {
-      // A pool that failed to start is not kept: the next call tries again.
-      if (this.pool === pool && (await pool.then(() => false).catch(() => true))) this.pool = undefined;
+      // A pool that failed to start, or whose worker died, is not kept: the next call starts a new one.
+      if (this.pool === pool) {
+        const started = await pool.catch(() => null);
+        if (started === null || started.broken()) {
+          this.pool = undefined;
+          void started?.release();
+        }
+      }
       throw err;
     } finally {
       this.active--;

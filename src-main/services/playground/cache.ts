@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  autoWorkers,
   coreWorkers,
   loadBatchPredictor,
   loadPredictor,
@@ -14,6 +15,9 @@ import { IdleReleasingPool } from './batch-pool';
 import type { SessionOptions } from '../../engine/runtime';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
 
+/** Texts per forward pass of both predictors (the predictor's default). */
+const BATCH_SIZE = 32;
+
 /** A loaded checkpoint: predictor (with sentence embeddings on) and its tokenizer, for token display. */
 export interface LoadedModel {
   readonly dir: string;
@@ -24,7 +28,8 @@ export interface LoadedModel {
   /**
    * The same model for many texts at once (pre-annotation, a run's dev set): on the CPU its batches run on a
    * pool of worker threads, so this thread's event loop stays free while they run and the cores run batches
-   * side by side (started on first use, stopped after a minute idle: batch-pool.ts); elsewhere the session above.
+   * side by side (started on first use, stopped after a minute idle: batch-pool.ts); elsewhere, and for jobs of
+   * two batches or fewer while the pool is down, the session above.
    */
   readonly batchPredict: (texts: readonly unknown[]) => Promise<TextPrediction[]>;
   readonly tokenizer: WordPieceTokenizer;
@@ -118,8 +123,12 @@ async function load(dir: string, key: string, session: SessionOptions, precision
   const pool = new IdleReleasingPool(() =>
     loadBatchPredictor(dir, { embeddings: true, precision, workers: coreWorkers() }),
   );
+  // A job of two batches or fewer (pre-annotating one example) runs here, unless the workers are up anyway:
+  // starting one model copy per core would cost more than it saves (autoWorkers' rule).
   const batchPredict = (texts: readonly unknown[]): Promise<TextPrediction[]> =>
-    onCpu ? pool.predict(texts) : loaded.predictor.predict(texts);
+    onCpu && (pool.running || autoWorkers(texts.length, BATCH_SIZE) > 1)
+      ? pool.predict(texts)
+      : loaded.predictor.predict(texts);
   const release = async (): Promise<void> => {
     await loaded.release();
     await pool.release();
