@@ -43,14 +43,20 @@ export interface CliCommand {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 
-  /** The first problem of a flag schema's parse, named by its flag: "--workers: Too small: expected ...". */
-  static fromFlags(error: {
-    readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[];
-  }): UsageError {
+  /**
+   * The first problem of a flag schema's parse, named by its flag and, when `values` has it, the value given:
+   * "--workers: Too small: expected ... (got '0')".
+   */
+  static fromFlags(
+    error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] },
+    values?: CliArgs['values'],
+  ): UsageError {
     const issue = error.issues[0]!;
     const flag = `--${issue.path.map(String).join('.')}`;
     // Messages written for a flag already name it ("--run DIR is required").
     const named = issue.path.length === 0 || issue.message.startsWith(flag);
-    return new UsageError(named ? issue.message : `${flag}: ${issue.message}`);
+    const given = issue.path.length === 1 ? values?.[String(issue.path[0])] : undefined;
+    const got = typeof given === 'string' ? ` (got '${given}')` : '';
+    return new UsageError(`${named ? issue.message : `${flag}: ${issue.message}`}${got}`);
   }
 }

@@ -91,7 +91,7 @@ export const dataCommand: CliCommand = {
     if (sub !== 'export' || rest.length > 0)
       throw new UsageError(`mts data takes one subcommand, export; got "${args.positionals.join(' ')}".`);
     const parsed = argsSchema.safeParse(args.values);
-    if (!parsed.success) throw UsageError.fromFlags(parsed.error);
+    if (!parsed.success) throw UsageError.fromFlags(parsed.error, args.values);
     const a = parsed.data;
     const dataDir = resolve(a['data-dir'] ?? defaultDataDir());
     if (!existsSync(join(dataDir, DB_FILE_NAME))) {

@@ -31,7 +31,7 @@ export const evalCommand: CliCommand = {
   allowPositionals: false,
   run: async (args, env) => {
     const parsed = argsSchema.safeParse(args.values);
-    if (!parsed.success) throw UsageError.fromFlags(parsed.error);
+    if (!parsed.success) throw UsageError.fromFlags(parsed.error, args.values);
     const a = parsed.data;
     const r = await evaluateRun({ run: a.run, data: a.data, limit: a.limit, ...(a.threads && { threads: a.threads }) });
     if (a.json) env.io.out(JSON.stringify(r, null, 2));

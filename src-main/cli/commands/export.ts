@@ -59,7 +59,7 @@ export const exportCommand: CliCommand = {
   allowPositionals: false,
   run: async (args, env) => {
     const parsed = argsSchema.safeParse(args.values);
-    if (!parsed.success) throw UsageError.fromFlags(parsed.error);
+    if (!parsed.success) throw UsageError.fromFlags(parsed.error, args.values);
     const a = parsed.data;
     if (a.format === 'hf-trainer') {
       const project = await exportHfTrainer(a.run, a.out);

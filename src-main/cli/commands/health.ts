@@ -61,7 +61,7 @@ export const healthCommand: CliCommand = {
   allowPositionals: false,
   run: async (args, env) => {
     const parsed = argsSchema.safeParse(args.values);
-    if (!parsed.success) throw UsageError.fromFlags(parsed.error);
+    if (!parsed.success) throw UsageError.fromFlags(parsed.error, args.values);
     const a = parsed.data;
     const input = parseInput(
       HealthFilesInput,

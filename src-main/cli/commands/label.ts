@@ -21,7 +21,7 @@ export const labelCommand: CliCommand = {
   allowPositionals: false,
   run: async (args, env) => {
     const parsed = argsSchema.safeParse(args.values);
-    if (!parsed.success) throw UsageError.fromFlags(parsed.error);
+    if (!parsed.success) throw UsageError.fromFlags(parsed.error, args.values);
     const types = parsed.data.types
       .split(',')
       .map((t) => t.trim())

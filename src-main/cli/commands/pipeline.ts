@@ -146,7 +146,7 @@ export async function readPipelineArgs(
   env: CliEnv,
 ): Promise<{ readonly options: PipelineOptions; readonly json: boolean }> {
   const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) throw UsageError.fromFlags(parsed.error);
+  if (!parsed.success) throw UsageError.fromFlags(parsed.error, values);
   const a = parsed.data;
   // argsSchema validated every value: these are the pipeline's options as they are, nothing left to default.
   // --model takes a folder or a hub repo id (org/name): from the cache, or pulled now.
@@ -242,8 +242,9 @@ export const pipelineCommand: CliCommand = {
     "                       round relabels the train texts with the previous round's best model (its spans weigh",
     "                       1: the labeler's confidence weights no longer apply) and trains a fresh model from",
     '                       --model with the same recipe and dev. Rounds go to --out/round-<r>/; --out/best is',
-    '                       the final round: the last, unless a later round scored lower on dev, then the best.',
-    '                       Not with --resume (run it again instead) nor export --format hf-trainer',
+    '                       the final round: the last, unless a later round scored lower on dev (on the',
+    "                       --select-metric that keeps each round's checkpoint), then the best. Not with",
+    '                       --resume (run it again instead) nor export --format hf-trainer',
     '  --device D           auto | cpu | cuda | webgpu | dml | coreml (default auto: the fastest, measured)',
     '  --feature-cache M    auto | on | off (default auto): with a frozen encoder (heads-only) compute its',
     "                       features once (cached on disk in --out) and train the heads on them; the encoder's",
@@ -322,7 +323,7 @@ export const pipelineCommand: CliCommand = {
       env.io.out(`${result.data.truncated} texts were longer than --max-length and were truncated.`);
     const t = result.train;
     env.io.out(
-      `Run ${t.status} on ${t.device.used}: ${t.steps} steps in ${Math.round(t.seconds)} s. Best ${t.best.metric}${t.best.metric === 'tasks.mean' ? ' (mean of accuracy and entity F1)' : ''} = ${t.best.value === null ? 'n/a' : (100 * t.best.value).toFixed(2)} at step ${t.best.step}.`,
+      `Run ${t.status} on ${t.device.used}: ${t.steps} steps in ${Math.round(t.seconds)} s. ${bestLine(t.best)}`,
     );
     if (t.best.metrics) env.io.out(formatMetrics(t.best.metrics));
     if (result.teacher) env.io.out(formatTeacherComparison(result.teacher));
@@ -343,3 +344,10 @@ export const pipelineCommand: CliCommand = {
     return t.status === 'cancelled' ? 130 : 0;
   },
 };
+
+/** The run summary's best-checkpoint sentence; a run stopped before its first evaluation has none. */
+function bestLine(best: { readonly metric: string; readonly value: number | null; readonly step: number }): string {
+  if (best.value === null) return 'No evaluation ran before it stopped, so no checkpoint was kept as best.';
+  const what = best.metric === 'tasks.mean' ? ' (mean of accuracy and entity F1)' : '';
+  return `Best ${best.metric}${what} = ${(100 * best.value).toFixed(2)} at step ${best.step}.`;
+}

@@ -36,6 +36,6 @@ describe('mts predict', () => {
     expect(labels(one.out)).toHaveLength(70);
     const bad = await predict(['--run', run, '--workers', '0', 'a text']);
     expect(bad.code).not.toBe(0);
-    expect(bad.err).toMatch(/--workers: Too small: expected number to be >=1/);
+    expect(bad.err).toMatch(/--workers: Too small: expected number to be >=1 \(got '0'\)/);
   }, 60_000);
 });

@@ -44,7 +44,7 @@ export const predictCommand: CliCommand = {
   allowPositionals: true,
   run: async (args, env) => {
     const parsed = argsSchema.safeParse(args.values);
-    if (!parsed.success) throw UsageError.fromFlags(parsed.error);
+    if (!parsed.success) throw UsageError.fromFlags(parsed.error, args.values);
     const texts =
       args.positionals.length > 0
         ? [...args.positionals]

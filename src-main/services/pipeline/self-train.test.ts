@@ -205,7 +205,7 @@ describe('runSelfTraining (mts pipeline --self-train N)', () => {
 
 describe('chooseFinalRound', () => {
   const rounds = (...f1: (number | null)[]) =>
-    f1.map((nerF1, round) => ({ round, nerF1, status: 'completed' as const }));
+    f1.map((value, round) => ({ round, score: { metric: 'ner.f1', value }, status: 'completed' as const }));
 
   it('keeps the last round while dev F1 does not fall (ties go to the later round)', () => {
     expect(chooseFinalRound(rounds(0.7, 0.75)).round).toBe(1);
@@ -226,13 +226,29 @@ describe('chooseFinalRound', () => {
   });
 
   it('skips cancelled rounds and rounds without an F1', () => {
-    const cancelled = [...rounds(0.7, 0.75).slice(0, 1), { round: 1, nerF1: 0.9, status: 'cancelled' as const }];
+    const cancelled = [
+      ...rounds(0.7, 0.75).slice(0, 1),
+      { round: 1, score: { metric: 'ner.f1', value: 0.9 }, status: 'cancelled' as const },
+    ];
     expect(chooseFinalRound(cancelled)).toEqual({
       round: 0,
       reason: 'round 0 is the last finished round and has the best dev NER F1 (70.00).',
     });
-    expect(chooseFinalRound([{ round: 0, nerF1: 0.5, status: 'cancelled' }]).round).toBe(0);
+    expect(chooseFinalRound([{ round: 0, score: { metric: 'ner.f1', value: 0.5 }, status: 'cancelled' }]).round).toBe(
+      0,
+    );
     expect(chooseFinalRound(rounds(0.6, null)).round).toBe(0);
     expect(chooseFinalRound(rounds(null, null)).reason).toMatch(/no round has a dev NER F1/);
+  });
+
+  it("ranks the rounds by the run's checkpoint metric, not by NER F1 (--select-metric classification.accuracy)", () => {
+    const byAccuracy = [
+      { round: 0, score: { metric: 'classification.accuracy', value: 0.9 }, status: 'completed' as const },
+      { round: 1, score: { metric: 'classification.accuracy', value: 0.93 }, status: 'completed' as const },
+    ];
+    expect(chooseFinalRound(byAccuracy)).toEqual({
+      round: 1,
+      reason: 'round 1 is the last round and has the best dev accuracy (90.00 -> 93.00).',
+    });
   });
 });

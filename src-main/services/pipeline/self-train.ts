@@ -39,6 +39,11 @@ export interface SelfTrainRound {
         readonly file: string;
       };
   readonly status: TrainResult['status'];
+  /**
+   * The round's best checkpoint on the run's checkpoint metric (--select-metric, the same in every round):
+   * what picks the final round. Null value when it never evaluated.
+   */
+  readonly score: { readonly metric: string; readonly value: number | null };
   /** The NER F1 of the round's best checkpoint on the dev; null when it never evaluated. */
   readonly nerF1: number | null;
   /** That checkpoint's dev F1 per entity type, when it evaluated. */
@@ -88,12 +93,24 @@ export function checkSelfTrainTasks(tasks: TaskData, o: PipelineOptions): 'gold'
   );
 }
 
+/** How a round's score reads in the final-round reason ("dev NER F1", "dev accuracy", ...). */
+function scoreName(metric: string): string {
+  const names: Readonly<Record<string, string>> = {
+    'ner.f1': 'dev NER F1',
+    'classification.accuracy': 'dev accuracy',
+    'classification.macroF1': 'dev macro-F1',
+    'tasks.mean': 'dev mean of accuracy and NER F1',
+  };
+  return names[metric] ?? `dev ${metric}`;
+}
+
 /**
- * The final round: the one with the highest dev NER F1, ties to the later round. That is the last round
- * unless a later round scored below an earlier one. Cancelled rounds are not candidates.
+ * The final round: the one with the highest score on the run's checkpoint metric (the one that kept each
+ * round's best checkpoint), ties to the later round. That is the last round unless a later round scored below
+ * an earlier one. Cancelled rounds are not candidates.
  */
 export function chooseFinalRound(
-  rounds: readonly Pick<SelfTrainRound, 'round' | 'nerF1' | 'status'>[],
+  rounds: readonly Pick<SelfTrainRound, 'round' | 'score' | 'status'>[],
 ): SelfTrainReport['final'] {
   const done = rounds.filter((r) => r.status !== 'cancelled');
   const last = done.at(-1);
@@ -101,27 +118,30 @@ export function chooseFinalRound(
     const r = rounds.at(-1)?.round ?? 0;
     return { round: r, reason: `round ${r} was cancelled before it finished; its best checkpoint is the only model.` };
   }
-  let best: { readonly round: number; readonly nerF1: number } | undefined;
-  for (const r of done)
-    if (r.nerF1 !== null && (!best || r.nerF1 >= best.nerF1)) best = { round: r.round, nerF1: r.nerF1 };
+  const name = scoreName(last.score.metric);
+  let best: { readonly round: number; readonly value: number } | undefined;
+  for (const r of done) {
+    const v = r.score.value;
+    if (v !== null && (!best || v >= best.value)) best = { round: r.round, value: v };
+  }
   if (!best)
     return {
       round: last.round,
-      reason: `no round has a dev NER F1; round ${last.round}, the last finished round, is kept.`,
+      reason: `no round has a ${name}; round ${last.round}, the last finished round, is kept.`,
     };
-  const trail = done.map((r) => (r.nerF1 === null ? 'n/a' : pts(r.nerF1))).join(' -> ');
+  const trail = done.map((r) => (r.score.value === null ? 'n/a' : pts(r.score.value))).join(' -> ');
   if (best.round === last.round)
     return {
       round: last.round,
-      reason: `round ${last.round} is the last ${rounds.length > done.length ? 'finished ' : ''}round and has the best dev NER F1 (${trail}).`,
+      reason: `round ${last.round} is the last ${rounds.length > done.length ? 'finished ' : ''}round and has the best ${name} (${trail}).`,
     };
   const after = best.round;
   const later = done.filter((r) => r.round > after);
-  const lower = later.filter((r) => r.nerF1 !== null).map((r) => `round ${r.round}`);
-  const why = lower.length > 0 ? `${lower.join(', ')} scored lower` : 'the later rounds have no dev NER F1';
+  const lower = later.filter((r) => r.score.value !== null).map((r) => `round ${r.round}`);
+  const why = lower.length > 0 ? `${lower.join(', ')} scored lower` : `the later rounds have no ${name}`;
   return {
     round: best.round,
-    reason: `round ${best.round} has the best dev NER F1 and ${why} (${trail}), so the best round is kept, not the last.`,
+    reason: `round ${best.round} has the best ${name} and ${why} (${trail}), so the best round is kept, not the last.`,
   };
 }
 
@@ -204,6 +224,7 @@ function roundOf(round: number, r: PipelineResult, labels: SelfTrainRound['label
     outDir: r.outDir,
     labels,
     status: r.train.status,
+    score: { metric: r.train.best.metric, value: r.train.best.value },
     nerF1: nerF1(r.train.best),
     ...(ner && { nerF1PerType: Object.fromEntries(ner.perType.map((t) => [t.type, t.f1])) }),
     ...(r.teacher && { studentMinusLabelerPoints: r.teacher.studentMinusLabelerPoints }),
