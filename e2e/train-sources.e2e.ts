@@ -93,6 +93,10 @@ describe('train with one dataset per task', () => {
     await expect.poll(() => keeps.textContent(), { timeout: 20_000 }).toBe('by Mean of accuracy and entity F1 on dev');
     await page.getByTestId('select-metric').selectOption('ner.f1');
     await expect.poll(() => keeps.textContent(), { timeout: 20_000 }).toBe('by Entity F1 on dev');
+    // The auto choice still says what auto means here, not what was picked instead.
+    expect(await page.getByTestId('select-metric').locator('option[value="auto"]').textContent()).toBe(
+      'Mean of accuracy and entity F1 (auto)',
+    );
     await page.locator('[data-device="cpu"][data-status="available"]').waitFor({ timeout: 45_000 });
     await expect.poll(() => page.getByTestId('train-button').isDisabled(), { timeout: 20_000 }).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'train-sources.png'), fullPage: true });

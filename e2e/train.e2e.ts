@@ -144,6 +144,9 @@ describe.skipIf(!haveData)('training flow (browser mode)', () => {
     const [run] = await app.call<{ id: number; best: Record<string, { value: number }> }[]>('runs.list', { projectId });
     const accuracy = `${(run!.best['classification.accuracy']!.value * 100).toFixed(1)} %`;
     await expect.poll(() => page.getByTestId('eval-accuracy').textContent()).toBe(accuracy);
+    expect(await page.getByTestId('eval-kept-by').textContent()).toMatch(
+      /Kept for the best (Accuracy|Mean of accuracy and entity F1) on dev\./,
+    );
     const cells = await page.getByTestId('confusion-matrix').locator('tbody td').allTextContents();
     expect(cells).toHaveLength(16);
     expect(cells.reduce((sum, c) => sum + Number(c), 0)).toBe(devCount);

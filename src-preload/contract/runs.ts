@@ -88,7 +88,12 @@ export interface RunDetailInfo {
   readonly timings: Readonly<Record<string, number>>;
   readonly artifacts: readonly ArtifactInfo[];
   /** The evaluation of the best checkpoint (confusion matrix, per-class and per-type P/R/F1), when stored. */
-  readonly evaluation: { readonly step: number; readonly metrics: EvalInfo } | null;
+  readonly evaluation: {
+    readonly step: number;
+    /** The dev metric that kept this checkpoint ('tasks.mean', 'ner.f1', ...); null in runs from before it was stored. */
+    readonly metric: string | null;
+    readonly metrics: EvalInfo;
+  } | null;
   /** Why there is no evaluation (e.g. the run failed before evaluating); null when there is one. */
   readonly evaluationNote: string | null;
   /** The training advisor's reading of the run's curves (empty before two evaluations). */

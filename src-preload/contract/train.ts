@@ -138,6 +138,8 @@ export interface TrainPlanInfo {
   readonly featureCache: { readonly bytes: number } | null;
   /** The metric that will keep the best checkpoint (auto resolved for the tasks); null when refused. */
   readonly selectMetric: SelectMetricName | null;
+  /** What `auto` means for the heads this run trains. */
+  readonly autoSelectMetric: SelectMetricName;
   /** Each says how to fix it; empty means `train.start` would start. */
   readonly refusals: readonly string[];
   readonly warnings: readonly string[];

@@ -45,7 +45,7 @@ const EvalSchema = z.object({
 });
 // The trainer's metrics.json (TrainResult): only the best evaluation is read.
 const MetricsFile = z.looseObject({
-  best: z.looseObject({ step: z.number(), metrics: EvalSchema.optional() }),
+  best: z.looseObject({ step: z.number(), metric: z.string().optional(), metrics: EvalSchema.optional() }),
 });
 
 type Evaluation = Pick<RunDetailInfo, 'evaluation' | 'evaluationNote'>;
@@ -77,7 +77,8 @@ function readEvaluation(run: Run, artifacts: readonly Artifact[]): Evaluation {
     return { evaluation: null, evaluationNote: `${file} holds no evaluation of the best checkpoint.` };
   }
   const metrics: EvalInfo = parsed.data.best.metrics;
-  return { evaluation: { step: parsed.data.best.step, metrics }, evaluationNote: null };
+  const { step, metric } = parsed.data.best;
+  return { evaluation: { step, metric: metric ?? null, metrics }, evaluationNote: null };
 }
 
 function toArtifactInfo(a: Artifact): ArtifactInfo {

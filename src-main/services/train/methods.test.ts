@@ -122,6 +122,8 @@ describe('train, runs, playground and export over the contract', () => {
     const detail = await ok<RunDetailInfo>('runs.get', { runId: String(runId) });
     expect(detail.run.id).toBe(runId);
     expect(detail.evaluationNote).toBeNull();
+    // The metric that kept the checkpoint, as the trainer resolved `auto` for the heads this run trains.
+    expect(detail.evaluation!.metric).toBe(detail.evaluation!.metrics.ner ? 'tasks.mean' : 'classification.accuracy');
     const cls = detail.evaluation!.metrics.classification!;
     const devCount = detail.run.datasetId !== null ? (detail.config as { counts: { dev: number } }).counts.dev : 0;
     expect(cls.confusion.flat().reduce((a, b) => a + b, 0)).toBe(devCount);

@@ -53,8 +53,9 @@ describe('trainingPlan', () => {
     expect(trainingPlan(f.db, quickRequest(f, clsOnly)).selectMetric).toBe('classification.accuracy');
     const chosen = trainingPlan(f.db, quickRequest(f, { selectMetric: 'ner.f1' }));
     expect([chosen.selectMetric, chosen.refusals]).toEqual(['ner.f1', []]);
+    expect(chosen.autoSelectMetric).toBe('tasks.mean'); // what auto would pick, whatever is chosen
     const refused = trainingPlan(f.db, quickRequest(f, { ...clsOnly, selectMetric: 'tasks.mean' }));
-    expect(refused.selectMetric).toBeNull();
+    expect([refused.selectMetric, refused.autoSelectMetric]).toEqual([null, 'classification.accuracy']);
     expect(refused.refusals).toEqual([
       'The best checkpoint cannot be picked by tasks.mean: it scores the ner head, which this run does not train (it trains classification). Choose auto, classification.accuracy, classification.macroF1.',
     ]);

@@ -96,6 +96,8 @@ export interface TrainingPlan {
   readonly featureCache: { readonly bytes: number } | null;
   /** The dev metric that will pick the best checkpoint (`auto` resolved); null when the choice is refused. */
   readonly selectMetric: SelectMetric | null;
+  /** What `auto` means for the heads this run trains (labels the auto choice, whatever is chosen). */
+  readonly autoSelectMetric: SelectMetric;
   /** Reasons the run cannot start, each saying how to fix it. */
   readonly refusals: readonly string[];
   /** Things worth knowing that do not block the run. */
@@ -198,6 +200,7 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     recipe,
     featureCache: featureCachePlan(request, planModel, params, examples),
     selectMetric: selection.ok ? selection.metric : null,
+    autoSelectMetric: autoMetric(tasks),
     refusals,
     warnings,
   };
@@ -383,4 +386,10 @@ function planSources(db: Db, sources: TaskSources, data: TaskTrainingData): Plan
       dev: one(sources.ner.dev, data.ner.dev.length),
     },
   };
+}
+
+/** `auto` resolved for these heads (auto always resolves). */
+function autoMetric(tasks: { readonly classification: boolean; readonly ner: boolean }): SelectMetric {
+  const auto = resolveSelectMetric('auto', tasks);
+  return auto.ok ? auto.metric : 'classification.accuracy';
 }

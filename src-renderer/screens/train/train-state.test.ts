@@ -104,6 +104,7 @@ function plan(maxPositions: number): TrainPlanInfo {
     },
     featureCache: null,
     selectMetric: 'classification.accuracy',
+    autoSelectMetric: 'classification.accuracy',
     refusals: [],
     warnings: [],
   };
