@@ -57,17 +57,18 @@ describe('train', () => {
       train: DATA.train.map(({ nerLabels: _n, ...e }) => e),
       dev: DATA.dev.map(({ nerLabels: _n, ...e }) => e),
     };
+    const events: string[] = [];
     const run = train(
       tinyTrainerModel(dir),
       clsOnly,
       { ...BASE, epochs: 1, selectMetric: 'ner.f1' },
-      {
-        outDir: join(dir, 'run'),
-      },
+      { outDir: join(dir, 'run'), onEvent: (e) => events.push(e.type) },
     );
     await expect(run).rejects.toThrow(
       /cannot be picked by ner\.f1: it scores the ner head.*Choose auto, classification\.accuracy, classification\.macroF1\./,
     );
+    // Refused before a device was chosen or a session built: nothing was reported, nothing written.
+    expect(events).toEqual([]);
     expect(existsSync(join(dir, 'run', 'trainer-config.json'))).toBe(false);
   });
 
