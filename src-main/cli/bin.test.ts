@@ -35,14 +35,7 @@ describe('bin/mts.js', () => {
     () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'mts-bin-predict-'));
       try {
-        const run = writeTinyCheckpoint(dir, {
-          classes: ['World', 'Sports'],
-          tags: ['O', 'B-PER', 'I-PER'],
-          maxPositions: 64,
-          maxLength: 32,
-          seed: 3,
-          headSeed: 4,
-        });
+        const run = writeTinyCheckpoint(dir);
         const texts = Array.from({ length: 80 }, (_, i) => `Report ${i}: John Smith met the team in Paris.`);
         const out = spawnSync(
           process.execPath,

@@ -9,14 +9,7 @@ import { type CapturedEnv, capturedEnv } from '../testing';
 
 const root = mkdtempSync(join(tmpdir(), 'mts-cli-int8-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const ckpt = writeTinyCheckpoint(root, {
-  classes: ['World', 'Sports'],
-  tags: ['O', 'B-PER', 'I-PER'],
-  maxPositions: 64,
-  maxLength: 48,
-  seed: 3,
-  headSeed: 4,
-});
+const ckpt = writeTinyCheckpoint(root, { maxLength: 48 });
 
 const env = (): CapturedEnv => capturedEnv({ rendererDir: root });
 

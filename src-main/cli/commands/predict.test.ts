@@ -15,14 +15,7 @@ async function predict(args: string[]): Promise<{ code: number; out: string; err
 describe('mts predict', () => {
   it('--workers 2 predicts what one session predicts; --workers 0 is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mts-cli-predict-'));
-    const run = writeTinyCheckpoint(dir, {
-      classes: ['World', 'Sports'],
-      tags: ['O', 'B-PER', 'I-PER'],
-      maxPositions: 96,
-      maxLength: 32,
-      seed: 5,
-      headSeed: 7,
-    });
+    const run = writeTinyCheckpoint(dir, { maxPositions: 96, seed: 5, headSeed: 7 });
     const texts = Array.from({ length: 70 }, (_, i) => `John Smith met Bob ${i} in Paris on Monday.`);
     const labels = (json: string): unknown[] =>
       (JSON.parse(json) as { label: string; entities: { start: number; end: number }[] }[]).map((r) => [

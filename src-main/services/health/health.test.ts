@@ -28,14 +28,7 @@ function csv(rows: readonly (readonly [string, string])[]): string {
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'mts-health-'));
-  ckpt = writeTinyCheckpoint(root, {
-    classes: ['a', 'b'],
-    tags: ['O', 'B-PER', 'I-PER'],
-    maxPositions: 64,
-    maxLength: 32,
-    seed: 1,
-    headSeed: 2,
-  });
+  ckpt = writeTinyCheckpoint(root, { classes: ['a', 'b'], seed: 1, headSeed: 2 });
   base = join(root, 'base');
   writeFileSync(
     join(root, 'train.csv'),

@@ -13,8 +13,19 @@ export interface TinyCheckpointOptions {
   readonly headSeed: number;
 }
 
+/** Two classes and PER tags, 64 positions: what a test of the CLI or a service needs when it names nothing. */
+export const TINY_CHECKPOINT: TinyCheckpointOptions = {
+  classes: ['World', 'Sports'],
+  tags: ['O', 'B-PER', 'I-PER'],
+  maxPositions: 64,
+  maxLength: 32,
+  seed: 3,
+  headSeed: 4,
+};
+
 /** Writes base/ (a tiny BERT folder) and ckpt/ under `root`; returns the checkpoint folder. */
-export function writeTinyCheckpoint(root: string, o: TinyCheckpointOptions): string {
+export function writeTinyCheckpoint(root: string, options: Partial<TinyCheckpointOptions> = {}): string {
+  const o = { ...TINY_CHECKPOINT, ...options };
   const base = join(root, 'base');
   writeTinyBert(base, { maxPositions: o.maxPositions, seed: o.seed });
   const { config, params } = loadBertEncoder(base);
