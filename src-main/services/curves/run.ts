@@ -125,13 +125,14 @@ async function trainShares(
     putCurvePoint(db, curve.id, { ...point, accuracy: null, nerF1: null });
     emit('running');
     const outcome = await launch(db, slot, run, job, prepared, runtime).done;
-    const best = outcome.result?.best.metrics;
+    // Only a finished share is a point of the curve: a cancelled one's best-so-far would read as its size's result.
+    if (outcome.run.status === 'cancelled') return end('cancelled', null);
+    const best = outcome.run.status === 'completed' ? outcome.result?.best.metrics : undefined;
     putCurvePoint(db, curve.id, {
       ...point,
       accuracy: best?.classification?.accuracy ?? null,
       nerF1: best?.ner?.f1 ?? null,
     });
-    if (outcome.run.status === 'cancelled') return end('cancelled', null);
     if (outcome.run.status !== 'completed')
       return end(
         'failed',

@@ -3,11 +3,40 @@
 import { Rng } from '../../engine/random';
 import { IGNORE, type TrainExample } from '../../engine/trainer';
 
-/** The first round(fraction x n) examples of one seeded shuffle: a larger share contains every smaller one. */
+/**
+ * A nested, stratified share of `items`: within each group (a class; `groupOf` gives it) the first
+ * max(1, round(fraction x n)) items of one seeded shuffle of that group, in the items' own order. A larger share
+ * contains every smaller one, and every group keeps at least one item, so a rare class is never left out of a
+ * small share by chance (a plain prefix of one shuffle loses a class of k examples from a 25 % share with
+ * probability 0.75^k).
+ */
+export function nestedShare<T>(
+  items: readonly T[],
+  fraction: number,
+  seed: number,
+  salt: number,
+  groupOf: (item: T) => string | number,
+): T[] {
+  const groups = new Map<string | number, number[]>();
+  items.forEach((item, i) => {
+    const key = groupOf(item);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  });
+  const rng = Rng.fromSeed(seed * 7919 + salt);
+  const keep: number[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    const order = groups.get(key)!;
+    rng.shuffle(order);
+    keep.push(...order.slice(0, Math.max(1, Math.round(fraction * order.length))));
+  }
+  return keep.sort((a, b) => a - b).map((i) => items[i]!);
+}
+
+/** A learning-curve share of tokenised train examples, stratified by class label (nestedShare). */
 export function pickShare(examples: readonly TrainExample[], fraction: number, seed: number): TrainExample[] {
-  const order = examples.map((_, i) => i);
-  Rng.fromSeed(seed * 7919 + 1).shuffle(order);
-  return order.slice(0, Math.round(fraction * examples.length)).map((i) => examples[i]!);
+  return nestedShare(examples, fraction, seed, 1, (e) => e.classLabel);
 }
 
 /** "25 %" for 0.25. */

@@ -33,6 +33,8 @@ export function curveById(db: Db, { curveId }: CurveIdInput): StoredCurve {
 
 // services/pipeline/curve.ts writes it: { options, fractions, outDir, points, lastGainPoints }.
 const CurveFile = z.object({
+  // Files from before the status was written are of finished curves.
+  status: z.enum(['completed', 'cancelled']).default('completed'),
   devExamples: z.int().nonnegative().nullable().optional(),
   options: z.looseObject({ train: z.string().optional(), model: z.string().optional() }).optional(),
   points: z
@@ -47,7 +49,7 @@ const CurveFile = z.object({
     .min(1),
 });
 
-/** Stores a curve.json of `mts curve` as a completed curve of the project (its runs stay folders on disk). */
+/** Stores a curve.json of `mts curve` as a curve of the project, completed or cancelled as the file says (its runs stay folders on disk). */
 export function importCurveFile(db: Db, { projectId, path }: ImportCurveInput): StoredCurve {
   getProject(db, projectId);
   const real = checkImportPath(path);
@@ -65,7 +67,7 @@ export function importCurveFile(db: Db, { projectId, path }: ImportCurveInput): 
       'invalid_input',
       `${path} is not a curve.json of mts curve: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}.`,
     );
-  const { options, points, devExamples } = parsed.data;
+  const { options, points, devExamples, status } = parsed.data;
   const from = options?.train !== undefined ? basename(options.train) : basename(dirname(real));
   const curve = createCurve(db, {
     projectId,
@@ -74,7 +76,7 @@ export function importCurveFile(db: Db, { projectId, path }: ImportCurveInput): 
     settings: { file: real, ...(options !== undefined && { options }) },
     fractions: points.map((p) => p.fraction),
     devExamples: devExamples ?? null,
-    status: 'completed',
+    status,
   });
   db.transaction(() => {
     for (const p of points)

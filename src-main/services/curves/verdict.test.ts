@@ -23,6 +23,17 @@ describe('curveVerdict', () => {
     const small = curveVerdict(pts([0.6, 0.8, 0.81, 0.82]), 40)[0]!;
     expect(small.pays).toBe('no');
     expect(small.message).toMatch(/with 40 dev examples, changes under 7\.5 points are noise/);
+    // +0.7 per doubling is below the 1-point noise of 1000 dev examples: no gain is claimed.
+    expect(curveVerdict(pts([0.6, 0.8, 0.804, 0.807]), 1000)[0]).toMatchObject({ pays: 'no' });
+  });
+
+  it('says so when more data made the metric worse, and skips points that are not numbers', () => {
+    const [falls] = curveVerdict(pts([0.9, 0.85, 0.8, 0.75]), 1000);
+    expect(falls!.pays).toBe('no');
+    expect(falls!.message).toMatch(/^More data made the dev accuracy worse: it falls -\d+\.\d points per doubling/);
+    const [skipped] = curveVerdict(pts([0.6, 0.7, Number.NaN, 0.8]), 1000);
+    // The 750-example point is left out: the last three measured are 250, 500 and 1000.
+    expect(skipped!.message).toMatch(/from 250 to 1000 examples it went 60\.0 -> 80\.0/);
   });
 
   it('reads each task on its own and waits for two measured shares', () => {
@@ -45,21 +56,29 @@ describe('shares', () => {
     ...Array.from({ length: 10 }, (_, i) => ({ ids: [2, 40 + i, 3], classLabel: IGNORE, nerLabels: [0, 0, 0] })),
   ];
 
-  it('nests: a larger share holds every example of a smaller one', () => {
-    const small = pickShare(examples, 0.25, 3);
-    const large = pickShare(examples, 0.75, 3);
-    expect(small).toHaveLength(8);
-    expect(large).toHaveLength(23);
-    expect(small.every((e) => large.includes(e))).toBe(true);
+  it('nests, stratified: a larger share holds every example of a smaller one, and every class is in each', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const small = pickShare(examples, 0.25, seed);
+      const large = pickShare(examples, 0.75, seed);
+      // Per class: round(f x n), at least 1 (10 of class 0, 9 of class 1, 1 of class 2, 10 NER-only).
+      expect(small).toHaveLength(3 + 2 + 1 + 3);
+      expect(large).toHaveLength(8 + 7 + 1 + 8);
+      expect(small.every((e) => large.includes(e))).toBe(true);
+      for (const share of [small, large])
+        expect(new Set(share.map((e) => e.classLabel))).toEqual(new Set([0, 1, 2, IGNORE]));
+    }
+    // The seed decides which examples: two seeds give different shares of the same size.
+    expect(pickShare(examples, 0.25, 1)).not.toEqual(pickShare(examples, 0.25, 2));
   });
 
   it('names each share too small for a batch or missing a class, with the numbers', () => {
-    const seed = [...Array(50).keys()].find((k) => !pickShare(examples, 0.5, k).some((e) => e.classLabel === 2))!;
-    const problems = shareProblems(examples, [0.1, 0.5, 1], 8, ['a', 'b', 'rare'], seed);
+    // "absent" has no train example at all: no share can have it (a class seen only in dev).
+    const problems = shareProblems(examples, [0.1, 0.5, 1], 8, ['a', 'b', 'rare', 'absent'], 7);
     expect(problems).toEqual([
-      '10 % of the 30 train examples is 3, fewer than one batch of 8',
-      '50 % (15 examples) has no example of class "rare" (it has 2 of 3 classes)',
+      '10 % of the 30 train examples is 4, fewer than one batch of 8',
+      '50 % (16 examples) has no example of class "absent" (it has 3 of 4 classes)',
+      '100 % (30 examples) has no example of class "absent" (it has 3 of 4 classes)',
     ]);
-    expect(shareProblems(examples, [1], 8, ['a', 'b', 'rare'], seed)).toEqual([]);
+    expect(shareProblems(examples, [0.5, 1], 8, ['a', 'b', 'rare'], 7)).toEqual([]);
   });
 });

@@ -11,7 +11,10 @@ export interface VerdictPoint {
 
 export interface CurveVerdict {
   readonly task: CurveTask;
-  /** 'yes': still rising clearly; 'little': rising slowly; 'no': flat or falling; 'unknown': fewer than 2 points. */
+  /**
+   * 'yes': rising by at least twice the noise (and 2 points) per doubling; 'little': by more than the noise;
+   * 'no': within the noise, or falling (its message then says so); 'unknown': fewer than 2 points.
+   */
   readonly pays: 'yes' | 'little' | 'no' | 'unknown';
   /** Dev metric points gained per doubling of the training data over the last points (null below 2 points). */
   readonly pointsPerDoubling: number | null;
@@ -19,7 +22,11 @@ export interface CurveVerdict {
 }
 
 const METRIC: Record<CurveTask, string> = { classification: 'dev accuracy', ner: 'dev entity F1' };
-const metricOf = (p: VerdictPoint, t: CurveTask): number | null => (t === 'ner' ? p.nerF1 : p.accuracy);
+/** The task's metric of a point; null when not measured (or not a number: a file may hold NaN). */
+const metricOf = (p: VerdictPoint, t: CurveTask): number | null => {
+  const v = t === 'ner' ? p.nerF1 : p.accuracy;
+  return v !== null && Number.isFinite(v) ? v : null;
+};
 
 /** How many of the last points the slope is fitted on: the top half of the curve, where the decision lies. */
 const LAST_POINTS = 3;
@@ -40,8 +47,9 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 
 /**
  * Per task the curve measured: the slope of its last (up to three) points, in metric points per doubling of the
- * training data (learning curves are close to straight against log data size), and what it means. A gain
- * smaller than three dev examples' worth (or 1 point) per doubling is noise, not a trend (as in the advisor).
+ * training data (learning curves are close to straight against log data size), and what it means. A change
+ * smaller than three dev examples' worth (or 1 point) per doubling is noise, not a trend (as in the advisor);
+ * 'yes' needs twice that (and 2 points), since each share trains once, with one seed.
  */
 export function curveVerdict(points: readonly VerdictPoint[], devExamples: number | null): CurveVerdict[] {
   const out: CurveVerdict[] = [];
@@ -71,12 +79,16 @@ export function curveVerdict(points: readonly VerdictPoint[], devExamples: numbe
     const noiseNote = devExamples
       ? `; with ${devExamples} dev examples, changes under ${noise.toFixed(1)} points are noise`
       : '';
+    // Each share is one training seed: a gain within the noise of the dev set is no evidence of a trend.
     const pays: CurveVerdict['pays'] =
-      perDoubling >= Math.max(2, noise) ? 'yes' : perDoubling >= Math.max(0.5, noise / 2) ? 'little' : 'no';
+      perDoubling >= Math.max(2, 2 * noise) ? 'yes' : perDoubling >= noise ? 'little' : 'no';
+    const falls = perDoubling <= -noise;
     const advice = {
       yes: `More labelling pays: the ${METRIC[task]} still rises ${rate} (${span}). Labelling as many again would add about ${perDoubling.toFixed(1)} points if the trend holds.`,
       little: `More labelling pays a little: the ${METRIC[task]} rises ${rate} (${span}${noiseNote}). The recipe (epochs, learning rate, preset) or the label quality may pay more than more of the same data.`,
-      no: `More labelling of the same kind will add little: the ${METRIC[task]} is flat at ${rate} (${span}${noiseNote}). Look at label quality, the recipe, or label harder examples instead.`,
+      no: falls
+        ? `More data made the ${METRIC[task]} worse: it falls ${rate} (${span}${noiseNote}). That points at the data or the recipe, not at a plateau: check the labels of the examples the larger shares add, and the epochs each share trained (they differ by share size).`
+        : `More labelling of the same kind will add little: the ${METRIC[task]} is flat at ${rate} (${span}${noiseNote}). Look at label quality, the recipe, or label harder examples instead.`,
     }[pays];
     out.push({ task, pays, pointsPerDoubling: Number(perDoubling.toFixed(2)), message: advice });
   }

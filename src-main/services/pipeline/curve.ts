@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { LabelledText } from '../../data/prepare';
 import { loadHfBertConfig } from '../../engine/model';
-import { Rng } from '../../engine/random';
+import { nestedShare } from '../curves/shares';
 import { PipelineInputError } from './read';
 import { type PipelineHooks, type PipelineOptions, trainTasks } from './run-pipeline';
 import { readTasks, type TaskData } from './tasks';
@@ -28,6 +28,8 @@ export interface CurvePoint {
 }
 
 export interface CurveResult {
+  /** 'cancelled': stopped (Ctrl+C) during a share; `points` holds the shares that finished before it. */
+  readonly status: 'completed' | 'cancelled';
   readonly outDir: string;
   readonly points: readonly CurvePoint[];
   /** Dev examples every share is evaluated on (the verdict's noise floor); null when nothing trained. */
@@ -38,14 +40,16 @@ export interface CurveResult {
   readonly labeler?: { readonly id: string; readonly f1: number };
 }
 
-/** Nested seeded subsets: fraction f keeps the first round(f * n) texts of one shuffle of each list. */
+/** Nested seeded subsets, stratified by class (nestedShare): fraction f keeps about f of each class's texts. */
 export function shareOf(tasks: TaskData, fraction: number, seed: number): TaskData {
-  const take = (items: readonly LabelledText[], salt: number): LabelledText[] => {
-    const order = items.map((_, i) => i);
-    Rng.fromSeed(seed * 7919 + salt).shuffle(order);
-    return order.slice(0, Math.round(fraction * items.length)).map((i) => items[i]!);
-  };
+  const take = (items: readonly LabelledText[], salt: number): LabelledText[] =>
+    nestedShare(items, fraction, seed, salt, (e) => e.label ?? '');
   return { ...tasks, mainTrain: take(tasks.mainTrain, 1), nerTrain: take(tasks.nerTrain, 2) };
+}
+
+/** A share's folder name: its percentage, with one decimal when it has one (12.5 % -> share-12.5). */
+export function shareFolder(fraction: number): string {
+  return String(Math.round(1000 * fraction) / 10);
 }
 
 /** Refuses shares too small to train on (fewer texts than one batch, or a class missing), with the numbers. */
@@ -54,7 +58,7 @@ export function checkShares(tasks: TaskData, fractions: readonly number[], batch
   for (const f of fractions) {
     const s = shareOf(tasks, f, seed);
     const n = s.mainTrain.length + s.nerTrain.length;
-    const share = `${Math.round(100 * f)} %`;
+    const share = `${shareFolder(f)} %`;
     if (n < batchSize) {
       problems.push(`${share} of the training data is ${n} texts, fewer than one batch of ${batchSize}`);
       continue;
@@ -95,11 +99,20 @@ export async function learningCurve(
   mkdirSync(outDir, { recursive: true });
   const points: CurvePoint[] = [];
   let devExamples: number | null = null;
+  let status: CurveResult['status'] = 'completed';
   for (const f of sorted) {
-    if (hooks.signal?.aborted) break;
+    if (hooks.signal?.aborted) {
+      status = 'cancelled';
+      break;
+    }
     const share = shareOf(tasks, f, o.seed);
-    const dir = join(outDir, `share-${Math.round(100 * f)}`);
+    const dir = join(outDir, `share-${shareFolder(f)}`);
     const r = await trainTasks(share, { ...o, out: dir }, hooks);
+    // A share stopped part-way is not a point: its best-so-far would read as that size's result.
+    if (r.train.status === 'cancelled') {
+      status = 'cancelled';
+      break;
+    }
     const best = r.train.best.metrics;
     devExamples = r.data.dev;
     const point: CurvePoint = {
@@ -120,6 +133,7 @@ export async function learningCurve(
     return a !== undefined && a !== null && b !== undefined && b !== null ? Number((100 * (b - a)).toFixed(2)) : null;
   };
   const result: CurveResult = {
+    status,
     outDir,
     points,
     devExamples,

@@ -88,8 +88,8 @@ export interface NewCurve {
   readonly settings: unknown;
   readonly fractions: readonly number[];
   readonly devExamples: number | null;
-  /** 'running' for a curve this process trains now (owned by it); imported curves are 'completed'. */
-  readonly status: 'running' | 'completed';
+  /** 'running' for a curve this process trains now (owned by it); imported curves end as their file says. */
+  readonly status: 'running' | 'completed' | 'cancelled';
 }
 
 /** Stores a new curve (without points); returns it. */
