@@ -107,6 +107,18 @@ describe('startCurve', () => {
 });
 
 describe('curves in the store', () => {
+  it('ends failed, saying why, when a share cannot train (its run folder cannot be made); no later share starts', async () => {
+    f = await trainFixture(labelledRows(48));
+    const blocker = join(f.dir, 'not-a-folder');
+    writeFileSync(blocker, 'a file where the runs folder should be');
+    const started = await startCurve(f.db, curveInput(f, [0.5, 1]), { runsDir: join(blocker, 'runs') });
+    const curve = await started.done;
+    expect(curve.status).toBe('failed');
+    expect(curve.error).toMatch(/^The 50 % share \(run \d+\) ended failed: .*ENOTDIR/);
+    expect(curve.points.map((p) => [p.fraction, p.accuracy])).toEqual([[0.5, null]]);
+    expect(isBusy()).toBe(false);
+  });
+
   it('marks a curve left running by a dead process interrupted when listed', async () => {
     f = await trainFixture(labelledRows(8));
     const c = createCurve(f.db, {

@@ -113,32 +113,43 @@ async function trainShares(
     emit(status);
     return getCurve(db, curve.id);
   };
-  for (const fraction of fractions) {
-    if (slot.signal.aborted) return end('cancelled', null);
-    const share = pickShare(prepared.train.examples, fraction, request.seed);
-    const { run, job } = createRunJob(db, request, prepared, `${curve.name} · ${shareName(fraction)}`, runtime, {
-      train: share,
-      epochs: shareEpochs(request, share),
-      curve: { id: curve.id, fraction },
-    });
-    const point = { fraction, trainExamples: share.length, runId: run.id };
-    putCurvePoint(db, curve.id, { ...point, accuracy: null, nerF1: null });
-    emit('running');
-    const outcome = await launch(db, slot, run, job, prepared, runtime).done;
-    // Only a finished share is a point of the curve: a cancelled one's best-so-far would read as its size's result.
-    if (outcome.run.status === 'cancelled') return end('cancelled', null);
-    const best = outcome.run.status === 'completed' ? outcome.result?.best.metrics : undefined;
-    putCurvePoint(db, curve.id, {
-      ...point,
-      accuracy: best?.classification?.accuracy ?? null,
-      nerF1: best?.ner?.f1 ?? null,
-    });
-    if (outcome.run.status !== 'completed')
-      return end(
-        'failed',
-        `The ${shareName(fraction)} share (run ${run.id}) ended ${outcome.run.status}${outcome.run.error ? `: ${outcome.run.error}` : ''}.`,
-      );
-    emit('running');
+  try {
+    for (const fraction of fractions) {
+      if (slot.signal.aborted) return end('cancelled', null);
+      const share = pickShare(prepared.train.examples, fraction, request.seed);
+      const { run, job } = createRunJob(db, request, prepared, `${curve.name} · ${shareName(fraction)}`, runtime, {
+        train: share,
+        epochs: shareEpochs(request, share),
+        curve: { id: curve.id, fraction },
+      });
+      const point = { fraction, trainExamples: share.length, runId: run.id };
+      putCurvePoint(db, curve.id, { ...point, accuracy: null, nerF1: null });
+      emit('running');
+      const outcome = await launch(db, slot, run, job, prepared, runtime).done;
+      // Only a finished share is a point of the curve: a cancelled one's best-so-far would read as its size's result.
+      if (outcome.run.status === 'cancelled') return end('cancelled', null);
+      const best = outcome.run.status === 'completed' ? outcome.result?.best.metrics : undefined;
+      putCurvePoint(db, curve.id, {
+        ...point,
+        accuracy: best?.classification?.accuracy ?? null,
+        nerF1: best?.ner?.f1 ?? null,
+      });
+      if (outcome.run.status !== 'completed')
+        return end(
+          'failed',
+          `The ${shareName(fraction)} share (run ${run.id}) ended ${outcome.run.status}${outcome.run.error ? `: ${outcome.run.error}` : ''}.`,
+        );
+      emit('running');
+    }
+  } catch (err) {
+    // The curve says why it stopped (a database or disk error): left 'running', it would later read as a process
+    // that died.
+    try {
+      end('failed', `The learning curve stopped: ${err instanceof Error ? err.message : String(err)}`);
+    } catch (recordErr) {
+      console.error(`[mts] learning curve ${curve.id}: its failure could not be recorded:`, recordErr);
+    }
+    throw err;
   }
   return end('completed', null);
 }
