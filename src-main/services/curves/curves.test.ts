@@ -84,11 +84,13 @@ describe('startCurve', () => {
   it('cancels: the share training now ends cancelled and no later share starts', async () => {
     f = await trainFixture(labelledRows(48));
     let asked = false;
+    let second: Promise<unknown> | undefined;
     // Evaluations at every step: the cancelled share has a best-so-far, which must not become the curve's point.
     const started = await startCurve(f.db, curveInput(f, [0.5, 1], { epochs: 200, evalEverySteps: 1 }), {
       onEvent: (e) => {
         if (!asked && e.type === 'train' && e.event.type === 'step' && e.event.step === 3) {
           asked = true;
+          second = startCurve(f!.db, curveInput(f!, [0.5, 1])).catch((err: unknown) => err);
           cancelCurve(f!.db, { curveId: started.curve.id });
         }
       },
@@ -98,6 +100,11 @@ describe('startCurve', () => {
     expect(curve.points).toHaveLength(1);
     expect(getRun(f.db, curve.points[0]!.runId!).status).toBe('cancelled');
     expect([curve.points[0]!.accuracy, curve.points[0]!.nerF1]).toEqual([null, null]);
+    // While it ran, another start was refused, naming what holds the training and how to free it.
+    expect(await second).toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/^A learning curve \(it holds training until its last share ends; cancel it/),
+    });
     expect(() => cancelCurve(f!.db, { curveId: curve.id })).toThrow(/is cancelled and not training in this app/);
     // The share trained on a subset that resume would not rebuild: it is refused, naming the curve.
     await expect(resumeTraining(f.db, { runId: curve.points[0]!.runId! })).rejects.toThrow(

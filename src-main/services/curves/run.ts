@@ -54,7 +54,9 @@ export async function startCurve(db: Db, input: StartCurveInput, runtime: CurveR
   const local = resolveLocalModel(input.request.modelDir);
   const request: TrainingRequest = { ...input.request, modelDir: local.dir };
   const fractions = [...new Set(input.fractions)].sort((a, b) => a - b);
-  const slot = claimSlotOrRefuse();
+  const slot = claimSlotOrRefuse(
+    'A learning curve (it holds training until its last share ends; cancel it under Runs > Learning curves)',
+  );
   try {
     const prepared = await prepareRequest(db, request);
     const train = prepared.train.examples;

@@ -10,6 +10,8 @@ export interface TrainingOutcome {
 }
 
 interface Slot {
+  /** Says what holds the slot in a refusal ("learning curve 3, ... until its last share"); null: one training. */
+  readonly holder: string | null;
   runId: number | null;
   readonly controller: AbortController;
   done: Promise<TrainingOutcome> | null;
@@ -27,25 +29,31 @@ export function isBusy(): boolean {
   return slot !== null;
 }
 
-/** claimSlot, or the 'conflict' refusal that says what to do when a training already holds the slot. */
-export function claimSlotOrRefuse(): NonNullable<ReturnType<typeof claimSlot>> {
-  const claimed = claimSlot();
+/**
+ * claimSlot, or the 'conflict' refusal that says what to do when a training already holds the slot. `holder`
+ * describes this claim in the refusals others get while it holds the slot.
+ */
+export function claimSlotOrRefuse(holder?: string): NonNullable<ReturnType<typeof claimSlot>> {
+  const held = slot?.holder ?? null;
+  const claimed = claimSlot(holder);
   if (!claimed)
     throw new ServiceError(
       'conflict',
-      'A training is already running in this app; only one runs at a time. Wait for it to finish or cancel it.',
+      held !== null
+        ? `${held} is training in this app; only one training runs at a time. Wait for it to end or cancel it.`
+        : 'A training is already running in this app; only one runs at a time. Wait for it to finish or cancel it.',
     );
   return claimed;
 }
 
 /** Claims the slot synchronously (before any await) so two quick clicks cannot both start; null if taken. */
-export function claimSlot(): {
+export function claimSlot(holder?: string): {
   readonly signal: AbortSignal;
   attach(runId: number, done: Promise<TrainingOutcome>): void;
   release(): void;
 } | null {
   if (slot !== null) return null;
-  const mine: Slot = { runId: null, controller: new AbortController(), done: null };
+  const mine: Slot = { holder: holder ?? null, runId: null, controller: new AbortController(), done: null };
   slot = mine;
   return {
     signal: mine.controller.signal,
