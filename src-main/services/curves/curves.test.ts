@@ -178,6 +178,10 @@ describe('curves in the store', () => {
     writeFileSync(file, JSON.stringify({ status: 'cancelled', fractions: [0.5, 1], points: [one] }));
     const cut = importCurveFile(f.db, { projectId: f.projectId, path: file });
     expect([cut.status, cut.points.length]).toEqual(['cancelled', 1]);
+    const error = 'the 100 % share failed: ENOSPC: no space left on device';
+    writeFileSync(file, JSON.stringify({ status: 'failed', error, fractions: [0.5, 1], points: [one] }));
+    const failed = importCurveFile(f.db, { projectId: f.projectId, path: file });
+    expect([failed.status, failed.error]).toEqual(['failed', `mts curve: ${error}`]);
     writeFileSync(file, JSON.stringify({ points: [{ fraction: 2, trainExamples: 1 }] }));
     expect(() => importCurveFile(f!.db, { projectId: f!.projectId, path: file })).toThrow(
       /is not a curve\.json of mts curve: points\.0\.fraction/,

@@ -34,7 +34,8 @@ export function curveById(db: Db, { curveId }: CurveIdInput): StoredCurve {
 // services/pipeline/curve.ts writes it: { options, fractions, outDir, points, lastGainPoints }.
 const CurveFile = z.object({
   // Files from before the status was written are of finished curves.
-  status: z.enum(['completed', 'cancelled']).default('completed'),
+  status: z.enum(['completed', 'cancelled', 'failed']).default('completed'),
+  error: z.string().optional(),
   devExamples: z.int().nonnegative().nullable().optional(),
   options: z.looseObject({ train: z.string().optional(), model: z.string().optional() }).optional(),
   points: z
@@ -67,7 +68,7 @@ export function importCurveFile(db: Db, { projectId, path }: ImportCurveInput): 
       'invalid_input',
       `${path} is not a curve.json of mts curve: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}.`,
     );
-  const { options, points, devExamples, status } = parsed.data;
+  const { options, points, devExamples, status, error } = parsed.data;
   const from = options?.train !== undefined ? basename(options.train) : basename(dirname(real));
   const curve = createCurve(db, {
     projectId,
@@ -77,6 +78,7 @@ export function importCurveFile(db: Db, { projectId, path }: ImportCurveInput): 
     fractions: points.map((p) => p.fraction),
     devExamples: devExamples ?? null,
     status,
+    ...(error !== undefined && { error: `mts curve: ${error}` }),
   });
   db.transaction(() => {
     for (const p of points)

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -128,5 +128,21 @@ describe('learningCurve', () => {
     expect(result.points.map((p) => p.fraction)).toEqual([0.5]);
     const file = JSON.parse(readFileSync(join(result.outDir, 'curve.json'), 'utf8')) as { status: string };
     expect(file.status).toBe('cancelled');
+  }, 60_000);
+
+  it('keeps the finished shares in curve.json when a later share fails, with the error', async () => {
+    const { options } = setup(csv(64, ['Sports', 'Business', 'World']));
+    // A file where the 100 % share's run folder goes: that share cannot write its run.
+    mkdirSync(options.out, { recursive: true });
+    writeFileSync(join(options.out, 'share-100'), 'in the way');
+    await expect(learningCurve(options, [0.5, 1])).rejects.toThrow();
+    const file = JSON.parse(readFileSync(join(options.out, 'curve.json'), 'utf8')) as {
+      status: string;
+      error: string;
+      points: { fraction: number }[];
+    };
+    expect(file.status).toBe('failed');
+    expect(file.error).toMatch(/^the 100 % share failed: .*(EEXIST|ENOTDIR|not a directory|exists)/);
+    expect(file.points.map((p) => p.fraction)).toEqual([0.5]);
   }, 60_000);
 });

@@ -107,7 +107,15 @@ export async function learningCurve(
     }
     const share = shareOf(tasks, f, o.seed);
     const dir = join(outDir, `share-${shareFolder(f)}`);
-    const r = await trainTasks(share, { ...o, out: dir }, hooks);
+    let r: Awaited<ReturnType<typeof trainTasks>>;
+    try {
+      r = await trainTasks(share, { ...o, out: dir }, hooks);
+    } catch (err) {
+      // The finished shares stay usable (mts curve's file, the app's import): curve.json says where it failed.
+      const error = `the ${shareFolder(f)} % share failed: ${err instanceof Error ? err.message : String(err)}`;
+      writeCurveFile(outDir, o, sorted, { ...summary(points, devExamples, tasks), status: 'failed', error });
+      throw err;
+    }
     // A share stopped part-way is not a point: its best-so-far would read as that size's result.
     if (r.train.status === 'cancelled') {
       status = 'cancelled';
@@ -128,18 +136,34 @@ export async function learningCurve(
     points.push(point);
     hooks.onPoint?.(point);
   }
+  const result: CurveResult = { status, outDir, ...summary(points, devExamples, tasks) };
+  writeCurveFile(outDir, o, sorted, result);
+  return result;
+}
+
+/** The points and what is read from them: the last gain per task, and the labeler's score when there is one. */
+function summary(points: readonly CurvePoint[], devExamples: number | null, tasks: TaskData) {
   const gain = (k: 'accuracy' | 'nerF1'): number | null => {
     const [a, b] = [points.at(-2)?.[k], points.at(-1)?.[k]];
     return a !== undefined && a !== null && b !== undefined && b !== null ? Number((100 * (b - a)).toFixed(2)) : null;
   };
-  const result: CurveResult = {
-    status,
-    outDir,
-    points,
+  return {
+    points: [...points],
     devExamples,
     lastGainPoints: { accuracy: gain('accuracy'), nerF1: gain('nerF1') },
     ...(tasks.teacher && { labeler: { id: tasks.teacher.labeler, f1: tasks.teacher.scores.micro.f1 } }),
   };
-  writeFileSync(join(outDir, 'curve.json'), JSON.stringify({ options: o, fractions: sorted, ...result }, null, 2));
-  return result;
+}
+
+/** --out/curve.json: the options, the shares asked for, and the result ('failed' with its error when a share threw). */
+function writeCurveFile(
+  outDir: string,
+  o: PipelineOptions,
+  fractions: readonly number[],
+  result: Omit<CurveResult, 'status' | 'outDir'> & {
+    readonly status: CurveResult['status'] | 'failed';
+    readonly error?: string;
+  },
+): void {
+  writeFileSync(join(outDir, 'curve.json'), JSON.stringify({ options: o, fractions, outDir, ...result }, null, 2));
 }

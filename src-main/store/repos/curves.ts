@@ -89,7 +89,9 @@ export interface NewCurve {
   readonly fractions: readonly number[];
   readonly devExamples: number | null;
   /** 'running' for a curve this process trains now (owned by it); imported curves end as their file says. */
-  readonly status: 'running' | 'completed' | 'cancelled';
+  readonly status: 'running' | 'completed' | 'cancelled' | 'failed';
+  /** Why an imported curve failed. */
+  readonly error?: string;
 }
 
 /** Stores a new curve (without points); returns it. */
@@ -98,7 +100,7 @@ export function createCurve(db: Db, c: NewCurve): StoredCurve {
   const info = stmt(
     db,
     `INSERT INTO learning_curves (project_id, name, origin, settings_json, fractions_json, dev_examples, status,
-       owner_pid, created_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       error, owner_pid, created_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     c.projectId,
     c.name,
@@ -107,6 +109,7 @@ export function createCurve(db: Db, c: NewCurve): StoredCurve {
     JSON.stringify(c.fractions),
     c.devExamples,
     c.status,
+    c.error ?? null,
     c.status === 'running' ? process.pid : null,
     now,
     c.status === 'running' ? null : now,
