@@ -1,6 +1,6 @@
 /** `mts curve`: a learning curve (dev metrics against the share of training data used). */
-import { curveVerdict } from '../../services/curves';
-import { DEFAULT_FRACTIONS, learningCurve, shareFolder, type CurvePoint } from '../../services/pipeline';
+import { curveVerdict, shareName } from '../../services/curves';
+import { DEFAULT_FRACTIONS, learningCurve, type CurvePoint } from '../../services/pipeline';
 import { type CliCommand, UsageError } from '../types';
 import { PIPELINE_OPTIONS, pipelineEventPrinter, readPipelineArgs } from './pipeline';
 
@@ -21,7 +21,7 @@ const pct = (x: number | null): string => (x === null ? '   -  ' : (100 * x).toF
 export function curveRow(p: CurvePoint): string {
   const metric = p.accuracy ?? p.nerF1 ?? 0;
   const bar = '#'.repeat(Math.round(40 * metric));
-  return `${`${shareFolder(p.fraction)} %`.padStart(5)} ${String(p.trainExamples).padStart(7)}  ${pct(p.accuracy)}  ${pct(p.nerF1)}  ${bar}`;
+  return `${shareName(p.fraction).padStart(5)} ${String(p.trainExamples).padStart(7)}  ${pct(p.accuracy)}  ${pct(p.nerF1)}  ${bar}`;
 }
 
 /** Silver NER on a gold dev: the labeler's entity F1 there and each share's points above (or below) it. */
@@ -31,7 +31,7 @@ export function labelerLine(
 ): string {
   const shares = points
     .filter((p) => p.vsLabelerPoints !== undefined && p.vsLabelerPoints !== null)
-    .map((p) => `${shareFolder(p.fraction)} % ${p.vsLabelerPoints! >= 0 ? '+' : ''}${p.vsLabelerPoints!.toFixed(2)}`);
+    .map((p) => `${shareName(p.fraction)} ${p.vsLabelerPoints! >= 0 ? '+' : ''}${p.vsLabelerPoints!.toFixed(2)}`);
   return `The silver labeler ${labeler.id} scores entity F1 ${(100 * labeler.f1).toFixed(2)} on this dev; each share's run against it: ${shares.join(', ') || 'no share scored entities'}.`;
 }
 
@@ -62,7 +62,7 @@ export const curveCommand: CliCommand = {
       signal: env.signal,
       onEvent: pipelineEventPrinter(env, json),
       onPoint: (p) => {
-        if (!json) env.io.err(`[curve] ${shareFolder(p.fraction)} % done: ${curveRow(p).trim()}`);
+        if (!json) env.io.err(`[curve] ${shareName(p.fraction)} done: ${curveRow(p).trim()}`);
       },
     });
     // Stopped with Ctrl+C: the finished shares are kept (curve.json), and the exit code says it was cut short.

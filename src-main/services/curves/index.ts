@@ -3,4 +3,4 @@ export * from './schemas';
 export { startCurve, cancelCurve, activeCurveId, type CurveEvent, type CurveRuntime, type CurveStarted } from './run';
 export { listCurves, curveById, importCurveFile } from './store';
 export { curveVerdict, type CurveVerdict, type VerdictPoint } from './verdict';
-export { pickShare, shareProblems, shareName } from './shares';
+export { pickShare, shareProblems, shareName, sharePercent } from './shares';

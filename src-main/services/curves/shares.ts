@@ -40,7 +40,10 @@ export function pickShare(examples: readonly TrainExample[], fraction: number, s
 }
 
 /** "25 %" for 0.25. */
-export const shareName = (fraction: number): string => `${Math.round(1000 * fraction) / 10} %`;
+export const shareName = (fraction: number): string => `${sharePercent(fraction)} %`;
+
+/** 25 for 0.25, 12.5 for 0.125: a share's percentage to one decimal (its name, and its folder in `mts curve`). */
+export const sharePercent = (fraction: number): number => Math.round(1000 * fraction) / 10;
 
 /**
  * Why shares cannot train, one line each with the numbers: fewer examples than one batch, or a class with

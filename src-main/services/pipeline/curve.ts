@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { LabelledText } from '../../data/prepare';
 import { loadHfBertConfig } from '../../engine/model';
-import { nestedShare } from '../curves/shares';
+import { nestedShare, shareName, sharePercent } from '../curves/shares';
 import { PipelineInputError } from './read';
 import { type PipelineHooks, type PipelineOptions, trainTasks } from './run-pipeline';
 import { readTasks, type TaskData } from './tasks';
@@ -47,18 +47,13 @@ export function shareOf(tasks: TaskData, fraction: number, seed: number): TaskDa
   return { ...tasks, mainTrain: take(tasks.mainTrain, 1), nerTrain: take(tasks.nerTrain, 2) };
 }
 
-/** A share's folder name: its percentage, with one decimal when it has one (12.5 % -> share-12.5). */
-export function shareFolder(fraction: number): string {
-  return String(Math.round(1000 * fraction) / 10);
-}
-
 /** Refuses shares too small to train on (fewer texts than one batch, or a class missing), with the numbers. */
 export function checkShares(tasks: TaskData, fractions: readonly number[], batchSize: number, seed: number): void {
   const problems: string[] = [];
   for (const f of fractions) {
     const s = shareOf(tasks, f, seed);
     const n = s.mainTrain.length + s.nerTrain.length;
-    const share = `${shareFolder(f)} %`;
+    const share = shareName(f);
     if (n < batchSize) {
       problems.push(`${share} of the training data is ${n} texts, fewer than one batch of ${batchSize}`);
       continue;
@@ -106,13 +101,13 @@ export async function learningCurve(
       break;
     }
     const share = shareOf(tasks, f, o.seed);
-    const dir = join(outDir, `share-${shareFolder(f)}`);
+    const dir = join(outDir, `share-${sharePercent(f)}`);
     let r: Awaited<ReturnType<typeof trainTasks>>;
     try {
       r = await trainTasks(share, { ...o, out: dir }, hooks);
     } catch (err) {
       // The finished shares stay usable (mts curve's file, the app's import): curve.json says where it failed.
-      const error = `the ${shareFolder(f)} % share failed: ${err instanceof Error ? err.message : String(err)}`;
+      const error = `the ${shareName(f)} share failed: ${err instanceof Error ? err.message : String(err)}`;
       writeCurveFile(outDir, o, sorted, { ...summary(points, devExamples, tasks), status: 'failed', error });
       throw err;
     }
