@@ -1,7 +1,7 @@
 /** `mts predict`: class probabilities and entities for texts, from a finished run. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { batchParallelism, loadBatchPredictor } from '../../engine/infer';
+import { batchParallelism, DEFAULT_BATCH_SIZE, loadBatchPredictor } from '../../engine/infer';
 import { checkpointDir } from '../../services/pipeline';
 import { UsageError, type CliCommand } from '../types';
 
@@ -12,9 +12,6 @@ const argsSchema = z.object({
   int8: z.boolean().default(false),
   workers: z.coerce.number().int().min(1).max(64).optional(),
 });
-
-/** Texts per forward pass (the predictor's default). */
-const PREDICT_BATCH = 32;
 
 export const predictCommand: CliCommand = {
   name: 'predict',
@@ -57,11 +54,10 @@ export const predictCommand: CliCommand = {
     const parallel =
       workers !== undefined
         ? { workers, ...(threads !== undefined && { session: { threads } }) }
-        : batchParallelism(texts.length, PREDICT_BATCH, threads !== undefined ? { threads } : {});
+        : batchParallelism(texts.length, DEFAULT_BATCH_SIZE, threads !== undefined ? { threads } : {});
     const loaded = await loadBatchPredictor(checkpointDir(parsed.data.run), {
       ...parallel,
       precision: parsed.data.int8 ? 'int8' : 'fp32',
-      batchSize: PREDICT_BATCH,
     });
     try {
       const results = await loaded.predictor.predict(texts);

@@ -1,4 +1,4 @@
-export { Predictor, type PredictorOptions } from './predictor';
+export { DEFAULT_BATCH_SIZE, Predictor, type PredictorOptions } from './predictor';
 export type {
   ClassProb,
   HeadLabels,

@@ -12,13 +12,16 @@ import type {
 import { stitchWindows } from './stitch';
 import type { ClassProb, HeadLabels, PredictError, PredictionOk, TextPrediction } from './types';
 
+/** Sequences per forward pass unless PredictorOptions.batchSize says otherwise. */
+export const DEFAULT_BATCH_SIZE = 32;
+
 /** Predictor settings; defaults follow the training recipe. */
 export interface PredictorOptions {
   /** Tokens per sequence, specials included (classification truncates here; NER slides windows). Default 128. */
   readonly maxLength?: number;
   /** Tokens shared by consecutive NER windows. Default maxLength / 4. */
   readonly stride?: number;
-  /** Sequences per forward pass. Default 32. */
+  /** Sequences per forward pass. Default DEFAULT_BATCH_SIZE (32). */
   readonly batchSize?: number;
   /** Return each text's sentence embedding. Default false. */
   readonly embeddings?: boolean;
@@ -72,7 +75,7 @@ export class Predictor {
   ) {
     this.maxLength = options.maxLength ?? 128;
     this.stride = options.stride ?? Math.floor(this.maxLength / 4);
-    this.batchSize = options.batchSize ?? 32;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.maxChars = options.maxChars ?? 1_000_000;
     if (this.maxLength < 3)
       throw new InferenceError(

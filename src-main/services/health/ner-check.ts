@@ -1,6 +1,6 @@
 // The NER half of the label check: a trained run's confident entities that the annotation disagrees with.
 import { spanDisagreements } from '../../data/health';
-import { batchParallelism, loadBatchPredictor } from '../../engine/infer';
+import { batchParallelism, DEFAULT_BATCH_SIZE, loadBatchPredictor } from '../../engine/infer';
 import type { DataRow } from './read';
 import type { NerDisagreementFinding } from './report';
 
@@ -16,7 +16,7 @@ export async function nerCheck(
   const annotated = rows.filter((r) => r.spans !== undefined);
   const loaded = await loadBatchPredictor(
     dir,
-    batchParallelism(annotated.length, 32, threads !== undefined ? { threads } : {}),
+    batchParallelism(annotated.length, DEFAULT_BATCH_SIZE, threads !== undefined ? { threads } : {}),
   );
   try {
     if (loaded.predictor.labels.ner.length === 0) {

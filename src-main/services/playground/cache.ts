@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   autoWorkers,
+  DEFAULT_BATCH_SIZE,
   coreWorkers,
   loadBatchPredictor,
   loadPredictor,
@@ -14,9 +15,6 @@ import {
 import { IdleReleasingPool } from './batch-pool';
 import type { SessionOptions } from '../../engine/runtime';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
-
-/** Texts per forward pass of both predictors (the predictor's default). */
-const BATCH_SIZE = 32;
 
 /** A loaded checkpoint: predictor (with sentence embeddings on) and its tokenizer, for token display. */
 export interface LoadedModel {
@@ -126,7 +124,7 @@ async function load(dir: string, key: string, session: SessionOptions, precision
   // A job of two batches or fewer (pre-annotating one example) runs here, unless the workers are up anyway:
   // starting one model copy per core would cost more than it saves (autoWorkers' rule).
   const batchPredict = (texts: readonly unknown[]): Promise<TextPrediction[]> =>
-    onCpu && (pool.running || autoWorkers(texts.length, BATCH_SIZE) > 1)
+    onCpu && (pool.running || autoWorkers(texts.length, DEFAULT_BATCH_SIZE) > 1)
       ? pool.predict(texts)
       : loaded.predictor.predict(texts);
   const release = async (): Promise<void> => {
