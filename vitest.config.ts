@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'main',
-          include: ['src-main/**/*.test.ts', 'src-preload/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['src-main/**/*.test.ts', 'src-preload/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           // onnxruntime-node sessions are heavy; forks keep native memory per test file and isolate crashes.
           pool: 'forks',

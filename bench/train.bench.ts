@@ -26,7 +26,8 @@
  *          --embedding-updates dense|lazy (ours, speed and quality parts; PyTorch always updates every row)
  *          --seeds 42,43,44 (quality parts once per seed, with mean and spread)
  *          --record DIR (--quality/--conll: each finished side and seed saved to DIR and reused by the same
- *          command run again, keyed by data, plan, config and code: a measurement longer than one sitting resumes)
+ *          command run again, keyed by data, plan, config and that side's code: a measurement longer than one
+ *          sitting resumes; the report's `records` says how each side was obtained)
  *          --end-to-end (mts pipeline vs the seed's PyTorch pipeline, wall clock; needs `npm run build`)
  *          --all (every issue-14 measure, long ones included) -> `summary` {fullRatio, frozenEpochRatio, ...}
  *          --multitask-free 0
@@ -46,6 +47,7 @@ import { runConll, runQuality } from './train/quality';
 import { runEndToEnd } from './train/end-to-end';
 import { runStudentSeeds, studentSources, studentWeightings } from './train/student';
 import { summarize, TARGETS } from './train/summary';
+import { recordUses } from './train/record';
 import { serveOrt } from './train/serve-ort';
 import { runSpeed, type SideSpeed } from './train/speed';
 import { MINILM_SHAPE } from './minilm';
@@ -204,6 +206,8 @@ async function main(o: TrainBenchOptions): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   report['summary'] = summarize(report);
+  // Which results came from --record and how (reused, upgraded, replayed): a reader can tell what ran today.
+  if (o.record) report['records'] = recordUses();
   report['loadAverage1m'] = { start: round(load, 2), end: round(loadavg()[0]!, 2) };
   console.log(o.json ? JSON.stringify(report, null, 2) : summary(report));
 }
