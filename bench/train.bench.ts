@@ -15,8 +15,9 @@
  * Frozen epochs (opt-in, long; train/frozen-epochs.ts): `--frozen-epochs` times whole heads-only runs of
  * `--epochs` on AG News: ours with the feature cache, ours without, PyTorch heads-only (frozenEpochRatio).
  * `--multitask-free K` (train/multitask-free.ts): K seeds (K:cls-only,fixed,... for some variants) of
- * classification-only vs silver multi-task with fixed weights, learned (uncertainty) weights and
- * confidence-filtered silver labels, ours only, on the same sample; field multitaskFree.multitaskCostPoints.
+ * classification-only vs silver multi-task with fixed weights, learned (uncertainty) weights,
+ * confidence-filtered silver labels and a halved NER loss weight, ours only, on the same sample, recorded
+ * with --record like the quality runs (cls-only and fixed are those runs); field multitaskFree.multitaskCostPoints.
  * Data, batch plan and the shared batch file: train/prepare.ts.
  *
  * Options: --steps 30 --warmup 3 --per-round 5 --presets full,heads-only --threads 2 --batch 32
@@ -28,6 +29,8 @@
  *          --record DIR (--quality/--conll: each finished side and seed saved to DIR and reused by the same
  *          command run again, keyed by data, plan, config and that side's code: a measurement longer than one
  *          sitting resumes; the report's `records` says how each side was obtained)
+ *          --replay-steps K (with --record: keep a record of our side made with other engine code when K steps of
+ *          the current trainer reproduce its first K losses exactly and the scoring code is unchanged)
  *          --end-to-end (mts pipeline vs the seed's PyTorch pipeline, wall clock; needs `npm run build`)
  *          --all (every issue-14 measure, long ones included) -> `summary` {fullRatio, frozenEpochRatio, ...}
  *          --multitask-free 0
@@ -70,6 +73,7 @@ const { values: args } = parseArgs({
     // Copy the quality runs' folders (checkpoints, metrics) here before the temp folder is removed.
     keep: { type: 'string' },
     record: { type: 'string' },
+    'replay-steps': { type: 'string', default: String(D.replaySteps) },
     quality: { type: 'boolean', default: false },
     conll: { type: 'boolean', default: false },
     'end-to-end': { type: 'boolean', default: false },
@@ -138,6 +142,7 @@ function options(): TrainBenchOptions {
     noTorchClsOnly: args['no-torch-cls-only'],
     keep: args.keep,
     record: args.record,
+    replaySteps: num('replay-steps'),
     quality: args.quality,
     conll: args.conll,
     endToEnd: args['end-to-end'] || args.all,

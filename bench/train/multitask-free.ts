@@ -5,58 +5,48 @@
  *   fixed         classification + silver NER, fixed weights 1 + 1 (what the pipeline did),
  *   uncertainty   the same with learned task weights (Kendall et al. 2018),
  *   confidence    fixed weights, silver labels below MIN_CONFIDENCE ignored in the NER loss,
+ *   ner-half      fixed weights 1 + 0.5: the silver NER loss pulls the shared encoder half as hard,
  * and reports dev accuracy per seed, the means, and each multi-task variant's cost in accuracy points
  * against classification-only (`multitaskCostPoints`: cls-only mean minus the variant's mean; the target is
- * <= 0.3). Every line of progress goes to stderr as it happens, so a cut-short run still says what it did.
+ * <= 0.3). Each run goes through quality.ts's recordedOurs, so `--record DIR` keeps it, and cls-only and fixed
+ * are the very records of `--quality`'s runs of the same seed (same label, same key). Every line of progress
+ * goes to stderr as it happens, so a cut-short run still says what it did.
  */
-import { join } from 'node:path';
-import { bioLabelList } from '../../src-main/data/align';
-import { prepareExamples, type LabelledText } from '../../src-main/data/prepare';
-import { silverLabeler, silverWeightRanges } from '../../src-main/data/silver';
-import { WordPieceTokenizer } from '../../src-main/engine/tokenizer';
-import { loadTrainerModel, train, type TrainerConfigInput, type TrainExample } from '../../src-main/engine/trainer';
-import { classLabelSet, readLabelledFile } from '../../src-main/services/pipeline';
-import { log, MODEL, round, SHARED, type TrainBenchOptions, fullRunConfig } from './options';
-import { type Prepared, sampleSize } from './prepare';
+import type { SilverWeighting } from '../../src-main/data/silver';
+import { log, round, type TrainBenchOptions } from './options';
+import { classificationOnly, prepareAgNews, type Prepared, sampleSize } from './prepare';
+import { recordedOurs, type TrainerOverrides } from './quality';
 
 /** The threshold the `confidence` variant uses: drops rules right less than 60 % of the time, and unsure O words. */
 export const MIN_CONFIDENCE = 0.6;
 
-const VARIANTS = ['cls-only', 'fixed', 'uncertainty', 'confidence'] as const;
+const VARIANTS = ['cls-only', 'fixed', 'uncertainty', 'confidence', 'ner-half'] as const;
 type Variant = (typeof VARIANTS)[number];
+type MultiTaskVariant = Exclude<Variant, 'cls-only'>;
 
-/** AG News with silver NER, train examples with and without confidence weights (dev is the same). */
-async function prepare(o: TrainBenchOptions): Promise<{ readonly plain: Prepared; readonly weighted: Prepared }> {
-  const tokenizer = WordPieceTokenizer.fromDir(MODEL);
-  const trainPath = join(SHARED, 'data/ag_news/train.csv');
-  const devPath = join(SHARED, 'data/ag_news/dev.csv');
-  const tr = await readLabelledFile(trainPath, { limit: sampleSize(18400, o) });
-  const dv = await readLabelledFile(devPath, { limit: o.devLimit });
-  const classLabels = classLabelSet(tr.items, dv.items, trainPath, devPath);
-  const labeler = silverLabeler();
-  const weighting = { minConfidence: MIN_CONFIDENCE, weights: 'ignore' as const };
-  const label = (items: readonly LabelledText[], weights: boolean): LabelledText[] =>
-    items.map((e) => {
-      const out = labeler.explain(e.text);
-      const ranges = weights ? silverWeightRanges(out, weighting) : [];
-      return { ...e, spans: out.spans, ...(ranges.length > 0 && { nerWeights: ranges }) };
-    });
-  const nerTags = bioLabelList(labeler.types);
-  const prep = (items: LabelledText[]): TrainExample[] =>
-    prepareExamples(items, tokenizer, { classLabels, nerTags, maxLength: o.maxLength, hasNer: true }).examples;
-  const dev = prep(label(dv.items, false));
-  return {
-    plain: { train: prep(label(tr.items, false)), dev, classLabels, nerTags },
-    weighted: { train: prep(label(tr.items, true)), dev, classLabels, nerTags },
-  };
+/** AG News with silver NER; the confidence-weighted train set only when a variant needs it (dev is the same). */
+async function prepare(o: TrainBenchOptions, variants: readonly Variant[]) {
+  const limit = sampleSize(18400, o);
+  const plain = await prepareAgNews(limit, o.devLimit, o);
+  const weighting: SilverWeighting = { minConfidence: MIN_CONFIDENCE, weights: 'ignore' };
+  const weighted = variants.includes('confidence') ? await prepareAgNews(limit, o.devLimit, o, weighting) : plain;
+  return { plain, weighted };
 }
 
-function dataFor(v: Variant, d: { readonly plain: Prepared; readonly weighted: Prepared }): Prepared {
-  if (v === 'confidence') return d.weighted;
-  if (v !== 'cls-only') return d.plain;
-  const strip = (xs: readonly TrainExample[]): TrainExample[] =>
-    xs.map((e) => ({ ids: e.ids, classLabel: e.classLabel }));
-  return { train: strip(d.plain.train), dev: strip(d.plain.dev), classLabels: d.plain.classLabels, nerTags: [] };
+/** What variant `v` trains: its record label (quality's for cls-only and fixed), data and trainer settings. */
+function variantRun(v: Variant, seed: number, data: { readonly plain: Prepared; readonly weighted: Prepared }) {
+  const runs: Record<Variant, { name: string; p: Prepared; extra: TrainerOverrides }> = {
+    'cls-only': { name: `cls-only-${seed}`, p: classificationOnly(data.plain), extra: {} },
+    fixed: { name: `multitask-${seed}`, p: data.plain, extra: {} },
+    uncertainty: { name: `multitask-uncertainty-${seed}`, p: data.plain, extra: { taskWeighting: 'uncertainty' } },
+    confidence: { name: `multitask-confidence-${seed}`, p: data.weighted, extra: {} },
+    'ner-half': {
+      name: `multitask-ner-half-${seed}`,
+      p: data.plain,
+      extra: { lossWeights: { classification: 1, ner: 0.5 } },
+    },
+  };
+  return runs[v];
 }
 
 /** Parses the flag's value: 'K' (every variant) or 'K:cls-only,fixed,...' (those variants, in that order). */
@@ -73,59 +63,43 @@ export function multitaskFreeSpec(value: string): { readonly seeds: number; read
   return { seeds, variants: variants as Variant[] };
 }
 
-/** Trains the variants for `seeds` seeds from o.seed; returns accuracies, means and the cost field. */
+/** Trains (or takes from --record) the variants for `seeds` seeds from o.seed; accuracies, means and the cost field. */
 export async function runMultitaskFree(
   o: TrainBenchOptions,
   dir: string,
   seeds: number,
   variants: readonly Variant[] = VARIANTS,
 ) {
-  const data = await prepare(o);
+  const data = await prepare(o, variants);
   log(`multitask-free: ${data.plain.train.length} train, ${data.plain.dev.length} dev, ${seeds} seed(s)`);
-  const results: Record<Variant, { seed: number; accuracy: number; nerF1?: number; taskWeights?: object }[]> = {
-    'cls-only': [],
-    fixed: [],
-    uncertainty: [],
-    confidence: [],
-  };
+  const results = Object.fromEntries(VARIANTS.map((v) => [v, []])) as unknown as Record<
+    Variant,
+    { seed: number; accuracy: number; nerF1?: number; taskWeights?: object }[]
+  >;
   for (let k = 0; k < seeds; k++) {
     const seed = o.seed + k;
     for (const v of variants) {
-      const p = dataFor(v, data);
-      const config: TrainerConfigInput = {
-        ...fullRunConfig({ ...o, seed }),
-        taskWeighting: v === 'uncertainty' ? 'uncertainty' : 'fixed',
-      };
-      const t0 = performance.now();
-      const res = await train(loadTrainerModel(MODEL, p.classLabels, p.nerTags, seed), p, config, {
-        outDir: join(dir, `mtl-${v}-${seed}`),
-        consumeModelWeights: true,
-        checkpointEverySec: 0,
-        onEvent: (e) => {
-          if (e.type === 'step' && e.step % 10 === 0)
-            log(
-              `multitask-free ${v} seed ${seed} step ${e.step}/${e.totalSteps}, ${round(e.samplesPerSec, 2)} samples/s`,
-            );
-        },
-      });
-      const last = res.history.at(-1)!.metrics;
+      const { name, p, extra } = variantRun(v, seed, data);
+      const { ours } = await recordedOurs(name, p, dir, { ...o, seed }, extra);
+      const last = ours.history.at(-1)!;
       const row = {
         seed,
-        accuracy: last.classification!.accuracy,
-        ...(last.ner && { nerF1: last.ner.f1 }),
-        ...(res.taskWeights && { taskWeights: res.taskWeights }),
+        accuracy: last.accuracy!,
+        ...(last.nerF1 !== undefined && { nerF1: last.nerF1 }),
+        ...('taskWeights' in ours && ours.taskWeights && { taskWeights: ours.taskWeights }),
       };
       results[v].push(row);
-      log(`multitask-free ${v} seed ${seed}: ${JSON.stringify(row)} in ${round((performance.now() - t0) / 1000)} s`);
+      log(`multitask-free ${v} seed ${seed}: ${JSON.stringify(row)}`);
     }
   }
   const mean = (v: Variant): number | null =>
     results[v].length === 0 ? null : results[v].reduce((s, r) => s + r.accuracy, 0) / results[v].length;
   const base = mean('cls-only');
-  const cost = (v: Variant): number | null => {
+  const cost = (v: MultiTaskVariant): number | null => {
     const m = mean(v);
     return base === null || m === null ? null : round(100 * (base - m), 2);
   };
+  const multiTask = VARIANTS.filter((v): v is MultiTaskVariant => v !== 'cls-only');
   return {
     trainExamples: data.plain.train.length,
     devExamples: data.plain.dev.length,
@@ -135,6 +109,6 @@ export async function runMultitaskFree(
     results,
     meanAccuracy: Object.fromEntries(VARIANTS.map((v) => [v, mean(v) === null ? null : round(100 * mean(v)!, 2)])),
     /** Accuracy points the second task costs (cls-only mean minus the variant's); the target is <= 0.3. */
-    multitaskCostPoints: { fixed: cost('fixed'), uncertainty: cost('uncertainty'), confidence: cost('confidence') },
+    multitaskCostPoints: Object.fromEntries(multiTask.map((v) => [v, cost(v)])),
   };
 }

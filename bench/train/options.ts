@@ -19,6 +19,8 @@ export interface TrainBenchOptions {
   readonly keep: string | undefined;
   /** `--record DIR`: quality sides saved as they finish and reused by a later run with the same key (record.ts). */
   readonly record: string | undefined;
+  /** `--replay-steps K`: a record of our side made with other engine code is kept if K steps reproduce it (record.ts). */
+  readonly replaySteps: number;
   readonly quality: boolean;
   readonly conll: boolean;
   /** `--end-to-end`: `mts pipeline` against the seed's PyTorch pipeline, wall clock (train/end-to-end.ts). */
@@ -60,6 +62,7 @@ export const TRAIN_BENCH_DEFAULTS: TrainBenchOptions = {
   noTorchClsOnly: false,
   keep: undefined,
   record: undefined,
+  replaySteps: 0,
   quality: false,
   conll: false,
   endToEnd: false,

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bioLabelList } from '../../src-main/data/align';
 import { prepareExamples, type LabelledText } from '../../src-main/data/prepare';
-import { silverLabeler } from '../../src-main/data/silver';
+import { silverLabeler, type SilverWeighting, silverWeightRanges } from '../../src-main/data/silver';
 import { initHeads, loadHfBertConfig } from '../../src-main/engine/model';
 import { WordPieceTokenizer } from '../../src-main/engine/tokenizer';
 import { parseTrainerConfig, planTrainingEpoch, type TrainExample } from '../../src-main/engine/trainer';
@@ -46,8 +46,16 @@ export interface BatchFile {
   };
 }
 
-/** AG News (train sample of `limit`, 0 = all) with silver NER labels, tokenised like runPipeline. */
-export async function prepareAgNews(limit: number, devLimit: number, o: TrainBenchOptions): Promise<Prepared> {
+/**
+ * AG News (train sample of `limit`, 0 = all) with silver NER labels, tokenised like runPipeline. With
+ * `weighting`, train examples also carry the labeler's confidence as NER token weights (dev is never weighted).
+ */
+export async function prepareAgNews(
+  limit: number,
+  devLimit: number,
+  o: TrainBenchOptions,
+  weighting?: SilverWeighting,
+): Promise<Prepared> {
   const tokenizer = WordPieceTokenizer.fromDir(MODEL);
   const trainPath = join(SHARED, 'data/ag_news/train.csv');
   const devPath = join(SHARED, 'data/ag_news/dev.csv');
@@ -56,9 +64,13 @@ export async function prepareAgNews(limit: number, devLimit: number, o: TrainBen
   const classLabels = classLabelSet(tr.items, dv.items, trainPath, devPath);
   const labeler = silverLabeler();
   const t0 = performance.now();
-  const label = (items: readonly LabelledText[]): LabelledText[] =>
-    items.map((e) => ({ ...e, spans: labeler.label(e.text) }));
-  const [train, dev] = [label(tr.items), label(dv.items)];
+  const label = (items: readonly LabelledText[], w: SilverWeighting | undefined): LabelledText[] =>
+    items.map((e) => {
+      const out = labeler.explain(e.text);
+      const ranges = w ? silverWeightRanges(out, w) : [];
+      return { ...e, spans: out.spans, ...(ranges.length > 0 && { nerWeights: ranges }) };
+    });
+  const [train, dev] = [label(tr.items, weighting), label(dv.items, undefined)];
   log(
     `silver-labelled ${train.length + dev.length} AG News texts in ${round((performance.now() - t0) / 1000)} s (${labeler.id})`,
   );

@@ -6,10 +6,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTrainerModel, train } from '../../src-main/engine/trainer';
+import { loadTrainerModel, train, type TrainerConfigInput } from '../../src-main/engine/trainer';
 import { log, MODEL, PYTHON, round, TORCH_SCRIPT, type TrainBenchOptions, fullRunConfig } from './options';
 import { perSeed } from './seeds';
-import { fileHash, recorded } from './record';
+import { fileHash, jsonHash, recorded } from './record';
 import {
   classificationOnly,
   prepareAgNews,
@@ -59,47 +59,99 @@ async function quality(name: string, p: Prepared, dir: string, withTorch: boolea
   };
 }
 
-/** The batch file both sides read (data, plan, seed, dropout) and the key of a recorded side (--record). */
-function batchFile(name: string, p: Prepared, dir: string, o: TrainBenchOptions) {
+/**
+ * The batch file both sides read (data, plan, seed, dropout) and the key of a recorded side (--record): the
+ * file's hash, the trainer config, and the NER token weights the file does not carry (only when there are any,
+ * so records of unweighted data keep their key).
+ */
+function batchFile(name: string, p: Prepared, dir: string, o: TrainBenchOptions, extra: TrainerOverrides = {}) {
   const plans = Array.from({ length: o.epochs }, (_, e) => trainerPlan(p.train, e, o));
   const file = join(dir, `${name}.json`);
   writeBatchFile(file, p, plans, o.seed, o.dropout);
-  return { file, plans, key: { batches: fileHash(file), config: fullRunConfig(o) } };
+  const weighted = p.train.some((e) => e.nerWeights !== undefined);
+  const nerWeights = weighted ? jsonHash(p.train.map((e) => e.nerWeights ?? null)) : undefined;
+  return { file, plans, key: { batches: fileHash(file), config: { ...fullRunConfig(o), ...extra }, nerWeights } };
 }
+
+/** Trainer settings a variant adds to the bench's full-run config (task weighting, loss weights). */
+export type TrainerOverrides = Partial<Pick<TrainerConfigInput, 'taskWeighting' | 'lossWeights'>>;
 
 /**
- * Our side of variant `name` (trained, or its --record): lazy-quality's dense run asks for the same label and key
- * as the multi-task quality run of its seed, so one training serves both.
+ * Our side of variant `name` (trained, or its --record): lazy-quality's dense run and multitask-free's `fixed`
+ * and `cls-only` ask for the same label and key as the quality runs of their seed, so one training serves all.
  */
-export function recordedOurs(name: string, p: Prepared, dir: string, o: TrainBenchOptions) {
-  return oursFor(name, p, dir, o, batchFile(name, p, dir, o).key);
+export function recordedOurs(
+  name: string,
+  p: Prepared,
+  dir: string,
+  o: TrainBenchOptions,
+  extra: TrainerOverrides = {},
+) {
+  return oursFor(name, p, dir, o, batchFile(name, p, dir, o, extra).key, extra);
 }
 
-async function oursFor(name: string, p: Prepared, dir: string, o: TrainBenchOptions, key: object) {
-  const run = await recorded(o.record, `${name}-ours`, { ...key, side: 'ours' }, () => trainOurs(name, p, dir, o));
+async function oursFor(
+  name: string,
+  p: Prepared,
+  dir: string,
+  o: TrainBenchOptions,
+  key: object,
+  extra: TrainerOverrides = {},
+) {
+  const run = await recorded(
+    o.record,
+    `${name}-ours`,
+    { ...key, side: 'ours' },
+    () => trainOurs(name, p, dir, o, extra),
+    {
+      replay: {
+        steps: o.replaySteps,
+        lossesOf: (r) => r.losses,
+        run: async (steps) => (await trainOurs(`${name}-replay`, p, dir, o, extra, steps)).losses,
+      },
+    },
+  );
   log(`${name} ours: ${JSON.stringify(run.ours.history.at(-1))}`);
   return run;
 }
 
-/** Our side: the real trainer on the plan, its dev metrics per epoch and its per-step losses. */
-async function trainOurs(name: string, p: Prepared, dir: string, o: TrainBenchOptions) {
+/**
+ * Our side: the real trainer on the plan, its dev metrics per epoch and its per-step losses. `stopAfter` steps
+ * (a --record replay) cancels the run there, before any evaluation.
+ */
+async function trainOurs(
+  name: string,
+  p: Prepared,
+  dir: string,
+  o: TrainBenchOptions,
+  extra: TrainerOverrides,
+  stopAfter = 0,
+) {
   const model = loadTrainerModel(MODEL, p.classLabels, p.nerTags, o.seed);
   let samplesPerSec = 0;
   const losses: number[] = [];
+  const signal = { aborted: false };
   const t0 = performance.now();
-  const res = await train(model, p, fullRunConfig(o), {
-    outDir: join(dir, `${name}-run`),
-    consumeModelWeights: true,
-    onEvent: (e) => {
-      if (e.type !== 'step') return;
-      losses.push(e.losses.total);
-      samplesPerSec = e.samplesPerSec;
-      if (e.step % 50 === 0)
-        log(
-          `${name} ours step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)} ${round(samplesPerSec)} samples/s`,
-        );
+  const res = await train(
+    model,
+    p,
+    { ...fullRunConfig(o), ...extra },
+    {
+      outDir: join(dir, `${name}-run`),
+      consumeModelWeights: true,
+      signal,
+      onEvent: (e) => {
+        if (e.type !== 'step') return;
+        losses.push(e.losses.total);
+        samplesPerSec = e.samplesPerSec;
+        if (stopAfter > 0 && e.step >= stopAfter) signal.aborted = true;
+        if (e.step % 50 === 0)
+          log(
+            `${name} ours step ${e.step}/${e.totalSteps} loss ${round(e.losses.total, 4)} ${round(samplesPerSec)} samples/s`,
+          );
+      },
     },
-  });
+  );
   const ours = {
     seconds: round((performance.now() - t0) / 1000),
     samplesPerSec: round(samplesPerSec, 2),
@@ -110,6 +162,7 @@ async function trainOurs(name: string, p: Prepared, dir: string, o: TrainBenchOp
       accuracy: h.metrics.classification?.accuracy,
       nerF1: h.metrics.ner?.f1,
     })),
+    ...(res.taskWeights && { taskWeights: res.taskWeights }),
   };
   return { ours, losses };
 }

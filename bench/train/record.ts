@@ -61,7 +61,9 @@ export function sourceHash(paths: readonly string[], root = ROOT): string {
   return h.digest('hex');
 }
 
-const sha = (x: unknown): string => createHash('sha256').update(JSON.stringify(x)).digest('hex');
+/** sha256 of a value's JSON (undefined fields drop out). */
+export const jsonHash = (x: unknown): string => createHash('sha256').update(JSON.stringify(x)).digest('hex');
+const sha = jsonHash;
 
 interface StoredRecord<T> {
   readonly version: 2;
