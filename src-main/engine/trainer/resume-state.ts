@@ -16,7 +16,13 @@ export const resumeInfoSchema = z.object({
   epoch: z.number().int().nonnegative(),
   /** Batches of `epoch` already taken. */
   batchInEpoch: z.number().int().nonnegative(),
-  earlyStopping: z.object({ bestValue: z.number().nullable(), bestStep: z.number().int(), badEvals: z.number().int() }),
+  earlyStopping: z.object({
+    /** The metric bestValue is of; absent in states saved before it was stored (select-metric.ts: resumedMetric). */
+    metric: z.string().optional(),
+    bestValue: z.number().nullable(),
+    bestStep: z.number().int(),
+    badEvals: z.number().int(),
+  }),
   elapsedSec: z.number().nonnegative(),
 });
 export type ResumeInfo = z.infer<typeof resumeInfoSchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalMetrics } from './events';
-import { resolveSelectMetric, selectMetricValue } from './select-metric';
+import { resolveSelectMetric, resumedMetric, selectMetricValue } from './select-metric';
 
 const both = { classification: true, ner: true };
 const clsOnly = { classification: true, ner: false };
@@ -50,5 +50,20 @@ describe('selectMetricValue', () => {
   it('is NaN when a head it needs was not scored', () => {
     expect(selectMetricValue({ ner: metrics(0, 0.4).ner! }, 'tasks.mean')).toBeNaN();
     expect(selectMetricValue({}, 'ner.f1')).toBeNaN();
+  });
+});
+
+describe('resumedMetric', () => {
+  it('goes on with the saved metric, keeps what auto meant in a state without one, and refuses a change', () => {
+    expect(resumedMetric('tasks.mean', 'auto', both, null)).toBe('tasks.mean');
+    expect(resumedMetric('tasks.mean', 'auto', both, { metric: 'tasks.mean' })).toBe('tasks.mean');
+    expect(resumedMetric('tasks.mean', 'auto', both, {})).toBe('classification.accuracy');
+    expect(resumedMetric('ner.f1', 'ner.f1', both, {})).toBe('ner.f1');
+    expect(resumedMetric('ner.f1', 'auto', { classification: false, ner: true }, {})).toBe('ner.f1');
+    expect(resumedMetric('tasks.mean', 'auto', both, { metric: 'classification.accuracy' })).toEqual({
+      refused: expect.stringMatching(
+        /kept its best checkpoint by classification\.accuracy and would now go on by tasks\.mean/,
+      ),
+    });
   });
 });

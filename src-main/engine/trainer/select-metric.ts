@@ -60,3 +60,25 @@ export function selectMetricValue(m: EvalMetrics, metric: SelectMetric): number 
       return m.classification && m.ner ? (m.classification.accuracy + m.ner.f1) / 2 : Number.NaN;
   }
 }
+
+/**
+ * The metric a resumed run goes on with: the one its resume state was saved with. A state from before that was
+ * stored (a run with `auto` and both heads then kept the best accuracy) keeps that meaning: a run is never
+ * switched to a new default mid-way, and its saved best is an accuracy. Null `saved`: not a resume.
+ */
+export function resumedMetric(
+  resolved: SelectMetric,
+  choice: SelectMetricChoice,
+  tasks: { readonly classification: boolean; readonly ner: boolean },
+  saved: { readonly metric?: string | undefined } | null,
+): SelectMetric | { readonly refused: string } {
+  if (saved === null) return resolved;
+  if (saved.metric === undefined)
+    return choice === 'auto' && tasks.classification && tasks.ner ? 'classification.accuracy' : resolved;
+  if (saved.metric === resolved) return resolved;
+  return {
+    refused:
+      `This run kept its best checkpoint by ${saved.metric} and would now go on by ${resolved}: its saved best is ` +
+      `not comparable with what it would measure. Start the run again (without resuming).`,
+  };
+}

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +104,30 @@ describe('train', () => {
     });
     expect(resumed.status).toBe('completed');
     expect([...lossesOf(part), ...lossesOf(rest)]).toEqual(lossesOf(full));
+  });
+
+  it('resumes a run saved before the metric was stored on what auto meant then (the best accuracy)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-resume-old-'));
+    const model = tinyTrainerModel(dir);
+    const config = { ...BASE, epochs: 2, evalEverySteps: 3 };
+    const controller = new AbortController();
+    await train(model, DATA, config, {
+      outDir: join(dir, 'run'),
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'step' && e.step === 7) controller.abort();
+      },
+    });
+    // The state as an older version wrote it: no metric name, its best an accuracy (auto meant accuracy then).
+    const stateFile = join(dir, 'run', 'resume', 'state.json');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { earlyStopping: Record<string, unknown> };
+    expect(state.earlyStopping['metric']).toBe('tasks.mean');
+    delete state.earlyStopping['metric'];
+    writeFileSync(stateFile, JSON.stringify(state));
+    const resumed = await train(model, DATA, config, { outDir: join(dir, 'run'), resume: true });
+    expect(resumed.best.metric).toBe('classification.accuracy');
+    const kept = resumed.history.find((h) => h.step === resumed.best.step);
+    if (kept) expect(resumed.best.value).toBe(kept.metrics.classification!.accuracy);
   });
 
   it('refuses the frozen preset and bad labels with actionable messages', async () => {

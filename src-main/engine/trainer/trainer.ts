@@ -18,8 +18,8 @@ import type { LoopState, TrainerHook } from './hooks';
 import type { OpenedFeatureCache } from './feature-cache';
 import { buildFeatures, decideFeatureCache, prepareSteppers, splitOf, withFrozenEncoder } from './frozen-features';
 import { LoopProgress, StepTimer } from './loop-progress';
-import { loadResumeState, settingsOfOlderRun } from './resume-state';
-import type { SelectMetric } from './select-metric';
+import { loadResumeState, ResumeError, settingsOfOlderRun } from './resume-state';
+import { resumedMetric, type SelectMetric } from './select-metric';
 import { effectiveEmbeddingUpdates, type OptimizerStep, type Stepper, stepLosses } from './stepper';
 import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 
@@ -257,12 +257,18 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
   const { cfg, run, session, data } = ctx;
   const emit = (e: TrainEvent): void => run.onEvent?.(e);
   const configHash = hashConfig(cfg, data);
-  const metricName = selectMetricName(cfg, ctx.tasks);
+  const resumed = run.resume ? loadResumeState(resumeDirOf(run.outDir), configHash) : undefined;
+  const metricName = resumedMetric(
+    selectMetricName(cfg, ctx.tasks),
+    cfg.selectMetric,
+    ctx.tasks,
+    resumed?.info.earlyStopping ?? null,
+  );
+  if (typeof metricName !== 'string') throw new ResumeError(metricName.refused);
   const named = createHooks(ctx, configHash, metricName);
   const hooks = named.all;
 
   const s = new LoopProgress(session, emit, hooks);
-  const resumed = run.resume ? loadResumeState(resumeDirOf(run.outDir), configHash) : undefined;
   // After the resume check: a refused resume leaves the folder's record of how it trained as it was.
   writeFileSync(join(run.outDir, 'trainer-config.json'), JSON.stringify({ ...cfg, configHash }, null, 2));
   if (resumed) {
