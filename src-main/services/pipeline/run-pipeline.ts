@@ -45,7 +45,7 @@ export const pipelineOptionsSchema = z
     /** Micro-batches per optimizer step (gradient accumulation). */
     gradAccumulation: z.number().int().positive().default(1),
     /** Word-embedding updates: lazy (the batch's rows only) or dense; see TrainerConfig.embeddingUpdates. */
-    embeddingUpdates: z.enum(['lazy', 'dense']).default('dense'),
+    embeddingUpdates: z.enum(['lazy', 'dense']).default('lazy'),
     maxLength: z.number().int().min(8).max(512).default(128),
     /** Omitted: the preset's recipe learning rate. */
     lr: z.number().positive().optional(),
