@@ -11,6 +11,7 @@ export { IGNORE, type TrainExample, trainingFeeds, validateExamples } from './ex
 export { type EvalLabels, evaluate } from './evaluate';
 export { train } from './trainer';
 export {
+  autoSelectMetric,
   resolveSelectMetric,
   SELECT_METRICS,
   type SelectMetric,

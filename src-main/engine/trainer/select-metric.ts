@@ -22,6 +22,11 @@ function headsOf(metric: SelectMetric): readonly ('classification' | 'ner')[] {
 export type SelectMetricResolution =
   { readonly ok: true; readonly metric: SelectMetric } | { readonly ok: false; readonly message: string };
 
+/** What `auto` means for these heads: both -> their mean, one -> its main metric (see resolveSelectMetric). */
+export function autoSelectMetric(tasks: { readonly classification: boolean; readonly ner: boolean }): SelectMetric {
+  return tasks.classification && tasks.ner ? 'tasks.mean' : tasks.classification ? 'classification.accuracy' : 'ner.f1';
+}
+
 /**
  * `auto` picks by what the run trains: both heads -> their mean (a checkpoint kept for accuracy alone can carry
  * an NER head that has not learned yet), one head -> its main metric. A named metric must score a trained head.
@@ -30,11 +35,7 @@ export function resolveSelectMetric(
   choice: SelectMetricChoice,
   tasks: { readonly classification: boolean; readonly ner: boolean },
 ): SelectMetricResolution {
-  if (choice === 'auto') {
-    const metric =
-      tasks.classification && tasks.ner ? 'tasks.mean' : tasks.classification ? 'classification.accuracy' : 'ner.f1';
-    return { ok: true, metric };
-  }
+  if (choice === 'auto') return { ok: true, metric: autoSelectMetric(tasks) };
   const missing = headsOf(choice).filter((h) => !tasks[h]);
   if (missing.length === 0) return { ok: true, metric: choice };
   const trained = (['classification', 'ner'] as const).filter((h) => tasks[h]);

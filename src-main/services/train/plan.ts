@@ -8,7 +8,7 @@ import {
   type HfBertConfig,
 } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
-import { resolveSelectMetric, type SelectMetric } from '../../engine/trainer';
+import { autoSelectMetric, resolveSelectMetric, type SelectMetric } from '../../engine/trainer';
 import type { Db } from '../../store/db';
 import { getProject } from '../../store/repos/projects';
 import { getDataset } from '../../store/repos/datasets';
@@ -200,7 +200,7 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     recipe,
     featureCache: featureCachePlan(request, planModel, params, examples),
     selectMetric: selection.ok ? selection.metric : null,
-    autoSelectMetric: autoMetric(tasks),
+    autoSelectMetric: autoSelectMetric(tasks),
     refusals,
     warnings,
   };
@@ -386,10 +386,4 @@ function planSources(db: Db, sources: TaskSources, data: TaskTrainingData): Plan
       dev: one(sources.ner.dev, data.ner.dev.length),
     },
   };
-}
-
-/** `auto` resolved for these heads (auto always resolves). */
-function autoMetric(tasks: { readonly classification: boolean; readonly ner: boolean }): SelectMetric {
-  const auto = resolveSelectMetric('auto', tasks);
-  return auto.ok ? auto.metric : 'classification.accuracy';
 }
