@@ -26,7 +26,7 @@
  *          --fraction 1 --limit 0 --dev-limit 0 --seed 42 --dropout 0.1 --bucket-batches 50 --ner-batching tokens --json --no-torch-cls-only --keep DIR --help
  *          --embedding-updates dense|lazy (ours, speed and quality parts; PyTorch always updates every row)
  *          --seeds 42,43,44 (quality parts once per seed, with mean and spread)
- *          --record DIR (--quality/--conll: each finished side and seed saved to DIR and reused by the same
+ *          --record DIR (--quality/--conll/--lazy-quality/--multitask-free: each finished side and seed saved to DIR and reused by the same
  *          command run again, keyed by data, plan, config and that side's code: a measurement longer than one
  *          sitting resumes; the report's `records` says how each side was obtained)
  *          --replay-steps K (with --record: keep a record of our side made with other engine code when K steps of

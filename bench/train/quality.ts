@@ -4,9 +4,9 @@
  * and classification-only (`--quality`) and CoNLL-2003 NER (`--conll`).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTrainerModel, train, type TrainerConfigInput } from '../../src-main/engine/trainer';
+import { loadTrainerModel, parseTrainerConfig, train, type TrainerConfigInput } from '../../src-main/engine/trainer';
 import { log, MODEL, PYTHON, round, TORCH_SCRIPT, type TrainBenchOptions, fullRunConfig } from './options';
 import { perSeed } from './seeds';
 import { fileHash, jsonHash, recorded } from './record';
@@ -104,6 +104,7 @@ async function oursFor(
     { ...key, side: 'ours' },
     () => trainOurs(name, p, dir, o, extra),
     {
+      settings: parseTrainerConfig({ ...fullRunConfig(o), ...extra }),
       replay: {
         steps: o.replaySteps,
         lossesOf: (r) => r.losses,
@@ -137,8 +138,11 @@ async function trainOurs(
     p,
     { ...fullRunConfig(o), ...extra },
     {
-      outDir: join(dir, `${name}-run`),
+      // Its own folder: without --record, quality's and multitask-free's run of one label both train.
+      outDir: mkdtempSync(join(dir, `${name}-run-`)),
       consumeModelWeights: true,
+      // Resume checkpoints cost time and a bench run is never resumed.
+      checkpointEverySec: 0,
       signal,
       onEvent: (e) => {
         if (e.type !== 'step') return;
