@@ -28,7 +28,8 @@ const argsSchema = z.object({
   'max-steps': int.nonnegative().default(0),
   'batch-size': int.positive().default(32),
   'grad-accum': int.positive().default(1),
-  'embedding-updates': z.enum(['lazy', 'dense']).default('lazy'),
+  // Unset means the trainer's default (lazy) for a new run and, with --resume, what the run trained with.
+  'embedding-updates': z.enum(['lazy', 'dense']).optional(),
   'max-length': int.min(8).max(512).default(128),
   lr: z.coerce.number().positive().optional(),
   pooling: z.enum(['mean', 'cls', 'max']).default('mean'),
@@ -166,7 +167,7 @@ export async function readPipelineArgs(
     batchSize: a['batch-size'],
     nerBatching: a['ner-batching'],
     gradAccumulation: a['grad-accum'],
-    embeddingUpdates: a['embedding-updates'],
+    ...(a['embedding-updates'] !== undefined && { embeddingUpdates: a['embedding-updates'] }),
     maxLength: a['max-length'],
     ...(a.lr !== undefined && { lr: a.lr }),
     pooling: a.pooling,

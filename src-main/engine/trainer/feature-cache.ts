@@ -199,10 +199,10 @@ async function computeFeatures(b: FeatureCacheBuild, paths: { train: string; dev
   // The weights are initializers, so ORT prepacks them for its GEMMs (fed as inputs they are not: the features of
   // AG News took 162 s instead of 142 s); int8 quantizes them into the graph at build time.
   const int8 = id.precision === 'int8';
-  const session = await createSession(
-    buildFeatureGraph(id.dims, id.encoder, int8 ? { quantize: 'int8' } : {}).bytes,
-    { device: b.device, threads: b.threads },
-  );
+  const session = await createSession(buildFeatureGraph(id.dims, id.encoder, int8 ? { quantize: 'int8' } : {}).bytes, {
+    device: b.device,
+    threads: b.threads,
+  });
   const weights: Record<string, HostTensor> = {};
   try {
     for (const split of ['train', 'dev'] as const) {

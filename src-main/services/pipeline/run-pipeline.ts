@@ -44,8 +44,11 @@ export const pipelineOptionsSchema = z
     nerBatching: z.enum(['tokens', 'examples']).default('tokens'),
     /** Micro-batches per optimizer step (gradient accumulation). */
     gradAccumulation: z.number().int().positive().default(1),
-    /** Word-embedding updates: lazy (the batch's rows only) or dense; see TrainerConfig.embeddingUpdates. */
-    embeddingUpdates: z.enum(['lazy', 'dense']).default('lazy'),
+    /**
+     * Word-embedding updates: lazy (the batch's rows only) or dense; see TrainerConfig.embeddingUpdates. Unset: the
+     * trainer's default (lazy) for a new run, and on resume what the run trained with (its default was dense once).
+     */
+    embeddingUpdates: z.enum(['lazy', 'dense']).optional(),
     maxLength: z.number().int().min(8).max(512).default(128),
     /** Omitted: the preset's recipe learning rate. */
     lr: z.number().positive().optional(),
@@ -220,7 +223,7 @@ export async function trainTasks(
         batchSize: o.batchSize,
         nerBatching: o.nerBatching,
         gradAccumulation: o.gradAccumulation,
-        embeddingUpdates: o.embeddingUpdates,
+        ...(o.embeddingUpdates !== undefined && { embeddingUpdates: o.embeddingUpdates }),
         maxLength: o.maxLength,
         lr: recipe.lr,
         seed: o.seed,
