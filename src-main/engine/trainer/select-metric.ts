@@ -62,24 +62,45 @@ export function selectMetricValue(m: EvalMetrics, metric: SelectMetric): number 
   }
 }
 
+/** What a resume knows of the best kept so far: the state's early-stopping part, and best/'s own record. */
+export interface SavedBest {
+  /** Stored in resume states since 2026-12-08; absent before. */
+  readonly metric?: string | undefined;
+  readonly bestValue: number | null;
+  readonly bestStep: number;
+  /** best/config.json's "mts".extra (the step and metric it was kept at), or null when unreadable. */
+  readonly onDisk: { readonly step?: unknown; readonly metric?: unknown } | null;
+}
+
+const isSelectMetric = (m: unknown): m is SelectMetric =>
+  typeof m === 'string' && m !== 'auto' && (SELECT_METRICS as readonly string[]).includes(m);
+
 /**
- * The metric a resumed run goes on with: the one its resume state was saved with. A state from before that was
- * stored (a run with `auto` and both heads then kept the best accuracy) keeps that meaning: a run is never
- * switched to a new default mid-way, and its saved best is an accuracy. Null `saved`: not a resume.
+ * The metric a resumed run goes on with: the one its saved best is of. A state from before that was stored
+ * says it through best/, which records the metric it was kept by (auto meant accuracy for a two-head run once,
+ * the heads' mean since): with `auto` the run goes on by that metric, never switched to a new default mid-way.
+ * A named metric other than the saved one is refused, and so is a saved best whose metric cannot be told.
+ * Null `saved`: not a resume.
  */
 export function resumedMetric(
   resolved: SelectMetric,
   choice: SelectMetricChoice,
-  tasks: { readonly classification: boolean; readonly ner: boolean },
-  saved: { readonly metric?: string | undefined } | null,
+  saved: SavedBest | null,
 ): SelectMetric | { readonly refused: string } {
-  if (saved === null) return resolved;
-  if (saved.metric === undefined)
-    return choice === 'auto' && tasks.classification && tasks.ner ? 'classification.accuracy' : resolved;
-  if (saved.metric === resolved) return resolved;
+  if (saved === null || saved.bestValue === null) return resolved;
+  const fromDisk = saved.onDisk?.step === saved.bestStep && isSelectMetric(saved.onDisk.metric);
+  const metric = saved.metric ?? (fromDisk ? (saved.onDisk!.metric as SelectMetric) : undefined);
+  if (metric === undefined)
+    return {
+      refused:
+        `This run's resume state keeps a best checkpoint (step ${saved.bestStep}) without saying which metric it ` +
+        `was kept by, and best/ does not say either: going on could replace it by a checkpoint measured ` +
+        `differently. Start the run again (without resuming).`,
+    };
+  if (metric === resolved || (saved.metric === undefined && choice === 'auto')) return metric as SelectMetric;
   return {
     refused:
-      `This run kept its best checkpoint by ${saved.metric} and would now go on by ${resolved}: its saved best is ` +
+      `This run kept its best checkpoint by ${metric} and would now go on by ${resolved}: its saved best is ` +
       `not comparable with what it would measure. Start the run again (without resuming).`,
   };
 }

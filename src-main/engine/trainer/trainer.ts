@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildModelEvalGraph, LOG_VAR_NAMES, logVarSpecs, type MultiTaskSpec } from '../model';
+import { buildModelEvalGraph, LOG_VAR_NAMES, logVarSpecs, type MultiTaskSpec, readCheckpointMeta } from '../model';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
 import { createSession, type Device, type HostTensor, onnxruntimeVersion, RunError, type Session } from '../runtime';
 import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
@@ -261,8 +261,7 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
   const metricName = resumedMetric(
     selectMetricName(cfg, ctx.tasks),
     cfg.selectMetric,
-    ctx.tasks,
-    resumed?.info.earlyStopping ?? null,
+    resumed ? { ...resumed.info.earlyStopping, onDisk: bestCheckpointRecord(run.outDir) } : null,
   );
   if (typeof metricName !== 'string') throw new ResumeError(metricName.refused);
   const named = createHooks(ctx, configHash, metricName);
@@ -429,4 +428,14 @@ function finish(
     best: { metric: best.metric, value: best.value, step: best.step },
   });
   return result;
+}
+
+/** best/config.json's record of the step and metric it was kept at; null when there is none or it is unreadable. */
+function bestCheckpointRecord(outDir: string): { readonly step?: unknown; readonly metric?: unknown } | null {
+  try {
+    return readCheckpointMeta(join(outDir, 'best')).meta.extra ?? null;
+  } catch {
+    // No readable best/: resumedMetric refuses a saved best whose metric nothing else names.
+    return null;
+  }
 }
