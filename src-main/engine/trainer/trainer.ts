@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModelEvalGraph, LOG_VAR_NAMES, logVarSpecs, type MultiTaskSpec, readCheckpointMeta } from '../model';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
@@ -269,7 +269,10 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
 
   const s = new LoopProgress(session, emit, hooks);
   // After the resume check: a refused resume leaves the folder's record of how it trained as it was.
-  writeFileSync(join(run.outDir, 'trainer-config.json'), JSON.stringify({ ...cfg, configHash }, null, 2));
+  // Whole or not at all: a later resume reads from it what the run trained with (settingsOfOlderRun).
+  const configFile = join(run.outDir, 'trainer-config.json');
+  writeFileSync(`${configFile}.tmp`, JSON.stringify({ ...cfg, configHash }, null, 2));
+  renameSync(`${configFile}.tmp`, configFile);
   if (resumed) {
     await session.loadState(resumed.state);
     ({ epoch: s.epoch, batchInEpoch: s.batchInEpoch } = resumed.info);

@@ -54,9 +54,8 @@ describe('runPipeline', () => {
     );
     const saved = JSON.parse(readFileSync(join(out, 'pipeline.json'), 'utf8'));
     expect(saved.options.preset).toBe('full');
-    // Lazy word-embedding updates by default (dense is asked for): the options record that none was asked for,
-    // the trainer's config what ran.
-    expect(saved.options.embeddingUpdates).toBeUndefined();
+    // Lazy word-embedding updates by default (dense is asked for), recorded in both run configs as what ran.
+    expect(saved.options.embeddingUpdates).toBe('lazy');
     expect(JSON.parse(readFileSync(join(out, 'trainer-config.json'), 'utf8')).embeddingUpdates).toBe('lazy');
     expect(JSON.parse(readFileSync(join(out, 'best', 'config.json'), 'utf8')).mts.heads.classification.labels).toEqual([
       'Business',

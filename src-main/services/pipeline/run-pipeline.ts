@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { bioLabelList } from '../../data/align';
@@ -277,10 +277,21 @@ export async function trainTasks(
     ...(result.taskWeights && { learnedTaskWeights: result.taskWeights }),
     ...(tasks.teacher && { teacher: compareWithTeacher(tasks.teacher, result.best) }),
   };
-  // The options as trained (recipe filled in), so a re-run or an hf-trainer export reads the same values.
-  const options = { ...o, lr: recipe.lr, epochs: recipe.epochs };
+  // The options as trained (recipe filled in, the embedding updates the trainer ran), so a re-run or an
+  // hf-trainer export reads the same values.
+  const options = { ...o, lr: recipe.lr, epochs: recipe.epochs, embeddingUpdates: trainedEmbeddingUpdates(outDir) };
   writeFileSync(join(outDir, 'pipeline.json'), JSON.stringify({ options, ...summary, train: undefined }, null, 2));
   return summary;
+}
+
+/** The word-embedding updates the trainer ran (its trainer-config.json: a resumed run may keep an older default). */
+function trainedEmbeddingUpdates(outDir: string): 'lazy' | 'dense' | undefined {
+  const file = join(outDir, 'trainer-config.json');
+  if (!existsSync(file)) return undefined;
+  const saved = z
+    .object({ embeddingUpdates: z.enum(['lazy', 'dense']) })
+    .safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return saved.success ? saved.data.embeddingUpdates : undefined;
 }
 
 /** The plan line's cache part: "; frozen encoder: features computed once, cached in 45 MiB of disk ...". */
