@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { recorded, type RecordOptions, recordUses, sourceHash } from './record';
+import { forgetLoadedHashes, recorded, type RecordOptions, recordUses, sourceHash } from './record';
 
 // A fake repository: the files each side's code hash reads, and a records folder.
 let root: string;
@@ -40,6 +40,7 @@ const torch = { batches: 'b1', config: { epochs: 2 }, side: 'torch' as const, at
 
 /** recorded() with a counting trainer; returns the result and how many times it trained. */
 async function side(label: string, parts: typeof ours | typeof torch, opts: RecordOptions<Result> = {}) {
+  forgetLoadedHashes(); // each call stands for a new bench process
   const run = vi.fn(async (): Promise<Result> => result);
   const got = await recorded(dir, label, parts, run, { root, ...opts });
   return { got, trained: run.mock.calls.length };
@@ -190,5 +191,14 @@ describe('recorded', () => {
     writeFileSync(join(dir, 'a-ours.json'), '{"version": 2, "lab');
     expect((await side('a-ours', ours, { settings: {} })).trained).toBe(1);
     expect(read('a-ours')).toMatchObject({ version: 2, result });
+  });
+
+  it('keys a record with the code its process loaded, not files changed on disk since', async () => {
+    forgetLoadedHashes();
+    const run = vi.fn(async (): Promise<Result> => result);
+    await recorded(dir, 'a-ours', ours, run, { root }); // the process starts: its code is v1
+    write('src-main/engine/trainer/trainer.ts', 'trainer v2'); // a merge while it runs
+    await recorded(dir, 'b-ours', ours, run, { root });
+    expect(read('b-ours')['code']).toBe(read('a-ours')['code']);
   });
 });

@@ -85,6 +85,24 @@ export function sourceHash(
   return h.digest('hex');
 }
 
+const loadedHashes = new Map<string, string>();
+
+/**
+ * sourceHash as of the first call in this process: a bench trains with the code it loaded at its start, so a
+ * record it writes an hour later must not take the hash of files changed on disk since (a merge mid-run).
+ */
+function loadedSourceHash(paths: readonly string[], root: string): string {
+  const key = `${root}\0${paths.join('\0')}`;
+  let hash = loadedHashes.get(key);
+  if (hash === undefined) loadedHashes.set(key, (hash = sourceHash(paths, root)));
+  return hash;
+}
+
+/** Tests: forget the hashes taken so far, as a new process would. */
+export function forgetLoadedHashes(): void {
+  loadedHashes.clear();
+}
+
 /** sha256 of a value's JSON (undefined fields drop out). */
 export const jsonHash = (x: unknown): string => createHash('sha256').update(JSON.stringify(x)).digest('hex');
 
@@ -173,8 +191,8 @@ export async function recorded<T>(
   const file = join(dir, `${label}.json`);
   const now: Current = {
     inputs: jsonHash(keyParts),
-    code: sourceHash(SIDE_CODE[side], root),
-    ...(side === 'ours' && { scoring: sourceHash(SCORING_CODE, root) }),
+    code: loadedSourceHash(SIDE_CODE[side], root),
+    ...(side === 'ours' && { scoring: loadedSourceHash(SCORING_CODE, root) }),
     ...(side === 'ours' && opts.settings !== undefined && { settings: jsonHash(opts.settings) }),
   };
   const stored = readRecord<T>(file, label);
