@@ -203,13 +203,12 @@ async function computeFeatures(b: FeatureCacheBuild, paths: { train: string; dev
     device: b.device,
     threads: b.threads,
   });
-  const weights: Record<string, HostTensor> = {};
   try {
     for (const split of ['train', 'dev'] as const) {
       const examples = id[split];
       const fd = openSync(`${paths[split]}.tmp`, 'w');
       try {
-        await writeSplit(session, weights, examples, fd, id.dims.hiddenSize, b);
+        await writeSplit(session, examples, fd, id.dims.hiddenSize, b);
       } finally {
         closeSync(fd);
       }
@@ -222,7 +221,6 @@ async function computeFeatures(b: FeatureCacheBuild, paths: { train: string; dev
 
 async function writeSplit(
   session: Awaited<ReturnType<typeof createSession>>,
-  weights: Readonly<Record<string, HostTensor>>,
   examples: readonly TrainExample[],
   fd: number,
   h: number,
@@ -244,7 +242,6 @@ async function writeSplit(
     const mask = new BigInt64Array(batch.length * seq); // [B, T]
     batch.forEach((e, r) => e.ids.forEach((id, t) => ((ids[r * seq + t] = BigInt(id)), (mask[r * seq + t] = 1n))));
     const out = await session.run({
-      ...weights,
       input_ids: hostTensor('int64', ids, [batch.length, seq]),
       attention_mask: hostTensor('int64', mask, [batch.length, seq]),
     });
