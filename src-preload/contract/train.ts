@@ -29,6 +29,8 @@ export interface TrainRequest {
   readonly batchSize?: number;
   /** Micro-batches per optimizer step (1..64): effective batch batchSize x gradAccumulation, memory of one. */
   readonly gradAccumulation?: number;
+  /** Word-embedding updates: lazy (the batch's rows only; the default) or dense (every row, as PyTorch). */
+  readonly embeddingUpdates?: 'lazy' | 'dense';
   readonly maxLength?: number;
   /** Loss weight per task; 0 leaves that task out. */
   readonly taskWeights?: { readonly classification: number; readonly ner: number };

@@ -207,8 +207,11 @@ export function saveCheckpoint(dir: string, input: CheckpointInput): void {
   }
 }
 
-/** Loads a checkpoint written by saveCheckpoint (recovering an interrupted save first). */
-export function loadCheckpoint(dir: string): Checkpoint {
+/**
+ * A checkpoint folder's config.json and its "mts" meta (labels, pooling, max length), without the weights:
+ * what a caller needs to decide whether a checkpoint can serve a job before loading it.
+ */
+export function readCheckpointMeta(dir: string): { readonly raw: Record<string, unknown>; readonly meta: MtsMeta } {
   recoverCheckpoint(dir);
   const cfgPath = join(dir, 'config.json');
   if (!existsSync(cfgPath)) throw new CheckpointError(dir, 'has no config.json; is this a checkpoint folder?');
@@ -225,24 +228,31 @@ export function loadCheckpoint(dir: string): Checkpoint {
       `config.json "mts" field "${meta.error.issues[0].path.join('.')}": ${meta.error.issues[0].message}; it was not saved by this app (load it as a base model instead)`,
     );
   }
+  return { raw, meta: meta.data };
+}
+
+/** Loads a checkpoint written by saveCheckpoint (recovering an interrupted save first). */
+export function loadCheckpoint(dir: string): Checkpoint {
+  const { raw, meta } = readCheckpointMeta(dir);
+  const cfgPath = join(dir, 'config.json');
   const config = parseHfBertConfig(raw, cfgPath);
   const file = readSafetensors(join(dir, 'model.safetensors'));
   const params = new Map<string, ParamTensor>();
   for (const [name, info] of resolveBertWeights(config.dims, file))
     params.set(name, { data: file.float32(info.name), shape: info.shape });
-  for (const spec of headSpecs(meta.data, config.dims.hiddenSize)) {
+  for (const spec of headSpecs(meta, config.dims.hiddenSize)) {
     const stored = CHECKPOINT_HEAD_NAMES[spec.name];
     if (!file.tensors.has(stored))
       throw new HfModelError(file.source, `missing head tensor ${stored} declared by config.json "mts".heads`);
     params.set(spec.name, { data: file.float32(stored), shape: file.info(stored).shape });
   }
   try {
-    checkStore(params, headSpecs(meta.data, config.dims.hiddenSize));
+    checkStore(params, headSpecs(meta, config.dims.hiddenSize));
   } catch (err) {
     throw new CheckpointError(
       dir,
       `${(err as Error).message} (config.json "mts".heads and model.safetensors disagree)`,
     );
   }
-  return { dir, config, meta: meta.data, params };
+  return { dir, config, meta, params };
 }

@@ -56,5 +56,5 @@ export {
 export { type EncoderSource, type ModelParams, newModelParams } from './model-params';
 export { type HfBertConfig, HfModelError, loadBertEncoder, loadHfBertConfig } from './hf-config';
 export { fsyncDir, readSafetensors, SafetensorsError, serializeSafetensors } from './safetensors';
-export { type Checkpoint, CheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint';
+export { type Checkpoint, CheckpointError, loadCheckpoint, readCheckpointMeta, saveCheckpoint } from './checkpoint';
 export { int8Linear } from './quantize';

@@ -16,6 +16,13 @@ export const BEFORE_OPTION_EXISTED = {
 } as const satisfies Partial<TrainerConfig>;
 
 /**
+ * Options whose default changed after runs were written with the old one: resuming such a run with the option
+ * left unset keeps the value its trainer-config.json records (settingsOfOlderRun), never the new default, so a
+ * run cancelled before an update continues as it began.
+ */
+export const DEFAULT_CHANGED = ['embeddingUpdates'] as const satisfies readonly (keyof TrainerConfig)[];
+
+/**
  * The resume key of a run: its config (options that do not change what is trained left out) and its training
  * data. Options added later are left out at their old value, so older resume folders still match.
  */

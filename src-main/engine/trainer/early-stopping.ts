@@ -38,9 +38,9 @@ export class EarlyStopping {
     return { value: this.bestValue, step: this.bestStep };
   }
 
-  /** State for checkpoints. */
-  state(): { bestValue: number | null; bestStep: number; badEvals: number } {
-    return { bestValue: this.bestValue ?? null, bestStep: this.bestStep, badEvals: this.badEvals };
+  /** State for checkpoints (with the metric's name, so a resume can tell what bestValue is of). */
+  state(): { metric: string; bestValue: number | null; bestStep: number; badEvals: number } {
+    return { metric: this.metric, bestValue: this.bestValue ?? null, bestStep: this.bestStep, badEvals: this.badEvals };
   }
 
   /** Restores `state()`. */

@@ -10,7 +10,9 @@ export type { ClassMetrics, DeviceReport, EvalMetrics, NerMetrics, StepLosses, T
 export { IGNORE, type TrainExample, trainingFeeds, validateExamples } from './example';
 export { type EvalLabels, evaluate } from './evaluate';
 export { train } from './trainer';
+export { effectiveEmbeddingUpdates } from './stepper';
 export {
+  autoSelectMetric,
   resolveSelectMetric,
   SELECT_METRICS,
   type SelectMetric,

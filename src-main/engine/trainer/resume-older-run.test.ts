@@ -61,4 +61,34 @@ describe('resuming a run folder written before an option existed', () => {
     const saved = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
     expect(saved).toMatchObject({ embeddingUpdates: 'dense', nerBatching: 'examples' });
   });
+
+  it('keeps dense updates for a run written when dense was the default, resumed with the option unset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-older-default-'));
+    const model = tinyTrainerModel(dir);
+    const dense = { ...CONFIG, embeddingUpdates: 'dense' as const };
+    const full: TrainEvent[] = [];
+    await train(model, DATA, dense, { outDir: join(dir, 'full'), onEvent: (e) => full.push(e) });
+    const controller = new AbortController();
+    const part: TrainEvent[] = [];
+    const outDir = join(dir, 'old');
+    await train(model, DATA, dense, {
+      outDir,
+      signal: controller.signal,
+      onEvent: (e) => {
+        part.push(e);
+        if (e.type === 'step' && e.step === 2) controller.abort();
+      },
+    });
+    // Its trainer-config.json says dense; the same command today leaves the option to the new default (lazy).
+    const rest: TrainEvent[] = [];
+    const resumed = await train(model, DATA, CONFIG, { outDir, resume: true, onEvent: (e) => rest.push(e) });
+    expect(resumed.status).toBe('completed');
+    expect([...lossesOf(part), ...lossesOf(rest)]).toEqual(lossesOf(full));
+    const saved = JSON.parse(readFileSync(join(outDir, 'trainer-config.json'), 'utf8')) as Record<string, unknown>;
+    expect(saved['embeddingUpdates']).toBe('dense');
+    // A fresh run of that command is lazy: the new default applies to new runs only.
+    await train(model, DATA, CONFIG, { outDir: join(dir, 'new'), onEvent: () => {} });
+    const fresh = JSON.parse(readFileSync(join(dir, 'new', 'trainer-config.json'), 'utf8')) as Record<string, unknown>;
+    expect(fresh['embeddingUpdates']).toBe('lazy');
+  });
 });

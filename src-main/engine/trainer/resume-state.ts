@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { fsyncDir, readSafetensors, serializeSafetensors } from '../model';
-import { BEFORE_OPTION_EXISTED } from './config-hash';
+import { BEFORE_OPTION_EXISTED, DEFAULT_CHANGED } from './config-hash';
 import type { TrainingState } from '../runtime';
 
 /** Parameter shapes by name (the safetensors files need them). */
@@ -16,7 +16,13 @@ export const resumeInfoSchema = z.object({
   epoch: z.number().int().nonnegative(),
   /** Batches of `epoch` already taken. */
   batchInEpoch: z.number().int().nonnegative(),
-  earlyStopping: z.object({ bestValue: z.number().nullable(), bestStep: z.number().int(), badEvals: z.number().int() }),
+  earlyStopping: z.object({
+    /** The metric bestValue is of; absent in states saved before it was stored (select-metric.ts: resumedMetric). */
+    metric: z.string().optional(),
+    bestValue: z.number().nullable(),
+    bestStep: z.number().int(),
+    badEvals: z.number().int(),
+  }),
   elapsedSec: z.number().nonnegative(),
 });
 export type ResumeInfo = z.infer<typeof resumeInfoSchema>;
@@ -70,7 +76,8 @@ function writeDurably(path: string, data: string | Uint8Array): void {
 /**
  * Options added after a run folder was written keep, on resume, the value the run trained with: the old
  * behaviour, which the option's absence from its trainer-config.json records (a run is never switched to a
- * new default mid-way; its config hash would not match either). Only options the caller left unset.
+ * new default mid-way; its config hash would not match either); an option whose default changed keeps the
+ * value that file records. Only options the caller left unset.
  */
 export function settingsOfOlderRun(outDir: string, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const file = join(outDir, 'trainer-config.json');
@@ -86,6 +93,10 @@ export function settingsOfOlderRun(outDir: string, input: Readonly<Record<string
   const before: Record<string, unknown> = {};
   for (const [option, oldValue] of Object.entries(BEFORE_OPTION_EXISTED)) {
     if (!(option in saved) && input[option] === undefined) before[option] = oldValue;
+  }
+  for (const option of DEFAULT_CHANGED) {
+    const value = (saved as Record<string, unknown>)[option];
+    if (value !== undefined && input[option] === undefined) before[option] = value;
   }
   return before;
 }

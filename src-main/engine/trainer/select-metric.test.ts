@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalMetrics } from './events';
-import { resolveSelectMetric, selectMetricValue } from './select-metric';
+import { resolveSelectMetric, resumedMetric, type SavedBest, selectMetricValue } from './select-metric';
 
 const both = { classification: true, ner: true };
 const clsOnly = { classification: true, ner: false };
@@ -50,5 +50,42 @@ describe('selectMetricValue', () => {
   it('is NaN when a head it needs was not scored', () => {
     expect(selectMetricValue({ ner: metrics(0, 0.4).ner! }, 'tasks.mean')).toBeNaN();
     expect(selectMetricValue({}, 'ner.f1')).toBeNaN();
+  });
+});
+
+describe('resumedMetric', () => {
+  const state = (metric: string | undefined, onDisk: SavedBest['onDisk'], bestValue: number | null = 0.5) => ({
+    ...(metric !== undefined && { metric }),
+    bestValue,
+    bestStep: 6,
+    onDisk,
+  });
+  it('goes on with the saved metric and refuses a change', () => {
+    expect(resumedMetric('tasks.mean', 'auto', null)).toBe('tasks.mean');
+    expect(resumedMetric('tasks.mean', 'auto', state('tasks.mean', null))).toBe('tasks.mean');
+    expect(resumedMetric('tasks.mean', 'auto', state('classification.accuracy', null))).toEqual({
+      refused: expect.stringMatching(
+        /kept its best checkpoint by classification\.accuracy and would now go on by tasks\.mean/,
+      ),
+    });
+  });
+
+  it('reads the metric of a state saved without one from best/, at the best step only', () => {
+    const mean = { step: 6, metric: 'tasks.mean' };
+    const accuracy = { step: 6, metric: 'classification.accuracy' };
+    // Saved while auto meant the heads' mean, or earlier while it meant accuracy: the run goes on as it began.
+    expect(resumedMetric('tasks.mean', 'auto', state(undefined, mean))).toBe('tasks.mean');
+    expect(resumedMetric('tasks.mean', 'auto', state(undefined, accuracy))).toBe('classification.accuracy');
+    // A named metric is the user's: a different saved one is refused, not followed.
+    expect(resumedMetric('ner.f1', 'ner.f1', state(undefined, accuracy))).toEqual({
+      refused: expect.stringMatching(/by classification\.accuracy and would now go on by ner\.f1/),
+    });
+    // best/ of another step, an unknown name or none at all cannot say: refused rather than guessed.
+    for (const onDisk of [{ step: 3, metric: 'tasks.mean' }, { step: 6, metric: 'loss' }, null])
+      expect(resumedMetric('tasks.mean', 'auto', state(undefined, onDisk))).toEqual({
+        refused: expect.stringMatching(/without saying which metric it was kept by/),
+      });
+    // No best yet: nothing to compare, so today's metric.
+    expect(resumedMetric('tasks.mean', 'auto', state(undefined, null, null))).toBe('tasks.mean');
   });
 });

@@ -116,9 +116,10 @@ export function deviceGraphSpec(spec: ModelTrainingSpec, device: Device): ModelT
   };
 }
 
+// Lazy is the default, so the note must not read as if the user had asked for it.
 const LAZY_WITH_ACCUMULATION =
-  'Lazy embedding updates need one batch per optimizer step: with gradient accumulation the word-embedding ' +
-  'table is updated densely (AdamW on every row). Set gradAccumulation to 1 for lazy updates.';
+  'This run updates the word-embedding table densely (AdamW on every row): lazy updates, the default, need one ' +
+  'batch per optimizer step, which is not so with gradient accumulation.';
 
 /**
  * The word-table update a run gets: lazy needs the single-step graph, so with k > 1 micro-batches it is dense

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +104,44 @@ describe('train', () => {
     });
     expect(resumed.status).toBe('completed');
     expect([...lossesOf(part), ...lossesOf(rest)]).toEqual(lossesOf(full));
+  });
+
+  it('resumes a run saved before the metric was stored by the metric its best/ was kept by', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mts-resume-old-'));
+    const model = tinyTrainerModel(dir);
+    const config = { ...BASE, epochs: 2, evalEverySteps: 3 };
+    const cut = async (name: string): Promise<string> => {
+      const controller = new AbortController();
+      await train(model, DATA, config, {
+        outDir: join(dir, name),
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'step' && e.step === 7) controller.abort();
+        },
+      });
+      // The state as an older version wrote it: no metric name.
+      const stateFile = join(dir, name, 'resume', 'state.json');
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { earlyStopping: Record<string, unknown> };
+      expect(state.earlyStopping['metric']).toBe('tasks.mean');
+      delete state.earlyStopping['metric'];
+      writeFileSync(stateFile, JSON.stringify(state));
+      return join(dir, name);
+    };
+    // Saved while auto already meant the heads' mean: best/ says so, and the run goes on by it.
+    const recent = await cut('recent');
+    const resumed = await train(model, DATA, config, { outDir: recent, resume: true });
+    expect(resumed.best.metric).toBe('tasks.mean');
+
+    // Saved while auto meant accuracy: best/ records that, and the run keeps it.
+    const older = await cut('older');
+    const bestConfig = join(older, 'best', 'config.json');
+    const raw = JSON.parse(readFileSync(bestConfig, 'utf8')) as { mts: { extra: Record<string, unknown> } };
+    raw.mts.extra['metric'] = 'classification.accuracy';
+    writeFileSync(bestConfig, JSON.stringify(raw));
+    const kept = await train(model, DATA, config, { outDir: older, resume: true });
+    expect(kept.best.metric).toBe('classification.accuracy');
+    const at = kept.history.find((h) => h.step === kept.best.step);
+    if (at) expect(kept.best.value).toBe(at.metrics.classification!.accuracy);
   });
 
   it('refuses the frozen preset and bad labels with actionable messages', async () => {

@@ -1,6 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildModelEvalGraph, LOG_VAR_NAMES, logVarSpecs, type MultiTaskSpec } from '../model';
+import { buildModelEvalGraph, LOG_VAR_NAMES, logVarSpecs, type MultiTaskSpec, readCheckpointMeta } from '../model';
 import { DEFAULT_ADAMW, warmupStepsFromRatio } from '../optim';
 import { createSession, type Device, type HostTensor, onnxruntimeVersion, RunError, type Session } from '../runtime';
 import { CheckpointHook, resumeDirOf } from './checkpoint-hook';
@@ -18,8 +18,8 @@ import type { LoopState, TrainerHook } from './hooks';
 import type { OpenedFeatureCache } from './feature-cache';
 import { buildFeatures, decideFeatureCache, prepareSteppers, splitOf, withFrozenEncoder } from './frozen-features';
 import { LoopProgress, StepTimer } from './loop-progress';
-import { loadResumeState, settingsOfOlderRun } from './resume-state';
-import type { SelectMetric } from './select-metric';
+import { loadResumeState, ResumeError, settingsOfOlderRun } from './resume-state';
+import { resumedMetric, type SelectMetric } from './select-metric';
 import { effectiveEmbeddingUpdates, type OptimizerStep, type Stepper, stepLosses } from './stepper';
 import type { TrainerData, TrainerModel, TrainerRun, TrainResult } from './types';
 
@@ -257,14 +257,22 @@ async function loop(ctx: LoopContext): Promise<TrainResult> {
   const { cfg, run, session, data } = ctx;
   const emit = (e: TrainEvent): void => run.onEvent?.(e);
   const configHash = hashConfig(cfg, data);
-  const metricName = selectMetricName(cfg, ctx.tasks);
+  const resumed = run.resume ? loadResumeState(resumeDirOf(run.outDir), configHash) : undefined;
+  const metricName = resumedMetric(
+    selectMetricName(cfg, ctx.tasks),
+    cfg.selectMetric,
+    resumed ? { ...resumed.info.earlyStopping, onDisk: bestCheckpointRecord(run.outDir) } : null,
+  );
+  if (typeof metricName !== 'string') throw new ResumeError(metricName.refused);
   const named = createHooks(ctx, configHash, metricName);
   const hooks = named.all;
 
   const s = new LoopProgress(session, emit, hooks);
-  const resumed = run.resume ? loadResumeState(resumeDirOf(run.outDir), configHash) : undefined;
   // After the resume check: a refused resume leaves the folder's record of how it trained as it was.
-  writeFileSync(join(run.outDir, 'trainer-config.json'), JSON.stringify({ ...cfg, configHash }, null, 2));
+  // Whole or not at all: a later resume reads from it what the run trained with (settingsOfOlderRun).
+  const configFile = join(run.outDir, 'trainer-config.json');
+  writeFileSync(`${configFile}.tmp`, JSON.stringify({ ...cfg, configHash }, null, 2));
+  renameSync(`${configFile}.tmp`, configFile);
   if (resumed) {
     await session.loadState(resumed.state);
     ({ epoch: s.epoch, batchInEpoch: s.batchInEpoch } = resumed.info);
@@ -423,4 +431,14 @@ function finish(
     best: { metric: best.metric, value: best.value, step: best.step },
   });
   return result;
+}
+
+/** best/config.json's record of the step and metric it was kept at; null when there is none or it is unreadable. */
+function bestCheckpointRecord(outDir: string): { readonly step?: unknown; readonly metric?: unknown } | null {
+  try {
+    return readCheckpointMeta(join(outDir, 'best')).meta.extra ?? null;
+  } catch {
+    // No readable best/: resumedMetric refuses a saved best whose metric nothing else names.
+    return null;
+  }
 }

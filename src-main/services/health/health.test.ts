@@ -9,6 +9,7 @@ import { openEncoder } from './encoder';
 import { checkFiles, HealthFilesInput } from './index';
 import { ortProduct } from './product';
 import { readDataRows } from './read';
+import { nerCheck } from './ner-check';
 
 let root: string;
 let ckpt: string;
@@ -168,5 +169,20 @@ describe('NER check', () => {
       expect(d.text).toBe(texts[d.line - 1]!.slice(d.start, d.end));
       expect(['missing', 'type', 'boundary']).toContain(d.kind);
     }
+  });
+
+  it('says a run without an entity head cannot check spans, from its config alone', async () => {
+    const file = join(root, 'spans-no-ner.jsonl');
+    writeFileSync(
+      file,
+      JSON.stringify({ text: texts[0], label: 'a', spans: [{ start: 0, end: 3, label: 'PER' }] }) + '\n',
+    );
+    const noNer = writeTinyCheckpoint(join(root, 'no-ner'), { classes: ['a', 'b'], tags: [], seed: 1, headSeed: 2 });
+    // No weights are needed to know that: a checkpoint whose weights are unreadable still gets the reason.
+    writeFileSync(join(noNer, 'model.safetensors'), 'not weights');
+    const r = await nerCheck(noNer, [{ row: 1, text: texts[0]!, spans: [{ start: 0, end: 3, type: 'PER' }] }], 1);
+    expect(r).toEqual({
+      skipped: `NER spans were not checked: ${noNer} has no entity (NER) head; pass a run trained with one.`,
+    });
   });
 });

@@ -1,6 +1,7 @@
 // The NER half of the label check: a trained run's confident entities that the annotation disagrees with.
 import { spanDisagreements } from '../../data/health';
 import { batchParallelism, DEFAULT_BATCH_SIZE, loadBatchPredictor } from '../../engine/infer';
+import { readCheckpointMeta } from '../../engine/model';
 import type { DataRow } from './read';
 import type { NerDisagreementFinding } from './report';
 
@@ -13,15 +14,16 @@ export async function nerCheck(
   rows: readonly DataRow[],
   threads: number | undefined,
 ): Promise<{ readonly findings: readonly NerDisagreementFinding[] } | { readonly skipped: string }> {
+  // Read from the checkpoint's config before a worker pool starts and loads the weights for nothing.
+  if ((readCheckpointMeta(dir).meta.heads.ner?.labels.length ?? 0) === 0) {
+    return { skipped: `NER spans were not checked: ${dir} has no entity (NER) head; pass a run trained with one.` };
+  }
   const annotated = rows.filter((r) => r.spans !== undefined);
   const loaded = await loadBatchPredictor(
     dir,
     batchParallelism(annotated.length, DEFAULT_BATCH_SIZE, threads !== undefined ? { threads } : {}),
   );
   try {
-    if (loaded.predictor.labels.ner.length === 0) {
-      return { skipped: `NER spans were not checked: ${dir} has no entity (NER) head; pass a run trained with one.` };
-    }
     const predictions = await loaded.predictor.predict(annotated.map((r) => r.text));
     const findings: NerDisagreementFinding[] = [];
     predictions.forEach((p, i) => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { bioLabelList } from '../../data/align';
@@ -44,8 +44,11 @@ export const pipelineOptionsSchema = z
     nerBatching: z.enum(['tokens', 'examples']).default('tokens'),
     /** Micro-batches per optimizer step (gradient accumulation). */
     gradAccumulation: z.number().int().positive().default(1),
-    /** Word-embedding updates: lazy (the batch's rows only) or dense; see TrainerConfig.embeddingUpdates. */
-    embeddingUpdates: z.enum(['lazy', 'dense']).default('dense'),
+    /**
+     * Word-embedding updates: lazy (the batch's rows only) or dense; see TrainerConfig.embeddingUpdates. Unset: the
+     * trainer's default (lazy) for a new run, and on resume what the run trained with (its default was dense once).
+     */
+    embeddingUpdates: z.enum(['lazy', 'dense']).optional(),
     maxLength: z.number().int().min(8).max(512).default(128),
     /** Omitted: the preset's recipe learning rate. */
     lr: z.number().positive().optional(),
@@ -220,7 +223,7 @@ export async function trainTasks(
         batchSize: o.batchSize,
         nerBatching: o.nerBatching,
         gradAccumulation: o.gradAccumulation,
-        embeddingUpdates: o.embeddingUpdates,
+        ...(o.embeddingUpdates !== undefined && { embeddingUpdates: o.embeddingUpdates }),
         maxLength: o.maxLength,
         lr: recipe.lr,
         seed: o.seed,
@@ -274,10 +277,21 @@ export async function trainTasks(
     ...(result.taskWeights && { learnedTaskWeights: result.taskWeights }),
     ...(tasks.teacher && { teacher: compareWithTeacher(tasks.teacher, result.best) }),
   };
-  // The options as trained (recipe filled in), so a re-run or an hf-trainer export reads the same values.
-  const options = { ...o, lr: recipe.lr, epochs: recipe.epochs };
+  // The options as trained (recipe filled in, the embedding updates the trainer ran), so a re-run or an
+  // hf-trainer export reads the same values.
+  const options = { ...o, lr: recipe.lr, epochs: recipe.epochs, embeddingUpdates: trainedEmbeddingUpdates(outDir) };
   writeFileSync(join(outDir, 'pipeline.json'), JSON.stringify({ options, ...summary, train: undefined }, null, 2));
   return summary;
+}
+
+/** The word-embedding updates the trainer ran (its trainer-config.json: a resumed run may keep an older default). */
+function trainedEmbeddingUpdates(outDir: string): 'lazy' | 'dense' | undefined {
+  const file = join(outDir, 'trainer-config.json');
+  if (!existsSync(file)) return undefined;
+  const saved = z
+    .object({ embeddingUpdates: z.enum(['lazy', 'dense']) })
+    .safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return saved.success ? saved.data.embeddingUpdates : undefined;
 }
 
 /** The plan line's cache part: "; frozen encoder: features computed once, cached in 45 MiB of disk ...". */

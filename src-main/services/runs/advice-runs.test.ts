@@ -80,6 +80,9 @@ async function adviceOf(train: readonly Row[], dev: readonly Row[], extra: Parti
       device: 'cpu',
       threads: 1,
       seed: 3,
+      // The scenarios below were found with dense updates: with lazy ones (the default since) this tiny encoder's
+      // NER head stays at its floor too at equal weights, so the crowding-out case the test needs does not arise.
+      embeddingUpdates: 'dense',
       ...extra,
     }),
   );

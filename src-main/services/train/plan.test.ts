@@ -102,6 +102,9 @@ describe('trainingPlan', () => {
       text: '8 x 2 = 16 examples per step',
     });
     expect(accumulated.request.gradAccumulation).toBe(2);
+    // Lazy embedding updates need one batch per step: the run (and so its stored request) is dense.
+    expect(plain.request.embeddingUpdates).toBe('lazy');
+    expect(accumulated.request.embeddingUpdates).toBe('dense');
     expect(accumulated.warnings.join('\n')).not.toMatch(/effective batch/);
     const huge = trainingPlan(f.db, quickRequest(f, { gradAccumulation: 4 }));
     expect(huge.warnings.join('\n')).toMatch(

@@ -8,7 +8,12 @@ import {
   type HfBertConfig,
 } from '../../engine/model';
 import { WordPieceTokenizer } from '../../engine/tokenizer';
-import { resolveSelectMetric, type SelectMetric } from '../../engine/trainer';
+import {
+  autoSelectMetric,
+  effectiveEmbeddingUpdates,
+  resolveSelectMetric,
+  type SelectMetric,
+} from '../../engine/trainer';
 import type { Db } from '../../store/db';
 import { getProject } from '../../store/repos/projects';
 import { getDataset } from '../../store/repos/datasets';
@@ -188,7 +193,13 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
         }
       : null;
   const plan: TrainingPlan = {
-    request: { ...request, lr: recipe.lr, epochs: recipe.epochs },
+    // What the run will do: lazy embedding updates need one batch per step (the trainer goes dense otherwise).
+    request: {
+      ...request,
+      lr: recipe.lr,
+      epochs: recipe.epochs,
+      embeddingUpdates: effectiveEmbeddingUpdates(request.embeddingUpdates, request.gradAccumulation),
+    },
     model: planModel,
     tasks,
     sources: planSources(db, sources, data),
@@ -200,7 +211,7 @@ export function buildPlan(db: Db, request: TrainingRequest): PlanWithData {
     recipe,
     featureCache: featureCachePlan(request, planModel, params, examples),
     selectMetric: selection.ok ? selection.metric : null,
-    autoSelectMetric: autoMetric(tasks),
+    autoSelectMetric: autoSelectMetric(tasks),
     refusals,
     warnings,
   };
@@ -386,10 +397,4 @@ function planSources(db: Db, sources: TaskSources, data: TaskTrainingData): Plan
       dev: one(sources.ner.dev, data.ner.dev.length),
     },
   };
-}
-
-/** `auto` resolved for these heads (auto always resolves). */
-function autoMetric(tasks: { readonly classification: boolean; readonly ner: boolean }): SelectMetric {
-  const auto = resolveSelectMetric('auto', tasks);
-  return auto.ok ? auto.metric : 'classification.accuracy';
 }

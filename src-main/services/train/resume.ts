@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import {
   trainerConfigSchema,
-  type TrainerConfig,
+  type TrainerConfigInput,
   type TrainJob,
   type TrainResult,
   resumeInfoSchema,
@@ -120,18 +120,21 @@ function checkResumable(run: Run): void {
   }
 }
 
-// The request and trainer config stored by startTraining; the model folder is the resolved one it recorded.
-function storedSettings(run: Run): { readonly request: TrainingRequest; readonly trainer: TrainerConfig } {
+// The request and trainer config stored by startTraining; the model folder is the resolved one it recorded. The
+// trainer config goes to the trainer as stored, not parsed: an option it leaves unset keeps, on resume, what the
+// run trained with (a default that changed since must not switch a run half-way), which the trainer reads from
+// the run folder.
+function storedSettings(run: Run): { readonly request: TrainingRequest; readonly trainer: TrainerConfigInput } {
   const stored = StoredConfig.safeParse(run.config);
   const request = stored.success ? TrainingRequest.safeParse(stored.data.request) : null;
   const trainer = stored.success ? trainerConfigSchema.safeParse(stored.data.trainer) : null;
-  if (!request?.success || !trainer?.success) {
+  if (!stored.success || !request?.success || !trainer?.success) {
     throw new ServiceError(
       'conflict',
       `Run ${run.id} was not started from the Train screen of this app (its stored settings are not a training request), so it cannot be resumed here; resume it with the tool that started it.`,
     );
   }
-  return { request: { ...request.data, modelDir: run.modelPath }, trainer: trainer.data };
+  return { request: { ...request.data, modelDir: run.modelPath }, trainer: stored.data.trainer as TrainerConfigInput };
 }
 
 // The optimizer step the resume state holds; refuses with where it looked when there is none.

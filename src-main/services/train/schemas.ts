@@ -32,6 +32,11 @@ export const TrainingRequest = z
     batchSize: z.int().positive().max(4096).default(32),
     /** Micro-batches of batchSize per optimizer step: effective batch batchSize x gradAccumulation, memory of one. */
     gradAccumulation: z.int().min(1).max(64).default(1),
+    /**
+     * Word-embedding table updates: lazy (AdamW on the batch's rows only, as LazyAdam; dense with
+     * gradAccumulation above 1) or dense (every row every step, as PyTorch's AdamW). TrainerConfig.embeddingUpdates.
+     */
+    embeddingUpdates: z.enum(['lazy', 'dense']).default('lazy'),
     maxLength: z.int().min(8).max(4096).default(128),
     /** Loss weight per task; 0 leaves that task out (no head is trained for it). */
     taskWeights: z

@@ -146,6 +146,7 @@ export function trainerConfig(r: ResolvedTrainingRequest): TrainerConfigInput {
     maxSteps: r.maxSteps,
     batchSize: r.batchSize,
     gradAccumulation: r.gradAccumulation,
+    embeddingUpdates: r.embeddingUpdates,
     maxLength: r.maxLength,
     lr: r.lr,
     lossWeights: r.taskWeights,

@@ -30,6 +30,8 @@ export interface TrainForm {
   batchSize: number;
   /** Micro-batches per optimizer step (1..64). */
   gradAccumulation: number;
+  /** Word-embedding updates: lazy (the batch's rows only) or dense (every row, as PyTorch's AdamW). */
+  embeddingUpdates: 'lazy' | 'dense';
   maxLength: number;
   clsWeight: number;
   nerWeight: number;
@@ -56,6 +58,7 @@ export const DEFAULT_FORM: Readonly<TrainForm> = {
   epochs: null,
   batchSize: 32,
   gradAccumulation: 1,
+  embeddingUpdates: 'lazy',
   maxLength: 128,
   clsWeight: 1,
   nerWeight: 1,
@@ -155,6 +158,7 @@ export class TrainState {
       ...(f.epochs !== null && { epochs: f.epochs }),
       batchSize: f.batchSize,
       gradAccumulation: f.gradAccumulation,
+      embeddingUpdates: f.embeddingUpdates,
       maxLength: f.maxLength,
       taskWeights: { classification: f.clsWeight, ner: f.nerWeight },
       taskWeighting: f.taskWeighting,

@@ -163,6 +163,14 @@ describe('TrainState', () => {
     expect(model.request()).toMatchObject({ batchSize: 32, gradAccumulation: 4 });
   });
 
+  it('sends the word-embedding update choice (default lazy)', () => {
+    choose();
+    const model = new TrainState(fakeApi({}));
+    expect(model.request()?.embeddingUpdates).toBe('lazy');
+    model.form.embeddingUpdates = 'dense';
+    expect(model.request()).toMatchObject({ embeddingUpdates: 'dense' });
+  });
+
   it('sends the feature-cache choice (default auto) and keeps the messages a run sends', () => {
     choose();
     const model = new TrainState(fakeApi({}));

@@ -35,7 +35,11 @@ export function writeTinyCheckpoint(root: string, options: Partial<TinyCheckpoin
     config,
     meta: {
       version: 1,
-      heads: { classification: { labels: [...o.classes] }, ner: { labels: [...o.tags] } },
+      // An empty label list means no such head, as in a single-task run.
+      heads: {
+        ...(o.classes.length > 0 && { classification: { labels: [...o.classes] } }),
+        ...(o.tags.length > 0 && { ner: { labels: [...o.tags] } }),
+      },
       pooling: 'mean',
       maxLength: o.maxLength,
     },
