@@ -34,19 +34,28 @@ async function prepare(o: TrainBenchOptions, variants: readonly Variant[]) {
 }
 
 /** What variant `v` trains: its record label (quality's for cls-only and fixed), data and trainer settings. */
-function variantRun(v: Variant, seed: number, data: { readonly plain: Prepared; readonly weighted: Prepared }) {
-  const runs: Record<Variant, { name: string; p: Prepared; extra: TrainerOverrides }> = {
-    'cls-only': { name: `cls-only-${seed}`, p: classificationOnly(data.plain), extra: {} },
-    fixed: { name: `multitask-${seed}`, p: data.plain, extra: {} },
-    uncertainty: { name: `multitask-uncertainty-${seed}`, p: data.plain, extra: { taskWeighting: 'uncertainty' } },
-    confidence: { name: `multitask-confidence-${seed}`, p: data.weighted, extra: {} },
-    'ner-half': {
-      name: `multitask-ner-half-${seed}`,
-      p: data.plain,
-      extra: { lossWeights: { classification: 1, ner: 0.5 } },
-    },
-  };
-  return runs[v];
+function variantRun(
+  v: Variant,
+  seed: number,
+  data: { readonly plain: Prepared; readonly weighted: Prepared },
+): { readonly name: string; readonly p: Prepared; readonly extra: TrainerOverrides } {
+  // Only the asked variant's data is built: classificationOnly copies every example.
+  switch (v) {
+    case 'cls-only':
+      return { name: `cls-only-${seed}`, p: classificationOnly(data.plain), extra: {} };
+    case 'fixed':
+      return { name: `multitask-${seed}`, p: data.plain, extra: {} };
+    case 'uncertainty':
+      return { name: `multitask-uncertainty-${seed}`, p: data.plain, extra: { taskWeighting: 'uncertainty' } };
+    case 'confidence':
+      return { name: `multitask-confidence-${seed}`, p: data.weighted, extra: {} };
+    case 'ner-half':
+      return {
+        name: `multitask-ner-half-${seed}`,
+        p: data.plain,
+        extra: { lossWeights: { classification: 1, ner: 0.5 } },
+      };
+  }
 }
 
 /** Parses the flag's value: 'K' (every variant) or 'K:cls-only,fixed,...' (those variants, in that order). */
